@@ -13,6 +13,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Integration tests start real servers (PostgreSQL, rtpengine, SIPp); keep them sequential on 2 cores.
           fileParallelism: false,
+          globalSetup: ["tests/support/global-setup.ts"],
         },
       },
     ],

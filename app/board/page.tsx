@@ -1,0 +1,21 @@
+import { getTranslations } from "next-intl/server";
+import { AppShell } from "../components/app-shell";
+import { requireRole } from "../lib/auth";
+import { PresenceTable } from "./presence-table";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("board"))("title") };
+}
+
+export default async function BoardPage() {
+  const user = await requireRole("supervisor", "/board");
+  const t = await getTranslations("board");
+  return (
+    <AppShell user={user} active="board">
+      <h1 className="text-2xl font-semibold" data-testid="page-title">
+        {t("title")}
+      </h1>
+      <PresenceTable />
+    </AppShell>
+  );
+}

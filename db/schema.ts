@@ -1,0 +1,193 @@
+/**
+ * The one Drizzle schema, shared by embedded PGlite and PostgreSQL.
+ *
+ * Reporting is computed from two tables: `call_records` (one row a call, with every timestamp a
+ * report needs) and `call_events` (an append-only log of everything that happens to a call and to
+ * an operator's state). Definitions the columns are designed for:
+ * - wait = answered_at (or ended_at when never answered) - queued_at
+ * - service level = answered with wait <= sl_threshold_s / (answered + abandoned with wait >= short_abandon_s)
+ * - ASA = mean wait of answered calls; AHT = talk + hold + wrap-up, where
+ *   talk = ended_at - answered_at - hold_ms and wrap-up = wrap_up_ended_at - ended_at
+ * - abandoned = outcome 'abandoned' (the caller hung up before reaching an operator);
+ *   a short abandon is one whose wait is below short_abandon_s and is counted apart
+ * - occupancy = time on calls and wrap-up / (that + time available and idle), from the
+ *   `operator.state` events in `call_events`.
+ * The thresholds are copied onto each record when the call arrives, so a report over last week stays
+ * exact after a supervisor changes a queue's settings.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { ROLES, type Role } from "../server/auth/roles";
+
+export { ROLES, type Role };
+export const roleEnum = pgEnum("role", ROLES);
+
+export const CALL_OUTCOMES = [
+  "in_progress",
+  "answered",
+  "abandoned",
+  "timed_out",
+  "overflowed",
+  "no_operators",
+  "closed",
+  "rejected",
+  "failed",
+] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export const callOutcomeEnum = pgEnum("call_outcome", CALL_OUTCOMES);
+
+export const ENDED_BY = ["caller", "operator", "system"] as const;
+export type EndedBy = (typeof ENDED_BY)[number];
+export const endedByEnum = pgEnum("ended_by", ENDED_BY);
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  "users",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    username: text("username").notNull(),
+    displayName: text("display_name").notNull(),
+    role: roleEnum("role").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    /** BCP 47 tag chosen by the user; null follows the browser. */
+    locale: text("locale"),
+    disabled: boolean("disabled").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_username_lower").on(sql`lower(${t.username})`)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** HMAC of the cookie token: a copy of this table cannot be replayed as cookies. */
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const queues = pgTable(
+  "queues",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    /** Calls answered within this many seconds count toward the service level. */
+    slThresholdS: integer("sl_threshold_s").notNull().default(20),
+    /** Callers who hang up sooner than this are short abandons, counted apart. */
+    shortAbandonS: integer("short_abandon_s").notNull().default(5),
+    ringTimeoutS: integer("ring_timeout_s").notNull().default(20),
+    wrapUpS: integer("wrap_up_s").notNull().default(10),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("queues_name_lower").on(sql`lower(${t.name})`)],
+);
+
+export const queueMembers = pgTable(
+  "queue_members",
+  {
+    queueId: integer("queue_id")
+      .notNull()
+      .references(() => queues.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Skill level / tier for this queue: 1 is offered first. */
+    level: integer("level").notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.queueId, t.userId] }), index("queue_members_user").on(t.userId)],
+);
+
+export const hotlineNumbers = pgTable("hotline_numbers", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  /** The dialed number as the trunk sends it in the Request-URI user part (digits, optional leading +). */
+  number: text("number").notNull().unique(),
+  queueId: integer("queue_id")
+    .notNull()
+    .references(() => queues.id, { onDelete: "restrict" }),
+  /** Where the number is advertised (campaign), for per-number statistics. */
+  label: text("label"),
+  createdAt: createdAt(),
+});
+
+export const callRecords = pgTable(
+  "call_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sipCallId: text("sip_call_id"),
+    callerNumber: text("caller_number").notNull(),
+    callerName: text("caller_name"),
+    dialedNumber: text("dialed_number").notNull(),
+    numberId: integer("number_id").references(() => hotlineNumbers.id, { onDelete: "set null" }),
+    queueId: integer("queue_id").references(() => queues.id, { onDelete: "set null" }),
+    operatorId: integer("operator_id").references(() => users.id, { onDelete: "set null" }),
+    arrivedAt: timestamp("arrived_at", { withTimezone: true, precision: 3 }).notNull(),
+    queuedAt: timestamp("queued_at", { withTimezone: true, precision: 3 }),
+    answeredAt: timestamp("answered_at", { withTimezone: true, precision: 3 }),
+    endedAt: timestamp("ended_at", { withTimezone: true, precision: 3 }),
+    wrapUpEndedAt: timestamp("wrap_up_ended_at", { withTimezone: true, precision: 3 }),
+    holdMs: integer("hold_ms").notNull().default(0),
+    /** How many times the call was offered to an operator (missed offers included). */
+    offers: integer("offers").notNull().default(0),
+    outcome: callOutcomeEnum("outcome").notNull().default("in_progress"),
+    endedBy: endedByEnum("ended_by"),
+    endReason: text("end_reason"),
+    slThresholdS: integer("sl_threshold_s").notNull(),
+    shortAbandonS: integer("short_abandon_s").notNull(),
+    topic: text("topic"),
+    notes: text("notes"),
+  },
+  (t) => [
+    index("call_records_arrived").on(t.arrivedAt),
+    index("call_records_queue_arrived").on(t.queueId, t.arrivedAt),
+    index("call_records_operator_arrived").on(t.operatorId, t.arrivedAt),
+    index("call_records_in_progress").on(t.outcome).where(sql`${t.outcome} = 'in_progress'`),
+  ],
+);
+
+export const callEvents = pgTable(
+  "call_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull(),
+    /** Dotted name, e.g. `call.arrived`, `call.offered`, `operator.state`. */
+    type: text("type").notNull(),
+    callId: uuid("call_id").references(() => callRecords.id, { onDelete: "cascade" }),
+    operatorId: integer("operator_id").references(() => users.id, { onDelete: "set null" }),
+    queueId: integer("queue_id").references(() => queues.id, { onDelete: "set null" }),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index("call_events_call").on(t.callId),
+    index("call_events_at").on(t.at),
+    index("call_events_operator_at").on(t.operatorId, t.at),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Queue = typeof queues.$inferSelect;
+export type HotlineNumber = typeof hotlineNumbers.$inferSelect;
+export type CallRecord = typeof callRecords.$inferSelect;
+export type CallEvent = typeof callEvents.$inferSelect;

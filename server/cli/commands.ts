@@ -1,0 +1,221 @@
+/**
+ * The command line's commands, run in-process either by `npm run cli` (database opened directly)
+ * or by the running server on behalf of the CLI (through the control socket), so both paths share
+ * one implementation and the live server sees every change at once.
+ */
+import { parseArgs } from "node:util";
+import type { Db } from "../../db/client";
+import { ConflictError } from "../../db/queries/errors";
+import {
+  addHotlineNumber,
+  createQueue,
+  findQueueByName,
+  listHotlineNumbers,
+  listQueueMembers,
+  listQueues,
+  setQueueMember,
+} from "../../db/queries/queues";
+import { findUserByUsername } from "../../db/queries/users";
+import type { UserService } from "../accounts/user-service";
+import type { FieldErrors } from "../accounts/user-input";
+import { ROLES } from "../auth/roles";
+
+export interface CommandContext {
+  db: Db;
+  users: UserService;
+  /** Turns a `validation.*` key into an English sentence. */
+  explain: (key: string) => string;
+}
+
+export interface CommandOutput {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+export const USAGE = `Usage: npm run cli -- <command>
+  user add <username> --role operator|supervisor|admin --password <password> [--name "Display Name"]
+  user disable <username>
+  user enable <username>
+  user password <username> --password <password>
+  user role <username> --role operator|supervisor|admin
+  user list
+  queue add <name>
+  queue member <queue> <username> [--level N]
+  queue list
+  number add <number> --queue <queue> [--label "campaign"]
+  number list`;
+
+class UsageError extends Error {}
+
+export async function runCommand(argv: string[], ctx: CommandContext): Promise<CommandOutput> {
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    await dispatch(argv, ctx, out);
+    return { code: 0, out, err };
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err.push(`error: ${error.message}`, "", USAGE);
+      return { code: 2, out, err };
+    }
+    if (error instanceof CommandError) {
+      err.push(`error: ${error.message}`);
+      return { code: 1, out, err };
+    }
+    err.push(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return { code: 1, out, err };
+  }
+}
+
+class CommandError extends Error {}
+
+async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Promise<void> {
+  const { values, positionals } = parseOrUsage(argv);
+  const [noun, verb, ...args] = positionals;
+  const key = `${noun ?? ""} ${verb ?? ""}`.trim();
+  const need = (count: number) => {
+    if (args.length !== count) throw new UsageError(`"${key}" takes ${count} argument${count === 1 ? "" : "s"}`);
+    return args as string[];
+  };
+  const failIf = (errors: FieldErrors) => {
+    throw new CommandError(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${ctx.explain(message)}`)
+        .join("; "),
+    );
+  };
+
+  switch (key) {
+    case "user add": {
+      const [username] = need(1);
+      if (!values.role) throw new UsageError(`--role is required (${ROLES.join(", ")})`);
+      if (!values.password) throw new UsageError("--password is required");
+      const result = await ctx.users.create({
+        username: username!,
+        role: values.role as never,
+        password: values.password,
+        displayName: values.name,
+      });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`created ${result.value.role} "${result.value.username}" (id ${result.value.id})`);
+      return;
+    }
+    case "user disable":
+    case "user enable": {
+      const user = await userOrFail(ctx, need(1)[0]!);
+      const result = await ctx.users.update(user.id, { disabled: verb === "disable" });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`${verb}d "${user.username}"`);
+      return;
+    }
+    case "user password": {
+      const user = await userOrFail(ctx, need(1)[0]!);
+      if (!values.password) throw new UsageError("--password is required");
+      const result = await ctx.users.update(user.id, { password: values.password });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`password changed for "${user.username}"`);
+      return;
+    }
+    case "user role": {
+      const user = await userOrFail(ctx, need(1)[0]!);
+      if (!values.role) throw new UsageError(`--role is required (${ROLES.join(", ")})`);
+      const result = await ctx.users.update(user.id, { role: values.role as never });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`"${user.username}" is now ${result.value.role}`);
+      return;
+    }
+    case "user list": {
+      need(0);
+      for (const u of await ctx.users.list()) {
+        out.push(`${u.username}\t${u.role}\t${u.disabled ? "disabled" : "active"}\t${u.displayName}`);
+      }
+      return;
+    }
+    case "queue add": {
+      const [name] = need(1);
+      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(name!)) {
+        throw new CommandError("queue name: 1 to 64 letters, digits, spaces, dots, dashes or underscores");
+      }
+      try {
+        const queue = await createQueue(ctx.db, name!.trim());
+        out.push(`created queue "${queue.name}" (id ${queue.id})`);
+      } catch (error) {
+        if (error instanceof ConflictError) throw new CommandError(`queue "${name}" already exists`);
+        throw error;
+      }
+      return;
+    }
+    case "queue member": {
+      const [queueName, username] = need(2);
+      const queue = await queueOrFail(ctx, queueName!);
+      const user = await userOrFail(ctx, username!);
+      const level = values.level === undefined ? 1 : Number(values.level);
+      if (!Number.isInteger(level) || level < 1 || level > 9) throw new CommandError("--level: a whole number from 1 to 9");
+      await setQueueMember(ctx.db, queue.id, user.id, level);
+      out.push(`"${user.username}" serves queue "${queue.name}" at level ${level}`);
+      return;
+    }
+    case "queue list": {
+      need(0);
+      for (const q of await listQueues(ctx.db)) {
+        const members = await listQueueMembers(ctx.db, q.id);
+        out.push(`${q.name}\t${members.map((m) => `${m.username}:${m.level}`).join(",") || "(no members)"}`);
+      }
+      return;
+    }
+    case "number add": {
+      const [number] = need(1);
+      if (!/^\+?[0-9*#]{1,32}$/.test(number!)) throw new CommandError("number: digits, optionally with a leading +");
+      if (!values.queue) throw new UsageError("--queue is required");
+      const queue = await queueOrFail(ctx, values.queue);
+      try {
+        await addHotlineNumber(ctx.db, number!, queue.id, values.label);
+      } catch (error) {
+        if (error instanceof ConflictError) throw new CommandError(`number ${number} is already configured`);
+        throw error;
+      }
+      out.push(`number ${number} routes to queue "${queue.name}"`);
+      return;
+    }
+    case "number list": {
+      need(0);
+      for (const n of await listHotlineNumbers(ctx.db)) out.push(`${n.number}\t${n.queue}\t${n.label ?? ""}`);
+      return;
+    }
+    default:
+      throw new UsageError(key ? `unknown command "${key}"` : "no command given");
+  }
+}
+
+function parseOrUsage(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        role: { type: "string" },
+        password: { type: "string" },
+        name: { type: "string" },
+        queue: { type: "string" },
+        label: { type: "string" },
+        level: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function userOrFail(ctx: CommandContext, username: string) {
+  const user = await findUserByUsername(ctx.db, username);
+  if (!user) throw new CommandError(`no user "${username}"`);
+  return user;
+}
+
+async function queueOrFail(ctx: CommandContext, name: string) {
+  const queue = await findQueueByName(ctx.db, name);
+  if (!queue) throw new CommandError(`no queue "${name}" (create it with: queue add "${name}")`);
+  return queue;
+}

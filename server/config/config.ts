@@ -1,0 +1,67 @@
+/**
+ * Configuration, read once at boot from the environment (and an optional `.env` file) and validated,
+ * so a typo fails the start with a readable message instead of a strange failure later.
+ */
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    PORT: port.default(3000),
+    PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    DATA_DIR: z.string().trim().min(1).default("./data"),
+    DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    SESSION_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+    ADMIN_USERNAME: optionalText,
+    ADMIN_PASSWORD: optionalText,
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** Honour X-Forwarded-For / -Proto from a reverse proxy in front of Hotline. */
+    TRUST_PROXY: z
+      .enum(["0", "1", "true", "false"])
+      .default("false")
+      .transform((v) => v === "1" || v === "true"),
+  });
+
+export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Pure: validates an environment. Secrets never appear in the error text, only variable names. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`);
+  // Checked apart from the schema so it is reported together with any other problem.
+  if (!env.ADMIN_USERNAME?.trim() !== !env.ADMIN_PASSWORD?.trim()) {
+    problems.push("ADMIN_PASSWORD: ADMIN_USERNAME and ADMIN_PASSWORD go together: set both or neither");
+  }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  const c = result.data;
+  const shownHost = c.HOST === "0.0.0.0" || c.HOST === "::" ? "localhost" : c.HOST;
+  return { ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://${shownHost}:${c.PORT}` };
+}
+
+/** Reads `.env` (if present; real environment variables win) and validates the result. */
+export function loadConfig(envFile = ".env"): Config {
+  try {
+    process.loadEnvFile(envFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  return parseConfig(process.env);
+}

@@ -1,0 +1,55 @@
+/**
+ * What the outside world tells the engine. Each event is a fact that already happened (the caller hung up, the
+ * operator answered); the engine never asks, it only reacts. Times come separately, from the injected clock.
+ */
+import type { PauseReason } from "./operator-state.js";
+import type { QueueSettingsInput } from "./queue-settings.js";
+
+/** An operator's membership in one queue; `tier` matters for the skills strategy (1 is tried first). */
+export interface MembershipInput {
+  queueId: string;
+  tier?: number;
+}
+
+/** Events that concern only one operator and carry nothing else. */
+export type OperatorSignal =
+  | "operator-logged-in"
+  | "operator-logged-out"
+  | "socket-connected"
+  | "socket-disconnected"
+  | "sip-registered"
+  | "sip-unregistered"
+  | "resume-requested"
+  | "wrap-up-finished"
+  /** Resets the per-shift counters used by the fewest-calls and least-talk-time strategies. */
+  | "shift-started"
+  /** The operator is logged out as soon as the current call and wrap-up are over. */
+  | "shift-ended";
+
+export type EngineEvent =
+  | {
+      type: "caller-entered";
+      callId: string;
+      queueId: string;
+      callerNumber: string;
+      /** Overrides the VIP table; higher goes first. */
+      priority?: number;
+      /** Defaults to the event time. */
+      arrivedAt?: number;
+    }
+  | { type: "caller-hung-up"; callId: string }
+  | { type: "offer-answered"; callId: string; operatorId: string }
+  | { type: "offer-declined"; callId: string; operatorId: string }
+  /** The adapter saw the offer fail to ring or time out before the engine deadline. */
+  | { type: "offer-timed-out"; callId: string; operatorId: string }
+  /** The operator's leg dropped mid-call: the caller goes back to the head of the queue and hears an apology. */
+  | { type: "operator-leg-failed"; callId: string; operatorId: string }
+  | { type: "call-ended"; callId: string }
+  | { type: OperatorSignal; operatorId: string }
+  | { type: "pause-requested"; operatorId: string; reason: PauseReason }
+  /** Adds an operator or replaces its memberships. */
+  | { type: "operator-configured"; operatorId: string; memberships: readonly MembershipInput[] }
+  /** Adds a queue or replaces its settings. */
+  | { type: "queue-configured"; settings: QueueSettingsInput }
+  /** Fires deadlines that are due; the adapter sends it at {@link DispatchEngine.nextDeadline}. */
+  | { type: "timer" };

@@ -1,0 +1,122 @@
+/**
+ * Socket.IO on the web server's port. Every namespace authenticates the session cookie of the
+ * handshake and checks the role before a socket is admitted; the default namespace admits nobody.
+ */
+import type { Server as HttpServer } from "node:http";
+import { parse as parseCookie } from "cookie";
+import { Server, type Namespace, type Socket } from "socket.io";
+import type { User } from "../../db/schema";
+import { SESSION_COOKIE } from "../auth/session-cookie";
+import { hasRole, type Role } from "../auth/roles";
+import type {
+  BoardClientToServer,
+  BoardServerToClient,
+  DeskClientToServer,
+  DeskServerToClient,
+  OnlineUser,
+  SocketData,
+} from "./events";
+
+export interface SocketAuth {
+  authenticate(token: string | undefined): Promise<User | undefined>;
+}
+
+export interface RealtimeServer {
+  io: Server;
+  /** Disconnects every socket of a user (account disabled, logged out everywhere). */
+  disconnectUser(userId: number): void;
+  close(): Promise<void>;
+}
+
+export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options: { allowedOrigin: string }): RealtimeServer {
+  const io = new Server(http, {
+    serveClient: false,
+    // Cookies authenticate the handshake, so cross-site pages must not be able to open sockets.
+    cors: { origin: options.allowedOrigin, credentials: true },
+    maxHttpBufferSize: 64 * 1024,
+    // Browsers apply no CORS to WebSocket upgrades: refuse handshakes from another origin
+    // (cross-site WebSocket hijacking) unless it is the configured public origin.
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host, options.allowedOrigin)),
+  });
+  io.use((_socket, next) => next(new Error("forbidden")));
+
+  // One Server serves namespaces with different event maps; each is typed by its own contract.
+  const desk = io.of("/desk") as unknown as Namespace<DeskClientToServer, DeskServerToClient, Record<string, never>, SocketData>;
+  const board = io.of("/board") as unknown as Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
+  desk.use(requireRole(auth, "operator"));
+  board.use(requireRole(auth, "supervisor"));
+
+  const online = new Map<number, OnlineUser>();
+  const publishPresence = () => board.emit("presence", [...online.values()]);
+
+  desk.on("connection", (socket) => {
+    const { user } = socket.data;
+    socket.join(userRoom(user.id));
+    const entry = online.get(user.id) ?? { ...user, connections: 0 };
+    entry.connections += 1;
+    online.set(user.id, entry);
+    publishPresence();
+    socket.emit("welcome", user);
+    socket.on("ping", (ack) => {
+      if (typeof ack === "function") ack(Date.now());
+    });
+    socket.on("disconnect", () => {
+      const current = online.get(user.id);
+      if (current && --current.connections <= 0) online.delete(user.id);
+      publishPresence();
+    });
+  });
+
+  board.on("connection", (socket) => {
+    socket.join(userRoom(socket.data.user.id));
+    socket.on("presence:get", (ack) => {
+      if (typeof ack === "function") ack([...online.values()]);
+    });
+  });
+
+  return {
+    io,
+    disconnectUser(userId) {
+      for (const ns of [desk, board] as Namespace[]) {
+        ns.in(userRoom(userId)).emit("session:ended");
+        ns.in(userRoom(userId)).disconnectSockets(true);
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }),
+  };
+}
+
+/** True when a handshake's Origin is absent (non-browser clients), the request's own host, or the public origin. */
+export function isSameOrigin(origin: string | undefined, host: string | undefined, allowedOrigin: string): boolean {
+  if (!origin) return true;
+  try {
+    const url = new URL(origin);
+    return url.origin === new URL(allowedOrigin).origin || url.host === host;
+  } catch {
+    return false;
+  }
+}
+
+const userRoom = (userId: number) => `user:${userId}`;
+
+function requireRole(auth: SocketAuth, role: Role) {
+  return async (socket: Socket, next: (err?: Error) => void) => {
+    try {
+      const token = parseCookie(socket.handshake.headers.cookie ?? "")[SESSION_COOKIE];
+      const user = await auth.authenticate(token);
+      if (!user) return next(new Error("unauthorized"));
+      if (!hasRole(user.role, role)) return next(new Error("forbidden"));
+      const data: SocketData = {
+        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+        sessionToken: token!,
+      };
+      socket.data = data;
+      next();
+    } catch {
+      next(new Error("unavailable"));
+    }
+  };
+}

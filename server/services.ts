@@ -1,0 +1,50 @@
+/**
+ * What the running process offers to its surfaces (Next.js pages and API routes, Socket.IO, the
+ * command line). Built once at boot by `createServices`; app/ reaches it through runtime-registry.
+ */
+import type { Database } from "../db/client";
+import { UserService } from "./accounts/user-service";
+import { AuthService } from "./auth/auth-service";
+import type { Clock } from "./clock";
+import type { Config } from "./config/config";
+import { HealthRegistry } from "./health";
+import { FirstAdminSetup } from "./accounts/first-admin-setup";
+
+export interface Services {
+  readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV">;
+  readonly database: Database;
+  readonly auth: AuthService;
+  readonly users: UserService;
+  readonly health: HealthRegistry;
+  readonly setup: FirstAdminSetup;
+  /** Set once Socket.IO runs; lets account changes end live sockets. */
+  onUserSessionsEnded?: (userId: number) => void;
+}
+
+export function createServices(args: {
+  config: Config;
+  database: Database;
+  sessionSecret: string;
+  clock: Clock;
+}): Services {
+  const { config, database, clock } = args;
+  const auth = new AuthService(database.db, args.sessionSecret, clock, config.SESSION_TTL_HOURS * 3_600_000);
+  const services: Services = {
+    config,
+    database,
+    auth,
+    users: new UserService(database.db, {
+      logoutEverywhere: async (userId) => {
+        await auth.logoutEverywhere(userId);
+        services.onUserSessionsEnded?.(userId);
+      },
+    }),
+    health: new HealthRegistry(),
+    setup: new FirstAdminSetup(database.db),
+  };
+  services.health.register("database", async () => {
+    await database.ping();
+    return { ok: true, kind: database.kind };
+  });
+  return services;
+}

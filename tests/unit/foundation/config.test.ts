@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../../server/config/config";
+
+describe("parseConfig", () => {
+  it("applies the embedded defaults", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: "0.0.0.0", DATA_DIR: "./data", PUBLIC_URL: "http://localhost:3000" });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseConfig({ DATABASE_URL: "", SESSION_SECRET: " " }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("names every bad variable in one readable error, without echoing secrets", () => {
+    let error: unknown;
+    try {
+      parseConfig({ PORT: "http", DATABASE_URL: "mysql://x", SESSION_SECRET: "short-secret-value", ADMIN_USERNAME: "root" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/^Invalid configuration:/);
+    expect(message).toContain("PORT:");
+    expect(message).toContain("DATABASE_URL:");
+    expect(message).toContain("SESSION_SECRET: must be at least 32 characters");
+    expect(message).toContain("ADMIN_PASSWORD: ADMIN_USERNAME and ADMIN_PASSWORD go together");
+    expect(message).not.toContain("short-secret-value");
+  });
+
+  it("accepts a PostgreSQL URL and derives PUBLIC_URL from HOST and PORT", () => {
+    const config = parseConfig({ DATABASE_URL: "postgres://u:p@db/hotline", HOST: "10.1.2.3", PORT: "8080" });
+    expect(config.DATABASE_URL).toBe("postgres://u:p@db/hotline");
+    expect(config.PUBLIC_URL).toBe("http://10.1.2.3:8080");
+  });
+});
