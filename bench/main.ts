@@ -1,0 +1,16 @@
+/**
+ * `npm run bench [name…]`: runs the benchmarks (all, or those whose name contains an argument).
+ * Each prints one JSON object a line with its name and figures. Benchmarks time things; tests don't.
+ */
+import * as dispatchLatency from "./queue/dispatch-latency";
+import * as simulatedDay from "./queue/simulated-day";
+
+const BENCHMARKS: Record<string, () => void | Promise<void>> = {
+  "queue/dispatch-latency": dispatchLatency.main,
+  "queue/simulated-day": simulatedDay.main,
+};
+
+const filters = process.argv.slice(2);
+for (const [name, run] of Object.entries(BENCHMARKS)) {
+  if (filters.length === 0 || filters.some((f) => name.includes(f))) await run();
+}
