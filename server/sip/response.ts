@@ -1,0 +1,67 @@
+/**
+ * Building responses from requests (RFC 3261 §8.2.6).
+ * @module
+ */
+import { Headers } from "./headers.js";
+import { createResponseMessage, type SipRequest, type SipResponse } from "./message.js";
+import { getTag, withTag } from "./name-addr.js";
+import { REASON_PHRASES } from "./serializer.js";
+import { generateTag } from "./ids.js";
+import type { ParseFailure } from "./parser.js";
+
+export interface ResponseOptions {
+  /** Reason phrase; defaults to the RFC 3261 §21 phrase. */
+  reason?: string;
+  /**
+   * To-tag to add when the request has none. Defaults to a fresh tag for every status except
+   * 100, which RFC 3261 §8.2.6.2 lets go without one. Pass the dialog's tag for all responses
+   * of one transaction so retransmissions and the final response agree.
+   */
+  toTag?: string;
+  /** Extra headers appended after the copied ones. */
+  headers?: Iterable<readonly [string, string]>;
+  body?: Buffer | string;
+}
+
+/**
+ * Copies Via (all, in order), From, To, Call-ID and CSeq from the request headers
+ * (RFC 3261 §8.2.6.2) and, for 100 Trying, Timestamp (§8.2.6.1).
+ */
+function copyHeaders(source: Headers, status: number, toTag: string | undefined): Headers {
+  const headers = new Headers();
+  for (const via of source.getAll("Via")) headers.append("Via", via);
+  for (const name of ["From", "To", "Call-ID", "CSeq"]) {
+    const value = source.get(name);
+    if (value === undefined) continue;
+    const needsTag = name === "To" && status !== 100 && getTag(value) === undefined;
+    headers.append(name, needsTag ? withTag(value, toTag ?? generateTag()) : value);
+  }
+  const timestamp = source.get("Timestamp");
+  if (status === 100 && timestamp !== undefined) headers.append("Timestamp", timestamp);
+  return headers;
+}
+
+/** Builds a response to `request` per RFC 3261 §8.2.6. */
+export function createResponse(request: SipRequest, status: number, options: ResponseOptions = {}): SipResponse {
+  const headers = copyHeaders(request.headers, status, options.toTag);
+  for (const [name, value] of options.headers ?? []) headers.append(name, value);
+  const init: Parameters<typeof createResponseMessage>[0] = {
+    status,
+    reason: options.reason ?? REASON_PHRASES[status] ?? "Unknown",
+    headers,
+  };
+  if (options.body !== undefined) init.body = options.body;
+  return createResponseMessage(init);
+}
+
+/**
+ * Builds the 400/416/505 answer for a request the parser rejected, copying whatever headers
+ * could be read. The parser's reason becomes the reason phrase (RFC 3261 §21.4.1 suggests
+ * saying what was wrong), sanitised to stay on one line.
+ */
+export function createErrorResponse(failure: Extract<ParseFailure, { kind: "bad-request" }>): SipResponse {
+  const headers = copyHeaders(failure.headers, failure.status, undefined);
+  if (failure.status === 416 || failure.status === 505) headers.append("Warning", `399 - "${failure.reason.replace(/["\\]/g, "")}"`);
+  const reason = failure.status === 400 ? `Bad Request - ${failure.reason}` : (REASON_PHRASES[failure.status] ?? "Bad Request");
+  return createResponseMessage({ status: failure.status, reason: reason.replace(/[\r\n]/g, " ").slice(0, 120), headers });
+}
