@@ -20,6 +20,7 @@ import { listenControlSocket } from "./cli/control-socket";
 import { runCommand } from "./cli/commands";
 import { commandContext } from "./cli/context";
 import { CLIENT_IP_HEADER, clientAddress } from "./http/client-address";
+import { startTelephony, type Telephony } from "./calls/telephony-runtime";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -29,10 +30,13 @@ export interface HotlineOptions {
   web: "next" | "next-dev" | "none";
   clock?: Clock;
   logger?: Logger;
+  /** SIP, media relay and queue; off only in tests of the web and account parts. Default on. */
+  telephony?: boolean;
 }
 
 export interface Hotline {
   services: Services;
+  telephony: Telephony | undefined;
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -66,9 +70,13 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     registerServices(services);
     stack.push(async () => registerServices(undefined));
 
-    const control = await listenControlSocket(controlSocketPath(dataDir), (argv) =>
-      runCommand(argv, commandContext(database.db, services.users)),
-    );
+    let telephony: Telephony | undefined;
+    const control = await listenControlSocket(controlSocketPath(dataDir), async (argv) => {
+      const output = await runCommand(argv, commandContext(database.db, services.users));
+      // Queues and memberships may have changed: the live queue engine follows at once.
+      if (output.code === 0) await telephony?.syncQueues();
+      return output;
+    });
     stack.push(() => control.close());
 
     const handler = await webHandler(options.web, config);
@@ -79,7 +87,15 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     });
     server.keepAliveTimeout = 65_000;
     const realtime = createRealtimeServer(server, services.auth, { allowedOrigin: config.PUBLIC_URL });
-    services.onUserSessionsEnded = (userId) => realtime.disconnectUser(userId);
+    services.onUserSessionsEnded = (userId) => {
+      realtime.disconnectUser(userId);
+      telephony?.dropUser(userId);
+    };
+    if (options.telephony !== false) {
+      // Down until started, so /api/health is 503 until SIP and media are ready.
+      services.health.register("sip", () => ({ ok: false, state: "starting" }));
+      services.health.register("media", () => ({ ok: false, state: "starting" }));
+    }
     stack.push(() => realtime.close());
 
     await new Promise<void>((resolve, reject) => {
@@ -93,6 +109,20 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
           server.closeIdleConnections();
         }),
     );
+    if (options.telephony !== false) {
+      telephony = await startTelephony({
+        config,
+        database,
+        auth: services.auth,
+        health: services.health,
+        realtime,
+        http: server,
+        clock,
+        logger,
+      });
+      // Stopped before the web server closes: calls end with BYE and their records are written.
+      stack.push(() => telephony!.stop());
+    }
     const port = (server.address() as AddressInfo).port;
     const url = config.PUBLIC_URL.replace(/:\d+$/, `:${port}`);
 
@@ -106,7 +136,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       logger.warn(`no administrator yet: open ${url}/setup?token=${bootstrap.setupToken} to create one (works once)`);
     }
     logger.info("hotline listening", { url, port });
-    return { services, url, port, stop };
+    return { services, telephony, url, port, stop };
   } catch (error) {
     await stop();
     throw error;

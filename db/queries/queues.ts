@@ -62,3 +62,7 @@ export function listHotlineNumbers(db: Db) {
     .innerJoin(queues, eq(queues.id, hotlineNumbers.queueId))
     .orderBy(asc(hotlineNumbers.number));
 }
+
+export function listAllMemberships(db: Db) {
+  return db.select().from(queueMembers);
+}

@@ -3,6 +3,7 @@
  * so a typo fails the start with a readable message instead of a strange failure later.
  */
 import { z } from "zod";
+import { AddressAllowList } from "../telephony/address-allow-list";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z
@@ -23,6 +24,24 @@ const schema = z
     SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
     ADMIN_USERNAME: optionalText,
     ADMIN_PASSWORD: optionalText,
+    /** SIP over UDP and TCP for trunks. */
+    SIP_PORT: port.default(5060),
+    SIP_HOST: optionalText,
+    /** The address trunks reach us at (Via, Contact); defaults to SIP_HOST, else 127.0.0.1. */
+    SIP_ADVERTISED_ADDRESS: optionalText,
+    /** Addresses or CIDRs allowed to send calls, comma-separated. Empty: no trunk may call. */
+    TRUNK_ALLOW: z.string().trim().default(""),
+    /** rtpengine's RTP/RTCP port range (the supervised local instance). */
+    RTP_PORT_MIN: port.default(30000),
+    RTP_PORT_MAX: port.default(39999),
+    /** The address rtpengine relays media on (also what browsers and trunks send RTP to). */
+    MEDIA_ADDRESS: optionalText,
+    /** ng control port of the supervised local rtpengine. */
+    RTPENGINE_NG_PORT: port.default(22222),
+    /** External rtpengine instances (host:port of their ng sockets, comma-separated) instead of a local one. */
+    RTPENGINE_URLS: z.string().trim().default(""),
+    /** Folder with greeting.wav, hold-music.wav, apology.wav, closed.wav (8 kHz 16-bit mono). */
+    SOUNDS_DIR: z.string().trim().default("./public/sounds"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** Honour X-Forwarded-For / -Proto from a reverse proxy in front of Hotline. */
     TRUST_PROXY: z
@@ -49,6 +68,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   // Checked apart from the schema so it is reported together with any other problem.
   if (!env.ADMIN_USERNAME?.trim() !== !env.ADMIN_PASSWORD?.trim()) {
     problems.push("ADMIN_PASSWORD: ADMIN_USERNAME and ADMIN_PASSWORD go together: set both or neither");
+  }
+  if (result.success && result.data.RTP_PORT_MIN >= result.data.RTP_PORT_MAX) {
+    problems.push("RTP_PORT_MAX: must be above RTP_PORT_MIN");
+  }
+  if (result.success) {
+    try {
+      new AddressAllowList(result.data.TRUNK_ALLOW);
+    } catch (error) {
+      problems.push(`TRUNK_ALLOW: ${(error as Error).message}`);
+    }
+    for (const entry of result.data.RTPENGINE_URLS.split(",").map((s) => s.trim()).filter(Boolean)) {
+      if (!/^[\w.-]+:\d{1,5}$/.test(entry)) problems.push(`RTPENGINE_URLS: "${entry}" is not host:port`);
+    }
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const c = result.data;

@@ -13,8 +13,41 @@ export interface OnlineUser {
   connections: number;
 }
 
+/** An operator's routing state as the desk shows it (the queue engine's operator state machine). */
+export type OperatorStatus = "offline" | "available" | "offered" | "on-call" | "wrap-up" | "paused";
+
+export interface OperatorStateView {
+  status: OperatorStatus;
+  /** Pause reason (break, lunch, training, missed-calls, …) when paused. */
+  reason?: string;
+  /** Epoch ms when this state began, for the desk's timer. */
+  since: number;
+  /** The three conditions of availability; a mismatch is shown to the operator. */
+  presence: { loggedIn: boolean; socketConnected: boolean; sipRegistered: boolean };
+}
+
+/** What the softphone needs to register: the SIP-over-WebSocket endpoint and this operator's AOR. */
+export interface SipClientConfig {
+  /** Path of the SIP WebSocket on the page's own origin (RFC 7118), e.g. `/sip`. */
+  wsPath: string;
+  /** e.g. `sip:amina@hotline.invalid` */
+  aor: string;
+  displayName: string;
+  /** ICE servers for RTCPeerConnection: the product's own list, empty on a LAN. */
+  iceServers: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+}
+
+/** Headers the B2BUA puts on the INVITE it sends to an operator's softphone. */
+export const OFFER_HEADERS = {
+  callId: "X-Hotline-Call-Id",
+  caller: "X-Hotline-Caller",
+  queue: "X-Hotline-Queue",
+} as const;
+
 /** Namespace `/desk`: an operator's own desk. */
 export interface DeskServerToClient {
+  /** The operator's routing state, on connect and on every change. */
+  "operator:state": (state: OperatorStateView) => void;
   /** Sent on connect: who the server thinks you are. */
   welcome: (me: { id: number; username: string; displayName: string; role: Role }) => void;
   /** The session behind this socket ended (logout elsewhere, disabled account). */
@@ -22,6 +55,11 @@ export interface DeskServerToClient {
 }
 export interface DeskClientToServer {
   ping: (ack: (serverTime: number) => void) => void;
+  /** Go available, or pause with a reason. Validated on the server. */
+  "operator:set-status": (
+    request: { status: "available" } | { status: "paused"; reason: string },
+    ack: (result: { ok: true } | { ok: false; error: string }) => void,
+  ) => void;
 }
 
 /** Namespace `/board`: supervisors' live view. */

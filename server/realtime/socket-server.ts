@@ -14,15 +14,33 @@ import type {
   DeskClientToServer,
   DeskServerToClient,
   OnlineUser,
+  OperatorStateView,
   SocketData,
 } from "./events";
+import { z } from "zod";
 
 export interface SocketAuth {
   authenticate(token: string | undefined): Promise<User | undefined>;
 }
 
+/** What the desk namespace asks of the call side (set once telephony runs). */
+export interface DeskHooks {
+  /** First tab of this operator connected / last one closed. */
+  connected(userId: number): void;
+  disconnected(userId: number): void;
+  setStatus(userId: number, request: { status: "available" } | { status: "paused"; reason: string }): { ok: true } | { ok: false; error: string };
+  state(userId: number): OperatorStateView | undefined;
+}
+
+const setStatusSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("available") }),
+  z.object({ status: z.literal("paused"), reason: z.string().trim().min(1).max(40) }),
+]);
+
 export interface RealtimeServer {
   io: Server;
+  setDeskHooks(hooks: DeskHooks): void;
+  publishOperatorState(userId: number, state: OperatorStateView): void;
   /** Disconnects every socket of a user (account disabled, logged out everywhere). */
   disconnectUser(userId: number): void;
   close(): Promise<void>;
@@ -34,6 +52,8 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     // Cookies authenticate the handshake, so cross-site pages must not be able to open sockets.
     cors: { origin: options.allowedOrigin, credentials: true },
     maxHttpBufferSize: 64 * 1024,
+    // Other upgrade paths (/sip) belong to other handlers on the same server.
+    destroyUpgrade: false,
     // Browsers apply no CORS to WebSocket upgrades: refuse handshakes from another origin
     // (cross-site WebSocket hijacking) unless it is the configured public origin.
     allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host, options.allowedOrigin)),
@@ -47,6 +67,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   board.use(requireRole(auth, "supervisor"));
 
   const online = new Map<number, OnlineUser>();
+  let hooks: DeskHooks | undefined;
   const publishPresence = () => board.emit("presence", [...online.values()]);
 
   desk.on("connection", (socket) => {
@@ -57,12 +78,24 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     online.set(user.id, entry);
     publishPresence();
     socket.emit("welcome", user);
+    if (entry.connections === 1) hooks?.connected(user.id);
+    const state = hooks?.state(user.id);
+    if (state) socket.emit("operator:state", state);
     socket.on("ping", (ack) => {
       if (typeof ack === "function") ack(Date.now());
     });
+    socket.on("operator:set-status", (request, ack) => {
+      if (typeof ack !== "function") return;
+      const parsed = setStatusSchema.safeParse(request);
+      if (!parsed.success) return ack({ ok: false, error: "invalid request" });
+      ack(hooks ? hooks.setStatus(user.id, parsed.data) : { ok: false, error: "telephony not running" });
+    });
     socket.on("disconnect", () => {
       const current = online.get(user.id);
-      if (current && --current.connections <= 0) online.delete(user.id);
+      if (current && --current.connections <= 0) {
+        online.delete(user.id);
+        hooks?.disconnected(user.id);
+      }
       publishPresence();
     });
   });
@@ -76,6 +109,12 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
 
   return {
     io,
+    setDeskHooks(next) {
+      hooks = next;
+    },
+    publishOperatorState(userId, state) {
+      desk.to(userRoom(userId)).emit("operator:state", state);
+    },
     disconnectUser(userId) {
       for (const ns of [desk, board] as Namespace[]) {
         ns.in(userRoom(userId)).emit("session:ended");

@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import net from "node:net";
+import { freePort } from "./net";
 
 export interface RunningPostgres {
   url: string;
@@ -20,17 +20,6 @@ function postgresBin(): string {
   const bin = versions.map((v) => path.join(root, v, "bin")).find((dir) => existsSync(path.join(dir, "postgres")));
   if (!bin) throw new Error("PostgreSQL server binaries not found: install Debian's `postgresql` (npm test does it)");
   return bin;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 export async function startPostgres(): Promise<RunningPostgres> {

@@ -1,0 +1,77 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { callEvents, callRecords, type CallOutcome, type CallRecord, type EndedBy } from "../schema";
+
+export interface NewCall {
+  sipCallId: string;
+  callerNumber: string;
+  callerName?: string | null;
+  dialedNumber: string;
+  numberId?: number | null;
+  queueId?: number | null;
+  arrivedAt: Date;
+  slThresholdS: number;
+  shortAbandonS: number;
+}
+
+export async function insertCall(db: Db, call: NewCall): Promise<CallRecord> {
+  const [row] = await db.insert(callRecords).values(call).returning();
+  return row!;
+}
+
+export type CallPatch = Partial<
+  Pick<CallRecord, "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "operatorId" | "outcome" | "endedBy" | "endReason" | "holdMs" | "topic" | "notes">
+>;
+
+export async function updateCall(db: Db, id: string, patch: CallPatch): Promise<void> {
+  await db.update(callRecords).set(patch).where(eq(callRecords.id, id));
+}
+
+export async function incrementOffers(db: Db, id: string): Promise<void> {
+  await db.update(callRecords).set({ offers: sql`${callRecords.offers} + 1` }).where(eq(callRecords.id, id));
+}
+
+export interface NewCallEvent {
+  at: Date;
+  type: string;
+  callId?: string | null;
+  operatorId?: number | null;
+  queueId?: number | null;
+  data?: Record<string, unknown>;
+}
+
+export async function appendEvents(db: Db, events: NewCallEvent[]): Promise<void> {
+  if (events.length > 0) await db.insert(callEvents).values(events);
+}
+
+export async function findCall(db: Db, id: string): Promise<CallRecord | undefined> {
+  const [row] = await db.select().from(callRecords).where(eq(callRecords.id, id));
+  return row;
+}
+
+export function listCallEvents(db: Db, callId: string) {
+  return db.select().from(callEvents).where(eq(callEvents.callId, callId)).orderBy(callEvents.id);
+}
+
+/**
+ * Closes calls a previous process left "in progress" (it died mid-call): they end at the time of
+ * their last event, as failed, ended by the system, with a reason saying why.
+ */
+export async function closeOrphanedCalls(db: Db, now: Date, reason: string): Promise<number> {
+  const orphans = await db.select().from(callRecords).where(eq(callRecords.outcome, "in_progress"));
+  for (const call of orphans) {
+    const [last] = await db
+      .select({ at: sql<Date>`max(${callEvents.at})` })
+      .from(callEvents)
+      .where(eq(callEvents.callId, call.id));
+    const endedAt = last?.at ? new Date(last.at) : now;
+    const outcome: CallOutcome = call.answeredAt ? "answered" : "failed";
+    const endedBy: EndedBy = "system";
+    await db
+      .update(callRecords)
+      .set({ outcome, endedAt, endedBy, endReason: reason })
+      .where(and(eq(callRecords.id, call.id), eq(callRecords.outcome, "in_progress")));
+    await appendEvents(db, [{ at: now, type: "call.closed-after-restart", callId: call.id, data: { reason } }]);
+  }
+  return orphans.length;
+}

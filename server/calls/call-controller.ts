@@ -1,0 +1,387 @@
+/**
+ * Runs calls: the adapter between the pure queue engine (server/queue) and the world around it.
+ * Trunk legs and operator legs (server/telephony), media (rtpengine through CallMedia), the
+ * database (call records and the event log) and the operators' desks (Socket.IO).
+ *
+ * The engine decides (who gets which call, when a ring times out); this class only carries out
+ * its effects and feeds it facts. One timer: the engine's next deadline. No polling.
+ */
+import type { Db } from "../../db/client";
+import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
+import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
+import type { Clock } from "../clock";
+import type { Logger } from "../logger";
+import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
+import type { OperatorStateView } from "../realtime/events";
+import { OFFER_HEADERS } from "../realtime/events";
+import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
+import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
+
+export interface RoutedNumber {
+  numberId: number;
+  queueId: number;
+  queueName: string;
+  slThresholdS: number;
+  shortAbandonS: number;
+}
+
+export interface CallControllerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  media: CallMediaFactory;
+  routeNumber(dialed: string): Promise<RoutedNumber | undefined>;
+  publishOperatorState(userId: number, state: OperatorStateView): void;
+  /** Length of each sound, to hang up after a closing announcement has been heard. */
+  soundDurationMs(sound: Sound): number;
+}
+
+interface ActiveCall {
+  id: string;
+  trunk: TrunkLeg;
+  media: CallMedia;
+  queueId: number;
+  queueName: string;
+  offers: Map<string, OperatorLeg>;
+  operatorId?: string;
+  operator?: OperatorLeg;
+  /** Media steps run one after the other per call (rtpengine commands must not overtake each other). */
+  chain: Promise<unknown>;
+  endedBy?: EndedBy;
+  finished: boolean;
+  followUp?: NodeJS.Timeout;
+}
+
+export class CallController implements InboundCallHandler {
+  readonly engine: DispatchEngine;
+  private readonly calls = new Map<string, ActiveCall>();
+  private readonly states = new Map<string, OperatorStateView>();
+  private readonly lastCallOf = new Map<string, string>();
+  private b2bua: B2bua | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+  private closing = false;
+
+  constructor(private readonly deps: CallControllerDeps) {
+    this.engine = new DispatchEngine({}, deps.clock.now());
+  }
+
+  attach(b2bua: B2bua): void {
+    this.b2bua = b2bua;
+  }
+
+  /** Feeds the engine a fact and carries out what it decides. */
+  dispatch(event: EngineEvent): void {
+    let effects: Effect[];
+    try {
+      effects = this.engine.handle(event, this.deps.clock.now());
+    } catch (error) {
+      this.deps.logger.error("queue engine refused an event", { event: event.type, error: String(error) });
+      return;
+    }
+    for (const effect of effects) this.apply(effect);
+    this.schedule();
+  }
+
+  operatorState(userId: number): OperatorStateView | undefined {
+    return this.states.get(String(userId));
+  }
+
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const next = this.engine.nextDeadline();
+    if (next === undefined || this.closing) return;
+    this.timer = setTimeout(() => this.dispatch({ type: "timer" }), Math.max(0, next - this.deps.clock.now()));
+    this.timer.unref();
+  }
+
+  // ---- trunk side ----------------------------------------------------------------------------
+
+  onInboundCall(trunk: TrunkLeg): void {
+    void this.admit(trunk).catch((error) => {
+      this.deps.logger.error("inbound call failed", { callId: trunk.sipCallId, error: String(error) });
+      trunk.reject(500, "Server Internal Error");
+    });
+  }
+
+  private async admit(trunk: TrunkLeg): Promise<void> {
+    if (this.closing) return trunk.reject(503, "Service Unavailable");
+    const arrivedAt = new Date(this.deps.clock.now());
+    const route = await this.deps.routeNumber(trunk.dialedNumber);
+    if (!route) {
+      this.deps.logger.info("call to an unknown number", { dialed: trunk.dialedNumber });
+      return trunk.reject(404, "Not Found");
+    }
+    if (trunk.ended) return; // cancelled while we looked the number up
+    const record = await insertCall(this.deps.db, {
+      sipCallId: trunk.sipCallId,
+      callerNumber: trunk.callerNumber,
+      callerName: trunk.callerName ?? null,
+      dialedNumber: trunk.dialedNumber,
+      numberId: route.numberId,
+      queueId: route.queueId,
+      arrivedAt,
+      slThresholdS: route.slThresholdS,
+      shortAbandonS: route.shortAbandonS,
+    });
+    const call: ActiveCall = {
+      id: record.id,
+      trunk,
+      media: this.deps.media(record.id, trunk.remoteTag),
+      queueId: route.queueId,
+      queueName: route.queueName,
+      offers: new Map(),
+      chain: Promise.resolve(),
+      finished: false,
+    };
+    this.calls.set(call.id, call);
+    this.log({ at: arrivedAt, type: "call.arrived", callId: call.id, queueId: route.queueId, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
+    trunk.onEnded = (reason) => this.trunkEnded(call, reason);
+    trunk.onDtmf = (digit) => this.log({ at: new Date(this.deps.clock.now()), type: "call.dtmf", callId: call.id, data: { digit } });
+
+    if (trunk.ended) return this.finishMedia(call);
+    let answer: string;
+    try {
+      answer = await call.media.answerCaller(trunk.offerSdp);
+    } catch (error) {
+      this.deps.logger.warn("media refused the caller's offer", { callId: call.id, error: String(error) });
+      this.calls.delete(call.id);
+      trunk.reject(488, "Not Acceptable Here");
+      this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: "media" });
+      void call.media.close().catch(() => {});
+      return;
+    }
+    if (trunk.ended) return this.finishMedia(call);
+    trunk.answer(answer);
+    this.playThenMusic(call, "greeting");
+    this.dispatch({ type: "caller-entered", callId: call.id, queueId: String(route.queueId), callerNumber: trunk.callerNumber });
+  }
+
+  private trunkEnded(call: ActiveCall, reason: string): void {
+    if (call.finished) return;
+    call.endedBy ??= reason === "local" ? "system" : "caller";
+    this.writeCall(call.id, { endedBy: call.endedBy, endReason: reason === "bye" ? "caller-hung-up" : reason });
+    if (call.operator) {
+      call.operator.hangup();
+      this.dispatch({ type: "call-ended", callId: call.id });
+    } else {
+      for (const leg of call.offers.values()) leg.cancel();
+      this.dispatch({ type: "caller-hung-up", callId: call.id });
+    }
+    this.finishMedia(call);
+  }
+
+  /**
+   * An announcement, then hold music when it ends (rtpengine has no playlist). The switch is
+   * skipped when the caller reached an operator meanwhile.
+   */
+  private playThenMusic(call: ActiveCall, sound: Sound): void {
+    this.enqueueMedia(call, async () => {
+      clearTimeout(call.followUp);
+      const ms = await call.media.playToCaller(sound);
+      call.followUp = setTimeout(() => {
+        if (call.operator || call.finished) return;
+        this.enqueueMedia(call, () => call.media.playToCaller("hold-music", { loop: true }));
+      }, ms ?? 0);
+      call.followUp.unref();
+    });
+  }
+
+  private finishMedia(call: ActiveCall): void {
+    if (call.finished) return;
+    call.finished = true;
+    clearTimeout(call.followUp);
+    this.calls.delete(call.id);
+    this.enqueueMedia(call, () => call.media.close());
+  }
+
+  // ---- operator side -------------------------------------------------------------------------
+
+  private offer(effect: Extract<Effect, { type: "offer" }>): void {
+    const call = this.calls.get(effect.callId);
+    const binding = this.b2bua?.registrar.binding(Number(effect.operatorId));
+    if (!call || !this.b2bua) return;
+    if (!binding) {
+      // The engine believed the softphone registered; it is not (race with an unregister).
+      this.dispatch({ type: "offer-declined", callId: effect.callId, operatorId: effect.operatorId });
+      return;
+    }
+    const leg = new OperatorLeg(this.b2bua, binding);
+    call.offers.set(effect.operatorId, leg);
+    void incrementOffers(this.deps.db, call.id).catch(() => {});
+    leg.onAnswered = (sdp) => this.operatorAnswered(call, effect.operatorId, leg, sdp);
+    leg.onFailed = (status) => {
+      if (call.offers.get(effect.operatorId) !== leg) return;
+      call.offers.delete(effect.operatorId);
+      this.enqueueMedia(call, () => call.media.abandonOperatorAttempt(leg.localTag));
+      const type = status === 408 || status === 480 ? "offer-timed-out" : "offer-declined";
+      this.dispatch({ type, callId: call.id, operatorId: effect.operatorId });
+    };
+    leg.onEnded = (reason) => this.operatorHungUp(call, effect.operatorId, leg, reason);
+    this.enqueueMedia(call, async () => {
+      if (leg.ended) return;
+      const sdp = await call.media.offerToOperator(leg.localTag);
+      // The offer may have been cancelled while rtpengine prepared it.
+      if (leg.ended) return;
+      leg.send(sdp, [
+        [OFFER_HEADERS.callId, call.id],
+        [OFFER_HEADERS.caller, call.trunk.callerNumber],
+        [OFFER_HEADERS.queue, encodeURIComponent(call.queueName)],
+      ], call.trunk.callerNumber);
+    });
+  }
+
+  private operatorAnswered(call: ActiveCall, operatorId: string, leg: OperatorLeg, sdp: string): void {
+    if (call.finished || call.operator) {
+      leg.hangup();
+      return;
+    }
+    call.offers.delete(operatorId);
+    call.operator = leg;
+    call.operatorId = operatorId;
+    this.lastCallOf.set(operatorId, call.id);
+    clearTimeout(call.followUp);
+    this.enqueueMedia(call, () => call.media.operatorAnswered(leg.localTag, sdp));
+    this.dispatch({ type: "offer-answered", callId: call.id, operatorId });
+  }
+
+  private operatorHungUp(call: ActiveCall, operatorId: string, leg: OperatorLeg, reason: string): void {
+    if (call.operator !== leg || call.finished) return;
+    // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
+    if (reason !== "bye") {
+      call.operator = undefined;
+      call.operatorId = undefined;
+      this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
+      this.enqueueMedia(call, () => call.media.operatorLegLost({ apology: true }));
+      this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
+      return;
+    }
+    call.endedBy = "operator";
+    this.writeCall(call.id, { endedBy: "operator", endReason: "operator-hung-up" });
+    call.trunk.hangup("local");
+  }
+
+  // ---- engine effects ------------------------------------------------------------------------
+
+  private apply(effect: Effect): void {
+    switch (effect.type) {
+      case "offer":
+        return this.offer(effect);
+      case "cancel-offer": {
+        const call = this.calls.get(effect.callId);
+        const leg = call?.offers.get(effect.operatorId);
+        if (!call || !leg) return;
+        call.offers.delete(effect.operatorId);
+        leg.cancel();
+        this.enqueueMedia(call, () => call.media.abandonOperatorAttempt(leg.localTag));
+        return;
+      }
+      case "play-announcement": {
+        const call = this.calls.get(effect.callId);
+        if (!call) return;
+        // Position and estimated-wait announcements need spoken numbers: not shipped yet, music goes on.
+        // The apology after an operator leg failure is played by operatorLegLost.
+        if (effect.announcement === "periodic" && !call.operator) this.playThenMusic(call, "apology");
+        return;
+      }
+      case "hang-up": {
+        const call = this.calls.get(effect.callId);
+        if (!call) return;
+        call.endedBy = "system";
+        this.enqueueMedia(call, () => call.media.playToCaller("closed"));
+        setTimeout(() => call.trunk.hangup("local"), this.deps.soundDurationMs("closed")).unref();
+        return;
+      }
+      case "operator-state-changed": {
+        const view: OperatorStateView = { status: effect.status, reason: effect.reason, since: effect.since, presence: { ...effect.presence } };
+        this.states.set(effect.operatorId, view);
+        this.deps.publishOperatorState(Number(effect.operatorId), view);
+        this.log({
+          at: new Date(effect.since),
+          type: "operator.state",
+          operatorId: Number(effect.operatorId),
+          data: { from: effect.previous, to: effect.status, reason: effect.reason ?? null },
+        });
+        if (effect.previous === "wrap-up") {
+          const callId = this.lastCallOf.get(effect.operatorId);
+          if (callId) this.writeCall(callId, { wrapUpEndedAt: new Date(effect.since) });
+          this.lastCallOf.delete(effect.operatorId);
+        }
+        return;
+      }
+      case "record":
+        return this.record(effect.entry);
+      case "overflow":
+      case "create-callback-request":
+      case "break-queued":
+      case "warn-supervisors":
+        this.log({ at: new Date(this.deps.clock.now()), type: `queue.${effect.type}`, callId: "callId" in effect ? effect.callId : null, operatorId: "operatorId" in effect ? Number(effect.operatorId) : null, data: { ...effect } });
+        return;
+      case "ignored":
+        this.deps.logger.debug("queue engine ignored an event", { event: effect.event, reason: effect.reason });
+        return;
+    }
+  }
+
+  private record(entry: RecordEntry): void {
+    const at = new Date(entry.at);
+    const queueId = "queueId" in entry ? Number(entry.queueId) : null;
+    const operatorId = "operatorId" in entry ? Number(entry.operatorId) : null;
+    const { kind, at: _at, callId, ...data } = entry as RecordEntry & { callId: string };
+    this.log({ at, type: `call.${kind.replace(/^call-/, "")}`, callId, queueId, operatorId, data });
+    switch (entry.kind) {
+      case "caller-entered":
+        return this.writeCall(entry.callId, { queuedAt: at });
+      case "call-answered":
+        return this.writeCall(entry.callId, { answeredAt: at, operatorId: Number(entry.operatorId) });
+      case "call-finished": {
+        const outcome: RecordOutcome =
+          entry.outcome === "answered" ? "answered"
+          : entry.outcome === "abandoned" ? "abandoned"
+          : entry.outcome === "overflowed" ? "overflowed"
+          : entry.reason === "no-operators" ? "no_operators"
+          : entry.reason === "closed" ? "closed"
+          : entry.reason === "queue-full" ? "rejected"
+          : "timed_out";
+        return this.writeCall(entry.callId, { outcome, endedAt: at });
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---- persistence ---------------------------------------------------------------------------
+
+  private log(event: NewCallEvent): void {
+    this.enqueueWrite(() => appendEvents(this.deps.db, [event]));
+  }
+
+  private writeCall(id: string, patch: CallPatch): void {
+    this.enqueueWrite(() => updateCall(this.deps.db, id, patch));
+  }
+
+  /** Writes go out in order (the record's story must not be reordered) and never block the engine. */
+  private enqueueWrite(write: () => Promise<unknown>): void {
+    this.writes = this.writes.then(write).catch((error) => this.deps.logger.error("call record write failed", { error: String(error) }));
+  }
+
+  private enqueueMedia(call: ActiveCall, step: () => Promise<unknown>): void {
+    call.chain = call.chain.then(step).catch((error) => this.deps.logger.warn("media step failed", { callId: call.id, error: String(error) }));
+  }
+
+  /** Hangs up every call and waits for the last database writes (graceful shutdown). */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    for (const call of [...this.calls.values()]) {
+      call.endedBy = "system";
+      call.trunk.hangup("local");
+    }
+    await Promise.all([...this.calls.values()].map((c) => c.chain));
+    await this.writes;
+  }
+}

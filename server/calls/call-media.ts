@@ -1,0 +1,20 @@
+/** What the call controller needs of the media relay for one call (implemented by MediaBridge over rtpengine). */
+export type Sound = "greeting" | "hold-music" | "apology" | "closed";
+
+export interface CallMedia {
+  /** The trunk's SDP offer -> our SDP answer for the 200 OK. */
+  answerCaller(trunkOfferSdp: string): Promise<string>;
+  /** Starts a sound (replacing the one playing); resolves with its duration in ms when known. */
+  playToCaller(sound: Sound, options?: { loop?: boolean }): Promise<number | undefined>;
+  stopCallerPlayback(): Promise<void>;
+  /** A WebRTC offer for one operator attempt. */
+  offerToOperator(attemptTag: string): Promise<string>;
+  operatorAnswered(attemptTag: string, browserAnswerSdp: string): Promise<unknown>;
+  abandonOperatorAttempt(attemptTag: string): Promise<unknown>;
+  /** Back to music after the operator leg died, after an apology when asked. */
+  operatorLegLost(options?: { apology?: boolean }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */
+export type CallMediaFactory = (callId: string, trunkTag: string) => CallMedia;

@@ -1,0 +1,230 @@
+/**
+ * Starts the call side of the process: rtpengine (supervised child or external instances), the
+ * B2BUA on SIP_PORT, the operators' SIP WebSocket on `/sip`, and the call controller with its
+ * queue engine, fed from the database's queues and memberships.
+ */
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Duplex } from "node:stream";
+import { statSync } from "node:fs";
+import path from "node:path";
+import { parse as parseCookie } from "cookie";
+import { WebSocketServer } from "ws";
+import type { Database } from "../../db/client";
+import { closeOrphanedCalls } from "../../db/queries/calls";
+import { findHotlineNumber, listAllMemberships, listQueues } from "../../db/queries/queues";
+import { listUsers } from "../../db/queries/users";
+import { hasRole } from "../auth/roles";
+import { SESSION_COOKIE } from "../auth/session-cookie";
+import type { AuthService } from "../auth/auth-service";
+import type { Clock } from "../clock";
+import type { Config } from "../config/config";
+import type { HealthRegistry } from "../health";
+import type { Logger } from "../logger";
+import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
+import type { RealtimeServer } from "../realtime/socket-server";
+import { isSameOrigin } from "../realtime/socket-server";
+import { AddressAllowList } from "../telephony/address-allow-list";
+import { B2bua } from "../telephony/b2bua";
+import { CallController } from "./call-controller";
+import type { Sound } from "./call-media";
+import { MediaBridge } from "./media-bridge";
+
+export interface Telephony {
+  controller: CallController;
+  b2bua: B2bua;
+  pool: MediaPool;
+  /** Re-reads queues and memberships into the queue engine (after admin changes). */
+  syncQueues(): Promise<void>;
+  /** An account's sessions ended: its softphone registration goes too. */
+  dropUser(userId: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startTelephony(args: {
+  config: Config;
+  database: Database;
+  auth: AuthService;
+  health: HealthRegistry;
+  realtime: RealtimeServer;
+  http: HttpServer;
+  clock: Clock;
+  logger: Logger;
+}): Promise<Telephony> {
+  const { config, database, clock, logger } = args;
+  const sipHost = config.SIP_HOST ?? config.HOST;
+  const advertised = config.SIP_ADVERTISED_ADDRESS ?? (sipHost === "0.0.0.0" || sipHost === "::" ? "127.0.0.1" : sipHost);
+  const mediaAddress = config.MEDIA_ADDRESS ?? advertised;
+  const soundsDir = path.resolve(config.SOUNDS_DIR);
+
+  const instances: MediaInstance[] = config.RTPENGINE_URLS
+    ? config.RTPENGINE_URLS.split(",").map((entry) => {
+        const [host = "", port = "0"] = entry.trim().split(":");
+        return new ExternalRtpengine({ address: { host, port: Number(port) }, logger });
+      })
+    : [
+        new RtpengineSupervisor({
+          interfaceAddress: mediaAddress,
+          ngHost: "127.0.0.1",
+          ngPort: config.RTPENGINE_NG_PORT,
+          portMin: config.RTP_PORT_MIN,
+          portMax: config.RTP_PORT_MAX,
+          logger,
+        }),
+      ];
+  const pool = new MediaPool(instances);
+  await pool.start();
+  args.health.register("media", () => {
+    const statuses = instances.map((i) => i.status());
+    return { ok: statuses.some((s) => s.up), instances: statuses };
+  });
+
+  const durations = new Map<Sound, number>();
+  for (const sound of ["greeting", "hold-music", "apology", "closed"] as const) {
+    // 8 kHz, 16-bit mono: 16,000 bytes a second after the 44-byte header.
+    durations.set(sound, Math.max(0, (statSync(path.join(soundsDir, `${sound}.wav`)).size - 44) / 16));
+  }
+
+  const controller = new CallController({
+    db: database.db,
+    clock,
+    logger,
+    media: (callId, trunkTag) => {
+      const instance = pool.acquire(callId);
+      const bridge = new MediaBridge(instance.client, callId, { trunkTag, soundsDir, logger });
+      const close = bridge.close.bind(bridge);
+      bridge.close = async () => {
+        try {
+          await close();
+        } finally {
+          pool.release(callId);
+        }
+      };
+      return bridge;
+    },
+    routeNumber: async (dialed) => {
+      const found = await findHotlineNumber(database.db, dialed);
+      return (
+        found && {
+          numberId: found.number.id,
+          queueId: found.queue.id,
+          queueName: found.queue.name,
+          slThresholdS: found.queue.slThresholdS,
+          shortAbandonS: found.queue.shortAbandonS,
+        }
+      );
+    },
+    publishOperatorState: (userId, state) => args.realtime.publishOperatorState(userId, state),
+    soundDurationMs: (sound) => durations.get(sound) ?? 0,
+  });
+
+  const syncQueues = async () => {
+    for (const queue of await listQueues(database.db)) {
+      controller.dispatch({
+        type: "queue-configured",
+        settings: {
+          id: String(queue.id),
+          ringTimeoutMs: queue.ringTimeoutS * 1000,
+          wrapUpMs: queue.wrapUpS * 1000,
+          serviceLevelMs: queue.slThresholdS * 1000,
+          shortAbandonMs: queue.shortAbandonS * 1000,
+        },
+      });
+    }
+    const byUser = new Map<number, Array<{ queueId: string; tier: number }>>();
+    for (const m of await listAllMemberships(database.db)) {
+      const list = byUser.get(m.userId) ?? [];
+      list.push({ queueId: String(m.queueId), tier: m.level });
+      byUser.set(m.userId, list);
+    }
+    // Every active account can staff the desk (a supervisor may take calls too); without a
+    // membership it simply serves no queue, but its presence is tracked from the first login.
+    for (const user of await listUsers(database.db)) {
+      if (user.disabled) continue;
+      controller.dispatch({ type: "operator-configured", operatorId: String(user.id), memberships: byUser.get(user.id) ?? [] });
+    }
+  };
+  await syncQueues();
+  const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), "server restarted during the call");
+  if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
+
+  const b2bua = await B2bua.start({
+    sipHost,
+    sipPort: config.SIP_PORT,
+    advertisedAddress: advertised,
+    trunkAllow: new AddressAllowList(config.TRUNK_ALLOW),
+    handler: controller,
+    logger,
+    now: () => clock.now(),
+    registrarEvents: {
+      registered: (binding) => controller.dispatch({ type: "sip-registered", operatorId: String(binding.userId) }),
+      unregistered: (userId) => controller.dispatch({ type: "sip-unregistered", operatorId: String(userId) }),
+    },
+  });
+  controller.attach(b2bua);
+  args.health.register("sip", () => ({ ok: true, port: b2bua.port, ...b2bua.stats, calls: controller.activeCalls }));
+  if (!config.TRUNK_ALLOW) logger.warn("TRUNK_ALLOW is empty: no trunk may send calls");
+
+  args.realtime.setDeskHooks({
+    connected: (userId) => {
+      controller.dispatch({ type: "operator-logged-in", operatorId: String(userId) });
+      controller.dispatch({ type: "socket-connected", operatorId: String(userId) });
+      // Opening the desk is not being ready: the operator says so with "available".
+      if (controller.operatorState(userId)?.status !== "available") {
+        controller.dispatch({ type: "pause-requested", operatorId: String(userId), reason: "not-ready" });
+      }
+    },
+    disconnected: (userId) => controller.dispatch({ type: "socket-disconnected", operatorId: String(userId) }),
+    setStatus: (userId, request) => {
+      const operatorId = String(userId);
+      controller.dispatch(
+        request.status === "available" ? { type: "resume-requested", operatorId } : { type: "pause-requested", operatorId, reason: request.reason },
+      );
+      return { ok: true };
+    },
+    state: (userId) => controller.operatorState(userId),
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    handleProtocols: (protocols) => (protocols.has("sip") ? "sip" : false),
+  });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/sip") return;
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!isSameOrigin(req.headers.origin, req.headers.host, config.PUBLIC_URL)) return refuse(403, "Forbidden");
+    const token = parseCookie(req.headers.cookie ?? "")[SESSION_COOKIE];
+    args.auth.authenticate(token).then(
+      (user) => {
+        if (!user) return refuse(401, "Unauthorized");
+        if (!hasRole(user.role, "operator")) return refuse(403, "Forbidden");
+        if (!String(req.headers["sec-websocket-protocol"] ?? "").split(/\s*,\s*/).includes("sip")) return refuse(400, "Bad Request");
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          b2bua.attachWebSocket(ws, { userId: user.id, username: user.username }, {
+            address: req.socket.remoteAddress ?? "unknown",
+            port: req.socket.remotePort ?? 0,
+          });
+        });
+      },
+      () => refuse(503, "Service Unavailable"),
+    );
+  };
+  args.http.on("upgrade", onUpgrade);
+
+  return {
+    controller,
+    b2bua,
+    pool,
+    syncQueues,
+    dropUser: (userId) => b2bua.registrar.dropUser(userId),
+    stop: async () => {
+      args.http.off("upgrade", onUpgrade);
+      await controller.close();
+      await b2bua.close();
+      wss.close();
+      await pool.stop();
+    },
+  };
+}

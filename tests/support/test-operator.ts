@@ -1,0 +1,268 @@
+/**
+ * A scripted operator for integration tests and load benchmarks: logs in (desk socket, so the
+ * queue sees them logged in and connected), registers its softphone over the SIP WebSocket like
+ * SIP.js does, and answers offered calls. Instead of WebRTC it answers with plain RTP to a UDP
+ * socket it owns, so tests can count the audio that really crosses rtpengine in both directions.
+ */
+import dgram from "node:dgram";
+import { io, type Socket } from "socket.io-client";
+import WebSocket from "ws";
+import { createResponse, generateBranch, generateTag, getTag, parseMessage, serializeMessage, type SipRequest, type SipResponse } from "../../server/sip";
+import type { OperatorStateView } from "../../server/realtime/events";
+import { SESSION_COOKIE } from "../../server/auth/session-cookie";
+
+export type AnswerMode = "answer" | "ignore" | "decline";
+
+export interface OfferedCall {
+  callId: string;
+  caller: string | undefined;
+  invite: SipRequest;
+  /** rtpengine's address for the operator side, from the offer. */
+  remote: { address: string; port: number } | undefined;
+}
+
+export class TestOperator {
+  private ws!: WebSocket;
+  private desk!: Socket;
+  readonly rtp = dgram.createSocket("udp4");
+  rtpReceived = 0;
+  /** Packets that came back carrying the operator's own voice marker: SIPp (-rtp_echo) received them. */
+  echoedBack = 0;
+  mode: AnswerMode = "answer";
+  ringMs = 0;
+  readonly offers: OfferedCall[] = [];
+  current: { invite: SipRequest; toTag: string; remote?: { address: string; port: number } } | undefined;
+  state: OperatorStateView | undefined;
+  private registered!: Promise<void>;
+  private sender: NodeJS.Timeout | undefined;
+  private readonly waiters: Array<() => void> = [];
+  private cseq = 1;
+  private payloadType = 0;
+  private readonly callId = `${generateTag()}@test-operator`;
+  private readonly tag = generateTag();
+
+  constructor(
+    readonly baseUrl: string,
+    readonly username: string,
+    private readonly token: string,
+  ) {}
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.rtp.bind(0, "127.0.0.1", resolve));
+    this.rtp.on("message", (packet) => {
+      this.rtpReceived += 1;
+      if (packet.length > 16 && packet.subarray(12, 16).every((b) => b === VOICE_MARKER)) this.echoedBack += 1;
+    });
+    const cookie = `${SESSION_COOKIE}=${this.token}`;
+    this.desk = io(`${this.baseUrl}/desk`, { extraHeaders: { cookie }, transports: ["websocket"] });
+    this.desk.on("operator:state", (state: OperatorStateView) => {
+      this.state = state;
+      this.notify();
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.desk.once("connect", resolve);
+      this.desk.once("connect_error", reject);
+    });
+    this.ws = new WebSocket(`${this.baseUrl.replace(/^http/, "ws")}/sip`, "sip", { headers: { cookie } });
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once("open", resolve);
+      this.ws.once("error", reject);
+      this.ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    this.ws.on("message", (data) => this.receive(Buffer.from(data as Buffer)));
+    this.registered = new Promise((resolve, reject) => {
+      this.onRegisterResponse = (response) => (response.status === 200 ? resolve() : reject(new Error(`REGISTER ${response.status}`)));
+    });
+    this.sendRegister(300);
+    await this.registered;
+  }
+
+  private onRegisterResponse: (response: SipResponse) => void = () => {};
+
+  sendRegister(expires: number): void {
+    const text = [
+      `REGISTER sip:hotline.invalid SIP/2.0`,
+      `Via: SIP/2.0/WSS ${this.tag}.invalid;branch=${generateBranch()}`,
+      `Max-Forwards: 70`,
+      `From: <sip:${this.username}@hotline.invalid>;tag=${this.tag}`,
+      `To: <sip:${this.username}@hotline.invalid>`,
+      `Call-ID: ${this.callId}`,
+      `CSeq: ${this.cseq++} REGISTER`,
+      `Contact: <sip:${this.tag}@${this.tag}.invalid;transport=ws>;expires=${expires}`,
+      `Expires: ${expires}`,
+      `Content-Length: 0`,
+      ``,
+      ``,
+    ].join("\r\n");
+    this.ws.send(text);
+  }
+
+  /** Says "available" on the desk and waits until the queue engine agrees. */
+  async goAvailable(): Promise<void> {
+    await this.desk.emitWithAck("operator:set-status", { status: "available" });
+    await this.waitFor(() => this.state?.status === "available", "operator available");
+  }
+
+  waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      // Media counters change without events: check on every signalling event and every 50 ms.
+      const poll = setInterval(() => check(), 50);
+      const timer = setTimeout(() => {
+        clearInterval(poll);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      let done = false;
+      const check = () => {
+        if (done) return;
+        if (!predicate()) return void this.waiters.push(check);
+        done = true;
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  private notify(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  private receive(raw: Buffer): void {
+    const parsed = parseMessage(raw, { framing: "datagram" });
+    if (!parsed.ok) return;
+    const message = parsed.message;
+    if (message.type === "response") {
+      if (message.headers.get("CSeq")?.endsWith("REGISTER")) this.onRegisterResponse(message);
+      return;
+    }
+    const request = message;
+    const reply = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
+      this.ws.send(serializeMessage(createResponse(request, status, options)));
+    switch (request.method) {
+      case "INVITE": {
+        const remote = rtpTarget(request.body.toString());
+        this.offers.push({ callId: request.headers.get("X-Hotline-Call-Id") ?? "", caller: request.headers.get("X-Hotline-Caller"), invite: request, remote });
+        this.notify();
+        if (this.current) return reply(486);
+        const toTag = generateTag();
+        if (this.mode === "decline") return reply(603, { toTag });
+        reply(180, { toTag });
+        if (this.mode === "ignore") return;
+        this.current = { invite: request, toTag, remote };
+        setTimeout(() => {
+          if (this.current?.invite !== request) return;
+          reply(200, {
+            toTag,
+            headers: [["Contact", `<sip:${this.tag}@${this.tag}.invalid;transport=ws>`], ["Content-Type", "application/sdp"]],
+            body: this.answerSdp(request.body.toString()),
+          });
+        }, this.ringMs);
+        return;
+      }
+      case "ACK":
+        if (this.current?.invite.headers.get("Call-ID") === request.headers.get("Call-ID")) this.startSending();
+        return;
+      case "CANCEL":
+        reply(200);
+        if (this.current?.invite.headers.get("Call-ID") === request.headers.get("Call-ID")) this.current = undefined;
+        return;
+      case "BYE":
+        reply(200);
+        this.endCall();
+        return;
+      default:
+        reply(200);
+    }
+  }
+
+  /** Answers with the first G.711 codec offered, as a browser picks from the offer. */
+  private answerSdp(offer: string): string {
+    const port = this.rtp.address().port;
+    const payload = /^m=audio \d+ \S+ ([0-9 ]+)/m.exec(offer)?.[1]?.split(" ").find((pt) => pt === "0" || pt === "8") ?? "0";
+    this.payloadType = Number(payload);
+    return [
+      "v=0",
+      `o=- ${Date.now()} 1 IN IP4 127.0.0.1`,
+      "s=-",
+      "c=IN IP4 127.0.0.1",
+      "t=0 0",
+      `m=audio ${port} RTP/AVP ${payload} 101`,
+      `a=rtpmap:${payload} ${payload === "8" ? "PCMA" : "PCMU"}/8000`,
+      "a=rtpmap:101 telephone-event/8000",
+      "a=sendrecv",
+      "",
+    ].join("\r\n");
+  }
+
+  /** 20 ms PCMU packets to rtpengine, as a headset microphone would send. */
+  private startSending(): void {
+    const target = this.current?.remote;
+    if (!target) return;
+    let seq = 0;
+    const ssrc = Math.floor(Math.random() * 2 ** 32);
+    this.sender = setInterval(() => {
+      const packet = Buffer.alloc(12 + 160, VOICE_MARKER);
+      packet[0] = 0x80;
+      packet[1] = this.payloadType;
+      packet.writeUInt16BE(seq++ & 0xffff, 2);
+      packet.writeUInt32BE((seq * 160) >>> 0, 4);
+      packet.writeUInt32BE(ssrc, 8);
+      this.rtp.send(packet, target.port, target.address);
+    }, 20);
+  }
+
+  /** Hangs up the current call with BYE, as the hangup button does. */
+  hangup(): void {
+    const call = this.current;
+    if (!call) return;
+    const invite = call.invite;
+    const text = [
+      `BYE ${/<([^>]+)>/.exec(invite.headers.get("Contact") ?? "")?.[1] ?? "sip:hotline@hotline.invalid"} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${this.tag}.invalid;branch=${generateBranch()}`,
+      `Max-Forwards: 70`,
+      `From: ${invite.headers.get("To")};tag=${call.toTag}`,
+      `To: ${invite.headers.get("From")}`,
+      `Call-ID: ${invite.headers.get("Call-ID")}`,
+      `CSeq: 1 BYE`,
+      `Content-Length: 0`,
+      ``,
+      ``,
+    ].join("\r\n");
+    this.ws.send(text);
+    this.endCall();
+  }
+
+  private endCall(): void {
+    clearInterval(this.sender);
+    this.sender = undefined;
+    this.current = undefined;
+    this.notify();
+  }
+
+  /** Closes the browser: desk and SIP sockets drop without goodbye. */
+  crash(): void {
+    clearInterval(this.sender);
+    this.ws.terminate();
+    this.desk.disconnect();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sender);
+    this.ws?.close();
+    this.desk?.disconnect();
+    await new Promise<void>((resolve) => this.rtp.close(() => resolve()));
+  }
+}
+
+/** A G.711 byte the operator's "microphone" sends, recognisable when it comes back. */
+const VOICE_MARKER = 0xd5;
+
+function rtpTarget(sdp: string): { address: string; port: number } | undefined {
+  const address = /^c=IN IP4 (\S+)/m.exec(sdp)?.[1];
+  const port = Number(/^m=audio (\d+)/m.exec(sdp)?.[1]);
+  return address && port ? { address, port } : undefined;
+}
+
+export { getTag };
