@@ -17,6 +17,10 @@ import { OFFER_HEADERS } from "../realtime/events";
 import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 
+/** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
+const DEFAULT_SL_THRESHOLD_S = 20;
+const DEFAULT_SHORT_ABANDON_S = 5;
+
 export interface RoutedNumber {
   numberId: number;
   queueId: number;
@@ -112,22 +116,28 @@ export class CallController implements InboundCallHandler {
     if (this.closing) return trunk.reject(503, "Service Unavailable");
     const arrivedAt = new Date(this.deps.clock.now());
     const route = await this.deps.routeNumber(trunk.dialedNumber);
-    if (!route) {
-      this.deps.logger.info("call to an unknown number", { dialed: trunk.dialedNumber });
-      return trunk.reject(404, "Not Found");
-    }
-    if (trunk.ended) return; // cancelled while we looked the number up
+    // Every call gets its record, refused and cancelled ones too: wrong numbers and callers who
+    // give up at once are part of what a week's review must show.
     const record = await insertCall(this.deps.db, {
       sipCallId: trunk.sipCallId,
       callerNumber: trunk.callerNumber,
       callerName: trunk.callerName ?? null,
       dialedNumber: trunk.dialedNumber,
-      numberId: route.numberId,
-      queueId: route.queueId,
+      numberId: route?.numberId ?? null,
+      queueId: route?.queueId ?? null,
       arrivedAt,
-      slThresholdS: route.slThresholdS,
-      shortAbandonS: route.shortAbandonS,
+      slThresholdS: route?.slThresholdS ?? DEFAULT_SL_THRESHOLD_S,
+      shortAbandonS: route?.shortAbandonS ?? DEFAULT_SHORT_ABANDON_S,
     });
+    this.log({ at: arrivedAt, type: "call.arrived", callId: record.id, queueId: route?.queueId ?? null, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
+    const endNow = (outcome: RecordOutcome, endedBy: EndedBy, endReason: string) =>
+      this.writeCall(record.id, { outcome, endedBy, endReason, endedAt: new Date(this.deps.clock.now()) });
+    if (!route) {
+      this.deps.logger.info("call to an unknown number", { dialed: trunk.dialedNumber });
+      trunk.reject(404, "Not Found");
+      return endNow("rejected", "system", "unknown-number");
+    }
+    if (trunk.ended) return endNow("abandoned", "caller", "cancelled");
     const call: ActiveCall = {
       id: record.id,
       trunk,
@@ -139,11 +149,13 @@ export class CallController implements InboundCallHandler {
       finished: false,
     };
     this.calls.set(call.id, call);
-    this.log({ at: arrivedAt, type: "call.arrived", callId: call.id, queueId: route.queueId, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
     trunk.onEnded = (reason) => this.trunkEnded(call, reason);
     trunk.onDtmf = (digit) => this.log({ at: new Date(this.deps.clock.now()), type: "call.dtmf", callId: call.id, data: { digit } });
 
-    if (trunk.ended) return this.finishMedia(call);
+    if (trunk.ended) {
+      this.finishMedia(call);
+      return endNow("abandoned", "caller", "cancelled");
+    }
     let answer: string;
     try {
       answer = await call.media.answerCaller(trunk.offerSdp);
@@ -155,7 +167,10 @@ export class CallController implements InboundCallHandler {
       void call.media.close().catch(() => {});
       return;
     }
-    if (trunk.ended) return this.finishMedia(call);
+    if (trunk.ended) {
+      this.finishMedia(call);
+      return endNow("abandoned", "caller", "cancelled");
+    }
     trunk.answer(answer);
     this.playThenMusic(call, "greeting");
     this.dispatch({ type: "caller-entered", callId: call.id, queueId: String(route.queueId), callerNumber: trunk.callerNumber });

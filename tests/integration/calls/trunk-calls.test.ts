@@ -3,7 +3,7 @@
  * the SIP WebSocket, with the call records checked in the database. One scenario per outcome.
  */
 import dgram from "node:dgram";
-import { desc, eq } from "drizzle-orm";
+import { desc } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords, type CallRecord } from "../../../db/schema";
@@ -67,4 +67,91 @@ describe("calls from a SIP trunk", () => {
     await waitUntil("rtpengine to drop the call", rtpengineCalls, (calls) => calls.length === 0);
     await operator.waitFor(() => operator.state?.status === "wrap-up" || operator.state?.status === "available", "wrap-up");
   }, 60_000);
+
+  it("a caller nobody answers waits with music, never dropped, and hanging up is an abandoned call", async () => {
+    // amina (from the first test) is paused, so nobody is available.
+    await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String((await userId("amina"))), reason: "break" });
+    const result = await runSipp("caller-hangs-up-while-queued.xml", harness.sipTarget);
+    expect(result.code, result.stdout.slice(-1500)).toBe(0);
+    const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "abandoned", endedBy: "caller", offers: 0 });
+    expect(call.endedAt!.getTime() - call.queuedAt!.getTime()).toBeGreaterThan(2_500);
+    await waitUntil("rtpengine to drop the call", rtpengineCalls, (calls) => calls.length === 0);
+  }, 30_000);
+
+  it("a caller who hangs up during the conversation ends the operator's leg too", async () => {
+    const operator = await harness.operator("bilal");
+    await harness.cli("queue", "member", "Support", "bilal");
+    await operator.goAvailable();
+    const result = await runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { extra: ["-rtp_echo"] });
+    expect(result.code, result.stdout.slice(-1500)).toBe(0);
+    await operator.waitFor(() => operator.current === undefined, "the operator's leg to end");
+    const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "answered", endedBy: "caller", operatorId: await userId("bilal") });
+    await operator.waitFor(() => operator.state?.status === "wrap-up" || operator.state?.status === "available", "wrap-up after the call");
+    await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(await userId("bilal")), reason: "lunch" });
+  }, 40_000);
+
+  it("an unknown number gets 404 and is recorded as rejected", async () => {
+    const result = await runSipp("unknown-number-gets-404.xml", harness.sipTarget, { service: "9999" });
+    expect(result.code, result.stdout.slice(-1500)).toBe(0);
+    const call = await waitUntil("the record", latestCall, (c) => c.dialedNumber === "9999" && c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "rejected", endReason: "unknown-number", queueId: null });
+  });
+
+  it("CANCEL before the answer gets 200 and the INVITE 487", async () => {
+    const result = await runSipp("cancel-before-answer-gets-487.xml", harness.sipTarget);
+    expect(result.code, result.stdout.slice(-1500)).toBe(0);
+    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "abandoned", endedBy: "caller", endReason: "cancelled" });
+    await waitUntil("no media session", rtpengineCalls, (calls) => calls.length === 0);
+  });
+
+  it("a retransmitted INVITE is absorbed: one call, not two", async () => {
+    const before = (await harness.hotline.services.database.db.select().from(callRecords)).length;
+    const result = await runSipp("retransmitted-invite-makes-one-call.xml", harness.sipTarget);
+    expect(result.code, result.stderr).toBe(0);
+    await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    expect((await harness.hotline.services.database.db.select().from(callRecords)).length).toBe(before + 1);
+  }, 30_000);
+
+  it("answers a trunk's OPTIONS keep-alive with 200, over UDP and TCP", async () => {
+    for (const transport of ["u1", "t1"] as const) {
+      const result = await runSipp("options-ping-gets-200.xml", harness.sipTarget, { transport });
+      expect(result.code, transport + result.stdout.slice(-1500)).toBe(0);
+    }
+  });
+
+  it("answers malformed requests with 400, drops garbage, and keeps serving", async () => {
+    const socket = dgram.createSocket("udp4");
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+    const replies: string[] = [];
+    socket.on("message", (m) => replies.push(m.toString()));
+    const port = harness.hotline.telephony!.b2bua.port;
+    const { port: local } = socket.address();
+    const send = (text: string) => socket.send(text.replace(/\n/g, "\r\n"), port, "127.0.0.1");
+    send(`INVITE sip:1000@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-bad1;rport\nFrom: <sip:x@y>;tag=1\nCall-ID: bad1\nCSeq: 1 INVITE\nMax-Forwards: 70\nContent-Length: 0\n\n`); // no To
+    send(`OPTIONS sip:127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-bad2;rport\nFrom: <sip:x@y>;tag=1\nTo: <sip:y@z>\nCall-ID: bad2\nCSeq: nine OPTIONS\nMax-Forwards: 70\nContent-Length: 0\n\n`);
+    send("\u0000\u0001 definitely not SIP \u00ff");
+    send("SIP/2.0 200 OK\nVia: nonsense\n\n");
+    await waitUntil("two 400 answers", () => replies.length, (n) => n >= 2, 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replies).toHaveLength(2);
+    expect(replies.every((r) => r.startsWith("SIP/2.0 400 "))).toBe(true);
+    socket.close();
+    const after = await runSipp("options-ping-gets-200.xml", harness.sipTarget);
+    expect(after.code).toBe(0);
+  });
+
+  it("refuses calls from addresses outside the trunk allow-list", async () => {
+    const result = await runSipp("unknown-number-gets-404.xml", harness.sipTarget.replace("127.0.0.1", "127.0.0.1"), { extra: ["-i", "127.0.0.2"] });
+    // SIPp expected 404 and got 403: the scenario fails, and no call was created for 127.0.0.2.
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/403/);
+  });
 });
+
+async function userId(username: string): Promise<number> {
+  const users = await harness.hotline.services.users.list();
+  return users.find((u) => u.username === username)!.id;
+}

@@ -1,0 +1,391 @@
+/**
+ * The media side of one inbound B2BUA call: a trunk caller, answered at once and queued with announcements and hold
+ * music, later bridged to whichever operator's browser finally answers. Everything happens on ONE rtpengine call id;
+ * Node only sends ng control messages, media never passes through it.
+ *
+ * ## How rtpengine is driven (measured on rtpengine 10.5 with Chromium 156, see tests/integration/calls)
+ *
+ * rtpengine keeps one "monologue" per tag, and each monologue owns the ports that face its party. Tags:
+ * - the trunk tag: the trunk INVITE's From-tag, given by the B2BUA so rtpengine logs line up with SIP traces;
+ * - the queue tag ({@link MediaBridgeOptions.queueTag}): a placeholder "operator" that never sends or listens;
+ * - one tag per operator attempt, chosen by the B2BUA (unique within the call), also used as that attempt's
+ *   `via-branch`.
+ *
+ * Sequence (every command also carries `port-latching`, see {@link latched}):
+ * 1. {@link MediaBridge.answerCaller} ("park"): `offer` from the trunk tag with the trunk's SDP (via-branch = queue
+ *    tag), then `answer` to the queue tag with a synthetic plain-RTP placeholder SDP (rtpengine's own address, port 9)
+ *    and trunk-facing flags. rtpengine's answer output is our 200 OK to the trunk.
+ * 2. {@link MediaBridge.offerToOperator}: re-`offer` from the trunk tag with the agreed codecs, browser-facing flags
+ *    and `via-branch` = attempt tag: rtpengine forks a FRESH monologue for the attempt; its output is the WebRTC
+ *    offer for the operator's INVITE.
+ * 3. {@link MediaBridge.operatorAnswered}: `answer` with to-tag = via-branch = attempt tag, the browser's SDP and
+ *    trunk-facing flags; then `stop media`.
+ * 4. {@link MediaBridge.abandonOperatorAttempt} / {@link MediaBridge.operatorLegLost}: park again (step 1 with the
+ *    narrowed trunk SDP): the trunk goes back to the placeholder branch.
+ *
+ * Why a fresh branch per attempt (all three alternatives were tried against the real rtpengine and Chromium):
+ * - ONE re-used operator monologue fails the first real browser: the monologue already knows a peer address (the
+ *   placeholder), so rtpengine takes the DTLS client role at its `actpass` offer; Chromium answers `setup:active` and
+ *   sends its ClientHello as soon as ICE works, i.e. usually BEFORE its answer reaches rtpengine: two DTLS clients,
+ *   connectionState "failed". A WebRTC-shaped placeholder fixes the role but then the early ClientHello is checked
+ *   against the placeholder's fingerprint and rejected. A never-answered monologue has neither problem.
+ * - a new to-tag in the `answer` without via-branch makes rtpengine create yet another monologue with NEW ports, so
+ *   the browser (which got the offer's ports) never connects.
+ * Cost: every abandoned branch keeps its (idle, ICE never completes) ports until the call is deleted.
+ *
+ * Measured: the trunk-facing port never changes through these re-negotiations (thanks to `port-latching`), so the
+ * trunk needs no re-INVITE; {@link TrunkSdpStatus.trunkSdpChanged} still reports it if it ever did.
+ */
+import { join } from "node:path";
+import { browserLegOptions, finishBrowserSdp, finishTrunkSdp, trunkLegOptions } from "../media/leg-profiles.js";
+import { type Logger, silentLogger } from "../media/logger.js";
+import type { BencodeDict } from "../media/bencode.js";
+import { type NgClient, NgError } from "../media/ng-client.js";
+import {
+  audioEndpoint,
+  chooseTrunkCodecs,
+  narrowTrunkSdp,
+  placeholderAnswerSdp,
+  type TrunkCodecChoice,
+} from "./trunk-sdp.js";
+
+/** Announcements the caller can hear; each is `<soundsDir>/<name>.wav` (8 kHz 16-bit WAV, on rtpengine's host). */
+export type CallerSound = "greeting" | "hold-music" | "apology" | "closed";
+
+/** Where the call is, as far as media goes. */
+export type MediaBridgeState = "new" | "parked" | "offering" | "bridged" | "closed";
+
+export interface MediaBridgeOptions {
+  /** The trunk leg's tag in rtpengine: the trunk INVITE's From-tag. */
+  trunkTag: string;
+  /** Directory of the sound files AS SEEN BY rtpengine (it opens them itself). */
+  soundsDir: string;
+  /** rtpengine tag (and via-branch) of the queue placeholder. Default `<trunkTag>-queue`. */
+  queueTag?: string;
+  /**
+   * `repeat-times` for looped sounds. rtpengine 10.5 has no "forever"; 100000 plays of an 18 s file is years, and
+   * rtpengine only re-seeks the file per repeat (no memory cost). Default 100000.
+   */
+  loopRepeats?: number;
+  logger?: Logger;
+}
+
+/** What every re-negotiation reports about the trunk side (the trunk never sees these re-negotiations). */
+export interface TrunkSdpStatus {
+  /** rtpengine's current trunk-facing SDP. */
+  trunkSdp: string;
+  /**
+   * True when rtpengine moved the trunk-facing address/port away from what the trunk was last told: the B2BUA must
+   * then re-INVITE the trunk with {@link trunkSdp}. Measured false on rtpengine 10.5 (thanks to `port-latching`);
+   * checked rather than assumed.
+   */
+  trunkSdpChanged: boolean;
+}
+
+/** A call to the bridge that its current state does not allow (a bug or a race in the caller's signalling). */
+export class MediaBridgeStateError extends Error {
+  override name = "MediaBridgeStateError";
+}
+
+/** ng error reasons that mean "already in the state you asked for". */
+const NOT_PLAYING = /not currently playing/i;
+const UNKNOWN_CALL = /unknown call-id/i;
+
+/**
+ * Media sequence of one inbound call on one rtpengine call id. Methods are serialised: each waits for the previous
+ * one, so racing signalling events (a CANCEL crossing a 200 OK, a BYE during an offer) never interleave ng commands.
+ */
+export class MediaBridge {
+  readonly trunkTag: string;
+  readonly queueTag: string;
+  private readonly soundsDir: string;
+  private readonly loopRepeats: number;
+  private readonly logger: Logger;
+  private stateValue: MediaBridgeState = "new";
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The trunk's offer reduced to the agreed codecs: what every re-offer from the trunk tag sends. */
+  private trunkSdp: string | undefined;
+  private codecs: TrunkCodecChoice | undefined;
+  /** What our 200 OK told the trunk, to detect a port move. */
+  private announcedTrunkSdp: string | undefined;
+  /** Attempt whose offer is outstanding ("offering") or who is connected ("bridged"). */
+  private currentAttempt: string | undefined;
+  /** Every attempt tag offered so far: a re-used one would find its old, already-negotiated branch again. */
+  private readonly usedAttempts = new Set<string>();
+  private playing: CallerSound | undefined;
+  /** Pending switch from an announcement to hold music (see {@link operatorLegLost}). */
+  private followUp: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ng: NgClient,
+    readonly callId: string,
+    opts: MediaBridgeOptions,
+  ) {
+    this.trunkTag = opts.trunkTag;
+    this.queueTag = opts.queueTag ?? `${opts.trunkTag}-queue`;
+    if (this.queueTag === this.trunkTag) throw new Error("queueTag must differ from trunkTag");
+    this.soundsDir = opts.soundsDir;
+    this.loopRepeats = opts.loopRepeats ?? 100_000;
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  get state(): MediaBridgeState {
+    return this.stateValue;
+  }
+
+  /** The operator attempt currently offered or connected. */
+  get attempt(): string | undefined {
+    return this.currentAttempt;
+  }
+
+  /** The sound playing to the caller (as far as the bridge started it; one-shot sounds stay listed after their end). */
+  get nowPlaying(): CallerSound | undefined {
+    return this.playing;
+  }
+
+  /**
+   * Trunk INVITE's SDP (plain RTP offer) -> SDP for our 200 OK to the trunk: rtpengine's address and port, the
+   * trunk's preferred G.711 codec and telephone-event, with the trunk's payload type numbers.
+   * Throws {@link UnsupportedTrunkSdpError} (answer 488) when the trunk offers no G.711.
+   */
+  answerCaller(trunkOfferSdp: string): Promise<string> {
+    return this.serial("answerCaller", ["new"], async () => {
+      const codecs = chooseTrunkCodecs(trunkOfferSdp);
+      this.codecs = codecs;
+      this.trunkSdp = narrowTrunkSdp(trunkOfferSdp, codecs);
+      const sdp = await this.park(trunkOfferSdp);
+      this.announcedTrunkSdp = sdp;
+      return sdp;
+    });
+  }
+
+  /**
+   * Plays a sound to the caller, replacing whatever played before. Resolves with its duration in ms when rtpengine
+   * reports one (for one-shot announcements the B2BUA can time the next step on it).
+   */
+  playToCaller(sound: CallerSound, opts: { loop?: boolean } = {}): Promise<number | undefined> {
+    return this.serial("playToCaller", ["parked", "offering", "bridged"], () => this.play(sound, opts.loop ?? false));
+  }
+
+  /** Stops playback; the caller hears the operator again (or silence while queued). No error when nothing plays. */
+  stopCallerPlayback(): Promise<void> {
+    return this.serial("stopCallerPlayback", ["parked", "offering", "bridged"], () => this.stopPlayback());
+  }
+
+  /**
+   * A WebRTC offer (ICE, DTLS-SRTP, rtcp-mux, the trunk's agreed G.711 codec + telephone-event) for the INVITE to an
+   * operator's browser. The caller keeps hearing whatever plays. G.711 rather than Opus: Chrome always supports it
+   * and the same codec on both legs spares rtpengine a transcoder. One attempt at a time: abandon the previous one
+   * first. `attemptTag` must be new within this call (e.g. the To-tag or a counter) and differ from the other tags.
+   */
+  offerToOperator(attemptTag: string): Promise<string> {
+    return this.serial("offerToOperator", ["parked"], async () => {
+      if (this.usedAttempts.has(attemptTag) || attemptTag === this.trunkTag || attemptTag === this.queueTag) {
+        throw new MediaBridgeStateError(`attempt tag ${attemptTag} already used on call ${this.callId}`);
+      }
+      this.usedAttempts.add(attemptTag);
+      const { sdp } = await this.ng.offer({
+        callId: this.callId,
+        fromTag: this.trunkTag,
+        sdp: this.requireTrunkSdp(),
+        options: { ...latched(browserLegOptions("offer")), "via-branch": attemptTag },
+      });
+      this.currentAttempt = attemptTag;
+      this.stateValue = "offering";
+      return finishBrowserSdp(sdp);
+    });
+  }
+
+  /**
+   * The operator browser's answer SDP (its 200 OK). When this resolves, caller and operator hear each other and the
+   * caller's playback is stopped. Refuses an answer from any attempt but the current one.
+   */
+  operatorAnswered(attemptTag: string, browserAnswerSdp: string): Promise<TrunkSdpStatus> {
+    return this.serial("operatorAnswered", ["offering"], async () => {
+      this.requireAttempt(attemptTag);
+      const { sdp } = await this.ng.answer({
+        callId: this.callId,
+        fromTag: this.trunkTag,
+        toTag: attemptTag,
+        sdp: browserAnswerSdp,
+        options: { ...latched(trunkLegOptions("answer")), "via-branch": attemptTag },
+      });
+      this.stateValue = "bridged";
+      // After the answer, not before: if the answer failed the caller would otherwise sit in silence.
+      await this.stopPlayback();
+      return this.checkTrunkSdp(finishTrunkSdp(sdp));
+    });
+  }
+
+  /**
+   * The offered operator did not answer, declined, or went away: the operator side goes back to the placeholder so
+   * the next offer starts clean. The caller keeps hearing its music. A stale tag (already abandoned) is a no-op.
+   */
+  abandonOperatorAttempt(attemptTag: string): Promise<TrunkSdpStatus> {
+    return this.serial("abandonOperatorAttempt", ["new", "parked", "offering", "bridged", "closed"], async () => {
+      if (this.stateValue !== "offering" || this.currentAttempt !== attemptTag) {
+        this.logger.debug("abandon of a non-current attempt ignored", { callId: this.callId, attemptTag });
+        return { trunkSdp: this.announcedTrunkSdp ?? "", trunkSdpChanged: false };
+      }
+      return this.checkTrunkSdp(await this.park(this.requireTrunkSdp()));
+    });
+  }
+
+  /**
+   * The operator leg died during the conversation (BYE, browser gone, ICE failure): the operator side goes back to
+   * the placeholder and the caller hears hold music again, after the apology when `apology` is set.
+   */
+  operatorLegLost(opts: { apology?: boolean } = {}): Promise<TrunkSdpStatus> {
+    return this.serial("operatorLegLost", ["bridged"], async () => {
+      const status = this.checkTrunkSdp(await this.park(this.requireTrunkSdp()));
+      if (!opts.apology) {
+        await this.play("hold-music", true);
+        return status;
+      }
+      const durationMs = await this.play("apology", false);
+      // rtpengine has no playlist: switch to music ourselves when the apology ends (cancelled by any later playback
+      // change). Without a duration we cannot time it, so music starts at once rather than never.
+      this.followUp = setTimeout(() => {
+        this.followUp = undefined;
+        void this.playToCaller("hold-music", { loop: true }).catch((error: unknown) =>
+          this.logger.warn("hold music after apology failed", { callId: this.callId, error: String(error) }),
+        );
+      }, durationMs ?? 0);
+      this.followUp.unref();
+      return status;
+    });
+  }
+
+  /** Tears the call down in rtpengine (`delete`). Idempotent; an already unknown call counts as deleted. */
+  close(): Promise<void> {
+    return this.serial("close", ["new", "parked", "offering", "bridged", "closed"], async () => {
+      if (this.stateValue === "closed") return;
+      this.stateValue = "closed";
+      this.cancelFollowUp();
+      this.playing = undefined;
+      this.currentAttempt = undefined;
+      try {
+        await this.ng.delete({ callId: this.callId });
+      } catch (error) {
+        if (!(error instanceof NgError && UNKNOWN_CALL.test(error.reason))) throw error;
+      }
+    });
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------------
+
+  /**
+   * Runs `step` after every earlier call finished, if the state allows it. One failed step does not block later
+   * ones: the queue continues with the next call.
+   */
+  private serial<T>(name: string, allowed: readonly MediaBridgeState[], step: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (!allowed.includes(this.stateValue)) {
+        throw new MediaBridgeStateError(`${name} not allowed in state ${this.stateValue} (call ${this.callId})`);
+      }
+      return step();
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Offer from the trunk tag (trunk-facing flags: rtpengine's answer keeps the trunk on plain RTP) and answer with the
+   * placeholder. Used for the first answer and to return from any operator state. Returns rtpengine's SDP for the
+   * trunk. Playback is untouched: measured, music keeps playing through the re-negotiation.
+   */
+  private async park(trunkSdp: string): Promise<string> {
+    const codecs = this.codecs;
+    if (!codecs) throw new MediaBridgeStateError("no trunk codecs yet");
+    const offer = await this.ng.offer({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      sdp: trunkSdp,
+      options: { ...latched(trunkLegOptions("answer")), "via-branch": this.queueTag },
+    });
+    // rtpengine's own media address (the c= of its output): the placeholder points at port 9 there.
+    const rtpengineAddress = audioEndpoint(offer.sdp)?.address ?? "127.0.0.1";
+    const answer = await this.ng.answer({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      toTag: this.queueTag,
+      sdp: placeholderAnswerSdp(trunkSdp, codecs, rtpengineAddress),
+      options: { ...latched(trunkLegOptions("answer")), "via-branch": this.queueTag },
+    });
+    this.currentAttempt = undefined;
+    this.stateValue = "parked";
+    return finishTrunkSdp(answer.sdp);
+  }
+
+  /** Compares rtpengine's latest trunk-facing SDP with what the trunk was told, and remembers it. */
+  private checkTrunkSdp(trunkSdp: string): TrunkSdpStatus {
+    const trunkSdpChanged = !sameEndpoint(trunkSdp, this.announcedTrunkSdp ?? "");
+    if (trunkSdpChanged) {
+      this.logger.warn("rtpengine moved the trunk-facing port: trunk needs a re-INVITE", { callId: this.callId });
+      this.announcedTrunkSdp = trunkSdp;
+    }
+    return { trunkSdp, trunkSdpChanged };
+  }
+
+  private async play(sound: CallerSound, loop: boolean): Promise<number | undefined> {
+    this.cancelFollowUp();
+    // `play media` selects the party that HEARS the sound (measured): the trunk tag.
+    const { durationMs } = await this.ng.playMedia({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      source: { file: join(this.soundsDir, `${sound}.wav`) },
+      repeatTimes: loop ? this.loopRepeats : undefined,
+    });
+    this.playing = sound;
+    return durationMs;
+  }
+
+  private async stopPlayback(): Promise<void> {
+    this.cancelFollowUp();
+    try {
+      await this.ng.stopMedia({ callId: this.callId, fromTag: this.trunkTag });
+    } catch (error) {
+      // Stopping what already stopped (a one-shot announcement that ended) is success, not an error.
+      if (!(error instanceof NgError && NOT_PLAYING.test(error.reason))) throw error;
+    }
+    this.playing = undefined;
+  }
+
+  private cancelFollowUp(): void {
+    clearTimeout(this.followUp);
+    this.followUp = undefined;
+  }
+
+  private requireTrunkSdp(): string {
+    if (this.trunkSdp === undefined) throw new MediaBridgeStateError("answerCaller has not run");
+    return this.trunkSdp;
+  }
+
+  private requireAttempt(attemptTag: string): void {
+    if (this.currentAttempt !== attemptTag) {
+      throw new MediaBridgeStateError(
+        `attempt ${attemptTag} is not the current one (${this.currentAttempt ?? "none"}) on call ${this.callId}`,
+      );
+    }
+  }
+}
+
+/**
+ * Adds `port-latching` to a leg profile. Measured on 10.5: without it, an answer whose operator-side endpoint differs
+ * from the previous one (the placeholder's port 9 replaced by the browser's real port, or back) makes rtpengine
+ * re-allocate the TRUNK-facing ports, which would force a re-INVITE of the trunk at every bridge and every return to
+ * the queue. With it every port stays where our 200 OK put it.
+ */
+function latched(options: BencodeDict): BencodeDict {
+  const flags = Array.isArray(options["flags"]) ? options["flags"] : [];
+  return { ...options, flags: [...flags, "port-latching"] };
+}
+
+function sameEndpoint(a: string, b: string): boolean {
+  const x = audioEndpoint(a);
+  const y = audioEndpoint(b);
+  return x !== undefined && y !== undefined && x.address === y.address && x.port === y.port;
+}
+
+export { UnsupportedTrunkSdpError } from "./trunk-sdp.js";

@@ -1,0 +1,233 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { MediaBridge, MediaBridgeStateError, UnsupportedTrunkSdpError } from "../../../server/calls/media-bridge.js";
+import type { BencodeDict } from "../../../server/media/bencode.js";
+import { NgClient } from "../../../server/media/ng-client.js";
+import { FakeNgTransport, type SeenRequest } from "../media/fake-ng-transport.js";
+
+const TRUNK_OFFER = [
+  "v=0",
+  "o=- 1 1 IN IP4 192.0.2.10",
+  "s=Trunk",
+  "c=IN IP4 192.0.2.10",
+  "t=0 0",
+  "m=audio 30000 RTP/AVP 8 0 101",
+  "a=rtpmap:101 telephone-event/8000",
+  "a=fmtp:101 0-16",
+  "a=sendrecv",
+  "",
+].join("\r\n");
+
+/** SDP a fake rtpengine hands back: its address and a port; `extra` lines for the browser/trunk flavours. */
+const rtpengineSdp = (port: number, extra: string[] = []): string =>
+  ["v=0", "o=- 1 1 IN IP4 203.0.113.5", "s=-", "c=IN IP4 203.0.113.5", "t=0 0", `m=audio ${port} RTP/AVP 8 101`, ...extra, ""]
+    .join("\r\n");
+
+/** A fake rtpengine that answers every command ok; offer/answer replies carry `sdpFor(request)`. */
+function fakeRtpengine(sdpFor: (req: SeenRequest) => string = () => rtpengineSdp(40000)) {
+  const transport = new FakeNgTransport();
+  transport.responder = (req): BencodeDict => {
+    const command = req.dict["command"];
+    if (command === "offer" || command === "answer") return { result: "ok", sdp: sdpFor(req) };
+    if (command === "play media") return { result: "ok", duration: 6500 };
+    return { result: "ok" };
+  };
+  const ng = new NgClient({ host: "127.0.0.1", port: 2223 }, { transportFactory: transport.factory, timeoutMs: 50 });
+  return { transport, ng };
+}
+
+/** "command from-tag->to-tag [via-branch]" of every request, the shape the assertions compare. */
+const summary = (sent: SeenRequest[]): string[] =>
+  sent.map((r) => {
+    const d = r.dict;
+    const tags = [d["from-tag"], d["to-tag"]].filter((t) => t !== undefined).join("->");
+    const via = d["via-branch"] === undefined ? "" : ` via=${String(d["via-branch"])}`;
+    return `${String(d["command"])} ${tags}${via}`.trim();
+  });
+
+const byCommand = (sent: SeenRequest[], command: string): BencodeDict[] =>
+  sent.filter((r) => r.dict["command"] === command).map((r) => r.dict);
+
+const flagsOf = (dict: BencodeDict | undefined): unknown => dict?.["flags"];
+
+describe("MediaBridge ng sequence", () => {
+  let transport: FakeNgTransport;
+  let ng: NgClient;
+  let bridge: MediaBridge;
+
+  beforeEach(() => {
+    ({ transport, ng } = fakeRtpengine());
+    bridge = new MediaBridge(ng, "call-1", { trunkTag: "ft", soundsDir: "/srv/sounds" });
+  });
+  afterEach(() => ng.close());
+
+  it("answers the caller: offer from the trunk tag, then the placeholder answer to the queue tag", async () => {
+    const sdp = await bridge.answerCaller(TRUNK_OFFER);
+    expect(summary(transport.sent)).toEqual(["offer ft via=ft-queue", "answer ft->ft-queue via=ft-queue"]);
+    const [offer, answer] = transport.sent.map((r) => r.dict);
+    // The trunk's full offer goes in; the placeholder answer keeps the trunk's PCMA first and its PT 101.
+    expect(offer?.["sdp"]).toBe(TRUNK_OFFER);
+    expect(answer?.["sdp"]).toContain("m=audio 9 RTP/AVP 8 101");
+    // The placeholder points at rtpengine's own address (from the offer reply), port 9.
+    expect(answer?.["sdp"]).toContain("c=IN IP4 203.0.113.5");
+    // Trunk-facing flags both times, with port-latching so the trunk port never moves.
+    for (const dict of [offer, answer]) {
+      expect(dict?.["transport-protocol"]).toBe("RTP/AVP");
+      expect(dict?.["ICE"]).toBe("remove");
+      expect(flagsOf(dict)).toEqual(["trust-address", "inject-DTMF", "strip-extmap", "port-latching"]);
+    }
+    expect(sdp).toBe(rtpengineSdp(40000)); // finishTrunkSdp leaves clean trunk SDP unchanged
+    expect(bridge.state).toBe("parked");
+  });
+
+  it("rejects a trunk offer without G.711 before talking to rtpengine", async () => {
+    const g729 = TRUNK_OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 18").replace(/a=rtpmap:101[^\r]*\r\n/, "");
+    await expect(bridge.answerCaller(g729)).rejects.toBeInstanceOf(UnsupportedTrunkSdpError);
+    expect(transport.sent).toEqual([]);
+  });
+
+  it("plays sounds to the trunk tag, loops hold music, and treats 'not playing' as stopped", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    transport.sent.length = 0;
+    expect(await bridge.playToCaller("greeting")).toBe(6500);
+    await bridge.playToCaller("hold-music", { loop: true });
+    const plays = byCommand(transport.sent, "play media");
+    expect(plays.map((p) => [p["from-tag"], p["file"], p["repeat-times"]])).toEqual([
+      ["ft", "/srv/sounds/greeting.wav", undefined],
+      ["ft", "/srv/sounds/hold-music.wav", 100_000],
+    ]);
+    expect(bridge.nowPlaying).toBe("hold-music");
+
+    transport.responder = () => ({ result: "error", "error-reason": "Not currently playing media" });
+    await bridge.stopCallerPlayback();
+    expect(bridge.nowPlaying).toBeUndefined();
+  });
+
+  it("offers, abandons, offers again and bridges: one fresh via-branch per attempt", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    transport.sent.length = 0;
+    transport.responder = (req) => {
+      const browser = req.dict["command"] === "offer" && req.dict["ICE"] === "force";
+      return { result: "ok", sdp: rtpengineSdp(browser ? 41000 : 40000, browser ? ["a=mid:1"] : []) };
+    };
+
+    const offer1 = await bridge.offerToOperator("op-1");
+    expect(offer1).toContain("a=group:BUNDLE 1"); // finishBrowserSdp restored the group
+    expect(bridge.state).toBe("offering");
+    const abandoned = await bridge.abandonOperatorAttempt("op-1");
+    expect(abandoned.trunkSdpChanged).toBe(false);
+    await bridge.offerToOperator("op-2");
+    const bridged = await bridge.operatorAnswered("op-2", "v=0\r\nbrowser-answer\r\n");
+    expect(bridged.trunkSdpChanged).toBe(false);
+
+    expect(summary(transport.sent)).toEqual([
+      "offer ft via=op-1",
+      "offer ft via=ft-queue",
+      "answer ft->ft-queue via=ft-queue",
+      "offer ft via=op-2",
+      "answer ft->op-2 via=op-2",
+      "stop media ft",
+    ]);
+    const offers = byCommand(transport.sent, "offer");
+    // Browser-facing flags for the attempts, and the narrowed trunk SDP (agreed codec only) as the re-offer.
+    expect(offers[0]).toMatchObject({ ICE: "force", "transport-protocol": "UDP/TLS/RTP/SAVPF" });
+    expect(flagsOf(offers[0])).toEqual(["trust-address", "inject-DTMF", "generate-mid", "port-latching"]);
+    expect(offers[0]?.["sdp"]).toContain("m=audio 30000 RTP/AVP 8 101\r\n");
+    expect(offers[0]?.["sdp"]).not.toContain("PCMU");
+    // The browser's answer goes in with trunk-facing flags (rtpengine's output is for the trunk).
+    const answer = byCommand(transport.sent, "answer")[1];
+    expect(answer).toMatchObject({ sdp: "v=0\r\nbrowser-answer\r\n", "transport-protocol": "RTP/AVP" });
+    expect(bridge.state).toBe("bridged");
+    expect(bridge.attempt).toBe("op-2");
+  });
+
+  it("refuses late answers and re-used attempt tags; ignores a stale abandon", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    await bridge.offerToOperator("op-1");
+    await bridge.abandonOperatorAttempt("op-1");
+    await bridge.offerToOperator("op-2");
+    const sent = transport.sent.length;
+    await expect(bridge.operatorAnswered("op-1", "v=0\r\n")).rejects.toThrow(/not the current one/);
+    await bridge.abandonOperatorAttempt("op-1"); // e.g. a CANCEL's 487 arriving late: nothing to do
+    expect(transport.sent.length).toBe(sent);
+    await bridge.abandonOperatorAttempt("op-2");
+    await expect(bridge.offerToOperator("op-1")).rejects.toBeInstanceOf(MediaBridgeStateError);
+    await expect(bridge.offerToOperator("ft-queue")).rejects.toThrow(/already used/);
+  });
+
+  it("reports a trunk port move so the B2BUA can re-INVITE", async () => {
+    let answers = 0;
+    transport.responder = (req) => {
+      if (req.dict["command"] === "answer") answers++;
+      return { result: "ok", sdp: rtpengineSdp(answers >= 2 ? 40100 : 40000) };
+    };
+    await bridge.answerCaller(TRUNK_OFFER);
+    await bridge.offerToOperator("op-1");
+    const result = await bridge.operatorAnswered("op-1", "v=0\r\n");
+    expect(result.trunkSdpChanged).toBe(true);
+    expect(result.trunkSdp).toContain("m=audio 40100 ");
+  });
+
+  it("on operator loss parks again and plays music, or the apology and then music", async () => {
+    vi.useFakeTimers();
+    try {
+      await bridge.answerCaller(TRUNK_OFFER);
+      await bridge.offerToOperator("op-1");
+      await bridge.operatorAnswered("op-1", "v=0\r\n");
+      transport.sent.length = 0;
+      await bridge.operatorLegLost();
+      expect(summary(transport.sent)).toEqual(["offer ft via=ft-queue", "answer ft->ft-queue via=ft-queue", "play media ft"]);
+      expect(byCommand(transport.sent, "play media")[0]?.["file"]).toBe("/srv/sounds/hold-music.wav");
+
+      await bridge.offerToOperator("op-2");
+      await bridge.operatorAnswered("op-2", "v=0\r\n");
+      transport.sent.length = 0;
+      await bridge.operatorLegLost({ apology: true });
+      expect(byCommand(transport.sent, "play media").map((p) => p["file"])).toEqual(["/srv/sounds/apology.wav"]);
+      await vi.advanceTimersByTimeAsync(6500); // the apology's duration, as rtpengine reported it
+      expect(byCommand(transport.sent, "play media").map((p) => p["file"])).toEqual([
+        "/srv/sounds/apology.wav",
+        "/srv/sounds/hold-music.wav",
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("operator loss is only valid while bridged", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    await expect(bridge.operatorLegLost()).rejects.toThrow(/not allowed in state parked/);
+  });
+
+  it("serialises racing calls: no ng command of one step interleaves with another", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    transport.sent.length = 0;
+    const offered = bridge.offerToOperator("op-1");
+    const abandoned = bridge.abandonOperatorAttempt("op-1"); // a CANCEL right behind the INVITE
+    const closed = bridge.close();
+    await Promise.all([offered, abandoned, closed]);
+    expect(summary(transport.sent)).toEqual([
+      "offer ft via=op-1",
+      "offer ft via=ft-queue",
+      "answer ft->ft-queue via=ft-queue",
+      "delete",
+    ]);
+  });
+
+  it("close deletes once, is idempotent, and accepts a call rtpengine already forgot", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    transport.responder = () => ({ result: "error", "error-reason": "Unknown call-ID" });
+    await bridge.close();
+    await bridge.close();
+    expect(byCommand(transport.sent, "delete")).toEqual([{ command: "delete", "call-id": "call-1" }]);
+    expect(bridge.state).toBe("closed");
+    await expect(bridge.playToCaller("closed")).rejects.toBeInstanceOf(MediaBridgeStateError);
+  });
+
+  it("a failed step does not wedge the queue", async () => {
+    transport.responder = () => ({ result: "error", "error-reason": "load limit" });
+    await expect(bridge.answerCaller(TRUNK_OFFER)).rejects.toThrow(/load limit/);
+    transport.responder = (req) => ({ result: "ok", sdp: req.dict["command"] === "delete" ? undefined : rtpengineSdp(1) });
+    await bridge.close();
+    expect(bridge.state).toBe("closed");
+  });
+});
