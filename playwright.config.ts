@@ -8,6 +8,8 @@ import { defineConfig } from "@playwright/test";
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_DATA_DIR = path.resolve(process.env.E2E_DATA_DIR ?? ".e2e-data");
 export const E2E_ADMIN = { username: "admin", password: "admin-password-1" };
+/** SIP and media ports of the server under test (fixed per run; CI machines are fresh). */
+export const E2E_SIP_PORT = Number(process.env.E2E_SIP_PORT ?? 5260);
 
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -59,6 +61,11 @@ export default defineConfig({
       ADMIN_USERNAME: E2E_ADMIN.username,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       LOG_LEVEL: "warn",
+      SIP_PORT: String(E2E_SIP_PORT),
+      TRUNK_ALLOW: "127.0.0.1",
+      RTPENGINE_NG_PORT: String(E2E_SIP_PORT + 1),
+      RTP_PORT_MIN: "48000",
+      RTP_PORT_MAX: "48999",
     },
   },
 });

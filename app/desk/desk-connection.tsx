@@ -1,14 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { ConnectionStatus } from "../components/connection-status";
-import { connectDesk } from "../lib/socket";
-import { useSocket } from "../lib/use-socket-state";
+import { useDeskSocket } from "./desk-socket";
 
+/** The server connection indicator; the socket itself belongs to {@link DeskSocketProvider}. */
 export function DeskConnection() {
-  const router = useRouter();
-  const state = useSocket(connectDesk, (socket) => {
-    socket.on("session:ended", () => router.replace("/login"));
-  });
-  return <ConnectionStatus state={state} />;
+  const { connection } = useDeskSocket();
+  return <ConnectionStatus state={connection} />;
 }

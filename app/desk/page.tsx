@@ -1,7 +1,11 @@
 import { getTranslations } from "next-intl/server";
 import { AppShell } from "../components/app-shell";
 import { requireRole } from "../lib/auth";
+import { sipClientConfig } from "../lib/sip-config";
+import { CallPanel } from "./call-panel";
 import { DeskConnection } from "./desk-connection";
+import { DeskSocketProvider } from "./desk-socket";
+import { StatusControls } from "./status-controls";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("desk"))("title") };
@@ -16,9 +20,22 @@ export default async function DeskPage() {
         {t("title")}
       </h1>
       <p className="mt-1 text-slate-600">{t("welcome", { name: user.displayName })}</p>
-      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-        <DeskConnection />
-      </section>
+      <DeskSocketProvider>
+        <div className="mt-6 grid gap-4 lg:grid-cols-[2fr_1fr]">
+          {/* The phone first: it is what the operator acts on, in reading and tab order. */}
+          <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <CallPanel config={sipClientConfig(user)} />
+          </section>
+          <div className="flex flex-col gap-4">
+            <section className="rounded-lg border border-slate-200 bg-white p-4">
+              <DeskConnection />
+            </section>
+            <section className="rounded-lg border border-slate-200 bg-white p-4">
+              <StatusControls />
+            </section>
+          </div>
+        </div>
+      </DeskSocketProvider>
     </AppShell>
   );
 }

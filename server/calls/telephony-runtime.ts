@@ -166,12 +166,13 @@ export async function startTelephony(args: {
 
   args.realtime.setDeskHooks({
     connected: (userId) => {
-      controller.dispatch({ type: "operator-logged-in", operatorId: String(userId) });
-      controller.dispatch({ type: "socket-connected", operatorId: String(userId) });
-      // Opening the desk is not being ready: the operator says so with "available".
-      if (controller.operatorState(userId)?.status !== "available") {
-        controller.dispatch({ type: "pause-requested", operatorId: String(userId), reason: "not-ready" });
-      }
+      const operatorId = String(userId);
+      controller.dispatch({ type: "operator-logged-in", operatorId });
+      // Opening the desk is not being ready: the operator says so with "available". Requested
+      // before the socket counts as connected, because the softphone may have registered
+      // already and the operator would otherwise be offered a call at once.
+      controller.dispatch({ type: "pause-requested", operatorId, reason: "not-ready" });
+      controller.dispatch({ type: "socket-connected", operatorId });
     },
     disconnected: (userId) => controller.dispatch({ type: "socket-disconnected", operatorId: String(userId) }),
     setStatus: (userId, request) => {

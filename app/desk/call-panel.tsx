@@ -1,0 +1,195 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import type { SipClientConfig } from "../../server/realtime/events";
+import { BUTTON, RAW_BADGE } from "./desk-styles";
+import { ElapsedTime } from "./elapsed-time";
+import type { IncomingOffer, RegistrationState, SoftphoneSnapshot } from "./softphone";
+import { useNow } from "./use-now";
+import { useSoftphone } from "./use-softphone";
+
+const REGISTRATION_COLOR: Record<RegistrationState, string> = {
+  registered: "bg-green-600",
+  connecting: "bg-amber-500",
+  unregistered: "bg-red-600",
+};
+
+
+/**
+ * The operator's phone: line registration, the ringing call (answer / decline) and the call in
+ * progress (timer, mute, hang up). Owns the softphone for the page's lifetime.
+ */
+export function CallPanel({ config }: { config: SipClientConfig }) {
+  const t = useTranslations("softphone");
+  const { state, answer, decline, hangup, setMuted, retryNow, attachAudio } = useSoftphone(config);
+
+  return (
+    <section aria-labelledby="phone-title" className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="phone-title" className="text-lg font-semibold">
+          {t("title")}
+        </h2>
+        <p className="flex items-center gap-2 text-sm">
+          <span className="text-slate-600">{t("callState")}:</span>
+          <span className="font-medium">{t(`state.${state.call}`)}</span>
+          <span data-testid="call-state" className={RAW_BADGE} aria-hidden>
+            {state.call}
+          </span>
+        </p>
+      </div>
+
+      <RegistrationLine state={state} onRetry={retryNow} />
+
+      {/* Always in the DOM so screen readers announce the change, not only a newly added node. */}
+      <div className="sr-only" aria-live="assertive" aria-atomic="true">
+        {state.call === "ringing" && state.offer ? <IncomingAnnouncement offer={state.offer} /> : null}
+      </div>
+
+      {state.microphoneProblem && (
+        <p role="alert" data-testid="microphone-error" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {t(`microphone.${state.microphoneProblem}`)}
+        </p>
+      )}
+
+      {state.call === "ringing" && state.offer && (
+        <div
+          data-testid="incoming-call"
+          role="group"
+          aria-labelledby="incoming-title"
+          className="flex flex-col gap-3 rounded-lg border-2 border-amber-400 bg-amber-50 p-4"
+        >
+          <h3 id="incoming-title" className="flex items-center gap-2 font-semibold text-amber-900">
+            <span className="inline-block h-3 w-3 animate-pulse rounded-full bg-amber-500" aria-hidden />
+            {t("incoming")}
+          </h3>
+          <CallParty offer={state.offer} />
+          <div className="flex flex-wrap gap-2">
+            <button
+              type="button"
+              data-testid="answer"
+              onClick={answer}
+              disabled={state.answering}
+              className={`${BUTTON} bg-green-700 text-white hover:bg-green-800`}
+            >
+              {state.answering ? t("answering") : t("answer")}
+            </button>
+            <button
+              type="button"
+              data-testid="decline"
+              onClick={decline}
+              disabled={state.answering}
+              className={`${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`}
+            >
+              {t("decline")}
+            </button>
+          </div>
+        </div>
+      )}
+
+      {state.call === "talking" && state.offer && (
+        <div data-testid="active-call" className="flex flex-col gap-3 rounded-lg border-2 border-brand-600 bg-brand-50 p-4">
+          <div className="flex flex-wrap items-start justify-between gap-2">
+            <CallParty offer={state.offer} />
+            {state.talkingSince !== undefined && (
+              <span className="text-2xl">
+                <ElapsedTime since={state.talkingSince} label={t("duration")} testId="call-timer" />
+              </span>
+            )}
+          </div>
+          <div className="flex flex-wrap gap-2">
+            <button
+              type="button"
+              data-testid="mute"
+              aria-pressed={state.muted}
+              onClick={() => setMuted(!state.muted)}
+              className={`${BUTTON} border border-slate-300 ${state.muted ? "bg-slate-800 text-white" : "bg-white text-slate-800 hover:bg-slate-100"}`}
+            >
+              {state.muted ? t("unmute") : t("mute")}
+            </button>
+            <button type="button" data-testid="hangup" onClick={hangup} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>
+              {t("hangup")}
+            </button>
+          </div>
+          {state.muted && (
+            <p role="status" className="text-sm text-slate-700">
+              {t("muted")}
+            </p>
+          )}
+        </div>
+      )}
+
+      {state.call === "idle" && (
+        <div role="status" className="text-sm text-slate-600">
+          {state.lastOutcome && (
+            <p data-testid="last-call-outcome" data-outcome={state.lastOutcome} className="font-medium text-slate-800">
+              {t(`outcome.${state.lastOutcome}`)}
+            </p>
+          )}
+          <p>{t("waiting")}</p>
+        </div>
+      )}
+
+      {/* SIP.js does not play the remote party: the softphone routes the peer connection's remote stream here. */}
+      <audio ref={attachAudio} autoPlay data-testid="remote-audio" aria-label={t("remoteAudio")} />
+    </section>
+  );
+}
+
+function RegistrationLine({ state, onRetry }: { state: SoftphoneSnapshot; onRetry: () => void }) {
+  const t = useTranslations("softphone");
+  const now = useNow(state.retryAt !== undefined);
+  const seconds = state.retryAt !== undefined && now > 0 ? Math.max(0, Math.ceil((state.retryAt - now) / 1000)) : undefined;
+  const problem = state.registrationProblem;
+  return (
+    <div className="flex flex-col gap-1 text-sm">
+      <p className="flex flex-wrap items-center gap-2" role="status" aria-live="polite">
+        <span className={`inline-block h-2.5 w-2.5 rounded-full ${REGISTRATION_COLOR[state.registration]}`} aria-hidden />
+        <span className="text-slate-600">{t("line")}:</span>
+        <span className="font-medium">{t(`registration.${state.registration}`)}</span>
+        <span data-testid="sip-registration" data-state={state.registration} className={RAW_BADGE} aria-hidden>
+          {state.registration}
+        </span>
+      </p>
+      {state.registration === "unregistered" && (
+        <div className="flex flex-wrap items-center gap-2 text-slate-700">
+          {problem && (
+            <span data-testid="sip-registration-problem">
+              {problem.kind === "transport" ? t("problem.transport") : t(`problem.${problem.kind}`, { status: problem.statusCode })}
+            </span>
+          )}
+          {seconds !== undefined && <span>{t("retryIn", { seconds })}</span>}
+          <button type="button" onClick={onRetry} className="rounded px-2 py-1 text-brand-700 underline hover:bg-slate-100">
+            {t("retryNow")}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Who is calling: the number (kept left-to-right inside Arabic text) and the queue. */
+function CallParty({ offer }: { offer: IncomingOffer }) {
+  const t = useTranslations("softphone");
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+      <dt className="text-sm text-slate-600">{t("caller")}</dt>
+      <dd className="text-xl font-semibold tabular-nums">
+        <span data-testid="caller-number" dir="ltr">
+          {offer.caller || t("unknownCaller")}
+        </span>
+      </dd>
+      {offer.queue && (
+        <>
+          <dt className="text-sm text-slate-600">{t("queue")}</dt>
+          <dd data-testid="caller-queue">{offer.queue}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function IncomingAnnouncement({ offer }: { offer: IncomingOffer }) {
+  const t = useTranslations("softphone");
+  const caller = offer.caller || t("unknownCaller");
+  return <>{offer.queue ? t("announceIncomingQueue", { caller, queue: offer.queue }) : t("announceIncoming", { caller })}</>;
+}

@@ -1,0 +1,57 @@
+/**
+ * The softphone's call state as a pure transition table (no SIP.js, no DOM), so every illegal move
+ * is rejected in one place and the table can be unit-tested in Node.
+ *
+ * An operator desk handles one call at a time: a second offer while not idle is not a transition
+ * but a "busy" answer (486), decided by {@link canTakeOffer}.
+ */
+
+/** The three states the desk shows; `data-testid="call-state"` renders exactly these strings. */
+export const CALL_STATES = ["idle", "ringing", "talking"] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/**
+ * What can happen to a call:
+ * - `offer`: an INVITE arrived.
+ * - `answered`: our 200 OK was sent and the session is established.
+ * - `declined`: the operator rejected the ringing call.
+ * - `cancelled`: the server CANCELed the INVITE (ring timeout, another operator took it).
+ * - `hungup`: the operator ended the established call (BYE sent).
+ * - `ended`: the server ended the established call (caller hung up, BYE received).
+ * - `failed`: the call could not go on (answer failed, e.g. no microphone; transport lost).
+ */
+export type CallEvent = "offer" | "answered" | "declined" | "cancelled" | "hungup" | "ended" | "failed";
+
+/** The whole machine: anything not listed here is illegal. */
+export const CALL_TRANSITIONS: Readonly<Record<CallState, Partial<Record<CallEvent, CallState>>>> = {
+  idle: { offer: "ringing" },
+  ringing: { answered: "talking", declined: "idle", cancelled: "idle", failed: "idle" },
+  talking: { hungup: "idle", ended: "idle", failed: "idle" },
+};
+
+export class IllegalCallTransitionError extends Error {
+  constructor(
+    readonly from: CallState,
+    readonly event: CallEvent,
+  ) {
+    super(`Illegal call transition: ${event} in state ${from}`);
+    this.name = "IllegalCallTransitionError";
+  }
+}
+
+/** The state after `event`, or undefined when the event is illegal in `from`. */
+export function tryCallTransition(from: CallState, event: CallEvent): CallState | undefined {
+  return CALL_TRANSITIONS[from][event];
+}
+
+/** The state after `event`; throws on an illegal move so a wiring bug cannot leave the UI lying. */
+export function callTransition(from: CallState, event: CallEvent): CallState {
+  const to = tryCallTransition(from, event);
+  if (to === undefined) throw new IllegalCallTransitionError(from, event);
+  return to;
+}
+
+/** Only an idle phone takes a new call; anything else answers the INVITE with 486 Busy Here. */
+export function canTakeOffer(state: CallState): boolean {
+  return tryCallTransition(state, "offer") !== undefined;
+}

@@ -1,0 +1,58 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import type { ConnectionState } from "../components/connection-status";
+import type { DeskClientToServer, OperatorStateView } from "../../server/realtime/events";
+import { connectDesk, type DeskSocket } from "../lib/socket";
+import { useSocket } from "../lib/use-socket-state";
+
+type StatusRequest = Parameters<DeskClientToServer["operator:set-status"]>[0];
+export type StatusResult = { ok: true } | { ok: false; error: string };
+
+export interface DeskSocketValue {
+  connection: ConnectionState;
+  /** The operator's routing state as last pushed by the server; undefined until the first push. */
+  operator?: OperatorStateView;
+  setStatus(request: StatusRequest): Promise<StatusResult>;
+}
+
+const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
+
+/** How long to wait for the server's ack before telling the operator it did not work. */
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The desk's ONE Socket.IO connection, shared by the connection indicator and the status controls
+ * (two sockets would count as two tabs in presence and double every push). It also keeps the
+ * session rule: when the server ends the session, go to the login page.
+ */
+export function DeskSocketProvider({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const socketRef = useRef<DeskSocket | undefined>(undefined);
+  const [operator, setOperator] = useState<OperatorStateView>();
+  const connection = useSocket(connectDesk, (socket) => {
+    socketRef.current = socket;
+    socket.on("session:ended", () => router.replace("/login"));
+    socket.on("operator:state", (state) => setOperator(state));
+  });
+
+  const setStatus = useCallback((request: StatusRequest): Promise<StatusResult> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: "disconnected" });
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit("operator:set-status", request, (error, result) => {
+        resolve(error ? { ok: false, error: "timeout" } : result);
+      });
+    });
+  }, []);
+
+  const value = useMemo(() => ({ connection, operator, setStatus }), [connection, operator, setStatus]);
+  return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
+}
+
+export function useDeskSocket(): DeskSocketValue {
+  const value = useContext(DeskSocketContext);
+  if (!value) throw new Error("useDeskSocket must be used inside <DeskSocketProvider>");
+  return value;
+}

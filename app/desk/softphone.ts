@@ -1,0 +1,406 @@
+/**
+ * The operator's softphone: a small framework-free wrapper around SIP.js (UserAgent, Registerer,
+ * Invitation) that turns SIP events into one immutable {@link SoftphoneSnapshot}, so React reads it
+ * with `useSyncExternalStore` and nothing else in the UI touches SIP.js.
+ *
+ * Decisions the server relies on:
+ * - No SIP credentials at all: the WebSocket handshake carries the session cookie and that is the
+ *   authentication. SIP.js would otherwise answer a 401 challenge with a digest of an undefined
+ *   password, so its authentication factory is disabled and a 401/407 is shown as an error.
+ * - ICE servers come only from {@link SipClientConfig}: SIP.js's default (Google STUN) must never
+ *   leak the operator's address to a third party.
+ * - One call at a time: a second INVITE while ringing or talking gets 486 Busy Here.
+ * - Decline also answers 486, not 603: 6xx is a *global* failure in RFC 3261 (it tells the other side
+ *   to stop trying everywhere), while a declined offer must go on to the next operator. The queue
+ *   engine counts any non-2xx final answer as "offer declined" either way.
+ */
+import {
+  Invitation,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  Web,
+} from "sip.js";
+import { OFFER_HEADERS, type SipClientConfig } from "../../server/realtime/events";
+import { callTransition, canTakeOffer, IllegalCallTransitionError, type CallEvent, type CallState } from "./call-state-machine";
+import { backoffDelay } from "./reconnect-backoff";
+import { sipWebSocketUrl } from "./sip-websocket-url";
+
+declare global {
+  interface Window {
+    /**
+     * Test hook: the RTCPeerConnection of the call in progress, set while a call is up and removed
+     * when it ends, so end-to-end tests can read `getStats()` and prove audio flows both ways.
+     * Harmless in production: the page's own script could reach the connection anyway.
+     */
+    __hotlinePeerConnection?: RTCPeerConnection;
+  }
+}
+
+/** What `data-testid="sip-registration"` shows. */
+export type RegistrationState = "connecting" | "registered" | "unregistered";
+
+/** Why the phone is not registered, for a translated message (never a raw SIP.js error string). */
+export type RegistrationProblem =
+  | { kind: "transport" }
+  | { kind: "unauthorized"; statusCode: number }
+  | { kind: "rejected"; statusCode: number };
+
+export type MicrophoneProblem = "denied" | "unavailable";
+
+/** How the last call ended, shown briefly after it. */
+export type CallOutcome = Exclude<CallEvent, "offer" | "answered">;
+
+export interface IncomingOffer {
+  /** The caller's number: `X-Hotline-Caller`, else the From user. */
+  caller: string;
+  queue?: string;
+  callId?: string;
+}
+
+export interface SoftphoneSnapshot {
+  registration: RegistrationState;
+  registrationProblem?: RegistrationProblem;
+  /** Epoch ms of the next automatic connection/registration attempt while unregistered. */
+  retryAt?: number;
+  call: CallState;
+  offer?: IncomingOffer;
+  /** The operator pressed answer and the 200 OK is being prepared (microphone, SDP). */
+  answering: boolean;
+  /** Epoch ms the call was answered, for the call timer. */
+  talkingSince?: number;
+  muted: boolean;
+  microphoneProblem?: MicrophoneProblem;
+  lastOutcome?: CallOutcome;
+}
+
+export const INITIAL_SOFTPHONE_SNAPSHOT: SoftphoneSnapshot = Object.freeze({
+  registration: "connecting",
+  call: "idle",
+  answering: false,
+  muted: false,
+});
+
+/** Re-register every 5 minutes (SIP.js refreshes at 99 % of it); the server drops stale bindings. */
+const REGISTER_EXPIRES_SECONDS = 300;
+const BUSY_HERE = 486;
+
+export class Softphone {
+  private snapshot: SoftphoneSnapshot = INITIAL_SOFTPHONE_SNAPSHOT;
+  private readonly listeners = new Set<() => void>();
+  private userAgent?: UserAgent;
+  private registerer?: Registerer;
+  private invitation?: Invitation;
+  /** Set by our own actions so the Terminated handler knows which machine event happened. */
+  private endReason?: CallOutcome;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private failedAttempts = 0;
+  private audioElement: HTMLAudioElement | null = null;
+
+  constructor(private readonly config: SipClientConfig) {}
+
+  // --- store interface for useSyncExternalStore ---------------------------------------------
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): SoftphoneSnapshot => this.snapshot;
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  /** Connects and registers; restartable after {@link stop} (React strict mode, back/forward cache). */
+  start(): void {
+    if (this.userAgent) return;
+    const userAgent = new UserAgent({
+      uri: UserAgent.makeURI(this.config.aor),
+      displayName: this.config.displayName,
+      transportOptions: { server: sipWebSocketUrl(window.location, this.config.wsPath) },
+      contactParams: { transport: "ws" },
+      userAgentString: "Hotline desk (SIP.js)",
+      // SIP.js's own reconnection (`reconnectionAttempts`, left at its default 0) is deprecated, uses a
+      // fixed delay, gives up after N tries and does not cover a failed first connection: ours
+      // (scheduleRetry) backs off exponentially and never gives up while the desk is open.
+      // Errors only: a desk waiting for the server must not fill the console at every attempt.
+      logLevel: "error",
+      logConfiguration: false,
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(this.mediaStreamFactory),
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: this.config.iceServers },
+      },
+      delegate: {
+        onConnect: () => this.ifCurrent(userAgent, () => this.register()),
+        onDisconnect: () => this.ifCurrent(userAgent, () => this.connectionLost()),
+        onInvite: (invitation) => this.ifCurrent(userAgent, () => this.incoming(invitation)),
+      },
+    });
+    // No credentials: never answer a challenge (see the module comment).
+    userAgent.userAgentCore.configuration.authenticationFactory = () => undefined;
+    const registerer = new Registerer(userAgent, { expires: REGISTER_EXPIRES_SECONDS });
+    registerer.stateChange.addListener((state) =>
+      this.ifCurrent(userAgent, () => {
+        if (state === RegistererState.Registered) {
+          this.failedAttempts = 0;
+          this.update({ registration: "registered", registrationProblem: undefined, retryAt: undefined });
+        } else if (state === RegistererState.Unregistered) {
+          // A failed refresh or an expired binding: get it back.
+          this.scheduleRetry(this.snapshot.registrationProblem);
+        }
+      }),
+    );
+    this.userAgent = userAgent;
+    this.registerer = registerer;
+    this.failedAttempts = 0;
+    this.update({ registration: "connecting", registrationProblem: undefined, retryAt: undefined });
+    userAgent.start().catch(() => this.ifCurrent(userAgent, () => this.scheduleRetry({ kind: "transport" })));
+  }
+
+  /** Ends any call, unregisters (REGISTER Expires: 0) and closes the WebSocket. */
+  stop(): void {
+    const userAgent = this.userAgent;
+    if (!userAgent) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.invitation) this.endCall(this.invitation);
+    this.userAgent = undefined;
+    this.registerer = undefined;
+    this.clearCall();
+    this.snapshot = { ...INITIAL_SOFTPHONE_SNAPSHOT, registration: "unregistered" };
+    this.emit();
+    // SIP.js's graceful stop unregisters the binding before closing the transport.
+    userAgent.stop().catch(() => undefined);
+  }
+
+  /** Try now instead of waiting for the backoff (the "retry" button). */
+  retryNow(): void {
+    if (!this.userAgent || this.snapshot.registration !== "unregistered") return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.attempt();
+  }
+
+  // --- call controls -----------------------------------------------------------------------
+
+  /** Where the remote party's audio plays; SIP.js does not attach it by itself. */
+  setAudioElement(element: HTMLAudioElement | null): void {
+    this.audioElement = element;
+    if (element && this.snapshot.call === "talking" && this.invitation) this.attachMedia(this.invitation);
+  }
+
+  async answer(): Promise<void> {
+    const invitation = this.invitation;
+    if (!invitation || this.snapshot.call !== "ringing" || this.snapshot.answering) return;
+    this.update({ answering: true, microphoneProblem: undefined });
+    try {
+      await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+    } catch {
+      // SIP.js has already answered 480 and terminated the session; the Terminated handler cleans up.
+      if (this.invitation === invitation) this.endReason = "failed";
+    } finally {
+      if (this.invitation === invitation) this.update({ answering: false });
+    }
+  }
+
+  decline(): void {
+    const invitation = this.invitation;
+    if (!invitation || this.snapshot.call !== "ringing" || this.snapshot.answering) return;
+    this.endReason = "declined";
+    invitation.reject({ statusCode: BUSY_HERE }).catch(() => undefined);
+  }
+
+  hangup(): void {
+    const invitation = this.invitation;
+    if (!invitation || this.snapshot.call !== "talking") return;
+    this.endReason = "hungup";
+    invitation.bye().catch(() => undefined);
+  }
+
+  setMuted(muted: boolean): void {
+    const handler = this.invitation && this.sessionDescriptionHandler(this.invitation);
+    if (!handler || this.snapshot.call !== "talking") return;
+    handler.enableSenderTracks(!muted);
+    this.update({ muted });
+  }
+
+  // --- registration ------------------------------------------------------------------------
+
+  private register(): void {
+    const registerer = this.registerer;
+    if (!registerer) return;
+    this.update({ registration: "connecting", retryAt: undefined });
+    // Not from inside the transport's onConnect callback itself (SIP.js forbids re-entrancy there).
+    queueMicrotask(() => {
+      if (registerer !== this.registerer) return;
+      registerer
+        .register({ requestDelegate: { onReject: (response) => this.registrationRejected(response) } })
+        // A REGISTER already in flight (RequestPendingError): its own outcome decides.
+        .catch(() => undefined);
+    });
+  }
+
+  /** `response` is SIP.js core's IncomingResponse, which the package root does not export. */
+  private registrationRejected(response: { message: { statusCode?: number } }): void {
+    const statusCode = response.message.statusCode ?? 0;
+    // SIP.js reports a dropped or unreachable transport as a synthesized 503/408.
+    const problem: RegistrationProblem =
+      statusCode === 401 || statusCode === 407
+        ? { kind: "unauthorized", statusCode }
+        : statusCode === 503 || statusCode === 408
+          ? { kind: "transport" }
+          : { kind: "rejected", statusCode };
+    this.scheduleRetry(problem);
+  }
+
+  private connectionLost(): void {
+    this.scheduleRetry({ kind: "transport" });
+  }
+
+  /** One timer at a time, so several failure signals for the same outage cost one retry. */
+  private scheduleRetry(problem: RegistrationProblem | undefined): void {
+    if (!this.userAgent) return;
+    if (this.retryTimer !== undefined) {
+      this.update({ registration: "unregistered", registrationProblem: problem ?? this.snapshot.registrationProblem });
+      return;
+    }
+    this.failedAttempts += 1;
+    const delay = backoffDelay(this.failedAttempts);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.attempt();
+    }, delay);
+    this.update({ registration: "unregistered", registrationProblem: problem, retryAt: Date.now() + delay });
+  }
+
+  private attempt(): void {
+    const userAgent = this.userAgent;
+    if (!userAgent) return;
+    if (userAgent.isConnected()) {
+      this.register();
+      return;
+    }
+    this.update({ registration: "connecting", retryAt: undefined });
+    // onConnect registers once the WebSocket is up again.
+    userAgent.reconnect().catch(() => this.ifCurrent(userAgent, () => this.scheduleRetry({ kind: "transport" })));
+  }
+
+  // --- calls -------------------------------------------------------------------------------
+
+  private incoming(invitation: Invitation): void {
+    if (this.invitation || !canTakeOffer(this.snapshot.call)) {
+      invitation.reject({ statusCode: BUSY_HERE }).catch(() => undefined);
+      return;
+    }
+    const request = invitation.request;
+    const offer: IncomingOffer = {
+      caller: request.getHeader(OFFER_HEADERS.caller)?.trim() || invitation.remoteIdentity.uri.user || "",
+      queue: request.getHeader(OFFER_HEADERS.queue)?.trim() || undefined,
+      callId: request.getHeader(OFFER_HEADERS.callId)?.trim() || undefined,
+    };
+    this.invitation = invitation;
+    this.endReason = undefined;
+    // A CANCEL can race with our answer; it still means "taken elsewhere or timed out", not a failure.
+    invitation.delegate = {
+      onCancel: () => {
+        if (invitation === this.invitation) this.endReason ??= "cancelled";
+      },
+    };
+    invitation.stateChange.addListener((state) => {
+      if (invitation !== this.invitation) return;
+      if (state === SessionState.Established) this.established(invitation);
+      else if (state === SessionState.Terminated) this.terminated();
+    });
+    this.move("offer", { offer, answering: false, muted: false, lastOutcome: undefined, microphoneProblem: undefined });
+  }
+
+  private established(invitation: Invitation): void {
+    this.attachMedia(invitation);
+    this.move("answered", { answering: false, talkingSince: Date.now() });
+  }
+
+  private terminated(): void {
+    const reason: CallOutcome = this.endReason ?? this.unexpectedEnd();
+    this.clearCall();
+    this.move(reason, { offer: undefined, answering: false, talkingSince: undefined, muted: false, lastOutcome: reason });
+  }
+
+  /** The server's CANCEL or BYE, or SIP.js giving up on our answer (it then sends 480 itself). */
+  private unexpectedEnd(): CallOutcome {
+    if (this.snapshot.call === "talking") return "ended";
+    return this.snapshot.answering ? "failed" : "cancelled";
+  }
+
+  private endCall(invitation: Invitation): void {
+    if (invitation.state === SessionState.Established) invitation.bye().catch(() => undefined);
+    else if (invitation.state === SessionState.Initial) invitation.reject({ statusCode: BUSY_HERE }).catch(() => undefined);
+  }
+
+  /** Remote audio to the `<audio>` element and the peer connection to the test hook. */
+  private attachMedia(invitation: Invitation): void {
+    const handler = this.sessionDescriptionHandler(invitation);
+    if (!handler) return;
+    const element = this.audioElement;
+    if (element && element.srcObject !== handler.remoteMediaStream) {
+      element.srcObject = handler.remoteMediaStream;
+      // Autoplay may be refused before any click; the operator clicked "answer", so it normally is not.
+      element.play().catch(() => undefined);
+    }
+    if (handler.peerConnection) window.__hotlinePeerConnection = handler.peerConnection;
+  }
+
+  private clearCall(): void {
+    this.invitation = undefined;
+    this.endReason = undefined;
+    if (this.audioElement) this.audioElement.srcObject = null;
+    if (typeof window !== "undefined") delete window.__hotlinePeerConnection;
+  }
+
+  private sessionDescriptionHandler(invitation: Invitation): Web.SessionDescriptionHandler | undefined {
+    const handler = invitation.sessionDescriptionHandler;
+    return handler instanceof Web.SessionDescriptionHandler ? handler : undefined;
+  }
+
+  /**
+   * SIP.js's default getUserMedia, plus remembering *why* it failed: SIP.js turns any failure into
+   * a 480 and a generic error, and the operator needs to know the microphone is blocked.
+   */
+  private readonly mediaStreamFactory: Web.MediaStreamFactory = (constraints) => {
+    if (!navigator.mediaDevices) {
+      this.update({ microphoneProblem: "unavailable" });
+      return Promise.reject(new Error("Media devices are not available (insecure context?)"));
+    }
+    return navigator.mediaDevices.getUserMedia(constraints).catch((error: unknown) => {
+      const denied = error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
+      this.update({ microphoneProblem: denied ? "denied" : "unavailable" });
+      throw error;
+    });
+  };
+
+  // --- state -------------------------------------------------------------------------------
+
+  /** Applies a machine event; an illegal one is refused and logged, never thrown into SIP.js. */
+  private move(event: CallEvent, patch: Partial<SoftphoneSnapshot>): void {
+    try {
+      const call = callTransition(this.snapshot.call, event);
+      this.update({ ...patch, call });
+    } catch (error) {
+      if (!(error instanceof IllegalCallTransitionError)) throw error;
+      console.error(error.message);
+    }
+  }
+
+  private update(patch: Partial<SoftphoneSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Ignores callbacks of a user agent already replaced by stop()/start(). */
+  private ifCurrent(userAgent: UserAgent, action: () => void): void {
+    if (userAgent === this.userAgent) action();
+  }
+}
