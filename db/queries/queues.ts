@@ -66,3 +66,11 @@ export function listHotlineNumbers(db: Db) {
 export function listAllMemberships(db: Db) {
   return db.select().from(queueMembers);
 }
+
+export async function updateQueue(
+  db: Db,
+  id: number,
+  patch: Partial<Pick<Queue, "ringTimeoutS" | "wrapUpS" | "slThresholdS" | "shortAbandonS">>,
+): Promise<void> {
+  await db.update(queues).set(patch).where(eq(queues.id, id));
+}

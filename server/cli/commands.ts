@@ -14,6 +14,7 @@ import {
   listQueueMembers,
   listQueues,
   setQueueMember,
+  updateQueue,
 } from "../../db/queries/queues";
 import { findUserByUsername } from "../../db/queries/users";
 import type { UserService } from "../accounts/user-service";
@@ -42,6 +43,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   user list
   queue add <name>
   queue member <queue> <username> [--level N]
+  queue set <queue> [--ring-timeout S] [--wrap-up S] [--sl-threshold S] [--short-abandon S]
   queue list
   number add <number> --queue <queue> [--label "campaign"]
   number list`;
@@ -156,6 +158,26 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
       out.push(`"${user.username}" serves queue "${queue.name}" at level ${level}`);
       return;
     }
+    case "queue set": {
+      const queue = await queueOrFail(ctx, need(1)[0]!);
+      const seconds = (option: string, value: string | undefined, min: number, max: number) => {
+        if (value === undefined) return undefined;
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < min || n > max) throw new CommandError(`--${option}: a whole number of seconds from ${min} to ${max}`);
+        return n;
+      };
+      const patch = {
+        ringTimeoutS: seconds("ring-timeout", values["ring-timeout"], 5, 300),
+        wrapUpS: seconds("wrap-up", values["wrap-up"], 0, 3600),
+        slThresholdS: seconds("sl-threshold", values["sl-threshold"], 1, 3600),
+        shortAbandonS: seconds("short-abandon", values["short-abandon"], 0, 300),
+      };
+      const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      if (Object.keys(changes).length === 0) throw new UsageError("queue set needs at least one setting");
+      await updateQueue(ctx.db, queue.id, changes);
+      out.push(`queue "${queue.name}" updated: ${Object.entries(changes).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+      return;
+    }
     case "queue list": {
       need(0);
       for (const q of await listQueues(ctx.db)) {
@@ -201,6 +223,10 @@ function parseOrUsage(argv: string[]) {
         queue: { type: "string" },
         label: { type: "string" },
         level: { type: "string" },
+        "ring-timeout": { type: "string" },
+        "wrap-up": { type: "string" },
+        "sl-threshold": { type: "string" },
+        "short-abandon": { type: "string" },
       },
     });
   } catch (error) {

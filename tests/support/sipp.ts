@@ -17,7 +17,7 @@ export interface SippResult {
 export async function runSipp(
   scenario: string,
   target: string,
-  options: { service?: string; calls?: number; rate?: number; limit?: number; extra?: string[]; timeoutS?: number; transport?: "u1" | "t1" } = {},
+  options: { holdMs?: number; service?: string; calls?: number; rate?: number; limit?: number; extra?: string[]; timeoutS?: number; transport?: "u1" | "t1" } = {},
 ): Promise<SippResult> {
   const timeoutS = options.timeoutS ?? 30;
   const args = [
@@ -32,6 +32,8 @@ export async function runSipp(
     "-l", String(options.limit ?? options.calls ?? 1),
     "-t", options.transport ?? "u1",
     "-timeout", `${timeoutS}s`,
+    // Duration of a scenario's bare <pause/>.
+    "-d", String(options.holdMs ?? 2500),
     "-timeout_error",
     "-nostdin",
     ...(options.extra ?? []),

@@ -151,6 +151,73 @@ describe("calls from a SIP trunk", () => {
   });
 });
 
+describe("no caller is lost when an offered operator does not answer", () => {
+  beforeAll(async () => {
+    await harness.cli("queue", "add", "Missed");
+    await harness.cli("queue", "set", "Missed", "--ring-timeout", "5", "--wrap-up", "0");
+    await harness.cli("number", "add", "3000", "--queue", "Missed");
+  });
+
+  async function twoOperators(first: string, second: string) {
+    const a = await harness.operator(first);
+    const b = await harness.operator(second);
+    await harness.cli("queue", "member", "Missed", first);
+    await harness.cli("queue", "member", "Missed", second);
+    // `first` becomes available first, so longest-idle offers the call to them first.
+    await a.goAvailable();
+    await new Promise((r) => setTimeout(r, 50));
+    await b.goAvailable();
+    return [a, b] as const;
+  }
+
+  it("a ring timeout sends the caller to the next operator, and the record shows both offers", async () => {
+    const [a, b] = await twoOperators("carla", "dmitri");
+    a.mode = "ignore";
+    const sipp = runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { service: "3000", timeoutS: 40, holdMs: 9000, extra: ["-rtp_echo"] });
+    await a.waitFor(() => a.offers.length === 1, "the first offer");
+    await b.waitFor(() => b.current !== undefined, "the second operator to be offered and answer", 15_000);
+    const result = await sipp;
+    expect(result.code, result.stdout.slice(-1500)).toBe(0);
+    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("dmitri") });
+    const events = await listCallEvents(harness.hotline.services.database.db, call.id);
+    expect(events.filter((e) => e.type === "call.offered").map((e) => (e.data as { operatorIds: string[] }).operatorIds)).toEqual([
+      [String(await userId("carla"))],
+      [String(await userId("dmitri"))],
+    ]);
+    expect(events.find((e) => e.type === "call.offer-missed")?.data).toMatchObject({ why: "timeout" });
+    for (const op of [a, b]) await op.stop();
+  }, 60_000);
+
+  it("an operator who closes the browser while ringing loses the call to the next one at once", async () => {
+    const [a, b] = await twoOperators("eva", "farid");
+    a.mode = "ignore";
+    const started = Date.now();
+    const sipp = runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { service: "3000", timeoutS: 40, holdMs: 9000, extra: ["-rtp_echo"] });
+    await a.waitFor(() => a.offers.length === 1, "the first offer");
+    a.crash();
+    await b.waitFor(() => b.current !== undefined, "the second operator to answer");
+    // Well before the 5 s ring timeout: the closed browser was noticed, not waited out.
+    expect(Date.now() - started).toBeLessThan(4_500);
+    const result = await sipp;
+    expect(result.code, result.stdout.slice(-1500)).toBe(0);
+    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("farid") });
+    await b.stop();
+  }, 60_000);
+
+  it("a declined offer goes to the next operator", async () => {
+    const [a, b] = await twoOperators("gaia", "hugo");
+    a.mode = "decline";
+    const sipp = runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { service: "3000", timeoutS: 40, holdMs: 9000, extra: ["-rtp_echo"] });
+    await b.waitFor(() => b.current !== undefined, "the second operator to answer");
+    expect((await sipp).code).toBe(0);
+    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("hugo") });
+    for (const op of [a, b]) await op.stop();
+  }, 60_000);
+});
+
 async function userId(username: string): Promise<number> {
   const users = await harness.hotline.services.users.list();
   return users.find((u) => u.username === username)!.id;
