@@ -6,10 +6,11 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "board" | "users"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "board" | "users" | "testCall"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
   { href: "/admin/users", key: "users", role: "admin" },
+  { href: "/admin/test-call", key: "testCall", role: "admin" },
 ];
 
 /** The frame of every signed-in page: navigation the user's role allows, language, logout. */

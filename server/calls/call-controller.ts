@@ -141,7 +141,7 @@ export class CallController implements InboundCallHandler {
     const call: ActiveCall = {
       id: record.id,
       trunk,
-      media: this.deps.media(record.id, trunk.remoteTag),
+      media: this.deps.media(record.id, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
       queueId: route.queueId,
       queueName: route.queueName,
       offers: new Map(),

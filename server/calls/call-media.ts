@@ -17,4 +17,4 @@ export interface CallMedia {
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */
-export type CallMediaFactory = (callId: string, trunkTag: string) => CallMedia;
+export type CallMediaFactory = (callId: string, trunkTag: string, callerKind: "trunk" | "browser") => CallMedia;

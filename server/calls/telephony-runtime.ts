@@ -203,7 +203,7 @@ export async function startTelephony(args: {
         if (!hasRole(user.role, "operator")) return refuse(403, "Forbidden");
         if (!String(req.headers["sec-websocket-protocol"] ?? "").split(/\s*,\s*/).includes("sip")) return refuse(400, "Bad Request");
         wss.handleUpgrade(req, socket, head, (ws) => {
-          b2bua.attachWebSocket(ws, { userId: user.id, username: user.username }, {
+          b2bua.attachWebSocket(ws, { userId: user.id, username: user.username, role: user.role }, {
             address: req.socket.remoteAddress ?? "unknown",
             port: req.socket.remotePort ?? 0,
           });

@@ -89,7 +89,9 @@ export class TrunkLeg {
   ) {
     const identity = parseNameAddr(invite.headers.get("P-Asserted-Identity") ?? invite.headers.get("From") ?? "");
     const from = identity.ok ? identity.value : undefined;
-    this.callerNumber = (from && userOf(from.uri)) || "anonymous";
+    const tester = source.connection && b2bua.identityOf(source.connection);
+    // A test call's caller is the admin's account, not whatever the browser wrote in From.
+    this.callerNumber = tester ? `test:${tester.username}` : (from && userOf(from.uri)) || "anonymous";
     this.callerName = from?.displayName || undefined;
     const requestUri = parseUri(invite.uri);
     const to = parseNameAddr(invite.headers.get("To") ?? "");
@@ -98,6 +100,10 @@ export class TrunkLeg {
 
   get sipCallId(): string {
     return this.invite.headers.get("Call-ID") ?? "";
+  }
+  /** A browser (demo path) rather than a trunk: its media is WebRTC. */
+  get fromBrowser(): boolean {
+    return this.source.transport === "WS" || this.source.transport === "WSS";
   }
   get remoteTag(): string {
     return getTag(this.invite.headers.get("From")) ?? "";
@@ -395,6 +401,10 @@ export class B2bua implements TransactionUser {
     return this.udp.local.port;
   }
 
+  identityOf(connection: Connection): WsIdentity | undefined {
+    return this.wsIdentities.get(connection);
+  }
+
   /** Counts for health and benchmarks. */
   get stats() {
     return { trunkLegs: this.trunkLegs.size, operatorLegs: this.operatorLegs.size, registrations: this.registrar.size, transactions: this.layer.size };
@@ -438,8 +448,11 @@ export class B2bua implements TransactionUser {
       }
       case "INVITE": {
         if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!);
-        if (fromOperator) return respond(403, { reason: "Forbidden: operators do not place calls yet" });
-        if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
+        if (fromOperator) {
+          // The demo path: an admin's browser calls a hotline number like a trunk caller would.
+          const identity = source.connection && this.wsIdentities.get(source.connection);
+          if (identity?.role !== "admin") return respond(403, { reason: "Forbidden: only administrators place test calls" });
+        } else if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
         if (!request.body.length) return respond(488, { reason: "Not Acceptable Here: an SDP offer is required" });
         const leg = new TrunkLeg(this, request, transaction as InviteServerTransaction, source);
         this.pendingInvites.set(transaction as InviteServerTransaction, leg);

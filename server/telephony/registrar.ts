@@ -9,6 +9,8 @@ import { createResponse, parseNameAddr, isSipUri, type Connection, type SipReque
 export interface WsIdentity {
   userId: number;
   username: string;
+  /** Admins may also place test calls into a queue from the browser (the demo path). */
+  role: "operator" | "supervisor" | "admin";
 }
 
 export interface Binding {

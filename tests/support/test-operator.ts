@@ -79,13 +79,16 @@ export class TestOperator {
 
   private onRegisterResponse: (response: SipResponse) => void = () => {};
 
-  sendRegister(expires: number): void {
+  /** Status of the last REGISTER response. */
+  lastRegisterStatus: number | undefined;
+
+  sendRegister(expires: number, username = this.username): void {
     const text = [
       `REGISTER sip:hotline.invalid SIP/2.0`,
       `Via: SIP/2.0/WSS ${this.tag}.invalid;branch=${generateBranch()}`,
       `Max-Forwards: 70`,
-      `From: <sip:${this.username}@hotline.invalid>;tag=${this.tag}`,
-      `To: <sip:${this.username}@hotline.invalid>`,
+      `From: <sip:${username}@hotline.invalid>;tag=${this.tag}`,
+      `To: <sip:${username}@hotline.invalid>`,
       `Call-ID: ${this.callId}`,
       `CSeq: ${this.cseq++} REGISTER`,
       `Contact: <sip:${this.tag}@${this.tag}.invalid;transport=ws>;expires=${expires}`,
@@ -95,6 +98,11 @@ export class TestOperator {
       ``,
     ].join("\r\n");
     this.ws.send(text);
+  }
+
+  /** A REGISTER for another operator's address, which the registrar must refuse. */
+  sendRegisterFor(username: string): void {
+    this.sendRegister(300, username);
   }
 
   /** Says "available" on the desk and waits until the queue engine agrees. */
@@ -134,7 +142,11 @@ export class TestOperator {
     if (!parsed.ok) return;
     const message = parsed.message;
     if (message.type === "response") {
-      if (message.headers.get("CSeq")?.endsWith("REGISTER")) this.onRegisterResponse(message);
+      if (message.headers.get("CSeq")?.endsWith("REGISTER")) {
+        this.lastRegisterStatus = message.status;
+        this.onRegisterResponse(message);
+        this.notify();
+      }
       return;
     }
     const request = message;

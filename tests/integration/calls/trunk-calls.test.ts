@@ -3,6 +3,7 @@
  * the SIP WebSocket, with the call records checked in the database. One scenario per outcome.
  */
 import dgram from "node:dgram";
+import WebSocket from "ws";
 import { desc } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
@@ -148,6 +149,30 @@ describe("calls from a SIP trunk", () => {
     // SIPp expected 404 and got 403: the scenario fails, and no call was created for 127.0.0.2.
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(/403/);
+  });
+});
+
+describe("the operators' SIP WebSocket", () => {
+  it("refuses an upgrade without a session, or without the sip subprotocol", async () => {
+    const url = `${harness.hotline.url.replace(/^http/, "ws")}/sip`;
+    const status = (ws: WebSocket) =>
+      new Promise<number>((resolve) => {
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("open", () => resolve(101));
+        ws.on("error", () => resolve(-1));
+      });
+    expect(await status(new WebSocket(url, "sip"))).toBe(401);
+    expect(await status(new WebSocket(url, "sip", { headers: { cookie: "hotline_session=forged-forged-forged-forged-forged-forged-for" } }))).toBe(401);
+    const login = await harness.hotline.services.auth.login({ username: "amina", password: "amina-password", address: "127.0.0.1" });
+    if (!login.ok) throw new Error("login failed");
+    expect(await status(new WebSocket(url, "chat", { headers: { cookie: `hotline_session=${login.token}` } }))).toBe(400);
+  });
+
+  it("lets an operator register only their own address", async () => {
+    const operator = await harness.operator("ines");
+    operator.sendRegisterFor("someone-else");
+    await operator.waitFor(() => operator.lastRegisterStatus === 403, "403 for a foreign AOR");
+    await operator.stop();
   });
 });
 
