@@ -1,6 +1,8 @@
 import { getTranslations } from "next-intl/server";
 import { AppShell } from "../components/app-shell";
 import { requireRole } from "../lib/auth";
+import { getServices } from "../../server/runtime-registry";
+import { OperatorsTable } from "./operators-table";
 import { PresenceTable } from "./presence-table";
 
 export async function generateMetadata() {
@@ -10,11 +12,13 @@ export async function generateMetadata() {
 export default async function BoardPage() {
   const user = await requireRole("supervisor", "/board");
   const t = await getTranslations("board");
+  const names = Object.fromEntries((await getServices().users.list()).map((u) => [u.id, u.displayName]));
   return (
     <AppShell user={user} active="board">
       <h1 className="text-2xl font-semibold" data-testid="page-title">
         {t("title")}
       </h1>
+      <OperatorsTable names={names} />
       <PresenceTable />
     </AppShell>
   );

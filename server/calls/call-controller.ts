@@ -12,7 +12,7 @@ import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
-import type { OperatorStateView } from "../realtime/events";
+import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import { OFFER_HEADERS } from "../realtime/events";
 import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
@@ -36,6 +36,8 @@ export interface CallControllerDeps {
   media: CallMediaFactory;
   routeNumber(dialed: string): Promise<RoutedNumber | undefined>;
   publishOperatorState(userId: number, state: OperatorStateView): void;
+  /** Tells supervisors something needs them (a break running over). */
+  alertSupervisors(alert: BoardAlert): void;
   /** Length of each sound, to hang up after a closing announcement has been heard. */
   soundDurationMs(sound: Sound): number;
 }
@@ -89,6 +91,10 @@ export class CallController implements InboundCallHandler {
 
   operatorState(userId: number): OperatorStateView | undefined {
     return this.states.get(String(userId));
+  }
+
+  allOperatorStates(): BoardOperator[] {
+    return [...this.states].map(([id, state]) => ({ userId: Number(id), ...state }));
   }
 
   get activeCalls(): number {
@@ -330,10 +336,19 @@ export class CallController implements InboundCallHandler {
       }
       case "record":
         return this.record(effect.entry);
+      case "warn-supervisors":
+        this.deps.alertSupervisors({
+          kind: effect.warning,
+          userId: Number(effect.operatorId),
+          reason: effect.reason,
+          since: effect.since,
+          overrunMs: effect.overrunMs,
+        });
+        this.log({ at: new Date(this.deps.clock.now()), type: "queue.warn-supervisors", operatorId: Number(effect.operatorId), data: { ...effect } });
+        return;
       case "overflow":
       case "create-callback-request":
       case "break-queued":
-      case "warn-supervisors":
         this.log({ at: new Date(this.deps.clock.now()), type: `queue.${effect.type}`, callId: "callId" in effect ? effect.callId : null, operatorId: "operatorId" in effect ? Number(effect.operatorId) : null, data: { ...effect } });
         return;
       case "ignored":

@@ -114,6 +114,7 @@ export async function startTelephony(args: {
       );
     },
     publishOperatorState: (userId, state) => args.realtime.publishOperatorState(userId, state),
+    alertSupervisors: (alert) => args.realtime.publishAlert(alert),
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
   });
 
@@ -183,6 +184,7 @@ export async function startTelephony(args: {
       return { ok: true };
     },
     state: (userId) => controller.operatorState(userId),
+    allStates: () => controller.allOperatorStates(),
   });
 
   const wss = new WebSocketServer({

@@ -62,12 +62,31 @@ export interface DeskClientToServer {
   ) => void;
 }
 
+/** One operator's routing state as supervisors see it. */
+export interface BoardOperator extends OperatorStateView {
+  userId: number;
+}
+
+/** Something a supervisor should act on. */
+export interface BoardAlert {
+  kind: "break-overrun";
+  userId: number;
+  reason: string;
+  since: number;
+  overrunMs: number;
+}
+
 /** Namespace `/board`: supervisors' live view. */
 export interface BoardServerToClient {
   presence: (users: OnlineUser[]) => void;
+  /** An operator's state changed (pushed on every change). */
+  "operator:state": (operator: BoardOperator) => void;
+  alert: (alert: BoardAlert) => void;
 }
 export interface BoardClientToServer {
   "presence:get": (ack: (users: OnlineUser[]) => void) => void;
+  /** Every known operator's current state, to start from. */
+  "operators:get": (ack: (operators: BoardOperator[]) => void) => void;
 }
 
 /** Data the server attaches to every authenticated socket. */

@@ -9,7 +9,9 @@ import type { User } from "../../db/schema";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import { hasRole, type Role } from "../auth/roles";
 import type {
+  BoardAlert,
   BoardClientToServer,
+  BoardOperator,
   BoardServerToClient,
   DeskClientToServer,
   DeskServerToClient,
@@ -30,6 +32,8 @@ export interface DeskHooks {
   disconnected(userId: number): void;
   setStatus(userId: number, request: { status: "available" } | { status: "paused"; reason: string }): { ok: true } | { ok: false; error: string };
   state(userId: number): OperatorStateView | undefined;
+  /** All operators' states, for a supervisor's first view. */
+  allStates(): BoardOperator[];
 }
 
 const setStatusSchema = z.discriminatedUnion("status", [
@@ -41,6 +45,7 @@ export interface RealtimeServer {
   io: Server;
   setDeskHooks(hooks: DeskHooks): void;
   publishOperatorState(userId: number, state: OperatorStateView): void;
+  publishAlert(alert: BoardAlert): void;
   /** Disconnects every socket of a user (account disabled, logged out everywhere). */
   disconnectUser(userId: number): void;
   close(): Promise<void>;
@@ -105,6 +110,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     socket.on("presence:get", (ack) => {
       if (typeof ack === "function") ack([...online.values()]);
     });
+    socket.on("operators:get", (ack) => {
+      if (typeof ack === "function") ack(hooks?.allStates() ?? []);
+    });
   });
 
   return {
@@ -114,6 +122,10 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     },
     publishOperatorState(userId, state) {
       desk.to(userRoom(userId)).emit("operator:state", state);
+      board.emit("operator:state", { userId, ...state });
+    },
+    publishAlert(alert) {
+      board.emit("alert", alert);
     },
     disconnectUser(userId) {
       for (const ns of [desk, board] as Namespace[]) {

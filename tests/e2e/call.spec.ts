@@ -12,10 +12,18 @@ test("a caller on the SIP trunk talks to an operator in the browser, audio both 
   await cli("number", "add", "2000", "--queue", "Sales");
   await cli("queue", "member", "Sales", USERS.operator.username);
 
+  // A supervisor watches the board while the operator gets ready.
+  const supervisor = await browser.newContext();
+  const board = await supervisor.newPage();
+  await new LoginPage(board).loginAs(USERS.supervisor.username, USERS.supervisor.password);
+  const olgaOnBoard = board.getByTestId(/^operator-row-/).filter({ hasText: USERS.operator.username }).getByTestId("operator-row-status");
+
   await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
   const desk = new DeskPage(page);
   await expect(desk.callState()).toHaveText("idle");
+  await expect(olgaOnBoard).toHaveAttribute("data-status", "paused");
   await desk.goAvailable();
+  await expect(olgaOnBoard).toHaveAttribute("data-status", "available");
 
   const trunk = new TrunkMedia();
   const trunkPort = await trunk.start();
@@ -31,7 +39,9 @@ test("a caller on the SIP trunk talks to an operator in the browser, audio both 
   // While it rings, the caller hears the greeting and music from rtpengine.
   await expect.poll(() => trunk.received, { timeout: 10_000 }).toBeGreaterThan(20);
   await page.waitForTimeout(1500); // a wait that the record must show
+  await expect(olgaOnBoard).toHaveAttribute("data-status", "offered");
   await desk.answer();
+  await expect(olgaOnBoard).toHaveAttribute("data-status", "on-call");
 
   // The caller's tone arrives in the browser ...
   await expect.poll(async () => (await desk.audioStats()).packetsReceived, { timeout: 15_000 }).toBeGreaterThan(100);
@@ -49,10 +59,9 @@ test("a caller on the SIP trunk talks to an operator in the browser, audio both 
   expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
   await trunk.stop();
 
-  // A supervisor reads the record the call left.
-  const supervisor = await browser.newContext();
-  const supervisorPage = await supervisor.newPage();
-  await new LoginPage(supervisorPage).loginAs(USERS.supervisor.username, USERS.supervisor.password);
+  // The supervisor reads the record the call left.
+  await expect(olgaOnBoard).toHaveAttribute("data-status", /wrap-up|available/);
+  const supervisorPage = board;
   await expect
     .poll(async () => (await (await supervisorPage.request.get("/api/calls?limit=1")).json())[0]?.outcome, { timeout: 10_000 })
     .toBe("answered");
