@@ -56,6 +56,8 @@ interface ActiveCall {
   endedBy?: EndedBy;
   finished: boolean;
   followUp?: NodeJS.Timeout;
+  holdMs: number;
+  heldSince?: number;
 }
 
 export class CallController implements InboundCallHandler {
@@ -153,9 +155,11 @@ export class CallController implements InboundCallHandler {
       offers: new Map(),
       chain: Promise.resolve(),
       finished: false,
+      holdMs: 0,
     };
     this.calls.set(call.id, call);
     trunk.onEnded = (reason) => this.trunkEnded(call, reason);
+    trunk.onHold = (held) => this.callerHold(call, held);
     trunk.onDtmf = (digit) => this.log({ at: new Date(this.deps.clock.now()), type: "call.dtmf", callId: call.id, data: { digit } });
 
     if (trunk.ended) {
@@ -182,7 +186,20 @@ export class CallController implements InboundCallHandler {
     this.dispatch({ type: "caller-entered", callId: call.id, queueId: String(route.queueId), callerNumber: trunk.callerNumber });
   }
 
+  /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
+  private callerHold(call: ActiveCall, held: boolean): void {
+    const now = this.deps.clock.now();
+    if (held && call.heldSince === undefined) call.heldSince = now;
+    if (!held && call.heldSince !== undefined) {
+      call.holdMs += now - call.heldSince;
+      call.heldSince = undefined;
+      this.writeCall(call.id, { holdMs: call.holdMs });
+    }
+    this.log({ at: new Date(now), type: held ? "call.hold" : "call.unhold", callId: call.id });
+  }
+
   private trunkEnded(call: ActiveCall, reason: string): void {
+    if (call.heldSince !== undefined) this.callerHold(call, false);
     if (call.finished) return;
     call.endedBy ??= reason === "local" ? "system" : "caller";
     this.writeCall(call.id, { endedBy: call.endedBy, endReason: reason === "bye" ? "caller-hung-up" : reason });

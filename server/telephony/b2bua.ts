@@ -80,6 +80,8 @@ export class TrunkLeg {
   private retransmit: NodeJS.Timeout | undefined;
   onEnded: (reason: EndReason) => void = () => {};
   onDtmf: (digit: string) => void = () => {};
+  /** The caller's side put the call on hold (true) or resumed it (false), by re-INVITE. */
+  onHold: (held: boolean) => void = () => {};
 
   constructor(
     private readonly b2bua: B2bua,
@@ -566,19 +568,21 @@ export class B2bua implements TransactionUser {
       transaction.respond(createResponse(request, 481));
       return;
     }
-    // Hold/unhold and session refresh: media keeps flowing through rtpengine at the same
-    // address, so our answer is our current description.
+    // Hold/unhold and session refresh: media keeps flowing through rtpengine at the same address,
+    // so our answer is our current description with the direction mirrored (RFC 3264 §6.1, §8.4).
     const sdp = leg.currentSdp;
     if (!sdp) {
       transaction.respond(createResponse(request, 488));
       return;
     }
+    const offered = request.body.length ? sdpDirection(request.body.toString("utf8")) : "sendrecv";
     transaction.respond(
       createResponse(request, 200, {
         headers: [["Contact", contactHeader(leg.dialog.init.local)], ["Content-Type", "application/sdp"]],
-        body: sdp,
+        body: withDirection(sdp, MIRROR[offered]),
       }),
     );
+    leg.onHold(offered === "sendonly" || offered === "inactive");
   }
 
   private info(request: SipRequest, transaction: ServerTransaction): void {
@@ -603,6 +607,23 @@ export class B2bua implements TransactionUser {
     this.layer.shutdown();
     await Promise.all([this.udp.close(), this.tcp.close(), this.ws.close()]);
   }
+}
+
+type Direction = "sendrecv" | "sendonly" | "recvonly" | "inactive";
+const MIRROR: Record<Direction, Direction> = { sendrecv: "sendrecv", sendonly: "recvonly", recvonly: "sendonly", inactive: "inactive" };
+
+/** The audio stream's direction attribute (media level wins over session level; default sendrecv). */
+export function sdpDirection(sdp: string): Direction {
+  const audio = sdp.split(/^m=/m).find((section) => section.startsWith("audio")) ?? "";
+  const pick = (text: string) => /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(text)?.[1] as Direction | undefined;
+  // A c= address of 0.0.0.0 is the RFC 2543 way of saying hold.
+  if (/^c=IN IP4 0\.0\.0\.0/m.test(sdp)) return "inactive";
+  return pick(audio) ?? pick(sdp.split(/^m=/m)[0] ?? "") ?? "sendrecv";
+}
+
+export function withDirection(sdp: string, direction: Direction): string {
+  const stripped = sdp.replace(/^a=(sendrecv|sendonly|recvonly|inactive)\r?\n/gm, "");
+  return stripped.replace(/^(m=audio[^\r\n]*\r?\n)/m, `$1a=${direction}\r\n`);
 }
 
 function userOf(uri: Uri): string | undefined {

@@ -93,6 +93,16 @@ describe("calls from a SIP trunk", () => {
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(await userId("bilal")), reason: "lunch" });
   }, 40_000);
 
+  it("hold and resume by re-INVITE are answered with the mirrored direction and counted as hold time", async () => {
+    const result = await runSipp("caller-holds-and-resumes.xml", harness.sipTarget);
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call.holdMs).toBeGreaterThan(1_800);
+    expect(call.holdMs).toBeLessThan(4_000);
+    const events = (await listCallEvents(harness.hotline.services.database.db, call.id)).map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["call.hold", "call.unhold"]));
+  }, 30_000);
+
   it("an unknown number gets 404 and is recorded as rejected", async () => {
     const result = await runSipp("unknown-number-gets-404.xml", harness.sipTarget, { service: "9999" });
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
