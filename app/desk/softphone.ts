@@ -141,10 +141,8 @@ export class Softphone {
     const registerer = new Registerer(userAgent, { expires: REGISTER_EXPIRES_SECONDS });
     registerer.stateChange.addListener((state) =>
       this.ifCurrent(userAgent, () => {
-        if (state === RegistererState.Registered) {
-          this.failedAttempts = 0;
-          this.update({ registration: "registered", registrationProblem: undefined, retryAt: undefined });
-        } else if (state === RegistererState.Unregistered) {
+        if (state === RegistererState.Registered) this.registrationAccepted();
+        else if (state === RegistererState.Unregistered) {
           // A failed refresh or an expired binding: get it back.
           this.scheduleRetry(this.snapshot.registrationProblem);
         }
@@ -234,10 +232,22 @@ export class Softphone {
     queueMicrotask(() => {
       if (registerer !== this.registerer) return;
       registerer
-        .register({ requestDelegate: { onReject: (response) => this.registrationRejected(response) } })
+        .register({
+          requestDelegate: {
+            // After a reconnect the Registerer may still believe it is registered, so its state
+            // does not change and only the 200 itself tells the desk the line is back.
+            onAccept: () => this.registrationAccepted(),
+            onReject: (response) => this.registrationRejected(response),
+          },
+        })
         // A REGISTER already in flight (RequestPendingError): its own outcome decides.
         .catch(() => undefined);
     });
+  }
+
+  private registrationAccepted(): void {
+    this.failedAttempts = 0;
+    this.update({ registration: "registered", registrationProblem: undefined, retryAt: undefined });
   }
 
   /** `response` is SIP.js core's IncomingResponse, which the package root does not export. */
