@@ -2,12 +2,16 @@
  * `npm run bench [name…]`: runs the benchmarks (all, or those whose name contains an argument).
  * Each prints one JSON object a line with its name and figures. Benchmarks time things; tests don't.
  */
+import * as callSetup from "./calls/call-setup";
+import * as concurrentCalls from "./calls/concurrent-calls";
 import * as dispatchLatency from "./queue/dispatch-latency";
 import * as simulatedDay from "./queue/simulated-day";
 
 const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "queue/dispatch-latency": dispatchLatency.main,
   "queue/simulated-day": simulatedDay.main,
+  "calls/setup": callSetup.main,
+  "calls/concurrent": concurrentCalls.main,
 };
 
 const filters = process.argv.slice(2);

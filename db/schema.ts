@@ -17,6 +17,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   index,
@@ -31,6 +32,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { ROLES, type Role } from "../server/auth/roles";
+import { JOIN_WHEN, LEAVE_WHEN, QUEUE_ACTIONS, STRATEGIES } from "../server/queues/queue-options";
 
 export { ROLES, type Role };
 export const roleEnum = pgEnum("role", ROLES);
@@ -52,6 +54,11 @@ export const callOutcomeEnum = pgEnum("call_outcome", CALL_OUTCOMES);
 export const ENDED_BY = ["caller", "operator", "system"] as const;
 export type EndedBy = (typeof ENDED_BY)[number];
 export const endedByEnum = pgEnum("ended_by", ENDED_BY);
+
+export const queueStrategyEnum = pgEnum("queue_strategy", STRATEGIES);
+export const queueActionEnum = pgEnum("queue_action", QUEUE_ACTIONS);
+export const queueJoinWhenEnum = pgEnum("queue_join_when", JOIN_WHEN);
+export const queueLeaveWhenEnum = pgEnum("queue_leave_when", LEAVE_WHEN);
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -100,6 +107,30 @@ export const queues = pgTable(
     shortAbandonS: integer("short_abandon_s").notNull().default(5),
     ringTimeoutS: integer("ring_timeout_s").notNull().default(20),
     wrapUpS: integer("wrap_up_s").notNull().default(10),
+    // The engine's settings (server/queue/queue-settings.ts), with its defaults, in seconds where
+    // the engine counts milliseconds. Null in a nullable limit means "no limit" / "disabled".
+    strategy: queueStrategyEnum("strategy").notNull().default("longest-idle"),
+    /** Added to each caller's priority: lets this queue outrank another for operators serving both. */
+    weight: integer("weight").notNull().default(0),
+    retryDelayS: integer("retry_delay_s").notNull().default(5),
+    maxWaitS: integer("max_wait_s"),
+    maxWaitAction: queueActionEnum("max_wait_action").notNull().default("hang-up"),
+    /** Only for the overflow action; set null if that queue goes, and the action then hangs up. */
+    maxWaitTargetId: integer("max_wait_target_id").references((): AnyPgColumn => queues.id, { onDelete: "set null" }),
+    maxQueueLength: integer("max_queue_length"),
+    queueFullAction: queueActionEnum("queue_full_action").notNull().default("hang-up"),
+    queueFullTargetId: integer("queue_full_target_id").references((): AnyPgColumn => queues.id, { onDelete: "set null" }),
+    joinWhen: queueJoinWhenEnum("join_when").notNull().default("always"),
+    leaveWhen: queueLeaveWhenEnum("leave_when").notNull().default("never"),
+    noOperatorsAction: queueActionEnum("no_operators_action").notNull().default("hang-up"),
+    noOperatorsTargetId: integer("no_operators_target_id").references((): AnyPgColumn => queues.id, { onDelete: "set null" }),
+    positionAnnounceEveryS: integer("position_announce_every_s"),
+    periodicAnnounceEveryS: integer("periodic_announce_every_s"),
+    /** Skills strategy: seconds of waiting before level n (1-based) is tried; the last value repeats. */
+    tierDelaysS: integer("tier_delays_s").array().notNull().default(sql`'{0}'::integer[]`),
+    /** Consecutive missed offers before the operator is paused; 0 never pauses. */
+    maxMissedOffers: integer("max_missed_offers").notNull().default(3),
+    maxOnBreak: integer("max_on_break"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("queues_name_lower").on(sql`lower(${t.name})`)],
@@ -128,6 +159,16 @@ export const hotlineNumbers = pgTable("hotline_numbers", {
     .notNull()
     .references(() => queues.id, { onDelete: "restrict" }),
   /** Where the number is advertised (campaign), for per-number statistics. */
+  label: text("label"),
+  createdAt: createdAt(),
+});
+
+/** Callers who go ahead of others in every queue: the engine adds `priority` to their rank. */
+export const vipNumbers = pgTable("vip_numbers", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  /** The caller number exactly as the trunk sends it in From (digits, optional leading +). */
+  number: text("number").notNull().unique(),
+  priority: integer("priority").notNull().default(1),
   label: text("label"),
   createdAt: createdAt(),
 });
@@ -189,5 +230,6 @@ export const callEvents = pgTable(
 export type User = typeof users.$inferSelect;
 export type Queue = typeof queues.$inferSelect;
 export type HotlineNumber = typeof hotlineNumbers.$inferSelect;
+export type VipNumber = typeof vipNumbers.$inferSelect;
 export type CallRecord = typeof callRecords.$inferSelect;
 export type CallEvent = typeof callEvents.$inferSelect;

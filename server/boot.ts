@@ -120,6 +120,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         clock,
         logger,
       });
+      services.onQueuesChanged = () => telephony!.syncQueues();
       // Stopped before the web server closes: calls end with BYE and their records are written.
       stack.push(() => telephony!.stop());
     }

@@ -19,6 +19,8 @@ export interface Services {
   readonly setup: FirstAdminSetup;
   /** Set once Socket.IO runs; lets account changes end live sockets. */
   onUserSessionsEnded?: (userId: number) => void;
+  /** Set once telephony runs; queue admin changes call it so the live queue engine follows at once. */
+  onQueuesChanged?: () => Promise<void>;
 }
 
 export function createServices(args: {

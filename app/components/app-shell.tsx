@@ -6,10 +6,11 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "board" | "users" | "testCall"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "board" | "users" | "queues" | "testCall"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
   { href: "/admin/users", key: "users", role: "admin" },
+  { href: "/admin/queues", key: "queues", role: "admin" },
   { href: "/admin/test-call", key: "testCall", role: "admin" },
 ];
 

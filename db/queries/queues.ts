@@ -1,6 +1,6 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { hotlineNumbers, queueMembers, queues, users, type HotlineNumber, type Queue } from "../schema";
+import { hotlineNumbers, queueMembers, queues, users, vipNumbers, type HotlineNumber, type Queue, type VipNumber } from "../schema";
 import { uniquely } from "./errors";
 
 export function createQueue(db: Db, name: string): Promise<Queue> {
@@ -73,4 +73,78 @@ export async function updateQueue(
   patch: Partial<Pick<Queue, "ringTimeoutS" | "wrapUpS" | "slThresholdS" | "shortAbandonS">>,
 ): Promise<void> {
   await db.update(queues).set(patch).where(eq(queues.id, id));
+}
+
+export async function findQueueById(db: Db, id: number): Promise<Queue | undefined> {
+  const [row] = await db.select().from(queues).where(eq(queues.id, id));
+  return row;
+}
+
+/** Everything an admin may change on a queue: all columns but the identity and creation time. */
+export type QueueSettingsPatch = Partial<Omit<Queue, "id" | "createdAt">>;
+
+/** Writes validated settings (see server/queues/queue-input.ts); undefined when the queue is gone. */
+export function updateQueueSettings(db: Db, id: number, patch: QueueSettingsPatch): Promise<Queue | undefined> {
+  return uniquely("name", async () => {
+    const [row] = await db.update(queues).set(patch).where(eq(queues.id, id)).returning();
+    return row;
+  });
+}
+
+/** Queues with what the admin list shows: member count and the numbers that route to each. */
+export async function listQueueSummaries(db: Db) {
+  const [rows, members, numbers] = await Promise.all([
+    listQueues(db),
+    db.select({ queueId: queueMembers.queueId, members: count() }).from(queueMembers).groupBy(queueMembers.queueId),
+    db.select({ queueId: hotlineNumbers.queueId, number: hotlineNumbers.number }).from(hotlineNumbers).orderBy(asc(hotlineNumbers.number)),
+  ]);
+  const memberCount = new Map(members.map((m) => [m.queueId, Number(m.members)]));
+  return rows.map((queue) => ({
+    ...queue,
+    members: memberCount.get(queue.id) ?? 0,
+    numbers: numbers.filter((n) => n.queueId === queue.id).map((n) => n.number),
+  }));
+}
+
+/** True when the user was a member. */
+export async function removeQueueMember(db: Db, queueId: number, userId: number): Promise<boolean> {
+  const removed = await db
+    .delete(queueMembers)
+    .where(and(eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId)))
+    .returning({ userId: queueMembers.userId });
+  return removed.length > 0;
+}
+
+export function listQueueNumbers(db: Db, queueId: number): Promise<HotlineNumber[]> {
+  return db.select().from(hotlineNumbers).where(eq(hotlineNumbers.queueId, queueId)).orderBy(asc(hotlineNumbers.number));
+}
+
+/** Scoped to the queue so a stale page cannot remove another queue's number. True when removed. */
+export async function removeHotlineNumber(db: Db, queueId: number, numberId: number): Promise<boolean> {
+  const removed = await db
+    .delete(hotlineNumbers)
+    .where(and(eq(hotlineNumbers.id, numberId), eq(hotlineNumbers.queueId, queueId)))
+    .returning({ id: hotlineNumbers.id });
+  return removed.length > 0;
+}
+
+export function listVipNumbers(db: Db): Promise<VipNumber[]> {
+  return db.select().from(vipNumbers).orderBy(asc(vipNumbers.number));
+}
+
+/** Adds the caller number, or changes its priority and label if it is listed already. */
+export async function upsertVipNumber(db: Db, vip: { number: string; priority: number; label?: string | null }): Promise<VipNumber> {
+  const values = { number: vip.number, priority: vip.priority, label: vip.label ?? null };
+  const [row] = await db
+    .insert(vipNumbers)
+    .values(values)
+    .onConflictDoUpdate({ target: vipNumbers.number, set: { priority: values.priority, label: values.label } })
+    .returning();
+  return row!;
+}
+
+/** True when the number was listed. */
+export async function deleteVipNumber(db: Db, number: string): Promise<boolean> {
+  const removed = await db.delete(vipNumbers).where(eq(vipNumbers.number, number)).returning({ id: vipNumbers.id });
+  return removed.length > 0;
 }

@@ -40,6 +40,23 @@ export interface CallControllerDeps {
   alertSupervisors(alert: BoardAlert): void;
   /** Length of each sound, to hang up after a closing announcement has been heard. */
   soundDurationMs(sound: Sound): number;
+  /**
+   * A VIP caller's priority (higher goes first), or undefined for everyone else. Synchronous: the
+   * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
+   */
+  callerPriority?(callerNumber: string): number | undefined;
+}
+
+/**
+ * Setup milestones of one call, reported to {@link CallController.onTiming} (bench/calls measures setup latency
+ * from them): the trunk INVITE reached the controller, our 200 OK to the trunk was handed to the transaction layer,
+ * an INVITE to an operator was handed to the transaction layer (once per offer). `at` is `performance.now()`.
+ */
+export interface CallTiming {
+  phase: "invite-received" | "trunk-answered" | "operator-invite-sent";
+  /** The trunk INVITE's Call-ID. */
+  sipCallId: string;
+  at: number;
 }
 
 interface ActiveCall {
@@ -69,6 +86,8 @@ export class CallController implements InboundCallHandler {
   private timer: NodeJS.Timeout | undefined;
   private writes: Promise<unknown> = Promise.resolve();
   private closing = false;
+  /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
+  onTiming: ((timing: CallTiming) => void) | undefined;
 
   constructor(private readonly deps: CallControllerDeps) {
     this.engine = new DispatchEngine({}, deps.clock.now());
@@ -114,6 +133,7 @@ export class CallController implements InboundCallHandler {
   // ---- trunk side ----------------------------------------------------------------------------
 
   onInboundCall(trunk: TrunkLeg): void {
+    this.onTiming?.({ phase: "invite-received", sipCallId: trunk.sipCallId, at: performance.now() });
     void this.admit(trunk).catch((error) => {
       this.deps.logger.error("inbound call failed", { callId: trunk.sipCallId, error: String(error) });
       trunk.reject(500, "Server Internal Error");
@@ -123,7 +143,14 @@ export class CallController implements InboundCallHandler {
   private async admit(trunk: TrunkLeg): Promise<void> {
     if (this.closing) return trunk.reject(503, "Service Unavailable");
     const arrivedAt = new Date(this.deps.clock.now());
-    const route = await this.deps.routeNumber(trunk.dialedNumber);
+    let route: RoutedNumber | undefined;
+    for (const candidate of trunk.dialedCandidates) {
+      route = await this.deps.routeNumber(candidate);
+      if (route) {
+        trunk.dialedNumber = candidate;
+        break;
+      }
+    }
     // Every call gets its record, refused and cancelled ones too: wrong numbers and callers who
     // give up at once are part of what a week's review must show.
     const record = await insertCall(this.deps.db, {
@@ -182,8 +209,19 @@ export class CallController implements InboundCallHandler {
       return endNow("abandoned", "caller", "cancelled");
     }
     trunk.answer(answer);
-    this.playThenMusic(call, "greeting");
-    this.dispatch({ type: "caller-entered", callId: call.id, queueId: String(route.queueId), callerNumber: trunk.callerNumber });
+    this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
+    // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
+    // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
+    // rings, unless the engine already turned the caller away (hang-up announcement) or an
+    // operator answered first.
+    this.dispatch({
+      type: "caller-entered",
+      callId: call.id,
+      queueId: String(route.queueId),
+      callerNumber: trunk.callerNumber,
+      priority: this.deps.callerPriority?.(trunk.callerNumber),
+    });
+    if (!call.endedBy) this.playThenMusic(call, "greeting");
   }
 
   /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
@@ -219,6 +257,7 @@ export class CallController implements InboundCallHandler {
    */
   private playThenMusic(call: ActiveCall, sound: Sound): void {
     this.enqueueMedia(call, async () => {
+      if (call.operator || call.finished) return;
       clearTimeout(call.followUp);
       const ms = await call.media.playToCaller(sound);
       call.followUp = setTimeout(() => {
@@ -270,6 +309,7 @@ export class CallController implements InboundCallHandler {
         [OFFER_HEADERS.caller, call.trunk.callerNumber],
         [OFFER_HEADERS.queue, encodeURIComponent(call.queueName)],
       ], call.trunk.callerNumber);
+      if (!leg.ended) this.onTiming?.({ phase: "operator-invite-sent", sipCallId: call.trunk.sipCallId, at: performance.now() });
     });
   }
 

@@ -11,13 +11,13 @@ import { parse as parseCookie } from "cookie";
 import { WebSocketServer } from "ws";
 import type { Database } from "../../db/client";
 import { closeOrphanedCalls } from "../../db/queries/calls";
-import { findHotlineNumber, listAllMemberships, listQueues } from "../../db/queries/queues";
+import { findHotlineNumber, listAllMemberships, listQueues, listVipNumbers } from "../../db/queries/queues";
 import { listUsers } from "../../db/queries/users";
 import { hasRole } from "../auth/roles";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import type { AuthService } from "../auth/auth-service";
 import type { Clock } from "../clock";
-import type { Config } from "../config/config";
+import { trunkSettings, type Config } from "../config/config";
 import type { HealthRegistry } from "../health";
 import type { Logger } from "../logger";
 import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
@@ -25,9 +25,11 @@ import type { RealtimeServer } from "../realtime/socket-server";
 import { isSameOrigin } from "../realtime/socket-server";
 import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
+import { TrunkRegistration } from "../telephony/trunk-registration";
 import { CallController } from "./call-controller";
 import type { Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
+import { queueSettingsFromRow } from "./queue-settings-mapping";
 
 export interface Telephony {
   controller: CallController;
@@ -84,6 +86,9 @@ export async function startTelephony(args: {
     durations.set(sound, Math.max(0, (statSync(path.join(soundsDir, `${sound}.wav`)).size - 44) / 16));
   }
 
+  // Caller number -> VIP priority, refreshed by syncQueues. The engine takes its own VIP table
+  // only when it is built, so the priority travels on each caller-entered event instead.
+  let vipPriorities = new Map<string, number>();
   const controller = new CallController({
     db: database.db,
     clock,
@@ -116,21 +121,14 @@ export async function startTelephony(args: {
     publishOperatorState: (userId, state) => args.realtime.publishOperatorState(userId, state),
     alertSupervisors: (alert) => args.realtime.publishAlert(alert),
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
+    callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
   });
 
   const syncQueues = async () => {
     for (const queue of await listQueues(database.db)) {
-      controller.dispatch({
-        type: "queue-configured",
-        settings: {
-          id: String(queue.id),
-          ringTimeoutMs: queue.ringTimeoutS * 1000,
-          wrapUpMs: queue.wrapUpS * 1000,
-          serviceLevelMs: queue.slThresholdS * 1000,
-          shortAbandonMs: queue.shortAbandonS * 1000,
-        },
-      });
+      controller.dispatch({ type: "queue-configured", settings: queueSettingsFromRow(queue) });
     }
+    vipPriorities = new Map((await listVipNumbers(database.db)).map((vip) => [vip.number, vip.priority]));
     const byUser = new Map<number, Array<{ queueId: string; tier: number }>>();
     for (const m of await listAllMemberships(database.db)) {
       const list = byUser.get(m.userId) ?? [];
@@ -164,6 +162,25 @@ export async function startTelephony(args: {
   controller.attach(b2bua);
   args.health.register("sip", () => ({ ok: true, port: b2bua.port, ...b2bua.stats, calls: controller.activeCalls }));
   if (!config.TRUNK_ALLOW) logger.warn("TRUNK_ALLOW is empty: no trunk may send calls");
+
+  // Registration at the provider (TRUNK_REGISTRAR), on the B2BUA's layer so its calls reach us.
+  const trunk = trunkSettings(config);
+  const trunkRegistration =
+    trunk &&
+    new TrunkRegistration({
+      ...trunk,
+      layer: b2bua.layer,
+      credentials: { username: trunk.username, password: trunk.password },
+      local: b2bua.localContact(trunk.transport),
+      logger,
+    });
+  if (trunk && trunkRegistration) {
+    trunkRegistration.start();
+    args.health.register("trunk", () => {
+      const status = trunkRegistration.status();
+      return { ok: status.state === "registered", registrar: `${trunk.registrar.host}:${trunk.registrar.port}`, ...status };
+    });
+  }
 
   args.realtime.setDeskHooks({
     connected: (userId) => {
@@ -225,6 +242,7 @@ export async function startTelephony(args: {
     stop: async () => {
       args.http.off("upgrade", onUpgrade);
       await controller.close();
+      await trunkRegistration?.stop();
       await b2bua.close();
       wss.close();
       await pool.stop();

@@ -31,6 +31,16 @@ const schema = z
     SIP_ADVERTISED_ADDRESS: optionalText,
     /** Addresses or CIDRs allowed to send calls, comma-separated. Empty: no trunk may call. */
     TRUNK_ALLOW: z.string().trim().default(""),
+    /** The provider's registrar, `host[:port]`; Hotline registers there when set (RFC 3261 §10.2). */
+    TRUNK_REGISTRAR: optionalText,
+    /** Digest credentials of the provider account (registration and, later, outbound calls). */
+    TRUNK_USERNAME: optionalText,
+    TRUNK_PASSWORD: optionalText,
+    /** Domain of the account's address-of-record; defaults to the registrar's host. */
+    TRUNK_DOMAIN: optionalText,
+    /** Binding lifetime asked of the registrar, seconds (it may grant less). */
+    TRUNK_REGISTER_EXPIRES: z.coerce.number().int().min(30).max(86_400).default(600),
+    TRUNK_TRANSPORT: z.string().trim().toLowerCase().pipe(z.enum(["udp", "tcp"])).default("udp"),
     /** rtpengine's RTP/RTCP port range (the supervised local instance). */
     RTP_PORT_MIN: port.default(30000),
     RTP_PORT_MAX: port.default(39999),
@@ -69,6 +79,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!env.ADMIN_USERNAME?.trim() !== !env.ADMIN_PASSWORD?.trim()) {
     problems.push("ADMIN_PASSWORD: ADMIN_USERNAME and ADMIN_PASSWORD go together: set both or neither");
   }
+  if (!env.TRUNK_USERNAME?.trim() !== !env.TRUNK_PASSWORD?.trim()) {
+    problems.push("TRUNK_PASSWORD: TRUNK_USERNAME and TRUNK_PASSWORD go together: set both or neither");
+  }
+  if (env.TRUNK_REGISTRAR?.trim()) {
+    if (!parseHostPort(env.TRUNK_REGISTRAR.trim())) problems.push("TRUNK_REGISTRAR: must be host or host:port");
+    if (!env.TRUNK_USERNAME?.trim()) problems.push("TRUNK_USERNAME: registering at TRUNK_REGISTRAR needs TRUNK_USERNAME and TRUNK_PASSWORD");
+  }
   if (result.success && result.data.RTP_PORT_MIN >= result.data.RTP_PORT_MAX) {
     problems.push("RTP_PORT_MAX: must be above RTP_PORT_MIN");
   }
@@ -86,6 +103,37 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const c = result.data;
   const shownHost = c.HOST === "0.0.0.0" || c.HOST === "::" ? "localhost" : c.HOST;
   return { ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://${shownHost}:${c.PORT}` };
+}
+
+/** What trunk registration needs, derived from the configuration; undefined when it is off. */
+export interface TrunkSettings {
+  registrar: { host: string; port: number };
+  domain: string;
+  username: string;
+  password: string;
+  expires: number;
+  transport: "UDP" | "TCP";
+}
+
+export function trunkSettings(config: Config): TrunkSettings | undefined {
+  const registrar = config.TRUNK_REGISTRAR ? parseHostPort(config.TRUNK_REGISTRAR) : undefined;
+  if (!registrar || !config.TRUNK_USERNAME || !config.TRUNK_PASSWORD) return undefined;
+  return {
+    registrar,
+    domain: config.TRUNK_DOMAIN ?? registrar.host,
+    username: config.TRUNK_USERNAME,
+    password: config.TRUNK_PASSWORD,
+    expires: config.TRUNK_REGISTER_EXPIRES,
+    transport: config.TRUNK_TRANSPORT === "tcp" ? "TCP" : "UDP",
+  };
+}
+
+/** `host`, `host:port` or `[v6]:port`; the port defaults to 5060 (RFC 3261 §19.1.2). */
+function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(text);
+  const port = Number(m?.[2] ?? 5060);
+  if (!m?.[1] || port < 1 || port > 65535) return undefined;
+  return { host: m[1], port };
 }
 
 /** Reads `.env` (if present; real environment variables win) and validates the result. */

@@ -71,7 +71,9 @@ type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local";
 export class TrunkLeg {
   readonly callerNumber: string;
   readonly callerName: string | undefined;
-  readonly dialedNumber: string;
+  /** The number the caller dialled: the first candidate that routes (see {@link dialedCandidates}). */
+  dialedNumber: string;
+  readonly dialedCandidates: readonly string[];
   readonly localTag = generateTag();
   dialog: SipDialog | undefined;
   /** Our SDP as last sent, repeated when the trunk re-INVITEs (hold, session refresh). */
@@ -97,7 +99,11 @@ export class TrunkLeg {
     this.callerName = from?.displayName || undefined;
     const requestUri = parseUri(invite.uri);
     const to = parseNameAddr(invite.headers.get("To") ?? "");
-    this.dialedNumber = (requestUri.ok ? userOf(requestUri.value) : undefined) ?? (to.ok ? userOf(to.value.uri) : undefined) ?? "";
+    // Trunks put the dialled number in the Request-URI; providers we register with often put our
+    // registration's user there and the number in To, so both are candidates, in that order.
+    const candidates = [requestUri.ok ? userOf(requestUri.value) : undefined, to.ok ? userOf(to.value.uri) : undefined];
+    this.dialedCandidates = [...new Set(candidates.filter((c): c is string => Boolean(c)))];
+    this.dialedNumber = this.dialedCandidates[0] ?? "";
   }
 
   get sipCallId(): string {

@@ -1,0 +1,236 @@
+/**
+ * Shared rig of the call-path benchmarks: the real call side of Hotline on free ports (tests/support/hotline-harness:
+ * PGlite, a supervised rtpengine, SIP on UDP), one queue "Bench" (wrap-up 0) behind number 1000, N operators
+ * auto-answering from a child process (operator-fleet.ts), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the
+ * controller's onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { callRecords } from "../../db/schema";
+import type { CallTiming } from "../../server/calls/call-controller";
+import { startHarness, type Harness } from "../../tests/support/hotline-harness";
+import { startPostgres } from "../../tests/support/postgres-server";
+import { SIPP_SCENARIOS, runSipp } from "../../tests/support/sipp";
+import { percentile, round } from "../queue/bench-stats";
+import type { FleetStats } from "./operator-fleet";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+export interface CallSetup {
+  invite?: number;
+  answered?: number;
+  /** The first INVITE to an operator. */
+  operatorInvite?: number;
+}
+
+export interface SippRun {
+  code: number;
+  created: number;
+  successful: number;
+  failed: number;
+  /** Trunk-side INVITE -> 200 OK response times (SIPp's rtd, ms, one per answered call). */
+  responseTimesMs: number[];
+  tail: string;
+}
+
+/** BENCH_DB=postgres: a throwaway PostgreSQL (tests/support/postgres-server, fsync off) instead of embedded PGlite. */
+export const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
+
+export interface CallBench {
+  harness: Harness;
+  /** Setup milestones by trunk Call-ID, from CallController.onTiming. */
+  timings: Map<string, CallSetup>;
+  fleetStats(): Promise<FleetStats>;
+  /** Runs SIPp's trunk-call.xml: `calls` calls, at most `limit` at a time, `rate` new calls a second, held `holdMs`. */
+  trunkCalls(options: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun>;
+  /** Call records by outcome, the ground truth. */
+  outcomes(): Promise<Record<string, number>>;
+  /** Records still in progress. */
+  openCalls(): Promise<number>;
+  rtpengine(): { pid: number | undefined; sessions(): Promise<number> };
+  /** The operator fleet's process id (its CPU is the load generator's, not the server's). */
+  fleetPid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startCallBench(options: { operators: number }): Promise<CallBench> {
+  // Each call holds ~6 rtpengine ports (trunk, queue placeholder and operator branch, RTP + RTCP): a wide range.
+  const postgres = BENCH_DB === "postgres" ? await startPostgres() : undefined;
+  let harness: Harness;
+  try {
+    harness = await startHarness({ RTP_PORT_MIN: "30000", RTP_PORT_MAX: "39999", ...(postgres && { DATABASE_URL: postgres.url }) });
+  } catch (error) {
+    await postgres?.stop();
+    throw error;
+  }
+  let fleet: ChildProcess | undefined;
+  try {
+    await harness.cli("queue", "add", "Bench");
+    await harness.cli("queue", "set", "Bench", "--wrap-up", "0");
+    await harness.cli("number", "add", "1000", "--queue", "Bench");
+    const operators: Array<{ username: string; token: string }> = [];
+    for (let i = 0; i < options.operators; i += 4) {
+      const batch = Array.from({ length: Math.min(4, options.operators - i) }, async (_, k) => {
+        const username = `bench${i + k}`;
+        const password = `${username}-password`;
+        await harness.cli("user", "add", username, "--role", "operator", "--password", password);
+        await harness.cli("queue", "member", "Bench", username);
+        const login = await harness.hotline.services.auth.login({ username, password, address: "127.0.0.1" });
+        if (!login.ok) throw new Error(`login failed for ${username}`);
+        return { username, token: login.token };
+      });
+      operators.push(...(await Promise.all(batch)));
+    }
+    fleet = fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fleet;
+    const ask = <T>(message: object, answer: string, timeoutMs = 120_000) =>
+      new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`operator fleet: no ${answer} within ${timeoutMs} ms`)), timeoutMs);
+        const onMessage = (reply: { type: string; error?: string }) => {
+          if (reply.type !== answer && reply.type !== "error") return;
+          clearTimeout(timer);
+          child.off("message", onMessage);
+          if (reply.type === "error") reject(new Error(`operator fleet: ${reply.error}`));
+          else resolve(reply as T);
+        };
+        child.on("message", onMessage);
+        child.send(message);
+      });
+    await ask({ type: "start", baseUrl: harness.hotline.url, operators }, "ready");
+
+    const timings = new Map<string, CallSetup>();
+    harness.hotline.telephony!.controller.onTiming = (t: CallTiming) => {
+      const entry = timings.get(t.sipCallId) ?? {};
+      if (t.phase === "invite-received") entry.invite ??= t.at;
+      else if (t.phase === "trunk-answered") entry.answered ??= t.at;
+      else entry.operatorInvite ??= t.at;
+      timings.set(t.sipCallId, entry);
+    };
+    const db = harness.hotline.services.database.db;
+    const instance = harness.hotline.telephony!.pool.instances[0]!;
+
+    return {
+      harness,
+      timings,
+      fleetStats: () => ask<FleetStats>({ type: "stats" }, "stats"),
+      trunkCalls: (o) => trunkCalls(harness.sipTarget, o),
+      async outcomes() {
+        const counts: Record<string, number> = {};
+        for (const row of await db.select({ outcome: callRecords.outcome }).from(callRecords)) counts[row.outcome] = (counts[row.outcome] ?? 0) + 1;
+        return counts;
+      },
+      async openCalls() {
+        const rows = await db.select({ outcome: callRecords.outcome, endedAt: callRecords.endedAt }).from(callRecords);
+        return rows.filter((r) => r.outcome === "in_progress" || r.endedAt === null).length;
+      },
+      fleetPid: child.pid,
+      rtpengine: () => ({ pid: instance.status().pid, sessions: async () => (await instance.client.list()).length }),
+      async stop() {
+        if (child.exitCode === null) {
+          const exited = new Promise((resolve) => child.once("exit", resolve));
+          child.send({ type: "stop" });
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        }
+        child.kill();
+        await harness.stop();
+        await postgres?.stop();
+      },
+    };
+  } catch (error) {
+    fleet?.kill();
+    await harness.stop();
+    await postgres?.stop();
+    throw error;
+  }
+}
+
+async function trunkCalls(target: string, o: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), "hotline-bench-sipp-"));
+  // -trace_rtt writes <scenario name>_<pid>_rtt.csv into the working directory: a unique name finds (and removes) it.
+  const name = path.basename(dir);
+  const rttFiles = () => readdirSync(process.cwd()).filter((f) => f.startsWith(`${name}_`) && f.endsWith("_rtt.csv"));
+  try {
+    const scenario = path.join(dir, `${name}.xml`);
+    copyFileSync(path.join(HERE, "trunk-call.xml"), scenario);
+    const statFile = path.join(dir, "stat.csv");
+    const result = await runSipp(path.relative(SIPP_SCENARIOS, scenario), target, {
+      calls: o.calls,
+      rate: o.rate,
+      limit: o.limit,
+      holdMs: o.holdMs,
+      timeoutS: o.timeoutS,
+      extra: ["-rtp_echo", "-trace_stat", "-stf", statFile, "-fd", "1", "-trace_rtt", "-rtt_freq", "1"],
+    });
+    const stat = lastCsvRow(statFile);
+    const responseTimesMs = rttFiles()
+      .flatMap((f) => readFileSync(f, "utf8").split("\n").slice(1))
+      .map((line) => Number(line.split(";")[1]))
+      .filter((v) => Number.isFinite(v) && v > 0);
+    return {
+      code: result.code,
+      created: Number(stat["TotalCallCreated"] ?? Number.NaN),
+      successful: Number(stat["SuccessfulCall(C)"] ?? Number.NaN),
+      failed: Number(stat["FailedCall(C)"] ?? Number.NaN),
+      responseTimesMs,
+      tail: (result.stdout + result.stderr).slice(-1500),
+    };
+  } finally {
+    for (const f of rttFiles()) rmSync(f, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function lastCsvRow(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  const header = lines[0]?.split(";") ?? [];
+  const last = lines.at(-1)?.split(";") ?? [];
+  return Object.fromEntries(header.map((h, i) => [h, last[i] ?? ""]));
+}
+
+/** p50/p95/p99/max of a sample, in ms. */
+export function latency(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50Ms: round(percentile(sorted, 0.5), 2),
+    p95Ms: round(percentile(sorted, 0.95), 2),
+    p99Ms: round(percentile(sorted, 0.99), 2),
+    maxMs: round(sorted.at(-1) ?? Number.NaN, 2),
+  };
+}
+
+/** Setup intervals of the calls that reached each milestone. */
+export function setupIntervals(timings: Map<string, CallSetup>) {
+  const toOperator: number[] = [];
+  const toAnswer: number[] = [];
+  for (const t of timings.values()) {
+    if (t.invite === undefined) continue;
+    if (t.operatorInvite !== undefined) toOperator.push(t.operatorInvite - t.invite);
+    if (t.answered !== undefined) toAnswer.push(t.answered - t.invite);
+  }
+  return { toOperator, toAnswer };
+}
+
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** CPU time (ms, user + system) and resident memory (bytes) of another process, from /proc. */
+export function procUsage(pid: number): { cpuMs: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after "(comm)": state is field 3, utime 14, stime 15 (clock ticks, 100 a second on Linux).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN);
+  return { cpuMs: ticks * (1000 / CLOCK_TICKS), rssBytes: rssKb * 1024 };
+}
+
+const CLOCK_TICKS = 100;
