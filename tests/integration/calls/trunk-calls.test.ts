@@ -241,6 +241,21 @@ describe("no caller is lost when an offered operator does not answer", () => {
     await b.stop();
   }, 60_000);
 
+  it("an operator whose browser dies during the call does not drop the caller: the next operator gets them", async () => {
+    const [a, b] = await twoOperators("ivan", "jade");
+    const sipp = runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { service: "3000", timeoutS: 40, holdMs: 12000, extra: ["-rtp_echo"] });
+    await a.waitFor(() => a.current !== undefined && a.rtpReceived > 20, "the first operator talking");
+    a.crash();
+    await b.waitFor(() => b.current !== undefined, "the caller to reach the second operator", 20_000);
+    await b.waitFor(() => b.echoedBack > 20, "audio with the second operator");
+    expect((await sipp).code).toBe(0);
+    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("jade") });
+    const events = (await listCallEvents(harness.hotline.services.database.db, call.id)).map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["call.operator-leg-failed", "call.requeued"]));
+    await b.stop();
+  }, 60_000);
+
   it("a declined offer goes to the next operator", async () => {
     const [a, b] = await twoOperators("gaia", "hugo");
     a.mode = "decline";
