@@ -35,12 +35,34 @@
  *
  * Measured: the trunk-facing port never changes through these re-negotiations (thanks to `port-latching`), so the
  * trunk needs no re-INVITE; {@link TrunkSdpStatus.trunkSdpChanged} still reports it if it ever did.
+ *
+ * ## Browser caller ({@link MediaBridgeOptions.callerKind} "browser": an admin's test call, the demo path)
+ *
+ * Same tags and the same sequence; only the options change (one row of {@link CALLER_PROFILES}): every `answer`
+ * produces WebRTC SDP toward the caller (ICE, DTLS-SRTP, rtcp-mux, BUNDLE group restored), the placeholder side
+ * stays plain RTP, and the codec is the browser's first G.711 (Chrome always offers PCMU/PCMA), so operators get
+ * the same codec and rtpengine forwards without transcoding. Measured with rtpengine 10.5 and Chromium 156
+ * (tests/integration/calls/media-bridge-browser-caller.test.ts):
+ * - DTLS role: at the park `offer` (Chrome's SDP, `setup:actpass`, full candidates) rtpengine already creates an
+ *   ACTIVE DTLS context toward the caller, runs ICE against its candidates and sends its ClientHello, i.e. before
+ *   our 200 OK reaches Chrome. Without a `DTLS` option its answer says `a=setup:active` (the answerer's role,
+ *   RFC 5763), consistent with that: Chrome caches the early ClientHello and connects as DTLS server (6/6 runs).
+ *   `DTLS: passive` in the answer resets the context to passive and failed in ~2 of 7 runs (Chrome stuck in
+ *   "connecting"). The later re-offers and re-answers keep the caller's DTLS session: it stays connected through
+ *   abandon, bridge, leg lost and a further bridge.
+ * - the caller's `a=extmap` lines must not reach the operator's offer (dropped by {@link narrowTrunkSdp}): otherwise
+ *   the operator's Chrome hears nothing from the caller.
+ * - no `inject-DTMF` for a browser caller: with it, the caller's voice reaches the operator as digital silence.
+ * - known limit: after {@link MediaBridge.operatorLegLost} rtpengine plays the music again under the media player's
+ *   first SSRC; Chrome's receiver (no a=ssrc in our answer) plays the newest SSRC it has seen, the operator's, so
+ *   the caller's getStats shows no music packets until the next operator (a new SSRC again) is bridged.
  */
 import { join } from "node:path";
-import { browserLegOptions, finishBrowserSdp, finishTrunkSdp, trunkLegOptions } from "../media/leg-profiles.js";
+import { finishBrowserSdp } from "../media/leg-profiles.js";
 import { type Logger, silentLogger } from "../media/logger.js";
 import type { BencodeDict } from "../media/bencode.js";
 import { type NgClient, NgError } from "../media/ng-client.js";
+import { CALLER_PROFILES, type CallerKind, type CallerProfile } from "./caller-profile.js";
 import {
   audioEndpoint,
   chooseTrunkCodecs,
@@ -56,8 +78,13 @@ export type CallerSound = "greeting" | "hold-music" | "apology" | "closed";
 export type MediaBridgeState = "new" | "parked" | "offering" | "bridged" | "closed";
 
 export interface MediaBridgeOptions {
-  /** The trunk leg's tag in rtpengine: the trunk INVITE's From-tag. */
+  /** The caller leg's tag in rtpengine: the caller's INVITE From-tag (a trunk's, or a browser's on the demo path). */
   trunkTag: string;
+  /**
+   * What the caller is: a plain-RTP SIP trunk (default) or a WebRTC browser (an admin's test call). Only the
+   * caller-facing SDP differs (see {@link CALLER_PROFILES}); the sequence and the operator side are the same.
+   */
+  callerKind?: CallerKind;
   /** Directory of the sound files AS SEEN BY rtpengine (it opens them itself). */
   soundsDir: string;
   /** rtpengine tag (and via-branch) of the queue placeholder. Default `<trunkTag>-queue`. */
@@ -101,6 +128,7 @@ export class MediaBridge {
   private readonly soundsDir: string;
   private readonly loopRepeats: number;
   private readonly logger: Logger;
+  private readonly caller: CallerProfile;
   private stateValue: MediaBridgeState = "new";
   private queue: Promise<unknown> = Promise.resolve();
   /** The trunk's offer reduced to the agreed codecs: what every re-offer from the trunk tag sends. */
@@ -127,6 +155,7 @@ export class MediaBridge {
     this.soundsDir = opts.soundsDir;
     this.loopRepeats = opts.loopRepeats ?? 100_000;
     this.logger = opts.logger ?? silentLogger;
+    this.caller = CALLER_PROFILES[opts.callerKind ?? "trunk"];
   }
 
   get state(): MediaBridgeState {
@@ -188,7 +217,7 @@ export class MediaBridge {
         callId: this.callId,
         fromTag: this.trunkTag,
         sdp: this.requireTrunkSdp(),
-        options: { ...latched(browserLegOptions("offer")), "via-branch": attemptTag },
+        options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attemptTag },
       });
       this.currentAttempt = attemptTag;
       this.stateValue = "offering";
@@ -208,12 +237,12 @@ export class MediaBridge {
         fromTag: this.trunkTag,
         toTag: attemptTag,
         sdp: browserAnswerSdp,
-        options: { ...latched(trunkLegOptions("answer")), "via-branch": attemptTag },
+        options: { ...latched(this.caller.answerOptions), "via-branch": attemptTag },
       });
       this.stateValue = "bridged";
       // After the answer, not before: if the answer failed the caller would otherwise sit in silence.
       await this.stopPlayback();
-      return this.checkTrunkSdp(finishTrunkSdp(sdp));
+      return this.checkTrunkSdp(this.caller.finish(sdp));
     });
   }
 
@@ -302,7 +331,7 @@ export class MediaBridge {
       callId: this.callId,
       fromTag: this.trunkTag,
       sdp: trunkSdp,
-      options: { ...latched(trunkLegOptions("answer")), "via-branch": this.queueTag },
+      options: { ...latched(this.caller.placeholderOfferOptions), "via-branch": this.queueTag },
     });
     // rtpengine's own media address (the c= of its output): the placeholder points at port 9 there.
     const rtpengineAddress = audioEndpoint(offer.sdp)?.address ?? "127.0.0.1";
@@ -311,11 +340,11 @@ export class MediaBridge {
       fromTag: this.trunkTag,
       toTag: this.queueTag,
       sdp: placeholderAnswerSdp(trunkSdp, codecs, rtpengineAddress),
-      options: { ...latched(trunkLegOptions("answer")), "via-branch": this.queueTag },
+      options: { ...latched(this.caller.answerOptions), "via-branch": this.queueTag },
     });
     this.currentAttempt = undefined;
     this.stateValue = "parked";
-    return finishTrunkSdp(answer.sdp);
+    return this.caller.finish(answer.sdp);
   }
 
   /** Compares rtpengine's latest trunk-facing SDP with what the trunk was told, and remembers it. */

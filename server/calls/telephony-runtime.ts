@@ -93,9 +93,9 @@ export async function startTelephony(args: {
     db: database.db,
     clock,
     logger,
-    media: (callId, trunkTag) => {
+    media: (callId, trunkTag, callerKind) => {
       const instance = pool.acquire(callId);
-      const bridge = new MediaBridge(instance.client, callId, { trunkTag, soundsDir, logger });
+      const bridge = new MediaBridge(instance.client, callId, { trunkTag, callerKind, soundsDir, logger });
       const close = bridge.close.bind(bridge);
       bridge.close = async () => {
         try {

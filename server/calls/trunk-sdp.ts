@@ -122,18 +122,28 @@ function rejected(section: Section): Section {
  * The trunk's offer reduced to what was agreed: the chosen payload types in the audio section, other sections
  * refused. This is what the trunk's media really is after our answer, so it is what later re-offers toward an
  * operator start from (a browser offered only the agreed codec means no transcoding in rtpengine).
+ *
+ * The caller's RTP header extensions (a=extmap, a browser caller offers several) are dropped too: the operator gets
+ * the stream from rtpengine's encoder (`inject-DTMF`), whose packets carry no extension. Measured with a browser
+ * caller: left in, they reach the operator's offer, Chrome negotiates them (the MID extension among them) and drops
+ * every packet rtpengine sends it: no audio from caller to operator, while the other direction works.
  */
 export function narrowTrunkSdp(offerSdp: string, choice: TrunkCodecChoice): string {
   const { session, media } = split(offerSdp);
   const index = audioIndex(media);
+  const narrowed = (s: Section): Section => {
+    const section = restrictFormats(s, choice.payloadTypes);
+    return { lines: section.lines.filter((line) => !line.startsWith("a=extmap:")) };
+  };
   return join(
     session,
-    media.map((s, i) => (i === index ? restrictFormats(s, choice.payloadTypes) : rejected(s))),
+    media.map((s, i) => (i === index ? narrowed(s) : rejected(s))),
   );
 }
 
 /**
- * A plain-RTP answer standing in for the operator while the caller is queued.
+ * A plain-RTP answer standing in for the operator while the caller is queued. `offerSdp` is the caller's offer (a
+ * trunk's, or a browser's: its ICE/DTLS lines are not copied, only the agreed formats).
  *
  * `address` should be rtpengine's own media address and the port is 9 (discard): whatever the trunk sends while
  * nobody listens is dropped by the kernel there instead of travelling anywhere. It says sendrecv so rtpengine's
@@ -154,7 +164,8 @@ export function placeholderAnswerSdp(offerSdp: string, choice: TrunkCodecChoice,
     if (!formats.some((l) => l.startsWith(`a=rtpmap:${choice.audio.pt} `))) {
       formats.unshift(`a=rtpmap:${choice.audio.pt} ${choice.audio.name}/8000`);
     }
-    return { lines: [`m=audio 9 ${m.proto} ${m.formats.join(" ")}`, ...formats, "a=ptime:20", "a=sendrecv"] };
+    // RTP/AVP whatever the caller's profile: this answers rtpengine's plain-RTP offer toward the placeholder.
+    return { lines: [`m=audio 9 RTP/AVP ${m.formats.join(" ")}`, ...formats, "a=ptime:20", "a=sendrecv"] };
   });
   return join(session, sections);
 }

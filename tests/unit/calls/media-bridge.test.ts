@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MediaBridge, MediaBridgeStateError, UnsupportedTrunkSdpError } from "../../../server/calls/media-bridge.js";
 import type { BencodeDict } from "../../../server/media/bencode.js";
@@ -229,5 +230,67 @@ describe("MediaBridge ng sequence", () => {
     transport.responder = (req) => ({ result: "ok", sdp: req.dict["command"] === "delete" ? undefined : rtpengineSdp(1) });
     await bridge.close();
     expect(bridge.state).toBe("closed");
+  });
+});
+
+describe("MediaBridge with a browser caller (callerKind: browser)", () => {
+  const CHROME_OFFER = readFileSync(new URL("../../fixtures/media/chrome-offer.sdp", import.meta.url), "utf8");
+  let transport: FakeNgTransport;
+  let ng: NgClient;
+  let bridge: MediaBridge;
+
+  beforeEach(() => {
+    // rtpengine's replies: caller-facing SDP with a mid (as it produces for a browser), plain SDP otherwise.
+    ({ transport, ng } = fakeRtpengine((req) =>
+      rtpengineSdp(40000, req.dict["ICE"] === "force" ? ["a=mid:0", "a=setup:active"] : []),
+    ));
+    bridge = new MediaBridge(ng, "call-2", { trunkTag: "bt", soundsDir: "/srv/sounds", callerKind: "browser" });
+  });
+  afterEach(() => ng.close());
+
+  it("answers with WebRTC options toward the caller, plain RTP toward the placeholder, no inject-DTMF", async () => {
+    const sdp = await bridge.answerCaller(CHROME_OFFER);
+    expect(summary(transport.sent)).toEqual(["offer bt via=bt-queue", "answer bt->bt-queue via=bt-queue"]);
+    const [offer, answer] = transport.sent.map((r) => r.dict);
+    expect(offer).toMatchObject({ ICE: "remove", DTLS: "off", "transport-protocol": "RTP/AVP", sdp: CHROME_OFFER });
+    expect(flagsOf(offer)).toEqual(["trust-address", "strip-extmap", "port-latching"]);
+    // The placeholder answers rtpengine's plain-RTP offer: Chrome's PCMU and 8 kHz telephone-event, RTP/AVP.
+    expect(answer?.["sdp"]).toContain("m=audio 9 RTP/AVP 0 126\r\n");
+    expect(answer?.["sdp"]).not.toMatch(/opus|fingerprint|ice-ufrag/);
+    expect(answer).toMatchObject({ ICE: "force", "transport-protocol": "UDP/TLS/RTP/SAVPF" });
+    expect(answer?.["rtcp-mux"]).toEqual(["offer", "require"]);
+    // No DTLS option: rtpengine keeps the active role it took at the offer (passive was measured to fail).
+    expect(answer).not.toHaveProperty("DTLS");
+    expect(flagsOf(answer)).toEqual(["trust-address", "generate-mid", "port-latching"]);
+    expect(sdp).toMatch(/^a=group:BUNDLE 0\r$/m); // finishBrowserSdp, not finishTrunkSdp (which strips a=mid)
+    expect(sdp).toContain("a=mid:0");
+  });
+
+  it("offers operators the caller's agreed codec without its RTP header extensions, and re-answers it as a browser", async () => {
+    await bridge.answerCaller(CHROME_OFFER);
+    transport.sent.length = 0;
+    await bridge.offerToOperator("op-1");
+    const status = await bridge.operatorAnswered("op-1", "v=0\r\nbrowser-answer\r\n");
+
+    expect(summary(transport.sent)).toEqual(["offer bt via=op-1", "answer bt->op-1 via=op-1", "stop media bt"]);
+    const [offer, answer] = transport.sent.map((r) => r.dict);
+    expect(offer?.["sdp"]).toContain("m=audio 9 UDP/TLS/RTP/SAVPF 0 126\r\n");
+    expect(offer?.["sdp"]).not.toContain("a=extmap:");
+    expect(offer?.["sdp"]).toContain("a=setup:actpass"); // the caller's own DTLS/ICE lines stay: it is its SDP
+    expect(flagsOf(offer)).toEqual(["trust-address", "generate-mid", "port-latching"]);
+    expect(answer).toMatchObject({ ICE: "force", "transport-protocol": "UDP/TLS/RTP/SAVPF" });
+    expect(status).toMatchObject({ trunkSdpChanged: false });
+    expect(status.trunkSdp).toMatch(/^a=group:BUNDLE 0\r$/m);
+  });
+
+  it("parks a browser caller again with the same caller-facing options", async () => {
+    await bridge.answerCaller(CHROME_OFFER);
+    const [, firstAnswer] = transport.sent.map((r) => r.dict);
+    await bridge.offerToOperator("op-1");
+    transport.sent.length = 0;
+    await bridge.abandonOperatorAttempt("op-1");
+    const [offer, answer] = transport.sent.map((r) => r.dict);
+    expect(offer?.["sdp"]).not.toContain("opus"); // the narrowed SDP from now on
+    expect({ ...answer, sdp: undefined }).toEqual({ ...firstAnswer, sdp: undefined });
   });
 });

@@ -71,6 +71,30 @@ describe("narrowTrunkSdp and placeholderAnswerSdp", () => {
     expect(placeholderAnswerSdp(trunk, choice, "2001:db8::5")).toContain("c=IN IP6 2001:db8::5");
   });
 
+  it("narrows a browser's offer: its G.711 and telephone-event, no RTP header extensions, a plain placeholder", () => {
+    const chrome = offer(
+      "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 126",
+      [
+        "a=rtpmap:111 opus/48000/2",
+        "a=rtpmap:0 PCMU/8000",
+        "a=rtpmap:8 PCMA/8000",
+        "a=rtpmap:126 telephone-event/8000",
+        "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+        "a=mid:0",
+        "a=setup:actpass",
+      ],
+    );
+    const browserChoice = chooseTrunkCodecs(chrome);
+    expect(browserChoice.payloadTypes).toEqual(["0", "126"]);
+    const narrowed = narrowTrunkSdp(chrome, browserChoice);
+    expect(narrowed).toContain("m=audio 9 UDP/TLS/RTP/SAVPF 0 126\r\n");
+    expect(narrowed).not.toContain("a=extmap");
+    expect(narrowed).toContain("a=mid:0\r\na=setup:actpass\r\n");
+    const placeholder = placeholderAnswerSdp(chrome, browserChoice, "203.0.113.5");
+    expect(placeholder).toContain("m=audio 9 RTP/AVP 0 126\r\n");
+    expect(placeholder).not.toMatch(/mid|setup|opus/);
+  });
+
   it("adds the rtpmap of a static codec the trunk listed without one", () => {
     const bare = offer("m=audio 30000 RTP/AVP 8");
     expect(placeholderAnswerSdp(bare, chooseTrunkCodecs(bare), "203.0.113.5")).toContain("a=rtpmap:8 PCMA/8000");
