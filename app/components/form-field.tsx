@@ -1,32 +1,38 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
-/** A labelled input whose validation message (an i18n key) is tied to it for screen readers. */
-export function FormField({
+/** The ids that tie a control to its hint and validation message for screen readers. */
+export function fieldIds(name: string, id: string | undefined, hint?: string, error?: string) {
+  const controlId = id ?? `field-${name}`;
+  const describedBy = [hint && `${controlId}-hint`, error && `${controlId}-error`].filter(Boolean).join(" ") || undefined;
+  return { id: controlId, describedBy };
+}
+
+/** Label, control, hint and validation message (an i18n key): the frame every form field shares. */
+export function FieldFrame({
+  id,
+  name,
   label,
   hint,
   error,
-  name,
-  ...input
-}: { label: string; hint?: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  children,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: ReactNode;
+}) {
   const t = useTranslations();
-  const id = input.id ?? `field-${name}`;
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className="rounded border border-slate-300 px-3 py-2 aria-[invalid=true]:border-red-600"
-        {...input}
-      />
+      {children}
       {hint && (
         <p id={`${id}-hint`} className="text-xs text-slate-500">
           {hint}
@@ -38,5 +44,28 @@ export function FormField({
         </p>
       )}
     </div>
+  );
+}
+
+/** A labelled input whose validation message (an i18n key) is tied to it for screen readers. */
+export function FormField({
+  label,
+  hint,
+  error,
+  name,
+  ...input
+}: { label: string; hint?: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const { id, describedBy } = fieldIds(name, input.id, hint, error);
+  return (
+    <FieldFrame id={id} name={name} label={label} hint={hint} error={error}>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className="rounded border border-slate-300 px-3 py-2 aria-[invalid=true]:border-red-600"
+        {...input}
+      />
+    </FieldFrame>
   );
 }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState, useRef, type SelectHTMLAttributes } from "react";
 import type { QueueFormState } from "./actions";
+import { FieldFrame, fieldIds } from "../../components/form-field";
 
 /**
  * The outcome of a queue form: its success notice, or an error that belongs to no field shown in
@@ -41,14 +42,9 @@ export function SelectField({
   name: string;
   options: ReadonlyArray<{ value: string; label: string }>;
 } & SelectHTMLAttributes<HTMLSelectElement>) {
-  const t = useTranslations();
-  const id = select.id ?? `field-${name}`;
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const { id, describedBy } = fieldIds(name, select.id, hint, error);
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium">
-        {label}
-      </label>
+    <FieldFrame id={id} name={name} label={label} hint={hint} error={error}>
       <select
         id={id}
         name={name}
@@ -64,17 +60,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="text-sm text-red-700" data-testid={`error-${name}`}>
-          {t(error)}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
