@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./tests/support/chromium";
 
 /**
  * End-to-end tests in Debian's Chromium (no downloaded browsers here), against the real server
@@ -11,19 +12,6 @@ export const E2E_ADMIN = { username: "admin", password: "admin-password-1" };
 /** SIP and media ports of the server under test (fixed per run; CI machines are fresh). */
 export const E2E_SIP_PORT = Number(process.env.E2E_SIP_PORT ?? 5260);
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-quic",
-  "--allow-loopback-in-peer-connection",
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--autoplay-policy=no-user-gesture-required",
-];
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -38,7 +26,7 @@ export default defineConfig({
     locale: "en-US",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   projects: [
     { name: "setup", testMatch: /global\.setup\.ts/ },

@@ -86,8 +86,8 @@ export class Registrar {
     };
     binding.timer.unref();
     this.bindings.set(identity.userId, binding);
-    if (!previous) this.events.registered(binding);
-    else if (previous.connection !== connection) this.events.registered(binding);
+    // A refresh on the same connection is not news; a first binding or a new tab is.
+    if (previous?.connection !== connection) this.events.registered(binding);
     return this.ok(request, identity.userId);
   }
 

@@ -7,7 +7,7 @@
 import dgram from "node:dgram";
 import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
-import { createResponse, generateBranch, generateTag, getTag, parseMessage, serializeMessage, type SipRequest, type SipResponse } from "../../server/sip";
+import { createResponse, generateBranch, generateTag, parseMessage, serializeMessage, type SipRequest, type SipResponse } from "../../server/sip";
 import type { OperatorStateView } from "../../server/realtime/events";
 import { SESSION_COOKIE } from "../../server/auth/session-cookie";
 
@@ -277,4 +277,3 @@ function rtpTarget(sdp: string): { address: string; port: number } | undefined {
   return address && port ? { address, port } : undefined;
 }
 
-export { getTag };

@@ -5,8 +5,10 @@
  * direction: the caller hears music while queued, an abandoned attempt, a bridged operator (two-way audio), the
  * operator lost and the caller back on music, teardown.
  */
+import { launchTestChromium } from "../../support/chromium";
+import { sleep, waitFor } from "../../support/wait";
 import { fileURLToPath } from "node:url";
-import { type Browser, type Page, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaBridge } from "../../../server/calls/media-bridge.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
@@ -71,16 +73,6 @@ interface RtpStats {
   dtlsRole: string;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it holds; fails with `what` after the deadline. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(25);
-  }
-}
 
 /** A free port for the ng listener that is not inside this test's RTP range. */
 async function ngPort(): Promise<number> {
@@ -141,21 +133,7 @@ describe("MediaBridge with a browser caller, real rtpengine and Chromium", () =>
       healthIntervalMs: 0,
     });
     const started = supervisor.start();
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--allow-loopback-in-peer-connection",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launchTestChromium();
     [caller, operator] = await Promise.all([newPhone("caller"), newPhone("operator")]);
     await started;
     bridge = new MediaBridge(supervisor.client, CALL_ID, {

@@ -4,10 +4,12 @@
  * PCMU tone and counts what it gets back. Proves the whole inbound sequence: queued with music, an abandoned
  * attempt, a second attempt that answers, two-way audio, operator loss back to music, a third operator, teardown.
  */
+import { launchTestChromium } from "../../support/chromium";
+import { sleep, waitFor } from "../../support/wait";
 import dgram from "node:dgram";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, type Page, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaBridge } from "../../../server/calls/media-bridge.js";
 import { audioEndpoint } from "../../../server/calls/trunk-sdp.js";
@@ -18,7 +20,6 @@ const RTP_MIN = 47000;
 const RTP_MAX = 47999;
 const CALL_ID = "bridge-it-1";
 const SOUNDS_DIR = fileURLToPath(new URL("../../../public/sounds", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
 
 async function bindUdp(): Promise<dgram.Socket> {
   for (;;) {
@@ -38,16 +39,6 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it holds; fails with `what` after the deadline. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(25);
-  }
-}
 
 /** G.711 mu-law encoder (ITU-T G.711), enough for a test tone. */
 function linearToUlaw(sample: number): number {
@@ -179,21 +170,7 @@ describe("MediaBridge with real rtpengine and Chromium", () => {
       healthIntervalMs: 0,
     });
     const started = supervisor.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--allow-loopback-in-peer-connection",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launchTestChromium();
     page = await browser.newPage();
     // getUserMedia needs a secure context, which about:blank is not; http://localhost is. Nothing listens there:
     // Playwright answers the request itself, then the page is blank.

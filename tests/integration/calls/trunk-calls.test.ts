@@ -10,6 +10,7 @@ import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords, type CallRecord } from "../../../db/schema";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { runSipp } from "../../support/sipp";
+import { waitUntil } from "../../support/wait";
 
 let harness: Harness;
 
@@ -18,15 +19,6 @@ async function latestCall(): Promise<CallRecord> {
   return row!;
 }
 
-async function waitUntil<T>(what: string, read: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const rtpengineCalls = () => harness.hotline.telephony!.pool.instances[0]!.client.list();
 
@@ -155,7 +147,7 @@ describe("calls from a SIP trunk", () => {
   });
 
   it("refuses calls from addresses outside the trunk allow-list", async () => {
-    const result = await runSipp("unknown-number-gets-404.xml", harness.sipTarget.replace("127.0.0.1", "127.0.0.1"), { extra: ["-i", "127.0.0.2"] });
+    const result = await runSipp("unknown-number-gets-404.xml", harness.sipTarget, { extra: ["-i", "127.0.0.2"] });
     // SIPp expected 404 and got 403: the scenario fails, and no call was created for 127.0.0.2.
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(/403/);
