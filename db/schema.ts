@@ -173,6 +173,44 @@ export const vipNumbers = pgTable("vip_numbers", {
   createdAt: createdAt(),
 });
 
+/**
+ * Why an operator may pause, and for how long. The three built-in codes (break, lunch, training)
+ * are translated by the UI; an admin's own reasons carry their label. `limited` reasons take one of
+ * a queue's break slots (`queues.max_on_break`); `maxMinutes` is when supervisors are warned.
+ */
+export const pauseReasons = pgTable("pause_reasons", {
+  /** `break`, `lunch`, `training`, or `custom:<id>` for an admin's own reason. */
+  code: text("code").primaryKey(),
+  /** Null for a built-in reason, whose label is translated. */
+  label: text("label"),
+  maxMinutes: integer("max_minutes"),
+  limited: boolean("limited").notNull().default(false),
+  builtIn: boolean("built_in").notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/**
+ * An operator's working hours on some weekdays, in the hotline's time zone (`TIMEZONE`). A shift
+ * whose end is not after its start runs past midnight. At the start the per-shift counters reset
+ * (fewest calls, least talk time); at the end the operator is paused "shift-ended" once free.
+ */
+export const operatorShifts = pgTable(
+  "operator_shifts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** ISO weekdays on which the shift starts: 1 = Monday … 7 = Sunday. */
+    days: integer("days").array().notNull(),
+    /** Minutes after local midnight. */
+    startMinute: integer("start_minute").notNull(),
+    endMinute: integer("end_minute").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("operator_shifts_user").on(t.userId)],
+);
+
 export const callRecords = pgTable(
   "call_records",
   {
@@ -233,3 +271,5 @@ export type HotlineNumber = typeof hotlineNumbers.$inferSelect;
 export type VipNumber = typeof vipNumbers.$inferSelect;
 export type CallRecord = typeof callRecords.$inferSelect;
 export type CallEvent = typeof callEvents.$inferSelect;
+export type PauseReasonRow = typeof pauseReasons.$inferSelect;
+export type OperatorShift = typeof operatorShifts.$inferSelect;

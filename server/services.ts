@@ -11,7 +11,7 @@ import { HealthRegistry } from "./health";
 import { FirstAdminSetup } from "./accounts/first-admin-setup";
 
 export interface Services {
-  readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV">;
+  readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV" | "TIMEZONE">;
   readonly database: Database;
   readonly auth: AuthService;
   readonly users: UserService;

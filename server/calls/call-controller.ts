@@ -107,7 +107,29 @@ export class CallController implements InboundCallHandler {
       return;
     }
     for (const effect of effects) this.apply(effect);
+    // Asking for a pause (or withdrawing one) need not change the status, but the desk must show it.
+    // Positions in the break line move up when someone ahead leaves it.
+    if ("operatorId" in event) this.refreshPendingPause(event.operatorId);
+    for (const operatorId of this.engine.state.breakLine) this.refreshPendingPause(operatorId);
     this.schedule();
+  }
+
+  private pendingPauseOf(operatorId: string): OperatorStateView["pendingPause"] {
+    const reason = this.engine.operatorView(operatorId)?.pauseRequest;
+    if (reason === undefined) return undefined;
+    const position = this.engine.state.breakLine.indexOf(operatorId) + 1;
+    return position > 0 ? { reason, position } : { reason };
+  }
+
+  private refreshPendingPause(operatorId: string): void {
+    const view = this.states.get(operatorId);
+    if (view === undefined) return;
+    const pendingPause = this.pendingPauseOf(operatorId);
+    if (JSON.stringify(pendingPause) === JSON.stringify(view.pendingPause)) return;
+    const next = { ...view, pendingPause };
+    if (pendingPause === undefined) delete next.pendingPause;
+    this.states.set(operatorId, next);
+    this.deps.publishOperatorState(Number(operatorId), next);
   }
 
   operatorState(userId: number): OperatorStateView | undefined {
@@ -375,7 +397,14 @@ export class CallController implements InboundCallHandler {
         return;
       }
       case "operator-state-changed": {
-        const view: OperatorStateView = { status: effect.status, reason: effect.reason, since: effect.since, presence: { ...effect.presence } };
+        const pendingPause = this.pendingPauseOf(effect.operatorId);
+        const view: OperatorStateView = {
+          status: effect.status,
+          reason: effect.reason,
+          since: effect.since,
+          presence: { ...effect.presence },
+          ...(pendingPause && { pendingPause }),
+        };
         this.states.set(effect.operatorId, view);
         this.deps.publishOperatorState(Number(effect.operatorId), view);
         this.log({
@@ -403,9 +432,12 @@ export class CallController implements InboundCallHandler {
         });
         this.log({ at: new Date(this.deps.clock.now()), type: "queue.warn-supervisors", operatorId: Number(effect.operatorId), data: { ...effect } });
         return;
+      case "break-queued":
+        this.refreshPendingPause(effect.operatorId);
+        this.log({ at: new Date(this.deps.clock.now()), type: "queue.break-queued", operatorId: Number(effect.operatorId), data: { ...effect } });
+        return;
       case "overflow":
       case "create-callback-request":
-      case "break-queued":
         this.log({ at: new Date(this.deps.clock.now()), type: `queue.${effect.type}`, callId: "callId" in effect ? effect.callId : null, operatorId: "operatorId" in effect ? Number(effect.operatorId) : null, data: { ...effect } });
         return;
       case "ignored":

@@ -11,7 +11,9 @@ import { parse as parseCookie } from "cookie";
 import { WebSocketServer } from "ws";
 import type { Database } from "../../db/client";
 import { closeOrphanedCalls } from "../../db/queries/calls";
+import { listPauseReasons } from "../../db/queries/pause-reasons";
 import { findHotlineNumber, listAllMemberships, listQueues, listVipNumbers } from "../../db/queries/queues";
+import { listShifts } from "../../db/queries/shifts";
 import { listUsers } from "../../db/queries/users";
 import { hasRole } from "../auth/roles";
 import { SESSION_COOKIE } from "../auth/session-cookie";
@@ -23,6 +25,7 @@ import type { Logger } from "../logger";
 import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
 import type { RealtimeServer } from "../realtime/socket-server";
 import { isSameOrigin } from "../realtime/socket-server";
+import { ShiftScheduler } from "../staffing/shift-scheduler";
 import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
 import { TrunkRegistration } from "../telephony/trunk-registration";
@@ -35,7 +38,7 @@ export interface Telephony {
   controller: CallController;
   b2bua: B2bua;
   pool: MediaPool;
-  /** Re-reads queues and memberships into the queue engine (after admin changes). */
+  /** Re-reads queues, memberships, pause reasons and shifts into the queue engine (after admin changes). */
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
   dropUser(userId: number): void;
@@ -124,7 +127,23 @@ export async function startTelephony(args: {
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
   });
 
+  // Operators choose among the configured reasons only; the engine's own (missed-calls, shift-ended…) are not choices.
+  let pauseReasonCodes = new Set<string>();
+  const shifts = new ShiftScheduler({
+    clock,
+    zone: config.TIMEZONE,
+    logger,
+    dispatch: (event) => controller.dispatch(event),
+  });
+
   const syncQueues = async () => {
+    const reasons = await listPauseReasons(database.db);
+    pauseReasonCodes = new Set(reasons.map((r) => r.code));
+    controller.dispatch({
+      type: "pause-policy-configured",
+      limitedPauseReasons: reasons.filter((r) => r.limited).map((r) => r.code),
+      maxPauseMs: Object.fromEntries(reasons.flatMap((r) => (r.maxMinutes === null ? [] : [[r.code, r.maxMinutes * 60_000]]))),
+    });
     for (const queue of await listQueues(database.db)) {
       controller.dispatch({ type: "queue-configured", settings: queueSettingsFromRow(queue) });
     }
@@ -137,10 +156,17 @@ export async function startTelephony(args: {
     }
     // Every active account can staff the desk (a supervisor may take calls too); without a
     // membership it simply serves no queue, but its presence is tracked from the first login.
-    for (const user of await listUsers(database.db)) {
-      if (user.disabled) continue;
+    const active = (await listUsers(database.db)).filter((user) => !user.disabled);
+    for (const user of active) {
       controller.dispatch({ type: "operator-configured", operatorId: String(user.id), memberships: byUser.get(user.id) ?? [] });
     }
+    const specs = (await listShifts(database.db))
+      .filter((shift) => !shift.disabled)
+      .map((shift) => ({ operatorId: String(shift.userId), days: shift.days, startMinute: shift.startMinute, endMinute: shift.endMinute }));
+    shifts.update(
+      specs,
+      active.map((user) => String(user.id)),
+    );
   };
   await syncQueues();
   const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), "server restarted during the call");
@@ -195,6 +221,7 @@ export async function startTelephony(args: {
     disconnected: (userId) => controller.dispatch({ type: "socket-disconnected", operatorId: String(userId) }),
     setStatus: (userId, request) => {
       const operatorId = String(userId);
+      if (request.status === "paused" && !pauseReasonCodes.has(request.reason)) return { ok: false, error: "unknown pause reason" };
       controller.dispatch(
         request.status === "available" ? { type: "resume-requested", operatorId } : { type: "pause-requested", operatorId, reason: request.reason },
       );
@@ -241,6 +268,7 @@ export async function startTelephony(args: {
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
     stop: async () => {
       args.http.off("upgrade", onUpgrade);
+      shifts.stop();
       await controller.close();
       await trunkRegistration?.stop();
       await b2bua.close();

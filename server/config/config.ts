@@ -2,6 +2,7 @@
  * Configuration, read once at boot from the environment (and an optional `.env` file) and validated,
  * so a typo fails the start with a readable message instead of a strange failure later.
  */
+import { IANAZone } from "luxon";
 import { z } from "zod";
 import { AddressAllowList } from "../telephony/address-allow-list";
 
@@ -52,6 +53,13 @@ const schema = z
     RTPENGINE_URLS: z.string().trim().default(""),
     /** Folder with greeting.wav, hold-music.wav, apology.wav, closed.wav (8 kHz 16-bit mono). */
     SOUNDS_DIR: z.string().trim().default("./public/sounds"),
+    /** IANA zone of the hotline's clocks: shifts (and opening hours) are wall-clock times there. */
+    TIMEZONE: z
+      .string()
+      .trim()
+      .default("")
+      .transform((v) => v || Intl.DateTimeFormat().resolvedOptions().timeZone)
+      .refine((zone) => IANAZone.isValidZone(zone), "must be an IANA time zone such as Europe/Paris"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** Honour X-Forwarded-For / -Proto from a reverse proxy in front of Hotline. */
     TRUST_PROXY: z

@@ -294,6 +294,8 @@ export class DispatchEngine {
         return;
       case "queue-configured":
         return this.configureQueue(event.settings);
+      case "pause-policy-configured":
+        return this.configurePausePolicy(event.limitedPauseReasons, event.maxPauseMs);
       case "operator-configured":
         return this.configureOperator(event.operatorId, event.memberships);
       case "caller-entered":
@@ -318,7 +320,6 @@ export class DispatchEngine {
   private operatorEvent(op: OperatorRecord, event: EngineEvent): void {
     const presence = PRESENCE_EVENTS[event.type];
     if (presence !== undefined) {
-      if (event.type === "operator-logged-in") op.logoutWhenFree = false;
       return this.setPresence(op, presence);
     }
     switch (event.type) {
@@ -336,9 +337,8 @@ export class DispatchEngine {
         // The fewest-calls and least-talk keys are frozen in the idle index: refresh them.
         return this.reindexIdle(op);
       case "shift-ended":
-        if (isBusy(op.status)) op.logoutWhenFree = true;
-        else this.setPresence(op, { loggedIn: false }, "shift-ended");
-        return;
+        // A pause, not a logout: the operator still sees why, and may resume to work overtime.
+        return this.requestPause(op, "shift-ended");
       default:
         return;
     }
@@ -433,7 +433,6 @@ export class DispatchEngine {
         talkTodayMs: 0,
         lastOfferSeq: new Map(),
         idleEntries: new Map(),
-        logoutWhenFree: false,
       };
       this.state.operators.set(operatorId, op);
     }
@@ -507,10 +506,6 @@ export class DispatchEngine {
 
   /** Puts an operator who holds no offer and no call where presence and pause say it belongs. */
   private settle(op: OperatorRecord, reason: string | undefined): void {
-    if (op.logoutWhenFree && op.presence.loggedIn) {
-      this.applyPresence(op, { loggedIn: false });
-      reason = "shift-ended";
-    }
     if (!isReady(op.presence)) return this.setStatus(op, OperatorStatus.Offline, reason);
     this.startRequestedPause(op);
     if (op.pause !== undefined) return this.setStatus(op, OperatorStatus.Paused, op.pause.reason);
@@ -547,7 +542,6 @@ export class DispatchEngine {
     op.presence = after;
     if (!after.loggedIn) {
       // Logging out ends any pause and withdraws a waiting break request; a new login starts fresh.
-      op.logoutWhenFree = false;
       this.withdrawPauseRequest(op);
       this.setPause(op, undefined);
       op.consecutiveMisses = 0;
@@ -574,6 +568,29 @@ export class DispatchEngine {
     if (this.isLimited(pause.reason)) for (const queueId of op.memberships.keys()) this.adjustBreakCount(queueId, 1);
     const max = this.state.options.maxPauseMs[pause.reason];
     if (max !== undefined) this.state.timers.set(key, pause.since + max, { kind: "break-max", operatorId: op.id });
+  }
+
+  /**
+   * New limits apply to pauses already running: break slots are recounted (a reason that stops being limited frees
+   * its slots, the break line moves) and each running pause's overrun deadline is re-armed from its start.
+   */
+  private configurePausePolicy(limited: readonly PauseReason[], maxPauseMs: Readonly<Record<string, number>>): void {
+    const { options, queues, operators, timers } = this.state;
+    options.limitedPauseReasons = [...limited];
+    options.maxPauseMs = { ...maxPauseMs };
+    for (const q of queues.values()) q.onBreakCount = 0;
+    for (const op of operators.values()) {
+      const pause = op.pause;
+      if (pause === undefined) continue;
+      if (this.isLimited(pause.reason)) for (const queueId of op.memberships.keys()) this.adjustBreakCount(queueId, 1);
+      const key = timerKey({ kind: "break-max", operatorId: op.id });
+      timers.delete(key);
+      const max = options.maxPauseMs[pause.reason];
+      if (max === undefined) continue;
+      if (pause.since + max > this.state.now) pause.warned = false;
+      if (!pause.warned) timers.set(key, pause.since + max, { kind: "break-max", operatorId: op.id });
+    }
+    this.breakLineDirty = true;
   }
 
   private adjustBreakCount(queueId: string, delta: number): void {

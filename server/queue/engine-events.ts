@@ -23,7 +23,7 @@ export type OperatorSignal =
   | "wrap-up-finished"
   /** Resets the per-shift counters used by the fewest-calls and least-talk-time strategies. */
   | "shift-started"
-  /** The operator is logged out as soon as the current call and wrap-up are over. */
+  /** The operator is paused "shift-ended" as soon as the current call and wrap-up are over (they may resume: overtime). */
   | "shift-ended";
 
 export type EngineEvent =
@@ -49,6 +49,8 @@ export type EngineEvent =
   | { type: "pause-requested"; operatorId: string; reason: PauseReason }
   /** Adds an operator or replaces its memberships. */
   | { type: "operator-configured"; operatorId: string; memberships: readonly MembershipInput[] }
+  /** Replaces which pause reasons take a break slot and how long each may last before supervisors are warned. */
+  | { type: "pause-policy-configured"; limitedPauseReasons: readonly PauseReason[]; maxPauseMs: Readonly<Record<string, number>> }
   /** Adds a queue or replaces its settings. */
   | { type: "queue-configured"; settings: QueueSettingsInput }
   /** Fires deadlines that are due; the adapter sends it at {@link DispatchEngine.nextDeadline}. */

@@ -50,8 +50,6 @@ export interface OperatorRecord {
   /** queueId -> sequence of the last offer from that queue: the round-robin memory. */
   lastOfferSeq: Map<string, number>;
   idleEntries: Map<string, IdleEntry>;
-  /** Shift ended while busy: log out when the call is over. */
-  logoutWhenFree: boolean;
 }
 
 export type CallStatus = "waiting" | "offered" | "connected";

@@ -72,13 +72,16 @@ export function checkInvariants(state: EngineState): string[] {
     }
     let loggedIn = 0;
     let staffed = 0;
+    let onBreak = 0;
     for (const operatorId of q.members) {
       const op = operators.get(operatorId);
       if (op === undefined) continue;
       if (op.presence.loggedIn) loggedIn++;
       if (isStaffed(op.status)) staffed++;
+      if (op.pause !== undefined && state.options.limitedPauseReasons.includes(op.pause.reason)) onBreak++;
     }
     if (loggedIn !== q.loggedInCount || staffed !== q.staffedCount) fail(`${where}: presence counters drifted`);
+    if (onBreak !== q.onBreakCount) fail(`${where}: break slots counted ${q.onBreakCount}, taken ${onBreak}`);
     // Nobody waits while an eligible operator idles: member, tier reached, not in a retry delay for this caller.
     for (const call of waiting) {
       for (const entry of idle) {

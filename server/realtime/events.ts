@@ -24,6 +24,11 @@ export interface OperatorStateView {
   since: number;
   /** The three conditions of availability; a mismatch is shown to the operator. */
   presence: { loggedIn: boolean; socketConnected: boolean; sipRegistered: boolean };
+  /**
+   * A pause asked for that has not started: it starts after the current call, or when one of the queue's break
+   * slots frees up (`position` in the line of operators waiting for one, from 1).
+   */
+  pendingPause?: { reason: string; position?: number };
 }
 
 /** What the softphone needs to register: the SIP-over-WebSocket endpoint and this operator's AOR. */

@@ -105,9 +105,14 @@ export class TestOperator {
     this.sendRegister(300, username);
   }
 
+  /** What the desk's status control sends; resolves with the server's answer. */
+  setStatus(request: { status: "available" } | { status: "paused"; reason: string }): Promise<{ ok: boolean; error?: string }> {
+    return this.desk.emitWithAck("operator:set-status", request);
+  }
+
   /** Says "available" on the desk and waits until the queue engine agrees. */
   async goAvailable(): Promise<void> {
-    await this.desk.emitWithAck("operator:set-status", { status: "available" });
+    await this.setStatus({ status: "available" });
     await this.waitFor(() => this.state?.status === "available", "operator available");
   }
 

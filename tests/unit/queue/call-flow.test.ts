@@ -282,7 +282,7 @@ describe("breaks", () => {
 });
 
 describe("shifts", () => {
-  it("shift end logs the operator out after the current call", () => {
+  it("shift end pauses the operator after the current call, and they may resume for overtime", () => {
     const h = center({ wrapUpMs: 0 }, ["a"]);
     h.ready("a");
     h.call("c1");
@@ -291,9 +291,45 @@ describe("shifts", () => {
     expect(h.status("a")).toBe("on-call");
     h.call("c2");
     h.send({ type: "call-ended", callId: "c1" });
-    expect(h.engine.operatorView("a")).toMatchObject({ status: "offline", reason: "shift-ended" });
-    expect(h.engine.operatorView("a")?.presence.loggedIn).toBe(false);
+    expect(h.engine.operatorView("a")).toMatchObject({ status: "paused", reason: "shift-ended" });
+    expect(h.engine.operatorView("a")?.presence.loggedIn).toBe(true);
     expect(h.engine.waitingCallIds("q")).toEqual(["c2"]);
+    h.send({ type: "resume-requested", operatorId: "a" });
+    expect(h.engine.operatorView("a")?.offeredCallId).toBe("c2");
+  });
+
+  it("an idle operator is paused at once when the shift ends", () => {
+    const h = center({}, ["a"]);
+    h.ready("a");
+    h.send({ type: "shift-ended", operatorId: "a" });
+    expect(h.engine.operatorView("a")).toMatchObject({ status: "paused", reason: "shift-ended" });
+  });
+});
+
+describe("pause policy", () => {
+  it("a reason that stops taking a break slot frees it, and the operator waiting for it starts their break", () => {
+    const h = new Harness({
+      queues: [{ id: "q", maxOnBreak: 1 }],
+      operators: ["a", "b"].map((id) => ({ id, memberships: [{ queueId: "q" }] })),
+    });
+    h.ready("a");
+    h.ready("b");
+    h.send({ type: "pause-requested", operatorId: "a", reason: "lunch" });
+    h.send({ type: "pause-requested", operatorId: "b", reason: "break" });
+    expect(h.status("b")).toBe("available");
+    h.send({ type: "pause-policy-configured", limitedPauseReasons: ["break"], maxPauseMs: {} });
+    expect(h.engine.operatorView("b")).toMatchObject({ status: "paused", reason: "break" });
+  });
+
+  it("a shorter maximum applies to a break already running: supervisors are warned when it is over", () => {
+    const h = new Harness({ queues: [{ id: "q" }], operators: [{ id: "a", memberships: [{ queueId: "q" }] }], maxPauseMs: { break: 15 * 60_000 } });
+    h.ready("a");
+    h.send({ type: "pause-requested", operatorId: "a", reason: "break" });
+    h.advance(5 * 60_000);
+    h.send({ type: "pause-policy-configured", limitedPauseReasons: ["break", "lunch"], maxPauseMs: { break: 10 * 60_000 } });
+    expect(h.engine.nextDeadline()).toBe(h.now - 5 * 60_000 + 10 * 60_000);
+    const warned = h.advance(5 * 60_000).filter((e) => e.type === "warn-supervisors");
+    expect(warned).toHaveLength(1);
   });
 });
 

@@ -75,7 +75,7 @@ type Step = { dt: number; pick: number; kind: number; a: number; b: number; text
 const stepArb: fc.Arbitrary<Step> = fc.record({
   dt: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 40_000 })),
   pick: fc.nat(),
-  kind: fc.integer({ min: 0, max: 15 }),
+  kind: fc.integer({ min: 0, max: 16 }),
   a: fc.nat(),
   b: fc.nat(),
   text: fc.integer({ min: 0, max: 4 }),
@@ -119,6 +119,13 @@ function toEvent(step: Step, engine: DispatchEngine, config: EngineConfig, nextC
       return { type: "pause-requested", operatorId, reason: reasons[step.text]! };
     case 11:
       return { type: "timer" };
+    case 12:
+      // An admin changes the pause policy while operators are on breaks.
+      return {
+        type: "pause-policy-configured",
+        limitedPauseReasons: reasons.filter((_, i) => ((step.b >> i) & 1) === 1),
+        maxPauseMs: { break: 1_000 + (step.pick % 60_000), custom: 5_000 },
+      };
     default:
       return { type: SIGNALS[step.pick % SIGNALS.length]!, operatorId };
   }

@@ -1,0 +1,62 @@
+/**
+ * Validation of pause reasons and shifts as the admin pages submit them (strings, checkbox "on",
+ * repeated `days` values). Messages are `validation.*` i18n keys, one per field.
+ */
+import { z } from "zod";
+import { fieldErrors, type Result } from "../accounts/user-input";
+
+const isEmpty = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+
+/** A checkbox sends "on" when ticked and nothing otherwise. */
+const checkbox = z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean());
+
+/** Empty means no limit; breaks longer than a working day are a typo. */
+const maxMinutes = z.preprocess(
+  (value) => (isEmpty(value) ? null : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z.number({ error: "validation.pauseMinutes" }).int("validation.pauseMinutes").min(1, "validation.pauseMinutes").max(480, "validation.pauseMinutes").nullable(),
+);
+
+const pauseLabel = z.string({ error: "validation.pauseLabel" }).trim().min(1, "validation.pauseLabel").max(40, "validation.pauseLabel");
+
+const pauseLimits = { maxMinutes, limited: checkbox };
+export const pauseReasonSchema = z.object({ label: pauseLabel, ...pauseLimits });
+export const builtInPauseReasonSchema = z.object(pauseLimits);
+
+export type PauseReasonInput = { label?: unknown; maxMinutes?: unknown; limited?: unknown };
+
+export function parsePauseReason(input: PauseReasonInput, builtIn: boolean): Result<{ label?: string; maxMinutes: number | null; limited: boolean }> {
+  const parsed = (builtIn ? builtInPauseReasonSchema : pauseReasonSchema).safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+/** "HH:MM" (24-hour) to minutes after midnight. */
+const timeOfDay = (message: string) =>
+  z
+    .string({ error: message })
+    .trim()
+    .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, message)
+    .transform((value) => {
+      const [hours = 0, minutes = 0] = value.split(":").map(Number);
+      return hours * 60 + minutes;
+    });
+
+export const shiftSchema = z
+  .object({
+    userId: z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.number({ error: "validation.operator" }).int().positive("validation.operator")),
+    days: z.preprocess(
+      (value) => (Array.isArray(value) ? value : isEmpty(value) ? [] : [value]).map((day) => (typeof day === "string" ? Number(day) : day)),
+      z.array(z.number({ error: "validation.shiftDays" }).int("validation.shiftDays").min(1, "validation.shiftDays").max(7, "validation.shiftDays"), { error: "validation.shiftDays" }).min(1, "validation.shiftDays").transform((days) => [...new Set(days)].sort()),
+    ),
+    start: timeOfDay("validation.shiftTime"),
+    end: timeOfDay("validation.shiftTime"),
+  })
+  // A shift ending when it starts would be 0 or 24 hours: neither is what anyone means.
+  .refine((shift) => shift.start !== shift.end, { path: ["end"], message: "validation.shiftEnd" })
+  .transform(({ userId, days, start, end }) => ({ userId, days, startMinute: start, endMinute: end }));
+
+export type ShiftInput = { userId?: unknown; days?: unknown; start?: unknown; end?: unknown };
+
+export function parseShift(input: ShiftInput): Result<z.output<typeof shiftSchema>> {
+  const parsed = shiftSchema.safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
