@@ -14,5 +14,7 @@ export async function cli(...argv: string[]): Promise<string> {
 
 export const USERS = {
   operator: { username: "olga", password: "olga-password-1", role: "operator" },
+  /** A second operator, for calls that move from one operator to another. */
+  secondOperator: { username: "omar", password: "omar-password-1", role: "operator" },
   supervisor: { username: "sam", password: "sam-password-1", role: "supervisor" },
 } as const;
