@@ -27,14 +27,31 @@ FMT=(-r 8000 -b 16 -c 1 -e signed-integer)
 # loudness; a short lead-in of silence keeps the first syllable from being clipped while the media path settles.
 speak() {
   local name="$1" text="$2"
-  espeak-ng -v en-us -s 150 -p 45 -w "$tmp/$name.raw.wav" "$text"
-  sox "$tmp/$name.raw.wav" "${FMT[@]}" "$out/$name.wav" \
+  espeak-ng -v en-us -s 150 -p 45 -w "$tmp/speech-$name.wav" "$text"
+  sox "$tmp/speech-$name.wav" "${FMT[@]}" "$out/$name.wav" \
     highpass 300 lowpass 3400 norm -3 pad 0.3 0.5
 }
 
 speak greeting "Thank you for calling. Please hold while we connect you to the next available agent."
-speak apology "We are sorry, all of our agents are still busy. Please stay on the line, your call is important to us."
+speak periodic "Thank you for waiting. All of our agents are still busy. Please stay on the line, your call is important to us."
+speak apology "We are sorry, your conversation was interrupted. Please stay on the line, we are connecting you to the next available agent."
 speak closed "Thank you for calling. We are currently closed. Please call again during our opening hours. Goodbye."
+speak max-wait "We are sorry, all of our agents are still busy and cannot take your call now. Please call again later. Goodbye."
+speak queue-full "We are sorry, too many callers are waiting right now. Please call again in a few minutes. Goodbye."
+speak no-operators "We are sorry, no agent is available at the moment. Please call again later. Goodbye."
+speak callback-registered "We have noted your number and an agent will call you back as soon as possible. Goodbye."
+
+# Position and estimated-wait prompts (server/calls/queue-announcements.ts): whole sentences, not spliced numbers.
+ordinal=(zero one two three four five six seven eight nine)
+for n in 1 2 3 4 5 6 7 8 9; do
+  speak "position-$n" "You are number ${ordinal[$n]} in the queue."
+done
+speak position-many "There are many callers ahead of you."
+speak wait-1 "The estimated waiting time is about one minute."
+for n in 2 3 5 10 15 20 30; do
+  speak "wait-$n" "The estimated waiting time is about $n minutes."
+done
+speak wait-long "The estimated waiting time is more than thirty minutes."
 
 # Hold music: a soft plucked arpeggio over a four-chord loop (C, A minor, F, G), each note 0.375 s.
 # 3 passes of 16 notes = 18 s, which loops cleanly (it starts and ends on the tonic chord) and stays under 300 KB
@@ -57,6 +74,6 @@ sox "$tmp"/n*.wav "${FMT[@]}" "$tmp/melody.wav"
 sox -n "${FMT[@]}" "$tmp/drone.wav" synth 18 sine C3 vol 0.15 fade q 0.5 18 0.5
 sox -m "$tmp/melody.wav" "$tmp/drone.wav" "${FMT[@]}" "$out/hold-music.wav" lowpass 3400 norm -6
 
-for f in greeting apology closed hold-music; do
+for f in greeting periodic apology closed max-wait queue-full no-operators callback-registered hold-music; do
   printf 'make-sounds: %-16s %s\n' "$f.wav" "$(soxi -d "$out/$f.wav") $(stat -c %s "$out/$f.wav") bytes"
 done

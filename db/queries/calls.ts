@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { callEvents, callRecords, type CallOutcome, type CallRecord, type EndedBy } from "../schema";
 
@@ -74,6 +74,29 @@ export async function closeOrphanedCalls(db: Db, now: Date, reason: string): Pro
     await appendEvents(db, [{ at: now, type: "call.closed-after-restart", callId: call.id, data: { reason } }]);
   }
   return orphans.length;
+}
+
+/**
+ * After a restart every operator starts offline, but the event log still ends with the state each one had when
+ * the process died. Without a closing event, reports would count the whole outage as time on a call or available.
+ * Each such operator gets an `operator.state` event to offline, stamped at the log's last sign of life (when the
+ * process was last seen working), so the dead time counts as logged out. Returns how many operators were closed.
+ */
+export async function closeOperatorStatesAfterRestart(db: Db, now: Date): Promise<number> {
+  const latest = await db
+    .selectDistinctOn([callEvents.operatorId], { operatorId: callEvents.operatorId, data: callEvents.data })
+    .from(callEvents)
+    .where(and(eq(callEvents.type, "operator.state"), isNotNull(callEvents.operatorId)))
+    .orderBy(callEvents.operatorId, desc(callEvents.at), desc(callEvents.id));
+  const open = latest.filter((row) => row.data.to !== "offline");
+  if (open.length === 0) return 0;
+  const [last] = await db.select({ at: sql<Date | string | null>`max(${callEvents.at})` }).from(callEvents);
+  const at = last?.at ? new Date(last.at) : now;
+  await appendEvents(
+    db,
+    open.map((row) => ({ at, type: "operator.state", operatorId: row.operatorId, data: { from: row.data.to ?? null, to: "offline", reason: "restarted" } })),
+  );
+  return open.length;
 }
 
 /** The most recent calls, newest first, with derived wait/talk times in ms (the report definitions of schema.ts). */

@@ -12,10 +12,12 @@ import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
+import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import { OFFER_HEADERS } from "../realtime/events";
 import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
+import { positionAnnouncement } from "./queue-announcements";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
@@ -76,6 +78,15 @@ interface ActiveCall {
   holdMs: number;
   heldSince?: number;
 }
+
+/** The message a caller hears before the engine sends them away. */
+const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
+  closed: "closed",
+  "max-wait": "max-wait",
+  "queue-full": "queue-full",
+  "no-operators": "no-operators",
+  "callback-registered": "callback-registered",
+};
 
 export class CallController implements InboundCallHandler {
   readonly engine: DispatchEngine;
@@ -243,7 +254,7 @@ export class CallController implements InboundCallHandler {
       callerNumber: trunk.callerNumber,
       priority: this.deps.callerPriority?.(trunk.callerNumber),
     });
-    if (!call.endedBy) this.playThenMusic(call, "greeting");
+    if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
   }
 
   /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
@@ -277,14 +288,21 @@ export class CallController implements InboundCallHandler {
    * An announcement, then hold music when it ends (rtpengine has no playlist). The switch is
    * skipped when the caller reached an operator meanwhile.
    */
-  private playThenMusic(call: ActiveCall, sound: Sound): void {
+  private playThenMusic(call: ActiveCall, sounds: readonly Sound[]): void {
+    const [sound, ...rest] = sounds;
+    if (sound === undefined) {
+      this.enqueueMedia(call, async () => {
+        if (!call.operator && !call.finished) await call.media.playToCaller("hold-music", { loop: true });
+      });
+      return;
+    }
     this.enqueueMedia(call, async () => {
       if (call.operator || call.finished) return;
       clearTimeout(call.followUp);
+      // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
       const ms = await call.media.playToCaller(sound);
       call.followUp = setTimeout(() => {
-        if (call.operator || call.finished) return;
-        this.enqueueMedia(call, () => call.media.playToCaller("hold-music", { loop: true }));
+        if (!call.operator && !call.finished) this.playThenMusic(call, rest);
       }, ms ?? 0);
       call.followUp.unref();
     });
@@ -383,17 +401,29 @@ export class CallController implements InboundCallHandler {
       case "play-announcement": {
         const call = this.calls.get(effect.callId);
         if (!call) return;
-        // Position and estimated-wait announcements need spoken numbers: not shipped yet, music goes on.
-        // The apology after an operator leg failure is played by operatorLegLost.
-        if (effect.announcement === "periodic" && !call.operator) this.playThenMusic(call, "apology");
+        // The apology after an operator leg failure is played by operatorLegLost; the rest interrupt the music.
+        if (call.operator) return;
+        const prompts: Sound[] =
+          effect.announcement === "periodic" ? ["periodic"]
+          : effect.announcement === "position" && effect.position !== undefined ? positionAnnouncement(effect.position, effect.estimatedWaitMs ?? 0)
+          : [];
+        if (prompts.length === 0) return;
+        this.playThenMusic(call, prompts);
+        this.log({
+          at: new Date(this.deps.clock.now()),
+          type: "call.announcement",
+          callId: call.id,
+          data: { announcement: effect.announcement, prompts, position: effect.position ?? null, estimatedWaitMs: effect.estimatedWaitMs ?? null },
+        });
         return;
       }
       case "hang-up": {
         const call = this.calls.get(effect.callId);
         if (!call) return;
         call.endedBy = "system";
-        this.enqueueMedia(call, () => call.media.playToCaller("closed"));
-        setTimeout(() => call.trunk.hangup("local"), this.deps.soundDurationMs("closed")).unref();
+        const goodbye = GOODBYES[effect.announcement] ?? "closed";
+        this.enqueueMedia(call, () => call.media.playToCaller(goodbye));
+        setTimeout(() => call.trunk.hangup("local"), this.deps.soundDurationMs(goodbye)).unref();
         return;
       }
       case "operator-state-changed": {

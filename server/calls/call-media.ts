@@ -1,5 +1,24 @@
 /** What the call controller needs of the media relay for one call (implemented by MediaBridge over rtpengine). */
-export type Sound = "greeting" | "hold-music" | "apology" | "closed";
+import { PROMPT_SOUNDS, type PromptSound } from "./queue-announcements";
+
+/**
+ * Sounds a caller can hear, each `<SOUNDS_DIR>/<name>.wav`: the greeting, hold music, the periodic "still busy"
+ * message, the apology after an operator's line dropped, the goodbyes of callers sent away (closed, waited too long,
+ * queue full, nobody there, callback noted), and the position and wait prompts.
+ */
+export const FIXED_SOUNDS = [
+  "greeting",
+  "hold-music",
+  "periodic",
+  "apology",
+  "closed",
+  "max-wait",
+  "queue-full",
+  "no-operators",
+  "callback-registered",
+] as const;
+export type Sound = (typeof FIXED_SOUNDS)[number] | PromptSound;
+export const ALL_SOUNDS: readonly Sound[] = [...FIXED_SOUNDS, ...PROMPT_SOUNDS];
 
 export interface CallMedia {
   /** The trunk's SDP offer -> our SDP answer for the 200 OK. */

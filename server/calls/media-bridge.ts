@@ -57,6 +57,7 @@
  *   first SSRC; Chrome's receiver (no a=ssrc in our answer) plays the newest SSRC it has seen, the operator's, so
  *   the caller's getStats shows no music packets until the next operator (a new SSRC again) is bridged.
  */
+import type { Sound } from "./call-media.js";
 import { join } from "node:path";
 import { finishBrowserSdp } from "../media/leg-profiles.js";
 import { type Logger, silentLogger } from "../media/logger.js";
@@ -72,7 +73,7 @@ import {
 } from "./trunk-sdp.js";
 
 /** Announcements the caller can hear; each is `<soundsDir>/<name>.wav` (8 kHz 16-bit WAV, on rtpengine's host). */
-export type CallerSound = "greeting" | "hold-music" | "apology" | "closed";
+export type CallerSound = Sound;
 
 /** Where the call is, as far as media goes. */
 export type MediaBridgeState = "new" | "parked" | "offering" | "bridged" | "closed";

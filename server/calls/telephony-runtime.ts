@@ -10,7 +10,7 @@ import path from "node:path";
 import { parse as parseCookie } from "cookie";
 import { WebSocketServer } from "ws";
 import type { Database } from "../../db/client";
-import { closeOrphanedCalls } from "../../db/queries/calls";
+import { closeOperatorStatesAfterRestart, closeOrphanedCalls } from "../../db/queries/calls";
 import { listPauseReasons } from "../../db/queries/pause-reasons";
 import { findHotlineNumber, listAllMemberships, listQueues, listVipNumbers } from "../../db/queries/queues";
 import { listShifts } from "../../db/queries/shifts";
@@ -30,7 +30,7 @@ import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
 import { TrunkRegistration } from "../telephony/trunk-registration";
 import { CallController } from "./call-controller";
-import type { Sound } from "./call-media";
+import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
 
@@ -84,7 +84,7 @@ export async function startTelephony(args: {
   });
 
   const durations = new Map<Sound, number>();
-  for (const sound of ["greeting", "hold-music", "apology", "closed"] as const) {
+  for (const sound of ALL_SOUNDS) {
     // 8 kHz, 16-bit mono: 16,000 bytes a second after the 44-byte header.
     durations.set(sound, Math.max(0, (statSync(path.join(soundsDir, `${sound}.wav`)).size - 44) / 16));
   }
@@ -171,6 +171,10 @@ export async function startTelephony(args: {
   await syncQueues();
   const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), "server restarted during the call");
   if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
+  // Calls do not survive the process (their SIP dialogs lived in it), so nobody is still on a call: every operator
+  // starts offline here and in the log, and goes available again from their desk.
+  const ghosts = await closeOperatorStatesAfterRestart(database.db, new Date(clock.now()));
+  if (ghosts > 0) logger.warn("closed operator states left open by a previous run", { count: ghosts });
 
   const b2bua = await B2bua.start({
     sipHost,

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
-import { appendEvents, closeOrphanedCalls, findCall, insertCall, listCallEvents, updateCall } from "../../../db/queries/calls";
+import { and, eq } from "drizzle-orm";
+import { appendEvents, closeOperatorStatesAfterRestart, closeOrphanedCalls, findCall, insertCall, listCallEvents, updateCall } from "../../../db/queries/calls";
+import { createUser } from "../../../db/queries/users";
+import { callEvents } from "../../../db/schema";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
 describe.each(DATABASE_KINDS)("calls left open by a process that died, on %s", (kind) => {
@@ -30,5 +33,30 @@ describe.each(DATABASE_KINDS)("calls left open by a process that died, on %s", (
     expect(await findCall(database.db, queued.id)).toMatchObject({ outcome: "failed", endedAt: new Date("2026-11-02T10:01:30Z") });
     expect((await listCallEvents(database.db, queued.id)).map((e) => e.type)).toContain("call.closed-after-restart");
     expect(await closeOrphanedCalls(database.db, now, "again")).toBe(0);
+  });
+
+  it("leave no operator on a call or available in the log: each gets an offline event at the last sign of life", async () => {
+    const user = (name: string) => createUser(database.db, { username: name, displayName: name, role: "operator", passwordHash: "x" });
+    const [talking, idle, gone] = [await user("talking"), await user("idle"), await user("gone")];
+    const state = (at: string, operatorId: number, from: string, to: string) => ({ at: new Date(at), type: "operator.state", operatorId, data: { from, to } });
+    await appendEvents(database.db, [
+      state("2026-11-03T09:00:00Z", talking.id, "available", "offered"),
+      state("2026-11-03T09:00:05Z", talking.id, "offered", "on-call"),
+      state("2026-11-03T09:01:00Z", idle.id, "paused", "available"),
+      state("2026-11-03T09:02:00Z", gone.id, "available", "offline"),
+      { at: new Date("2026-11-03T09:30:00Z"), type: "call.dtmf" },
+    ]);
+    expect(await closeOperatorStatesAfterRestart(database.db, new Date("2026-11-03T12:00:00Z"))).toBe(2);
+    const closing = await database.db
+      .select()
+      .from(callEvents)
+      .where(and(eq(callEvents.type, "operator.state"), eq(callEvents.at, new Date("2026-11-03T09:30:00Z"))));
+    expect(closing.map((e) => [e.operatorId, e.data]).sort()).toEqual(
+      [
+        [talking.id, { from: "on-call", to: "offline", reason: "restarted" }],
+        [idle.id, { from: "available", to: "offline", reason: "restarted" }],
+      ].sort(),
+    );
+    expect(await closeOperatorStatesAfterRestart(database.db, new Date("2026-11-03T12:00:00Z"))).toBe(0);
   });
 });

@@ -64,7 +64,7 @@ describe("calls from a SIP trunk", () => {
   it("a caller nobody answers waits with music, never dropped, and hanging up is an abandoned call", async () => {
     // amina (from the first test) is paused, so nobody is available.
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String((await userId("amina"))), reason: "break" });
-    const result = await runSipp("caller-hangs-up-while-queued.xml", harness.sipTarget);
+    const result = await runSipp("caller-hangs-up-while-queued.xml", harness.sipTarget, { holdMs: 3000 });
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
     const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "abandoned", endedBy: "caller", offers: 0 });
