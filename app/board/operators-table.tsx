@@ -20,7 +20,14 @@ const STATUS_COLORS: Record<BoardOperator["status"], string> = {
  * Every operator's routing state, pushed on each change: who is available, ringing, talking, in
  * wrap-up or paused (and why, for how long), and whose login does not match their connections.
  */
-export function OperatorsTable({ names }: { names: Record<number, string> }) {
+export function OperatorsTable({
+  names,
+  reasonLabels,
+}: {
+  names: Record<number, string>;
+  /** The admin's own pause reasons: code -> label. Built-in and server reasons are translated. */
+  reasonLabels: Record<string, string>;
+}) {
   const t = useTranslations();
   const [operators, setOperators] = useState<Map<number, BoardOperator>>(new Map());
   const [alerts, setAlerts] = useState<BoardAlert[]>([]);
@@ -30,7 +37,7 @@ export function OperatorsTable({ names }: { names: Record<number, string> }) {
     socket.on("alert", (alert) => setAlerts((current) => [alert, ...current].slice(0, 20)));
   });
   const reason = (r: string | undefined) =>
-    r ? (t.has(`operatorStatus.reasons.${r}`) ? t(`operatorStatus.reasons.${r}`) : r) : "";
+    r ? (reasonLabels[r] ?? (t.has(`operatorStatus.reasons.${r}`) ? t(`operatorStatus.reasons.${r}`) : r)) : "";
   const rows = [...operators.values()].sort((a, b) => (names[a.userId] ?? "").localeCompare(names[b.userId] ?? ""));
 
   return (

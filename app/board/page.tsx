@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { listPauseReasons } from "../../db/queries/pause-reasons";
 import { AppShell } from "../components/app-shell";
 import { requireRole } from "../lib/auth";
 import { getServices } from "../../server/runtime-registry";
@@ -12,13 +13,17 @@ export async function generateMetadata() {
 export default async function BoardPage() {
   const user = await requireRole("supervisor", "/board");
   const t = await getTranslations("board");
-  const names = Object.fromEntries((await getServices().users.list()).map((u) => [u.id, u.displayName]));
+  const services = getServices();
+  const [users, reasons] = await Promise.all([services.users.list(), listPauseReasons(services.database.db)]);
+  const names = Object.fromEntries(users.map((u) => [u.id, u.displayName]));
+  // The admin's own reasons by their label; built-in and server reasons are translated in the table.
+  const reasonLabels = Object.fromEntries(reasons.flatMap((r) => (r.label === null ? [] : [[r.code, r.label]])));
   return (
     <AppShell user={user} active="board">
       <h1 className="text-2xl font-semibold" data-testid="page-title">
         {t("title")}
       </h1>
-      <OperatorsTable names={names} />
+      <OperatorsTable names={names} reasonLabels={reasonLabels} />
       <PresenceTable />
     </AppShell>
   );

@@ -6,11 +6,13 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "board" | "users" | "queues" | "testCall"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
   { href: "/admin/users", key: "users", role: "admin" },
   { href: "/admin/queues", key: "queues", role: "admin" },
+  { href: "/admin/pause-reasons", key: "pauseReasons", role: "admin" },
+  { href: "/admin/shifts", key: "shifts", role: "admin" },
   { href: "/admin/test-call", key: "testCall", role: "admin" },
 ];
 
@@ -25,7 +27,7 @@ export async function AppShell({ user, active, children }: { user: User; active:
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-2">
           <span className="font-semibold text-brand-700">{t("app.name")}</span>
-          <nav aria-label={t("nav.main")} className="flex gap-1">
+          <nav aria-label={t("nav.main")} className="flex flex-wrap gap-1">
             {LINKS.filter((link) => hasRole(user.role, link.role)).map((link) => (
               <Link
                 key={link.href}

@@ -1,4 +1,6 @@
 import { getTranslations } from "next-intl/server";
+import { listPauseReasons } from "../../db/queries/pause-reasons";
+import { getServices } from "../../server/runtime-registry";
 import { AppShell } from "../components/app-shell";
 import { requireRole } from "../lib/auth";
 import { sipClientConfig } from "../lib/sip-config";
@@ -14,6 +16,8 @@ export async function generateMetadata() {
 export default async function DeskPage() {
   const user = await requireRole("operator", "/desk");
   const t = await getTranslations("desk");
+  // The reasons the admin configured, in their order: built-ins (label null, translated) then custom ones.
+  const pauseReasons = (await listPauseReasons(getServices().database.db)).map((r) => ({ code: r.code, label: r.label }));
   return (
     <AppShell user={user} active="desk">
       <h1 className="text-2xl font-semibold" data-testid="page-title">
@@ -31,7 +35,7 @@ export default async function DeskPage() {
               <DeskConnection />
             </section>
             <section className="rounded-lg border border-slate-200 bg-white p-4">
-              <StatusControls />
+              <StatusControls pauseReasons={pauseReasons} />
             </section>
           </div>
         </div>

@@ -7,10 +7,14 @@ import { useDeskSocket, type StatusResult } from "./desk-socket";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
 import { ElapsedTime } from "./elapsed-time";
 
-/** The pause reasons an operator picks; others (missed-calls, leg-failed) are set by the server. */
-const PAUSE_REASONS = ["break", "lunch", "training"] as const;
-/** Reasons with a translation; any other reason the server sends is shown as is. */
-const KNOWN_REASONS = new Set<string>([...PAUSE_REASONS, "missed-calls", "leg-failed"]);
+/** A reason the admin configured (/admin/pause-reasons): built-ins have no label and are translated. */
+export interface PauseReasonOption {
+  code: string;
+  label: string | null;
+}
+
+/** Reasons the server sets itself (a shift's end included): shown translated, never offered in the select. */
+const ENGINE_REASONS = new Set<string>(["missed-calls", "leg-failed", "not-ready", "shift-ended"]);
 
 const STATUS_COLOR: Record<OperatorStatus, string> = {
   offline: "bg-slate-400",
@@ -26,7 +30,7 @@ const STATUS_COLOR: Record<OperatorStatus, string> = {
  * things an operator decides: go available, or pause with a reason. The server is the authority:
  * the shown status only changes when it pushes `operator:state`, never optimistically.
  */
-export function StatusControls() {
+export function StatusControls({ pauseReasons }: { pauseReasons: readonly PauseReasonOption[] }) {
   const t = useTranslations("operatorStatus");
   const { connection, operator, setStatus } = useDeskSocket();
   const [pending, startTransition] = useTransition();
@@ -40,8 +44,11 @@ export function StatusControls() {
       if (!result.ok) setError(result.error);
     });
 
-  const reasonLabel = (reason: string) => (KNOWN_REASONS.has(reason) ? t(`reasons.${reason}` as "reasons.break") : reason);
+  const custom = new Map(pauseReasons.flatMap((r) => (r.label === null ? [] : [[r.code, r.label] as const])));
+  /** A custom reason by its label, a built-in or server reason translated; anything else as sent. */
+  const reasonLabel = (reason: string) => custom.get(reason) ?? (t.has(`reasons.${reason}`) ? t(`reasons.${reason}`) : reason);
   const paused = operator?.status === "paused";
+  const selectable = pauseReasons.filter((r) => !ENGINE_REASONS.has(r.code));
 
   return (
     <section aria-labelledby="status-title" className="flex flex-col gap-3">
@@ -55,7 +62,11 @@ export function StatusControls() {
           <>
             <span className={`inline-block h-2.5 w-2.5 rounded-full ${STATUS_COLOR[operator.status]}`} aria-hidden />
             <span className="font-medium">{t(`status.${operator.status}`)}</span>
-            {paused && operator.reason && <span className="text-slate-600">{t("pausedBecause", { reason: reasonLabel(operator.reason) })}</span>}
+            {paused && operator.reason && (
+              <span className="text-slate-600" data-testid="status-reason">
+                {t("pausedBecause", { reason: reasonLabel(operator.reason) })}
+              </span>
+            )}
             <ElapsedTime since={operator.since} label={t("timeInStatus")} testId="status-elapsed" />
           </>
         ) : (
@@ -67,11 +78,20 @@ export function StatusControls() {
         </span>
       </div>
 
+      {operator?.pendingPause && (
+        <p data-testid="pending-pause" className="text-sm text-slate-700">
+          {operator.pendingPause.position === undefined
+            ? t("pendingPause.afterCall", { reason: reasonLabel(operator.pendingPause.reason) })
+            : t("pendingPause.waiting", { reason: reasonLabel(operator.pendingPause.reason), position: operator.pendingPause.position })}
+        </p>
+      )}
+
       <div className="flex flex-wrap items-center gap-2">
         <button
           type="button"
           data-testid="status-available"
-          disabled={!connected || pending || operator?.status === "available"}
+          // Also withdraws a pause still waiting to start.
+          disabled={!connected || pending || (operator?.status === "available" && !operator.pendingPause)}
           onClick={() => send({ status: "available" })}
           className={`${BUTTON} bg-green-700 text-white hover:bg-green-800`}
         >
@@ -83,7 +103,7 @@ export function StatusControls() {
             data-testid="pause"
             aria-label={t("pause")}
             disabled={!connected || pending}
-            value={paused && operator?.reason && (PAUSE_REASONS as readonly string[]).includes(operator.reason) ? operator.reason : ""}
+            value={paused ? (selectable.find((r) => r.code === operator?.reason)?.code ?? "") : ""}
             onChange={(event) => {
               if (event.target.value) send({ status: "paused", reason: event.target.value });
             }}
@@ -92,9 +112,9 @@ export function StatusControls() {
             <option value="" disabled>
               {t("pauseChoose")}
             </option>
-            {PAUSE_REASONS.map((reason) => (
-              <option key={reason} value={reason}>
-                {t(`reasons.${reason}`)}
+            {selectable.map((reason) => (
+              <option key={reason.code} value={reason.code}>
+                {reasonLabel(reason.code)}
               </option>
             ))}
           </select>

@@ -45,7 +45,7 @@ export const shiftSchema = z
     userId: z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.number({ error: "validation.operator" }).int().positive("validation.operator")),
     days: z.preprocess(
       (value) => (Array.isArray(value) ? value : isEmpty(value) ? [] : [value]).map((day) => (typeof day === "string" ? Number(day) : day)),
-      z.array(z.number({ error: "validation.shiftDays" }).int("validation.shiftDays").min(1, "validation.shiftDays").max(7, "validation.shiftDays"), { error: "validation.shiftDays" }).min(1, "validation.shiftDays").transform((days) => [...new Set(days)].sort()),
+      z.array(z.number({ error: "validation.shiftDays" }).int("validation.shiftDays").min(1, "validation.shiftDays").max(7, "validation.shiftDays"), { error: "validation.shiftDays" }).min(1, "validation.shiftDays").transform((days) => [...new Set(days)].sort((a, b) => a - b)),
     ),
     start: timeOfDay("validation.shiftTime"),
     end: timeOfDay("validation.shiftTime"),

@@ -1,0 +1,62 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useActionState } from "react";
+
+/** What a pause-reason or shift form shows after its action ran (shared by both admin pages). */
+export interface StaffingFormState {
+  /** Field name -> `validation.*` key. */
+  errors?: Record<string, string>;
+  /** Full i18n key of a success notice (e.g. `pauseReasons.added`). */
+  notice?: string;
+  /** What the form shows next: the submitted values after an error, the saved ones after success. */
+  values?: Record<string, string>;
+  /** Counts submissions, so the fields remount with what to show (see useStaffingForm). */
+  round?: number;
+}
+
+export type StaffingAction = (previous: StaffingFormState, form: FormData) => Promise<StaffingFormState>;
+
+/**
+ * useActionState that also counts submissions. React resets a form after its action, and a select
+ * or checkbox only goes back to the default it had when mounted: keying the fields on `round`
+ * remounts them with `state.values` (what was typed after an error, nothing after an add).
+ */
+export function useStaffingForm(action: StaffingAction) {
+  const [state, run, pending] = useActionState<StaffingFormState, FormData>(
+    async (previous, form) => ({ ...(await action(previous, form)), round: (previous.round ?? 0) + 1 }),
+    {},
+  );
+  return { state, action: run, pending };
+}
+
+/**
+ * The outcome of a form: its success notice, or an error that belongs to no field the form shows
+ * next to an input (`fields`), such as a reason removed meanwhile.
+ */
+export function StaffingNotice({ state, fields = [] }: { state: StaffingFormState; fields?: readonly string[] }) {
+  const t = useTranslations();
+  if (state.notice) {
+    return (
+      <p role="status" data-testid="notice" className="text-sm text-green-800">
+        {t(state.notice)}
+      </p>
+    );
+  }
+  const other = state.errors && Object.entries(state.errors).find(([field]) => !fields.includes(field));
+  return other ? (
+    <p role="alert" data-testid={`error-${other[0]}`} className="text-sm text-red-700">
+      {t(other[1])}
+    </p>
+  ) : null;
+}
+
+/** A validation message (an i18n key) under a control that has no visible label of its own (table rows). */
+export function InlineError({ id, name, error }: { id: string; name: string; error?: string }) {
+  const t = useTranslations();
+  return error ? (
+    <p id={id} className="mt-1 text-sm text-red-700" data-testid={`error-${name}`}>
+      {t(error)}
+    </p>
+  ) : null;
+}
