@@ -207,12 +207,16 @@ export function latency(values: number[]) {
 export function setupIntervals(timings: Map<string, CallSetup>) {
   const toOperator: number[] = [];
   const toAnswer: number[] = [];
+  // The caller joins the queue right after the trunk's 200 OK: from there to the operator's INVITE is the
+  // queue's decision plus the operator leg's media offer.
+  const queueToOperator: number[] = [];
   for (const t of timings.values()) {
     if (t.invite === undefined) continue;
     if (t.operatorInvite !== undefined) toOperator.push(t.operatorInvite - t.invite);
     if (t.answered !== undefined) toAnswer.push(t.answered - t.invite);
+    if (t.answered !== undefined && t.operatorInvite !== undefined) queueToOperator.push(t.operatorInvite - t.answered);
   }
-  return { toOperator, toAnswer };
+  return { toOperator, toAnswer, queueToOperator };
 }
 
 export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {

@@ -3,6 +3,8 @@ import type { Db } from "../client";
 import { callEvents, callRecords, type CallOutcome, type CallRecord, type EndedBy } from "../schema";
 
 export interface NewCall {
+  /** Chosen by the caller of insertCall when it must name the record before the write (write-behind). */
+  id?: string;
   sipCallId: string;
   callerNumber: string;
   callerName?: string | null;

@@ -57,7 +57,7 @@ export async function findHotlineNumber(db: Db, number: string) {
 
 export function listHotlineNumbers(db: Db) {
   return db
-    .select({ id: hotlineNumbers.id, number: hotlineNumbers.number, label: hotlineNumbers.label, queue: queues.name })
+    .select({ id: hotlineNumbers.id, number: hotlineNumbers.number, label: hotlineNumbers.label, queueId: hotlineNumbers.queueId, queue: queues.name })
     .from(hotlineNumbers)
     .innerJoin(queues, eq(queues.id, hotlineNumbers.queueId))
     .orderBy(asc(hotlineNumbers.number));

@@ -12,7 +12,7 @@ import { WebSocketServer } from "ws";
 import type { Database } from "../../db/client";
 import { closeOperatorStatesAfterRestart, closeOrphanedCalls } from "../../db/queries/calls";
 import { listPauseReasons } from "../../db/queries/pause-reasons";
-import { findHotlineNumber, listAllMemberships, listQueues, listVipNumbers } from "../../db/queries/queues";
+import { listAllMemberships, listHotlineNumbers, listQueues, listVipNumbers } from "../../db/queries/queues";
 import { listShifts } from "../../db/queries/shifts";
 import { listUsers } from "../../db/queries/users";
 import { hasRole } from "../auth/roles";
@@ -29,7 +29,7 @@ import { ShiftScheduler } from "../staffing/shift-scheduler";
 import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
 import { TrunkRegistration } from "../telephony/trunk-registration";
-import { CallController } from "./call-controller";
+import { CallController, type RoutedNumber } from "./call-controller";
 import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
@@ -92,6 +92,8 @@ export async function startTelephony(args: {
   // Caller number -> VIP priority, refreshed by syncQueues. The engine takes its own VIP table
   // only when it is built, so the priority travels on each caller-entered event instead.
   let vipPriorities = new Map<string, number>();
+  // Dialled number -> queue, refreshed by syncQueues like everything else the engine routes by.
+  let routes = new Map<string, RoutedNumber>();
   const controller = new CallController({
     db: database.db,
     clock,
@@ -109,18 +111,7 @@ export async function startTelephony(args: {
       };
       return bridge;
     },
-    routeNumber: async (dialed) => {
-      const found = await findHotlineNumber(database.db, dialed);
-      return (
-        found && {
-          numberId: found.number.id,
-          queueId: found.queue.id,
-          queueName: found.queue.name,
-          slThresholdS: found.queue.slThresholdS,
-          shortAbandonS: found.queue.shortAbandonS,
-        }
-      );
-    },
+    routeNumber: (dialed) => routes.get(dialed),
     publishOperatorState: (userId, state) => args.realtime.publishOperatorState(userId, state),
     alertSupervisors: (alert) => args.realtime.publishAlert(alert),
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
@@ -144,9 +135,19 @@ export async function startTelephony(args: {
       limitedPauseReasons: reasons.filter((r) => r.limited).map((r) => r.code),
       maxPauseMs: Object.fromEntries(reasons.flatMap((r) => (r.maxMinutes === null ? [] : [[r.code, r.maxMinutes * 60_000]]))),
     });
-    for (const queue of await listQueues(database.db)) {
+    const queues = await listQueues(database.db);
+    for (const queue of queues) {
       controller.dispatch({ type: "queue-configured", settings: queueSettingsFromRow(queue) });
     }
+    const byId = new Map(queues.map((q) => [q.id, q]));
+    routes = new Map(
+      (await listHotlineNumbers(database.db)).flatMap((n) => {
+        const queue = byId.get(n.queueId);
+        return queue
+          ? [[n.number, { numberId: n.id, queueId: queue.id, queueName: queue.name, slThresholdS: queue.slThresholdS, shortAbandonS: queue.shortAbandonS }] as const]
+          : [];
+      }),
+    );
     vipPriorities = new Map((await listVipNumbers(database.db)).map((vip) => [vip.number, vip.priority]));
     const byUser = new Map<number, Array<{ queueId: string; tier: number }>>();
     for (const m of await listAllMemberships(database.db)) {

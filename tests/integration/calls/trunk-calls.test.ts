@@ -4,8 +4,8 @@
  */
 import dgram from "node:dgram";
 import WebSocket from "ws";
-import { desc } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { desc, gte } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords, type CallRecord } from "../../../db/schema";
 import { startHarness, type Harness } from "../../support/hotline-harness";
@@ -14,9 +14,25 @@ import { waitUntil } from "../../support/wait";
 
 let harness: Harness;
 
-async function latestCall(): Promise<CallRecord> {
-  const [row] = await harness.hotline.services.database.db.select().from(callRecords).orderBy(desc(callRecords.arrivedAt)).limit(1);
-  return row!;
+/** When the running test began: records are written behind, so "the latest call" must be one of this test's. */
+let testStart = new Date(0);
+beforeEach(() => {
+  testStart = new Date();
+});
+
+async function latestCall(): Promise<CallRecord | undefined> {
+  const [row] = await harness.hotline.services.database.db
+    .select()
+    .from(callRecords)
+    .where(gte(callRecords.arrivedAt, testStart))
+    .orderBy(desc(callRecords.arrivedAt))
+    .limit(1);
+  return row;
+}
+
+/** The newest call of this test, once `done` holds for it. */
+async function thisTestsCall(what: string, done: (call: CallRecord) => boolean): Promise<CallRecord> {
+  return (await waitUntil(what, latestCall, (call) => call !== undefined && done(call)))!;
 }
 
 
@@ -47,7 +63,7 @@ describe("calls from a SIP trunk", () => {
     const result = await sipp;
     expect(result.code, result.stdout.slice(-2000) + result.stderr).toBe(0);
 
-    const call = await waitUntil("the call record to close", latestCall, (c) => c.outcome !== "in_progress" && c.endedAt !== null);
+    const call = await thisTestsCall("the call record to close", (c) => c.outcome !== "in_progress" && c.endedAt !== null);
     expect(call).toMatchObject({ outcome: "answered", callerNumber: "+15550001111", dialedNumber: "1000", endedBy: "operator", offers: 1 });
     const waitMs = call.answeredAt!.getTime() - call.queuedAt!.getTime();
     const talkMs = call.endedAt!.getTime() - call.answeredAt!.getTime();
@@ -66,7 +82,7 @@ describe("calls from a SIP trunk", () => {
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String((await userId("amina"))), reason: "break" });
     const result = await runSipp("caller-hangs-up-while-queued.xml", harness.sipTarget, { holdMs: 3000 });
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
-    const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record to close", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "abandoned", endedBy: "caller", offers: 0 });
     expect(call.endedAt!.getTime() - call.queuedAt!.getTime()).toBeGreaterThan(2_500);
     await waitUntil("rtpengine to drop the call", rtpengineCalls, (calls) => calls.length === 0);
@@ -79,7 +95,7 @@ describe("calls from a SIP trunk", () => {
     const result = await runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { extra: ["-rtp_echo"] });
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
     await operator.waitFor(() => operator.current === undefined, "the operator's leg to end");
-    const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record to close", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "answered", endedBy: "caller", operatorId: await userId("bilal") });
     await operator.waitFor(() => operator.state?.status === "wrap-up" || operator.state?.status === "available", "wrap-up after the call");
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(await userId("bilal")), reason: "lunch" });
@@ -88,7 +104,7 @@ describe("calls from a SIP trunk", () => {
   it("hold and resume by re-INVITE are answered with the mirrored direction and counted as hold time", async () => {
     const result = await runSipp("caller-holds-and-resumes.xml", harness.sipTarget);
     expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
-    const call = await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record to close", (c) => c.outcome !== "in_progress");
     expect(call.holdMs).toBeGreaterThan(1_800);
     expect(call.holdMs).toBeLessThan(4_000);
     const events = (await listCallEvents(harness.hotline.services.database.db, call.id)).map((e) => e.type);
@@ -98,24 +114,23 @@ describe("calls from a SIP trunk", () => {
   it("an unknown number gets 404 and is recorded as rejected", async () => {
     const result = await runSipp("unknown-number-gets-404.xml", harness.sipTarget, { service: "9999" });
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
-    const call = await waitUntil("the record", latestCall, (c) => c.dialedNumber === "9999" && c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record", (c) => c.dialedNumber === "9999" && c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "rejected", endReason: "unknown-number", queueId: null });
   });
 
   it("CANCEL before the answer gets 200 and the INVITE 487", async () => {
     const result = await runSipp("cancel-before-answer-gets-487.xml", harness.sipTarget);
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
-    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "abandoned", endedBy: "caller", endReason: "cancelled" });
     await waitUntil("no media session", rtpengineCalls, (calls) => calls.length === 0);
   });
 
   it("a retransmitted INVITE is absorbed: one call, not two", async () => {
-    const before = (await harness.hotline.services.database.db.select().from(callRecords)).length;
     const result = await runSipp("retransmitted-invite-makes-one-call.xml", harness.sipTarget);
     expect(result.code, result.stderr).toBe(0);
-    await waitUntil("the record to close", latestCall, (c) => c.outcome !== "in_progress");
-    expect((await harness.hotline.services.database.db.select().from(callRecords)).length).toBe(before + 1);
+    await thisTestsCall("the record to close", (c) => c.outcome !== "in_progress");
+    expect(await harness.hotline.services.database.db.select().from(callRecords).where(gte(callRecords.arrivedAt, testStart))).toHaveLength(1);
   }, 30_000);
 
   it("answers a trunk's OPTIONS keep-alive with 200, over UDP and TCP", async () => {
@@ -205,7 +220,7 @@ describe("no caller is lost when an offered operator does not answer", () => {
     await b.waitFor(() => b.current !== undefined, "the second operator to be offered and answer", 15_000);
     const result = await sipp;
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
-    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("dmitri") });
     const events = await listCallEvents(harness.hotline.services.database.db, call.id);
     expect(events.filter((e) => e.type === "call.offered").map((e) => (e.data as { operatorIds: string[] }).operatorIds)).toEqual([
@@ -228,7 +243,7 @@ describe("no caller is lost when an offered operator does not answer", () => {
     expect(Date.now() - started).toBeLessThan(4_500);
     const result = await sipp;
     expect(result.code, result.stdout.slice(-1500)).toBe(0);
-    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("farid") });
     await b.stop();
   }, 60_000);
@@ -241,7 +256,7 @@ describe("no caller is lost when an offered operator does not answer", () => {
     await b.waitFor(() => b.current !== undefined, "the caller to reach the second operator", 20_000);
     await b.waitFor(() => b.echoedBack > 20, "audio with the second operator");
     expect((await sipp).code).toBe(0);
-    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("jade") });
     const events = (await listCallEvents(harness.hotline.services.database.db, call.id)).map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(["call.operator-leg-failed", "call.requeued"]));
@@ -254,7 +269,7 @@ describe("no caller is lost when an offered operator does not answer", () => {
     const sipp = runSipp("caller-hangs-up-after-answer.xml", harness.sipTarget, { service: "3000", timeoutS: 40, holdMs: 9000, extra: ["-rtp_echo"] });
     await b.waitFor(() => b.current !== undefined, "the second operator to answer");
     expect((await sipp).code).toBe(0);
-    const call = await waitUntil("the record", latestCall, (c) => c.outcome !== "in_progress");
+    const call = await thisTestsCall("the record", (c) => c.outcome !== "in_progress");
     expect(call).toMatchObject({ outcome: "answered", offers: 2, operatorId: await userId("hugo") });
     for (const op of [a, b]) await op.stop();
   }, 60_000);
