@@ -1,12 +1,9 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import { adminDb, adminWrite } from "../admin-write";
 import type { PauseReasonRow } from "../../../db/schema";
-import type { Result } from "../../../server/accounts/user-input";
-import { getServices } from "../../../server/runtime-registry";
 import { createPauseReason, removePauseReason, savePauseReason } from "../../../server/staffing/staffing-admin";
-import { requireRole } from "../../lib/auth";
-import type { StaffingFormState } from "./staffing-form-bits";
+import type { StaffingFormState } from "../staffing-form-bits";
 
 const PATH = "/admin/pause-reasons";
 
@@ -18,24 +15,10 @@ const input = (form: FormData) => ({ maxMinutes: text(form, "maxMinutes"), limit
 /** The stored reason as the row form shows it. */
 const rowValues = (row: PauseReasonRow) => ({ label: row.label ?? "", maxMinutes: row.maxMinutes === null ? "" : String(row.maxMinutes), limited: row.limited ? "on" : "" });
 
-/**
- * Every mutation: check the role first, write, then let the live engine re-read pause reasons (max
- * minutes, break slots), so a change holds from the next pause on without a restart.
- */
-async function mutate<T>(write: () => Promise<Result<T>>): Promise<Result<T>> {
-  await requireRole("admin", PATH);
-  const result = await write();
-  if (result.ok) {
-    await getServices().onQueuesChanged?.();
-    revalidatePath(PATH);
-  }
-  return result;
-}
-
-const db = () => getServices().database.db;
+const db = adminDb;
 
 export async function createReasonAction(_previous: StaffingFormState, form: FormData): Promise<StaffingFormState> {
-  const result = await mutate(() => createPauseReason(db(), { label: text(form, "label"), ...input(form) }));
+  const result = await adminWrite(PATH, PATH, () => createPauseReason(db(), { label: text(form, "label"), ...input(form) }));
   return result.ok ? { notice: "pauseReasons.added" } : { errors: result.errors, values: formValues(form) };
 }
 
@@ -43,11 +26,11 @@ export async function createReasonAction(_previous: StaffingFormState, form: For
 export async function updateReasonAction(_previous: StaffingFormState, form: FormData): Promise<StaffingFormState> {
   const code = text(form, "code");
   if (text(form, "intent") === "remove") {
-    const result = await mutate(() => removePauseReason(db(), code));
+    const result = await adminWrite(PATH, PATH, () => removePauseReason(db(), code));
     return result.ok ? { notice: "pauseReasons.removed" } : { errors: result.errors, values: formValues(form) };
   }
   // A built-in reason sends no label (its name is translated); the server ignores one anyway.
   const label = form.has("label") ? { label: text(form, "label") } : {};
-  const result = await mutate(() => savePauseReason(db(), code, { ...label, ...input(form) }));
+  const result = await adminWrite(PATH, PATH, () => savePauseReason(db(), code, { ...label, ...input(form) }));
   return result.ok ? { notice: "pauseReasons.saved", values: rowValues(result.value) } : { errors: result.errors, values: formValues(form) };
 }

@@ -4,7 +4,8 @@ import { useTranslations } from "next-intl";
 import { FormField } from "../../components/form-field";
 import { buttonClass, primaryButtonClass } from "../queues/form-bits";
 import { createReasonAction, updateReasonAction } from "./actions";
-import { InlineError, StaffingNotice, useStaffingForm, type StaffingFormState } from "./staffing-form-bits";
+import { FormNotice } from "../../components/form-notice";
+import { InlineError, useStaffingForm, type StaffingFormState } from "../staffing-form-bits";
 
 /** Fields shown next to their own input, so the notice does not repeat their errors. */
 const FIELDS = ["label", "maxMinutes", "limited"];
@@ -43,7 +44,7 @@ export function ReasonRow(props: ReasonRowProps) {
             </button>
           )}
           <div className="basis-full">
-            <StaffingNotice state={state} fields={FIELDS} />
+            <FormNotice state={state} fields={FIELDS} />
           </div>
         </form>
       </td>
@@ -133,7 +134,7 @@ export function AddReasonForm() {
           {t("add")}
         </button>
         <div className="basis-full">
-          <StaffingNotice state={state} fields={FIELDS} />
+          <FormNotice state={state} fields={FIELDS} />
         </div>
       </form>
     </section>

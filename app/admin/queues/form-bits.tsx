@@ -4,27 +4,11 @@ import { useTranslations } from "next-intl";
 import { useActionState, useRef, type SelectHTMLAttributes } from "react";
 import type { QueueFormState } from "./actions";
 import { FieldFrame, fieldIds } from "../../components/form-field";
+import { FormNotice } from "../../components/form-notice";
 
-/**
- * The outcome of a queue form: its success notice, or an error that belongs to no field shown in
- * the form (the queue or member vanished meanwhile). `fields` are the names the form shows next to
- * their inputs, so their errors are not repeated here.
- */
+/** The outcome of a queue form (see FormNotice); notices are keys under `queues.`. */
 export function Notice({ state, fields = [] }: { state: QueueFormState; fields?: readonly string[] }) {
-  const t = useTranslations();
-  if (state.notice) {
-    return (
-      <p role="status" data-testid="notice" className="text-sm text-green-800">
-        {t(`queues.${state.notice}`)}
-      </p>
-    );
-  }
-  const other = state.errors && Object.entries(state.errors).find(([field]) => !fields.includes(field));
-  return other ? (
-    <p role="alert" data-testid={`error-${other[0]}`} className="text-sm text-red-700">
-      {t(other[1])}
-    </p>
-  ) : null;
+  return <FormNotice state={state} fields={fields} prefix="queues." />;
 }
 
 /** A labelled select with its validation message, the counterpart of FormField. */

@@ -2,7 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { FormField } from "../../components/form-field";
-import { InlineError, StaffingNotice, useStaffingForm, type StaffingFormState } from "../pause-reasons/staffing-form-bits";
+import { FormNotice } from "../../components/form-notice";
+import { InlineError, useStaffingForm, type StaffingFormState } from "../staffing-form-bits";
 import { buttonClass, primaryButtonClass, SelectField } from "../queues/form-bits";
 import { createShiftAction, removeShiftAction } from "./actions";
 
@@ -25,7 +26,7 @@ export function RemoveShiftForm({ id, label }: { id: number; /** Accessible name
       <button type="submit" disabled={pending} aria-label={label} data-testid="remove-shift" className={buttonClass}>
         {t("remove")}
       </button>
-      <StaffingNotice state={state} />
+      <FormNotice state={state} />
     </form>
   );
 }
@@ -47,7 +48,7 @@ export function AddShiftForm({ candidates, weekdays }: { candidates: ReadonlyArr
             <button type="submit" disabled={pending} data-testid="add-shift" className={primaryButtonClass}>
               {t("add")}
             </button>
-            <StaffingNotice state={state} fields={FIELDS} />
+            <FormNotice state={state} fields={FIELDS} />
           </div>
         </form>
       )}

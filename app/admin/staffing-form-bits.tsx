@@ -30,27 +30,6 @@ export function useStaffingForm(action: StaffingAction) {
   return { state, action: run, pending };
 }
 
-/**
- * The outcome of a form: its success notice, or an error that belongs to no field the form shows
- * next to an input (`fields`), such as a reason removed meanwhile.
- */
-export function StaffingNotice({ state, fields = [] }: { state: StaffingFormState; fields?: readonly string[] }) {
-  const t = useTranslations();
-  if (state.notice) {
-    return (
-      <p role="status" data-testid="notice" className="text-sm text-green-800">
-        {t(state.notice)}
-      </p>
-    );
-  }
-  const other = state.errors && Object.entries(state.errors).find(([field]) => !fields.includes(field));
-  return other ? (
-    <p role="alert" data-testid={`error-${other[0]}`} className="text-sm text-red-700">
-      {t(other[1])}
-    </p>
-  ) : null;
-}
-
 /** A validation message (an i18n key) under a control that has no visible label of its own (table rows). */
 export function InlineError({ id, name, error }: { id: string; name: string; error?: string }) {
   const t = useTranslations();
