@@ -9,6 +9,10 @@ status=0
 
 step() { echo; echo "== $1"; }
 
+# A lock file out of step with package.json makes `npm ci` (and so CI) fail before any test runs.
+step "lock file"
+npm ci --dry-run --ignore-scripts --no-audit --no-fund >/dev/null || { echo "package-lock.json is out of step: run npm install --package-lock-only" >&2; status=1; }
+
 step "typecheck"
 npx tsc --noEmit -p . || status=1
 

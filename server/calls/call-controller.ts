@@ -456,7 +456,8 @@ export class CallController implements InboundCallHandler {
           at: new Date(effect.since),
           type: "operator.state",
           operatorId: Number(effect.operatorId),
-          data: { from: effect.previous, to: effect.status, reason: effect.reason ?? null },
+          // Presence rides along, so logins and logouts (which may not change the status) are in the log too.
+          data: { from: effect.previous, to: effect.status, reason: effect.reason ?? null, presence: effect.presence },
         });
         if (effect.previous === "wrap-up") {
           const callId = this.lastCallOf.get(effect.operatorId);
