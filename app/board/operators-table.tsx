@@ -85,7 +85,16 @@ export function OperatorsTable({
                       {t(`operatorStatus.status.${o.status}`)}
                     </span>
                   </td>
-                  <td className="py-2">{reason(o.reason)}</td>
+                  <td className="py-2">
+                    {reason(o.reason)}
+                    {o.pendingPause && (
+                      <span className="ms-2 text-slate-600" data-testid="operator-row-pending-pause">
+                        {o.pendingPause.position === undefined
+                          ? t("board.pauseAfterCall", { reason: reason(o.pendingPause.reason) })
+                          : t("board.pauseInLine", { reason: reason(o.pendingPause.reason), position: o.pendingPause.position })}
+                      </span>
+                    )}
+                  </td>
                   <td className="py-2">
                     <ElapsedTime since={o.since} label={t("board.since")} />
                   </td>

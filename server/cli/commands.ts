@@ -43,7 +43,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   user list
   queue add <name>
   queue member <queue> <username> [--level N]
-  queue set <queue> [--ring-timeout S] [--wrap-up S] [--sl-threshold S] [--short-abandon S]
+  queue set <queue> [--ring-timeout S] [--wrap-up S] [--sl-threshold S] [--short-abandon S] [--max-on-break N|none]
   queue list
   number add <number> --queue <queue> [--label "campaign"]
   number list`;
@@ -171,6 +171,7 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
         wrapUpS: seconds("wrap-up", values["wrap-up"], 0, 3600),
         slThresholdS: seconds("sl-threshold", values["sl-threshold"], 1, 3600),
         shortAbandonS: seconds("short-abandon", values["short-abandon"], 0, 300),
+        maxOnBreak: maxOnBreak(values["max-on-break"]),
       };
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (Object.keys(changes).length === 0) throw new UsageError("queue set needs at least one setting");
@@ -227,11 +228,21 @@ function parseOrUsage(argv: string[]) {
         "wrap-up": { type: "string" },
         "sl-threshold": { type: "string" },
         "short-abandon": { type: "string" },
+        "max-on-break": { type: "string" },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** Members allowed on break at once; "none" lifts the limit (stored as null). */
+function maxOnBreak(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === "none") return null;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 1000) throw new CommandError("--max-on-break: a whole number from 0 to 1000, or none");
+  return n;
 }
 
 async function userOrFail(ctx: CommandContext, username: string) {

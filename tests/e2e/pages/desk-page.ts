@@ -18,6 +18,20 @@ export class DeskPage {
     await expect(this.page.getByTestId("operator-status")).toHaveText("available");
   }
 
+  /** Asks for a pause; it may start at once, after the call, or when a break slot frees (see pendingPause). */
+  async pause(reasonCode: string) {
+    await this.page.getByTestId("pause").selectOption(reasonCode);
+  }
+
+  /** The notice of a pause asked for that has not started yet. */
+  pendingPause() {
+    return this.page.getByTestId("pending-pause");
+  }
+
+  operatorStatus() {
+    return this.page.getByTestId("operator-status");
+  }
+
   incomingCall() {
     return this.page.getByTestId("incoming-call");
   }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
-import { findHotlineNumber, listQueueMembers } from "../../../db/queries/queues";
+import { findHotlineNumber, findQueueById, listQueueMembers } from "../../../db/queries/queues";
 import { UserService } from "../../../server/accounts/user-service";
 import { runCommand } from "../../../server/cli/commands";
 import { commandContext } from "../../../server/cli/context";
@@ -37,6 +37,11 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
       expect.objectContaining({ username: "sara", level: 2 }),
     ]);
     expect((await cli("user", "list")).out.join("\n")).toMatch(/^sara\toperator\tactive/m);
+
+    expect((await cli("queue", "set", "Support", "--max-on-break", "1", "--wrap-up", "30")).code).toBe(0);
+    expect(await findQueueById(database.db, routed!.queue.id)).toMatchObject({ maxOnBreak: 1, wrapUpS: 30 });
+    expect((await cli("queue", "set", "Support", "--max-on-break", "none")).code).toBe(0);
+    expect((await findQueueById(database.db, routed!.queue.id))?.maxOnBreak).toBeNull();
   });
 
   it("exits non-zero with a clear message on bad input", async () => {
@@ -48,6 +53,7 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
       [["queue", "add", "Support"], 1, /already exists/],
       [["queue", "member", "Nowhere", "sara"], 1, /no queue "Nowhere"/],
       [["number", "add", "12ab", "--queue", "Support"], 1, /digits/],
+      [["queue", "set", "Support", "--max-on-break", "lots"], 1, /--max-on-break: a whole number from 0 to 1000, or none/],
       [["number", "add", "+33123456789", "--queue", "Support"], 1, /already configured/],
       [["user", "add", "z", "--bogus"], 2, /Unknown option/],
       [["launch", "rockets"], 2, /unknown command "launch rockets"/],
