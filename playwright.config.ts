@@ -52,8 +52,9 @@ export default defineConfig({
       SIP_PORT: String(E2E_SIP_PORT),
       TRUNK_ALLOW: "127.0.0.1",
       RTPENGINE_NG_PORT: String(E2E_SIP_PORT + 1),
-      RTP_PORT_MIN: "48000",
-      RTP_PORT_MAX: "48999",
+      // Below the ephemeral ports that freePort() hands to SIPp and test servers.
+      RTP_PORT_MIN: "25000",
+      RTP_PORT_MAX: "25999",
     },
   },
 });

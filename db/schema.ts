@@ -265,6 +265,26 @@ export const callEvents = pgTable(
   ],
 );
 
+/**
+ * A caller who left their number instead of waiting on (a queue's "callback" action at maximum wait, queue full
+ * or nobody there). Open until someone marks it done; the queue's work list of people to call back.
+ */
+export const callbackRequests = pgTable(
+  "callback_requests",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    callId: uuid("call_id").references(() => callRecords.id, { onDelete: "set null" }),
+    queueId: integer("queue_id").references(() => queues.id, { onDelete: "set null" }),
+    callerNumber: text("caller_number").notNull(),
+    /** Why the caller left: `max-wait`, `queue-full`, `no-operators` or `closed`. */
+    reason: text("reason").notNull(),
+    requestedAt: timestamp("requested_at", { withTimezone: true, precision: 3 }).notNull(),
+    doneAt: timestamp("done_at", { withTimezone: true, precision: 3 }),
+    doneBy: integer("done_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("callback_requests_open").on(t.requestedAt).where(sql`${t.doneAt} is null`)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Queue = typeof queues.$inferSelect;
 export type HotlineNumber = typeof hotlineNumbers.$inferSelect;
@@ -273,3 +293,4 @@ export type CallRecord = typeof callRecords.$inferSelect;
 export type CallEvent = typeof callEvents.$inferSelect;
 export type PauseReasonRow = typeof pauseReasons.$inferSelect;
 export type OperatorShift = typeof operatorShifts.$inferSelect;
+export type CallbackRequest = typeof callbackRequests.$inferSelect;

@@ -6,8 +6,9 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
+  { href: "/callbacks", key: "callbacks", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
   { href: "/admin/users", key: "users", role: "admin" },
   { href: "/admin/queues", key: "queues", role: "admin" },

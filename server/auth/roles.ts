@@ -28,6 +28,6 @@ export function safeNextPath(next: string | null | undefined, role: Role): strin
 export function requiredRoleForPath(path: string): Role | undefined {
   if (path.startsWith("/admin")) return "admin";
   if (path.startsWith("/board")) return "supervisor";
-  if (path.startsWith("/desk")) return "operator";
+  if (path.startsWith("/desk") || path.startsWith("/callbacks")) return "operator";
   return undefined;
 }

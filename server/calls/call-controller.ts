@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
  * its effects and feeds it facts. One timer: the engine's next deadline. No polling.
  */
 import type { Db } from "../../db/client";
+import { insertCallbackRequest } from "../../db/queries/callback-requests";
 import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
@@ -482,8 +483,14 @@ export class CallController implements InboundCallHandler {
         this.refreshPendingPause(effect.operatorId);
         this.log({ at: new Date(this.deps.clock.now()), type: "queue.break-queued", operatorId: Number(effect.operatorId), data: { ...effect } });
         return;
+      case "create-callback-request": {
+        const requestedAt = new Date(this.deps.clock.now());
+        const { callId, queueId, callerNumber, reason } = effect;
+        this.enqueueWrite((db) => insertCallbackRequest(db, { callId, queueId: Number(queueId), callerNumber, reason, requestedAt }));
+        this.log({ at: requestedAt, type: "queue.create-callback-request", callId, data: { ...effect } });
+        return;
+      }
       case "overflow":
-      case "create-callback-request":
         this.log({ at: new Date(this.deps.clock.now()), type: `queue.${effect.type}`, callId: "callId" in effect ? effect.callId : null, operatorId: "operatorId" in effect ? Number(effect.operatorId) : null, data: { ...effect } });
         return;
       case "ignored":

@@ -44,6 +44,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   queue add <name>
   queue member <queue> <username> [--level N]
   queue set <queue> [--ring-timeout S] [--wrap-up S] [--sl-threshold S] [--short-abandon S] [--max-on-break N|none]
+                    [--max-wait S|none] [--max-wait-action hang-up|callback]
   queue list
   number add <number> --queue <queue> [--label "campaign"]
   number list`;
@@ -172,6 +173,8 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
         slThresholdS: seconds("sl-threshold", values["sl-threshold"], 1, 3600),
         shortAbandonS: seconds("short-abandon", values["short-abandon"], 0, 300),
         maxOnBreak: maxOnBreak(values["max-on-break"]),
+        maxWaitS: values["max-wait"] === "none" ? null : seconds("max-wait", values["max-wait"], 10, 86_400),
+        maxWaitAction: maxWaitAction(values["max-wait-action"]),
       };
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (Object.keys(changes).length === 0) throw new UsageError("queue set needs at least one setting");
@@ -229,6 +232,8 @@ function parseOrUsage(argv: string[]) {
         "sl-threshold": { type: "string" },
         "short-abandon": { type: "string" },
         "max-on-break": { type: "string" },
+        "max-wait": { type: "string" },
+        "max-wait-action": { type: "string" },
       },
     });
   } catch (error) {
@@ -243,6 +248,13 @@ function maxOnBreak(value: string | undefined): number | null | undefined {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 1000) throw new CommandError("--max-on-break: a whole number from 0 to 1000, or none");
   return n;
+}
+
+/** Overflow needs a target queue: set it on the queue's admin page. */
+function maxWaitAction(value: string | undefined): "hang-up" | "callback" | undefined {
+  if (value === undefined) return undefined;
+  if (value === "hang-up" || value === "callback") return value;
+  throw new CommandError("--max-wait-action: hang-up or callback (overflow is set on the queue's admin page)");
 }
 
 async function userOrFail(ctx: CommandContext, username: string) {

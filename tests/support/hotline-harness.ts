@@ -21,13 +21,17 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-let rtpBase = 43000;
+/**
+ * RTP ranges of test rtpengines sit below Linux's ephemeral ports (32768 and up), where `freePort()` finds the
+ * ports of SIPp and the servers: an rtpengine allocating inside that range could take a port just handed out.
+ */
+let rtpBase = 20000;
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "hotline-it-"));
   // Each harness gets its own RTP range so back-to-back runs never share ports.
   const rtpMin = rtpBase;
-  rtpBase = rtpBase >= 45000 ? 43000 : rtpBase + 500;
+  rtpBase = rtpBase >= 22500 ? 20000 : rtpBase + 500;
   const config = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",

@@ -19,6 +19,23 @@ export async function runSipp(
   target: string,
   options: { holdMs?: number; service?: string; calls?: number; rate?: number; limit?: number; extra?: string[]; timeoutS?: number; transport?: "u1" | "t1" } = {},
 ): Promise<SippResult> {
+  // A port free when chosen may be taken before SIPp binds it (rtpengine allocates in the same range): new ports.
+  for (let attempt = 1; ; attempt++) {
+    const result = await runSippOnce(scenario, target, options);
+    if (attempt === 3 || !lostPortRace(result)) return result;
+  }
+}
+
+/** SIPp could not bind the ports it was given: nothing was sent, so running again is safe. */
+export function lostPortRace(result: SippResult): boolean {
+  return result.code !== 0 && /Unable to bind|Address already in use/.test(result.stdout + result.stderr);
+}
+
+async function runSippOnce(
+  scenario: string,
+  target: string,
+  options: Parameters<typeof runSipp>[2] = {},
+): Promise<SippResult> {
   const timeoutS = options.timeoutS ?? 30;
   const args = [
     ...(scenario.startsWith("-sn") ? scenario.split(" ") : ["-sf", path.join(SIPP_SCENARIOS, scenario)]),

@@ -15,8 +15,8 @@ import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.
 import { summarizeSdp } from "../../../server/media/sdp.js";
 import { freePort } from "../../support/net.js";
 
-const RTP_MIN = 46500;
-const RTP_MAX = 46999;
+const RTP_MIN = 23500;
+const RTP_MAX = 23999;
 const CALL_ID = "bridge-browser-caller-1";
 const SOUNDS_DIR = fileURLToPath(new URL("../../../public/sounds", import.meta.url));
 

@@ -16,8 +16,8 @@ import { audioEndpoint } from "../../../server/calls/trunk-sdp.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
 
-const RTP_MIN = 47000;
-const RTP_MAX = 47999;
+const RTP_MIN = 24000;
+const RTP_MAX = 24499;
 const CALL_ID = "bridge-it-1";
 const SOUNDS_DIR = fileURLToPath(new URL("../../../public/sounds", import.meta.url));
 

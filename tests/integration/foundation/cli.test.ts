@@ -40,7 +40,8 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
 
     expect((await cli("queue", "set", "Support", "--max-on-break", "1", "--wrap-up", "30")).code).toBe(0);
     expect(await findQueueById(database.db, routed!.queue.id)).toMatchObject({ maxOnBreak: 1, wrapUpS: 30 });
-    expect((await cli("queue", "set", "Support", "--max-on-break", "none")).code).toBe(0);
+    expect((await cli("queue", "set", "Support", "--max-on-break", "none", "--max-wait", "120", "--max-wait-action", "callback")).code).toBe(0);
+    expect(await findQueueById(database.db, routed!.queue.id)).toMatchObject({ maxWaitS: 120, maxWaitAction: "callback" });
     expect((await findQueueById(database.db, routed!.queue.id))?.maxOnBreak).toBeNull();
   });
 
@@ -53,6 +54,7 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
       [["queue", "add", "Support"], 1, /already exists/],
       [["queue", "member", "Nowhere", "sara"], 1, /no queue "Nowhere"/],
       [["number", "add", "12ab", "--queue", "Support"], 1, /digits/],
+      [["queue", "set", "Support", "--max-wait-action", "overflow"], 1, /--max-wait-action: hang-up or callback/],
       [["queue", "set", "Support", "--max-on-break", "lots"], 1, /--max-on-break: a whole number from 0 to 1000, or none/],
       [["number", "add", "+33123456789", "--queue", "Support"], 1, /already configured/],
       [["user", "add", "z", "--bogus"], 2, /Unknown option/],

@@ -16,8 +16,8 @@ import { ExternalRtpengine, type MediaInstanceStatus, RtpengineSupervisor } from
 import { summarizeSdp } from "../../../server/media/sdp.js";
 
 const BINARY = "/usr/bin/rtpengine";
-const RTP_MIN = 46000;
-const RTP_MAX = 46999;
+const RTP_MIN = 23000;
+const RTP_MAX = 23499;
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/media/${name}`, import.meta.url), "utf8").replace(/\r?\n/g, "\r\n");
 const HOLD_MUSIC = fileURLToPath(new URL("../../../public/sounds/hold-music.wav", import.meta.url));

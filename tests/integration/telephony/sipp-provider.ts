@@ -8,7 +8,7 @@ import dgram from "node:dgram";
 import net from "node:net";
 import path from "node:path";
 import { freePort } from "../../support/net";
-import { SIPP_SCENARIOS, type SippResult } from "../../support/sipp";
+import { lostPortRace, SIPP_SCENARIOS, type SippResult } from "../../support/sipp";
 
 export interface SippProvider {
   port: number;
@@ -18,6 +18,19 @@ export interface SippProvider {
 
 /** Starts `scenario` as a UAS on loopback and resolves once it listens. Bounded: `-m 1`, 15 s timeout. */
 export async function startSippProvider(scenario: string, transport: "UDP" | "TCP" = "UDP"): Promise<SippProvider> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(scenario, transport);
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof PortRaceError)) throw error;
+    }
+  }
+}
+
+/** SIPp lost its port to another process between freePort and bind. */
+class PortRaceError extends Error {}
+
+async function startOnce(scenario: string, transport: "UDP" | "TCP"): Promise<SippProvider> {
   const port = await freePort();
   const args = [
     "-sf", path.join(SIPP_SCENARIOS, scenario),
@@ -46,7 +59,10 @@ export async function startSippProvider(scenario: string, transport: "UDP" | "TC
 async function untilBound(port: number, transport: "UDP" | "TCP", exited: () => SippResult | undefined): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const early = exited();
-    if (early) throw new Error(`SIPp exited with ${early.code}: ${early.stdout}${early.stderr}`);
+    if (early) {
+      const message = `SIPp exited with ${early.code}: ${early.stdout}${early.stderr}`;
+      throw lostPortRace(early) ? new PortRaceError(message) : new Error(message);
+    }
     const listening = await (transport === "UDP" ? udpTaken(port) : tcpAccepts(port));
     if (listening) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
