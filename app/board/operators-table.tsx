@@ -65,6 +65,7 @@ export function OperatorsTable({
               <th className="py-2 text-start font-medium">{t("board.status")}</th>
               <th className="py-2 text-start font-medium">{t("board.reason")}</th>
               <th className="py-2 text-start font-medium">{t("board.since")}</th>
+              <th className="py-2 text-start font-medium">{t("board.shift")}</th>
             </tr>
           </thead>
           <tbody>
@@ -97,6 +98,9 @@ export function OperatorsTable({
                   </td>
                   <td className="py-2">
                     <ElapsedTime since={o.since} label={t("board.since")} />
+                  </td>
+                  <td className="py-2 text-slate-600" data-testid="operator-row-shift" data-on-shift={o.onShift === undefined ? "" : String(o.onShift)}>
+                    {o.onShift === undefined ? t("board.noShift") : o.onShift ? t("board.onShift") : t("board.offShift")}
                   </td>
                 </tr>
               );

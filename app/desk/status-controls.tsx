@@ -68,6 +68,11 @@ export function StatusControls({ pauseReasons }: { pauseReasons: readonly PauseR
               </span>
             )}
             <ElapsedTime since={operator.since} label={t("timeInStatus")} testId="status-elapsed" />
+            {operator.onShift !== undefined && (
+              <span className="text-slate-600" data-testid="status-shift">
+                {operator.onShift ? t("onShift") : t("offShift")}
+              </span>
+            )}
           </>
         ) : (
           <span className="text-slate-500">{t("unknown")}</span>

@@ -101,6 +101,8 @@ export class CallController implements InboundCallHandler {
   readonly engine: DispatchEngine;
   private readonly calls = new Map<string, ActiveCall>();
   private readonly states = new Map<string, OperatorStateView>();
+  /** Operators with shifts: inside one now or not (see setShiftStatus). */
+  private shiftStatus = new Map<string, boolean>();
   private readonly lastCallOf = new Map<string, string>();
   private b2bua: B2bua | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -144,12 +146,28 @@ export class CallController implements InboundCallHandler {
   }
 
   private refreshPendingPause(operatorId: string): void {
+    this.updateView(operatorId, { pendingPause: this.pendingPauseOf(operatorId) });
+  }
+
+  /**
+   * Who is inside a shift, for operators who have shifts (the others are absent). The runtime sets it when shifts
+   * are loaded and at each shift boundary; the desk and the board show it beside the routing state.
+   */
+  setShiftStatus(status: ReadonlyMap<string, boolean>): void {
+    const before = this.shiftStatus;
+    this.shiftStatus = new Map(status);
+    for (const operatorId of new Set([...before.keys(), ...status.keys()])) {
+      this.updateView(operatorId, { onShift: status.get(operatorId) });
+    }
+  }
+
+  /** Replaces fields of a published operator view (undefined removes one) and republishes it if it changed. */
+  private updateView(operatorId: string, fields: Pick<OperatorStateView, "pendingPause" | "onShift">): void {
     const view = this.states.get(operatorId);
     if (view === undefined) return;
-    const pendingPause = this.pendingPauseOf(operatorId);
-    if (JSON.stringify(pendingPause) === JSON.stringify(view.pendingPause)) return;
-    const next = { ...view, pendingPause };
-    if (pendingPause === undefined) delete next.pendingPause;
+    const next: OperatorStateView = { ...view, ...fields };
+    for (const key of Object.keys(fields) as Array<keyof typeof fields>) if (next[key] === undefined) delete next[key];
+    if (JSON.stringify(next) === JSON.stringify(view)) return;
     this.states.set(operatorId, next);
     this.deps.publishOperatorState(Number(operatorId), next);
   }
@@ -451,6 +469,8 @@ export class CallController implements InboundCallHandler {
           presence: { ...effect.presence },
           ...(pendingPause && { pendingPause }),
         };
+        const onShift = this.shiftStatus.get(effect.operatorId);
+        if (onShift !== undefined) view.onShift = onShift;
         this.states.set(effect.operatorId, view);
         this.deps.publishOperatorState(Number(effect.operatorId), view);
         this.log({

@@ -29,6 +29,8 @@ export interface OperatorStateView {
    * slots frees up (`position` in the line of operators waiting for one, from 1).
    */
   pendingPause?: { reason: string; position?: number };
+  /** Inside one of the operator's shifts now; absent for an operator who has no shift set. */
+  onShift?: boolean;
 }
 
 /** What the softphone needs to register: the SIP-over-WebSocket endpoint and this operator's AOR. */

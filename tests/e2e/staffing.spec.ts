@@ -75,6 +75,9 @@ test("an admin adds a pause reason and a shift with field errors, and the operat
   await expect(operatorPage.getByTestId("status-reason")).toHaveText("Reason: Coaching");
   await page.goto("/board");
   await expect(page.getByTestId("operators-table").locator("tr", { hasText: olga })).toContainText("Coaching");
+  // With a shift set, the desk and the board say whether she is inside it (which depends on when the test runs).
+  await expect(operatorPage.getByTestId("status-shift")).toHaveText(/^(On shift|Outside your shift)$/);
+  await expect(page.getByTestId("operators-table").locator("tr", { hasText: olga }).getByTestId("operator-row-shift")).toHaveAttribute("data-on-shift", /^(true|false)$/);
   await desk.goAvailable();
   await expect(operatorPage.getByTestId("nav-pauseReasons")).toHaveCount(0);
   for (const path of ["/admin/pause-reasons", "/admin/shifts"]) {
