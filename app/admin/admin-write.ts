@@ -20,3 +20,9 @@ export async function adminWrite<T>(returnTo: string, revalidate: string, write:
 }
 
 export const adminDb = () => getServices().database.db;
+
+/** A form field as text ("" when absent). */
+export const formText = (form: FormData, name: string) => String(form.get(name) ?? "");
+
+/** What the form submitted, to show it again after an error (React's own `$ACTION` fields left out). */
+export const formValues = (form: FormData) => Object.fromEntries([...form].filter(([k]) => !k.startsWith("$")).map(([k, v]) => [k, String(v)]));

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useReasonLabel, type PauseReasonOption } from "../components/use-reason-label";
 import type { BoardAlert, BoardOperator } from "../../server/realtime/events";
 import { ElapsedTime } from "../desk/elapsed-time";
 import { connectBoard } from "../lib/socket";
@@ -22,11 +23,10 @@ const STATUS_COLORS: Record<BoardOperator["status"], string> = {
  */
 export function OperatorsTable({
   names,
-  reasonLabels,
+  pauseReasons,
 }: {
   names: Record<number, string>;
-  /** The admin's own pause reasons: code -> label. Built-in and server reasons are translated. */
-  reasonLabels: Record<string, string>;
+  pauseReasons: readonly PauseReasonOption[];
 }) {
   const t = useTranslations();
   const [operators, setOperators] = useState<Map<number, BoardOperator>>(new Map());
@@ -36,8 +36,7 @@ export function OperatorsTable({
     socket.on("operator:state", (operator) => setOperators((current) => new Map(current).set(operator.userId, operator)));
     socket.on("alert", (alert) => setAlerts((current) => [alert, ...current].slice(0, 20)));
   });
-  const reason = (r: string | undefined) =>
-    r ? (reasonLabels[r] ?? (t.has(`operatorStatus.reasons.${r}`) ? t(`operatorStatus.reasons.${r}`) : r)) : "";
+  const reason = useReasonLabel(pauseReasons);
   const rows = [...operators.values()].sort((a, b) => (names[a.userId] ?? "").localeCompare(names[b.userId] ?? ""));
 
   return (

@@ -16,14 +16,13 @@ export default async function BoardPage() {
   const services = getServices();
   const [users, reasons] = await Promise.all([services.users.list(), listPauseReasons(services.database.db)]);
   const names = Object.fromEntries(users.map((u) => [u.id, u.displayName]));
-  // The admin's own reasons by their label; built-in and server reasons are translated in the table.
-  const reasonLabels = Object.fromEntries(reasons.flatMap((r) => (r.label === null ? [] : [[r.code, r.label]])));
+  const pauseReasons = reasons.map((r) => ({ code: r.code, label: r.label }));
   return (
     <AppShell user={user} active="board">
       <h1 className="text-2xl font-semibold" data-testid="page-title">
         {t("title")}
       </h1>
-      <OperatorsTable names={names} reasonLabels={reasonLabels} />
+      <OperatorsTable names={names} pauseReasons={pauseReasons} />
       <PresenceTable />
     </AppShell>
   );

@@ -2,19 +2,12 @@
 
 import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
+import { useReasonLabel, type PauseReasonOption } from "../components/use-reason-label";
 import type { OperatorStatus } from "../../server/realtime/events";
 import { useDeskSocket, type StatusResult } from "./desk-socket";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
 import { ElapsedTime } from "./elapsed-time";
 
-/** A reason the admin configured (/admin/pause-reasons): built-ins have no label and are translated. */
-export interface PauseReasonOption {
-  code: string;
-  label: string | null;
-}
-
-/** Reasons the server sets itself (a shift's end included): shown translated, never offered in the select. */
-const ENGINE_REASONS = new Set<string>(["missed-calls", "leg-failed", "not-ready", "shift-ended"]);
 
 const STATUS_COLOR: Record<OperatorStatus, string> = {
   offline: "bg-slate-400",
@@ -44,11 +37,8 @@ export function StatusControls({ pauseReasons }: { pauseReasons: readonly PauseR
       if (!result.ok) setError(result.error);
     });
 
-  const custom = new Map(pauseReasons.flatMap((r) => (r.label === null ? [] : [[r.code, r.label] as const])));
-  /** A custom reason by its label, a built-in or server reason translated; anything else as sent. */
-  const reasonLabel = (reason: string) => custom.get(reason) ?? (t.has(`reasons.${reason}`) ? t(`reasons.${reason}`) : reason);
+  const reasonLabel = useReasonLabel(pauseReasons);
   const paused = operator?.status === "paused";
-  const selectable = pauseReasons.filter((r) => !ENGINE_REASONS.has(r.code));
 
   return (
     <section aria-labelledby="status-title" className="flex flex-col gap-3">
@@ -108,7 +98,8 @@ export function StatusControls({ pauseReasons }: { pauseReasons: readonly PauseR
             data-testid="pause"
             aria-label={t("pause")}
             disabled={!connected || pending}
-            value={paused ? (selectable.find((r) => r.code === operator?.reason)?.code ?? "") : ""}
+            // Reasons the server sets itself (missed calls, shift ended…) are not choices: the select shows none then.
+            value={paused ? (pauseReasons.find((r) => r.code === operator?.reason)?.code ?? "") : ""}
             onChange={(event) => {
               if (event.target.value) send({ status: "paused", reason: event.target.value });
             }}
@@ -117,7 +108,7 @@ export function StatusControls({ pauseReasons }: { pauseReasons: readonly PauseR
             <option value="" disabled>
               {t("pauseChoose")}
             </option>
-            {selectable.map((reason) => (
+            {pauseReasons.map((reason) => (
               <option key={reason.code} value={reason.code}>
                 {reasonLabel(reason.code)}
               </option>

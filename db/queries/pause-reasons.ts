@@ -1,4 +1,4 @@
-import { asc, desc, eq, and } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { pauseReasons, type PauseReasonRow } from "../schema";
 
@@ -20,16 +20,13 @@ export async function insertPauseReason(
   return row!;
 }
 
-/** A built-in reason keeps its translated name: its label is never set. */
+/** Writes what is given; a built-in reason's label stays null because its input never carries one (staffing-input). */
 export async function updatePauseReason(
   db: Db,
   code: string,
   patch: { label?: string; maxMinutes: number | null; limited: boolean },
 ): Promise<PauseReasonRow | undefined> {
-  const [current] = await db.select().from(pauseReasons).where(eq(pauseReasons.code, code));
-  if (!current) return undefined;
-  const set = current.builtIn ? { maxMinutes: patch.maxMinutes, limited: patch.limited } : patch;
-  const [row] = await db.update(pauseReasons).set(set).where(eq(pauseReasons.code, code)).returning();
+  const [row] = await db.update(pauseReasons).set(patch).where(eq(pauseReasons.code, code)).returning();
   return row;
 }
 

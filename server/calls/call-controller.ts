@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 /**
  * Runs calls: the adapter between the pure queue engine (server/queue) and the world around it.
  * Trunk legs and operator legs (server/telephony), media (rtpengine through CallMedia), the
@@ -7,6 +6,7 @@ import { randomUUID } from "node:crypto";
  * The engine decides (who gets which call, when a ring times out); this class only carries out
  * its effects and feeds it facts. One timer: the engine's next deadline. No polling.
  */
+import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import { insertCallbackRequest } from "../../db/queries/callback-requests";
 import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
@@ -30,6 +30,9 @@ type Write = (db: Db) => Promise<unknown>;
 
 /** How long writes gather before they go to the database as one transaction. */
 const WRITE_BEHIND_MS = 20;
+
+/** The routing state of an operator as the engine last reported it; see CallController.view for the rest. */
+type BaseStateView = Omit<OperatorStateView, "pendingPause" | "onShift">;
 
 export interface RoutedNumber {
   numberId: number;
@@ -100,9 +103,16 @@ const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
 export class CallController implements InboundCallHandler {
   readonly engine: DispatchEngine;
   private readonly calls = new Map<string, ActiveCall>();
-  private readonly states = new Map<string, OperatorStateView>();
-  /** Operators with shifts: inside one now or not (see setShiftStatus). */
+  /**
+   * What each operator's desk shows is composed of three facts kept apart, so none has to be recomputed when another
+   * changes: the routing state (engine effects), a pause asked for but not started (engine effects), and whether
+   * they are inside a shift (the shift scheduler, through setShiftStatus). Views touched by one event are published
+   * once, at its end.
+   */
+  private readonly states = new Map<string, BaseStateView>();
+  private readonly pendingPauses = new Map<string, NonNullable<OperatorStateView["pendingPause"]>>();
   private shiftStatus = new Map<string, boolean>();
+  private readonly changedViews = new Set<string>();
   private readonly lastCallOf = new Map<string, string>();
   private b2bua: B2bua | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -131,22 +141,8 @@ export class CallController implements InboundCallHandler {
       return;
     }
     for (const effect of effects) this.apply(effect);
-    // Asking for a pause (or withdrawing one) need not change the status, but the desk must show it.
-    // Positions in the break line move up when someone ahead leaves it.
-    if ("operatorId" in event) this.refreshPendingPause(event.operatorId);
-    for (const operatorId of this.engine.state.breakLine) this.refreshPendingPause(operatorId);
+    this.publishViews();
     this.schedule();
-  }
-
-  private pendingPauseOf(operatorId: string): OperatorStateView["pendingPause"] {
-    const reason = this.engine.operatorView(operatorId)?.pauseRequest;
-    if (reason === undefined) return undefined;
-    const position = this.engine.state.breakLine.indexOf(operatorId) + 1;
-    return position > 0 ? { reason, position } : { reason };
-  }
-
-  private refreshPendingPause(operatorId: string): void {
-    this.updateView(operatorId, { pendingPause: this.pendingPauseOf(operatorId) });
   }
 
   /**
@@ -154,30 +150,35 @@ export class CallController implements InboundCallHandler {
    * are loaded and at each shift boundary; the desk and the board show it beside the routing state.
    */
   setShiftStatus(status: ReadonlyMap<string, boolean>): void {
-    const before = this.shiftStatus;
-    this.shiftStatus = new Map(status);
-    for (const operatorId of new Set([...before.keys(), ...status.keys()])) {
-      this.updateView(operatorId, { onShift: status.get(operatorId) });
+    for (const operatorId of new Set([...this.shiftStatus.keys(), ...status.keys()])) {
+      if (this.shiftStatus.get(operatorId) !== status.get(operatorId)) this.changedViews.add(operatorId);
     }
+    this.shiftStatus = new Map(status);
+    this.publishViews();
   }
 
-  /** Replaces fields of a published operator view (undefined removes one) and republishes it if it changed. */
-  private updateView(operatorId: string, fields: Pick<OperatorStateView, "pendingPause" | "onShift">): void {
-    const view = this.states.get(operatorId);
-    if (view === undefined) return;
-    const next: OperatorStateView = { ...view, ...fields };
-    for (const key of Object.keys(fields) as Array<keyof typeof fields>) if (next[key] === undefined) delete next[key];
-    if (JSON.stringify(next) === JSON.stringify(view)) return;
-    this.states.set(operatorId, next);
-    this.deps.publishOperatorState(Number(operatorId), next);
+  private view(operatorId: string): OperatorStateView | undefined {
+    const base = this.states.get(operatorId);
+    if (base === undefined) return undefined;
+    const pendingPause = this.pendingPauses.get(operatorId);
+    const onShift = this.shiftStatus.get(operatorId);
+    return { ...base, ...(pendingPause && { pendingPause }), ...(onShift !== undefined && { onShift }) };
+  }
+
+  private publishViews(): void {
+    for (const operatorId of this.changedViews) {
+      const view = this.view(operatorId);
+      if (view !== undefined) this.deps.publishOperatorState(Number(operatorId), view);
+    }
+    this.changedViews.clear();
   }
 
   operatorState(userId: number): OperatorStateView | undefined {
-    return this.states.get(String(userId));
+    return this.view(String(userId));
   }
 
   allOperatorStates(): BoardOperator[] {
-    return [...this.states].map(([id, state]) => ({ userId: Number(id), ...state }));
+    return [...this.states.keys()].map((id) => ({ userId: Number(id), ...this.view(id)! }));
   }
 
   get activeCalls(): number {
@@ -461,18 +462,8 @@ export class CallController implements InboundCallHandler {
         return;
       }
       case "operator-state-changed": {
-        const pendingPause = this.pendingPauseOf(effect.operatorId);
-        const view: OperatorStateView = {
-          status: effect.status,
-          reason: effect.reason,
-          since: effect.since,
-          presence: { ...effect.presence },
-          ...(pendingPause && { pendingPause }),
-        };
-        const onShift = this.shiftStatus.get(effect.operatorId);
-        if (onShift !== undefined) view.onShift = onShift;
-        this.states.set(effect.operatorId, view);
-        this.deps.publishOperatorState(Number(effect.operatorId), view);
+        this.states.set(effect.operatorId, { status: effect.status, reason: effect.reason, since: effect.since, presence: { ...effect.presence } });
+        this.changedViews.add(effect.operatorId);
         this.log({
           at: new Date(effect.since),
           type: "operator.state",
@@ -499,9 +490,11 @@ export class CallController implements InboundCallHandler {
         });
         this.log({ at: new Date(this.deps.clock.now()), type: "queue.warn-supervisors", operatorId: Number(effect.operatorId), data: { ...effect } });
         return;
-      case "break-queued":
-        this.refreshPendingPause(effect.operatorId);
-        this.log({ at: new Date(this.deps.clock.now()), type: "queue.break-queued", operatorId: Number(effect.operatorId), data: { ...effect } });
+      case "pause-request-changed":
+        if (effect.request) this.pendingPauses.set(effect.operatorId, effect.request);
+        else this.pendingPauses.delete(effect.operatorId);
+        this.changedViews.add(effect.operatorId);
+        this.log({ at: new Date(this.deps.clock.now()), type: "operator.pause-request", operatorId: Number(effect.operatorId), data: { request: effect.request ?? null } });
         return;
       case "create-callback-request": {
         const requestedAt = new Date(this.deps.clock.now());
@@ -511,7 +504,7 @@ export class CallController implements InboundCallHandler {
         return;
       }
       case "overflow":
-        this.log({ at: new Date(this.deps.clock.now()), type: `queue.${effect.type}`, callId: "callId" in effect ? effect.callId : null, operatorId: "operatorId" in effect ? Number(effect.operatorId) : null, data: { ...effect } });
+        this.log({ at: new Date(this.deps.clock.now()), type: "queue.overflow", callId: effect.callId, data: { ...effect } });
         return;
       case "ignored":
         this.deps.logger.debug("queue engine ignored an event", { event: effect.event, reason: effect.reason });

@@ -25,7 +25,6 @@ import type { Logger } from "../logger";
 import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
 import type { RealtimeServer } from "../realtime/socket-server";
 import { isSameOrigin } from "../realtime/socket-server";
-import { onShift, type ShiftSpec } from "../staffing/shift-schedule";
 import { ShiftScheduler } from "../staffing/shift-scheduler";
 import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
@@ -121,20 +120,12 @@ export async function startTelephony(args: {
 
   // Operators choose among the configured reasons only; the engine's own (missed-calls, shift-ended…) are not choices.
   let pauseReasonCodes = new Set<string>();
-  // Operators who have shifts: whether each is inside one, kept current at every boundary.
-  let shiftSpecs: ShiftSpec[] = [];
-  const refreshShiftStatus = () => {
-    const ids = new Set(shiftSpecs.map((spec) => spec.operatorId));
-    controller.setShiftStatus(new Map([...ids].map((id) => [id, onShift(shiftSpecs, id, clock.now(), config.TIMEZONE)])));
-  };
   const shifts = new ShiftScheduler({
     clock,
     zone: config.TIMEZONE,
     logger,
-    dispatch: (event) => {
-      controller.dispatch(event);
-      refreshShiftStatus();
-    },
+    dispatch: (event) => controller.dispatch(event),
+    onStatus: (status) => controller.setShiftStatus(status),
   });
 
   const syncQueues = async () => {
@@ -174,12 +165,10 @@ export async function startTelephony(args: {
     const specs = (await listShifts(database.db))
       .filter((shift) => !shift.disabled)
       .map((shift) => ({ operatorId: String(shift.userId), days: shift.days, startMinute: shift.startMinute, endMinute: shift.endMinute }));
-    shiftSpecs = specs;
     shifts.update(
       specs,
       active.map((user) => String(user.id)),
     );
-    refreshShiftStatus();
   };
   await syncQueues();
   const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), "server restarted during the call");

@@ -127,6 +127,8 @@ export class DispatchEngine {
   private readonly pendingCalls = new Set<string>();
   private readonly pendingEmptyQueues = new Set<string>();
   private breakLineDirty = false;
+  /** Operators whose pause request or place in the break line changed during this event. */
+  private readonly pauseRequestsChanged = new Set<string>();
 
   constructor(config: EngineConfig = {}, now = 0) {
     const { queues = [], operators = [], ...options } = config;
@@ -152,6 +154,7 @@ export class DispatchEngine {
     this.fireDue();
     this.apply(event);
     this.drain();
+    this.reportPauseRequests();
     const out = this.effects;
     this.effects = [];
     return out;
@@ -241,6 +244,7 @@ export class DispatchEngine {
       this.scheduleTier(call, q);
     }
     this.drain();
+    this.reportPauseRequests();
     const out = this.effects;
     this.effects = [];
     return out;
@@ -615,12 +619,24 @@ export class DispatchEngine {
     if (op.pause?.reason === reason) return;
     this.withdrawPauseRequest(op);
     op.pauseRequest = { reason, requestedAt: this.state.now };
-    if (!this.breakSlotFree(op, reason)) {
-      this.state.breakLine.push(op.id);
-      this.effects.push({ type: "break-queued", operatorId: op.id, reason, position: this.state.breakLine.length });
-    }
+    this.pauseRequestsChanged.add(op.id);
+    if (!this.breakSlotFree(op, reason)) this.state.breakLine.push(op.id);
     // A busy operator pauses when the call and wrap-up are over (see settle).
     if (!isBusy(op.status)) this.settle(op, reason);
+  }
+
+  /** One effect per operator whose request changed, with where it stands now (not every step in between). */
+  private reportPauseRequests(): void {
+    for (const operatorId of this.pauseRequestsChanged) {
+      const request = this.state.operators.get(operatorId)?.pauseRequest;
+      const position = this.state.breakLine.indexOf(operatorId) + 1;
+      this.effects.push({
+        type: "pause-request-changed",
+        operatorId,
+        ...(request && { request: position > 0 ? { reason: request.reason, position } : { reason: request.reason } }),
+      });
+    }
+    this.pauseRequestsChanged.clear();
   }
 
   /** Turns a pending pause request into the active pause when a slot allows. */
@@ -634,8 +650,13 @@ export class DispatchEngine {
   private withdrawPauseRequest(op: OperatorRecord): void {
     if (op.pauseRequest === undefined) return;
     op.pauseRequest = undefined;
-    const index = this.state.breakLine.indexOf(op.id);
-    if (index >= 0) this.state.breakLine.splice(index, 1);
+    this.pauseRequestsChanged.add(op.id);
+    const line = this.state.breakLine;
+    const index = line.indexOf(op.id);
+    if (index < 0) return;
+    line.splice(index, 1);
+    // Everyone behind moves up one place.
+    for (const behind of line.slice(index)) this.pauseRequestsChanged.add(behind);
   }
 
   private resume(op: OperatorRecord): void {

@@ -99,8 +99,11 @@ export type Effect =
       since: number;
       presence: Presence;
     }
-  /** A limited pause waits for a free slot; `position` is 1-based in the break line. */
-  | { type: "break-queued"; operatorId: string; reason: PauseReason; position: number }
+  /**
+   * An operator's pause request that has not started changed: asked for (it starts after the call, or waits for a
+   * break slot at 1-based `position` in the break line), moved up the line, started or withdrawn (`request` absent).
+   */
+  | { type: "pause-request-changed"; operatorId: string; request?: { reason: PauseReason; position?: number } }
   | { type: "warn-supervisors"; warning: "break-overrun"; operatorId: string; reason: PauseReason; since: number; overrunMs: number }
   | { type: "record"; entry: RecordEntry }
   /** The event did not apply (unknown id, stale offer, ...); nothing changed. */

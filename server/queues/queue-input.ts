@@ -10,24 +10,8 @@
 import { z } from "zod";
 import type { QueueSettingsPatch } from "../../db/queries/queues";
 import { fieldErrors, type Result } from "../accounts/user-input";
+import { isEmpty, optionalWholeNumber, toNumber, wholeNumber } from "../forms/form-numbers";
 import { ACTION_SLOTS, JOIN_WHEN, LEAVE_WHEN, QUEUE_ACTIONS, STRATEGIES } from "./queue-options";
-
-/** Strings of digits (optional sign) become numbers; anything else that is a string becomes NaN, which fails. */
-function toNumber(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  return /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-}
-
-const isEmpty = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
-
-function wholeNumber(min: number, max: number, message: string) {
-  return z.preprocess(toNumber, z.number({ error: message }).int(message).min(min, message).max(max, message));
-}
-
-/** An empty field means "no limit" / "off", stored as null. */
-function optionalWholeNumber(min: number, max: number, message: string) {
-  return z.preprocess((value) => (isEmpty(value) ? null : toNumber(value)), z.number({ error: message }).int(message).min(min, message).max(max, message).nullable());
-}
 
 /** An empty select (no queue chosen) is null. */
 const optionalId = z.preprocess((value) => (isEmpty(value) ? null : toNumber(value)), z.number({ error: "validation.overflowTarget" }).int().positive().nullable());

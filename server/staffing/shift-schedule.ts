@@ -48,23 +48,30 @@ function occurrences(shift: ShiftSpec, firstDay: DateTime, lastDay: DateTime): A
  * into one working period, so no end fires between them and pauses the operator in the middle of their day.
  */
 export function shiftBoundaries(shifts: readonly ShiftSpec[], fromMs: number, toMs: number, zone: string): ShiftBoundary[] {
-  // A shift that ends inside the window may have started the local day before it (overnight shifts).
-  const firstDay = DateTime.fromMillis(fromMs, { zone }).startOf("day").minus({ days: 1 });
-  const lastDay = DateTime.fromMillis(toMs, { zone }).startOf("day");
-  const byOperator = new Map<string, Array<{ start: number; end: number }>>();
-  for (const shift of shifts) {
-    const list = byOperator.get(shift.operatorId) ?? [];
-    list.push(...occurrences(shift, firstDay.minus({ days: 1 }), lastDay));
-    byOperator.set(shift.operatorId, list);
-  }
   const out: ShiftBoundary[] = [];
-  for (const [operatorId, periods] of byOperator) {
+  for (const [operatorId, periods] of periodsByOperator(shifts, fromMs, toMs, zone)) {
     for (const period of mergePeriods(periods)) {
       if (period.start > fromMs && period.start <= toMs) out.push({ at: period.start, type: "shift-started", operatorId });
       if (period.end > fromMs && period.end <= toMs) out.push({ at: period.end, type: "shift-ended", operatorId });
     }
   }
   return out.sort((a, b) => a.at - b.at || (a.type === b.type ? a.operatorId.localeCompare(b.operatorId) : a.type === "shift-ended" ? -1 : 1));
+}
+
+/**
+ * Each operator's occurrences that start on a local day from the one before `fromMs` (an overnight shift that ends
+ * in the window started then) to the day of `toMs`.
+ */
+function periodsByOperator(shifts: readonly ShiftSpec[], fromMs: number, toMs: number, zone: string): Map<string, Array<{ start: number; end: number }>> {
+  const firstDay = DateTime.fromMillis(fromMs, { zone }).startOf("day").minus({ days: 1 });
+  const lastDay = DateTime.fromMillis(toMs, { zone }).startOf("day");
+  const byOperator = new Map<string, Array<{ start: number; end: number }>>();
+  for (const shift of shifts) {
+    const list = byOperator.get(shift.operatorId) ?? [];
+    list.push(...occurrences(shift, firstDay, lastDay));
+    byOperator.set(shift.operatorId, list);
+  }
+  return byOperator;
 }
 
 function mergePeriods(periods: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
@@ -87,12 +94,13 @@ export function dayStarts(fromMs: number, toMs: number, zone: string): number[] 
   return out;
 }
 
-/** Whether `operatorId` is inside one of their shifts at `at` (for a screen that shows who should be working). */
-export function onShift(shifts: readonly ShiftSpec[], operatorId: string, at: number, zone: string): boolean {
-  const day = DateTime.fromMillis(at, { zone }).startOf("day");
-  return shifts
-    .filter((s) => s.operatorId === operatorId)
-    .some((s) => occurrences(s, day.minus({ days: 1 }), day).some((o) => o.start <= at && at < o.end));
+/** For each operator who has shifts: whether `at` falls inside one of them (for screens that show who should work). */
+export function shiftStatus(shifts: readonly ShiftSpec[], at: number, zone: string): Map<string, boolean> {
+  const status = new Map<string, boolean>();
+  for (const [operatorId, periods] of periodsByOperator(shifts, at, at, zone)) {
+    status.set(operatorId, periods.some((p) => p.start <= at && at < p.end));
+  }
+  return status;
 }
 
 /** Minutes after midnight as "HH:MM". */

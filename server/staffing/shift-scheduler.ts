@@ -4,7 +4,7 @@
  */
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import { dayStarts, shiftBoundaries, type ShiftEventType, type ShiftSpec } from "./shift-schedule";
+import { dayStarts, shiftBoundaries, shiftStatus, type ShiftEventType, type ShiftSpec } from "./shift-schedule";
 
 /** Far enough ahead to find the next boundary of any weekly shift pattern. */
 const LOOKAHEAD_MS = 8 * 24 * 3_600_000;
@@ -15,6 +15,8 @@ export interface ShiftSchedulerDeps {
   clock: Clock;
   zone: string;
   dispatch(event: { type: ShiftEventType; operatorId: string }): void;
+  /** Who of the operators with shifts is inside one: after every change of shifts and every boundary. */
+  onStatus?(status: Map<string, boolean>): void;
   logger?: Logger;
 }
 
@@ -33,6 +35,7 @@ export class ShiftScheduler {
   update(shifts: readonly ShiftSpec[], operatorIds: readonly string[]): void {
     this.shifts = shifts;
     this.operatorIds = operatorIds;
+    this.reportStatus();
     this.arm();
   }
 
@@ -52,8 +55,13 @@ export class ShiftScheduler {
         this.deps.logger?.info("shift boundary", { type: event.type, operatorId: event.operatorId });
         this.deps.dispatch({ type: event.type, operatorId: event.operatorId });
       }
+      if (events.length > 0) this.reportStatus();
     }
     this.arm();
+  }
+
+  private reportStatus(): void {
+    this.deps.onStatus?.(shiftStatus(this.shifts, this.deps.clock.now(), this.deps.zone));
   }
 
   /** The instant the timer is armed for, if any. */

@@ -3,24 +3,26 @@
  * repeated `days` values). Messages are `validation.*` i18n keys, one per field.
  */
 import { z } from "zod";
+import type { PauseReasonRow } from "../../db/schema";
 import { fieldErrors, type Result } from "../accounts/user-input";
-
-const isEmpty = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+import { isEmpty, optionalWholeNumber, toNumber, wholeNumber } from "../forms/form-numbers";
 
 /** A checkbox sends "on" when ticked and nothing otherwise. */
 const checkbox = z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean());
 
 /** Empty means no limit; breaks longer than a working day are a typo. */
-const maxMinutes = z.preprocess(
-  (value) => (isEmpty(value) ? null : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
-  z.number({ error: "validation.pauseMinutes" }).int("validation.pauseMinutes").min(1, "validation.pauseMinutes").max(480, "validation.pauseMinutes").nullable(),
-);
+const maxMinutes = optionalWholeNumber(1, 480, "validation.pauseMinutes");
 
 const pauseLabel = z.string({ error: "validation.pauseLabel" }).trim().min(1, "validation.pauseLabel").max(40, "validation.pauseLabel");
 
 const pauseLimits = { maxMinutes, limited: checkbox };
 export const pauseReasonSchema = z.object({ label: pauseLabel, ...pauseLimits });
 export const builtInPauseReasonSchema = z.object(pauseLimits);
+
+/** A stored reason as its row form shows it (the counterpart of parsePauseReason). */
+export function pauseReasonFormValues(row: PauseReasonRow): Record<string, string> {
+  return { label: row.label ?? "", maxMinutes: row.maxMinutes === null ? "" : String(row.maxMinutes), limited: row.limited ? "on" : "" };
+}
 
 export type PauseReasonInput = { label?: unknown; maxMinutes?: unknown; limited?: unknown };
 
@@ -42,9 +44,9 @@ const timeOfDay = (message: string) =>
 
 export const shiftSchema = z
   .object({
-    userId: z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.number({ error: "validation.operator" }).int().positive("validation.operator")),
+    userId: wholeNumber(1, Number.MAX_SAFE_INTEGER, "validation.operator"),
     days: z.preprocess(
-      (value) => (Array.isArray(value) ? value : isEmpty(value) ? [] : [value]).map((day) => (typeof day === "string" ? Number(day) : day)),
+      (value) => (Array.isArray(value) ? value : isEmpty(value) ? [] : [value]).map(toNumber),
       z.array(z.number({ error: "validation.shiftDays" }).int("validation.shiftDays").min(1, "validation.shiftDays").max(7, "validation.shiftDays"), { error: "validation.shiftDays" }).min(1, "validation.shiftDays").transform((days) => [...new Set(days)].sort((a, b) => a - b)),
     ),
     start: timeOfDay("validation.shiftTime"),

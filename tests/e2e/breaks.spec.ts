@@ -32,7 +32,7 @@ test("a break beyond the queue's limit waits in line, the operator and the super
 
   // The one break slot is Olga's: Omar's break waits, and he keeps taking calls meanwhile.
   await omar.desk.pause("break");
-  await expect(omar.desk.pendingPause()).toContainText("1");
+  await expect(omar.desk.pendingPause()).toContainText("number 1 in line");
   await expect(omar.desk.operatorStatus()).toHaveText("available");
   await expect(omarOnBoard.getByTestId("operator-row-pending-pause")).toBeVisible();
 

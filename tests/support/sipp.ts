@@ -19,7 +19,8 @@ export async function runSipp(
   target: string,
   options: { holdMs?: number; service?: string; calls?: number; rate?: number; limit?: number; extra?: string[]; timeoutS?: number; transport?: "u1" | "t1" } = {},
 ): Promise<SippResult> {
-  // A port free when chosen may be taken before SIPp binds it (rtpengine allocates in the same range): new ports.
+  // SIPp's signalling port is the system's choice (no -p), but its echo port must be named (-mp has a fixed default):
+  // free when chosen, it may be taken before SIPp binds it. Nothing was sent then, so run again on a new port.
   for (let attempt = 1; ; attempt++) {
     const result = await runSippOnce(scenario, target, options);
     if (attempt === 3 || !lostPortRace(result)) return result;
@@ -41,7 +42,6 @@ async function runSippOnce(
     ...(scenario.startsWith("-sn") ? scenario.split(" ") : ["-sf", path.join(SIPP_SCENARIOS, scenario)]),
     target,
     "-i", "127.0.0.1",
-    "-p", String(await freePort()),
     "-mp", String(await freePort()),
     "-s", options.service ?? "1000",
     "-m", String(options.calls ?? 1),

@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { listPauseReasons } from "../../../db/queries/pause-reasons";
 import { getServices } from "../../../server/runtime-registry";
+import { pauseReasonFormValues } from "../../../server/staffing/staffing-input";
 import { AppShell } from "../../components/app-shell";
 import { requireRole } from "../../lib/auth";
 import { ListTable } from "../queues/page-parts";
@@ -31,7 +32,7 @@ export default async function PauseReasonsPage() {
             code={reason.code}
             builtIn={reason.builtIn}
             name={reason.builtIn ? (reasonNames.has(reason.code) ? reasonNames(reason.code) : reason.code) : (reason.label ?? reason.code)}
-            values={{ label: reason.label ?? "", maxMinutes: reason.maxMinutes === null ? "" : String(reason.maxMinutes), limited: reason.limited ? "on" : "" }}
+            values={pauseReasonFormValues(reason)}
           />
         ))}
       </ListTable>

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { adminDb, adminWrite } from "../admin-write";
+import { adminDb, adminWrite, formText, formValues } from "../admin-write";
 import {
   addQueueNumber,
   createNamedQueue,
@@ -22,8 +22,7 @@ export interface QueueFormState {
   values?: Record<string, string>;
 }
 
-const text = (form: FormData, name: string) => String(form.get(name) ?? "");
-const formValues = (form: FormData) => Object.fromEntries([...form].filter(([k]) => !k.startsWith("$")).map(([k, v]) => [k, String(v)]));
+const text = formText;
 
 /** The id in a hidden field; NaN (never a queue) when tampered with. */
 const idOf = (form: FormData, name: string) => {

@@ -1,13 +1,13 @@
 "use server";
 
-import { adminDb, adminWrite } from "../admin-write";
+import { adminDb, adminWrite, formText } from "../admin-write";
 import type { Result } from "../../../server/accounts/user-input";
 import { createShift, removeShift } from "../../../server/staffing/staffing-admin";
 import type { StaffingFormState } from "../staffing-form-bits";
 
 const PATH = "/admin/shifts";
 
-const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+const text = formText;
 
 const db = adminDb;
 

@@ -239,13 +239,30 @@ describe("breaks", () => {
     h.ready("a", "b", "c");
     h.send({ type: "pause-requested", operatorId: "a", reason: "break" });
     const queued = h.send({ type: "pause-requested", operatorId: "b", reason: "lunch" });
-    expect(ofType(queued, "break-queued")).toEqual([{ type: "break-queued", operatorId: "b", reason: "lunch", position: 1 }]);
+    expect(ofType(queued, "pause-request-changed")).toEqual([{ type: "pause-request-changed", operatorId: "b", request: { reason: "lunch", position: 1 } }]);
     expect(h.status("b")).toBe("available");
-    // Training is not limited.
-    h.send({ type: "pause-requested", operatorId: "c", reason: "training" });
+    // Training is not limited: it starts at once, and no request is left pending.
+    const training = h.send({ type: "pause-requested", operatorId: "c", reason: "training" });
     expect(h.status("c")).toBe("paused");
-    h.send({ type: "resume-requested", operatorId: "a" });
+    expect(ofType(training, "pause-request-changed")).toEqual([{ type: "pause-request-changed", operatorId: "c" }]);
+    const resumed = h.send({ type: "resume-requested", operatorId: "a" });
     expect(h.engine.operatorView("b")).toMatchObject({ status: "paused", reason: "lunch" });
+    expect(ofType(resumed, "pause-request-changed")).toEqual([{ type: "pause-request-changed", operatorId: "b" }]);
+  });
+
+  it("those behind in the break line are told they moved up when someone ahead withdraws", () => {
+    const h = center({ maxOnBreak: 1 }, ["a", "b", "c", "d"]);
+    h.ready("a", "b", "c", "d");
+    h.send({ type: "pause-requested", operatorId: "a", reason: "break" });
+    h.send({ type: "pause-requested", operatorId: "b", reason: "break" });
+    h.send({ type: "pause-requested", operatorId: "c", reason: "lunch" });
+    h.send({ type: "pause-requested", operatorId: "d", reason: "break" });
+    const withdrawn = h.send({ type: "resume-requested", operatorId: "b" });
+    expect(ofType(withdrawn, "pause-request-changed")).toEqual([
+      { type: "pause-request-changed", operatorId: "b" },
+      { type: "pause-request-changed", operatorId: "c", request: { reason: "lunch", position: 1 } },
+      { type: "pause-request-changed", operatorId: "d", request: { reason: "break", position: 2 } },
+    ]);
   });
 
   it("a busy operator's pause starts after the call and wrap-up", () => {

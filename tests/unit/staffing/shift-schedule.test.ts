@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { dayStarts, onShift, shiftBoundaries, type ShiftSpec } from "../../../server/staffing/shift-schedule";
+import { dayStarts, shiftBoundaries, shiftStatus, type ShiftSpec } from "../../../server/staffing/shift-schedule";
 
 const PARIS = "Europe/Paris";
 const at = (iso: string, zone = PARIS) => DateTime.fromISO(iso, { zone }).toMillis();
@@ -52,11 +52,12 @@ describe("day starts and on-shift", () => {
     expect(midnights.map((ms) => DateTime.fromMillis(ms, { zone: "UTC" }).toISO())).toEqual(["2026-11-29T15:00:00.000Z", "2026-11-30T15:00:00.000Z"]);
   });
 
-  it("tells whether an operator is inside a shift, overnight ones included", () => {
+  it("tells, for each operator with shifts, whether they are inside one, overnight ones included", () => {
     const night: ShiftSpec = { operatorId: "omar", days: [5], startMinute: 22 * 60, endMinute: 6 * 60 };
-    expect(onShift([night], "omar", at("2026-11-28T05:59"), PARIS)).toBe(true);
-    expect(onShift([night], "omar", at("2026-11-28T06:00"), PARIS)).toBe(false);
-    expect(onShift([night, weekdays], "olga", at("2026-11-30T10:00"), PARIS)).toBe(true);
-    expect(onShift([night, weekdays], "olga", at("2026-11-29T10:00"), PARIS)).toBe(false);
+    const status = (iso: string) => Object.fromEntries(shiftStatus([night, weekdays], at(iso), PARIS));
+    expect(status("2026-11-28T05:59")).toEqual({ omar: true, olga: false });
+    expect(status("2026-11-28T06:00")).toEqual({ omar: false, olga: false });
+    expect(status("2026-11-30T10:00")).toEqual({ omar: false, olga: true });
+    expect(shiftStatus([], at("2026-11-30T10:00"), PARIS).size).toBe(0);
   });
 });

@@ -13,13 +13,27 @@ describe("shift scheduler", () => {
 
   function scheduler() {
     const events: string[] = [];
+    const statuses: Array<Record<string, boolean>> = [];
     const s = new ShiftScheduler({
       clock: { now: () => Date.now() },
       zone: ZONE,
       dispatch: (event) => events.push(`${DateTime.fromMillis(Date.now(), { zone: ZONE }).toFormat("ccc HH:mm")} ${event.type} ${event.operatorId}`),
+      onStatus: (status) => statuses.push(Object.fromEntries(status)),
     });
-    return { s, events };
+    return { s, events, statuses };
   }
+
+  it("reports who is on shift when shifts are loaded and after each boundary, once per firing", () => {
+    const { s, statuses } = scheduler();
+    s.update([{ operatorId: "1", days: [1], startMinute: 9 * 60, endMinute: 10 * 60 }], ["1", "2"]);
+    expect(statuses).toEqual([{ "1": false }]);
+    vi.advanceTimersByTime(30 * 60_000);
+    expect(statuses).toEqual([{ "1": false }, { "1": true }]);
+    vi.advanceTimersByTime(60 * 60_000);
+    expect(statuses.at(-1)).toEqual({ "1": false });
+    expect(statuses).toHaveLength(3);
+    s.stop();
+  });
 
   it("fires each boundary when its time comes, with one timer, and midnight for operators without a shift", () => {
     const { s, events } = scheduler();
