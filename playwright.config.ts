@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./tests/support/chromium";
+import { testRtpPort } from "./tests/support/net";
 
 /**
  * End-to-end tests in Debian's Chromium (no downloaded browsers here), against the real server
@@ -52,9 +53,9 @@ export default defineConfig({
       SIP_PORT: String(E2E_SIP_PORT),
       TRUNK_ALLOW: "127.0.0.1",
       RTPENGINE_NG_PORT: String(E2E_SIP_PORT + 1),
-      // Below the ephemeral ports that freePort() hands to SIPp and test servers.
-      RTP_PORT_MIN: "25000",
-      RTP_PORT_MAX: "25999",
+      // Below the ephemeral ports that freePort() hands to SIPp and test servers (see testRtpPort).
+      RTP_PORT_MIN: String(testRtpPort(23000)),
+      RTP_PORT_MAX: String(testRtpPort(23999)),
     },
   },
 });

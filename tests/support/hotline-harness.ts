@@ -8,7 +8,7 @@ import path from "node:path";
 import { startHotline, type Hotline } from "../../server/boot";
 import { parseConfig } from "../../server/config/config";
 import { silentLogger, createLogger } from "../../server/logger";
-import { freePort } from "./net";
+import { freePort, testRtpPort } from "./net";
 import { TestOperator } from "./test-operator";
 import { runCommand } from "../../server/cli/commands";
 import { commandContext } from "../../server/cli/context";
@@ -25,13 +25,13 @@ export interface Harness {
  * RTP ranges of test rtpengines sit below Linux's ephemeral ports (32768 and up), where `freePort()` finds the
  * ports of SIPp and the servers: an rtpengine allocating inside that range could take a port just handed out.
  */
-let rtpBase = 20000;
+let rtpSlot = 0;
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "hotline-it-"));
   // Each harness gets its own RTP range so back-to-back runs never share ports.
-  const rtpMin = rtpBase;
-  rtpBase = rtpBase >= 22500 ? 20000 : rtpBase + 500;
+  const rtpMin = testRtpPort(20000 + 500 * rtpSlot);
+  rtpSlot = (rtpSlot + 1) % 3;
   const config = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaBridge } from "../../../server/calls/media-bridge.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { freePort } from "../../support/net.js";
+import { freePort, testRtpPort } from "../../support/net.js";
 
-const RTP_MIN = 23500;
-const RTP_MAX = 23999;
+const RTP_MIN = testRtpPort(22000);
+const RTP_MAX = RTP_MIN + 499;
 const CALL_ID = "bridge-browser-caller-1";
 const SOUNDS_DIR = fileURLToPath(new URL("../../../public/sounds", import.meta.url));
 

@@ -15,9 +15,10 @@ import { MediaBridge } from "../../../server/calls/media-bridge.js";
 import { audioEndpoint } from "../../../server/calls/trunk-sdp.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
+import { testRtpPort } from "../../support/net";
 
-const RTP_MIN = 24000;
-const RTP_MAX = 24499;
+const RTP_MIN = testRtpPort(21500);
+const RTP_MAX = RTP_MIN + 499;
 const CALL_ID = "bridge-it-1";
 const SOUNDS_DIR = fileURLToPath(new URL("../../../public/sounds", import.meta.url));
 

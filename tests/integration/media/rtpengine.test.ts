@@ -14,10 +14,11 @@ import {
 import { NgError } from "../../../server/media/ng-client.js";
 import { ExternalRtpengine, type MediaInstanceStatus, RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
+import { testRtpPort } from "../../support/net";
 
 const BINARY = "/usr/bin/rtpengine";
-const RTP_MIN = 23000;
-const RTP_MAX = 23499;
+const RTP_MIN = testRtpPort(22500);
+const RTP_MAX = RTP_MIN + 499;
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/media/${name}`, import.meta.url), "utf8").replace(/\r?\n/g, "\r\n");
 const HOLD_MUSIC = fileURLToPath(new URL("../../../public/sounds/hold-music.wav", import.meta.url));
