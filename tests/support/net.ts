@@ -24,10 +24,11 @@ export async function freePort(): Promise<number> {
 /**
  * Test RTP port ranges (harness 20000-21499, fixed-range tests 21500-22999, e2e 23000-23999) all sit below Linux's
  * ephemeral ports, where `freePort()` finds SIPp's and the servers' ports. `HOTLINE_TEST_RTP_SHIFT` (a multiple of
- * 4000, default 0) moves the whole block down, so two checkouts can run their tests at once without sharing ports.
+ * 4000, default 0) moves the whole block down (or, negative, up above the ephemeral range: -41000 gives
+ * 61000-64999), so two checkouts can run their tests at once without sharing ports.
  */
 export function testRtpPort(port: number): number {
   const shift = Number(process.env.HOTLINE_TEST_RTP_SHIFT ?? 0);
-  if (!Number.isInteger(shift) || shift < 0 || port - shift < 1024) throw new Error(`bad HOTLINE_TEST_RTP_SHIFT: ${shift}`);
+  if (!Number.isInteger(shift) || port - shift < 1024 || port - shift > 65535) throw new Error(`bad HOTLINE_TEST_RTP_SHIFT: ${shift}`);
   return port - shift;
 }
