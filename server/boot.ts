@@ -22,7 +22,7 @@ import { commandContext } from "./cli/context";
 import { CLIENT_IP_HEADER, clientAddress } from "./http/client-address";
 import { checkStateChangingRequest, isApiPath } from "./http/csrf";
 import { refreshSessionCookie } from "./http/session-cookie-refresh";
-import { refuseUnclaimedUpgrades } from "./http/upgrades";
+import { refuseUnclaimedUpgrades, requestPath } from "./http/upgrades";
 import { startTelephony, type Telephony } from "./calls/telephony-runtime";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -91,7 +91,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     stack.push(async () => handler.close?.());
     const server = http.createServer((req, res) => {
       req.headers[CLIENT_IP_HEADER] = clientAddress(req, config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : 0);
-      if (isApiPath(new URL(req.url ?? "/", "http://x").pathname)) {
+      if (isApiPath(requestPath(req))) {
         const verdict = checkStateChangingRequest(req.method ?? "GET", (name) => req.headers[name] as string | undefined, config.PUBLIC_URL);
         if (!verdict.ok) {
           res.writeHead(verdict.status, { "Content-Type": "application/json" }).end(JSON.stringify({ error: verdict.error }));

@@ -19,8 +19,8 @@ import { isSameOrigin } from "../realtime/socket-server";
 /** Default time a `/sip` upgrade may take from its request to an open WebSocket, in ms. */
 export const SIP_HANDSHAKE_TIMEOUT_MS = 10_000;
 
-/** The path of an upgrade request ("/" when unreadable). */
-export function upgradePath(req: IncomingMessage): string {
+/** The path of a request ("/" when its target cannot be parsed; never throws). */
+export function requestPath(req: IncomingMessage): string {
   try {
     return new URL(req.url ?? "/", "http://x").pathname;
   } catch {
@@ -41,7 +41,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
  */
 export function refuseUnclaimedUpgrades(server: HttpServer, isClaimed: (path: string) => boolean): () => void {
   const listener = (req: IncomingMessage, socket: Duplex) => {
-    if (isClaimed(upgradePath(req))) return;
+    if (isClaimed(requestPath(req))) return;
     socket.on("error", () => socket.destroy());
     refuse(socket, 404, "Not Found");
   };
@@ -68,7 +68,7 @@ export interface SipUpgradeOptions {
 export function sipUpgradeHandler(options: SipUpgradeOptions) {
   const timeoutMs = options.handshakeTimeoutMs ?? SIP_HANDSHAKE_TIMEOUT_MS;
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (upgradePath(req) !== "/sip") return;
+    if (requestPath(req) !== "/sip") return;
     socket.on("error", () => socket.destroy());
     const deadline = setTimeout(() => socket.destroy(), timeoutMs);
     deadline.unref();
