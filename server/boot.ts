@@ -20,6 +20,9 @@ import { listenControlSocket } from "./cli/control-socket";
 import { runCommand } from "./cli/commands";
 import { commandContext } from "./cli/context";
 import { CLIENT_IP_HEADER, clientAddress } from "./http/client-address";
+import { checkStateChangingRequest, isApiPath } from "./http/csrf";
+import { refreshSessionCookie } from "./http/session-cookie-refresh";
+import { refuseUnclaimedUpgrades, requestPath } from "./http/upgrades";
 import { startTelephony, type Telephony } from "./calls/telephony-runtime";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -69,6 +72,11 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     });
     registerServices(services);
     stack.push(async () => registerServices(undefined));
+    services.auth.startPurging(undefined, (error) => logger.error("expired session purge failed", { error: String(error) }));
+    stack.push(async () => {
+      services.auth.stopPurging();
+      services.connections.close();
+    });
 
     let telephony: Telephony | undefined;
     const control = await listenControlSocket(controlSocketPath(dataDir), async (argv) => {
@@ -82,11 +90,28 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     const handler = await webHandler(options.web, config);
     stack.push(async () => handler.close?.());
     const server = http.createServer((req, res) => {
-      req.headers[CLIENT_IP_HEADER] = clientAddress(req, config.TRUST_PROXY);
+      req.headers[CLIENT_IP_HEADER] = clientAddress(req, config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : 0);
+      if (isApiPath(requestPath(req))) {
+        const verdict = checkStateChangingRequest(req.method ?? "GET", (name) => req.headers[name] as string | undefined, config.PUBLIC_URL);
+        if (!verdict.ok) {
+          res.writeHead(verdict.status, { "Content-Type": "application/json" }).end(JSON.stringify({ error: verdict.error }));
+          return;
+        }
+      }
+      refreshSessionCookie(req, res, (token) => services.auth.takeCookieRefresh(token), config.PUBLIC_URL);
       handler.handle(req, res);
     });
     server.keepAliveTimeout = 65_000;
-    const realtime = createRealtimeServer(server, services.auth, { allowedOrigin: config.PUBLIC_URL });
+    const realtime = createRealtimeServer(server, services.auth, {
+      allowedOrigin: config.PUBLIC_URL,
+      connections: services.connections,
+      logoutGraceMs: config.OPERATOR_LOGOUT_GRACE_S * 1000,
+      sessionEnds: services.auth,
+    });
+    // The last upgrade listener: Socket.IO and /sip (while telephony runs) claim theirs, the rest are closed.
+    let sipClaimed = false;
+    const stopRefusing = refuseUnclaimedUpgrades(server, (p) => p.startsWith("/socket.io/") || (sipClaimed && p === "/sip"));
+    stack.push(async () => stopRefusing());
     services.onUserSessionsEnded = (userId) => {
       realtime.disconnectUser(userId);
       telephony?.dropUser(userId);
@@ -117,12 +142,17 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         health: services.health,
         realtime,
         http: server,
+        connections: services.connections,
         clock,
         logger,
       });
       services.onQueuesChanged = () => telephony!.syncQueues();
       // Stopped before the web server closes: calls end with BYE and their records are written.
-      stack.push(() => telephony!.stop());
+      sipClaimed = true;
+      stack.push(() => {
+        sipClaimed = false;
+        return telephony!.stop();
+      });
     }
     const port = (server.address() as AddressInfo).port;
     const url = config.PUBLIC_URL.replace(/:\d+$/, `:${port}`);

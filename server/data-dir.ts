@@ -1,11 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-/** Creates the data folder (embedded database, generated secret, control socket) if it is missing. */
+/**
+ * Creates the data folder (embedded database, generated secret, control socket) if it is missing,
+ * and forces it to mode 0700 either way: `mkdir`'s mode is filtered by the umask and ignored for a
+ * folder that already exists, and nobody but the server's account may read the database or secret.
+ */
 export async function ensureDataDir(dataDir: string): Promise<string> {
   const dir = path.resolve(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
   return dir;
 }
 

@@ -48,3 +48,16 @@ async function withTimeout(check: HealthCheck, ms: number): Promise<PartHealth> 
     clearTimeout(timer);
   }
 }
+
+/** What anyone may see of a report: the overall status and whether each part is up, no details. */
+export interface PublicHealthReport {
+  status: HealthReport["status"];
+  parts: Record<string, { ok: boolean }>;
+}
+
+export function publicHealth(report: HealthReport): PublicHealthReport {
+  return {
+    status: report.status,
+    parts: Object.fromEntries(Object.entries(report.parts).map(([name, part]) => [name, { ok: part.ok }])),
+  };
+}

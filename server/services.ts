@@ -5,6 +5,7 @@
 import type { Database } from "../db/client";
 import { UserService } from "./accounts/user-service";
 import { AuthService } from "./auth/auth-service";
+import { LiveConnections } from "./auth/live-connections";
 import type { Clock } from "./clock";
 import type { Config } from "./config/config";
 import { HealthRegistry } from "./health";
@@ -14,6 +15,8 @@ export interface Services {
   readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV" | "TIMEZONE">;
   readonly database: Database;
   readonly auth: AuthService;
+  /** Live Socket.IO and SIP WebSocket connections by user and session, closed when their session ends. */
+  readonly connections: LiveConnections;
   readonly users: UserService;
   readonly health: HealthRegistry;
   readonly setup: FirstAdminSetup;
@@ -30,11 +33,16 @@ export function createServices(args: {
   clock: Clock;
 }): Services {
   const { config, database, clock } = args;
-  const auth = new AuthService(database.db, args.sessionSecret, clock, config.SESSION_TTL_HOURS * 3_600_000);
+  const auth = new AuthService(database.db, args.sessionSecret, clock, config.SESSION_TTL_HOURS * 3_600_000, {
+    maxSessionsPerUser: config.SESSION_MAX_PER_USER,
+  });
+  const connections = new LiveConnections((sessionId) => auth.sessionExpiry(sessionId), () => clock.now());
+  connections.follow(auth);
   const services: Services = {
     config,
     database,
     auth,
+    connections,
     users: new UserService(database.db, {
       logoutEverywhere: async (userId) => {
         await auth.logoutEverywhere(userId);

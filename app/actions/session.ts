@@ -43,7 +43,7 @@ export async function login(_previous: LoginState, form: FormData): Promise<Logi
   const jar = await cookies();
   jar.set(SESSION_COOKIE, result.token, sessionCookieOptions(services.config.PUBLIC_URL, result.expiresAt));
   if (isLocale(result.user.locale)) jar.set(LOCALE_COOKIE, result.user.locale, { path: "/", maxAge: ONE_YEAR_S, sameSite: "lax" });
-  redirect(safeNextPath(String(form.get("next") ?? ""), result.user.role));
+  redirect(safeNextPath(String(form.get("next") ?? ""), result.user.role, services.config.PUBLIC_URL));
 }
 
 export async function logout(): Promise<void> {

@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
 import type { DeskClientToServer, OperatorStateView } from "../../server/realtime/events";
@@ -24,16 +23,14 @@ const ACK_TIMEOUT_MS = 10_000;
 
 /**
  * The desk's ONE Socket.IO connection, shared by the connection indicator and the status controls
- * (two sockets would count as two tabs in presence and double every push). It also keeps the
- * session rule: when the server ends the session, go to the login page.
+ * (two sockets would count as two tabs in presence and double every push). When the server ends
+ * the session, useSocket leaves for the login page.
  */
 export function DeskSocketProvider({ children }: { children: ReactNode }) {
-  const router = useRouter();
   const socketRef = useRef<DeskSocket | undefined>(undefined);
   const [operator, setOperator] = useState<OperatorStateView>();
   const connection = useSocket(connectDesk, (socket) => {
     socketRef.current = socket;
-    socket.on("session:ended", () => router.replace("/login"));
     socket.on("operator:state", (state) => setOperator(state));
   });
 

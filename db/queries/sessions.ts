@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
 import type { Db } from "../client";
 import { sessions, users, type User } from "../schema";
 
@@ -34,14 +34,32 @@ export async function extendSession(db: Db, id: string, now: Date, expiresAt: Da
   await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
 }
 
-export async function deleteSession(db: Db, id: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.id, id));
+/** Deletes one session; returns its user, or undefined when there was no such session. */
+export async function deleteSession(db: Db, id: string): Promise<number | undefined> {
+  const [row] = await db.delete(sessions).where(eq(sessions.id, id)).returning({ userId: sessions.userId });
+  return row?.userId;
+}
+
+/** Keeps a user's `keep` most recently used sessions and deletes the others; returns the deleted ids. */
+export async function deleteSessionsBeyond(db: Db, userId: number, keep: number): Promise<string[]> {
+  const extra = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
+    .offset(keep);
+  if (extra.length === 0) return [];
+  const ids = extra.map((row) => row.id);
+  await db.delete(sessions).where(inArray(sessions.id, ids));
+  return ids;
 }
 
 export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
-  await db.delete(sessions).where(lte(sessions.expiresAt, now));
+/** Deletes every session expired at `now`; returns how many. */
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  const rows = await db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return rows.length;
 }

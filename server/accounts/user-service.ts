@@ -8,6 +8,7 @@ import { countActiveAdmins, createUser, findUserById, listUsers, updateUser, typ
 import type { User } from "../../db/schema";
 import type { AuthService } from "../auth/auth-service";
 import { hashPassword } from "../auth/password";
+import { passwordProblem } from "./password-policy";
 import {
   fieldErrors,
   newUserSchema,
@@ -38,6 +39,8 @@ export class UserService {
     const parsed = newUserSchema.safeParse(input);
     if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
     const { username, displayName, role, password } = parsed.data;
+    const problem = await passwordProblem(password, username);
+    if (problem) return { ok: false, errors: { password: problem } };
     try {
       const user = await createUser(this.db, {
         username,
@@ -58,6 +61,8 @@ export class UserService {
     const current = await findUserById(this.db, id);
     if (!current) return { ok: false, errors: { form: "validation.userNotFound" } };
     const { password, ...rest } = parsed.data;
+    const problem = password === undefined ? undefined : await passwordProblem(password, current.username);
+    if (problem) return { ok: false, errors: { password: problem } };
 
     const losesAdmin =
       current.role === "admin" && !current.disabled && ((rest.role && rest.role !== "admin") || rest.disabled === true);

@@ -14,14 +14,29 @@ export function homePath(role: Role): string {
   return role === "admin" ? "/admin/users" : role === "supervisor" ? "/board" : "/desk";
 }
 
+/** C0 controls, DEL and C1 controls: the URL parser silently drops tabs and newlines, so they are refused outright. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
 /**
- * A post-login destination from a `next` parameter, accepted only as a same-origin path the user may
- * open (an open redirect would let a phishing link bounce through our login).
+ * A post-login destination from a `next` parameter (an open redirect would let a phishing link bounce
+ * through our login). `next` is resolved against `publicUrl` (the WHATWG URL parser, as the browser
+ * will) and accepted only when it stays on that origin, contains no control character and leads to a
+ * page the role may open; otherwise the role's home. Returns a path (with query and fragment).
  */
-export function safeNextPath(next: string | null | undefined, role: Role): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return homePath(role);
-  const required = requiredRoleForPath(next);
-  return required && !hasRole(role, required) ? homePath(role) : next;
+export function safeNextPath(next: string | null | undefined, role: Role, publicUrl: string): string {
+  if (!next || !next.startsWith("/") || CONTROL_CHARACTERS.test(next)) return homePath(role);
+  let resolved: URL;
+  try {
+    resolved = new URL(next, publicUrl);
+  } catch {
+    return homePath(role);
+  }
+  if (resolved.origin !== new URL(publicUrl).origin) return homePath(role);
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // "//host" and "/\\host" are scheme-relative to a browser even after resolution; never hand one back.
+  if (path.startsWith("//") || path.startsWith("/\\")) return homePath(role);
+  const required = requiredRoleForPath(resolved.pathname);
+  return required && !hasRole(role, required) ? homePath(role) : path;
 }
 
 /** The minimum role a page path needs; undefined for public pages. */

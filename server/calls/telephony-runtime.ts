@@ -3,11 +3,9 @@
  * B2BUA on SIP_PORT, the operators' SIP WebSocket on `/sip`, and the call controller with its
  * queue engine, fed from the database's queues and memberships.
  */
-import type { IncomingMessage, Server as HttpServer } from "node:http";
-import type { Duplex } from "node:stream";
+import type { Server as HttpServer } from "node:http";
 import { statSync } from "node:fs";
 import path from "node:path";
-import { parse as parseCookie } from "cookie";
 import { WebSocketServer } from "ws";
 import type { Database } from "../../db/client";
 import { closeOperatorStatesAfterRestart, closeOrphanedCalls } from "../../db/queries/calls";
@@ -15,16 +13,15 @@ import { listPauseReasons } from "../../db/queries/pause-reasons";
 import { listAllMemberships, listHotlineNumbers, listQueues, listVipNumbers } from "../../db/queries/queues";
 import { listShifts } from "../../db/queries/shifts";
 import { listUsers } from "../../db/queries/users";
-import { hasRole } from "../auth/roles";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import type { AuthService } from "../auth/auth-service";
+import type { LiveConnections } from "../auth/live-connections";
+import { sipUpgradeHandler } from "../http/upgrades";
 import type { Clock } from "../clock";
 import { trunkSettings, type Config } from "../config/config";
 import type { HealthRegistry } from "../health";
 import type { Logger } from "../logger";
 import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
 import type { RealtimeServer } from "../realtime/socket-server";
-import { isSameOrigin } from "../realtime/socket-server";
 import { ShiftScheduler } from "../staffing/shift-scheduler";
 import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
@@ -52,6 +49,8 @@ export async function startTelephony(args: {
   health: HealthRegistry;
   realtime: RealtimeServer;
   http: HttpServer;
+  /** Live connections by session: each `/sip` WebSocket closes when its session ends. */
+  connections?: LiveConnections;
   clock: Clock;
   logger: Logger;
 }): Promise<Telephony> {
@@ -225,6 +224,7 @@ export async function startTelephony(args: {
       controller.dispatch({ type: "socket-connected", operatorId });
     },
     disconnected: (userId) => controller.dispatch({ type: "socket-disconnected", operatorId: String(userId) }),
+    loggedOut: (userId) => controller.dispatch({ type: "operator-logged-out", operatorId: String(userId) }),
     setStatus: (userId, request) => {
       const operatorId = String(userId);
       if (request.status === "paused" && !pauseReasonCodes.has(request.reason)) return { ok: false, error: "unknown pause reason" };
@@ -242,28 +242,13 @@ export async function startTelephony(args: {
     maxPayload: 64 * 1024,
     handleProtocols: (protocols) => (protocols.has("sip") ? "sip" : false),
   });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? "/", "http://x").pathname !== "/sip") return;
-    const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (!isSameOrigin(req.headers.origin, req.headers.host, config.PUBLIC_URL)) return refuse(403, "Forbidden");
-    const token = parseCookie(req.headers.cookie ?? "")[SESSION_COOKIE];
-    args.auth.authenticate(token).then(
-      (user) => {
-        if (!user) return refuse(401, "Unauthorized");
-        if (!hasRole(user.role, "operator")) return refuse(403, "Forbidden");
-        if (!String(req.headers["sec-websocket-protocol"] ?? "").split(/\s*,\s*/).includes("sip")) return refuse(400, "Bad Request");
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          b2bua.attachWebSocket(ws, { userId: user.id, username: user.username, role: user.role }, {
-            address: req.socket.remoteAddress ?? "unknown",
-            port: req.socket.remotePort ?? 0,
-          });
-        });
-      },
-      () => refuse(503, "Service Unavailable"),
-    );
-  };
+  const onUpgrade = sipUpgradeHandler({
+    publicUrl: config.PUBLIC_URL,
+    auth: args.auth,
+    connections: args.connections,
+    wss,
+    attach: (ws, user, remote) => b2bua.attachWebSocket(ws, { userId: user.id, username: user.username, role: user.role }, remote),
+  });
   args.http.on("upgrade", onUpgrade);
 
   return {

@@ -17,18 +17,28 @@ export async function listenControlSocket(
   if (await isServing(file)) throw new Error(`another Hotline server already runs on this data folder (${file})`);
   await rm(file, { force: true });
   const server = net.createServer((socket) => {
+    // One command per connection: the buffer holds only the first request line, and whatever
+    // follows it (a second line, a retransmission) is never read as a command.
     let buffer = "";
+    let taken = false;
     socket.setEncoding("utf8");
     socket.on("error", () => socket.destroy());
     socket.on("data", (chunk: string) => {
+      if (taken) return;
       buffer += chunk;
-      if (buffer.length > MAX_REQUEST) return socket.destroy();
       const newline = buffer.indexOf("\n");
-      if (newline < 0) return;
+      if (newline < 0) {
+        if (buffer.length > MAX_REQUEST) socket.destroy();
+        return;
+      }
+      taken = true;
+      const line = buffer.slice(0, newline);
+      buffer = "";
+      if (line.length > MAX_REQUEST) return socket.destroy();
       const reply = (output: CommandOutput) => socket.end(JSON.stringify(output) + "\n");
       let argv: unknown;
       try {
-        argv = JSON.parse(buffer.slice(0, newline)).argv;
+        argv = JSON.parse(line).argv;
       } catch {
         argv = undefined;
       }
@@ -38,10 +48,20 @@ export async function listenControlSocket(
       run(argv).then(reply, (error) => reply({ code: 1, out: [], err: [`error: ${String(error)}`] }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(file, () => resolve());
-  });
+  // The socket file is created by listen() with the process's umask: create it owner-only from the
+  // start (0600 after the umask 0177), not world-connectable until the chmod below.
+  // listen() binds a Unix socket synchronously, so the umask is restored before anything else runs.
+  const previousUmask = process.umask(0o177);
+  let listening: Promise<void>;
+  try {
+    listening = new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(file, () => resolve());
+    });
+  } finally {
+    process.umask(previousUmask);
+  }
+  await listening;
   await chmod(file, 0o600);
   return {
     close: () => new Promise<void>((resolve) => server.close(() => rm(file, { force: true }).then(() => resolve()))),

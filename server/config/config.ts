@@ -66,6 +66,12 @@ const schema = z
       .enum(["0", "1", "true", "false"])
       .default("false")
       .transform((v) => v === "1" || v === "true"),
+    /** With TRUST_PROXY: how many reverse proxies in front of Hotline append to X-Forwarded-For (the client is that many entries from the right). */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    /** Seconds an operator stays logged in to the queues after their last desk connection closed (network blips, reloads). */
+    OPERATOR_LOGOUT_GRACE_S: z.coerce.number().int().min(0).max(3600).default(120),
+    /** Most sessions one account may hold at once; logging in beyond it ends the oldest. */
+    SESSION_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
   });
 
 export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };

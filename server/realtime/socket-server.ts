@@ -5,7 +5,8 @@
 import type { Server as HttpServer } from "node:http";
 import { parse as parseCookie } from "cookie";
 import { Server, type Namespace, type Socket } from "socket.io";
-import type { User } from "../../db/schema";
+import type { AuthenticatedSession } from "../auth/auth-service";
+import type { LiveConnections } from "../auth/live-connections";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import { hasRole, type Role } from "../auth/roles";
 import type {
@@ -22,7 +23,7 @@ import type {
 import { z } from "zod";
 
 export interface SocketAuth {
-  authenticate(token: string | undefined): Promise<User | undefined>;
+  authenticateSession(token: string | undefined): Promise<AuthenticatedSession | undefined>;
 }
 
 /** What the desk namespace asks of the call side (set once telephony runs). */
@@ -30,6 +31,11 @@ export interface DeskHooks {
   /** First tab of this operator connected / last one closed. */
   connected(userId: number): void;
   disconnected(userId: number): void;
+  /**
+   * The operator left: their last desk connection closed because their session ended (logout,
+   * expiry, account changed), or no desk connection came back within the logout grace period.
+   */
+  loggedOut?(userId: number): void;
   setStatus(userId: number, request: { status: "available" } | { status: "paused"; reason: string }): { ok: true } | { ok: false; error: string };
   state(userId: number): OperatorStateView | undefined;
   /** All operators' states, for a supervisor's first view. */
@@ -51,7 +57,20 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
-export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options: { allowedOrigin: string }): RealtimeServer {
+export interface RealtimeOptions {
+  allowedOrigin: string;
+  /** Every socket is tracked here by user and session, and closed when its session ends. */
+  connections?: LiveConnections;
+  /** How long an operator whose last desk connection closed (without their session ending) stays logged in to the queues, in ms. */
+  logoutGraceMs?: number;
+  /** Session ends, to log out at once an operator whose desk already closed. */
+  sessionEnds?: { on(event: "session-ended" | "user-sessions-ended", listener: (event: { userId: number }) => void): unknown };
+}
+
+/** Default of OPERATOR_LOGOUT_GRACE_S, in ms. */
+export const DEFAULT_LOGOUT_GRACE_MS = 120_000;
+
+export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options: RealtimeOptions): RealtimeServer {
   const io = new Server(http, {
     serveClient: false,
     // Cookies authenticate the handshake, so cross-site pages must not be able to open sockets.
@@ -74,9 +93,46 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   const online = new Map<number, OnlineUser>();
   let hooks: DeskHooks | undefined;
   const publishPresence = () => board.emit("presence", [...online.values()]);
+  let closing = false;
+  const logoutGraceMs = options.logoutGraceMs ?? DEFAULT_LOGOUT_GRACE_MS;
+  /** Operators whose desk closed, each with the timer that logs them out of the queues. */
+  const leaving = new Map<number, NodeJS.Timeout>();
+  const logOut = (userId: number) => {
+    clearTimeout(leaving.get(userId));
+    leaving.delete(userId);
+    hooks?.loggedOut?.(userId);
+  };
+  options.sessionEnds?.on("session-ended", ({ userId }) => {
+    if (leaving.has(userId)) logOut(userId);
+  });
+  options.sessionEnds?.on("user-sessions-ended", ({ userId }) => {
+    if (leaving.has(userId)) logOut(userId);
+  });
+
+  /** Tracks a socket by its session: the session's end closes it, telling the browser why. */
+  const track = (socket: Socket, kind: "desk" | "board") => {
+    const { user, sessionId, expiresAt } = socket.data as SocketData & SessionData;
+    const untrack = options.connections?.add(
+      {
+        userId: user.id,
+        sessionId,
+        kind,
+        close: (reason) => {
+          (socket.data as SessionData).endedBy = reason;
+          socket.emit("session:ended");
+          socket.disconnect(true);
+        },
+      },
+      expiresAt,
+    );
+    socket.on("disconnect", () => untrack?.());
+  };
 
   desk.on("connection", (socket) => {
     const { user } = socket.data;
+    track(socket as unknown as Socket, "desk");
+    clearTimeout(leaving.get(user.id));
+    leaving.delete(user.id);
     socket.join(userRoom(user.id));
     const entry = online.get(user.id) ?? { ...user, connections: 0 };
     entry.connections += 1;
@@ -100,12 +156,19 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
       if (current && --current.connections <= 0) {
         online.delete(user.id);
         hooks?.disconnected(user.id);
+        if ((socket.data as SocketData & SessionData).endedBy) logOut(user.id);
+        else if (!closing) {
+          const timer = setTimeout(() => logOut(user.id), logoutGraceMs);
+          timer.unref();
+          leaving.set(user.id, timer);
+        }
       }
       publishPresence();
     });
   });
 
   board.on("connection", (socket) => {
+    track(socket as unknown as Socket, "board");
     socket.join(userRoom(socket.data.user.id));
     socket.on("presence:get", (ack) => {
       if (typeof ack === "function") ack([...online.values()]);
@@ -135,6 +198,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     },
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
+        for (const timer of leaving.values()) clearTimeout(timer);
+        leaving.clear();
         io.close(() => resolve());
       }),
   };
@@ -153,16 +219,27 @@ export function isSameOrigin(origin: string | undefined, host: string | undefine
 
 const userRoom = (userId: number) => `user:${userId}`;
 
+/** Server-side only: the session a socket was opened with, and why it was closed by the server. */
+interface SessionData {
+  sessionId: string;
+  /** Session expiry, ms since the epoch, at the handshake. */
+  expiresAt: number;
+  endedBy?: string;
+}
+
 function requireRole(auth: SocketAuth, role: Role) {
   return async (socket: Socket, next: (err?: Error) => void) => {
     try {
       const token = parseCookie(socket.handshake.headers.cookie ?? "")[SESSION_COOKIE];
-      const user = await auth.authenticate(token);
-      if (!user) return next(new Error("unauthorized"));
+      const session = await auth.authenticateSession(token);
+      if (!session) return next(new Error("unauthorized"));
+      const { user } = session;
       if (!hasRole(user.role, role)) return next(new Error("forbidden"));
-      const data: SocketData = {
+      const data: SocketData & SessionData = {
         user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
         sessionToken: token!,
+        sessionId: session.sessionId,
+        expiresAt: session.expiresAt,
       };
       socket.data = data;
       next();

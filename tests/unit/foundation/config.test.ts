@@ -34,4 +34,15 @@ describe("parseConfig", () => {
     expect(config.DATABASE_URL).toBe("postgres://u:p@db/hotline");
     expect(config.PUBLIC_URL).toBe("http://10.1.2.3:8080");
   });
+
+  it("reads the session and proxy bounds, with their defaults and limits", () => {
+    expect(parseConfig({})).toMatchObject({ TRUST_PROXY_HOPS: 1, OPERATOR_LOGOUT_GRACE_S: 120, SESSION_MAX_PER_USER: 10 });
+    expect(parseConfig({ TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2", OPERATOR_LOGOUT_GRACE_S: "0", SESSION_MAX_PER_USER: "3" })).toMatchObject({
+      TRUST_PROXY: true,
+      TRUST_PROXY_HOPS: 2,
+      OPERATOR_LOGOUT_GRACE_S: 0,
+      SESSION_MAX_PER_USER: 3,
+    });
+    expect(() => parseConfig({ TRUST_PROXY_HOPS: "0", SESSION_MAX_PER_USER: "0" })).toThrow(/TRUST_PROXY_HOPS[\s\S]*SESSION_MAX_PER_USER/);
+  });
 });

@@ -23,3 +23,13 @@ describe("HealthRegistry", () => {
     expect(report.parts.hung).toEqual({ ok: false, error: "no answer within 50 ms" });
   });
 });
+
+describe("publicHealth", () => {
+  it("shows a caller without an admin session only the status and which parts are up", async () => {
+    const { publicHealth } = await import("../../../server/health");
+    const health = new HealthRegistry();
+    health.register("database", () => ({ ok: true, kind: "postgres" }));
+    health.register("trunk", () => ({ ok: false, registrar: "10.1.2.3:5060", error: "timeout" }));
+    expect(publicHealth(await health.report())).toEqual({ status: "down", parts: { database: { ok: true }, trunk: { ok: false } } });
+  });
+});

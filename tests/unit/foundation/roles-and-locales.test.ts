@@ -11,11 +11,26 @@ describe("roles", () => {
   });
 
   it("accept only same-origin next paths the role may open", () => {
-    expect(safeNextPath("/board", "supervisor")).toBe("/board");
-    expect(safeNextPath("/admin/users", "operator")).toBe(homePath("operator"));
-    expect(safeNextPath("//evil.example/x", "admin")).toBe("/admin/users");
-    expect(safeNextPath("https://evil.example", "admin")).toBe("/admin/users");
-    expect(safeNextPath("/\\evil.example", "operator")).toBe("/desk");
+    const site = "https://hotline.example.org";
+    expect(safeNextPath("/board", "supervisor", site)).toBe("/board");
+    expect(safeNextPath("/board?q=1#top", "supervisor", site)).toBe("/board?q=1#top");
+    expect(safeNextPath("/admin/users", "operator", site)).toBe(homePath("operator"));
+    expect(safeNextPath("//evil.example/x", "admin", site)).toBe("/admin/users");
+    expect(safeNextPath("https://evil.example", "admin", site)).toBe("/admin/users");
+    expect(safeNextPath("/\\evil.example", "operator", site)).toBe("/desk");
+  });
+
+  it("refuse next paths that a URL parser turns into another origin or that carry control characters", () => {
+    const site = "https://hotline.example.org";
+    // The browser drops the tab: "/\t/evil.example/" is "//evil.example/", another site.
+    expect(safeNextPath(decodeURIComponent("%2F%09%2Fevil.example%2F"), "admin", site)).toBe("/admin/users");
+    expect(safeNextPath("/\n/evil.example/", "admin", site)).toBe("/admin/users");
+    expect(safeNextPath("/\r\n/evil.example/", "operator", site)).toBe("/desk");
+    expect(safeNextPath("/desk\u0000", "operator", site)).toBe("/desk");
+    expect(safeNextPath("/\u007f/evil.example", "operator", site)).toBe("/desk");
+    expect(safeNextPath("/%2F/evil.example", "operator", site)).toBe("/%2F/evil.example");
+    // A role check on the resolved path: dot segments cannot reach /admin from /desk.
+    expect(safeNextPath("/desk/../admin/users", "operator", site)).toBe("/desk");
   });
 });
 
