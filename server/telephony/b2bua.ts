@@ -398,7 +398,13 @@ export class B2bua implements TransactionUser {
     const udp = await UdpTransport.listen({ host: options.sipHost, port: options.sipPort, logger: options.logger });
     let tcp: TcpTransport;
     try {
-      tcp = await TcpTransport.listen({ host: options.sipHost, port: udp.local.port, logger: options.logger });
+      tcp = await TcpTransport.listen({
+        host: options.sipHost,
+        port: udp.local.port,
+        logger: options.logger,
+        // Strangers get per-source caps and a first-message deadline; trunks keep reserved room.
+        isTrusted: (remote) => options.trunkAllow.allows(remote.address),
+      });
     } catch (error) {
       await udp.close();
       throw error;
@@ -416,7 +422,13 @@ export class B2bua implements TransactionUser {
 
   /** Counts for health and benchmarks. */
   get stats() {
-    return { trunkLegs: this.trunkLegs.size, operatorLegs: this.operatorLegs.size, registrations: this.registrar.size, transactions: this.layer.size };
+    return {
+      trunkLegs: this.trunkLegs.size,
+      operatorLegs: this.operatorLegs.size,
+      registrations: this.registrar.size,
+      transactions: this.layer.size,
+      tcpConnections: { open: this.tcp.connectionCount, untrusted: this.tcp.untrustedConnectionCount },
+    };
   }
 
   localContact(transport: "UDP" | "TCP" | "WS" | "TLS" | "WSS"): LocalContact {
