@@ -17,11 +17,11 @@ import type { Endpoint, MessageSource } from "./transport.js";
  * exists, and every error response sent to them (retransmissions included) is admitted too.
  */
 export interface SourceAdmission {
-  /** True when the source is vouched for. Called once per new request. */
+  /** True when the source is vouched for. Called for every inbound request (cheap lookups only). */
   isTrusted(source: MessageSource): boolean;
   /**
-   * Asked for each new request from an untrusted source (one that matches no live transaction,
-   * malformed ones included) before anything is allocated; false drops it unanswered.
+   * Asked for each request from an untrusted source (new ones, retransmissions, ACKs and
+   * malformed ones alike) before it is parsed or anything is allocated; false drops it unanswered.
    */
   admitRequest(source: MessageSource): boolean;
   /**

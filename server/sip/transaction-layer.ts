@@ -21,6 +21,11 @@ import { NonInviteClientTransaction } from "./non-invite-client-transaction.js";
 import { InviteServerTransaction } from "./invite-server-transaction.js";
 import { NonInviteServerTransaction } from "./non-invite-server-transaction.js";
 
+/** True when the bytes start like a status line (RFC 3261 §7.2), i.e. a response, not a request. */
+function isResponseBytes(raw: Buffer): boolean {
+  return raw[0] === 0x53 && raw[1] === 0x49 && raw[2] === 0x50 && raw[3] === 0x2f; // "SIP/"
+}
+
 /** Failures of stateless sends are already logged by sendTo; nothing else can be done. */
 const ignore = (): void => undefined;
 
@@ -128,12 +133,18 @@ export class TransactionLayer {
   }
 
   /**
-   * Entry point for raw inbound bytes (transports call it through onMessage). Never throws:
-   * malformed requests get their 400/416/505 (from untrusted sources only when admitted),
-   * malformed responses and garbage are dropped.
+   * Entry point for raw inbound bytes (transports call it through onMessage). Never throws.
+   * A request from an untrusted source is admitted ({@link SourceAdmission.admitRequest}) before
+   * it is even parsed, so a flood over a stranger's rate costs one lookup per datagram and
+   * allocates nothing (retransmissions and ACKs count like new requests for strangers). Malformed
+   * requests get their 400/416/505; malformed responses and garbage are dropped.
    */
   receive(raw: Buffer, source: MessageSource): void {
     try {
+      // Responses (to our client transactions, e.g. from a registrar that is no trunk) are not
+      // rate limited; everything else from a stranger is.
+      const trusted = isResponseBytes(raw) || this.admission.isTrusted(source);
+      if (!trusted && !this.admission.admitRequest(source)) return;
       const result = parseMessage(raw, {
         framing: source.transport === "TCP" || source.transport === "TLS" ? "stream" : "datagram",
         requireViaBranch: !this.options.acceptMissingBranch,
@@ -141,13 +152,10 @@ export class TransactionLayer {
       if (!result.ok) {
         this.logger.debug("sip parse failure", { reason: result.reason, kind: result.kind, from: source.remote });
         // Never answer an ACK: there is no response to an ACK (RFC 3261 §17.1.1.3).
-        if (result.kind === "bad-request" && result.method !== "ACK") {
-          const trusted = this.admission.isTrusted(source);
-          if (trusted || this.admission.admitRequest(source)) this.sendStatelessResponse(createErrorResponse(result), source, trusted);
-        }
+        if (result.kind === "bad-request" && result.method !== "ACK") this.sendStatelessResponse(createErrorResponse(result), source, trusted);
         return;
       }
-      if (result.message.type === "request") this.receiveRequest(result.message, source);
+      if (result.message.type === "request") this.receiveRequest(result.message, source, trusted);
       else this.receiveResponse(result.message, source);
     } catch (err) {
       // A TU callback threw; the layer must survive it.
@@ -155,7 +163,7 @@ export class TransactionLayer {
     }
   }
 
-  private receiveRequest(request: SipRequest, source: MessageSource): void {
+  private receiveRequest(request: SipRequest, source: MessageSource, trusted: boolean): void {
     stampReceived(request, source);
     const key = serverTransactionKey(request);
     const existing = key === undefined ? undefined : this.servers.get(key);
@@ -163,10 +171,6 @@ export class TransactionLayer {
       existing.receiveRequest(request);
       return;
     }
-    // Admission comes before any allocation: a request that will be dropped never becomes a
-    // transaction (only new requests count; retransmissions were absorbed above).
-    const trusted = this.admission.isTrusted(source);
-    if (!trusted && !this.admission.admitRequest(source)) return;
     if (request.method === "ACK" || key === undefined) {
       this.deliver(request, undefined, source);
       return;

@@ -68,13 +68,16 @@ describe("admission before allocation", () => {
     expect(transport.sent).toHaveLength(0);
   });
 
-  it("never asks for trusted sources, nor for retransmissions of a live transaction", () => {
-    const { transport, admission, requests } = setup();
+  it("never asks for trusted sources nor for responses; a stranger's retransmission counts like a request", () => {
+    const { transport, admission, requests, layer } = setup();
     for (let i = 0; i < 5; i++) transport.inject(requestText("OPTIONS", { branch: `z9hG4bKtrunk${i}` }), TRUNK);
+    transport.inject("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKnone\r\nTo: <sip:a@b>;tag=1\r\nFrom: <sip:a@b>;tag=2\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", STRANGER);
+    expect(admission.asked).toBe(0);
     transport.inject(requestText("OPTIONS", { branch: "z9hG4bKs" }), STRANGER);
     transport.inject(requestText("OPTIONS", { branch: "z9hG4bKs" }), STRANGER);
-    expect(admission.asked).toBe(1);
+    expect(admission.asked).toBe(2);
     expect(requests).toHaveLength(6);
+    expect(layer.size.untrusted).toBe(1);
   });
 
   it("admits a stranger's malformed request before answering it 400", () => {
