@@ -8,7 +8,7 @@
  */
 import net from "node:net";
 import { desc, gte } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callRecords } from "../../../db/schema";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { waitUntil } from "../../support/wait";
@@ -225,6 +225,33 @@ describe("a Latin-1 user part from a trunk (issue 7 item 9)", () => {
       expect((await trunk.next(finalFor(base.callId, "CANCEL"), 5_000, "the CANCEL's 200")).status).toBe(200);
       trunk.send(request("ACK", trunk, { ...base, toTag: toTagOf(cancelled.text)! }), sipPort);
     } finally {
+      trunk.close();
+    }
+  });
+});
+
+describe("an exception while handling a request (issue 7 item 9, the rule)", () => {
+  it("ends the INVITE's transaction with 500 at once, and a CANCEL for it is still answered", async () => {
+    const controller = harness.hotline.telephony!.controller;
+    const spy = vi.spyOn(controller, "onInboundCall").mockImplementation(() => {
+      throw new Error("handler bug");
+    });
+    const trunk = await UdpPeer.bind("127.0.0.1");
+    try {
+      const legsBefore = b2bua().stats.trunkLegs;
+      const base = { callId: `throws-${Date.now()}`, branch: `z9hG4bK-throws-${Date.now()}` };
+      trunk.send(request("INVITE", trunk, { ...base, body: sdp(9000) }), sipPort);
+      const final = await trunk.next(finalFor(base.callId, "INVITE"), 5_000, "the INVITE's final response");
+      expect(final.status).toBe(500);
+      expect(trunk.replies.filter((r) => r.status === 100)).toEqual([]);
+      trunk.send(request("CANCEL", trunk, base), sipPort);
+      // RFC 3261 §9.2: the INVITE already has its final response, so the CANCEL gets 200 and changes nothing.
+      expect((await trunk.next(finalFor(base.callId, "CANCEL"), 5_000, "the CANCEL's 200")).status).toBe(200);
+      trunk.send(request("ACK", trunk, { ...base, toTag: toTagOf(final.text)! }), sipPort);
+      expect(b2bua().stats.trunkLegs).toBe(legsBefore);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
       trunk.close();
     }
   });
