@@ -256,3 +256,30 @@ describe("an exception while handling a request (issue 7 item 9, the rule)", () 
     }
   });
 });
+
+describe("a flood from many forged addresses (issue 8 item 1: room reserved for trunks)", () => {
+  // Last in this file: the strangers' transactions it leaves live for 32 s (Timers H and J).
+  it("strangers together never hold more than 1 000 server transactions, and the trunk's calls still get 200", async () => {
+    const trunk = await UdpPeer.bind("127.0.0.1");
+    const sources = Array.from({ length: 250 }, (_, i) => `127.0.1.${i + 1}`);
+    try {
+      let flooding = true;
+      // 250 addresses x a burst of 10 = 2 500 requests the limiter admits: more than the 1 000 strangers may hold.
+      const sent = flood({ from: sources, port: sipPort, count: 5_000, batch: 50, pauseMs: 5 }).finally(() => (flooding = false));
+      let peakUntrusted = 0;
+      const calls: number[] = [];
+      for (let n = 200; flooding || calls.length < 3; n++) {
+        const { ms, final } = await trunkCall(trunk, n);
+        expect(final.status, final.text).toBe(200);
+        calls.push(Math.round(ms));
+        peakUntrusted = Math.max(peakUntrusted, b2bua().stats.transactions.untrusted);
+      }
+      expect((await sent).sent).toBe(5_000);
+      peakUntrusted = Math.max(peakUntrusted, b2bua().stats.transactions.untrusted);
+      expect(peakUntrusted).toBe(1_000);
+      expect(Math.max(...calls), `time to 200 for each trunk call: ${calls.join(", ")} ms`).toBeLessThan(1_000);
+    } finally {
+      trunk.close();
+    }
+  }, 60_000);
+});

@@ -104,49 +104,56 @@ export interface FloodResult {
 }
 
 /**
- * Sends `count` requests (OPTIONS and INVITE alternately, each a new transaction) from `from` to
- * 127.0.0.1:`port`, `batch` datagrams every `pauseMs`, in a worker thread. Resolves when all
- * were handed to the kernel, with how many replies came back meanwhile.
+ * Sends `count` requests (OPTIONS and INVITE alternately, each a new transaction) from `from` (one
+ * address, or several taken in turn, like forged sources) to 127.0.0.1:`port`, `batch` datagrams
+ * every `pauseMs`, in a worker thread. Resolves when all were handed to the kernel, with how many
+ * replies came back meanwhile.
  */
-export function flood(options: { from: string; port: number; count: number; batch: number; pauseMs: number }): Promise<FloodResult> {
+export function flood(options: { from: string | string[]; port: number; count: number; batch: number; pauseMs: number }): Promise<FloodResult> {
   const code = `
     const { workerData, parentPort } = require("node:worker_threads");
     const dgram = require("node:dgram");
-    const socket = dgram.createSocket("udp4");
     let replies = 0;
-    socket.on("message", () => replies++);
-    socket.bind(0, workerData.from, async () => {
-      const local = socket.address().port;
-      const body = "v=0\\r\\no=x 1 1 IN IP4 " + workerData.from + "\\r\\ns=-\\r\\nc=IN IP4 " + workerData.from + "\\r\\nt=0 0\\r\\nm=audio 9 RTP/AVP 0\\r\\n";
-      const message = (i) => {
+    const bind = (address) => new Promise((resolve) => {
+      const socket = dgram.createSocket("udp4");
+      socket.on("message", () => replies++);
+      socket.bind(0, address, () => resolve(socket));
+    });
+    (async () => {
+      const sockets = await Promise.all(workerData.from.map(bind));
+      const message = (i, socket) => {
+        const from = socket.address().address;
+        const local = socket.address().port;
+        const body = "v=0\\r\\no=x 1 1 IN IP4 " + from + "\\r\\ns=-\\r\\nc=IN IP4 " + from + "\\r\\nt=0 0\\r\\nm=audio 9 RTP/AVP 0\\r\\n";
         const method = i % 2 ? "INVITE" : "OPTIONS";
         const content = method === "INVITE" ? body : "";
         return method + " sip:1000@127.0.0.1 SIP/2.0\\r\\n" +
-          "Via: SIP/2.0/UDP " + workerData.from + ":" + local + ";branch=z9hG4bK-flood-" + i + ";rport\\r\\n" +
-          "From: <sip:scanner@" + workerData.from + ">;tag=f" + i + "\\r\\n" +
+          "Via: SIP/2.0/UDP " + from + ":" + local + ";branch=z9hG4bK-flood-" + i + ";rport\\r\\n" +
+          "From: <sip:scanner@" + from + ">;tag=f" + i + "\\r\\n" +
           "To: <sip:1000@127.0.0.1>\\r\\n" +
-          "Call-ID: flood-" + i + "@" + workerData.from + "\\r\\n" +
+          "Call-ID: flood-" + i + "@" + from + "\\r\\n" +
           "CSeq: 1 " + method + "\\r\\nMax-Forwards: 70\\r\\n" +
           (content ? "Content-Type: application/sdp\\r\\n" : "") +
           "Content-Length: " + content.length + "\\r\\n\\r\\n" + content;
       };
       let sent = 0;
       let done = 0;
-      const finished = new Promise((resolve) => {
+      await new Promise((resolve) => {
         const step = () => {
           for (let n = 0; n < workerData.batch && sent < workerData.count; n++, sent++) {
-            socket.send(message(sent), workerData.port, "127.0.0.1", () => { if (++done === workerData.count) resolve(); });
+            const socket = sockets[sent % sockets.length];
+            socket.send(message(sent, socket), workerData.port, "127.0.0.1", () => { if (++done === workerData.count) resolve(); });
           }
           if (sent < workerData.count) setTimeout(step, workerData.pauseMs);
         };
         step();
       });
-      await finished;
       parentPort.postMessage({ sent: done, replies });
-      socket.close();
-    });
+      for (const socket of sockets) socket.close();
+    })();
   `;
-  const worker = new Worker(code, { eval: true, workerData: options });
+  const from = typeof options.from === "string" ? [options.from] : options.from;
+  const worker = new Worker(code, { eval: true, workerData: { ...options, from } });
   return new Promise((resolve, reject) => {
     worker.once("message", (result: FloodResult) => resolve(result));
     worker.once("error", reject);
