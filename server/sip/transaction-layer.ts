@@ -92,6 +92,9 @@ export class TransactionLayer {
   private readonly admission: SourceAdmission;
   private readonly inviteDeadlineMs: number;
   private readonly nonInviteDeadlineMs: number;
+  /** Requests refused for a full table since the last warning, and when that was (ms epoch). */
+  private refusedForFullTable = 0;
+  private lastTableFullWarning = -Infinity;
 
   constructor(private readonly options: TransactionLayerOptions) {
     this.timers = options.timers ?? realTimers;
@@ -176,7 +179,7 @@ export class TransactionLayer {
       return;
     }
     if (this.servers.size >= this.maxTransactions || (!trusted && this.untrustedServers.size >= this.maxUntrusted)) {
-      this.logger.warn("sip transaction limit reached, answering 503", { trusted, server: this.servers.size, untrusted: this.untrustedServers.size });
+      this.warnTableFull(trusted);
       this.sendStatelessResponse(createResponse(request, 503, { headers: [["Retry-After", "5"]] }), source, trusted);
       return;
     }
@@ -217,6 +220,21 @@ export class TransactionLayer {
         this.logger.error("sip request cleanup failed", { callId: getCallId(request), error: String(second) });
       }
     }
+  }
+
+  /** One warning a minute at most while the table (or the strangers' share) is full: a flood must not flood the log. */
+  private warnTableFull(trusted: boolean): void {
+    this.refusedForFullTable++;
+    const now = Date.now();
+    if (now - this.lastTableFullWarning < 60_000) return;
+    this.logger.warn("sip transaction limit reached, answering 503", {
+      trusted,
+      refused: this.refusedForFullTable,
+      server: this.servers.size,
+      untrusted: this.untrustedServers.size,
+    });
+    this.lastTableFullWarning = now;
+    this.refusedForFullTable = 0;
   }
 
   /** RFC 3261 §18.2.2 (and RFC 3581 rport) for trusted sources. */

@@ -261,11 +261,11 @@ describe("a flood from many forged addresses (issue 8 item 1: room reserved for 
   // Last in this file: the strangers' transactions it leaves live for 32 s (Timers H and J).
   it("strangers together never hold more than 1 000 server transactions, and the trunk's calls still get 200", async () => {
     const trunk = await UdpPeer.bind("127.0.0.1");
-    const sources = Array.from({ length: 250 }, (_, i) => `127.0.1.${i + 1}`);
+    const sources = Array.from({ length: 120 }, (_, i) => `127.0.1.${i + 1}`);
     try {
       let flooding = true;
-      // 250 addresses x a burst of 10 = 2 500 requests the limiter admits: more than the 1 000 strangers may hold.
-      const sent = flood({ from: sources, port: sipPort, count: 5_000, batch: 50, pauseMs: 5 }).finally(() => (flooding = false));
+      // 120 addresses x a burst of 10 = 1 200 requests the limiter admits: more than the 1 000 strangers may hold.
+      const sent = flood({ from: sources, port: sipPort, count: 2_400, batch: 40, pauseMs: 5 }).finally(() => (flooding = false));
       let peakUntrusted = 0;
       const calls: number[] = [];
       for (let n = 200; flooding || calls.length < 3; n++) {
@@ -274,7 +274,7 @@ describe("a flood from many forged addresses (issue 8 item 1: room reserved for 
         calls.push(Math.round(ms));
         peakUntrusted = Math.max(peakUntrusted, b2bua().stats.transactions.untrusted);
       }
-      expect((await sent).sent).toBe(5_000);
+      expect((await sent).sent).toBe(2_400);
       peakUntrusted = Math.max(peakUntrusted, b2bua().stats.transactions.untrusted);
       expect(peakUntrusted).toBe(1_000);
       expect(Math.max(...calls), `time to 200 for each trunk call: ${calls.join(", ")} ms`).toBeLessThan(1_000);
