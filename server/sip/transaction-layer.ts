@@ -2,6 +2,17 @@
  * The transaction layer (RFC 3261 §17): owns every transaction, parses inbound bytes, routes
  * messages to their transaction or up to the transaction user, and forgets transactions as
  * soon as they terminate so memory stays bounded.
+ *
+ * Bounds against hostile traffic (defaults; see {@link TransactionLayerOptions}):
+ * - a {@link SourceAdmission} is asked before a stranger's request is parsed: over its rate it is
+ *   dropped and nothing is allocated;
+ * - at most 10 000 server (and 10 000 client) transactions, of which strangers hold at most 1 000,
+ *   so trusted sources (trunks, operator WebSockets) always have 9 000;
+ * - every server transaction awaiting the TU ends with a final response of the layer's own if the
+ *   TU sends none: INVITE 408 after 32 s (64*T1), others 500 after 8 s (16*T1), and 500 at once
+ *   when the TU throws;
+ * - responses to strangers go only to the packet's source, and their error responses (with
+ *   retransmissions) are admitted one by one.
  * @module
  */
 import { TRUST_EVERY_SOURCE, type SourceAdmission } from "./admission.js";
