@@ -33,9 +33,9 @@ class TestAdmission implements SourceAdmission {
   }
 }
 
-function setup(options: Partial<TransactionLayerOptions> & { onRequest?: (request: SipRequest, tx: ServerTransaction | undefined) => void } = {}) {
+function setup(options: Partial<TransactionLayerOptions> & { onRequest?: (request: SipRequest, tx: ServerTransaction | undefined) => void; kind?: "UDP" | "TCP" } = {}) {
   const timers = new FakeTimers();
-  const transport = new FakeTransport("UDP");
+  const transport = new FakeTransport(options.kind ?? "UDP");
   const admission = new TestAdmission();
   const requests: { request: SipRequest; tx: ServerTransaction | undefined }[] = [];
   const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
@@ -196,6 +196,18 @@ describe("responses to untrusted sources (reflection)", () => {
     transport.inject(requestText("OPTIONS", { via }), STRANGER);
     requests[0]!.tx!.respond(createResponse(requests[0]!.request, 200));
     expect(transport.sent.map((s) => s.destination)).toEqual([{ transport: "UDP", address: STRANGER.address, port: STRANGER.port }]);
+  });
+
+  it("over TCP go on the stranger's own connection only: none is opened toward a stranger once it closed", () => {
+    const { transport, requests } = setup({ kind: "TCP" });
+    const connection = { id: "c1", transport: "TCP" as const, remote: STRANGER, open: true, send: () => Promise.resolve(), close: () => {} };
+    transport.inject(requestText("OPTIONS", { via: "SIP/2.0/TCP 203.0.113.99:5070;branch=z9hG4bKt1" }), STRANGER, connection);
+    transport.inject(requestText("OPTIONS", { via: "SIP/2.0/TCP 203.0.113.99:5070;branch=z9hG4bKt2" }), STRANGER, connection);
+    requests[0]!.tx!.respond(createResponse(requests[0]!.request, 200));
+    expect(transport.sent.map((s) => s.destination.connection)).toEqual([connection]);
+    connection.open = false;
+    requests[1]!.tx!.respond(createResponse(requests[1]!.request, 200));
+    expect(transport.sent).toHaveLength(1);
   });
 
   it("keep the RFC 3261 §18.2.2 rules for trusted sources (maddr honoured)", () => {
