@@ -258,9 +258,10 @@ describe("an exception while handling a request (issue 7 item 9, the rule)", () 
 });
 
 describe("a flood from many forged addresses (issue 8 item 1: room reserved for trunks)", () => {
-  // Last in this file: the strangers' transactions it leaves live for 32 s (Timers H and J).
-  it("strangers together never hold more than 1 000 server transactions, and the trunk's calls still get 200", async () => {
+  // Last in this file: it waits for the strangers' transactions to end by their RFC timers.
+  it("strangers together never hold more than 1 000 server transactions, the trunk's calls still get 200, and the table returns to normal", async () => {
     const trunk = await UdpPeer.bind("127.0.0.1");
+    const before = b2bua().stats.transactions;
     const sources = Array.from({ length: 120 }, (_, i) => `127.0.1.${i + 1}`);
     try {
       let flooding = true;
@@ -278,8 +279,12 @@ describe("a flood from many forged addresses (issue 8 item 1: room reserved for 
       peakUntrusted = Math.max(peakUntrusted, b2bua().stats.transactions.untrusted);
       expect(peakUntrusted).toBe(1_000);
       expect(Math.max(...calls), `time to 200 for each trunk call: ${calls.join(", ")} ms`).toBeLessThan(1_000);
+      // Every stranger's transaction has its final response, so each ends by Timer H or J (64*T1 =
+      // 32 s over UDP, RFC 3261 §17.2.1, §17.2.2): the table comes back to its size before the flood.
+      await waitUntil("the strangers' transactions to end", () => b2bua().stats.transactions.untrusted, (n) => n === 0, 40_000);
+      await waitUntil("the table to return to its size before the flood", () => b2bua().stats.transactions.server, (n) => n <= before.server, 10_000);
     } finally {
       trunk.close();
     }
-  }, 60_000);
+  }, 90_000);
 });
