@@ -156,9 +156,11 @@ export class TransactionLayer {
   receive(raw: Buffer, source: MessageSource): void {
     try {
       // Responses (to our client transactions, e.g. from a registrar that is no trunk) are not
-      // rate limited; everything else from a stranger is.
-      const trusted = isResponseBytes(raw) || this.admission.isTrusted(source);
-      if (!trusted && !this.admission.admitRequest(source)) return;
+      // rate limited; everything else from a stranger is. (Bytes starting "SIP/" always parse as
+      // a response or are dropped, so they can never create a server transaction.)
+      const response = isResponseBytes(raw);
+      const trusted = !response && this.admission.isTrusted(source);
+      if (!response && !trusted && !this.admission.admitRequest(source)) return;
       const result = parseMessage(raw, {
         framing: source.transport === "TCP" || source.transport === "TLS" ? "stream" : "datagram",
         requireViaBranch: !this.options.acceptMissingBranch,
