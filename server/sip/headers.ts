@@ -34,13 +34,23 @@ const KNOWN_NAMES = [
   "Proxy-Require", "RAck", "Record-Route", "Refer-To", "Referred-By", "Reply-To", "Require",
   "Retry-After", "Route", "RSeq", "Server", "Service-Route", "Session-Expires", "Subject",
   "Supported", "Timestamp", "To", "Unsupported", "User-Agent", "Via", "Warning", "WWW-Authenticate",
+  "P-Asserted-Identity", "P-Preferred-Identity", "Privacy", "Diversion", "History-Info", "Remote-Party-ID",
+  "Reason", "Accept-Contact", "Reject-Contact", "Request-Disposition", "Security-Client", "Security-Server",
+  "Security-Verify", "P-Associated-URI", "P-Early-Media", "Recv-Info", "Resource-Priority",
+  "Accept-Resource-Priority", "Geolocation", "Feature-Caps", "Min-SE", "Replaces",
 ];
 const CANONICAL = new Map(KNOWN_NAMES.map((n) => [n.toLowerCase(), n] as const));
 
 /**
  * Headers whose ABNF is a comma-separated list (RFC 3261 §7.3.1), so a combined line may be
- * split into one entry per element. Authorization-style headers and Date are excluded on
- * purpose: their values contain commas that are not element separators.
+ * split into one entry per element: RFC 3261 §20 (Via, Route, Record-Route, Contact, Allow,
+ * Supported, Require, Proxy-Require, Unsupported, Accept...), RFC 3325 §9.1 (P-Asserted-Identity,
+ * P-Preferred-Identity), RFC 3326 (Reason), RFC 5806 (Diversion), RFC 7044 (History-Info),
+ * RFC 3841 (Accept-/Reject-Contact, Request-Disposition), RFC 3329 (Security-*), RFC 3455
+ * (P-Associated-URI), RFC 5009 (P-Early-Media), RFC 6086 (Recv-Info), RFC 4412
+ * (Resource-Priority), RFC 6442 (Geolocation), RFC 6809 (Feature-Caps), Remote-Party-ID (draft).
+ * Authorization-style headers and Date are excluded on purpose: their values contain commas that
+ * are not element separators; Privacy separates its values with `;` (RFC 3323 §4.2).
  */
 const LIST_HEADERS = new Set(
   [
@@ -48,6 +58,10 @@ const LIST_HEADERS = new Set(
     "Call-Info", "Contact", "Content-Encoding", "Content-Language", "Error-Info", "In-Reply-To",
     "Path", "Proxy-Require", "Record-Route", "Require", "Route", "Service-Route", "Supported",
     "Unsupported", "Via", "Warning",
+    "P-Asserted-Identity", "P-Preferred-Identity", "Reason", "Diversion", "History-Info",
+    "Remote-Party-ID", "Accept-Contact", "Reject-Contact", "Request-Disposition", "Security-Client",
+    "Security-Server", "Security-Verify", "P-Associated-URI", "P-Early-Media", "Recv-Info",
+    "Resource-Priority", "Accept-Resource-Priority", "Geolocation", "Feature-Caps",
   ].map((n) => n.toLowerCase()),
 );
 
@@ -66,29 +80,37 @@ export function isListHeader(name: string): boolean {
 }
 
 /**
- * Splits a header value on commas that are outside quoted strings and angle brackets.
- * Returns every element trimmed, including empty ones, so callers can reject `a,,b`.
+ * Splits a header value on the commas that separate list elements (RFC 3261 §7.3.1): a comma
+ * inside a quoted-string (with its `\\` quoted-pairs, §25.1) or inside `<...>` (a URI, where a
+ * comma may appear in the user part or a parameter) does not split, and a `"` inside `<...>` does
+ * not open a quoted-string. Returns every element trimmed of SP/HTAB, including empty ones, so
+ * callers can reject `a,,b`. An unterminated quote or bracket keeps the rest as one element.
  */
 export function splitHeaderList(value: string): string[] {
   const out: string[] = [];
   let start = 0;
-  let inQuotes = false;
-  let inAngle = false;
+  let state: "plain" | "quoted" | "angle" = "plain";
   for (let i = 0; i < value.length; i++) {
     const ch = value[i];
-    if (inQuotes) {
+    if (state === "quoted") {
       if (ch === "\\") i++;
-      else if (ch === '"') inQuotes = false;
-    } else if (ch === '"') inQuotes = true;
-    else if (ch === "<") inAngle = true;
-    else if (ch === ">") inAngle = false;
-    else if (ch === "," && !inAngle) {
-      out.push(value.slice(start, i).trim());
+      else if (ch === '"') state = "plain";
+    } else if (state === "angle") {
+      if (ch === ">") state = "plain";
+    } else if (ch === '"') state = "quoted";
+    else if (ch === "<") state = "angle";
+    else if (ch === ",") {
+      out.push(trimLws(value.slice(start, i)));
       start = i + 1;
     }
   }
-  out.push(value.slice(start).trim());
+  out.push(trimLws(value.slice(start)));
   return out;
+}
+
+/** Trims SP/HTAB only (LWS after unfolding); String#trim would also eat Unicode spaces. */
+function trimLws(s: string): string {
+  return s.replace(/^[ \t]+|[ \t]+$/g, "");
 }
 
 /** One header line as stored: canonical name and raw (unfolded, trimmed) value. */
@@ -120,6 +142,19 @@ export class Headers implements Iterable<HeaderEntry> {
   getAll(name: string): string[] {
     const key = canonicalHeaderName(name).toLowerCase();
     return this.entries.filter((e) => e.name.toLowerCase() === key).map((e) => e.value);
+  }
+
+  /**
+   * Every element of a list header, in order, across all its lines (RFC 3261 §7.3.1: `a, b` on one
+   * line is the same as two lines): each stored value is split with {@link splitHeaderList}, so
+   * commas inside quoted strings and `<...>` stay inside their element; empty elements are
+   * dropped. Use it for Via, Route, Record-Route, P-Asserted-Identity, Supported, Require, Allow,
+   * Proxy-Require, Accept and the other list headers; it works whether or not the parser already
+   * split the line (headers built in code are stored as written). Returns [] when absent.
+   * Elements keep their spelling: compare them as their RFC says.
+   */
+  getList(name: string): string[] {
+    return this.getAll(name).flatMap((value) => splitHeaderList(value).filter((element) => element !== ""));
   }
 
   has(name: string): boolean {

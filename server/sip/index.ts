@@ -44,6 +44,7 @@ export * from "./invite-client-transaction.js";
 export * from "./non-invite-client-transaction.js";
 export * from "./invite-server-transaction.js";
 export * from "./non-invite-server-transaction.js";
+export * from "./admission.js";
 export * from "./transaction-layer.js";
 export * from "./response-routing.js";
 export * from "./stream-framer.js";

@@ -13,7 +13,7 @@ const TRYING_DELAY_MS = 200;
 export class InviteServerTransaction extends ServerTransactionBase {
   private timerGInterval: number;
 
-  constructor(key: string, context: TransactionContext, request: SipRequest, sendBytes: (data: Buffer) => Promise<void>) {
+  constructor(key: string, context: TransactionContext, request: SipRequest, sendBytes: (data: Buffer, status: number) => Promise<void>) {
     super(key, context, "proceeding", request, sendBytes);
     this.timerGInterval = context.config.t1;
   }

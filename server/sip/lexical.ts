@@ -67,3 +67,54 @@ export function percentDecode(s: string): string {
   }
   return Buffer.from(bytes).toString("utf8");
 }
+
+const CONTROL_CHARS_RE = /[\u0000-\u001f\u007f-\u009f]/g;
+const ESCAPE_RUN_RE = /(?:%[0-9A-Fa-f]{2})+/g;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Length of the UTF-8 sequence a lead byte announces (RFC 3629 §4), 0 for a byte that cannot lead one. */
+function utf8SequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** Decodes one run of `%HH` escapes: valid UTF-8 sequences become characters, any other byte keeps its escape. */
+function decodeEscapeRun(run: string): string {
+  const bytes = Buffer.from(run.replace(/%/g, ""), "hex");
+  let out = "";
+  for (let i = 0; i < bytes.length; ) {
+    const length = utf8SequenceLength(bytes[i] ?? 0);
+    if (length > 0 && i + length <= bytes.length) {
+      try {
+        out += strictUtf8.decode(bytes.subarray(i, i + length));
+        i += length;
+        continue;
+      } catch {
+        // Not a valid sequence (bad continuation, overlong, surrogate): keep the lead byte escaped.
+      }
+    }
+    out += run.slice(3 * i, 3 * i + 3);
+    i += 1;
+  }
+  return out;
+}
+
+/**
+ * Tolerant percent-decoder for the user part of a SIP URI (a caller or dialled number, RFC 3261
+ * §19.1.2 `user`), for display and routing. Never throws, whatever the input:
+ * - escapes that form valid UTF-8 (RFC 3629) are decoded (`%2B33` -> `+33`, `J%C3%A9r%C3%B4me` -> `Jérôme`);
+ * - escapes of bytes that are not valid UTF-8 (Latin-1 `J%E9r%F4me`, truncated or overlong
+ *   sequences, surrogates) are kept as written (`J%E9r%F4me` stays `J%E9r%F4me`), so nothing is
+ *   lost or guessed;
+ * - control characters (C0, DEL, C1: U+0000-U+001F, U+007F-U+009F), escaped or not, are removed,
+ *   so a decoded user part can never split a log line or a header.
+ * Use it wherever a URI user part is decoded, never `decodeURIComponent` (which throws URIError
+ * on `%E9`). For comparing URIs per §19.1.4 use {@link percentDecode}.
+ */
+export function decodeUserPart(user: string): string {
+  const decoded = user.includes("%") ? user.replace(ESCAPE_RUN_RE, decodeEscapeRun) : user;
+  return decoded.replace(CONTROL_CHARS_RE, "");
+}

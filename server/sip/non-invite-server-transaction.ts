@@ -7,7 +7,7 @@ import type { TransactionContext } from "./transaction.js";
 import { ServerTransactionBase } from "./server-transaction-base.js";
 
 export class NonInviteServerTransaction extends ServerTransactionBase {
-  constructor(key: string, context: TransactionContext, request: SipRequest, sendBytes: (data: Buffer) => Promise<void>) {
+  constructor(key: string, context: TransactionContext, request: SipRequest, sendBytes: (data: Buffer, status: number) => Promise<void>) {
     super(key, context, "trying", request, sendBytes);
   }
 

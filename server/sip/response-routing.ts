@@ -63,3 +63,15 @@ export function responseDestinationFor(message: SipMessage, source: MessageSourc
   if (source.connection?.open) destination.connection = source.connection;
   return destination;
 }
+
+/**
+ * The packet's own source as a destination (RFC 3581 §4 style, without trusting any Via field):
+ * the source address and port, and the connection it came on while that is open. Used for every
+ * response to an untrusted source, so a forged Via `maddr`, `received` or sent-by can never aim
+ * Hotline's responses at a third party (reflection).
+ */
+export function sourceDestination(source: MessageSource): Destination {
+  const destination: Destination = { transport: source.transport, address: source.remote.address, port: source.remote.port };
+  if (source.connection?.open) destination.connection = source.connection;
+  return destination;
+}

@@ -4,6 +4,8 @@
  * @module
  */
 import type { SipRequest, SipResponse } from "./message.js";
+import { getTag } from "./name-addr.js";
+import { createResponse } from "./response.js";
 import { serializeMessage } from "./serializer.js";
 import { Transaction, type TransactionContext, type TransactionState } from "./transaction.js";
 import type { ServerTransactionEvents } from "./server-transaction-user.js";
@@ -13,13 +15,15 @@ export abstract class ServerTransactionBase extends Transaction {
   events: ServerTransactionEvents = {};
   private lastResponse: Buffer | undefined;
   private lastStatus = 0;
+  private lastToTag: string | undefined;
 
   protected constructor(
     key: string,
     context: TransactionContext,
     initial: TransactionState,
     readonly request: SipRequest,
-    private readonly sendBytes: (data: Buffer) => Promise<void>,
+    /** Sends the serialised response; `status` lets the layer apply its per-destination policy. */
+    private readonly sendBytes: (data: Buffer, status: number) => Promise<void>,
   ) {
     super(key, context, initial);
   }
@@ -38,16 +42,40 @@ export abstract class ServerTransactionBase extends Transaction {
   /** Called by the layer once the TU has the request. */
   abstract start(): void;
 
+  /**
+   * Gives the TU `ms` milliseconds to send a final response; past it the layer answers `status`
+   * itself ({@link answerForTu}). Provisional responses do not stop the clock.
+   */
+  armTuDeadline(ms: number, status: number): void {
+    this.startTimer("TU deadline", ms, () => this.answerForTu(status));
+  }
+
+  /**
+   * Ends the transaction with a final response chosen by the layer (the TU threw or missed its
+   * deadline) unless one was already sent; the To-tag of an earlier provisional is kept.
+   * Tells the TU through `events.onLayerFinal`. Returns false when there was nothing to do.
+   */
+  answerForTu(status: number): boolean {
+    if (this.currentState === "terminated" || this.lastStatus >= 200) return false;
+    const options = this.lastToTag === undefined ? {} : { toTag: this.lastToTag };
+    this.respond(createResponse(this.request, status, options));
+    this.events.onLayerFinal?.(status);
+    return true;
+  }
+
   protected sendResponse(response: SipResponse): void {
     const bytes = serializeMessage(response);
     this.lastResponse = bytes;
     this.lastStatus = response.status;
-    this.transmit(() => this.sendBytes(bytes));
+    this.lastToTag = getTag(response.headers.get("To")) ?? this.lastToTag;
+    if (response.status >= 200) this.stopTimer("TU deadline");
+    this.transmit(() => this.sendBytes(bytes, response.status));
   }
 
   protected resendLastResponse(): void {
     const bytes = this.lastResponse;
-    if (bytes) this.transmit(() => this.sendBytes(bytes));
+    const status = this.lastStatus;
+    if (bytes) this.transmit(() => this.sendBytes(bytes, status));
   }
 
   protected ignoreResponse(response: SipResponse): void {

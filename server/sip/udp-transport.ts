@@ -14,6 +14,12 @@ export interface UdpTransportOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   logger?: Logger;
+  /**
+   * Kernel receive buffer asked for, in bytes (SO_RCVBUF; Linux caps it at net.core.rmem_max).
+   * Default 4 MiB, so a burst of datagrams (a flood, or many calls at once) waits in the kernel
+   * while the event loop is busy instead of being dropped, a trunk's INVITE among them.
+   */
+  receiveBufferBytes?: number;
 }
 
 export class UdpTransport implements Transport {
@@ -38,6 +44,11 @@ export class UdpTransport implements Transport {
         resolve();
       });
     });
+    try {
+      socket.setRecvBufferSize(options.receiveBufferBytes ?? 4 * 1024 * 1024);
+    } catch (err) {
+      transport.logger.warn("udp receive buffer not enlarged", { error: err instanceof Error ? err.message : String(err) });
+    }
     const address = socket.address();
     transport.boundLocal = { address: address.address, port: address.port };
     socket.on("error", (err) => transport.logger.warn("udp socket error", { error: err.message }));

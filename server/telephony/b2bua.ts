@@ -4,7 +4,8 @@
  * keeps dialogs, and answers everything else strictly:
  * - OPTIONS (trunk keep-alive) -> 200; REGISTER -> the registrar, on authenticated WebSockets only;
  * - INVITE from an address outside TRUNK_ALLOW -> 403; unknown methods -> 501, known ones we do not
- *   serve -> 405 (§8.2.1); requests from unknown sources are rate limited, then dropped unanswered.
+ *   serve -> 405 (§8.2.1); requests from unknown sources are rate limited by the transaction layer
+ *   before any transaction exists (TrunkSourceAdmission), then dropped unanswered.
  * Call logic lives above it (server/calls); legs report to it through narrow callbacks.
  */
 import {
@@ -13,6 +14,7 @@ import {
   UdpTransport,
   WebSocketTransport,
   createResponse,
+  decodeUserPart,
   generateBranch,
   generateCallId,
   generateTag,
@@ -40,7 +42,7 @@ import type { Logger } from "../logger";
 import type { AddressAllowList } from "./address-allow-list";
 import { Registrar, type Binding, type RegistrarEvents, type WsIdentity } from "./registrar";
 import { SipDialog, USER_AGENT, contactHeader, type LocalContact } from "./sip-dialog";
-import { SourceRateLimiter } from "./source-rate-limiter";
+import { TrunkSourceAdmission } from "./source-rate-limiter";
 
 const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER";
 const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "UPDATE", "PRACK", "PUBLISH"]);
@@ -65,7 +67,7 @@ export interface B2buaOptions {
   now?: () => number;
 }
 
-type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local";
+type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local" | "server-error";
 
 /** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
 export class TrunkLeg {
@@ -378,7 +380,6 @@ export class B2bua implements TransactionUser {
   private readonly pendingInvites = new Map<InviteServerTransaction, TrunkLeg>();
   private readonly operatorLegs = new Map<string, OperatorLeg>(); // Call-ID -> leg
   private readonly wsIdentities = new Map<Connection, WsIdentity>();
-  private readonly limiter: SourceRateLimiter;
   private readonly now: () => number;
 
   private constructor(
@@ -388,8 +389,8 @@ export class B2bua implements TransactionUser {
     readonly ws: WebSocketTransport,
   ) {
     this.now = options.now ?? Date.now;
-    this.limiter = new SourceRateLimiter(this.now);
-    this.layer = new TransactionLayer({ transports: [udp, tcp, ws] as Transport[], user: this, logger: options.logger });
+    const admission = new TrunkSourceAdmission(options.trunkAllow, this.now);
+    this.layer = new TransactionLayer({ transports: [udp, tcp, ws] as Transport[], user: this, logger: options.logger, admission });
     this.registrar = new Registrar(this.now, options.registrarEvents);
   }
 
@@ -397,7 +398,13 @@ export class B2bua implements TransactionUser {
     const udp = await UdpTransport.listen({ host: options.sipHost, port: options.sipPort, logger: options.logger });
     let tcp: TcpTransport;
     try {
-      tcp = await TcpTransport.listen({ host: options.sipHost, port: udp.local.port, logger: options.logger });
+      tcp = await TcpTransport.listen({
+        host: options.sipHost,
+        port: udp.local.port,
+        logger: options.logger,
+        // Strangers get per-source caps and a first-message deadline; trunks keep reserved room.
+        isTrusted: (remote) => options.trunkAllow.allows(remote.address),
+      });
     } catch (error) {
       await udp.close();
       throw error;
@@ -415,7 +422,13 @@ export class B2bua implements TransactionUser {
 
   /** Counts for health and benchmarks. */
   get stats() {
-    return { trunkLegs: this.trunkLegs.size, operatorLegs: this.operatorLegs.size, registrations: this.registrar.size, transactions: this.layer.size };
+    return {
+      trunkLegs: this.trunkLegs.size,
+      operatorLegs: this.operatorLegs.size,
+      registrations: this.registrar.size,
+      transactions: this.layer.size,
+      tcpConnections: { open: this.tcp.connectionCount, untrusted: this.tcp.untrustedConnectionCount },
+    };
   }
 
   localContact(transport: "UDP" | "TCP" | "WS" | "TLS" | "WSS"): LocalContact {
@@ -439,7 +452,6 @@ export class B2bua implements TransactionUser {
   onRequest(request: SipRequest, transaction: ServerTransaction | undefined, source: MessageSource): void {
     const fromOperator = source.transport === "WS" || source.transport === "WSS";
     const trusted = fromOperator || this.options.trunkAllow.allows(source.remote.address);
-    if (!trusted && !this.limiter.allow(source.remote.address)) return;
 
     const respond = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
       transaction?.respond(createResponse(request, status, options));
@@ -464,6 +476,8 @@ export class B2bua implements TransactionUser {
         if (!request.body.length) return respond(488, { reason: "Not Acceptable Here: an SDP offer is required" });
         const leg = new TrunkLeg(this, request, transaction as InviteServerTransaction, source);
         this.pendingInvites.set(transaction as InviteServerTransaction, leg);
+        // The layer answered for us (handler threw, or no final response in time): the leg is over.
+        transaction!.events.onLayerFinal = () => leg.remoteEnded("server-error");
         this.options.handler.onInboundCall(leg);
         return;
       }
@@ -634,6 +648,6 @@ export function withDirection(sdp: string, direction: Direction): string {
 
 function userOf(uri: Uri): string | undefined {
   if (isTelUri(uri)) return uri.number.replace(/[-.()]/g, "");
-  if (isSipUri(uri) && uri.user) return decodeURIComponent(uri.user.split(";")[0]!);
+  if (isSipUri(uri) && uri.user) return decodeUserPart(uri.user.split(";")[0]!);
   return undefined;
 }

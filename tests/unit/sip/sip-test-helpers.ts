@@ -1,6 +1,6 @@
 import { parseMessage } from "../../../server/sip/parser.js";
 import type { SipMessage, SipRequest, SipResponse } from "../../../server/sip/message.js";
-import type { Destination, Endpoint, MessageHandler, MessageSource, Transport, TransportKind } from "../../../server/sip/transport.js";
+import type { Connection, Destination, Endpoint, MessageHandler, MessageSource, Transport, TransportKind } from "../../../server/sip/transport.js";
 import { serializeMessage } from "../../../server/sip/serializer.js";
 
 export function requestText(method: string, options: { branch?: string; callId?: string; cseq?: number; cseqMethod?: string; via?: string; extra?: string } = {}): string {
@@ -50,8 +50,9 @@ export class FakeTransport implements Transport {
     this.handler = handler;
   }
 
-  inject(raw: string | Buffer, remote: Endpoint = { address: "192.0.2.10", port: 5060 }): void {
+  inject(raw: string | Buffer, remote: Endpoint = { address: "192.0.2.10", port: 5060 }, connection?: Connection): void {
     const source: MessageSource = { transport: this.kind, remote, local: this.local };
+    if (connection) source.connection = connection;
     this.handler?.(Buffer.isBuffer(raw) ? raw : Buffer.from(raw), source);
   }
 
