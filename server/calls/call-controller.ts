@@ -9,27 +9,22 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import { insertCallbackRequest } from "../../db/queries/callback-requests";
-import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
+import { incrementOffers, insertCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
+import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
 import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import { OFFER_HEADERS } from "../realtime/events";
 import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
+import { CallRecords, type Write } from "./call-records";
 import { positionAnnouncement } from "./queue-announcements";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
 const DEFAULT_SHORT_ABANDON_S = 5;
-
-/** A record write, given the connection or transaction to write with. */
-type Write = (db: Db) => Promise<unknown>;
-
-/** How long writes gather before they go to the database as one transaction. */
-const WRITE_BEHIND_MS = 20;
 
 /** The routing state of an operator as the engine last reported it; see CallController.view for the rest. */
 type BaseStateView = Omit<OperatorStateView, "pendingPause" | "onShift">;
@@ -116,15 +111,15 @@ export class CallController implements InboundCallHandler {
   private readonly lastCallOf = new Map<string, string>();
   private b2bua: B2bua | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private writes: Promise<void> = Promise.resolve();
-  private pendingWrites: Write[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Call records and the event log, written behind. */
+  readonly records: CallRecords;
   private closing = false;
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
   constructor(private readonly deps: CallControllerDeps) {
     this.engine = new DispatchEngine({}, deps.clock.now());
+    this.records = new CallRecords({ db: deps.db, logger: deps.logger });
   }
 
   attach(b2bua: B2bua): void {
@@ -479,7 +474,7 @@ export class CallController implements InboundCallHandler {
         return;
       }
       case "record":
-        return this.record(effect.entry);
+        return this.records.record(effect.entry);
       case "warn-supervisors":
         this.deps.alertSupervisors({
           kind: effect.warning,
@@ -512,75 +507,18 @@ export class CallController implements InboundCallHandler {
     }
   }
 
-  private record(entry: RecordEntry): void {
-    const at = new Date(entry.at);
-    const queueId = "queueId" in entry ? Number(entry.queueId) : null;
-    const operatorId = "operatorId" in entry ? Number(entry.operatorId) : null;
-    const { kind, at: _at, callId, ...data } = entry as RecordEntry & { callId: string };
-    this.log({ at, type: `call.${kind.replace(/^call-/, "")}`, callId, queueId, operatorId, data });
-    switch (entry.kind) {
-      case "caller-entered":
-        return this.writeCall(entry.callId, { queuedAt: at });
-      case "call-answered":
-        return this.writeCall(entry.callId, { answeredAt: at, operatorId: Number(entry.operatorId) });
-      case "call-finished": {
-        const outcome: RecordOutcome =
-          entry.outcome === "answered" ? "answered"
-          : entry.outcome === "abandoned" ? "abandoned"
-          : entry.outcome === "overflowed" ? "overflowed"
-          : entry.reason === "no-operators" ? "no_operators"
-          : entry.reason === "closed" ? "closed"
-          : entry.reason === "queue-full" ? "rejected"
-          : "timed_out";
-        return this.writeCall(entry.callId, { outcome, endedAt: at });
-      }
-      default:
-        return;
-    }
-  }
-
   // ---- persistence ---------------------------------------------------------------------------
 
   private log(event: NewCallEvent): void {
-    this.enqueueWrite((db) => appendEvents(db, [event]));
+    this.records.log(event);
   }
 
   private writeCall(id: string, patch: CallPatch): void {
-    this.enqueueWrite((db) => updateCall(db, id, patch));
+    this.records.writeCall(id, patch);
   }
 
-  /**
-   * Writes go out in order (the record's story must not be reordered), never block the engine, and go in batches
-   * a little after the fact: one transaction per batch instead of a commit per event, and, with the embedded
-   * database (whose queries run on this thread), no query between a caller and the operator's INVITE.
-   */
   private enqueueWrite(write: Write): void {
-    this.pendingWrites.push(write);
-    if (this.flushTimer === undefined) {
-      this.flushTimer = setTimeout(() => void this.flushWrites(), WRITE_BEHIND_MS);
-      this.flushTimer.unref();
-    }
-  }
-
-  private flushWrites(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.pendingWrites.splice(0);
-    if (batch.length > 0) this.writes = this.writes.then(() => this.runWrites(batch));
-    return this.writes;
-  }
-
-  private async runWrites(batch: readonly Write[]): Promise<void> {
-    try {
-      await this.deps.db.transaction(async (tx) => {
-        for (const write of batch) await write(tx);
-      });
-    } catch {
-      // The batch rolled back: one bad write must not cost the others their place in the record.
-      for (const write of batch) {
-        await write(this.deps.db).catch((error: unknown) => this.deps.logger.error("call record write failed", { error: String(error) }));
-      }
-    }
+    this.records.enqueueWrite(write);
   }
 
   private enqueueMedia(call: ActiveCall, step: () => Promise<unknown>): void {
@@ -597,7 +535,6 @@ export class CallController implements InboundCallHandler {
     }
     await Promise.all([...this.calls.values()].map((c) => c.chain));
     // Hang-ups write their endings as they complete: flush until nothing is left.
-    do await this.flushWrites();
-    while (this.pendingWrites.length > 0);
+    await this.records.flush();
   }
 }
