@@ -56,10 +56,26 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
+/**
+ * Bounds on every PostgreSQL round trip, so a hung or unreachable database fails queries (which the callers retry or
+ * report) instead of piling them up: connecting waits at most 5 s; the server cancels a statement after 10 s
+ * (`statement_timeout`) and ends a session idle inside a transaction after 30 s; the client gives up on a query
+ * after 15 s even if the server never answers (`query_timeout`); TCP keepalive notices a dead peer. All in ms.
+ */
+export const POSTGRES_POOL_TIMEOUTS = {
+  max: 10,
+  connectionTimeoutMillis: 5_000,
+  statement_timeout: 10_000,
+  query_timeout: 15_000,
+  idle_in_transaction_session_timeout: 30_000,
+  keepAlive: true,
+  idleTimeoutMillis: 30_000,
+} as const;
+
 async function openPostgres(url: string): Promise<Database> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: url, max: 10 });
+  const pool = new Pool({ connectionString: url, ...POSTGRES_POOL_TIMEOUTS });
   // An idle client's network error must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = drizzle(pool, { schema }) as unknown as Db;

@@ -121,6 +121,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         logger,
       });
       services.onQueuesChanged = () => telephony!.syncQueues();
+      registerDatabaseHealth(services, telephony);
       // Stopped before the web server closes: calls end with BYE and their records are written.
       stack.push(() => telephony!.stop());
     }
@@ -142,6 +143,68 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The database part of `/api/health`, with the call records' write-behind buffer: `state` is `degraded` (still
+ * `ok`: calls go on) while record writes wait for a retry or sit in the spill file, `down` when the database does not
+ * answer; `records` gives the pending count (see CallRecords.status).
+ */
+function registerDatabaseHealth(services: Services, telephony: Telephony): void {
+  const { database } = services;
+  services.health.register("database", async () => {
+    const records = telephony.controller.records.status();
+    try {
+      await database.ping();
+    } catch (error) {
+      return { ok: false, kind: database.kind, state: "down", error: error instanceof Error ? error.message : String(error), records };
+    }
+    return { ok: true, kind: database.kind, state: records.degraded ? "degraded" : "up", records };
+  });
+}
+
+/** How long a signalled shutdown may take before the process exits anyway (exit code 1), ms. */
+export const SHUTDOWN_DEADLINE_MS = 15_000;
+
+/**
+ * Stops the Hotline on the first SIGTERM or SIGINT, then exits: 0 when every step finished, 1 when one failed or
+ * `deadlineMs` passed. The steps (see Hotline.stop): no new calls (503), BYE on both legs of every live call, every
+ * rtpengine session deleted, every record write flushed (bounded; the rest spilled to DATA_DIR for the next start),
+ * then the web server and the database. Each is logged. `signals` and `exit` are the process's by default.
+ */
+export function stopOnSignals(
+  hotline: Pick<Hotline, "stop">,
+  options: { logger: Logger; signals?: NodeJS.EventEmitter; exit?: (code: number) => void; deadlineMs?: number },
+): void {
+  const signals = options.signals ?? process;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = performance.now();
+    options.logger.info("shutting down", { signal });
+    // A stuck close must not keep a supervisor waiting forever.
+    const deadline = setTimeout(() => {
+      options.logger.error("shutdown deadline passed, exiting anyway", { deadlineMs: options.deadlineMs ?? SHUTDOWN_DEADLINE_MS });
+      exit(1);
+    }, options.deadlineMs ?? SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    hotline.stop().then(
+      () => {
+        clearTimeout(deadline);
+        options.logger.info("shutdown complete", { ms: Math.round(performance.now() - started) });
+        exit(0);
+      },
+      (error: unknown) => {
+        clearTimeout(deadline);
+        options.logger.error("shutdown failed", { error: String(error) });
+        exit(1);
+      },
+    );
+  };
+  signals.on("SIGTERM", () => shutdown("SIGTERM"));
+  signals.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 interface WebHandler {

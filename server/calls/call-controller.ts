@@ -8,8 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
-import { insertCallbackRequest } from "../../db/queries/callback-requests";
-import { incrementOffers, insertCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
+import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
@@ -19,7 +18,7 @@ import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/e
 import { OFFER_HEADERS } from "../realtime/events";
 import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
-import { CallRecords, type Write } from "./call-records";
+import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordsOptions, type RecordWrite } from "./call-records";
 import { positionAnnouncement } from "./queue-announcements";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
@@ -54,6 +53,10 @@ export interface CallControllerDeps {
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
   callerPriority?(callerNumber: string): number | undefined;
+  /** The record buffer's bound and spill file (see call-records.ts). */
+  records?: RecordsOptions;
+  /** How long shutdown waits for the database to take the last record writes, ms. Default 10,000. */
+  recordsFlushDeadlineMs?: number;
 }
 
 /**
@@ -114,12 +117,22 @@ export class CallController implements InboundCallHandler {
   /** Call records and the event log, written behind. */
   readonly records: CallRecords;
   private closing = false;
+  /**
+   * rtpengine deletes not finished yet, of calls that already left {@link calls}: shutdown awaits them too, so no
+   * media session outlives the process.
+   */
+  private readonly mediaClosing = new Set<Promise<unknown>>();
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
   constructor(private readonly deps: CallControllerDeps) {
     this.engine = new DispatchEngine({}, deps.clock.now());
-    this.records = new CallRecords({ db: deps.db, logger: deps.logger });
+    this.records = new CallRecords({
+      store: databaseRecordStore(deps.db),
+      clock: systemRecordsClock(deps.clock),
+      logger: deps.logger,
+      options: deps.records,
+    });
   }
 
   attach(b2bua: B2bua): void {
@@ -213,8 +226,9 @@ export class CallController implements InboundCallHandler {
     // give up at once are part of what a week's review must show. Written behind, like every
     // record write, so the database is never between a caller and an operator.
     const record = { id: randomUUID() };
-    this.enqueueWrite((db) =>
-      insertCall(db, {
+    this.enqueueWrite({
+      op: "insert-call",
+      call: {
         id: record.id,
         sipCallId: trunk.sipCallId,
         callerNumber: trunk.callerNumber,
@@ -225,8 +239,8 @@ export class CallController implements InboundCallHandler {
         arrivedAt,
         slThresholdS: route?.slThresholdS ?? DEFAULT_SL_THRESHOLD_S,
         shortAbandonS: route?.shortAbandonS ?? DEFAULT_SHORT_ABANDON_S,
-      }),
-    );
+      },
+    });
     this.log({ at: arrivedAt, type: "call.arrived", callId: record.id, queueId: route?.queueId ?? null, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
     const endNow = (outcome: RecordOutcome, endedBy: EndedBy, endReason: string) =>
       this.writeCall(record.id, { outcome, endedBy, endReason, endedAt: new Date(this.deps.clock.now()) });
@@ -264,7 +278,7 @@ export class CallController implements InboundCallHandler {
       this.calls.delete(call.id);
       trunk.reject(488, "Not Acceptable Here");
       this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: "media" });
-      void call.media.close().catch(() => {});
+      this.trackMediaClose(call.media.close().catch(() => {}));
       return;
     }
     if (trunk.ended) {
@@ -344,6 +358,12 @@ export class CallController implements InboundCallHandler {
     clearTimeout(call.followUp);
     this.calls.delete(call.id);
     this.enqueueMedia(call, () => call.media.close());
+    this.trackMediaClose(call.chain);
+  }
+
+  private trackMediaClose(done: Promise<unknown>): void {
+    const tracked = done.finally(() => this.mediaClosing.delete(tracked));
+    this.mediaClosing.add(tracked);
   }
 
   // ---- operator side -------------------------------------------------------------------------
@@ -359,7 +379,7 @@ export class CallController implements InboundCallHandler {
     }
     const leg = new OperatorLeg(this.b2bua, binding);
     call.offers.set(effect.operatorId, leg);
-    this.enqueueWrite((db) => incrementOffers(db, call.id));
+    this.enqueueWrite({ op: "increment-offers", id: call.id });
     leg.onAnswered = (sdp) => this.operatorAnswered(call, effect.operatorId, leg, sdp);
     leg.onFailed = (status) => {
       if (call.offers.get(effect.operatorId) !== leg) return;
@@ -494,7 +514,7 @@ export class CallController implements InboundCallHandler {
       case "create-callback-request": {
         const requestedAt = new Date(this.deps.clock.now());
         const { callId, queueId, callerNumber, reason } = effect;
-        this.enqueueWrite((db) => insertCallbackRequest(db, { callId, queueId: Number(queueId), callerNumber, reason, requestedAt }));
+        this.enqueueWrite({ op: "insert-callback-request", request: { callId, queueId: Number(queueId), callerNumber, reason, requestedAt } });
         this.log({ at: requestedAt, type: "queue.create-callback-request", callId, data: { ...effect } });
         return;
       }
@@ -517,7 +537,7 @@ export class CallController implements InboundCallHandler {
     this.records.writeCall(id, patch);
   }
 
-  private enqueueWrite(write: Write): void {
+  private enqueueWrite(write: RecordWrite): void {
     this.records.enqueueWrite(write);
   }
 
@@ -525,16 +545,26 @@ export class CallController implements InboundCallHandler {
     call.chain = call.chain.then(step).catch((error) => this.deps.logger.warn("media step failed", { callId: call.id, error: String(error) }));
   }
 
-  /** Hangs up every call and waits for the last database writes (graceful shutdown). */
+  /**
+   * Graceful shutdown: takes no new call (INVITEs get 503 from {@link admit}), hangs up every live call (BYE to the
+   * trunk and to the operator, CANCEL to ringing operators), waits until rtpengine has deleted every media session
+   * of this process (those of calls that ended earlier too), then flushes every pending record write, for at most
+   * `recordsFlushDeadlineMs` (the rest goes to the spill file for the next start). Logged.
+   */
   async close(): Promise<void> {
+    const started = performance.now();
     this.closing = true;
     clearTimeout(this.timer);
-    for (const call of [...this.calls.values()]) {
+    const live = [...this.calls.values()];
+    for (const call of live) {
       call.endedBy = "system";
       call.trunk.hangup("local");
     }
+    // Hang-ups move each call's media delete onto its chain; calls still in the list (none normally) are awaited too.
     await Promise.all([...this.calls.values()].map((c) => c.chain));
-    // Hang-ups write their endings as they complete: flush until nothing is left.
-    await this.records.flush();
+    while (this.mediaClosing.size > 0) await Promise.all([...this.mediaClosing]);
+    const mediaMs = Math.round(performance.now() - started);
+    const records = await this.records.close(this.deps.recordsFlushDeadlineMs ?? 10_000);
+    this.deps.logger.info("call controller stopped", { callsHungUp: live.length, mediaMs, records });
   }
 }
