@@ -48,10 +48,13 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const dataDir = await ensureDataDir(config.DATA_DIR);
   const stack: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const close of stack.reverse()) await close().catch((error) => logger.error("shutdown step failed", { error: String(error) }));
-    stack.length = 0;
-  };
+  // Once: a second call (a signal, then a test's or a supervisor's stop) waits for the same shutdown.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const close of stack.reverse()) await close().catch((error) => logger.error("shutdown step failed", { error: String(error) }));
+      stack.length = 0;
+    })());
 
   try {
     const database = await openDatabase(
@@ -71,6 +74,11 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     stack.push(async () => registerServices(undefined));
 
     let telephony: Telephony | undefined;
+    // The last step before the database closes: records written after the calls ended (desks going offline as their
+    // connections close) are flushed; what the database still does not take goes to the spill file, logged.
+    stack.push(async () => {
+      await telephony?.controller.records.close(RECORDS_FINAL_FLUSH_MS);
+    });
     const control = await listenControlSocket(controlSocketPath(dataDir), async (argv) => {
       const output = await runCommand(argv, commandContext(database.db, services.users));
       // Queues and memberships may have changed: the live queue engine follows at once.
@@ -96,7 +104,6 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       services.health.register("sip", () => ({ ok: false, state: "starting" }));
       services.health.register("media", () => ({ ok: false, state: "starting" }));
     }
-    stack.push(() => realtime.close());
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -109,6 +116,9 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
           server.closeIdleConnections();
         }),
     );
+    // Before the HTTP server's close (which waits for every connection): desks' and boards' Socket.IO connections
+    // are closed by the server, or a browser left open would hold the shutdown until its deadline.
+    stack.push(() => realtime.close());
     if (options.telephony !== false) {
       telephony = await startTelephony({
         config,
@@ -162,6 +172,9 @@ function registerDatabaseHealth(services: Services, telephony: Telephony): void 
     return { ok: true, kind: database.kind, state: records.degraded ? "degraded" : "up", records };
   });
 }
+
+/** The records' final flush at shutdown, after the call controller's own (10 s), ms. */
+const RECORDS_FINAL_FLUSH_MS = 2_000;
 
 /** How long a signalled shutdown may take before the process exits anyway (exit code 1), ms. */
 export const SHUTDOWN_DEADLINE_MS = 15_000;

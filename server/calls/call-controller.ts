@@ -549,10 +549,12 @@ export class CallController implements InboundCallHandler {
    * Graceful shutdown: takes no new call (INVITEs get 503 from {@link admit}), hangs up every live call (BYE to the
    * trunk and to the operator, CANCEL to ringing operators), waits until rtpengine has deleted every media session
    * of this process (those of calls that ended earlier too), then flushes every pending record write, for at most
-   * `recordsFlushDeadlineMs` (the rest goes to the spill file for the next start). Logged.
+   * `recordsFlushDeadlineMs`. Logged. The records' final close (what is left goes to the spill file for the next
+   * start) is the process's last step before the database closes, after the desks' last events (boot.ts).
    */
   async close(): Promise<void> {
     const started = performance.now();
+    const deadlineMs = this.deps.recordsFlushDeadlineMs ?? 10_000;
     this.closing = true;
     clearTimeout(this.timer);
     const live = [...this.calls.values()];
@@ -564,7 +566,8 @@ export class CallController implements InboundCallHandler {
     await Promise.all([...this.calls.values()].map((c) => c.chain));
     while (this.mediaClosing.size > 0) await Promise.all([...this.mediaClosing]);
     const mediaMs = Math.round(performance.now() - started);
-    const records = await this.records.close(this.deps.recordsFlushDeadlineMs ?? 10_000);
-    this.deps.logger.info("call controller stopped", { callsHungUp: live.length, mediaMs, records });
+    const flushed = await this.records.flushWithin(deadlineMs);
+    const log = flushed ? this.deps.logger.info : this.deps.logger.error;
+    log.call(this.deps.logger, "call controller stopped", { callsHungUp: live.length, mediaMs, recordsFlushed: flushed, records: this.records.status(), ms: Math.round(performance.now() - started) });
   }
 }

@@ -488,9 +488,12 @@ export class CallRecords {
     });
   }
 
-  /** Waits until every write handed over so far is in the database (no deadline). */
-  async flush(): Promise<void> {
-    while (!(await this.idle(60_000)));
+  /**
+   * Waits until every write handed over so far is in the database, for at most `deadlineMs` (ms); resolves false if
+   * writes are still pending then (they stay queued and keep being retried). Not final: see {@link close}.
+   */
+  flushWithin(deadlineMs: number): Promise<boolean> {
+    return this.idle(deadlineMs);
   }
 
   /**
