@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { asc, gte } from "drizzle-orm";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords } from "../../../db/schema";
 import { stopOnSignals } from "../../../server/boot";
@@ -23,10 +23,13 @@ import { RtpengineSupervisor } from "../../../server/media";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { freePort, testRtpPort } from "../../support/net";
 import { runSipp } from "../../support/sipp";
+import type { TestOperator } from "../../support/test-operator";
 import { sleep, waitUntil } from "../../support/wait";
 
 /** A private PostgreSQL server that the test stops and starts with pg_ctl, on the same port and data folder. */
 class RestartablePostgres {
+  private running = false;
+
   private constructor(
     private readonly dir: string,
     private readonly port: number,
@@ -62,11 +65,18 @@ class RestartablePostgres {
   start(): void {
     const options = `-p ${this.port} -h 127.0.0.1 -k ${this.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     this.run("pg_ctl", ["-D", this.data, "-l", path.join(this.dir, "log"), "-o", options, "-w", "start"]);
+    this.running = true;
+  }
+
+  /** Starts the server again if a failed test left it stopped. */
+  ensureRunning(): void {
+    if (!this.running) this.start();
   }
 
   /** Fast shutdown: open connections are cut, as when a database server goes down. Returns once it is gone. */
   stop(): void {
     this.run("pg_ctl", ["-D", this.data, "-m", "fast", "-w", "stop"]);
+    this.running = false;
   }
 
   async createDatabase(name: string): Promise<string> {
@@ -78,11 +88,7 @@ class RestartablePostgres {
   }
 
   destroy(): void {
-    try {
-      this.stop();
-    } catch {
-      // Already stopped.
-    }
+    if (this.running) this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -91,6 +97,7 @@ let postgres: RestartablePostgres;
 beforeAll(async () => {
   postgres = await RestartablePostgres.create();
 });
+afterEach(() => postgres?.ensureRunning());
 afterAll(() => postgres?.destroy());
 
 /** The records of calls that arrived since `since`, oldest first. */
@@ -183,11 +190,15 @@ async function slowNgRelay(target: number, delayMs: number) {
   };
 }
 
-describe("SIGTERM with live calls while the database is down", () => {
+describe("SIGTERM with live calls", () => {
   let rtpengine: RtpengineSupervisor;
   let relay: Awaited<ReturnType<typeof slowNgRelay>>;
   let harness: Harness;
   let dataDir: string;
+  let operators: TestOperator[];
+  let databaseName = "";
+  let databases = 0;
+  // One rtpengine (outliving each Hotline, so its own list can be read after the exit) behind a slow ng link.
   beforeAll(async () => {
     rtpengine = new RtpengineSupervisor({
       interfaceAddress: "127.0.0.1",
@@ -198,48 +209,80 @@ describe("SIGTERM with live calls while the database is down", () => {
     });
     await rtpengine.start();
     relay = await slowNgRelay(rtpengine.address.port, 150);
+  });
+  afterAll(async () => {
+    relay?.close();
+    await rtpengine?.stop();
+  });
+  // Each test stops its Hotline: a fresh one (and database) per test.
+  beforeEach(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "hotline-sigterm-"));
+    databaseName = `sigterm_${++databases}`;
     harness = await startHarness({
-      DATABASE_URL: await postgres.createDatabase("sigterm"),
+      DATABASE_URL: await postgres.createDatabase(databaseName),
       RTPENGINE_URLS: `127.0.0.1:${relay.port}`,
       DATA_DIR: dataDir,
     });
     await harness.cli("queue", "add", "Support");
     await harness.cli("number", "add", "1000", "--queue", "Support");
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.stop();
-    relay?.close();
-    await rtpengine?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it("refuses new calls with 503, sends BYE on both legs, deletes every media session and flushes every record before exit", async () => {
-    const operators = [await harness.operator("amina"), await harness.operator("omar")];
+    operators = [await harness.operator("amina"), await harness.operator("omar")];
     await harness.cli("queue", "member", "Support", "amina");
     await harness.cli("queue", "member", "Support", "omar");
     for (const operator of operators) await operator.goAvailable();
-    const since = new Date();
+  }, 60_000);
+  afterEach(async () => {
+    await harness?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
+  /**
+   * Two answered calls with audio (SIPp expects the server's BYE), and their records in the database. Returns SIPp's
+   * run, wrapped (an async function returning a promise would wait for it).
+   */
+  async function twoLiveCalls(since: Date) {
     const live = runSipp("answered-call-operator-hangs-up.xml", harness.sipTarget, { calls: 2, limit: 2, timeoutS: 60 });
     for (const operator of operators) await operator.waitFor(() => operator.current !== undefined && operator.rtpReceived > 0, "a live call with audio", 20_000);
     await waitUntil("both calls answered and recorded", () => recordsSince(harness, since), (rows) => rows.length === 2 && rows.every((r) => r.answeredAt !== null));
+    return { sipp: live };
+  }
 
-    postgres.stop();
-    // A third call, still being set up in rtpengine (through the slow link) when the signal comes.
+  /** A third call whose media is still being set up (through the slow link) when the signal comes. */
+  async function callBeingSetUp() {
     const third = runSipp("answered-call-operator-hangs-up.xml", harness.sipTarget, { timeoutS: 30 });
     await waitUntil("the third call's media session", () => rtpengine.client.list(), (calls) => calls.length === 3);
+    return { sipp: third };
+  }
 
+  /** Sends SIGTERM the way main.ts receives it; resolves with the exit code. */
+  function sigterm(): Promise<number> {
     const signals = new EventEmitter();
     const exited = new Promise<number>((resolve) => stopOnSignals(harness.hotline, { logger: process.env.HOTLINE_TEST_LOG ? createLogger("debug") : silentLogger, signals, exit: resolve }));
     signals.emit("SIGTERM");
+    return exited;
+  }
+
+  it("deletes every media session of the process in rtpengine before exit, calls still being set up included (rtpengine's own list is empty)", async () => {
+    const live = await twoLiveCalls(new Date());
+    const third = await callBeingSetUp();
+    expect(await sigterm()).toBe(0);
+    expect(await rtpengine.client.list()).toEqual([]);
+    expect((await live.sipp).code).toBe(0);
+    await third.sipp;
+  }, 90_000);
+
+  it("with the database down: refuses new calls with 503, sends BYE on both legs, and exits only once every record is written", async () => {
+    const since = new Date();
+    const live = await twoLiveCalls(since);
+    postgres.stop();
+    const third = await callBeingSetUp();
+    const exited = sigterm();
 
     const refused = await runSipp("invite-gets-503.xml", harness.sipTarget);
     expect(refused.code, refused.stdout.slice(-1500) + refused.stderr).toBe(0);
-    const trunk = await live;
+    const trunk = await live.sipp;
     expect(trunk.code, trunk.stdout.slice(-1500) + trunk.stderr).toBe(0);
     for (const operator of operators) await operator.waitFor(() => operator.current === undefined, "BYE to the operator");
-    await third;
+    await third.sipp;
 
     // The records wait for the database; the process does not exit before they are written.
     let exitCode: number | undefined;
@@ -250,11 +293,11 @@ describe("SIGTERM with live calls while the database is down", () => {
     expect(await exited).toBe(0);
 
     expect(await rtpengine.client.list()).toEqual([]);
-    const reopened = new pg.Client({ connectionString: postgres.url("sigterm") });
+    const reopened = new pg.Client({ connectionString: postgres.url(databaseName) });
     await reopened.connect();
     try {
-      const { rows } = await reopened.query<{ outcome: string; ended_by: string | null; ended_at: Date | null; answered_at: Date | null }>(
-        "select outcome, ended_by, ended_at, answered_at from call_records where arrived_at >= $1 order by arrived_at",
+      const { rows } = await reopened.query<{ outcome: string; ended_by: string | null; ended_at: Date | null }>(
+        "select outcome, ended_by, ended_at from call_records where arrived_at >= $1 order by arrived_at",
         [since],
       );
       expect(rows).toHaveLength(3);
@@ -263,6 +306,11 @@ describe("SIGTERM with live calls while the database is down", () => {
         expect.objectContaining({ outcome: "answered", ended_by: "system", ended_at: expect.any(Date) }),
         expect.objectContaining({ outcome: "answered", ended_by: "system", ended_at: expect.any(Date) }),
       ]);
+      const events = await reopened.query<{ type: string }>(
+        "select e.type from call_events e join call_records c on c.id = e.call_id where c.arrived_at >= $1 and e.type = 'call.finished'",
+        [since],
+      );
+      expect(events.rows.length).toBeGreaterThanOrEqual(2);
     } finally {
       await reopened.end();
     }
