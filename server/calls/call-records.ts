@@ -30,7 +30,7 @@
  * call insert is idempotent (ignored when the id exists) and updates set values, so a record is never doubled; an
  * event may be.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../../db/client";
 import { insertCallbackRequest } from "../../db/queries/callback-requests";
@@ -307,6 +307,12 @@ export class CallRecords {
         if (this.buffer.length === 0 && this.bufferFromSpill) this.spillChunkDone();
       }
       for (const resolve of this.idleWaiters.splice(0)) resolve();
+    } catch (error) {
+      // The spill file could not be read or written (disk): the writes stay where they are; try again later.
+      this.logger.error("call record worker failed", { error: String(error) });
+      this.failed(error, 0);
+      this.running = false;
+      this.retryLater();
     } finally {
       this.running = false;
     }
@@ -355,8 +361,12 @@ export class CallRecords {
   }
 
   private reject(write: RecordWrite, error: unknown): void {
-    const line = encode(write);
-    this.logger.error("call record write refused by the database, kept in rejected-records.jsonl", { write: line, sqlState: sqlState(error), error: String(error) });
+    this.rejectLine(encode(write), error);
+  }
+
+  /** Keeps a write that cannot be applied (refused by the database, or unreadable in the spill file) aside. */
+  private rejectLine(line: string, error: unknown): void {
+    this.logger.error("call record write refused, kept in rejected-records.jsonl", { write: line, sqlState: sqlState(error), error: String(error) });
     if (!this.rejectedPath) return;
     try {
       appendFileSync(this.rejectedPath, `${line}\n`, { mode: 0o600 });
@@ -391,15 +401,24 @@ export class CallRecords {
     const fd = openSync(this.spillPath, "r");
     const before = this.buffer.length;
     try {
-      const chunk = Buffer.alloc(SPILL_CHUNK_BYTES);
+      let chunk = Buffer.alloc(SPILL_CHUNK_BYTES);
       while (this.buffer.length < this.maxBuffered && this.spilledUnread > 0) {
         const read = readSync(fd, chunk, 0, chunk.length, this.spillReadOffset);
         const end = chunk.subarray(0, read).lastIndexOf(0x0a);
-        if (end < 0) break;
+        if (end < 0) {
+          if (read < chunk.length) break; // the file ends without a complete line (see replay)
+          chunk = Buffer.alloc(chunk.length * 2); // one write longer than a chunk
+          continue;
+        }
         let start = 0;
         while (start <= end && this.buffer.length < this.maxBuffered) {
           const newline = chunk.indexOf(0x0a, start);
-          this.buffer.push(decode(chunk.subarray(start, newline).toString("utf8")));
+          const line = chunk.subarray(start, newline).toString("utf8");
+          try {
+            this.buffer.push(decode(line));
+          } catch (error) {
+            this.rejectLine(line, error);
+          }
           this.spilledUnread -= 1;
           start = newline + 1;
         }
@@ -433,7 +452,15 @@ export class CallRecords {
   async replay(timeoutMs = 30_000): Promise<number> {
     if (!this.spillPath || !existsSync(this.spillPath)) return 0;
     const offset = this.offsetPath && existsSync(this.offsetPath) ? Number(readFileSync(this.offsetPath, "utf8")) || 0 : 0;
-    const text = readFileSync(this.spillPath);
+    let text = readFileSync(this.spillPath);
+    const complete = text.lastIndexOf(0x0a) + 1;
+    if (complete < text.length) {
+      // The previous run died in the middle of an append: the partial line is kept aside, the file cut after the last
+      // complete write.
+      this.rejectLine(text.subarray(complete).toString("utf8"), new Error("incomplete line at the end of the spill file"));
+      truncateSync(this.spillPath, complete);
+      text = text.subarray(0, complete);
+    }
     const lines = text.subarray(offset).toString("utf8").split("\n").filter((line) => line.length > 0).length;
     // Writes queued before replay (none in practice) would be newer than the file: they go behind it.
     const newer = this.buffer.splice(0);

@@ -3,7 +3,7 @@
  * failed batches stay, in order, and are retried with backoff until they succeed; the bound spills to a file that the
  * next start replays; a write the database refuses for what it is never holds up the others, and is kept aside.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -194,6 +194,49 @@ describe("durable call records", () => {
     expect(await replayed).toBe(8);
     expect(next.store.committed).toEqual(writes);
     expect(existsSync(path.join(dir, "pending-records.jsonl"))).toBe(false);
+  });
+
+  it("after a crash while the spill file drained, the next start replays only what the database has not taken", async () => {
+    const { clock, store, records } = setup({ maxBuffered: 3 });
+    store.down = connectionRefused();
+    const writes = [...callWrites("a"), ...callWrites("b"), ...callWrites("c")];
+    for (const write of writes) records.enqueueWrite(write);
+    // The database comes back but fails again after two batches (two chunks of 3 read back from the file).
+    let commits = 0;
+    const apply = store.apply.bind(store);
+    store.apply = async (batch) => {
+      if (commits === 2) throw connectionRefused();
+      commits += 1;
+      return apply(batch);
+    };
+    store.down = undefined;
+    await clock.advance(5_000);
+    expect(store.committed).toEqual(writes.slice(0, 6));
+    expect(records.status()).toMatchObject({ degraded: true, pending: 6 });
+
+    // The process dies here (no close). The next start takes over the file from the last chunk it knows was written.
+    const next = setup({ maxBuffered: 3 });
+    const replayed = next.records.replay(10_000);
+    await next.clock.advance(WRITE_BEHIND_MS);
+    expect(await replayed).toBe(6);
+    expect(next.store.committed).toEqual(writes.slice(6));
+  });
+
+  it("a write cut short by a crash in the middle of an append is set aside at the next start; the rest is replayed", async () => {
+    const spill = path.join(dir, "pending-records.jsonl");
+    const { clock, store, records } = setup({ maxBuffered: 1 });
+    store.down = connectionRefused();
+    for (const write of callWrites("a")) records.enqueueWrite(write);
+    await clock.advance(WRITE_BEHIND_MS);
+    appendFileSync(spill, '{"op":"update-call","id":"a","pa');
+
+    const next = setup();
+    const replayed = next.records.replay(10_000);
+    await next.clock.advance(WRITE_BEHIND_MS);
+    expect(await replayed).toBe(3);
+    expect(next.store.committed).toEqual(callWrites("a").slice(1));
+    expect(readFileSync(path.join(dir, "rejected-records.jsonl"), "utf8")).toBe('{"op":"update-call","id":"a","pa\n');
+    expect(existsSync(spill)).toBe(false);
   });
 
   it("a shutdown flush returns as soon as the database took everything", async () => {
