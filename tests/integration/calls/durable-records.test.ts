@@ -9,13 +9,15 @@
 import { execFileSync } from "node:child_process";
 import dgram from "node:dgram";
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { asc, gte } from "drizzle-orm";
+import { asc, gte, sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../../db/client";
 import { listCallEvents } from "../../../db/queries/calls";
+import { sqlState } from "../../../db/queries/errors";
 import { callRecords } from "../../../db/schema";
 import { stopOnSignals } from "../../../server/boot";
 import { createLogger, silentLogger } from "../../../server/logger";
@@ -79,6 +81,22 @@ class RestartablePostgres {
     this.running = false;
   }
 
+  /** The postmaster and every backend, by process id (from postmaster.pid and their parent id). */
+  private pids(): number[] {
+    const postmaster = Number(readFileSync(path.join(this.data, "postmaster.pid"), "utf8").split("\n")[0]);
+    const children = execFileSync("pgrep", ["-P", String(postmaster)]).toString().trim().split("\n").map(Number);
+    return [postmaster, ...children];
+  }
+
+  /** A hung server: every PostgreSQL process of this server stops (SIGSTOP) until {@link thaw}. */
+  freeze(): void {
+    for (const pid of this.pids()) process.kill(pid, "SIGSTOP");
+  }
+
+  thaw(): void {
+    for (const pid of this.pids()) process.kill(pid, "SIGCONT");
+  }
+
   async createDatabase(name: string): Promise<string> {
     const admin = new pg.Client({ connectionString: this.url() });
     await admin.connect();
@@ -108,6 +126,32 @@ async function databaseHealth(harness: Harness) {
   const report = await harness.hotline.services.health.report();
   return report.parts.database as { ok: boolean; state: string; records: { pending: number; degraded: boolean } };
 }
+
+describe("the PostgreSQL pool's bounds", () => {
+  it("cancels a statement that runs too long, and fails queries and new connections to a hung server within their timeouts", async () => {
+    const timeouts = { statement_timeout: 300, query_timeout: 800, connectionTimeoutMillis: 400 };
+    const database = await openDatabase({ kind: "postgres", url: await postgres.createDatabase("bounds"), timeouts });
+    try {
+      let started = Date.now();
+      const slow = await database.db.execute(sql`select pg_sleep(3)`).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(sqlState(slow)).toBe("57014"); // query_canceled, by statement_timeout
+      expect(Date.now() - started).toBeLessThan(2_000);
+
+      postgres.freeze();
+      started = Date.now();
+      // Two at once: one on the pooled connection (no answer: query_timeout), one on a new connection (connect timeout).
+      const results = await Promise.allSettled([database.ping(), database.ping()]);
+      expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      postgres.thaw();
+      await database.close();
+    }
+  });
+});
 
 describe("call records through a PostgreSQL outage", () => {
   let harness: Harness;
