@@ -173,8 +173,8 @@ function registerDatabaseHealth(services: Services, telephony: Telephony): void 
   });
 }
 
-/** The records' final flush at shutdown, after the call controller's own (10 s), ms. */
-const RECORDS_FINAL_FLUSH_MS = 2_000;
+/** The records' final flush at shutdown, after the call controller's own (5 s), ms. */
+const RECORDS_FINAL_FLUSH_MS = 1_000;
 
 /** How long a signalled shutdown may take before the process exits anyway (exit code 1), ms. */
 export const SHUTDOWN_DEADLINE_MS = 15_000;

@@ -55,7 +55,11 @@ export interface CallControllerDeps {
   callerPriority?(callerNumber: string): number | undefined;
   /** The record buffer's bound and spill file (see call-records.ts). */
   records?: RecordsOptions;
-  /** How long shutdown waits for the database to take the last record writes, ms. Default 10,000. */
+  /**
+   * How long shutdown waits for the database to take the last record writes, ms. Default 5,000: with the media
+   * deletes and the final flush, a shutdown stays under the 10 s a container runtime commonly gives before SIGKILL;
+   * what is still pending then is spilled to disk, not lost.
+   */
   recordsFlushDeadlineMs?: number;
 }
 
@@ -554,7 +558,7 @@ export class CallController implements InboundCallHandler {
    */
   async close(): Promise<void> {
     const started = performance.now();
-    const deadlineMs = this.deps.recordsFlushDeadlineMs ?? 10_000;
+    const deadlineMs = this.deps.recordsFlushDeadlineMs ?? 5_000;
     this.closing = true;
     clearTimeout(this.timer);
     const live = [...this.calls.values()];
