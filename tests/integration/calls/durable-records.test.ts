@@ -4,7 +4,10 @@
  *   "in progress"; `/api/health` shows the database down, then degraded while the writes catch up;
  * - SIGTERM with live calls while the database is down: new INVITEs get 503, both legs of every call get BYE, every
  *   media session is deleted in rtpengine (checked with rtpengine's own `list`; the ng link is slowed so the deletes
- *   are still on their way when the calls end), and the process exits 0 once the records are flushed.
+ *   are still on their way when the calls end), and the process exits 0 once the records are flushed;
+ * - a database still down at the shutdown deadline: the records wait in DATA_DIR's spill file, and the next start
+ *   writes them before it closes calls left open;
+ * - the pool's bounds: statement timeout, and a hung server (SIGSTOP) failing queries and connections in time.
  */
 import { execFileSync } from "node:child_process";
 import dgram from "node:dgram";
@@ -359,5 +362,30 @@ describe("SIGTERM with live calls", () => {
       await reopened.end();
     }
     expect(existsSync(path.join(dataDir, "pending-records.jsonl"))).toBe(false);
+  }, 90_000);
+
+  it("with the database down past the shutdown deadline: records go to the spill file, and the next start writes them before closing orphans", async () => {
+    const since = new Date();
+    const live = await twoLiveCalls(since);
+    postgres.stop();
+    const exited = sigterm();
+    expect((await live.sipp).code).toBe(0);
+    expect(await exited).toBe(0);
+    const spill = path.join(dataDir, "pending-records.jsonl");
+    expect(existsSync(spill)).toBe(true);
+
+    postgres.start();
+    const first = harness;
+    await first.stop();
+    harness = await startHarness({ DATABASE_URL: postgres.url(databaseName), RTPENGINE_URLS: `127.0.0.1:${relay.port}`, DATA_DIR: dataDir });
+    const rows = await recordsSince(harness, since);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatchObject({ outcome: "answered", endedBy: "system", endReason: "local", endedAt: expect.any(Date) });
+    for (const row of rows) {
+      const events = (await listCallEvents(harness.hotline.services.database.db, row.id)).map((e) => e.type);
+      expect(events).toContain("call.finished");
+      expect(events).not.toContain("call.closed-after-restart");
+    }
+    expect(existsSync(spill)).toBe(false);
   }, 90_000);
 });
