@@ -247,10 +247,12 @@ export class CallRecords {
     }
   }
 
+  /** Appends one event to the event log (`call_events`), behind every earlier write. */
   log(event: NewCallEvent): void {
     this.enqueueWrite({ op: "append-events", events: [event] });
   }
 
+  /** Sets fields of a call's record (`call_records`), behind every earlier write (so after its insert). */
   writeCall(id: string, patch: CallPatch): void {
     this.enqueueWrite({ op: "update-call", id, patch });
   }
@@ -480,6 +482,7 @@ export class CallRecords {
     return this.buffer.length + this.spilledUnread;
   }
 
+  /** The buffer's state for `/api/health` and logs; cheap (no I/O). */
   status(): RecordsStatus {
     return {
       degraded: this.failures > 0 || this.spilledUnread > 0 || this.bufferFromSpill,
