@@ -21,13 +21,29 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { kind: "pglite"; dataDir: string | null } | { kind: "postgres"; url: string };
+export type DatabaseTarget =
+  | { kind: "pglite"; dataDir: string | null }
+  | { kind: "postgres"; url: string; /** Defaults: {@link POSTGRES_POOL_TIMEOUTS}. */ timeouts?: Partial<PostgresPoolTimeouts> };
+
+/** Bounds of the PostgreSQL pool, in ms (node-postgres option names). */
+export interface PostgresPoolTimeouts {
+  /** Connecting (TCP and startup) may take this long. */
+  connectionTimeoutMillis: number;
+  /** The server cancels a statement running longer (SQLSTATE 57014). */
+  statement_timeout: number;
+  /** The client gives up on a query the server does not answer. */
+  query_timeout: number;
+  /** The server ends a session left idle inside a transaction. */
+  idle_in_transaction_session_timeout: number;
+  /** An idle pooled connection is closed after this long. */
+  idleTimeoutMillis: number;
+}
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
 /** Opens the target and applies pending migrations before returning. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  const database = target.kind === "pglite" ? await openPglite(target.dataDir) : await openPostgres(target.url);
+  const database = target.kind === "pglite" ? await openPglite(target.dataDir) : await openPostgres(target.url, target.timeouts);
   try {
     await migrateDatabase(database);
   } catch (error) {
@@ -56,10 +72,24 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+/**
+ * Bounds on every PostgreSQL round trip, so a hung or unreachable database fails queries (which the callers retry or
+ * report) instead of piling them up: connecting waits at most 5 s; the server cancels a statement after 10 s
+ * (`statement_timeout`) and ends a session idle inside a transaction after 30 s; the client gives up on a query
+ * after 15 s even if the server never answers (`query_timeout`); TCP keepalive notices a dead peer. All in ms.
+ */
+export const POSTGRES_POOL_TIMEOUTS: Readonly<PostgresPoolTimeouts> = {
+  connectionTimeoutMillis: 5_000,
+  statement_timeout: 10_000,
+  query_timeout: 15_000,
+  idle_in_transaction_session_timeout: 30_000,
+  idleTimeoutMillis: 30_000,
+};
+
+async function openPostgres(url: string, timeouts: Partial<PostgresPoolTimeouts> = {}): Promise<Database> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: url, max: 10 });
+  const pool = new Pool({ connectionString: url, max: 10, keepAlive: true, ...POSTGRES_POOL_TIMEOUTS, ...timeouts });
   // An idle client's network error must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = drizzle(pool, { schema }) as unknown as Db;

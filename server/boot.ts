@@ -51,10 +51,13 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const dataDir = await ensureDataDir(config.DATA_DIR);
   const stack: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const close of stack.reverse()) await close().catch((error) => logger.error("shutdown step failed", { error: String(error) }));
-    stack.length = 0;
-  };
+  // Once: a second call (a signal, then a test's or a supervisor's stop) waits for the same shutdown.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const close of stack.reverse()) await close().catch((error) => logger.error("shutdown step failed", { error: String(error) }));
+      stack.length = 0;
+    })());
 
   try {
     const database = await openDatabase(
@@ -79,6 +82,11 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     });
 
     let telephony: Telephony | undefined;
+    // The last step before the database closes: records written after the calls ended (desks going offline as their
+    // connections close) are flushed; what the database still does not take goes to the spill file, logged.
+    stack.push(async () => {
+      await telephony?.controller.records.close(RECORDS_FINAL_FLUSH_MS);
+    });
     const control = await listenControlSocket(controlSocketPath(dataDir), async (argv) => {
       const output = await runCommand(argv, commandContext(database.db, services.users));
       // Queues and memberships may have changed: the live queue engine follows at once.
@@ -121,7 +129,6 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       services.health.register("sip", () => ({ ok: false, state: "starting" }));
       services.health.register("media", () => ({ ok: false, state: "starting" }));
     }
-    stack.push(() => realtime.close());
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -134,6 +141,9 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
           server.closeIdleConnections();
         }),
     );
+    // Before the HTTP server's close (which waits for every connection): desks' and boards' Socket.IO connections
+    // are closed by the server, or a browser left open would hold the shutdown until its deadline.
+    stack.push(() => realtime.close());
     if (options.telephony !== false) {
       telephony = await startTelephony({
         config,
@@ -147,6 +157,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         logger,
       });
       services.onQueuesChanged = () => telephony!.syncQueues();
+      registerDatabaseHealth(services, telephony);
       // Stopped before the web server closes: calls end with BYE and their records are written.
       sipClaimed = true;
       stack.push(() => {
@@ -172,6 +183,71 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The database part of `/api/health`, with the call records' write-behind buffer: `state` is `degraded` (still
+ * `ok`: calls go on) while record writes wait for a retry or sit in the spill file, `down` when the database does not
+ * answer; `records` gives the pending count (see CallRecords.status).
+ */
+function registerDatabaseHealth(services: Services, telephony: Telephony): void {
+  const { database } = services;
+  services.health.register("database", async () => {
+    const records = telephony.controller.records.status();
+    try {
+      await database.ping();
+    } catch (error) {
+      return { ok: false, kind: database.kind, state: "down", error: error instanceof Error ? error.message : String(error), records };
+    }
+    return { ok: true, kind: database.kind, state: records.degraded ? "degraded" : "up", records };
+  });
+}
+
+/** The records' final flush at shutdown, after the call controller's own (5 s), ms. */
+const RECORDS_FINAL_FLUSH_MS = 1_000;
+
+/** How long a signalled shutdown may take before the process exits anyway (exit code 1), ms. */
+export const SHUTDOWN_DEADLINE_MS = 15_000;
+
+/**
+ * Stops the Hotline on the first SIGTERM or SIGINT, then exits: 0 when every step finished, 1 when one failed or
+ * `deadlineMs` passed. The steps (see Hotline.stop): no new calls (503), BYE on both legs of every live call, every
+ * rtpengine session deleted, every record write flushed (bounded; the rest spilled to DATA_DIR for the next start),
+ * then the web server and the database. Each is logged. `signals` and `exit` are the process's by default.
+ */
+export function stopOnSignals(
+  hotline: Pick<Hotline, "stop">,
+  options: { logger: Logger; signals?: NodeJS.EventEmitter; exit?: (code: number) => void; deadlineMs?: number },
+): void {
+  const signals = options.signals ?? process;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = performance.now();
+    options.logger.info("shutting down", { signal });
+    // A stuck close must not keep a supervisor waiting forever.
+    const deadline = setTimeout(() => {
+      options.logger.error("shutdown deadline passed, exiting anyway", { deadlineMs: options.deadlineMs ?? SHUTDOWN_DEADLINE_MS });
+      exit(1);
+    }, options.deadlineMs ?? SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    hotline.stop().then(
+      () => {
+        clearTimeout(deadline);
+        options.logger.info("shutdown complete", { ms: Math.round(performance.now() - started) });
+        exit(0);
+      },
+      (error: unknown) => {
+        clearTimeout(deadline);
+        options.logger.error("shutdown failed", { error: String(error) });
+        exit(1);
+      },
+    );
+  };
+  signals.on("SIGTERM", () => shutdown("SIGTERM"));
+  signals.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 interface WebHandler {

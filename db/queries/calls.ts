@@ -21,6 +21,14 @@ export async function insertCall(db: Db, call: NewCall): Promise<CallRecord> {
   return row!;
 }
 
+/**
+ * Inserts a call whose id the caller chose, doing nothing when that id exists already: a write replayed after a
+ * failure whose commit did in fact happen must not fail (or double the record).
+ */
+export async function insertCallOnce(db: Db, call: NewCall & { id: string }): Promise<void> {
+  await db.insert(callRecords).values(call).onConflictDoNothing({ target: callRecords.id });
+}
+
 export type CallPatch = Partial<
   Pick<CallRecord, "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "operatorId" | "outcome" | "endedBy" | "endReason" | "holdMs" | "topic" | "notes">
 >;

@@ -8,28 +8,22 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
-import { insertCallbackRequest } from "../../db/queries/callback-requests";
-import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, type NewCallEvent } from "../../db/queries/calls";
+import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
+import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
 import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import { OFFER_HEADERS } from "../realtime/events";
 import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
+import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordsOptions, type RecordWrite } from "./call-records";
 import { positionAnnouncement } from "./queue-announcements";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
 const DEFAULT_SHORT_ABANDON_S = 5;
-
-/** A record write, given the connection or transaction to write with. */
-type Write = (db: Db) => Promise<unknown>;
-
-/** How long writes gather before they go to the database as one transaction. */
-const WRITE_BEHIND_MS = 20;
 
 /** The routing state of an operator as the engine last reported it; see CallController.view for the rest. */
 type BaseStateView = Omit<OperatorStateView, "pendingPause" | "onShift">;
@@ -59,6 +53,14 @@ export interface CallControllerDeps {
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
   callerPriority?(callerNumber: string): number | undefined;
+  /** The record buffer's bound and spill file (see call-records.ts). */
+  records?: RecordsOptions;
+  /**
+   * How long shutdown waits for the database to take the last record writes, ms. Default 5,000: with the media
+   * deletes and the final flush, a shutdown stays under the 10 s a container runtime commonly gives before SIGKILL;
+   * what is still pending then is spilled to disk, not lost.
+   */
+  recordsFlushDeadlineMs?: number;
 }
 
 /**
@@ -116,15 +118,25 @@ export class CallController implements InboundCallHandler {
   private readonly lastCallOf = new Map<string, string>();
   private b2bua: B2bua | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private writes: Promise<void> = Promise.resolve();
-  private pendingWrites: Write[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Call records and the event log, written behind. */
+  readonly records: CallRecords;
   private closing = false;
+  /**
+   * rtpengine deletes not finished yet, of calls that already left {@link calls}: shutdown awaits them too, so no
+   * media session outlives the process.
+   */
+  private readonly mediaClosing = new Set<Promise<unknown>>();
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
   constructor(private readonly deps: CallControllerDeps) {
     this.engine = new DispatchEngine({}, deps.clock.now());
+    this.records = new CallRecords({
+      store: databaseRecordStore(deps.db),
+      clock: systemRecordsClock(deps.clock),
+      logger: deps.logger,
+      options: deps.records,
+    });
   }
 
   attach(b2bua: B2bua): void {
@@ -218,8 +230,9 @@ export class CallController implements InboundCallHandler {
     // give up at once are part of what a week's review must show. Written behind, like every
     // record write, so the database is never between a caller and an operator.
     const record = { id: randomUUID() };
-    this.enqueueWrite((db) =>
-      insertCall(db, {
+    this.enqueueWrite({
+      op: "insert-call",
+      call: {
         id: record.id,
         sipCallId: trunk.sipCallId,
         callerNumber: trunk.callerNumber,
@@ -230,8 +243,8 @@ export class CallController implements InboundCallHandler {
         arrivedAt,
         slThresholdS: route?.slThresholdS ?? DEFAULT_SL_THRESHOLD_S,
         shortAbandonS: route?.shortAbandonS ?? DEFAULT_SHORT_ABANDON_S,
-      }),
-    );
+      },
+    });
     this.log({ at: arrivedAt, type: "call.arrived", callId: record.id, queueId: route?.queueId ?? null, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
     const endNow = (outcome: RecordOutcome, endedBy: EndedBy, endReason: string) =>
       this.writeCall(record.id, { outcome, endedBy, endReason, endedAt: new Date(this.deps.clock.now()) });
@@ -269,7 +282,7 @@ export class CallController implements InboundCallHandler {
       this.calls.delete(call.id);
       trunk.reject(488, "Not Acceptable Here");
       this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: "media" });
-      void call.media.close().catch(() => {});
+      this.trackMediaClose(call.media.close().catch(() => {}));
       return;
     }
     if (trunk.ended) {
@@ -349,6 +362,12 @@ export class CallController implements InboundCallHandler {
     clearTimeout(call.followUp);
     this.calls.delete(call.id);
     this.enqueueMedia(call, () => call.media.close());
+    this.trackMediaClose(call.chain);
+  }
+
+  private trackMediaClose(done: Promise<unknown>): void {
+    const tracked = done.finally(() => this.mediaClosing.delete(tracked));
+    this.mediaClosing.add(tracked);
   }
 
   // ---- operator side -------------------------------------------------------------------------
@@ -364,7 +383,7 @@ export class CallController implements InboundCallHandler {
     }
     const leg = new OperatorLeg(this.b2bua, binding);
     call.offers.set(effect.operatorId, leg);
-    this.enqueueWrite((db) => incrementOffers(db, call.id));
+    this.enqueueWrite({ op: "increment-offers", id: call.id });
     leg.onAnswered = (sdp) => this.operatorAnswered(call, effect.operatorId, leg, sdp);
     leg.onFailed = (status) => {
       if (call.offers.get(effect.operatorId) !== leg) return;
@@ -479,7 +498,7 @@ export class CallController implements InboundCallHandler {
         return;
       }
       case "record":
-        return this.record(effect.entry);
+        return this.records.record(effect.entry);
       case "warn-supervisors":
         this.deps.alertSupervisors({
           kind: effect.warning,
@@ -499,7 +518,7 @@ export class CallController implements InboundCallHandler {
       case "create-callback-request": {
         const requestedAt = new Date(this.deps.clock.now());
         const { callId, queueId, callerNumber, reason } = effect;
-        this.enqueueWrite((db) => insertCallbackRequest(db, { callId, queueId: Number(queueId), callerNumber, reason, requestedAt }));
+        this.enqueueWrite({ op: "insert-callback-request", request: { callId, queueId: Number(queueId), callerNumber, reason, requestedAt } });
         this.log({ at: requestedAt, type: "queue.create-callback-request", callId, data: { ...effect } });
         return;
       }
@@ -512,92 +531,47 @@ export class CallController implements InboundCallHandler {
     }
   }
 
-  private record(entry: RecordEntry): void {
-    const at = new Date(entry.at);
-    const queueId = "queueId" in entry ? Number(entry.queueId) : null;
-    const operatorId = "operatorId" in entry ? Number(entry.operatorId) : null;
-    const { kind, at: _at, callId, ...data } = entry as RecordEntry & { callId: string };
-    this.log({ at, type: `call.${kind.replace(/^call-/, "")}`, callId, queueId, operatorId, data });
-    switch (entry.kind) {
-      case "caller-entered":
-        return this.writeCall(entry.callId, { queuedAt: at });
-      case "call-answered":
-        return this.writeCall(entry.callId, { answeredAt: at, operatorId: Number(entry.operatorId) });
-      case "call-finished": {
-        const outcome: RecordOutcome =
-          entry.outcome === "answered" ? "answered"
-          : entry.outcome === "abandoned" ? "abandoned"
-          : entry.outcome === "overflowed" ? "overflowed"
-          : entry.reason === "no-operators" ? "no_operators"
-          : entry.reason === "closed" ? "closed"
-          : entry.reason === "queue-full" ? "rejected"
-          : "timed_out";
-        return this.writeCall(entry.callId, { outcome, endedAt: at });
-      }
-      default:
-        return;
-    }
-  }
-
   // ---- persistence ---------------------------------------------------------------------------
 
   private log(event: NewCallEvent): void {
-    this.enqueueWrite((db) => appendEvents(db, [event]));
+    this.records.log(event);
   }
 
   private writeCall(id: string, patch: CallPatch): void {
-    this.enqueueWrite((db) => updateCall(db, id, patch));
+    this.records.writeCall(id, patch);
   }
 
-  /**
-   * Writes go out in order (the record's story must not be reordered), never block the engine, and go in batches
-   * a little after the fact: one transaction per batch instead of a commit per event, and, with the embedded
-   * database (whose queries run on this thread), no query between a caller and the operator's INVITE.
-   */
-  private enqueueWrite(write: Write): void {
-    this.pendingWrites.push(write);
-    if (this.flushTimer === undefined) {
-      this.flushTimer = setTimeout(() => void this.flushWrites(), WRITE_BEHIND_MS);
-      this.flushTimer.unref();
-    }
-  }
-
-  private flushWrites(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.pendingWrites.splice(0);
-    if (batch.length > 0) this.writes = this.writes.then(() => this.runWrites(batch));
-    return this.writes;
-  }
-
-  private async runWrites(batch: readonly Write[]): Promise<void> {
-    try {
-      await this.deps.db.transaction(async (tx) => {
-        for (const write of batch) await write(tx);
-      });
-    } catch {
-      // The batch rolled back: one bad write must not cost the others their place in the record.
-      for (const write of batch) {
-        await write(this.deps.db).catch((error: unknown) => this.deps.logger.error("call record write failed", { error: String(error) }));
-      }
-    }
+  private enqueueWrite(write: RecordWrite): void {
+    this.records.enqueueWrite(write);
   }
 
   private enqueueMedia(call: ActiveCall, step: () => Promise<unknown>): void {
     call.chain = call.chain.then(step).catch((error) => this.deps.logger.warn("media step failed", { callId: call.id, error: String(error) }));
   }
 
-  /** Hangs up every call and waits for the last database writes (graceful shutdown). */
+  /**
+   * Graceful shutdown: takes no new call (INVITEs get 503 from {@link admit}), hangs up every live call (BYE to the
+   * trunk and to the operator, CANCEL to ringing operators), waits until rtpengine has deleted every media session
+   * of this process (those of calls that ended earlier too), then flushes every pending record write, for at most
+   * `recordsFlushDeadlineMs`. Logged. The records' final close (what is left goes to the spill file for the next
+   * start) is the process's last step before the database closes, after the desks' last events (boot.ts).
+   */
   async close(): Promise<void> {
+    const started = performance.now();
+    const deadlineMs = this.deps.recordsFlushDeadlineMs ?? 5_000;
     this.closing = true;
     clearTimeout(this.timer);
-    for (const call of [...this.calls.values()]) {
+    const live = [...this.calls.values()];
+    for (const call of live) {
       call.endedBy = "system";
       call.trunk.hangup("local");
     }
+    // Hang-ups move each call's media delete onto its chain; calls still in the list (none normally) are awaited too.
     await Promise.all([...this.calls.values()].map((c) => c.chain));
-    // Hang-ups write their endings as they complete: flush until nothing is left.
-    do await this.flushWrites();
-    while (this.pendingWrites.length > 0);
+    while (this.mediaClosing.size > 0) await Promise.all([...this.mediaClosing]);
+    const mediaMs = Math.round(performance.now() - started);
+    const flushed = await this.records.flushWithin(deadlineMs);
+    const log = flushed ? this.deps.logger.info : this.deps.logger.error;
+    log.call(this.deps.logger, "call controller stopped", { callsHungUp: live.length, mediaMs, recordsFlushed: flushed, records: this.records.status(), ms: Math.round(performance.now() - started) });
   }
 }

@@ -115,6 +115,7 @@ export async function startTelephony(args: {
     alertSupervisors: (alert) => args.realtime.publishAlert(alert),
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
+    records: { spillPath: path.join(path.resolve(config.DATA_DIR), "pending-records.jsonl") },
   });
 
   // Operators choose among the configured reasons only; the engine's own (missed-calls, shift-ended…) are not choices.
@@ -170,6 +171,8 @@ export async function startTelephony(args: {
     );
   };
   await syncQueues();
+  // Record writes a previous run could not deliver go first, so records it closed are not taken for orphans.
+  await controller.records.replay();
   const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), "server restarted during the call");
   if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
   // Calls do not survive the process (their SIP dialogs lived in it), so nobody is still on a call: every operator
