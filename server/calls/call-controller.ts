@@ -256,6 +256,8 @@ export class CallController implements InboundCallHandler {
     trunk.onEnded = (reason) => this.trunkEnded(call, reason);
     trunk.onHold = (held) => this.callerHold(call, held);
     trunk.onDtmf = (digit) => this.log({ at: new Date(this.deps.clock.now()), type: "call.dtmf", callId: call.id, data: { digit } });
+    // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
+    trunk.attachMedia(call.media);
 
     if (trunk.ended) {
       this.finishMedia(call);
@@ -287,7 +289,9 @@ export class CallController implements InboundCallHandler {
       callId: call.id,
       queueId: String(route.queueId),
       callerNumber: trunk.callerNumber,
-      priority: this.deps.callerPriority?.(trunk.callerNumber),
+      // VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's
+      // own claim, which anyone can write.
+      priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : undefined,
     });
     if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
   }

@@ -5,6 +5,21 @@
  * - OPTIONS (trunk keep-alive) -> 200; REGISTER -> the registrar, on authenticated WebSockets only;
  * - INVITE from an address outside TRUNK_ALLOW -> 403; unknown methods -> 501, known ones we do not
  *   serve -> 405 (§8.2.1); requests from unknown sources are rate limited, then dropped unanswered.
+ * UAS obligations, in the order of RFC 3261 §8.2 (the interop profile is in server/sip/README.md):
+ * - §8.2.2.2 merged requests (same Call-ID, From tag and CSeq as a live INVITE, another transaction) -> 482;
+ * - §8.2.2.3 `Require` with an option tag we do not implement -> 420 with `Unsupported` (only `timer` is
+ *   implemented; `Proxy-Require` is for proxies and `Supported` is never an error);
+ * - §8.2.3 bodies: `application/sdp`, or its part of a `multipart/mixed` (RFC 5621); anything else, or a
+ *   required part of another type -> 415 with `Accept`; IPv6 SDP -> 488 with `Warning: 301` (§20.43);
+ * - §12.2.2 in-dialog requests: matched on the full dialog id (Call-ID, both tags) and accepted only from the
+ *   dialog's peer (the trunk's address, the operator's own WebSocket), else 481; a CSeq lower than the remote
+ *   sequence -> 500; re-INVITE and UPDATE refresh the remote target (Contact);
+ * - late offer (INVITE without SDP, §13.2.1): the 200 carries rtpengine's offer, the ACK the answer;
+ * - every re-INVITE/UPDATE SDP goes to the media side (RFC 3264 §8.3.1), and our o= version goes up by one exactly
+ *   when the SDP we send changes (RFC 3264 §8);
+ * - session timers as UAS (RFC 4028): Session-Expires/Min-SE honoured (422 below our minimum), the caller is the
+ *   refresher, and a session not refreshed in time is ended with BYE (end reason `session-expired`);
+ * - an exception while handling a request ends its transaction with 500.
  * Call logic lives above it (server/calls); legs report to it through narrow callbacks.
  */
 import {
@@ -35,15 +50,29 @@ import {
   type Uri,
   type WebSocketLike,
   createRequest,
+  getCSeq,
 } from "../sip";
+import { MIRRORED_DIRECTION, SdpOrigin, sdpDirection, withDirection } from "../media/sdp";
 import type { Logger } from "../logger";
 import type { AddressAllowList } from "./address-allow-list";
 import { Registrar, type Binding, type RegistrarEvents, type WsIdentity } from "./registrar";
 import { SipDialog, USER_AGENT, contactHeader, type LocalContact } from "./sip-dialog";
 import { SourceRateLimiter } from "./source-rate-limiter";
+import {
+  RetryLaterError,
+  SUPPORTED_EXTENSIONS,
+  headerList,
+  sessionDescription,
+  sessionTimerRequest,
+  unsupportedRequirements,
+} from "./uas-inspection";
 
-const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER";
-const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "UPDATE", "PRACK", "PUBLISH"]);
+const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
+const SUPPORTED = SUPPORTED_EXTENSIONS.join(", ");
+const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "PUBLISH"]);
+/** RFC 4028: our smallest acceptable session interval (its absolute minimum, §5) and the one we ask for, in s. */
+export const MIN_SESSION_EXPIRES_S = 90;
+export const DEFAULT_SESSION_EXPIRES_S = 1800;
 /** RFC 3261 §13.3.1.4: the UAS retransmits its 2xx with T1 doubling up to T2, for 64*T1. */
 const T1 = 500;
 const T2 = 4000;
@@ -63,9 +92,25 @@ export interface B2buaOptions {
   registrarEvents: RegistrarEvents;
   logger: Logger;
   now?: () => number;
+  /** Accept IPv6 SDP (an IPv6 media address is configured). Default false: IPv6 offers get 488 + Warning 301. */
+  allowIp6Media?: boolean;
 }
 
-type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local";
+type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local" | "session-expired";
+
+/** What a trunk leg asks of the call's media (server/calls/media-bridge.ts implements it). */
+export interface TrunkLegMedia {
+  /** The caller's new SDP offer (re-INVITE, UPDATE): resolves with the SDP for our 2xx (RFC 3264 §8.3.1). */
+  callerReoffered?(sdp: string): Promise<string>;
+  /** The caller's SDP answer in an ACK (late offer, or re-INVITE without SDP). */
+  callerAnswered?(sdp: string): Promise<void>;
+}
+
+/** RFC 4028 session timer of a dialog, as negotiated in our last 2xx. */
+interface SessionTimer {
+  expiresS: number;
+  refresher: "uac" | "uas";
+}
 
 /** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
 export class TrunkLeg {
@@ -78,6 +123,19 @@ export class TrunkLeg {
   dialog: SipDialog | undefined;
   /** Our SDP as last sent, repeated when the trunk re-INVITEs (hold, session refresh). */
   currentSdp: string | undefined;
+  /** True when the caller number comes from a P-Asserted-Identity of a trusted trunk (RFC 3325 §9.1). */
+  readonly callerAsserted: boolean;
+  /** The remote CSeq sequence number (RFC 3261 §12.2.2): later requests must carry higher ones. */
+  remoteSeq: number;
+  /** Our o= line across the dialog (RFC 3264 §8). */
+  readonly origin = new SdpOrigin();
+  /** The media of the call, once the call logic attached it. */
+  media: TrunkLegMedia | undefined;
+  /** The next ACK carries the caller's answer (our 2xx had the offer). */
+  awaitingAckAnswer = false;
+  /** RFC 4028 timer negotiated in the INVITE, if the caller supports it. */
+  sessionTimer: SessionTimer | undefined;
+  private sessionExpiry: NodeJS.Timeout | undefined;
   private state: "offered" | "answered" | "confirmed" | "ended" = "offered";
   private retransmit: NodeJS.Timeout | undefined;
   onEnded: (reason: EndReason) => void = () => {};
@@ -90,13 +148,24 @@ export class TrunkLeg {
     readonly invite: SipRequest,
     readonly transaction: InviteServerTransaction,
     readonly source: MessageSource,
+    /** The caller's SDP offer; undefined for a late offer (INVITE without SDP, RFC 3261 §13.2.1). */
+    readonly offer: string | undefined = invite.body.length ? invite.body.toString("utf8") : undefined,
   ) {
-    const identity = parseNameAddr(invite.headers.get("P-Asserted-Identity") ?? invite.headers.get("From") ?? "");
-    const from = identity.ok ? identity.value : undefined;
     const tester = source.connection && b2bua.identityOf(source.connection);
+    // RFC 3325 §9.1: a trusted trunk's asserted identity wins over From (often "Anonymous"). Of its values (one
+    // sip/sips and one tel URI, possibly on one line), the first with a user part is the number.
+    const asserted = tester
+      ? undefined
+      : headerList(invite, "P-Asserted-Identity")
+          .map((value) => parseNameAddr(value))
+          .flatMap((parsed) => (parsed.ok && userOf(parsed.value.uri) ? [parsed.value] : []));
+    const fromHeader = parseNameAddr(invite.headers.get("From") ?? "");
+    const from = asserted?.[0] ?? (fromHeader.ok ? fromHeader.value : undefined);
+    this.callerAsserted = Boolean(asserted?.length);
     // A test call's caller is the admin's account, not whatever the browser wrote in From.
     this.callerNumber = tester ? `test:${tester.username}` : (from && userOf(from.uri)) || "anonymous";
-    this.callerName = from?.displayName || undefined;
+    this.callerName = asserted?.find((identity) => identity.displayName)?.displayName || from?.displayName || undefined;
+    this.remoteSeq = getCSeq(invite)?.seq ?? 0;
     const requestUri = parseUri(invite.uri);
     const to = parseNameAddr(invite.headers.get("To") ?? "");
     // Trunks put the dialled number in the Request-URI; providers we register with often put our
@@ -116,8 +185,52 @@ export class TrunkLeg {
   get remoteTag(): string {
     return getTag(this.invite.headers.get("From")) ?? "";
   }
+  /** The caller's SDP offer, empty for a late offer (the media side then makes the offer). */
   get offerSdp(): string {
-    return this.invite.body.toString("utf8");
+    return this.offer ?? "";
+  }
+  /** The INVITE had no SDP: our 200 carries the offer, the ACK the answer (RFC 3261 §13.2.1). */
+  get lateOffer(): boolean {
+    return this.offer === undefined;
+  }
+
+  /** Gives the leg its call's media, which re-INVITEs, UPDATEs and ACK answers are passed to. */
+  attachMedia(media: TrunkLegMedia): void {
+    this.media = media;
+  }
+
+  /** True when `source` is this dialog's peer: the trunk's address, or the same WebSocket connection. */
+  isPeer(source: MessageSource): boolean {
+    if (this.fromBrowser) return source.connection === this.source.connection;
+    return source.remote.address === this.source.remote.address;
+  }
+
+  /** Headers of our 2xx about extensions and the session timer (RFC 4028 §9). */
+  extensionHeaders(): Array<[string, string]> {
+    const headers: Array<[string, string]> = [["Supported", SUPPORTED]];
+    if (this.sessionTimer) {
+      headers.push(["Session-Expires", `${this.sessionTimer.expiresS};refresher=${this.sessionTimer.refresher}`]);
+      headers.push(["Require", "timer"]);
+    }
+    return headers;
+  }
+
+  /**
+   * (Re)starts the session timer (RFC 4028 §10): without a refresh, BYE at the session interval minus
+   * min(32 s, a third of it), and the call ends with reason `session-expired`.
+   */
+  refreshSession(): void {
+    clearTimeout(this.sessionExpiry);
+    if (!this.sessionTimer || this.state === "ended") return;
+    const { expiresS } = this.sessionTimer;
+    this.sessionExpiry = setTimeout(() => this.hangup("session-expired"), (expiresS - Math.min(32, expiresS / 3)) * 1000);
+    this.sessionExpiry.unref();
+  }
+
+  /** The SDP we send, with our o= line (version +1 only when it changed, RFC 3264 §8); remembered for refreshes. */
+  stampSdp(sdp: string): string {
+    this.currentSdp = this.origin.stamp(sdp);
+    return this.currentSdp;
   }
   get ended(): boolean {
     return this.state === "ended";
@@ -138,17 +251,20 @@ export class TrunkLeg {
   answer(sdp: string): void {
     if (this.state !== "offered") return;
     this.state = "answered";
-    this.currentSdp = sdp;
+    // RFC 3264 §6.1: the answer's direction mirrors the offer's; a late offer's 200 is our offer (sendrecv).
+    const answerSdp = this.stampSdp(this.offer === undefined ? sdp : withDirection(sdp, MIRRORED_DIRECTION[sdpDirection(this.offer)]));
+    this.awaitingAckAnswer = this.lateOffer;
     const local = this.b2bua.localContact(this.source.transport);
     const ok = createResponse(this.invite, 200, {
       toTag: this.localTag,
       headers: [
         ["Contact", contactHeader(local)],
         ["Allow", ALLOW],
+        ...this.extensionHeaders(),
         ["Content-Type", "application/sdp"],
         ["User-Agent", USER_AGENT],
       ],
-      body: sdp,
+      body: answerSdp,
     });
     const from = parseNameAddr(this.invite.headers.get("From") ?? "");
     const contact = parseNameAddr(this.invite.headers.get("Contact") ?? "");
@@ -168,6 +284,7 @@ export class TrunkLeg {
     });
     this.b2bua.registerDialog(this);
     this.transaction.respond(ok);
+    this.refreshSession();
     if (this.source.transport === "UDP") {
       let interval = T1;
       const started = Date.now();
@@ -188,9 +305,31 @@ export class TrunkLeg {
     }
   }
 
-  acked(): void {
+  /**
+   * The ACK of our 2xx (RFC 3261 §13.3.1.4): stops the retransmissions. When our 2xx carried the offer (late
+   * offer, re-INVITE without SDP) the first ACK's SDP is the answer and goes to the media.
+   */
+  acked(ack?: SipRequest): void {
+    const reInvite = this.state === "confirmed";
     if (this.state === "answered") this.state = "confirmed";
     clearTimeout(this.retransmit);
+    if (!this.awaitingAckAnswer || !ack) return;
+    this.awaitingAckAnswer = false;
+    const body = sessionDescription(ack);
+    if (!body.ok || body.sdp === undefined) {
+      // RFC 3261 §13.2.1 / §13.3.1.4: an offer in a 2xx needs its answer in the ACK; without one the session fails.
+      this.b2bua.logger.warn("ACK without the expected SDP answer", { callId: this.sipCallId });
+      if (this.lateOffer && !this.media) this.hangup("local");
+      return;
+    }
+    if (reInvite) {
+      const direction = sdpDirection(body.sdp);
+      this.onHold(direction === "sendonly" || direction === "inactive");
+    }
+    void this.media?.callerAnswered?.(body.sdp).catch((error: unknown) => {
+      this.b2bua.logger.warn("the caller's answer was refused", { callId: this.sipCallId, error: String(error) });
+      this.hangup("local");
+    });
   }
 
   /** Ends the call from our side: CANCEL is not ours to send (we are the UAS), so BYE or a final error. */
@@ -202,6 +341,7 @@ export class TrunkLeg {
       return;
     }
     clearTimeout(this.retransmit);
+    clearTimeout(this.sessionExpiry);
     this.state = "ended";
     if (this.dialog) this.b2bua.sendInDialog(this.dialog, "BYE");
     this.b2bua.forgetTrunkLeg(this);
@@ -212,6 +352,7 @@ export class TrunkLeg {
   remoteEnded(reason: EndReason): void {
     if (this.state === "ended") return;
     clearTimeout(this.retransmit);
+    clearTimeout(this.sessionExpiry);
     this.state = "ended";
     this.b2bua.forgetTrunkLeg(this);
     this.onEnded(reason);
@@ -380,6 +521,8 @@ export class B2bua implements TransactionUser {
   private readonly wsIdentities = new Map<Connection, WsIdentity>();
   private readonly limiter: SourceRateLimiter;
   private readonly now: () => number;
+  /** §8.2.2.2: Call-ID, From tag and CSeq of each live initial INVITE, to spot merged requests. */
+  private readonly initialInvites = new Map<string, TrunkLeg>();
 
   private constructor(
     private readonly options: B2buaOptions,
@@ -407,6 +550,10 @@ export class B2bua implements TransactionUser {
 
   get port(): number {
     return this.udp.local.port;
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
   }
 
   identityOf(connection: Connection): WsIdentity | undefined {
@@ -437,6 +584,16 @@ export class B2bua implements TransactionUser {
   }
 
   onRequest(request: SipRequest, transaction: ServerTransaction | undefined, source: MessageSource): void {
+    try {
+      this.handleRequest(request, transaction, source);
+    } catch (error) {
+      // Whatever went wrong, the transaction ends with a final response (RFC 3261 §8.2.6 allows 500 for any request).
+      this.options.logger.error("request handling failed", { callId: request.headers.get("Call-ID"), method: request.method, error: String(error) });
+      if (transaction && transaction.lastResponseStatus < 200) transaction.respond(createResponse(request, 500));
+    }
+  }
+
+  private handleRequest(request: SipRequest, transaction: ServerTransaction | undefined, source: MessageSource): void {
     const fromOperator = source.transport === "WS" || source.transport === "WSS";
     const trusted = fromOperator || this.options.trunkAllow.allows(source.remote.address);
     if (!trusted && !this.limiter.allow(source.remote.address)) return;
@@ -444,40 +601,67 @@ export class B2bua implements TransactionUser {
     const respond = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
       transaction?.respond(createResponse(request, status, options));
 
+    if (request.method === "ACK") return this.ack(request, source);
+    // §8.2.1: methods first.
+    if (!["OPTIONS", "REGISTER", "INVITE", "CANCEL", "BYE", "INFO", "UPDATE"].includes(request.method)) {
+      return KNOWN_UNSUPPORTED.has(request.method) ? respond(405, { headers: [["Allow", ALLOW]] }) : respond(501);
+    }
+    // §8.2.2.3: extensions we do not implement, listed back in Unsupported.
+    const unsupported = unsupportedRequirements(request);
+    if (unsupported.length) return respond(420, { headers: [["Unsupported", unsupported.join(", ")]] });
+
     switch (request.method) {
-      case "ACK":
-        return this.ack(request);
       case "OPTIONS":
-        return respond(200, { headers: [["Allow", ALLOW], ["Accept", "application/sdp"]] });
+        return respond(200, { headers: [["Allow", ALLOW], ["Accept", "application/sdp"], ["Supported", SUPPORTED]] });
       case "REGISTER": {
         const identity = source.connection && this.wsIdentities.get(source.connection);
         if (!identity || !source.connection) return respond(403, { reason: "Forbidden: operators register over the web socket" });
         return transaction?.respond(this.registrar.handle(request, identity, source.connection));
       }
       case "INVITE": {
-        if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!);
+        if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!, source);
         if (fromOperator) {
           // The demo path: an admin's browser calls a hotline number like a trunk caller would.
           const identity = source.connection && this.wsIdentities.get(source.connection);
           if (identity?.role !== "admin") return respond(403, { reason: "Forbidden: only administrators place test calls" });
         } else if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
-        if (!request.body.length) return respond(488, { reason: "Not Acceptable Here: an SDP offer is required" });
-        const leg = new TrunkLeg(this, request, transaction as InviteServerTransaction, source);
-        this.pendingInvites.set(transaction as InviteServerTransaction, leg);
+        // §8.2.2.2: the same request reaching us twice by different paths (another branch) is a merged request.
+        const mergeKey = this.mergeKey(request);
+        if (this.initialInvites.has(mergeKey)) return respond(482, { reason: "Loop Detected (merged request)" });
+        const body = sessionDescription(request, { allowIp6: this.options.allowIp6Media, warnAgent: this.options.advertisedAddress });
+        if (!body.ok) return respond(body.status, { reason: body.reason, headers: body.headers });
+        // RFC 4028 §8.1: a session interval below our minimum gets 422 with ours.
+        const timer = sessionTimerRequest(request);
+        if (timer.expiresS !== undefined && timer.expiresS < MIN_SESSION_EXPIRES_S) {
+          return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
+        }
+        const invite = transaction as InviteServerTransaction;
+        const leg = new TrunkLeg(this, request, invite, source, body.sdp);
+        if (timer.uacSupports) {
+          // RFC 4028 §9: the caller refreshes (unless it asked us to, which we honour by... asking it: see README).
+          leg.sessionTimer = { expiresS: Math.max(timer.expiresS ?? DEFAULT_SESSION_EXPIRES_S, timer.minSeS, MIN_SESSION_EXPIRES_S), refresher: "uac" };
+        }
+        // RFC 6026 §8 / RFC 3261 §13.3.1.4: an ACK for our 2xx that reuses the INVITE's branch lands on the
+        // transaction (Accepted state); it belongs to the dialog all the same.
+        invite.events.onAck = (ack) => this.ack(ack, source);
+        this.pendingInvites.set(invite, leg);
+        this.initialInvites.set(mergeKey, leg);
         this.options.handler.onInboundCall(leg);
         return;
       }
       case "CANCEL":
-        return this.cancel(request, transaction!);
+        return this.cancel(request, transaction!, source);
       case "BYE":
-        return this.bye(request, transaction!);
+        return this.bye(request, transaction!, source);
       case "INFO":
-        return this.info(request, transaction!);
-      default:
-        return KNOWN_UNSUPPORTED.has(request.method)
-          ? respond(405, { headers: [["Allow", ALLOW]] })
-          : respond(501);
+        return this.info(request, transaction!, source);
+      case "UPDATE":
+        return this.reInvite(request, transaction!, source);
     }
+  }
+
+  private mergeKey(request: SipRequest): string {
+    return `${request.headers.get("Call-ID") ?? ""}\u0000${getTag(request.headers.get("From")) ?? ""}\u0000${getCSeq(request)?.seq ?? ""}`;
   }
 
   onStrayResponse(response: SipResponse): void {
@@ -490,14 +674,36 @@ export class B2bua implements TransactionUser {
     return `${callId}\u0000${localTag}`;
   }
 
-  private findTrunkLeg(request: SipRequest): TrunkLeg | undefined {
-    return this.trunkLegs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+  /**
+   * The trunk leg of an in-dialog request: the full dialog id (Call-ID, our tag in To, the peer's in From, RFC 3261
+   * §12.2.2) and the dialog's own peer as sender (the trunk's address, or the caller's own WebSocket).
+   */
+  private findTrunkLeg(request: SipRequest, source: MessageSource): TrunkLeg | undefined {
+    const leg = this.trunkLegs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+    if (!leg || getTag(request.headers.get("From")) !== leg.remoteTag || !leg.isPeer(source)) return undefined;
+    return leg;
   }
 
-  private findOperatorLeg(request: SipRequest): OperatorLeg | undefined {
+  /** The operator leg of an in-dialog request: our tag in To, the operator's in From, over the operator's own socket. */
+  private findOperatorLeg(request: SipRequest, source: MessageSource): OperatorLeg | undefined {
     const leg = this.operatorLegs.get(request.headers.get("Call-ID") ?? "");
-    // In requests from the operator, our tag is in To.
-    return leg && getTag(request.headers.get("To")) === leg.localTag ? leg : undefined;
+    if (!leg || getTag(request.headers.get("To")) !== leg.localTag || source.connection !== leg.binding.connection) return undefined;
+    const remoteTag = leg.dialog?.init.remoteTag;
+    return remoteTag === undefined || getTag(request.headers.get("From")) === remoteTag ? leg : undefined;
+  }
+
+  /**
+   * RFC 3261 §12.2.2: a request whose CSeq is lower than (or equal to) the remote sequence is out of order -> 500;
+   * otherwise the remote sequence moves up to it. True when the request may proceed.
+   */
+  private inSequence(leg: TrunkLeg, request: SipRequest, transaction: ServerTransaction): boolean {
+    const seq = getCSeq(request)?.seq ?? 0;
+    if (seq <= leg.remoteSeq) {
+      transaction.respond(createResponse(request, 500, { reason: "Server Internal Error: CSeq out of order" }));
+      return false;
+    }
+    leg.remoteSeq = seq;
+    return true;
   }
 
   registerDialog(leg: TrunkLeg): void {
@@ -507,6 +713,8 @@ export class B2bua implements TransactionUser {
 
   forgetTrunkLeg(leg: TrunkLeg): void {
     this.pendingInvites.delete(leg.transaction);
+    const key = this.mergeKey(leg.invite);
+    if (this.initialInvites.get(key) === leg) this.initialInvites.delete(key);
     this.trunkLegs.delete(this.dialogKey(leg.sipCallId, leg.localTag));
   }
 
@@ -536,26 +744,29 @@ export class B2bua implements TransactionUser {
     }
   }
 
-  private ack(request: SipRequest): void {
-    this.findTrunkLeg(request)?.acked();
+  /** ACK for a 2xx: matched to the dialog (RFC 3261 §13.3.1.4), from its peer only; anything else is dropped. */
+  private ack(request: SipRequest, source: MessageSource): void {
+    this.findTrunkLeg(request, source)?.acked(request);
   }
 
-  private bye(request: SipRequest, transaction: ServerTransaction): void {
-    const trunk = this.findTrunkLeg(request);
-    const operator = trunk ? undefined : this.findOperatorLeg(request);
+  private bye(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
+    const trunk = this.findTrunkLeg(request, source);
+    const operator = trunk ? undefined : this.findOperatorLeg(request, source);
     if (!trunk && !operator) {
       transaction.respond(createResponse(request, 481));
       return;
     }
+    if (trunk && !this.inSequence(trunk, request, transaction)) return;
     transaction.respond(createResponse(request, 200));
     trunk?.remoteEnded("bye");
     operator?.remoteEnded("bye");
   }
 
-  private cancel(request: SipRequest, transaction: ServerTransaction): void {
+  private cancel(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
     const invite = this.layer.findInviteForCancel(request);
     const leg = invite && this.pendingInvites.get(invite);
-    if (!invite) {
+    // §9.2 matching, and only from the INVITE's own sender (issue: anyone who knows the branch could cancel).
+    if (!invite || (leg && !leg.isPeer(source))) {
       transaction.respond(createResponse(request, 481));
       return;
     }
@@ -568,35 +779,74 @@ export class B2bua implements TransactionUser {
     }
   }
 
-  private reInvite(request: SipRequest, transaction: ServerTransaction): void {
-    const leg = this.findTrunkLeg(request);
+  /**
+   * re-INVITE and UPDATE (RFC 3261 §14, RFC 3311, RFC 4028 refreshes): the new SDP goes to the media side, whose
+   * answer (direction mirrored, o= version bumped when it changed) is our 2xx; without SDP our 2xx offers our
+   * current description and the ACK carries the answer (re-INVITE), or it is a plain refresh (UPDATE).
+   */
+  private reInvite(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
+    const leg = this.findTrunkLeg(request, source);
     if (!leg || !leg.dialog) {
       transaction.respond(createResponse(request, 481));
       return;
     }
-    // Hold/unhold and session refresh: media keeps flowing through rtpengine at the same address,
-    // so our answer is our current description with the direction mirrored (RFC 3264 §6.1, §8.4).
-    const sdp = leg.currentSdp;
-    if (!sdp) {
-      transaction.respond(createResponse(request, 488));
-      return;
+    if (!this.inSequence(leg, request, transaction)) return;
+    const dialog = leg.dialog;
+    const respond = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
+      transaction.respond(createResponse(request, status, options));
+    const body = sessionDescription(request, { allowIp6: this.options.allowIp6Media, warnAgent: this.options.advertisedAddress });
+    if (!body.ok) return respond(body.status, { reason: body.reason, headers: body.headers });
+    const timer = sessionTimerRequest(request);
+    if (timer.expiresS !== undefined && timer.expiresS < MIN_SESSION_EXPIRES_S) {
+      return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
     }
-    const offered = request.body.length ? sdpDirection(request.body.toString("utf8")) : "sendrecv";
-    transaction.respond(
-      createResponse(request, 200, {
-        headers: [["Contact", contactHeader(leg.dialog.init.local)], ["Content-Type", "application/sdp"]],
-        body: withDirection(sdp, MIRROR[offered]),
-      }),
+    // §12.2.2: a target refresh request updates the remote target.
+    const contact = parseNameAddr(request.headers.get("Contact") ?? "");
+    if (contact.ok) dialog.init.remoteTarget = contact.value.uriText;
+    if (request.method === "INVITE") (transaction as InviteServerTransaction).events.onAck = (ack) => this.ack(ack, source);
+    if (timer.uacSupports && (leg.sessionTimer || timer.expiresS !== undefined)) {
+      leg.sessionTimer = {
+        expiresS: Math.max(timer.expiresS ?? leg.sessionTimer?.expiresS ?? DEFAULT_SESSION_EXPIRES_S, timer.minSeS),
+        refresher: "uac",
+      };
+    } else if (!timer.uacSupports) leg.sessionTimer = undefined;
+
+    const ok = (sdp: string | undefined) => {
+      const headers: Array<[string, string]> = [["Contact", contactHeader(dialog.init.local)], ["Allow", ALLOW], ...leg.extensionHeaders()];
+      if (sdp !== undefined) headers.push(["Content-Type", "application/sdp"]);
+      transaction.respond(createResponse(request, 200, { headers, body: sdp === undefined ? undefined : leg.stampSdp(sdp) }));
+      leg.refreshSession();
+    };
+    if (body.sdp === undefined) {
+      if (request.method === "UPDATE") return ok(undefined);
+      // RFC 3264 §8 (offer in our 2xx): our current description, sending and receiving; the ACK carries the answer.
+      if (!leg.currentSdp) return respond(488);
+      leg.awaitingAckAnswer = true;
+      return ok(withDirection(leg.currentSdp, "sendrecv"));
+    }
+    const offered = sdpDirection(body.sdp);
+    const reoffer = leg.media?.callerReoffered?.(body.sdp) ?? Promise.resolve(leg.currentSdp ?? "");
+    void reoffer.then(
+      (sdp) => {
+        if (leg.ended || !sdp) return sdp ? undefined : respond(488);
+        ok(withDirection(sdp, MIRRORED_DIRECTION[offered]));
+        leg.onHold(offered === "sendonly" || offered === "inactive");
+      },
+      (error: unknown) => {
+        if (error instanceof RetryLaterError) return respond(500, { headers: [["Retry-After", String(1 + Math.floor(Math.random() * 10))]] });
+        this.options.logger.warn("re-offer refused by media", { callId: leg.sipCallId, error: String(error) });
+        respond(488);
+      },
     );
-    leg.onHold(offered === "sendonly" || offered === "inactive");
   }
 
-  private info(request: SipRequest, transaction: ServerTransaction): void {
-    const leg = this.findTrunkLeg(request);
+  private info(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
+    const leg = this.findTrunkLeg(request, source);
     if (!leg) {
       transaction.respond(createResponse(request, 481));
       return;
     }
+    if (!this.inSequence(leg, request, transaction)) return;
     transaction.respond(createResponse(request, 200));
     // application/dtmf-relay: "Signal=5\r\nDuration=160"; application/dtmf: "5".
     const body = request.body.toString("utf8");
@@ -615,25 +865,20 @@ export class B2bua implements TransactionUser {
   }
 }
 
-type Direction = "sendrecv" | "sendonly" | "recvonly" | "inactive";
-const MIRROR: Record<Direction, Direction> = { sendrecv: "sendrecv", sendonly: "recvonly", recvonly: "sendonly", inactive: "inactive" };
-
-/** The audio stream's direction attribute (media level wins over session level; default sendrecv). */
-export function sdpDirection(sdp: string): Direction {
-  const audio = sdp.split(/^m=/m).find((section) => section.startsWith("audio")) ?? "";
-  const pick = (text: string) => /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(text)?.[1] as Direction | undefined;
-  // A c= address of 0.0.0.0 is the RFC 2543 way of saying hold.
-  if (/^c=IN IP4 0\.0\.0\.0/m.test(sdp)) return "inactive";
-  return pick(audio) ?? pick(sdp.split(/^m=/m)[0] ?? "") ?? "sendrecv";
-}
-
-export function withDirection(sdp: string, direction: Direction): string {
-  const stripped = sdp.replace(/^a=(sendrecv|sendonly|recvonly|inactive)\r?\n/gm, "");
-  return stripped.replace(/^(m=audio[^\r\n]*\r?\n)/m, `$1a=${direction}\r\n`);
-}
+/** Re-exported for the existing callers: the SDP direction helpers live in server/media/sdp.ts. */
+export { sdpDirection, withDirection };
 
 function userOf(uri: Uri): string | undefined {
   if (isTelUri(uri)) return uri.number.replace(/[-.()]/g, "");
-  if (isSipUri(uri) && uri.user) return decodeURIComponent(uri.user.split(";")[0]!);
+  if (isSipUri(uri) && uri.user) return decodeUserPart(uri.user.split(";")[0]!);
   return undefined;
+}
+
+/** Percent-decoding that never throws: a sequence that is not UTF-8 is kept as written (RFC 3261 §19.1.2). */
+function decodeUserPart(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
+  }
 }
