@@ -290,8 +290,8 @@ export class CallController implements InboundCallHandler {
       queueId: String(route.queueId),
       callerNumber: trunk.callerNumber,
       // VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's
-      // own claim, which anyone can write.
-      priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : undefined,
+      // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
+      priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
     });
     if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
   }
