@@ -59,8 +59,12 @@ import { Registrar, type Binding, type RegistrarEvents, type WsIdentity } from "
 import { SipDialog, USER_AGENT, contactHeader, type LocalContact } from "./sip-dialog";
 import { SourceRateLimiter } from "./source-rate-limiter";
 import {
+  DEFAULT_SESSION_EXPIRES_S,
+  MIN_SESSION_EXPIRES_S,
   RetryLaterError,
   SUPPORTED_EXTENSIONS,
+  negotiateSessionTimer,
+  type SessionTimer,
   headerList,
   sessionDescription,
   sessionTimerRequest,
@@ -70,9 +74,7 @@ import {
 const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
 const SUPPORTED = SUPPORTED_EXTENSIONS.join(", ");
 const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "PUBLISH"]);
-/** RFC 4028: our smallest acceptable session interval (its absolute minimum, §5) and the one we ask for, in s. */
-export const MIN_SESSION_EXPIRES_S = 90;
-export const DEFAULT_SESSION_EXPIRES_S = 1800;
+export { MIN_SESSION_EXPIRES_S, DEFAULT_SESSION_EXPIRES_S };
 /** RFC 3261 §13.3.1.4: the UAS retransmits its 2xx with T1 doubling up to T2, for 64*T1. */
 const T1 = 500;
 const T2 = 4000;
@@ -106,11 +108,6 @@ export interface TrunkLegMedia {
   callerAnswered?(sdp: string): Promise<void>;
 }
 
-/** RFC 4028 session timer of a dialog, as negotiated in our last 2xx. */
-interface SessionTimer {
-  expiresS: number;
-  refresher: "uac" | "uas";
-}
 
 /** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
 export class TrunkLeg {
@@ -136,6 +133,7 @@ export class TrunkLeg {
   /** RFC 4028 timer negotiated in the INVITE, if the caller supports it. */
   sessionTimer: SessionTimer | undefined;
   private sessionExpiry: NodeJS.Timeout | undefined;
+  private sessionRefresh: NodeJS.Timeout | undefined;
   private state: "offered" | "answered" | "confirmed" | "ended" = "offered";
   private retransmit: NodeJS.Timeout | undefined;
   onEnded: (reason: EndReason) => void = () => {};
@@ -210,21 +208,52 @@ export class TrunkLeg {
     const headers: Array<[string, string]> = [["Supported", SUPPORTED]];
     if (this.sessionTimer) {
       headers.push(["Session-Expires", `${this.sessionTimer.expiresS};refresher=${this.sessionTimer.refresher}`]);
-      headers.push(["Require", "timer"]);
+      // §9: Require: timer only toward a caller that supports the extension.
+      if (this.sessionTimer.uacSupports) headers.push(["Require", "timer"]);
     }
     return headers;
   }
 
   /**
    * (Re)starts the session timer (RFC 4028 §10): without a refresh, BYE at the session interval minus
-   * min(32 s, a third of it), and the call ends with reason `session-expired`.
+   * min(32 s, a third of it), and the call ends with reason `session-expired`. When Hotline is the refresher it
+   * sends the refresh at half the interval (§7.4): UPDATE without SDP when the caller allows UPDATE, else a
+   * re-INVITE with our current SDP.
    */
   refreshSession(): void {
     clearTimeout(this.sessionExpiry);
+    clearTimeout(this.sessionRefresh);
     if (!this.sessionTimer || this.state === "ended") return;
-    const { expiresS } = this.sessionTimer;
+    const { expiresS, refresher } = this.sessionTimer;
     this.sessionExpiry = setTimeout(() => this.hangup("session-expired"), (expiresS - Math.min(32, expiresS / 3)) * 1000);
     this.sessionExpiry.unref();
+    if (refresher === "uas") {
+      this.sessionRefresh = setTimeout(() => this.sendSessionRefresh(), (expiresS / 2) * 1000);
+      this.sessionRefresh.unref();
+    }
+  }
+
+  private sendSessionRefresh(): void {
+    const { dialog, sessionTimer } = this;
+    if (!dialog || !sessionTimer || this.state === "ended") return;
+    const update = headerList(this.invite, "Allow").some((method) => method.toUpperCase() === "UPDATE");
+    const request = dialog.request(update ? "UPDATE" : "INVITE", update ? {} : { body: this.currentSdp });
+    request.headers.append("Session-Expires", `${sessionTimer.expiresS};refresher=uac`);
+    request.headers.append("Supported", SUPPORTED);
+    const seq = dialog.localSeq;
+    this.b2bua.sendInDialogRequest(dialog, request, (response) => {
+      if (response.status < 200) return;
+      if (!update && response.status < 300) this.b2bua.sendAck(dialog, seq);
+      // §10: a refresh that fails (408, 481) ends the session; others leave it to the expiry timer.
+      if (response.status === 408 || response.status === 481) return this.hangup("session-expired");
+      if (response.status >= 300) return;
+      this.refreshSession();
+      if (!update && response.body.length) {
+        void this.media?.callerAnswered?.(response.body.toString("utf8")).catch((error: unknown) =>
+          this.b2bua.logger.warn("refresh answer refused by media", { callId: this.sipCallId, error: String(error) }),
+        );
+      }
+    });
   }
 
   /** The SDP we send, with our o= line (version +1 only when it changed, RFC 3264 §8); remembered for refreshes. */
@@ -342,6 +371,7 @@ export class TrunkLeg {
     }
     clearTimeout(this.retransmit);
     clearTimeout(this.sessionExpiry);
+    clearTimeout(this.sessionRefresh);
     this.state = "ended";
     if (this.dialog) this.b2bua.sendInDialog(this.dialog, "BYE");
     this.b2bua.forgetTrunkLeg(this);
@@ -353,6 +383,7 @@ export class TrunkLeg {
     if (this.state === "ended") return;
     clearTimeout(this.retransmit);
     clearTimeout(this.sessionExpiry);
+    clearTimeout(this.sessionRefresh);
     this.state = "ended";
     this.b2bua.forgetTrunkLeg(this);
     this.onEnded(reason);
@@ -630,17 +661,12 @@ export class B2bua implements TransactionUser {
         if (this.initialInvites.has(mergeKey)) return respond(482, { reason: "Loop Detected (merged request)" });
         const body = sessionDescription(request, { allowIp6: this.options.allowIp6Media, warnAgent: this.options.advertisedAddress });
         if (!body.ok) return respond(body.status, { reason: body.reason, headers: body.headers });
-        // RFC 4028 §8.1: a session interval below our minimum gets 422 with ours.
-        const timer = sessionTimerRequest(request);
-        if (timer.expiresS !== undefined && timer.expiresS < MIN_SESSION_EXPIRES_S) {
-          return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
-        }
+        // RFC 4028 §9: a session interval below our minimum gets 422 with ours.
+        const timer = negotiateSessionTimer(sessionTimerRequest(request), undefined);
+        if (timer === "too-small") return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
         const invite = transaction as InviteServerTransaction;
         const leg = new TrunkLeg(this, request, invite, source, body.sdp);
-        if (timer.uacSupports) {
-          // RFC 4028 §9: the caller refreshes (unless it asked us to, which we honour by... asking it: see README).
-          leg.sessionTimer = { expiresS: Math.max(timer.expiresS ?? DEFAULT_SESSION_EXPIRES_S, timer.minSeS, MIN_SESSION_EXPIRES_S), refresher: "uac" };
-        }
+        leg.sessionTimer = timer;
         // RFC 6026 §8 / RFC 3261 §13.3.1.4: an ACK for our 2xx that reuses the INVITE's branch lands on the
         // transaction (Accepted state); it belongs to the dialog all the same.
         invite.events.onAck = (ack) => this.ack(ack, source);
@@ -729,11 +755,25 @@ export class B2bua implements TransactionUser {
     else drop();
   }
 
-  sendAck(dialog: SipDialog): void {
-    const ack = dialog.request("ACK", { cseq: 1 });
+  /** ACK for a 2xx we received on `dialog` to the INVITE with CSeq `cseq` (RFC 3261 §13.2.2.4). */
+  sendAck(dialog: SipDialog, cseq = 1): void {
+    const ack = dialog.request("ACK", { cseq });
     void this.layer.sendStateless(ack, dialog.destination()).catch((error) =>
       this.options.logger.warn("ACK not sent", { error: String(error) }),
     );
+  }
+
+  /** Sends a request built on `dialog` (a refresh) in a client transaction; `onResponse` gets every response. */
+  sendInDialogRequest(dialog: SipDialog, request: SipRequest, onResponse: (response: SipResponse) => void): void {
+    try {
+      this.layer.sendRequest(request, dialog.destination(), {
+        onResponse,
+        onTimeout: () => onResponse(createResponse(request, 408)),
+        onTransportError: () => onResponse(createResponse(request, 408)),
+      });
+    } catch (error) {
+      this.options.logger.warn(`${request.method} not sent`, { error: String(error) });
+    }
   }
 
   sendInDialog(dialog: SipDialog, method: "BYE"): void {
@@ -796,20 +836,13 @@ export class B2bua implements TransactionUser {
       transaction.respond(createResponse(request, status, options));
     const body = sessionDescription(request, { allowIp6: this.options.allowIp6Media, warnAgent: this.options.advertisedAddress });
     if (!body.ok) return respond(body.status, { reason: body.reason, headers: body.headers });
-    const timer = sessionTimerRequest(request);
-    if (timer.expiresS !== undefined && timer.expiresS < MIN_SESSION_EXPIRES_S) {
-      return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
-    }
+    const timer = negotiateSessionTimer(sessionTimerRequest(request), leg.sessionTimer);
+    if (timer === "too-small") return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
     // §12.2.2: a target refresh request updates the remote target.
     const contact = parseNameAddr(request.headers.get("Contact") ?? "");
     if (contact.ok) dialog.init.remoteTarget = contact.value.uriText;
     if (request.method === "INVITE") (transaction as InviteServerTransaction).events.onAck = (ack) => this.ack(ack, source);
-    if (timer.uacSupports && (leg.sessionTimer || timer.expiresS !== undefined)) {
-      leg.sessionTimer = {
-        expiresS: Math.max(timer.expiresS ?? leg.sessionTimer?.expiresS ?? DEFAULT_SESSION_EXPIRES_S, timer.minSeS),
-        refresher: "uac",
-      };
-    } else if (!timer.uacSupports) leg.sessionTimer = undefined;
+    leg.sessionTimer = timer;
 
     const ok = (sdp: string | undefined) => {
       const headers: Array<[string, string]> = [["Contact", contactHeader(dialog.init.local)], ["Allow", ALLOW], ...leg.extensionHeaders()];

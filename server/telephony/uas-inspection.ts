@@ -161,3 +161,40 @@ export function sessionTimerRequest(request: SipRequest): SessionTimerRequest {
 export class RetryLaterError extends Error {
   override name = "RetryLaterError";
 }
+
+/** RFC 4028: our smallest acceptable session interval (the RFC's absolute minimum, §5) and the one we pick, in s. */
+export const MIN_SESSION_EXPIRES_S = 90;
+export const DEFAULT_SESSION_EXPIRES_S = 1800;
+
+/** The session timer of a dialog as our 2xx states it (RFC 4028 §9). */
+export interface SessionTimer {
+  /** Session interval, seconds. */
+  expiresS: number;
+  /** Who sends the refreshes: the caller (`uac`) or Hotline (`uas`). */
+  refresher: "uac" | "uas";
+  /** The caller supports the extension: our 2xx then carries `Require: timer`. */
+  uacSupports: boolean;
+}
+
+/**
+ * The session timer for a request and our 2xx (RFC 4028 §9, with erratum 1687), or `"too-small"` (answer 422 with
+ * Min-SE: {@link MIN_SESSION_EXPIRES_S}), or undefined for no timer.
+ * - the caller supports `timer`: an interval below our minimum is refused; otherwise its interval (or the dialog's,
+ *   or {@link DEFAULT_SESSION_EXPIRES_S}), never below Min-SE, and its refresher choice, else the caller refreshes;
+ * - it does not, but a proxy put Session-Expires in: the interval raised to Min-SE, and Hotline refreshes;
+ * - neither: the dialog's timer as it was (a refresh from a caller that does not know the extension), or none.
+ */
+export function negotiateSessionTimer(request: SessionTimerRequest, current: SessionTimer | undefined): SessionTimer | "too-small" | undefined {
+  if (request.uacSupports) {
+    if (request.expiresS !== undefined && request.expiresS < MIN_SESSION_EXPIRES_S) return "too-small";
+    return {
+      expiresS: Math.max(request.expiresS ?? current?.expiresS ?? DEFAULT_SESSION_EXPIRES_S, request.minSeS, MIN_SESSION_EXPIRES_S),
+      refresher: request.refresher ?? current?.refresher ?? "uac",
+      uacSupports: true,
+    };
+  }
+  if (request.expiresS !== undefined) {
+    return { expiresS: Math.max(request.expiresS, request.minSeS, MIN_SESSION_EXPIRES_S), refresher: "uas", uacSupports: false };
+  }
+  return current;
+}

@@ -340,7 +340,36 @@ describe("session timers (RFC 4028)", () => {
     const final = await p.finalResponse(dialog, "INVITE");
     expect(final.status).toBe(422);
     expect(header(final, "min-se")).toBe("90");
+    // A caller that does not support timers cannot usefully be refused (erratum 1687): the interval is raised to
+    // our minimum, Hotline is the refresher, and no Require: timer is sent to a caller that would not understand it.
+    const media = await rtp();
+    const proxied = p.invite({ sdp: audioSdp(media.port), headers: ["Session-Expires: 30"] });
+    const ok = await p.answered(proxied);
+    expect(ok.status).toBe(200);
+    expect(header(ok, "session-expires")).toBe("90;refresher=uas");
+    expect(header(ok, "require")).toBeUndefined();
+    p.ack(proxied);
+    await hangUp(p, proxied);
   });
+
+  it("asked to refresh (refresher=uas), Hotline sends an UPDATE with Session-Expires at half the interval", async () => {
+    const p = await peer();
+    const media = await rtp();
+    const dialog = p.invite({
+      sdp: audioSdp(media.port),
+      headers: ["Supported: timer", "Session-Expires: 90;refresher=uas", "Allow: INVITE, ACK, CANCEL, BYE, UPDATE"],
+    });
+    const ok = await p.answered(dialog);
+    expect(header(ok, "session-expires")).toBe("90;refresher=uas");
+    p.ack(dialog);
+    const answeredAt = Date.now();
+    const update = await p.waitFor("Hotline's refresh", (m) => m.method === "UPDATE", { timeoutMs: 50_000 });
+    expect(Date.now() - answeredAt).toBeGreaterThan(44_000);
+    expect(header(update, "session-expires")).toMatch(/^90;refresher=uac$/);
+    expect(update.body).toBe("");
+    p.reply(update, 200);
+    await hangUp(p, dialog);
+  }, 60_000);
 
   it("the 200 carries Session-Expires and Require: timer; a session the caller stops refreshing ends with BYE (session-expired)", async () => {
     const p = await peer();
