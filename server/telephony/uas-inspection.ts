@@ -115,7 +115,8 @@ export function multipartParts(body: string, boundary: string): Array<{ headers:
   for (const chunk of chunks) {
     if (chunk.startsWith("--")) break; // close delimiter
     const text = chunk.replace(/^[ \t]*\r?\n/, "").replace(/\r?\n$/, "");
-    const split = /\r?\n\r?\n/.exec(text);
+    // A part without headers starts with its blank line (RFC 2046 §5.1.1).
+    const split = /^\r?\n/.exec(text) ?? /\r?\n\r?\n/.exec(text);
     const head = split ? text.slice(0, split.index) : "";
     const content = split ? text.slice(split.index + split[0].length) : text;
     const headers = new Map<string, string>();
