@@ -136,6 +136,8 @@ export class TrunkLeg {
   private sessionRefresh: NodeJS.Timeout | undefined;
   private state: "offered" | "answered" | "confirmed" | "ended" = "offered";
   private retransmit: NodeJS.Timeout | undefined;
+  /** CSeq of the INVITE whose 2xx awaits its ACK. */
+  private unackedSeq: number | undefined;
   onEnded: (reason: EndReason) => void = () => {};
   onDtmf: (digit: string) => void = () => {};
   /** The caller's side put the call on hold (true) or resumed it (false), by re-INVITE. */
@@ -314,24 +316,28 @@ export class TrunkLeg {
     this.b2bua.registerDialog(this);
     this.transaction.respond(ok);
     this.refreshSession();
-    if (this.source.transport === "UDP") {
-      let interval = T1;
-      const started = Date.now();
-      const tick = () => {
-        if (this.state !== "answered") return;
-        if (Date.now() - started >= 64 * T1) {
-          // §13.3.1.4: no ACK -> the dialog is confirmed and then torn down with BYE.
-          this.hangup("no-ack");
-          return;
-        }
-        this.transaction.respond(ok);
-        interval = Math.min(interval * 2, T2);
-        this.retransmit = setTimeout(tick, interval);
-      };
-      this.retransmit = setTimeout(tick, interval);
-    } else {
-      this.retransmit = setTimeout(() => this.state === "answered" && this.hangup("no-ack"), 64 * T1);
-    }
+    this.retransmitUntilAck(this.transaction, ok, this.remoteSeq);
+  }
+
+  /**
+   * RFC 3261 §13.3.1.4: our 2xx to an INVITE (initial or re-INVITE, whose retransmissions the transaction absorbs,
+   * RFC 6026) goes again at T1, 2·T1… capped at T2 until the ACK with its CSeq arrives (on UDP); without one within
+   * 64·T1 the dialog is ended with BYE.
+   */
+  retransmitUntilAck(transaction: ServerTransaction, ok: SipResponse, seq: number): void {
+    clearTimeout(this.retransmit);
+    this.unackedSeq = seq;
+    const started = Date.now();
+    let interval = T1;
+    const waiting = () => this.unackedSeq === seq && this.state !== "ended";
+    const tick = () => {
+      if (!waiting()) return;
+      if (Date.now() - started >= 64 * T1) return this.hangup("no-ack");
+      if (this.source.transport === "UDP") transaction.respond(ok);
+      interval = Math.min(interval * 2, T2);
+      this.retransmit = setTimeout(tick, this.source.transport === "UDP" ? interval : 64 * T1);
+    };
+    this.retransmit = setTimeout(tick, this.source.transport === "UDP" ? interval : 64 * T1);
   }
 
   /**
@@ -339,9 +345,12 @@ export class TrunkLeg {
    * offer, re-INVITE without SDP) the first ACK's SDP is the answer and goes to the media.
    */
   acked(ack?: SipRequest): void {
+    // Only the ACK of the 2xx we are waiting on counts; a late retransmitted ACK of an earlier one changes nothing.
+    if (ack && getCSeq(ack)?.seq !== this.unackedSeq) return;
     const reInvite = this.state === "confirmed";
     if (this.state === "answered") this.state = "confirmed";
     clearTimeout(this.retransmit);
+    this.unackedSeq = undefined;
     if (!this.awaitingAckAnswer || !ack) return;
     this.awaitingAckAnswer = false;
     const body = sessionDescription(ack);
@@ -847,8 +856,10 @@ export class B2bua implements TransactionUser {
     const ok = (sdp: string | undefined) => {
       const headers: Array<[string, string]> = [["Contact", contactHeader(dialog.init.local)], ["Allow", ALLOW], ...leg.extensionHeaders()];
       if (sdp !== undefined) headers.push(["Content-Type", "application/sdp"]);
-      transaction.respond(createResponse(request, 200, { headers, body: sdp === undefined ? undefined : leg.stampSdp(sdp) }));
+      const response = createResponse(request, 200, { headers, body: sdp === undefined ? undefined : leg.stampSdp(sdp) });
+      transaction.respond(response);
       leg.refreshSession();
+      if (request.method === "INVITE") leg.retransmitUntilAck(transaction, response, leg.remoteSeq);
     };
     if (body.sdp === undefined) {
       if (request.method === "UPDATE") return ok(undefined);

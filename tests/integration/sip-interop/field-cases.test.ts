@@ -252,15 +252,33 @@ describe("ACK and in-dialog requests (RFC 3261 §12.2.2, §13.3.1.4, RFC 6026 §
     await hangUp(p, dialog);
   });
 
+  it("the 200 to a re-INVITE is retransmitted until its ACK, then no more", async () => {
+    const p = await peer();
+    const media = await rtp();
+    const { dialog } = await queuedCall(p, audioSdp(media.port));
+    const reinvite = p.request(dialog, "INVITE", { sdp: audioSdp(media.port, { direction: "sendonly", version: 2 }) });
+    const first = await p.finalResponse(reinvite, "INVITE");
+    const since = p.received.indexOf(first) + 1;
+    const again = await p.waitFor("the 200 again", (m) => m.status === 200 && m.cseq === reinvite.cseq, { since, timeoutMs: 1500 });
+    expect(again.body).toBe(first.body);
+    p.ack(dialog, { cseq: reinvite.cseq });
+    const acked = p.received.length;
+    const more = p.waitFor("a 200 after the ACK", (m) => m.status === 200 && m.cseq === reinvite.cseq, { since: acked, timeoutMs: 2200 });
+    await expect(more).rejects.toThrow(/timed out/);
+    await hangUp(p, dialog);
+  });
+
   it("BYE, INFO and re-INVITE from another address, or with a wrong From tag, get 481; the dialog's peer is served", async () => {
     const p = await peer();
     const stranger = await peer("UDP", "127.0.0.2");
     const media = await rtp();
     const { dialog } = await queuedCall(p, audioSdp(media.port));
-    for (const method of ["BYE", "INFO"] as const) {
-      const attempt = stranger.request({ ...dialog }, method, { cseq: 50 });
+    for (const method of ["BYE", "INFO", "INVITE"] as const) {
+      const attempt = stranger.request({ ...dialog }, method, { cseq: 50, sdp: method === "INVITE" ? audioSdp(40000, { address: "127.0.0.2" }) : undefined });
       expect((await stranger.finalResponse(attempt, method)).status).toBe(481);
     }
+    // An ACK from the stranger is dropped (no response exists for ACK) and changes nothing.
+    stranger.ack({ ...dialog }, { cseq: 50 });
     const wrongTag = p.request({ ...dialog, fromTag: "not-the-callers" }, "BYE", { cseq: 60 });
     expect((await p.finalResponse(wrongTag, "BYE")).status).toBe(481);
     // The call is still up: music still reaches the caller, and its own BYE is accepted.
