@@ -5,6 +5,8 @@
  * for a number a trusted trunk asserted.
  */
 import { eq } from "drizzle-orm";
+import WebSocket from "ws";
+import { SESSION_COOKIE } from "../../../server/auth/session-cookie";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { upsertVipNumber } from "../../../db/queries/queues";
@@ -86,6 +88,55 @@ it("a re-INVITE moving the caller's media during the conversation takes the oper
   } finally {
     before.close();
     after.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("a BYE for an operator's dialog sent over another operator's WebSocket gets 481 and ends nothing", async () => {
+  await available();
+  await harness.cli("user", "add", "mallory", "--role", "operator", "--password", "mallory-password");
+  const login = await harness.hotline.services.auth.login({ username: "mallory", password: "mallory-password", address: "127.0.0.1" });
+  if (!login.ok) throw new Error("login failed");
+  const ws = new WebSocket(`${harness.hotline.url.replace(/^http/, "ws")}/sip`, "sip", { headers: { cookie: `${SESSION_COOKIE}=${login.token}` } });
+  const replies: string[] = [];
+  ws.on("message", (data) => replies.push(String(data)));
+  await new Promise<void>((resolve, reject) => ws.once("open", () => resolve()).once("error", reject));
+  const peer = await SipPeer.udp(target());
+  const media = await RtpEndpoint.open();
+  try {
+    const dialog = peer.invite({ sdp: audioSdp(media.port) });
+    const ok = await peer.answered(dialog);
+    peer.ack(dialog);
+    const relay = sdpFacts(ok.body);
+    media.startSending({ address: relay.address, port: relay.port });
+    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
+    const { invite, toTag } = operator.current!;
+    // Exactly the BYE amina's browser would send (Call-ID, both tags), but over mallory's socket.
+    ws.send(
+      [
+        "BYE sip:hotline@hotline.invalid SIP/2.0",
+        "Via: SIP/2.0/WSS mallory.invalid;branch=z9hG4bK-mallory-1",
+        "Max-Forwards: 70",
+        `From: ${invite.headers.get("To")};tag=${toTag}`,
+        `To: ${invite.headers.get("From")}`,
+        `Call-ID: ${invite.headers.get("Call-ID")}`,
+        "CSeq: 5 BYE",
+        "Content-Length: 0",
+        "",
+        "",
+      ].join("\r\n"),
+    );
+    await waitUntil("the answer to mallory's BYE", () => replies.find((r) => /^CSeq: 5 BYE/m.test(r)), (r) => r !== undefined, 5000);
+    expect(replies.find((r) => /^CSeq: 5 BYE/m.test(r))!.split("\r\n")[0]).toBe("SIP/2.0 481 Call/Transaction Does Not Exist");
+    // amina still hears the caller.
+    const heard = operator.rtpReceived;
+    await operator.waitFor(() => operator.rtpReceived - heard > 25, "the caller's audio still at the operator");
+    expect(operator.current).toBeDefined();
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+  } finally {
+    ws.close();
+    media.close();
     peer.close();
   }
 }, 40_000);
