@@ -311,7 +311,8 @@ export class CallController implements InboundCallHandler {
   private trunkEnded(call: ActiveCall, reason: string): void {
     if (call.heldSince !== undefined) this.callerHold(call, false);
     if (call.finished) return;
-    call.endedBy ??= reason === "local" ? "system" : "caller";
+    // The session timer (RFC 4028) ending a dialog nobody refreshed is the system's doing, not the caller's.
+    call.endedBy ??= reason === "local" || reason === "session-expired" ? "system" : "caller";
     this.writeCall(call.id, { endedBy: call.endedBy, endReason: reason === "bye" ? "caller-hung-up" : reason });
     if (call.operator) {
       call.operator.hangup();

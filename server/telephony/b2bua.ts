@@ -356,8 +356,9 @@ export class TrunkLeg {
     const body = sessionDescription(ack);
     if (!body.ok || body.sdp === undefined) {
       // RFC 3261 §13.2.1 / §13.3.1.4: an offer in a 2xx needs its answer in the ACK; without one the session fails.
+      // A late offer left unanswered has no media at all: end it. A re-INVITE's keeps the session it had.
       this.b2bua.logger.warn("ACK without the expected SDP answer", { callId: this.sipCallId });
-      if (this.lateOffer && !this.media) this.hangup("local");
+      if (!reInvite) this.hangup("local");
       return;
     }
     if (reInvite) {

@@ -76,6 +76,17 @@ describe("offer/answer (RFC 3264)", () => {
     expect(call).toMatchObject({ outcome: "abandoned", endedBy: "caller", endReason: "caller-hung-up" });
   });
 
+  it("late offer: an ACK without the answer ends the call with BYE (no media can flow)", async () => {
+    const p = await peer();
+    const dialog = p.invite({});
+    expect((await p.answered(dialog)).status).toBe(200);
+    p.ack(dialog);
+    const bye = await p.waitFor("Hotline's BYE", (m) => m.method === "BYE" && header(m, "call-id") === dialog.callId);
+    p.reply(bye, 200);
+    const call = await record(dialog.callId, (c) => c.outcome !== "in_progress");
+    expect(call.endedBy).toBe("system");
+  });
+
   it("late offer over TCP works the same", async () => {
     const p = await peer("TCP");
     const media = await rtp();
@@ -413,6 +424,6 @@ describe("session timers (RFC 4028)", () => {
     // RFC 4028 §10: BYE at the interval minus min(32 s, a third of it) after the last refresh: 60 s.
     expect(Date.now() - refreshed).toBeGreaterThan(58_000);
     const call = await record(dialog.callId, (c) => c.outcome !== "in_progress");
-    expect(call.endReason).toBe("session-expired");
+    expect(call).toMatchObject({ endReason: "session-expired", endedBy: "system" });
   }, 90_000);
 });
