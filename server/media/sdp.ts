@@ -138,12 +138,13 @@ export const MIRRORED_DIRECTION: Readonly<Record<SdpDirection, SdpDirection>> = 
 
 /**
  * The audio stream's direction attribute (media level wins over session level; default sendrecv). A connection
- * address of 0.0.0.0 is the RFC 2543 way of saying hold (RFC 3264 §8.4): inactive.
+ * address of 0.0.0.0 is the RFC 2543 way of saying hold (RFC 3264 §8.4): inactive, except in an ICE description
+ * (a browser's), where 0.0.0.0 only means the address is in the candidates (RFC 8839 §4.2.2).
  */
 export function sdpDirection(sdp: string): SdpDirection {
   const audio = sdp.split(/^m=/m).find((section) => section.startsWith("audio")) ?? "";
   const pick = (text: string) => /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(text)?.[1] as SdpDirection | undefined;
-  if (/^c=IN IP4 0\.0\.0\.0/m.test(sdp)) return "inactive";
+  if (/^c=IN IP4 0\.0\.0\.0/m.test(sdp) && !/^a=(ice-ufrag|candidate):/m.test(sdp)) return "inactive";
   return pick(audio) ?? pick(sdp.split(/^m=/m)[0] ?? "") ?? "sendrecv";
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRequest } from "../../../server/sip";
-import { SdpOrigin } from "../../../server/media/sdp";
+import { SdpOrigin, sdpDirection } from "../../../server/media/sdp";
 import {
   headerList,
   multipartParts,
@@ -113,5 +113,13 @@ describe("o= version (RFC 3264 §8)", () => {
     expect(origin.stamp(a.replace("sendrecv", "recvonly"))).toContain("o=rtpengine 555 8 ");
     expect(origin.stamp(a)).toContain("o=rtpengine 555 9 ");
     expect(origin.version).toBe(9);
+  });
+});
+
+describe("SDP direction (RFC 3264 §6.1, §8.4)", () => {
+  it("reads c=0.0.0.0 as hold in plain SDP but not in an ICE description", () => {
+    const plain = "v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    expect(sdpDirection(plain)).toBe("inactive");
+    expect(sdpDirection(`${plain}a=ice-ufrag:abcd\r\na=sendrecv\r\n`)).toBe("sendrecv");
   });
 });
