@@ -71,8 +71,8 @@ const unsupportedType = (what: string): BodyVerdict => ({
  * - `multipart/mixed`: its `application/sdp` part; any other part whose Content-Disposition handling is `required`
  *   (RFC 3204's default for unknown types) and whose type we do not understand makes it 415;
  * - any other Content-Type or a Content-Encoding other than identity: 415 with `Accept`/`Accept-Encoding`.
- * The SDP must speak IPv4 (`c=IN IP4`) unless `allowIp6`: otherwise 488 with `Warning: 301` (RFC 3261 §20.43),
- * never an answer of the other family.
+ * Plain SDP must speak IPv4 (`c=IN IP4`) unless `allowIp6`: otherwise 488 with `Warning: 301` (RFC 3261 §20.43),
+ * never an answer of the other family. ICE descriptions are exempt: their candidates carry the addresses.
  */
 export function sessionDescription(request: SipRequest, options: { allowIp6?: boolean; warnAgent?: string } = {}): BodyVerdict {
   if (request.body.length === 0) return { ok: true, sdp: undefined };
@@ -96,7 +96,8 @@ export function sessionDescription(request: SipRequest, options: { allowIp6?: bo
     }
     if (sdp === undefined) return unsupportedType("no sdp part");
   } else return unsupportedType(type);
-  if (!options.allowIp6 && /^c=IN IP6 /m.test(sdp)) {
+  // An ICE description (a browser's) negotiates its addresses in candidates (RFC 8839), whatever its c= family.
+  if (!options.allowIp6 && /^c=IN IP6 /m.test(sdp) && !/^a=ice-ufrag:/m.test(sdp)) {
     return {
       ok: false,
       status: 488,
