@@ -130,6 +130,10 @@ export class TrunkLeg {
   media: TrunkLegMedia | undefined;
   /** The next ACK carries the caller's answer (our 2xx had the offer). */
   awaitingAckAnswer = false;
+  /** A re-INVITE/UPDATE offer of the caller is being answered (RFC 3261 §14.2). */
+  offerPending = false;
+  /** Our own refresh re-INVITE/UPDATE is in progress (a crossing re-INVITE gets 491, RFC 3261 §14.2). */
+  refreshPending = false;
   /** RFC 4028 timer negotiated in the INVITE, if the caller supports it. */
   sessionTimer: SessionTimer | undefined;
   private sessionExpiry: NodeJS.Timeout | undefined;
@@ -243,8 +247,10 @@ export class TrunkLeg {
     request.headers.append("Session-Expires", `${sessionTimer.expiresS};refresher=uac`);
     request.headers.append("Supported", SUPPORTED);
     const seq = dialog.localSeq;
+    this.refreshPending = true;
     this.b2bua.sendInDialogRequest(dialog, request, (response) => {
       if (response.status < 200) return;
+      this.refreshPending = false;
       if (!update && response.status < 300) this.b2bua.sendAck(dialog, seq);
       // §10: a refresh that fails (408, 481) ends the session; others leave it to the expiry timer.
       if (response.status === 408 || response.status === 481) return this.hangup("session-expired");
@@ -841,6 +847,12 @@ export class B2bua implements TransactionUser {
       return;
     }
     if (!this.inSequence(leg, request, transaction)) return;
+    // RFC 3261 §14.2 (and RFC 3311 §5.2 for UPDATE): an offer while ours or theirs is still being answered.
+    const offering = request.method === "INVITE" || request.body.length > 0;
+    if (offering && (leg.offerPending || leg.awaitingAckAnswer)) {
+      return transaction.respond(createResponse(request, 500, { headers: [["Retry-After", retryAfter()]] }));
+    }
+    if (offering && leg.refreshPending) return transaction.respond(createResponse(request, 491));
     const dialog = leg.dialog;
     const respond = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
       transaction.respond(createResponse(request, status, options));
@@ -871,18 +883,25 @@ export class B2bua implements TransactionUser {
     }
     const offered = sdpDirection(body.sdp);
     const reoffer = leg.media?.callerReoffered?.(body.sdp) ?? Promise.resolve(leg.currentSdp ?? "");
-    void reoffer.then(
-      (sdp) => {
-        if (leg.ended || !sdp) return sdp ? undefined : respond(488);
-        ok(withDirection(sdp, MIRRORED_DIRECTION[offered]));
-        leg.onHold(offered === "sendonly" || offered === "inactive");
-      },
-      (error: unknown) => {
-        if (error instanceof RetryLaterError) return respond(500, { headers: [["Retry-After", String(1 + Math.floor(Math.random() * 10))]] });
-        this.options.logger.warn("re-offer refused by media", { callId: leg.sipCallId, error: String(error) });
-        respond(488);
-      },
-    );
+    leg.offerPending = true;
+    void reoffer
+      .then(
+        (sdp) => {
+          if (leg.ended) return respond(481);
+          if (!sdp) return respond(488);
+          ok(withDirection(sdp, MIRRORED_DIRECTION[offered]));
+          leg.onHold(offered === "sendonly" || offered === "inactive");
+        },
+        (error: unknown) => {
+          if (error instanceof RetryLaterError) return respond(500, { headers: [["Retry-After", retryAfter()]] });
+          // RFC 3264 §8: a refused offer leaves the session as it was.
+          this.options.logger.warn("re-offer refused by media", { callId: leg.sipCallId, error: String(error) });
+          respond(488);
+        },
+      )
+      .finally(() => {
+        leg.offerPending = false;
+      });
   }
 
   private info(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
@@ -912,6 +931,11 @@ export class B2bua implements TransactionUser {
 
 /** Re-exported for the existing callers: the SDP direction helpers live in server/media/sdp.ts. */
 export { sdpDirection, withDirection };
+
+/** Retry-After for a 500 on a crossing offer: a random 0-10 s, as RFC 3261 §14.2 asks. */
+function retryAfter(): string {
+  return String(Math.floor(Math.random() * 11));
+}
 
 function userOf(uri: Uri): string | undefined {
   if (isTelUri(uri)) return uri.number.replace(/[-.()]/g, "");

@@ -279,6 +279,22 @@ describe("ACK and in-dialog requests (RFC 3261 §12.2.2, §13.3.1.4, RFC 6026 §
     await hangUp(p, dialog);
   });
 
+  it("a second re-INVITE while the first is still being answered gets 500 with Retry-After (RFC 3261 §14.2)", async () => {
+    const p = await peer();
+    const media = await rtp();
+    const { dialog } = await queuedCall(p, audioSdp(media.port));
+    // Both leave in one tick: the first is with rtpengine when the second arrives.
+    const first = p.request(dialog, "INVITE", { sdp: audioSdp(media.port, { direction: "sendonly", version: 2 }) });
+    const second = p.request(dialog, "INVITE", { sdp: audioSdp(media.port, { version: 3 }) });
+    const [a, b] = await Promise.all([p.finalResponse(first, "INVITE"), p.finalResponse(second, "INVITE")]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(500);
+    expect(Number(header(b, "retry-after"))).toBeLessThanOrEqual(10);
+    p.ack(dialog, { cseq: first.cseq });
+    p.ack(dialog, { cseq: second.cseq });
+    await hangUp(p, dialog);
+  });
+
   it("BYE, INFO and re-INVITE from another address, or with a wrong From tag, get 481; the dialog's peer is served", async () => {
     const p = await peer();
     const stranger = await peer("UDP", "127.0.0.2");
