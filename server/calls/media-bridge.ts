@@ -23,6 +23,16 @@
  * 4. {@link MediaBridge.abandonOperatorAttempt} / {@link MediaBridge.operatorLegLost}: park again (step 1 with the
  *    narrowed trunk SDP): the trunk goes back to the placeholder branch.
  *
+ * 5. Late offer ({@link MediaBridge.answerCaller} with no SDP, RFC 3261 §13.2.1): the roles are reversed once, the
+ *    placeholder is the offerer: `offer` from the queue tag (its G.711 offer, trunk-facing offer flags), whose output
+ *    is our 200 OK's offer; the ACK's answer ({@link MediaBridge.callerAnswered}) is the `answer` to-tag = trunk tag;
+ *    then step 1 runs with that SDP so every later step sees the usual trunk-offerer roles.
+ * 6. {@link MediaBridge.callerReoffered} (re-INVITE, UPDATE, or the ACK answer of a re-INVITE without SDP): `offer`
+ *    from the trunk tag with the caller's new SDP on the branch in use (queue tag, or the connected attempt) and the
+ *    other side's last answer again (placeholder with the mirrored direction, or the operator's SDP), so media
+ *    follows a new address at once (RFC 3264 §8.3.1) and rtpengine knows a hold: a sendonly/inactive stream falls under
+ *    its `--silent-timeout`, not `--timeout`. Nothing is played to a caller that does not receive (RFC 3264 §6.1).
+ *
  * Why a fresh branch per attempt (all three alternatives were tried against the real rtpengine and Chromium):
  * - ONE re-used operator monologue fails the first real browser: the monologue already knows a peer address (the
  *   placeholder), so rtpengine takes the DTLS client role at its `actpass` offer; Chromium answers `setup:active` and
