@@ -653,6 +653,10 @@ export class B2bua implements TransactionUser {
     if (!["OPTIONS", "REGISTER", "INVITE", "CANCEL", "BYE", "INFO", "UPDATE"].includes(request.method)) {
       return KNOWN_UNSUPPORTED.has(request.method) ? respond(405, { headers: [["Allow", ALLOW]] }) : respond(501);
     }
+    // A new call from an address that is not a trunk is refused before anything else is looked at.
+    if (request.method === "INVITE" && !trusted && !getTag(request.headers.get("To"))) {
+      return respond(403, { reason: "Forbidden: not a configured trunk" });
+    }
     // §8.2.2.3: extensions we do not implement, listed back in Unsupported.
     const unsupported = unsupportedRequirements(request);
     if (unsupported.length) return respond(420, { headers: [["Unsupported", unsupported.join(", ")]] });
