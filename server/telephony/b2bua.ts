@@ -712,8 +712,14 @@ export class B2bua implements TransactionUser {
 
   onStrayResponse(response: SipResponse): void {
     // A retransmitted 2xx to an INVITE whose transaction has ended: our ACK was lost.
-    const leg = this.operatorLegs.get(response.headers.get("Call-ID") ?? "");
-    if (leg && response.status >= 200 && response.status < 300) leg.strayOk();
+    if (response.status < 200 || response.status >= 300) return;
+    const callId = response.headers.get("Call-ID") ?? "";
+    const leg = this.operatorLegs.get(callId);
+    if (leg) return leg.strayOk();
+    // The same for the 2xx of a session-refresh re-INVITE we sent a trunk (RFC 3261 §13.2.2.4).
+    const trunk = this.trunkLegs.get(this.dialogKey(callId, getTag(response.headers.get("From")) ?? ""));
+    const cseq = getCSeq(response);
+    if (trunk?.dialog && cseq?.method === "INVITE") this.sendAck(trunk.dialog, cseq.seq);
   }
 
   private dialogKey(callId: string, localTag: string): string {
