@@ -269,6 +269,8 @@ export class CallController implements InboundCallHandler {
     trunk.onEnded = (reason) => this.trunkEnded(call, reason);
     trunk.onHold = (held) => this.callerHold(call, held);
     trunk.onDtmf = (digit) => this.log({ at: new Date(this.deps.clock.now()), type: "call.dtmf", callId: call.id, data: { digit } });
+    // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
+    trunk.attachMedia(call.media);
 
     if (trunk.ended) {
       this.finishMedia(call);
@@ -300,7 +302,9 @@ export class CallController implements InboundCallHandler {
       callId: call.id,
       queueId: String(route.queueId),
       callerNumber: trunk.callerNumber,
-      priority: this.deps.callerPriority?.(trunk.callerNumber),
+      // VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's
+      // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
+      priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
     });
     if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
   }
@@ -320,7 +324,8 @@ export class CallController implements InboundCallHandler {
   private trunkEnded(call: ActiveCall, reason: string): void {
     if (call.heldSince !== undefined) this.callerHold(call, false);
     if (call.finished) return;
-    call.endedBy ??= reason === "local" ? "system" : "caller";
+    // The session timer (RFC 4028) ending a dialog nobody refreshed is the system's doing, not the caller's.
+    call.endedBy ??= reason === "local" || reason === "session-expired" ? "system" : "caller";
     this.writeCall(call.id, { endedBy: call.endedBy, endReason: reason === "bye" ? "caller-hung-up" : reason });
     if (call.operator) {
       call.operator.hangup();

@@ -33,6 +33,10 @@ export interface CallMedia {
   /** Back to music after the operator leg died, after an apology when asked. */
   operatorLegLost(options?: { apology?: boolean }): Promise<unknown>;
   close(): Promise<void>;
+  /** The caller's new SDP (re-INVITE, UPDATE): rtpengine's answer for the caller (RFC 3264 §8.3.1). */
+  callerReoffered?(trunkOfferSdp: string): Promise<string>;
+  /** The caller's answer in an ACK (late offer, or re-INVITE without SDP). */
+  callerAnswered?(answerSdp: string): Promise<void>;
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */

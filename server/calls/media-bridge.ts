@@ -23,6 +23,16 @@
  * 4. {@link MediaBridge.abandonOperatorAttempt} / {@link MediaBridge.operatorLegLost}: park again (step 1 with the
  *    narrowed trunk SDP): the trunk goes back to the placeholder branch.
  *
+ * 5. Late offer ({@link MediaBridge.answerCaller} with no SDP, RFC 3261 §13.2.1): the roles are reversed once, the
+ *    placeholder is the offerer: `offer` from the queue tag (its G.711 offer, trunk-facing offer flags), whose output
+ *    is our 200 OK's offer; the ACK's answer ({@link MediaBridge.callerAnswered}) is the `answer` to-tag = trunk tag;
+ *    then step 1 runs with that SDP so every later step sees the usual trunk-offerer roles.
+ * 6. {@link MediaBridge.callerReoffered} (re-INVITE, UPDATE, or the ACK answer of a re-INVITE without SDP): `offer`
+ *    from the trunk tag with the caller's new SDP on the branch in use (queue tag, or the connected attempt) and the
+ *    other side's last answer again (placeholder with the mirrored direction, or the operator's SDP), so media
+ *    follows a new address at once (RFC 3264 §8.3.1) and rtpengine knows a hold: a sendonly/inactive stream falls under
+ *    its `--silent-timeout`, not `--timeout`. Nothing is played to a caller that does not receive (RFC 3264 §6.1).
+ *
  * Why a fresh branch per attempt (all three alternatives were tried against the real rtpengine and Chromium):
  * - ONE re-used operator monologue fails the first real browser: the monologue already knows a peer address (the
  *   placeholder), so rtpengine takes the DTLS client role at its `actpass` offer; Chromium answers `setup:active` and
@@ -59,7 +69,9 @@
  */
 import type { Sound } from "./call-media.js";
 import { join } from "node:path";
-import { finishBrowserSdp } from "../media/leg-profiles.js";
+import { finishBrowserSdp, trunkLegOptions } from "../media/leg-profiles.js";
+import { RetryLaterError } from "../telephony/uas-inspection.js";
+import { MIRRORED_DIRECTION, receivesMedia, sdpDirection, type SdpDirection } from "../media/sdp.js";
 import { type Logger, silentLogger } from "../media/logger.js";
 import type { BencodeDict } from "../media/bencode.js";
 import { type NgClient, NgError } from "../media/ng-client.js";
@@ -69,6 +81,7 @@ import {
   chooseTrunkCodecs,
   narrowTrunkSdp,
   placeholderAnswerSdp,
+  placeholderOfferSdp,
   type TrunkCodecChoice,
 } from "./trunk-sdp.js";
 
@@ -115,6 +128,11 @@ export class MediaBridgeStateError extends Error {
   override name = "MediaBridgeStateError";
 }
 
+/** The caller re-offered while an operator offer is outstanding: try again shortly (RFC 3261 §14.2). */
+export class MediaBridgeBusyError extends RetryLaterError {
+  override name = "MediaBridgeBusyError";
+}
+
 /** ng error reasons that mean "already in the state you asked for". */
 const NOT_PLAYING = /not currently playing/i;
 const UNKNOWN_CALL = /unknown call-id/i;
@@ -144,6 +162,15 @@ export class MediaBridge {
   private playing: CallerSound | undefined;
   /** Pending switch from an announcement to hold music (see {@link operatorLegLost}). */
   private followUp: NodeJS.Timeout | undefined;
+  /** The caller's media direction from its last SDP (RFC 3264 §6.1): nothing is played to a caller that does not receive. */
+  private callerDirection: SdpDirection = "sendrecv";
+  /** The looped sound the caller should hear once it receives media again (held, or sendonly from the start). */
+  private deferredLoop: CallerSound | undefined;
+  private playingLoop = false;
+  /** The operator browser's last answer: repeated to rtpengine when the caller re-offers during the conversation. */
+  private operatorSdp: string | undefined;
+  /** Late offer: the caller's answer (in its ACK) that the first step waits for. */
+  private lateAnswer: { resolve: (sdp: string) => void; reject: (error: Error) => void } | undefined;
 
   constructor(
     private readonly ng: NgClient,
@@ -179,12 +206,121 @@ export class MediaBridge {
    * Throws {@link UnsupportedTrunkSdpError} (answer 488) when the trunk offers no G.711.
    */
   answerCaller(trunkOfferSdp: string): Promise<string> {
+    if (trunkOfferSdp.trim() === "") return this.offerToCaller();
     return this.serial("answerCaller", ["new"], async () => {
       const codecs = chooseTrunkCodecs(trunkOfferSdp);
       this.codecs = codecs;
+      this.callerDirection = sdpDirection(trunkOfferSdp);
       this.trunkSdp = narrowTrunkSdp(trunkOfferSdp, codecs);
       const sdp = await this.park(trunkOfferSdp);
       this.announcedTrunkSdp = sdp;
+      return sdp;
+    });
+  }
+
+  /**
+   * Late offer (RFC 3261 §13.2.1, RFC 3264): the caller's INVITE had no SDP, so our 200 OK carries the offer and the
+   * caller's ACK the answer. In rtpengine the placeholder is then the offerer: `offer` from the queue tag with
+   * {@link placeholderOfferSdp} and trunk-facing offer options; its output (resolved here) is the 200 OK's offer.
+   * Every later step waits until {@link callerAnswered} gives the ACK's answer, which goes to rtpengine as the
+   * `answer` from the trunk tag; then the call is parked like any other (offer from the trunk tag, placeholder
+   * answer), so operator branches fork from the trunk exactly as for an early offer. Trunk callers only.
+   */
+  private offerToCaller(): Promise<string> {
+    return new Promise<string>((resolveOffer, rejectOffer) => {
+      let offered = false;
+      const step = this.serial("answerCaller", ["new"], async () => {
+        const offer = await this.ng.offer({
+          callId: this.callId,
+          fromTag: this.queueTag,
+          sdp: placeholderOfferSdp("127.0.0.1"),
+          options: latched(trunkLegOptions("offer", { injectDtmf: false })),
+        });
+        const offerSdp = this.caller.finish(offer.sdp);
+        this.announcedTrunkSdp = offerSdp;
+        offered = true;
+        resolveOffer(offerSdp);
+        const answerSdp = await new Promise<string>((resolve, reject) => {
+          this.lateAnswer = { resolve, reject };
+        });
+        this.lateAnswer = undefined;
+        const codecs = chooseTrunkCodecs(answerSdp);
+        this.codecs = codecs;
+        this.trunkSdp = narrowTrunkSdp(answerSdp, codecs);
+        this.callerDirection = sdpDirection(answerSdp);
+        await this.ng.answer({
+          callId: this.callId,
+          fromTag: this.queueTag,
+          toTag: this.trunkTag,
+          sdp: answerSdp,
+          options: latched(trunkLegOptions("answer", { injectDtmf: false })),
+        });
+        this.checkTrunkSdp(await this.park(this.trunkSdp));
+      });
+      step.catch((error: unknown) => {
+        if (!offered) rejectOffer(error);
+        else this.logger.warn("late-offer answer refused", { callId: this.callId, error: String(error) });
+      });
+    });
+  }
+
+  /**
+   * The caller's SDP in an ACK (RFC 3261 §13.2.1): the answer to a late-offer 200 OK, or the answer to the offer we
+   * put in the 200 OK of a re-INVITE without SDP (then handled like a re-offer, {@link callerReoffered}).
+   */
+  callerAnswered(answerSdp: string): Promise<void> {
+    if (this.lateAnswer) {
+      this.lateAnswer.resolve(answerSdp);
+      return Promise.resolve();
+    }
+    return this.callerReoffered(answerSdp).then(() => undefined);
+  }
+
+  /**
+   * The caller's new SDP in a re-INVITE or UPDATE (hold, resume, a new address or port, a session refresh): it goes to
+   * rtpengine as a new offer on the existing session, so media follows it at once (RFC 3264 §8.3.1), and rtpengine's
+   * answer (resolved, for the 2xx) keeps the caller's ports. The answer's direction mirrors the offer's (RFC 3264
+   * §6.1, §8.4): a held caller (sendonly/inactive) hears nothing, which also tells rtpengine its silence is expected,
+   * and the music it was hearing comes back when it resumes. While an operator is being offered the call the caller
+   * is refused with {@link MediaBridgeBusyError} (the B2BUA answers 500 with Retry-After, RFC 3261 §14.2).
+   */
+  callerReoffered(trunkOfferSdp: string): Promise<string> {
+    return this.serial("callerReoffered", ["parked", "offering", "bridged"], async () => {
+      if (this.stateValue === "offering") throw new MediaBridgeBusyError("an operator offer is outstanding");
+      const codecs = chooseTrunkCodecs(trunkOfferSdp);
+      const wasReceiving = receivesMedia(this.callerDirection);
+      this.codecs = codecs;
+      this.trunkSdp = narrowTrunkSdp(trunkOfferSdp, codecs);
+      this.callerDirection = sdpDirection(trunkOfferSdp);
+      const receiving = receivesMedia(this.callerDirection);
+      if (wasReceiving && !receiving && this.playing !== undefined) {
+        const loop = this.playingLoop ? this.playing : undefined;
+        await this.stopPlayback();
+        this.deferredLoop = loop;
+      }
+      let sdp: string;
+      if (this.stateValue === "parked") sdp = await this.park(this.trunkSdp);
+      else {
+        const attempt = this.currentAttempt!;
+        await this.ng.offer({
+          callId: this.callId,
+          fromTag: this.trunkTag,
+          sdp: this.trunkSdp,
+          options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
+        });
+        const answer = await this.ng.answer({
+          callId: this.callId,
+          fromTag: this.trunkTag,
+          toTag: attempt,
+          sdp: this.operatorSdp ?? "",
+          options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
+        });
+        sdp = this.caller.finish(answer.sdp);
+      }
+      this.checkTrunkSdp(sdp);
+      if (!wasReceiving && receiving && this.stateValue === "parked" && this.deferredLoop !== undefined) {
+        await this.play(this.deferredLoop, true);
+      }
       return sdp;
     });
   }
@@ -241,6 +377,7 @@ export class MediaBridge {
         options: { ...latched(this.caller.answerOptions), "via-branch": attemptTag },
       });
       this.stateValue = "bridged";
+      this.operatorSdp = browserAnswerSdp;
       // After the answer, not before: if the answer failed the caller would otherwise sit in silence.
       await this.stopPlayback();
       return this.checkTrunkSdp(this.caller.finish(sdp));
@@ -288,6 +425,8 @@ export class MediaBridge {
 
   /** Tears the call down in rtpengine (`delete`). Idempotent; an already unknown call counts as deleted. */
   close(): Promise<void> {
+    // A late-offer call whose answer never came: the first step must stop waiting, or nothing after it runs.
+    this.lateAnswer?.reject(new MediaBridgeStateError("closed before the caller's answer"));
     return this.serial("close", ["new", "parked", "offering", "bridged", "closed"], async () => {
       if (this.stateValue === "closed") return;
       this.stateValue = "closed";
@@ -340,7 +479,7 @@ export class MediaBridge {
       callId: this.callId,
       fromTag: this.trunkTag,
       toTag: this.queueTag,
-      sdp: placeholderAnswerSdp(trunkSdp, codecs, rtpengineAddress),
+      sdp: placeholderAnswerSdp(trunkSdp, codecs, rtpengineAddress, MIRRORED_DIRECTION[this.callerDirection]),
       options: { ...latched(this.caller.answerOptions), "via-branch": this.queueTag },
     });
     this.currentAttempt = undefined;
@@ -360,6 +499,12 @@ export class MediaBridge {
 
   private async play(sound: CallerSound, loop: boolean): Promise<number | undefined> {
     this.cancelFollowUp();
+    // RFC 3264 §6.1: no media toward a party that said it does not receive (sendonly, inactive). Music resumes when
+    // it does again (callerReoffered); one-shot announcements are simply not heard.
+    if (!receivesMedia(this.callerDirection)) {
+      this.deferredLoop = loop ? sound : undefined;
+      return undefined;
+    }
     // `play media` selects the party that HEARS the sound (measured): the trunk tag.
     const { durationMs } = await this.ng.playMedia({
       callId: this.callId,
@@ -368,6 +513,8 @@ export class MediaBridge {
       repeatTimes: loop ? this.loopRepeats : undefined,
     });
     this.playing = sound;
+    this.playingLoop = loop;
+    this.deferredLoop = undefined;
     return durationMs;
   }
 
@@ -380,6 +527,7 @@ export class MediaBridge {
       if (!(error instanceof NgError && NOT_PLAYING.test(error.reason))) throw error;
     }
     this.playing = undefined;
+    this.deferredLoop = undefined;
   }
 
   private cancelFollowUp(): void {

@@ -72,6 +72,7 @@ export async function startTelephony(args: {
           ngPort: config.RTPENGINE_NG_PORT,
           portMin: config.RTP_PORT_MIN,
           portMax: config.RTP_PORT_MAX,
+          mediaTimeoutSec: config.RTPENGINE_TIMEOUT_S,
           logger,
         }),
       ];

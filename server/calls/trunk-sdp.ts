@@ -146,11 +146,18 @@ export function narrowTrunkSdp(offerSdp: string, choice: TrunkCodecChoice): stri
  * trunk's, or a browser's: its ICE/DTLS lines are not copied, only the agreed formats).
  *
  * `address` should be rtpengine's own media address and the port is 9 (discard): whatever the trunk sends while
- * nobody listens is dropped by the kernel there instead of travelling anywhere. It says sendrecv so rtpengine's
- * answer to the trunk says sendrecv too: the trunk must keep sending, or the bridge to an operator later would need
- * a re-INVITE.
+ * nobody listens is dropped by the kernel there instead of travelling anywhere. `direction` is the mirror of the
+ * caller's (RFC 3264 §6.1): sendrecv for a sendrecv offer, so rtpengine's answer to the trunk says sendrecv too (the
+ * trunk must keep sending, or the bridge to an operator later would need a re-INVITE); recvonly for a sendonly
+ * caller (on hold), inactive for an inactive one, which also tells rtpengine the caller's silence is expected (its
+ * `--silent-timeout` applies instead of `--timeout`).
  */
-export function placeholderAnswerSdp(offerSdp: string, choice: TrunkCodecChoice, address: string): string {
+export function placeholderAnswerSdp(
+  offerSdp: string,
+  choice: TrunkCodecChoice,
+  address: string,
+  direction: "sendrecv" | "sendonly" | "recvonly" | "inactive" = "sendrecv",
+): string {
   const { media } = split(offerSdp);
   const index = audioIndex(media);
   const family = address.includes(":") ? "IP6" : "IP4";
@@ -165,9 +172,31 @@ export function placeholderAnswerSdp(offerSdp: string, choice: TrunkCodecChoice,
       formats.unshift(`a=rtpmap:${choice.audio.pt} ${choice.audio.name}/8000`);
     }
     // RTP/AVP whatever the caller's profile: this answers rtpengine's plain-RTP offer toward the placeholder.
-    return { lines: [`m=audio 9 RTP/AVP ${m.formats.join(" ")}`, ...formats, "a=ptime:20", "a=sendrecv"] };
+    return { lines: [`m=audio 9 RTP/AVP ${m.formats.join(" ")}`, ...formats, "a=ptime:20", `a=${direction}`] };
   });
   return join(session, sections);
+}
+
+/**
+ * The placeholder's own offer, for a caller who sent no SDP (late offer, RFC 3261 §13.2.1): G.711 both ways and
+ * telephone-event, plain RTP on port 9 (discard) of `address`. rtpengine turns it into the offer of our 200 OK.
+ */
+export function placeholderOfferSdp(address: string): string {
+  const family = address.includes(":") ? "IP6" : "IP4";
+  return [
+    "v=0",
+    `o=- 1 1 IN ${family} ${address}`,
+    "s=-",
+    `c=IN ${family} ${address}`,
+    "t=0 0",
+    "m=audio 9 RTP/AVP 0 8 101",
+    "a=rtpmap:0 PCMU/8000",
+    "a=rtpmap:8 PCMA/8000",
+    "a=rtpmap:101 telephone-event/8000",
+    "a=fmtp:101 0-16",
+    "a=ptime:20",
+    "a=sendrecv",
+  ].join("\r\n") + "\r\n";
 }
 
 /** Connection address and port of the first live audio section (what a peer sends its RTP to). */

@@ -49,6 +49,11 @@ const schema = z
     MEDIA_ADDRESS: optionalText,
     /** ng control port of the supervised local rtpengine. */
     RTPENGINE_NG_PORT: port.default(22222),
+    /**
+     * Seconds without media after which the supervised rtpengine drops a stream (`--timeout`). Held streams
+     * (sendonly/inactive, which Hotline passes on to rtpengine) fall under `--silent-timeout` (3600 s) instead.
+     */
+    RTPENGINE_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
     /** External rtpengine instances (host:port of their ng sockets, comma-separated) instead of a local one. */
     RTPENGINE_URLS: z.string().trim().default(""),
     /** Folder with greeting.wav, hold-music.wav, apology.wav, closed.wav (8 kHz 16-bit mono). */

@@ -124,3 +124,69 @@ export function summarizeSdp(sdp: string): { sessionAttributes: string[]; media:
     }),
   };
 }
+
+/** An SDP media direction (RFC 3264 §5.1). */
+export type SdpDirection = "sendrecv" | "sendonly" | "recvonly" | "inactive";
+
+/** The answer's direction for each offered one (RFC 3264 §6.1). */
+export const MIRRORED_DIRECTION: Readonly<Record<SdpDirection, SdpDirection>> = {
+  sendrecv: "sendrecv",
+  sendonly: "recvonly",
+  recvonly: "sendonly",
+  inactive: "inactive",
+};
+
+/**
+ * The audio stream's direction attribute (media level wins over session level; default sendrecv). A connection
+ * address of 0.0.0.0 is the RFC 2543 way of saying hold (RFC 3264 §8.4): inactive, except in an ICE description
+ * (a browser's), where 0.0.0.0 only means the address is in the candidates (RFC 8839 §4.2.2).
+ */
+export function sdpDirection(sdp: string): SdpDirection {
+  const audio = sdp.split(/^m=/m).find((section) => section.startsWith("audio")) ?? "";
+  const pick = (text: string) => /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(text)?.[1] as SdpDirection | undefined;
+  if (/^c=IN IP4 0\.0\.0\.0/m.test(sdp) && !/^a=(ice-ufrag|candidate):/m.test(sdp)) return "inactive";
+  return pick(audio) ?? pick(sdp.split(/^m=/m)[0] ?? "") ?? "sendrecv";
+}
+
+/** True when the party that sent this SDP wants to receive media (sendrecv or recvonly). */
+export function receivesMedia(direction: SdpDirection): boolean {
+  return direction === "sendrecv" || direction === "recvonly";
+}
+
+/** The SDP with its audio stream's direction set to `direction` (every other direction line removed). */
+export function withDirection(sdp: string, direction: SdpDirection): string {
+  const stripped = sdp.replace(/^a=(sendrecv|sendonly|recvonly|inactive)\r?\n/gm, "");
+  return stripped.replace(/^(m=audio[^\r\n]*\r?\n)/m, `$1a=${direction}\r\n`);
+}
+
+/**
+ * Keeps the `o=` line of the SDPs one party sends consistent across a dialog (RFC 3264 §8, RFC 4566 §5.2): the same
+ * username, session id and address in every SDP, and a version that goes up by exactly one whenever the description
+ * differs from the previous one sent, and stays the same for an identical refresh.
+ */
+export class SdpOrigin {
+  private origin: { username: string; sessionId: string; version: number; rest: string } | undefined;
+  private lastBody: string | undefined;
+
+  /** The SDP with the dialog's o= line; the first SDP given fixes username, session id, version and address. */
+  stamp(sdp: string): string {
+    const lines = sdp.split(/\r?\n/).filter((line) => line.length > 0);
+    const index = lines.findIndex((line) => line.startsWith("o="));
+    if (index < 0) return sdp;
+    const body = lines.filter((_, i) => i !== index).join("\r\n");
+    if (!this.origin) {
+      const [username = "-", sessionId = "0", version = "0", ...rest] = lines[index]!.slice(2).split(" ");
+      const parsed = Number.parseInt(version, 10);
+      this.origin = { username, sessionId, version: Number.isSafeInteger(parsed) ? parsed : 0, rest: rest.join(" ") };
+    } else if (body !== this.lastBody) this.origin.version += 1;
+    this.lastBody = body;
+    const { username, sessionId, version, rest } = this.origin;
+    lines[index] = `o=${username} ${sessionId} ${version} ${rest}`;
+    return lines.join("\r\n") + "\r\n";
+  }
+
+  /** The version of the last SDP stamped, undefined before the first. */
+  get version(): number | undefined {
+    return this.origin?.version;
+  }
+}

@@ -6,6 +6,22 @@
  * - INVITE from an address outside TRUNK_ALLOW -> 403; unknown methods -> 501, known ones we do not
  *   serve -> 405 (§8.2.1); requests from unknown sources are rate limited by the transaction layer
  *   before any transaction exists (TrunkSourceAdmission), then dropped unanswered.
+ * UAS obligations, in the order of RFC 3261 §8.2 (the interop profile is in server/sip/README.md):
+ * - §8.2.2.2 merged requests (same Call-ID, From tag and CSeq as a live INVITE, another transaction) -> 482;
+ * - §8.2.2.3 `Require` with an option tag we do not implement -> 420 with `Unsupported` (only `timer` is
+ *   implemented; `Proxy-Require` is for proxies and `Supported` is never an error);
+ * - §8.2.3 bodies: `application/sdp`, or its part of a `multipart/mixed` (RFC 5621); anything else, or a
+ *   required part of another type -> 415 with `Accept`; IPv6 SDP -> 488 with `Warning: 301` (§20.43);
+ * - §12.2.2 in-dialog requests: matched on the full dialog id (Call-ID, both tags) and accepted only from the
+ *   dialog's peer (the trunk's address, the operator's own WebSocket), else 481; a CSeq lower than the remote
+ *   sequence -> 500; re-INVITE and UPDATE refresh the remote target (Contact);
+ * - late offer (INVITE without SDP, §13.2.1): the 200 carries rtpengine's offer, the ACK the answer;
+ * - every re-INVITE/UPDATE SDP goes to the media side (RFC 3264 §8.3.1), and our o= version goes up by one exactly
+ *   when the SDP we send changes (RFC 3264 §8);
+ * - session timers as UAS (RFC 4028): Session-Expires/Min-SE honoured (422 below our minimum), the caller is the
+ *   refresher, and a session not refreshed in time is ended with BYE (end reason `session-expired`);
+ * - an exception while handling a request ends its transaction with 500 (the transaction layer does it, and
+ *   tells the leg through `onLayerFinal`).
  * Call logic lives above it (server/calls); legs report to it through narrow callbacks.
  */
 import {
@@ -37,15 +53,30 @@ import {
   type Uri,
   type WebSocketLike,
   createRequest,
+  getCSeq,
 } from "../sip";
+import { MIRRORED_DIRECTION, SdpOrigin, sdpDirection, withDirection } from "../media/sdp";
 import type { Logger } from "../logger";
 import type { AddressAllowList } from "./address-allow-list";
 import { Registrar, type Binding, type RegistrarEvents, type WsIdentity } from "./registrar";
 import { SipDialog, USER_AGENT, contactHeader, type LocalContact } from "./sip-dialog";
 import { TrunkSourceAdmission } from "./source-rate-limiter";
+import {
+  DEFAULT_SESSION_EXPIRES_S,
+  MIN_SESSION_EXPIRES_S,
+  RetryLaterError,
+  SUPPORTED_EXTENSIONS,
+  negotiateSessionTimer,
+  type SessionTimer,
+  sessionDescription,
+  sessionTimerRequest,
+  unsupportedRequirements,
+} from "./uas-inspection";
 
-const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER";
-const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "UPDATE", "PRACK", "PUBLISH"]);
+const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
+const SUPPORTED = SUPPORTED_EXTENSIONS.join(", ");
+const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "PUBLISH"]);
+export { MIN_SESSION_EXPIRES_S, DEFAULT_SESSION_EXPIRES_S };
 /** RFC 3261 §13.3.1.4: the UAS retransmits its 2xx with T1 doubling up to T2, for 64*T1. */
 const T1 = 500;
 const T2 = 4000;
@@ -65,9 +96,20 @@ export interface B2buaOptions {
   registrarEvents: RegistrarEvents;
   logger: Logger;
   now?: () => number;
+  /** Accept IPv6 SDP (an IPv6 media address is configured). Default false: IPv6 offers get 488 + Warning 301. */
+  allowIp6Media?: boolean;
 }
 
-type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local" | "server-error";
+type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local" | "session-expired" | "server-error";
+
+/** What a trunk leg asks of the call's media (server/calls/media-bridge.ts implements it). */
+export interface TrunkLegMedia {
+  /** The caller's new SDP offer (re-INVITE, UPDATE): resolves with the SDP for our 2xx (RFC 3264 §8.3.1). */
+  callerReoffered?(sdp: string): Promise<string>;
+  /** The caller's SDP answer in an ACK (late offer, or re-INVITE without SDP). */
+  callerAnswered?(sdp: string): Promise<void>;
+}
+
 
 /** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
 export class TrunkLeg {
@@ -80,8 +122,28 @@ export class TrunkLeg {
   dialog: SipDialog | undefined;
   /** Our SDP as last sent, repeated when the trunk re-INVITEs (hold, session refresh). */
   currentSdp: string | undefined;
+  /** True when the caller number comes from a P-Asserted-Identity of a trusted trunk (RFC 3325 §9.1). */
+  readonly callerAsserted: boolean;
+  /** The remote CSeq sequence number (RFC 3261 §12.2.2): later requests must carry higher ones. */
+  remoteSeq: number;
+  /** Our o= line across the dialog (RFC 3264 §8). */
+  readonly origin = new SdpOrigin();
+  /** The media of the call, once the call logic attached it. */
+  media: TrunkLegMedia | undefined;
+  /** The next ACK carries the caller's answer (our 2xx had the offer). */
+  awaitingAckAnswer = false;
+  /** A re-INVITE/UPDATE offer of the caller is being answered (RFC 3261 §14.2). */
+  offerPending = false;
+  /** Our own refresh re-INVITE/UPDATE is in progress (a crossing re-INVITE gets 491, RFC 3261 §14.2). */
+  refreshPending = false;
+  /** RFC 4028 timer negotiated in the INVITE, if the caller supports it. */
+  sessionTimer: SessionTimer | undefined;
+  private sessionExpiry: NodeJS.Timeout | undefined;
+  private sessionRefresh: NodeJS.Timeout | undefined;
   private state: "offered" | "answered" | "confirmed" | "ended" = "offered";
   private retransmit: NodeJS.Timeout | undefined;
+  /** CSeq of the INVITE whose 2xx awaits its ACK. */
+  private unackedSeq: number | undefined;
   onEnded: (reason: EndReason) => void = () => {};
   onDtmf: (digit: string) => void = () => {};
   /** The caller's side put the call on hold (true) or resumed it (false), by re-INVITE. */
@@ -92,13 +154,24 @@ export class TrunkLeg {
     readonly invite: SipRequest,
     readonly transaction: InviteServerTransaction,
     readonly source: MessageSource,
+    /** The caller's SDP offer; undefined for a late offer (INVITE without SDP, RFC 3261 §13.2.1). */
+    readonly offer: string | undefined = invite.body.length ? invite.body.toString("utf8") : undefined,
   ) {
-    const identity = parseNameAddr(invite.headers.get("P-Asserted-Identity") ?? invite.headers.get("From") ?? "");
-    const from = identity.ok ? identity.value : undefined;
     const tester = source.connection && b2bua.identityOf(source.connection);
+    // RFC 3325 §9.1: a trusted trunk's asserted identity wins over From (often "Anonymous"). Of its values (one
+    // sip/sips and one tel URI, possibly on one line), the first with a user part is the number.
+    const asserted = tester
+      ? undefined
+      : invite.headers.getList("P-Asserted-Identity")
+          .map((value) => parseNameAddr(value))
+          .flatMap((parsed) => (parsed.ok && userOf(parsed.value.uri) ? [parsed.value] : []));
+    const fromHeader = parseNameAddr(invite.headers.get("From") ?? "");
+    const from = asserted?.[0] ?? (fromHeader.ok ? fromHeader.value : undefined);
+    this.callerAsserted = Boolean(asserted?.length);
     // A test call's caller is the admin's account, not whatever the browser wrote in From.
     this.callerNumber = tester ? `test:${tester.username}` : (from && userOf(from.uri)) || "anonymous";
-    this.callerName = from?.displayName || undefined;
+    this.callerName = asserted?.find((identity) => identity.displayName)?.displayName || from?.displayName || undefined;
+    this.remoteSeq = getCSeq(invite)?.seq ?? 0;
     const requestUri = parseUri(invite.uri);
     const to = parseNameAddr(invite.headers.get("To") ?? "");
     // Trunks put the dialled number in the Request-URI; providers we register with often put our
@@ -118,8 +191,85 @@ export class TrunkLeg {
   get remoteTag(): string {
     return getTag(this.invite.headers.get("From")) ?? "";
   }
+  /** The caller's SDP offer, empty for a late offer (the media side then makes the offer). */
   get offerSdp(): string {
-    return this.invite.body.toString("utf8");
+    return this.offer ?? "";
+  }
+  /** The INVITE had no SDP: our 200 carries the offer, the ACK the answer (RFC 3261 §13.2.1). */
+  get lateOffer(): boolean {
+    return this.offer === undefined;
+  }
+
+  /** Gives the leg its call's media, which re-INVITEs, UPDATEs and ACK answers are passed to. */
+  attachMedia(media: TrunkLegMedia): void {
+    this.media = media;
+  }
+
+  /** True when `source` is this dialog's peer: the trunk's address, or the same WebSocket connection. */
+  isPeer(source: MessageSource): boolean {
+    if (this.fromBrowser) return source.connection === this.source.connection;
+    return source.remote.address === this.source.remote.address;
+  }
+
+  /** Headers of our 2xx about extensions and the session timer (RFC 4028 §9). */
+  extensionHeaders(): Array<[string, string]> {
+    const headers: Array<[string, string]> = [["Supported", SUPPORTED]];
+    if (this.sessionTimer) {
+      headers.push(["Session-Expires", `${this.sessionTimer.expiresS};refresher=${this.sessionTimer.refresher}`]);
+      // §9: Require: timer only toward a caller that supports the extension.
+      if (this.sessionTimer.uacSupports) headers.push(["Require", "timer"]);
+    }
+    return headers;
+  }
+
+  /**
+   * (Re)starts the session timer (RFC 4028 §10): without a refresh, BYE at the session interval minus
+   * min(32 s, a third of it), and the call ends with reason `session-expired`. When Hotline is the refresher it
+   * sends the refresh at half the interval (§7.4): UPDATE without SDP when the caller allows UPDATE, else a
+   * re-INVITE with our current SDP.
+   */
+  refreshSession(): void {
+    clearTimeout(this.sessionExpiry);
+    clearTimeout(this.sessionRefresh);
+    if (!this.sessionTimer || this.state === "ended") return;
+    const { expiresS, refresher } = this.sessionTimer;
+    this.sessionExpiry = setTimeout(() => this.hangup("session-expired"), (expiresS - Math.min(32, expiresS / 3)) * 1000);
+    this.sessionExpiry.unref();
+    if (refresher === "uas") {
+      this.sessionRefresh = setTimeout(() => this.sendSessionRefresh(), (expiresS / 2) * 1000);
+      this.sessionRefresh.unref();
+    }
+  }
+
+  private sendSessionRefresh(): void {
+    const { dialog, sessionTimer } = this;
+    if (!dialog || !sessionTimer || this.state === "ended") return;
+    const update = this.invite.headers.getList("Allow").some((method) => method.toUpperCase() === "UPDATE");
+    const request = dialog.request(update ? "UPDATE" : "INVITE", update ? {} : { body: this.currentSdp });
+    request.headers.append("Session-Expires", `${sessionTimer.expiresS};refresher=uac`);
+    request.headers.append("Supported", SUPPORTED);
+    const seq = dialog.localSeq;
+    this.refreshPending = true;
+    this.b2bua.sendInDialogRequest(dialog, request, (response) => {
+      if (response.status < 200) return;
+      this.refreshPending = false;
+      if (!update && response.status < 300) this.b2bua.sendAck(dialog, seq);
+      // §10: a refresh that fails (408, 481) ends the session; others leave it to the expiry timer.
+      if (response.status === 408 || response.status === 481) return this.hangup("session-expired");
+      if (response.status >= 300) return;
+      this.refreshSession();
+      if (!update && response.body.length) {
+        void this.media?.callerAnswered?.(response.body.toString("utf8")).catch((error: unknown) =>
+          this.b2bua.logger.warn("refresh answer refused by media", { callId: this.sipCallId, error: String(error) }),
+        );
+      }
+    });
+  }
+
+  /** The SDP we send, with our o= line (version +1 only when it changed, RFC 3264 §8); remembered for refreshes. */
+  stampSdp(sdp: string): string {
+    this.currentSdp = this.origin.stamp(sdp);
+    return this.currentSdp;
   }
   get ended(): boolean {
     return this.state === "ended";
@@ -140,17 +290,20 @@ export class TrunkLeg {
   answer(sdp: string): void {
     if (this.state !== "offered") return;
     this.state = "answered";
-    this.currentSdp = sdp;
+    // RFC 3264 §6.1: the answer's direction mirrors the offer's; a late offer's 200 is our offer (sendrecv).
+    const answerSdp = this.stampSdp(this.offer === undefined ? sdp : withDirection(sdp, MIRRORED_DIRECTION[sdpDirection(this.offer)]));
+    this.awaitingAckAnswer = this.lateOffer;
     const local = this.b2bua.localContact(this.source.transport);
     const ok = createResponse(this.invite, 200, {
       toTag: this.localTag,
       headers: [
         ["Contact", contactHeader(local)],
         ["Allow", ALLOW],
+        ...this.extensionHeaders(),
         ["Content-Type", "application/sdp"],
         ["User-Agent", USER_AGENT],
       ],
-      body: sdp,
+      body: answerSdp,
     });
     const from = parseNameAddr(this.invite.headers.get("From") ?? "");
     const contact = parseNameAddr(this.invite.headers.get("Contact") ?? "");
@@ -170,29 +323,60 @@ export class TrunkLeg {
     });
     this.b2bua.registerDialog(this);
     this.transaction.respond(ok);
-    if (this.source.transport === "UDP") {
-      let interval = T1;
-      const started = Date.now();
-      const tick = () => {
-        if (this.state !== "answered") return;
-        if (Date.now() - started >= 64 * T1) {
-          // §13.3.1.4: no ACK -> the dialog is confirmed and then torn down with BYE.
-          this.hangup("no-ack");
-          return;
-        }
-        this.transaction.respond(ok);
-        interval = Math.min(interval * 2, T2);
-        this.retransmit = setTimeout(tick, interval);
-      };
-      this.retransmit = setTimeout(tick, interval);
-    } else {
-      this.retransmit = setTimeout(() => this.state === "answered" && this.hangup("no-ack"), 64 * T1);
-    }
+    this.refreshSession();
+    this.retransmitUntilAck(this.transaction, ok, this.remoteSeq);
   }
 
-  acked(): void {
+  /**
+   * RFC 3261 §13.3.1.4: our 2xx to an INVITE (initial or re-INVITE, whose retransmissions the transaction absorbs,
+   * RFC 6026) goes again at T1, 2·T1… capped at T2 until the ACK with its CSeq arrives (on UDP); without one within
+   * 64·T1 the dialog is ended with BYE.
+   */
+  retransmitUntilAck(transaction: ServerTransaction, ok: SipResponse, seq: number): void {
+    clearTimeout(this.retransmit);
+    this.unackedSeq = seq;
+    const started = Date.now();
+    let interval = T1;
+    const waiting = () => this.unackedSeq === seq && this.state !== "ended";
+    const tick = () => {
+      if (!waiting()) return;
+      if (Date.now() - started >= 64 * T1) return this.hangup("no-ack");
+      if (this.source.transport === "UDP") transaction.respond(ok);
+      interval = Math.min(interval * 2, T2);
+      this.retransmit = setTimeout(tick, this.source.transport === "UDP" ? interval : 64 * T1);
+    };
+    this.retransmit = setTimeout(tick, this.source.transport === "UDP" ? interval : 64 * T1);
+  }
+
+  /**
+   * The ACK of our 2xx (RFC 3261 §13.3.1.4): stops the retransmissions. When our 2xx carried the offer (late
+   * offer, re-INVITE without SDP) the first ACK's SDP is the answer and goes to the media.
+   */
+  acked(ack?: SipRequest): void {
+    // Only the ACK of the 2xx we are waiting on counts; a late retransmitted ACK of an earlier one changes nothing.
+    if (ack && getCSeq(ack)?.seq !== this.unackedSeq) return;
+    const reInvite = this.state === "confirmed";
     if (this.state === "answered") this.state = "confirmed";
     clearTimeout(this.retransmit);
+    this.unackedSeq = undefined;
+    if (!this.awaitingAckAnswer || !ack) return;
+    this.awaitingAckAnswer = false;
+    const body = sessionDescription(ack);
+    if (!body.ok || body.sdp === undefined) {
+      // RFC 3261 §13.2.1 / §13.3.1.4: an offer in a 2xx needs its answer in the ACK; without one the session fails.
+      // A late offer left unanswered has no media at all: end it. A re-INVITE's keeps the session it had.
+      this.b2bua.logger.warn("ACK without the expected SDP answer", { callId: this.sipCallId });
+      if (!reInvite) this.hangup("local");
+      return;
+    }
+    if (reInvite) {
+      const direction = sdpDirection(body.sdp);
+      this.onHold(direction === "sendonly" || direction === "inactive");
+    }
+    void this.media?.callerAnswered?.(body.sdp).catch((error: unknown) => {
+      this.b2bua.logger.warn("the caller's answer was refused", { callId: this.sipCallId, error: String(error) });
+      this.hangup("local");
+    });
   }
 
   /** Ends the call from our side: CANCEL is not ours to send (we are the UAS), so BYE or a final error. */
@@ -204,6 +388,8 @@ export class TrunkLeg {
       return;
     }
     clearTimeout(this.retransmit);
+    clearTimeout(this.sessionExpiry);
+    clearTimeout(this.sessionRefresh);
     this.state = "ended";
     if (this.dialog) this.b2bua.sendInDialog(this.dialog, "BYE");
     this.b2bua.forgetTrunkLeg(this);
@@ -214,6 +400,8 @@ export class TrunkLeg {
   remoteEnded(reason: EndReason): void {
     if (this.state === "ended") return;
     clearTimeout(this.retransmit);
+    clearTimeout(this.sessionExpiry);
+    clearTimeout(this.sessionRefresh);
     this.state = "ended";
     this.b2bua.forgetTrunkLeg(this);
     this.onEnded(reason);
@@ -381,6 +569,8 @@ export class B2bua implements TransactionUser {
   private readonly operatorLegs = new Map<string, OperatorLeg>(); // Call-ID -> leg
   private readonly wsIdentities = new Map<Connection, WsIdentity>();
   private readonly now: () => number;
+  /** §8.2.2.2: Call-ID, From tag and CSeq of each live initial INVITE, to spot merged requests. */
+  private readonly initialInvites = new Map<string, TrunkLeg>();
 
   private constructor(
     private readonly options: B2buaOptions,
@@ -416,6 +606,10 @@ export class B2bua implements TransactionUser {
     return this.udp.local.port;
   }
 
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
   identityOf(connection: Connection): WsIdentity | undefined {
     return this.wsIdentities.get(connection);
   }
@@ -449,6 +643,7 @@ export class B2bua implements TransactionUser {
     });
   }
 
+  /** Exceptions thrown here end the request's transaction with 500 (the transaction layer's rule). */
   onRequest(request: SipRequest, transaction: ServerTransaction | undefined, source: MessageSource): void {
     const fromOperator = source.transport === "WS" || source.transport === "WSS";
     const trusted = fromOperator || this.options.trunkAllow.allows(source.remote.address);
@@ -456,62 +651,116 @@ export class B2bua implements TransactionUser {
     const respond = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
       transaction?.respond(createResponse(request, status, options));
 
+    if (request.method === "ACK") return this.ack(request, source);
+    // §8.2.1: methods first.
+    if (!["OPTIONS", "REGISTER", "INVITE", "CANCEL", "BYE", "INFO", "UPDATE"].includes(request.method)) {
+      return KNOWN_UNSUPPORTED.has(request.method) ? respond(405, { headers: [["Allow", ALLOW]] }) : respond(501);
+    }
+    // A new call from an address that is not a trunk is refused before anything else is looked at.
+    if (request.method === "INVITE" && !trusted && !getTag(request.headers.get("To"))) {
+      return respond(403, { reason: "Forbidden: not a configured trunk" });
+    }
+    // §8.2.2.3: extensions we do not implement, listed back in Unsupported.
+    const unsupported = unsupportedRequirements(request);
+    if (unsupported.length) return respond(420, { headers: [["Unsupported", unsupported.join(", ")]] });
+
     switch (request.method) {
-      case "ACK":
-        return this.ack(request);
       case "OPTIONS":
-        return respond(200, { headers: [["Allow", ALLOW], ["Accept", "application/sdp"]] });
+        return respond(200, { headers: [["Allow", ALLOW], ["Accept", "application/sdp"], ["Supported", SUPPORTED]] });
       case "REGISTER": {
         const identity = source.connection && this.wsIdentities.get(source.connection);
         if (!identity || !source.connection) return respond(403, { reason: "Forbidden: operators register over the web socket" });
         return transaction?.respond(this.registrar.handle(request, identity, source.connection));
       }
       case "INVITE": {
-        if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!);
+        if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!, source);
         if (fromOperator) {
           // The demo path: an admin's browser calls a hotline number like a trunk caller would.
           const identity = source.connection && this.wsIdentities.get(source.connection);
           if (identity?.role !== "admin") return respond(403, { reason: "Forbidden: only administrators place test calls" });
         } else if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
-        if (!request.body.length) return respond(488, { reason: "Not Acceptable Here: an SDP offer is required" });
-        const leg = new TrunkLeg(this, request, transaction as InviteServerTransaction, source);
-        this.pendingInvites.set(transaction as InviteServerTransaction, leg);
+        // §8.2.2.2: the same request reaching us twice by different paths (another branch) is a merged request.
+        const mergeKey = this.mergeKey(request);
+        if (this.initialInvites.has(mergeKey)) return respond(482, { reason: "Loop Detected (merged request)" });
+        const body = sessionDescription(request, { allowIp6: this.options.allowIp6Media, warnAgent: this.options.advertisedAddress });
+        if (!body.ok) return respond(body.status, { reason: body.reason, headers: body.headers });
+        // RFC 4028 §9: a session interval below our minimum gets 422 with ours.
+        const timer = negotiateSessionTimer(sessionTimerRequest(request), undefined);
+        if (timer === "too-small") return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
+        const invite = transaction as InviteServerTransaction;
+        const leg = new TrunkLeg(this, request, invite, source, body.sdp);
+        leg.sessionTimer = timer;
+        // RFC 6026 §8 / RFC 3261 §13.3.1.4: an ACK for our 2xx that reuses the INVITE's branch lands on the
+        // transaction (Accepted state); it belongs to the dialog all the same.
+        invite.events.onAck = (ack) => this.ack(ack, source);
         // The layer answered for us (handler threw, or no final response in time): the leg is over.
-        transaction!.events.onLayerFinal = () => leg.remoteEnded("server-error");
+        invite.events.onLayerFinal = () => leg.remoteEnded("server-error");
+        this.pendingInvites.set(invite, leg);
+        this.initialInvites.set(mergeKey, leg);
         this.options.handler.onInboundCall(leg);
         return;
       }
       case "CANCEL":
-        return this.cancel(request, transaction!);
+        return this.cancel(request, transaction!, source);
       case "BYE":
-        return this.bye(request, transaction!);
+        return this.bye(request, transaction!, source);
       case "INFO":
-        return this.info(request, transaction!);
-      default:
-        return KNOWN_UNSUPPORTED.has(request.method)
-          ? respond(405, { headers: [["Allow", ALLOW]] })
-          : respond(501);
+        return this.info(request, transaction!, source);
+      case "UPDATE":
+        return this.reInvite(request, transaction!, source);
     }
+  }
+
+  private mergeKey(request: SipRequest): string {
+    return `${request.headers.get("Call-ID") ?? ""}\u0000${getTag(request.headers.get("From")) ?? ""}\u0000${getCSeq(request)?.seq ?? ""}`;
   }
 
   onStrayResponse(response: SipResponse): void {
     // A retransmitted 2xx to an INVITE whose transaction has ended: our ACK was lost.
-    const leg = this.operatorLegs.get(response.headers.get("Call-ID") ?? "");
-    if (leg && response.status >= 200 && response.status < 300) leg.strayOk();
+    if (response.status < 200 || response.status >= 300) return;
+    const callId = response.headers.get("Call-ID") ?? "";
+    const leg = this.operatorLegs.get(callId);
+    if (leg) return leg.strayOk();
+    // The same for the 2xx of a session-refresh re-INVITE we sent a trunk (RFC 3261 §13.2.2.4).
+    const trunk = this.trunkLegs.get(this.dialogKey(callId, getTag(response.headers.get("From")) ?? ""));
+    const cseq = getCSeq(response);
+    if (trunk?.dialog && cseq?.method === "INVITE") this.sendAck(trunk.dialog, cseq.seq);
   }
 
   private dialogKey(callId: string, localTag: string): string {
     return `${callId}\u0000${localTag}`;
   }
 
-  private findTrunkLeg(request: SipRequest): TrunkLeg | undefined {
-    return this.trunkLegs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+  /**
+   * The trunk leg of an in-dialog request: the full dialog id (Call-ID, our tag in To, the peer's in From, RFC 3261
+   * §12.2.2) and the dialog's own peer as sender (the trunk's address, or the caller's own WebSocket).
+   */
+  private findTrunkLeg(request: SipRequest, source: MessageSource): TrunkLeg | undefined {
+    const leg = this.trunkLegs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+    if (!leg || getTag(request.headers.get("From")) !== leg.remoteTag || !leg.isPeer(source)) return undefined;
+    return leg;
   }
 
-  private findOperatorLeg(request: SipRequest): OperatorLeg | undefined {
+  /** The operator leg of an in-dialog request: our tag in To, the operator's in From, over the operator's own socket. */
+  private findOperatorLeg(request: SipRequest, source: MessageSource): OperatorLeg | undefined {
     const leg = this.operatorLegs.get(request.headers.get("Call-ID") ?? "");
-    // In requests from the operator, our tag is in To.
-    return leg && getTag(request.headers.get("To")) === leg.localTag ? leg : undefined;
+    if (!leg || getTag(request.headers.get("To")) !== leg.localTag || source.connection !== leg.binding.connection) return undefined;
+    const remoteTag = leg.dialog?.init.remoteTag;
+    return remoteTag === undefined || getTag(request.headers.get("From")) === remoteTag ? leg : undefined;
+  }
+
+  /**
+   * RFC 3261 §12.2.2: a request whose CSeq is lower than (or equal to) the remote sequence is out of order -> 500;
+   * otherwise the remote sequence moves up to it. True when the request may proceed.
+   */
+  private inSequence(leg: TrunkLeg, request: SipRequest, transaction: ServerTransaction): boolean {
+    const seq = getCSeq(request)?.seq ?? 0;
+    if (seq <= leg.remoteSeq) {
+      transaction.respond(createResponse(request, 500, { reason: "Server Internal Error: CSeq out of order" }));
+      return false;
+    }
+    leg.remoteSeq = seq;
+    return true;
   }
 
   registerDialog(leg: TrunkLeg): void {
@@ -521,6 +770,8 @@ export class B2bua implements TransactionUser {
 
   forgetTrunkLeg(leg: TrunkLeg): void {
     this.pendingInvites.delete(leg.transaction);
+    const key = this.mergeKey(leg.invite);
+    if (this.initialInvites.get(key) === leg) this.initialInvites.delete(key);
     this.trunkLegs.delete(this.dialogKey(leg.sipCallId, leg.localTag));
   }
 
@@ -535,11 +786,25 @@ export class B2bua implements TransactionUser {
     else drop();
   }
 
-  sendAck(dialog: SipDialog): void {
-    const ack = dialog.request("ACK", { cseq: 1 });
+  /** ACK for a 2xx we received on `dialog` to the INVITE with CSeq `cseq` (RFC 3261 §13.2.2.4). */
+  sendAck(dialog: SipDialog, cseq = 1): void {
+    const ack = dialog.request("ACK", { cseq });
     void this.layer.sendStateless(ack, dialog.destination()).catch((error) =>
       this.options.logger.warn("ACK not sent", { error: String(error) }),
     );
+  }
+
+  /** Sends a request built on `dialog` (a refresh) in a client transaction; `onResponse` gets every response. */
+  sendInDialogRequest(dialog: SipDialog, request: SipRequest, onResponse: (response: SipResponse) => void): void {
+    try {
+      this.layer.sendRequest(request, dialog.destination(), {
+        onResponse,
+        onTimeout: () => onResponse(createResponse(request, 408)),
+        onTransportError: () => onResponse(createResponse(request, 408)),
+      });
+    } catch (error) {
+      this.options.logger.warn(`${request.method} not sent`, { error: String(error) });
+    }
   }
 
   sendInDialog(dialog: SipDialog, method: "BYE"): void {
@@ -550,26 +815,29 @@ export class B2bua implements TransactionUser {
     }
   }
 
-  private ack(request: SipRequest): void {
-    this.findTrunkLeg(request)?.acked();
+  /** ACK for a 2xx: matched to the dialog (RFC 3261 §13.3.1.4), from its peer only; anything else is dropped. */
+  private ack(request: SipRequest, source: MessageSource): void {
+    this.findTrunkLeg(request, source)?.acked(request);
   }
 
-  private bye(request: SipRequest, transaction: ServerTransaction): void {
-    const trunk = this.findTrunkLeg(request);
-    const operator = trunk ? undefined : this.findOperatorLeg(request);
+  private bye(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
+    const trunk = this.findTrunkLeg(request, source);
+    const operator = trunk ? undefined : this.findOperatorLeg(request, source);
     if (!trunk && !operator) {
       transaction.respond(createResponse(request, 481));
       return;
     }
+    if (trunk && !this.inSequence(trunk, request, transaction)) return;
     transaction.respond(createResponse(request, 200));
     trunk?.remoteEnded("bye");
     operator?.remoteEnded("bye");
   }
 
-  private cancel(request: SipRequest, transaction: ServerTransaction): void {
+  private cancel(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
     const invite = this.layer.findInviteForCancel(request);
     const leg = invite && this.pendingInvites.get(invite);
-    if (!invite) {
+    // §9.2 matching, and only from the INVITE's own sender (issue: anyone who knows the branch could cancel).
+    if (!invite || (leg && !leg.isPeer(source))) {
       transaction.respond(createResponse(request, 481));
       return;
     }
@@ -582,35 +850,82 @@ export class B2bua implements TransactionUser {
     }
   }
 
-  private reInvite(request: SipRequest, transaction: ServerTransaction): void {
-    const leg = this.findTrunkLeg(request);
+  /**
+   * re-INVITE and UPDATE (RFC 3261 §14, RFC 3311, RFC 4028 refreshes): the new SDP goes to the media side, whose
+   * answer (direction mirrored, o= version bumped when it changed) is our 2xx; without SDP our 2xx offers our
+   * current description and the ACK carries the answer (re-INVITE), or it is a plain refresh (UPDATE).
+   */
+  private reInvite(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
+    const leg = this.findTrunkLeg(request, source);
     if (!leg || !leg.dialog) {
       transaction.respond(createResponse(request, 481));
       return;
     }
-    // Hold/unhold and session refresh: media keeps flowing through rtpengine at the same address,
-    // so our answer is our current description with the direction mirrored (RFC 3264 §6.1, §8.4).
-    const sdp = leg.currentSdp;
-    if (!sdp) {
-      transaction.respond(createResponse(request, 488));
-      return;
+    if (!this.inSequence(leg, request, transaction)) return;
+    // RFC 3261 §14.2 (and RFC 3311 §5.2 for UPDATE): an offer while ours or theirs is still being answered.
+    const offering = request.method === "INVITE" || request.body.length > 0;
+    if (offering && (leg.offerPending || leg.awaitingAckAnswer)) {
+      return transaction.respond(createResponse(request, 500, { headers: [["Retry-After", retryAfter()]] }));
     }
-    const offered = request.body.length ? sdpDirection(request.body.toString("utf8")) : "sendrecv";
-    transaction.respond(
-      createResponse(request, 200, {
-        headers: [["Contact", contactHeader(leg.dialog.init.local)], ["Content-Type", "application/sdp"]],
-        body: withDirection(sdp, MIRROR[offered]),
-      }),
-    );
-    leg.onHold(offered === "sendonly" || offered === "inactive");
+    if (offering && leg.refreshPending) return transaction.respond(createResponse(request, 491));
+    const dialog = leg.dialog;
+    const respond = (status: number, options: Parameters<typeof createResponse>[2] = {}) =>
+      transaction.respond(createResponse(request, status, options));
+    const body = sessionDescription(request, { allowIp6: this.options.allowIp6Media, warnAgent: this.options.advertisedAddress });
+    if (!body.ok) return respond(body.status, { reason: body.reason, headers: body.headers });
+    const timer = negotiateSessionTimer(sessionTimerRequest(request), leg.sessionTimer);
+    if (timer === "too-small") return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
+    // §12.2.2: a target refresh request updates the remote target.
+    const contact = parseNameAddr(request.headers.get("Contact") ?? "");
+    if (contact.ok) dialog.init.remoteTarget = contact.value.uriText;
+    if (request.method === "INVITE") (transaction as InviteServerTransaction).events.onAck = (ack) => this.ack(ack, source);
+    leg.sessionTimer = timer;
+
+    const ok = (sdp: string | undefined) => {
+      const headers: Array<[string, string]> = [["Contact", contactHeader(dialog.init.local)], ["Allow", ALLOW], ...leg.extensionHeaders()];
+      if (sdp !== undefined) headers.push(["Content-Type", "application/sdp"]);
+      const response = createResponse(request, 200, { headers, body: sdp === undefined ? undefined : leg.stampSdp(sdp) });
+      transaction.respond(response);
+      leg.refreshSession();
+      if (request.method === "INVITE") leg.retransmitUntilAck(transaction, response, leg.remoteSeq);
+    };
+    if (body.sdp === undefined) {
+      if (request.method === "UPDATE") return ok(undefined);
+      // RFC 3264 §8 (offer in our 2xx): our current description, sending and receiving; the ACK carries the answer.
+      if (!leg.currentSdp) return respond(488);
+      leg.awaitingAckAnswer = true;
+      return ok(withDirection(leg.currentSdp, "sendrecv"));
+    }
+    const offered = sdpDirection(body.sdp);
+    const reoffer = leg.media?.callerReoffered?.(body.sdp) ?? Promise.resolve(leg.currentSdp ?? "");
+    leg.offerPending = true;
+    void reoffer
+      .then(
+        (sdp) => {
+          if (leg.ended) return respond(481);
+          if (!sdp) return respond(488);
+          ok(withDirection(sdp, MIRRORED_DIRECTION[offered]));
+          leg.onHold(offered === "sendonly" || offered === "inactive");
+        },
+        (error: unknown) => {
+          if (error instanceof RetryLaterError) return respond(500, { headers: [["Retry-After", retryAfter()]] });
+          // RFC 3264 §8: a refused offer leaves the session as it was.
+          this.options.logger.warn("re-offer refused by media", { callId: leg.sipCallId, error: String(error) });
+          respond(488);
+        },
+      )
+      .finally(() => {
+        leg.offerPending = false;
+      });
   }
 
-  private info(request: SipRequest, transaction: ServerTransaction): void {
-    const leg = this.findTrunkLeg(request);
+  private info(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
+    const leg = this.findTrunkLeg(request, source);
     if (!leg) {
       transaction.respond(createResponse(request, 481));
       return;
     }
+    if (!this.inSequence(leg, request, transaction)) return;
     transaction.respond(createResponse(request, 200));
     // application/dtmf-relay: "Signal=5\r\nDuration=160"; application/dtmf: "5".
     const body = request.body.toString("utf8");
@@ -629,21 +944,12 @@ export class B2bua implements TransactionUser {
   }
 }
 
-type Direction = "sendrecv" | "sendonly" | "recvonly" | "inactive";
-const MIRROR: Record<Direction, Direction> = { sendrecv: "sendrecv", sendonly: "recvonly", recvonly: "sendonly", inactive: "inactive" };
+/** Re-exported for the existing callers: the SDP direction helpers live in server/media/sdp.ts. */
+export { sdpDirection, withDirection };
 
-/** The audio stream's direction attribute (media level wins over session level; default sendrecv). */
-export function sdpDirection(sdp: string): Direction {
-  const audio = sdp.split(/^m=/m).find((section) => section.startsWith("audio")) ?? "";
-  const pick = (text: string) => /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(text)?.[1] as Direction | undefined;
-  // A c= address of 0.0.0.0 is the RFC 2543 way of saying hold.
-  if (/^c=IN IP4 0\.0\.0\.0/m.test(sdp)) return "inactive";
-  return pick(audio) ?? pick(sdp.split(/^m=/m)[0] ?? "") ?? "sendrecv";
-}
-
-export function withDirection(sdp: string, direction: Direction): string {
-  const stripped = sdp.replace(/^a=(sendrecv|sendonly|recvonly|inactive)\r?\n/gm, "");
-  return stripped.replace(/^(m=audio[^\r\n]*\r?\n)/m, `$1a=${direction}\r\n`);
+/** Retry-After for a 500 on a crossing offer: a random 0-10 s, as RFC 3261 §14.2 asks. */
+function retryAfter(): string {
+  return String(Math.floor(Math.random() * 11));
 }
 
 function userOf(uri: Uri): string | undefined {

@@ -294,3 +294,76 @@ describe("MediaBridge with a browser caller (callerKind: browser)", () => {
     expect({ ...answer, sdp: undefined }).toEqual({ ...firstAnswer, sdp: undefined });
   });
 });
+
+describe("MediaBridge offers from the caller's side (late offer, re-offers, direction)", () => {
+  let transport: FakeNgTransport;
+  let ng: NgClient;
+  let bridge: MediaBridge;
+
+  beforeEach(() => {
+    ({ transport, ng } = fakeRtpengine());
+    bridge = new MediaBridge(ng, "call-1", { trunkTag: "ft", soundsDir: "/srv/sounds" });
+  });
+  afterEach(() => ng.close());
+
+  it("late offer: the placeholder offers (queue tag), the ACK's answer goes back as the trunk's answer, then the call is parked", async () => {
+    const offer = await bridge.answerCaller("");
+    expect(offer).toBe(rtpengineSdp(40000));
+    expect(summary(transport.sent)).toEqual(["offer ft-queue"]);
+    expect(transport.sent[0]?.dict["sdp"]).toContain("m=audio 9 RTP/AVP 0 8 101");
+    // Nothing else runs until the answer: the greeting waits for it.
+    const played = bridge.playToCaller("greeting");
+    await bridge.callerAnswered(TRUNK_OFFER);
+    await played;
+    expect(summary(transport.sent)).toEqual([
+      "offer ft-queue",
+      "answer ft-queue->ft",
+      "offer ft via=ft-queue",
+      "answer ft->ft-queue via=ft-queue",
+      "play media ft",
+    ]);
+    expect(bridge.state).toBe("parked");
+  });
+
+  it("a late-offer call closed before its answer still closes (the wait is abandoned)", async () => {
+    await bridge.answerCaller("");
+    await bridge.close();
+    expect(summary(transport.sent)).toEqual(["offer ft-queue", "delete"]);
+  });
+
+  it("a sendonly caller is answered recvonly and hears nothing; the music it missed starts when it resumes", async () => {
+    await bridge.answerCaller(TRUNK_OFFER.replace("a=sendrecv", "a=sendonly"));
+    expect(byCommand(transport.sent, "answer")[0]?.["sdp"]).toContain("a=recvonly");
+    await bridge.playToCaller("hold-music", { loop: true });
+    expect(byCommand(transport.sent, "play media")).toHaveLength(0);
+    await bridge.callerReoffered(TRUNK_OFFER);
+    expect(byCommand(transport.sent, "answer").at(-1)?.["sdp"]).toContain("a=sendrecv");
+    expect(byCommand(transport.sent, "play media")).toHaveLength(1);
+  });
+
+  it("a hold re-offer stops the music and passes the hold on (inactive placeholder answer)", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    await bridge.playToCaller("hold-music", { loop: true });
+    transport.sent.length = 0;
+    await bridge.callerReoffered(TRUNK_OFFER.replace("a=sendrecv", "a=inactive"));
+    expect(summary(transport.sent)).toEqual(["stop media ft", "offer ft via=ft-queue", "answer ft->ft-queue via=ft-queue"]);
+    expect(byCommand(transport.sent, "offer")[0]?.["sdp"]).toContain("a=inactive");
+    expect(byCommand(transport.sent, "answer")[0]?.["sdp"]).toContain("a=inactive");
+  });
+
+  it("a re-offer while an operator is being offered the call is refused for now (retry later)", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    await bridge.offerToOperator("op-1");
+    await expect(bridge.callerReoffered(TRUNK_OFFER)).rejects.toThrow(/outstanding/);
+  });
+
+  it("a re-offer during the conversation re-offers on the operator's branch and repeats the operator's answer", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    await bridge.offerToOperator("op-1");
+    await bridge.operatorAnswered("op-1", "v=0\r\nm=audio 5000 RTP/SAVPF 8\r\n");
+    transport.sent.length = 0;
+    await bridge.callerReoffered(TRUNK_OFFER.replace("30000", "30100"));
+    expect(summary(transport.sent)).toEqual(["offer ft via=op-1", "answer ft->op-1 via=op-1"]);
+    expect(byCommand(transport.sent, "answer")[0]?.["sdp"]).toBe("v=0\r\nm=audio 5000 RTP/SAVPF 8\r\n");
+  });
+});
