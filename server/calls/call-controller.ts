@@ -13,6 +13,7 @@ import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, 
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
+import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
 import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
 import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
@@ -24,6 +25,20 @@ import { positionAnnouncement } from "./queue-announcements";
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
 const DEFAULT_SHORT_ABANDON_S = 5;
+
+/**
+ * Retry-After of the 503 a trunk gets when no media relay can take its call (RFC 3261 §21.5.4, §20.33), seconds:
+ * about how long the supervisor needs to bring a dead rtpengine back, with margin.
+ */
+export const NO_MEDIA_RETRY_AFTER_S = 30;
+
+/**
+ * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
+ * - `media-timeout`: rtpengine saw no RTP from anyone within its timeout (a trunk gone without BYE);
+ * - `media-lost`: the rtpengine instance holding the call died or restarted, and the call could not be moved;
+ * - `no-media`: no rtpengine instance could take the call at admission (the trunk got 503).
+ */
+export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
 
 /** A record write, given the connection or transaction to write with. */
 type Write = (db: Db) => Promise<unknown>;
@@ -89,6 +104,8 @@ interface ActiveCall {
   followUp?: NodeJS.Timeout;
   holdMs: number;
   heldSince?: number;
+  /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
+  mediaFailure?: MediaFailure;
 }
 
 /** The message a caller hears before the engine sends them away. */
@@ -241,10 +258,19 @@ export class CallController implements InboundCallHandler {
       return endNow("rejected", "system", "unknown-number");
     }
     if (trunk.ended) return endNow("abandoned", "caller", "cancelled");
+    let media: CallMedia;
+    try {
+      media = this.deps.media(record.id, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk");
+    } catch (error) {
+      if (!(error instanceof NoMediaInstanceError)) throw error;
+      this.deps.logger.warn("no media relay for a new call", { callId: record.id, error: error.message });
+      this.rejectForNoMedia(trunk);
+      return endNow("failed", "system", "no-media");
+    }
     const call: ActiveCall = {
       id: record.id,
       trunk,
-      media: this.deps.media(record.id, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
+      media,
       queueId: route.queueId,
       queueName: route.queueName,
       offers: new Map(),
@@ -265,15 +291,21 @@ export class CallController implements InboundCallHandler {
     try {
       answer = await call.media.answerCaller(trunk.offerSdp);
     } catch (error) {
+      // The media failed the call meanwhile (its instance died): mediaFailed already ended and recorded it.
+      if (call.mediaFailure) return;
       this.deps.logger.warn("media refused the caller's offer", { callId: call.id, error: String(error) });
       this.calls.delete(call.id);
-      trunk.reject(488, "Not Acceptable Here");
-      this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: "media" });
+      // An instance that does not answer is no media at all (503, try later), not an offer we cannot accept (488).
+      const unreachable = error instanceof NgTimeoutError || error instanceof NgUnavailableError;
+      if (unreachable) this.rejectForNoMedia(trunk);
+      else trunk.reject(488, "Not Acceptable Here");
+      this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: unreachable ? "no-media" : "media" });
       void call.media.close().catch(() => {});
       return;
     }
     if (trunk.ended) {
       this.finishMedia(call);
+      if (call.mediaFailure) return;
       return endNow("abandoned", "caller", "cancelled");
     }
     trunk.answer(answer);
@@ -290,6 +322,42 @@ export class CallController implements InboundCallHandler {
       priority: this.deps.callerPriority?.(trunk.callerNumber),
     });
     if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
+  }
+
+  /** RFC 3261 §21.5.4: 503 tells the trunk we cannot take calls now; Retry-After (§20.33) says when to try again. */
+  private rejectForNoMedia(trunk: TrunkLeg): void {
+    trunk.reject(503, "Service Unavailable", [["Retry-After", String(NO_MEDIA_RETRY_AFTER_S)]]);
+  }
+
+  /**
+   * rtpengine dropped the call for lack of RTP (its `--timeout`; streams on hold use `--silent-timeout`): the trunk is
+   * gone without a BYE. Ends the call with BYE on both legs; the record is closed as failed, `media-timeout`.
+   * `callId` is rtpengine's call id, i.e. the call record's id. Unknown or finished calls are ignored.
+   */
+  mediaTimedOut(callId: string): void {
+    this.mediaFailed(callId, "media-timeout");
+  }
+
+  /**
+   * The rtpengine instance holding the call died or restarted: its media is gone. Ends the call with BYE on both
+   * legs (the caller leaves the queue, so no operator is offered it); the record is closed as failed, `media-lost`.
+   */
+  mediaLost(callId: string): void {
+    this.mediaFailed(callId, "media-lost");
+  }
+
+  private mediaFailed(callId: string, failure: MediaFailure): void {
+    const call = this.calls.get(callId);
+    if (!call || call.finished || call.mediaFailure) return;
+    call.mediaFailure = failure;
+    call.endedBy = "system";
+    const at = new Date(this.deps.clock.now());
+    this.deps.logger.warn("call media failed", { callId, failure, sipCallId: call.trunk.sipCallId, bridged: call.operator !== undefined });
+    this.log({ at, type: "call.media-failed", callId, queueId: call.queueId, data: { failure, bridged: call.operator !== undefined } });
+    // BYE to the trunk (480 if not answered yet); trunkEnded then ends the operator leg and takes the caller out of
+    // the engine, whose call-finished record is written first: this patch, queued after it, has the last word.
+    call.trunk.hangup("local");
+    this.writeCall(callId, { outcome: "failed", endedBy: "system", endReason: failure, endedAt: at });
   }
 
   /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */

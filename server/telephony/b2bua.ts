@@ -127,10 +127,11 @@ export class TrunkLeg {
     if (this.state === "offered") this.transaction.respond(createResponse(this.invite, 180, { toTag: this.localTag }));
   }
 
-  reject(status: number, reason?: string): void {
+  /** Final non-2xx response to the INVITE; `headers` are added to it (e.g. Retry-After with a 503, RFC 3261 §20.33). */
+  reject(status: number, reason?: string, headers?: Array<[string, string]>): void {
     if (this.state !== "offered") return;
     this.state = "ended";
-    this.transaction.respond(createResponse(this.invite, status, { toTag: this.localTag, reason }));
+    this.transaction.respond(createResponse(this.invite, status, { toTag: this.localTag, reason, headers }));
     this.b2bua.forgetTrunkLeg(this);
   }
 

@@ -1,0 +1,257 @@
+/**
+ * Media failures are call failures (issue 7, items 12-14), against the real server, a real rtpengine and a raw SIP
+ * peer as the trunk (it sees every request Hotline sends it, and its RTP starts and stops on the test's word):
+ * - a trunk gone without BYE and without RTP: rtpengine's timeout notification makes Hotline send BYE
+ *   (record failed, `media-timeout`);
+ * - rtpengine killed (SIGKILL) under a queued call and under a bridged call: BYE on every leg, record failed,
+ *   `media-lost`, and `/api/health`'s media part counts the lost calls;
+ * - no rtpengine up at admission: 503 with Retry-After (RFC 3261 §21.5.4, §20.33), record failed, `no-media`.
+ */
+import dgram from "node:dgram";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listCallEvents } from "../../../db/queries/calls";
+import { callRecords, type CallRecord } from "../../../db/schema";
+import { generateBranch, generateTag, parseMessage, serializeMessage, createResponse, type SipRequest, type SipResponse } from "../../../server/sip";
+import { startHarness, type Harness } from "../../support/hotline-harness";
+import { freePort } from "../../support/net";
+import { waitUntil } from "../../support/wait";
+
+/**
+ * A trunk as a raw UDP peer: sends an INVITE with a PCMA offer, ACKs the 200, sends 20 ms RTP to rtpengine while
+ * `sending`, and answers Hotline's BYE with 200, keeping every request and response it received.
+ */
+class TrunkPeer {
+  readonly sip = dgram.createSocket("udp4");
+  readonly rtp = dgram.createSocket("udp4");
+  readonly requests: SipRequest[] = [];
+  readonly responses: SipResponse[] = [];
+  readonly callId = `${generateTag()}@media-peer`;
+  private readonly tag = generateTag();
+  rtpReceived = 0;
+  private sender: NodeJS.Timeout | undefined;
+  private invite: string | undefined;
+
+  constructor(private readonly target: number) {}
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.sip.bind(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => this.rtp.bind(0, "127.0.0.1", resolve));
+    this.rtp.on("message", () => (this.rtpReceived += 1));
+    this.sip.on("message", (raw) => {
+      const parsed = parseMessage(raw, { framing: "datagram" });
+      if (!parsed.ok) return;
+      const message = parsed.message;
+      if (message.type === "response") {
+        this.responses.push(message);
+        if (message.status >= 200 && message.headers.get("CSeq")?.endsWith("INVITE")) this.ack(message);
+        return;
+      }
+      this.requests.push(message);
+      if (message.method === "BYE") {
+        this.stopRtp();
+        this.send(serializeMessage(createResponse(message, 200)));
+      }
+    });
+  }
+
+  private get local(): string {
+    return `127.0.0.1:${this.sip.address().port}`;
+  }
+
+  private send(text: string | Buffer): void {
+    this.sip.send(text, this.target, "127.0.0.1");
+  }
+
+  /** Sends the INVITE for `number`. */
+  call(number: string): void {
+    const rtpPort = this.rtp.address().port;
+    const sdp = `v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${rtpPort} RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
+    this.invite = [
+      `INVITE sip:${number}@127.0.0.1 SIP/2.0`,
+      `Via: SIP/2.0/UDP ${this.local};branch=${generateBranch()};rport`,
+      `From: "Media Peer" <sip:+15550002222@127.0.0.1>;tag=${this.tag}`,
+      `To: <sip:${number}@127.0.0.1>`,
+      `Call-ID: ${this.callId}`,
+      `CSeq: 1 INVITE`,
+      `Contact: <sip:peer@${this.local}>`,
+      `Max-Forwards: 70`,
+      `Content-Type: application/sdp`,
+      `Content-Length: ${sdp.length}`,
+      ``,
+      sdp,
+    ].join("\r\n");
+    this.send(this.invite);
+  }
+
+  /** The final response to the INVITE, once it came. */
+  get final(): SipResponse | undefined {
+    return this.responses.find((r) => r.status >= 200 && r.headers.get("CSeq")?.endsWith("INVITE"));
+  }
+
+  /** ACK for a final response (§17.1.1.3 for non-2xx, §13.2.2.4 for 2xx), then RTP toward the answer's address. */
+  private ack(response: SipResponse): void {
+    const to = response.headers.get("To") ?? "";
+    const uri = response.status < 300 ? (/<([^>]+)>/.exec(response.headers.get("Contact") ?? "")?.[1] ?? "sip:127.0.0.1") : `sip:127.0.0.1`;
+    const via = response.status < 300 ? `SIP/2.0/UDP ${this.local};branch=${generateBranch()};rport` : response.headers.get("Via")!;
+    this.send(
+      [`ACK ${uri} SIP/2.0`, `Via: ${via}`, `From: ${response.headers.get("From")}`, `To: ${to}`, `Call-ID: ${this.callId}`, `CSeq: 1 ACK`, `Max-Forwards: 70`, `Content-Length: 0`, ``, ``].join("\r\n"),
+    );
+    if (response.status < 300) this.startRtp(response.body.toString());
+  }
+
+  private startRtp(answer: string): void {
+    const address = /^c=IN IP4 (\S+)/m.exec(answer)?.[1] ?? "127.0.0.1";
+    const port = Number(/^m=audio (\d+)/m.exec(answer)?.[1]);
+    let seq = 0;
+    this.sender = setInterval(() => {
+      const packet = Buffer.alloc(12 + 160, 0xd5);
+      packet[0] = 0x80;
+      packet[1] = 8;
+      packet.writeUInt16BE(seq++ & 0xffff, 2);
+      packet.writeUInt32BE((seq * 160) >>> 0, 4);
+      packet.writeUInt32BE(0x7e57, 8);
+      this.rtp.send(packet, port, address);
+    }, 20);
+  }
+
+  /** The trunk goes silent (a carrier gone without BYE). */
+  stopRtp(): void {
+    clearInterval(this.sender);
+    this.sender = undefined;
+  }
+
+  get byes(): SipRequest[] {
+    return this.requests.filter((r) => r.method === "BYE");
+  }
+
+  async stop(): Promise<void> {
+    this.stopRtp();
+    await new Promise<void>((resolve) => this.sip.close(() => resolve()));
+    await new Promise<void>((resolve) => this.rtp.close(() => resolve()));
+  }
+}
+
+async function recordOf(harness: Harness, sipCallId: string): Promise<CallRecord | undefined> {
+  const [row] = await harness.hotline.services.database.db.select().from(callRecords).where(eq(callRecords.sipCallId, sipCallId));
+  return row;
+}
+
+async function closedRecord(harness: Harness, sipCallId: string): Promise<CallRecord> {
+  return (await waitUntil(
+    "the call record to close",
+    () => recordOf(harness, sipCallId),
+    (row) => row !== undefined && row.outcome !== "in_progress" && row.endedAt !== null,
+  ))!;
+}
+
+describe("media failures end calls (one supervised rtpengine, 2 s media timeout)", () => {
+  let harness: Harness;
+  const peers: TrunkPeer[] = [];
+  const instance = () => harness.hotline.telephony!.pool.instances[0]!;
+  const newPeer = async () => {
+    const peer = new TrunkPeer(harness.hotline.telephony!.b2bua.port);
+    await peer.start();
+    peers.push(peer);
+    return peer;
+  };
+  /** SIGKILL, as the OOM killer or a crash would: no goodbye from rtpengine. */
+  const killRtpengine = () => process.kill(instance().status().pid!, "SIGKILL");
+  const rtpengineUp = () => waitUntil("rtpengine to be up", () => instance().status().up, Boolean, 10_000);
+
+  beforeAll(async () => {
+    harness = await startHarness({ RTPENGINE_TIMEOUT_S: "2" });
+    await harness.cli("queue", "add", "Support");
+    await harness.cli("number", "add", "1000", "--queue", "Support");
+  }, 60_000);
+  afterAll(async () => {
+    for (const peer of peers) await peer.stop();
+    await harness?.stop();
+  });
+
+  it("a queued trunk that goes silent without BYE gets BYE after the media timeout; record failed, media-timeout", async () => {
+    const peer = await newPeer();
+    peer.call("1000");
+    await waitUntil("200 OK", () => peer.final?.status, (status) => status === 200);
+    // Audio flows (the greeting reaches the trunk), then the trunk vanishes: no RTP, no BYE.
+    await waitUntil("the greeting at the trunk", () => peer.rtpReceived, (n) => n > 10);
+    const silentAt = Date.now();
+    peer.stopRtp();
+    await waitUntil("Hotline's BYE", () => peer.byes.length, (n) => n === 1, 10_000);
+    // rtpengine's --timeout=2, counted in whole seconds and checked once a second: between 1 and 3 s of silence.
+    expect(Date.now() - silentAt).toBeGreaterThanOrEqual(900);
+    const bye = peer.byes[0]!;
+    expect(bye.headers.get("Call-ID")).toBe(peer.callId);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-timeout", offers: 0, answeredAt: null });
+    const events = (await listCallEvents(harness.hotline.services.database.db, record.id)).map((e) => e.type);
+    expect(events).toContain("call.media-failed");
+    await waitUntil("no media session", () => instance().client.list(), (calls) => calls.length === 0);
+  }, 30_000);
+
+  it("rtpengine killed under a queued call: the trunk gets BYE, the record is failed, media-lost, and health counts it", async () => {
+    await rtpengineUp();
+    const before = harness.hotline.telephony!.pool.lossStats().lostCalls;
+    const peer = await newPeer();
+    peer.call("1000");
+    await waitUntil("200 OK", () => peer.final?.status, (status) => status === 200);
+    await waitUntil("the greeting at the trunk", () => peer.rtpReceived, (n) => n > 10);
+    killRtpengine();
+    await waitUntil("Hotline's BYE", () => peer.byes.length, (n) => n === 1, 5_000);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-lost", offers: 0, answeredAt: null });
+    const health = await harness.hotline.services.health.report();
+    expect(health.parts["media"]).toMatchObject({ lostCalls: before + 1, lastLoss: { calls: 1 } });
+    // The supervisor brings rtpengine back, and new calls work again.
+    await rtpengineUp();
+    expect((await harness.hotline.services.health.report()).parts["media"]?.ok).toBe(true);
+  }, 30_000);
+
+  it("rtpengine killed under a bridged call: BYE to the trunk and the operator, record failed, media-lost, never re-offered", async () => {
+    await rtpengineUp();
+    const operator = await harness.operator("amina");
+    await harness.cli("queue", "member", "Support", "amina");
+    await operator.goAvailable();
+    const peer = await newPeer();
+    peer.call("1000");
+    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
+    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    killRtpengine();
+    await waitUntil("Hotline's BYE to the trunk", () => peer.byes.length, (n) => n === 1, 5_000);
+    await operator.waitFor(() => operator.current === undefined, "Hotline's BYE to the operator", 5_000);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-lost", offers: 1 });
+    expect(record.answeredAt).not.toBeNull();
+    await rtpengineUp();
+    // The call is gone from the queue: the operator, free again, is offered nothing more.
+    await operator.waitFor(() => operator.state?.status === "wrap-up" || operator.state?.status === "available", "the operator free");
+    expect(operator.offers).toHaveLength(1);
+  }, 40_000);
+});
+
+describe("no media relay at admission", () => {
+  let harness: Harness;
+  let peer: TrunkPeer;
+
+  beforeAll(async () => {
+    // An external rtpengine that is not there: the pool has no instance up.
+    harness = await startHarness({ RTPENGINE_URLS: `127.0.0.1:${await freePort()}` });
+    await harness.cli("queue", "add", "Support");
+    await harness.cli("number", "add", "1000", "--queue", "Support");
+    peer = new TrunkPeer(harness.hotline.telephony!.b2bua.port);
+    await peer.start();
+  }, 60_000);
+  afterAll(async () => {
+    await peer?.stop();
+    await harness?.stop();
+  });
+
+  it("the trunk gets 503 with Retry-After and the record is closed as failed, no-media", async () => {
+    peer.call("1000");
+    const final = await waitUntil("a final response", () => peer.final, (r) => r !== undefined, 10_000);
+    expect(final!.status).toBe(503);
+    expect(Number(final!.headers.get("Retry-After"))).toBeGreaterThan(0);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "no-media", offers: 0 });
+  }, 30_000);
+});
