@@ -13,7 +13,7 @@ import { appendEvents, incrementOffers, insertCall, updateCall, type CallPatch, 
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
+import { continueOrigin, NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
 import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from "../queue";
 import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
@@ -31,6 +31,12 @@ const DEFAULT_SHORT_ABANDON_S = 5;
  * about how long the supervisor needs to bring a dead rtpengine back, with margin.
  */
 export const NO_MEDIA_RETRY_AFTER_S = 30;
+
+/**
+ * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
+ * in about 0.3 s) before it is given up as `media-lost`, ms. The caller hears silence meanwhile.
+ */
+export const MEDIA_RECOVERY_WAIT_MS = 5000;
 
 /**
  * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
@@ -70,6 +76,11 @@ export interface CallControllerDeps {
   /** Length of each sound, to hang up after a closing announcement has been heard. */
   soundDurationMs(sound: Sound): number;
   /**
+   * Resolves true once some media instance is up (false after `timeoutMs` ms): lets a call whose rtpengine died be
+   * re-created on a live one. Without it, such calls simply end (`media-lost`).
+   */
+  mediaReady?(timeoutMs: number): Promise<boolean>;
+  /**
    * A VIP caller's priority (higher goes first), or undefined for everyone else. Synchronous: the
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
@@ -106,6 +117,8 @@ interface ActiveCall {
   heldSince?: number;
   /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
   mediaFailure?: MediaFailure;
+  /** Times the call's media was re-created on a live rtpengine after its instance died. */
+  mediaRecoveries?: number;
 }
 
 /** The message a caller hears before the engine sends them away. */
@@ -339,11 +352,82 @@ export class CallController implements InboundCallHandler {
   }
 
   /**
-   * The rtpengine instance holding the call died or restarted: its media is gone. Ends the call with BYE on both
-   * legs (the caller leaves the queue, so no operator is offered it); the record is closed as failed, `media-lost`.
+   * The rtpengine instance holding the call died or restarted: its media is gone. The call is re-created on a live
+   * instance when one is up within {@link MEDIA_RECOVERY_WAIT_MS} (see {@link recoverMedia}): offer/answer again, then
+   * a re-INVITE of the trunk and of a bridged operator with the new SDP. If that fails, the call ends with BYE on
+   * both legs (the caller leaves the queue, so no operator is offered it) and the record is closed as failed,
+   * `media-lost`. Runs on the call's media chain, so no other media step of the call interleaves.
    */
   mediaLost(callId: string): void {
-    this.mediaFailed(callId, "media-lost");
+    const call = this.calls.get(callId);
+    if (!call || call.finished || call.mediaFailure) return;
+    if (!this.deps.mediaReady) return this.mediaFailed(callId, "media-lost");
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-lost", callId, queueId: call.queueId, data: { bridged: call.operator !== undefined } });
+    // Operators still ringing were offered media that is gone: their offers end (the engine offers the call again).
+    for (const [operatorId, leg] of [...call.offers]) {
+      call.offers.delete(operatorId);
+      leg.cancel();
+      this.dispatch({ type: "offer-declined", callId, operatorId });
+    }
+    call.chain = call.chain
+      .then(() => this.recoverMedia(call))
+      .catch((error: unknown) => {
+        this.deps.logger.warn("call media could not be re-created", { callId, error: String(error) });
+        this.mediaFailed(callId, "media-lost");
+      });
+  }
+
+  /**
+   * Re-creates a call's media on a live rtpengine: the caller's offer again (a new session, new ports), a re-INVITE
+   * of the trunk with the new SDP (RFC 3261 §14.1; the o= line continues our previous one, RFC 3264 §8), then, for a
+   * bridged call, a new WebRTC offer re-INVITEd to the operator and its answer applied. A queued caller hears hold
+   * music again. If the operator's re-INVITE fails, the operator leg ends and the caller, after an apology, is
+   * queued again (as when an operator's line drops). Throws when the call cannot be kept (no instance, rtpengine
+   * error, trunk refused): the caller then ends the call as `media-lost`.
+   */
+  private async recoverMedia(call: ActiveCall): Promise<void> {
+    if (call.finished) return;
+    if (!(await this.deps.mediaReady!(MEDIA_RECOVERY_WAIT_MS))) throw new Error("no media instance came up");
+    if (call.finished) return;
+    const media = this.deps.media(call.id, call.trunk.remoteTag, call.trunk.fromBrowser ? "browser" : "trunk");
+    call.media = media;
+    const answer = await media.answerCaller(call.trunk.offerSdp);
+    if (call.finished) return;
+    const previous = call.trunk.currentSdp;
+    const trunk = await call.trunk.reoffer(previous ? continueOrigin(previous, answer) : answer);
+    if (trunk.status >= 300) throw new Error(`trunk refused the re-INVITE: ${trunk.status}`);
+    if (call.finished) return;
+    call.mediaRecoveries = (call.mediaRecoveries ?? 0) + 1;
+    const operator = call.operator;
+    const operatorId = call.operatorId;
+    let bridged = false;
+    if (operator && operatorId) {
+      const attempt = `${operator.localTag}-m${call.mediaRecoveries}`;
+      const offer = await media.offerToOperator(attempt);
+      const reply = await operator.reoffer(offer);
+      if (call.finished) return;
+      if (reply.status < 300 && reply.sdp && call.operator === operator) {
+        await media.operatorAnswered(attempt, reply.sdp);
+        bridged = true;
+      } else if (call.operator === operator) {
+        // The operator's softphone refused the new media: that leg is lost, the caller is not.
+        this.deps.logger.warn("operator refused the re-INVITE after a media loss", { callId: call.id, status: reply.status });
+        operator.hangup();
+        call.operator = undefined;
+        call.operatorId = undefined;
+        await media.abandonOperatorAttempt(attempt);
+        this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
+        this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
+        if (!call.operator) {
+          const ms = await media.playToCaller("apology");
+          call.followUp = setTimeout(() => !call.operator && !call.finished && this.playThenMusic(call, []), ms ?? 0);
+          call.followUp.unref();
+        }
+      }
+    } else if (!call.operator) {
+      await media.playToCaller("hold-music", { loop: true });
+    }
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-recovered", callId: call.id, queueId: call.queueId, data: { bridged } });
   }
 
   private mediaFailed(callId: string, failure: MediaFailure): void {

@@ -127,10 +127,12 @@ export async function startTelephony(args: {
     alertSupervisors: (alert) => args.realtime.publishAlert(alert),
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
+    mediaReady: (timeoutMs) => pool.whenAnyUp(timeoutMs),
   });
 
   onMediaTimeout = (callId) => controller.mediaTimedOut(callId);
-  // An instance that died or restarted took its calls' media with it: each of those calls is ended (media-lost).
+  // An instance that died or restarted took its calls' media with it: each call is re-created on a live instance, or
+  // ended (media-lost).
   pool.onSessionsLost((loss) => {
     logger.warn("rtpengine lost its calls", { instance: loss.instanceId, state: loss.state, calls: loss.callIds.length });
     for (const callId of loss.callIds) controller.mediaLost(callId);

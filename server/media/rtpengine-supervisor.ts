@@ -556,6 +556,27 @@ export class MediaPool {
     return () => this.lossListeners.delete(listener);
   }
 
+  /**
+   * Resolves true as soon as some instance is up (at once if one is), false after `timeoutMs` ms without one.
+   * Event-driven: listens to the instances' state changes, no polling.
+   */
+  whenAnyUp(timeoutMs: number): Promise<boolean> {
+    if (this.instances.some((i) => i.status().up)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const unsubscribe: Array<() => void> = [];
+      const done = (up: boolean) => {
+        clearTimeout(timer);
+        for (const off of unsubscribe) off();
+        resolve(up);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref();
+      for (const instance of this.instances) {
+        unsubscribe.push(instance.onStateChange((status) => status.up && done(true)));
+      }
+    });
+  }
+
   /** Calls lost with their instance since start, and the last such loss (for /api/health). */
   lossStats(): { lostCalls: number; lastLoss: { instanceId: string; at: number; calls: number } | undefined } {
     return { lostCalls: this.lostCallsTotal, lastLoss: this.lastLoss && { ...this.lastLoss } };

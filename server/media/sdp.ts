@@ -124,3 +124,16 @@ export function summarizeSdp(sdp: string): { sessionAttributes: string[]; media:
     }),
   };
 }
+
+/**
+ * `next` as a new version of the session described by `previous` (RFC 3264 §8: in a later offer or answer of the same
+ * session, the o= line equals the previous one except for the version, which goes up by one). Used when the call's
+ * media moved to another rtpengine, whose SDP carries an origin of its own. Returns `next` unchanged when either has
+ * no readable o= line.
+ */
+export function continueOrigin(previous: string, next: string): string {
+  const origin = /^o=(\S+) (\S+) (\d+) (.+)$/m.exec(previous);
+  if (!origin || !/^o=/m.test(next)) return next;
+  const version = (BigInt(origin[3]!) + 1n).toString();
+  return next.replace(/^o=[^\r\n]*/m, `o=${origin[1]} ${origin[2]} ${version} ${origin[4]!.trim()}`);
+}

@@ -67,6 +67,12 @@ export interface B2buaOptions {
 
 type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local";
 
+/** Outcome of a re-INVITE we sent: the final status (408 on timeout, 503 on transport failure) and the answer SDP. */
+export interface ReofferResult {
+  status: number;
+  sdp: string | undefined;
+}
+
 /** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
 export class TrunkLeg {
   readonly callerNumber: string;
@@ -192,6 +198,18 @@ export class TrunkLeg {
   acked(): void {
     if (this.state === "answered") this.state = "confirmed";
     clearTimeout(this.retransmit);
+  }
+
+  /**
+   * Sends a re-INVITE with a new SDP offer in the confirmed dialog (RFC 3261 §14.1; media-failure recovery moves the
+   * call to another rtpengine). Resolves with the final status and the answer SDP; on 2xx `currentSdp` becomes `sdp`.
+   * Resolves with 481 when the dialog is not confirmed.
+   */
+  async reoffer(sdp: string): Promise<ReofferResult> {
+    if (this.state !== "confirmed" || !this.dialog) return { status: 481, sdp: undefined };
+    const result = await this.b2bua.sendReInvite(this.dialog, sdp);
+    if (result.status < 300) this.currentSdp = sdp;
+    return result;
   }
 
   /** Ends the call from our side: CANCEL is not ours to send (we are the UAS), so BYE or a final error. */
@@ -341,6 +359,15 @@ export class OperatorLeg {
       // The connection is gone: nothing rings any more anyway.
     }
     this.b2bua.forgetOperatorLeg(this, 30_000);
+  }
+
+  /**
+   * Sends a re-INVITE with a new SDP offer to the operator's softphone (RFC 3261 §14.1), e.g. after the call's media
+   * moved to another rtpengine. Resolves with the final status and the answer SDP; 481 when not answered.
+   */
+  reoffer(sdp: string): Promise<ReofferResult> {
+    if (this.state !== "answered" || !this.dialog) return Promise.resolve({ status: 481, sdp: undefined });
+    return this.b2bua.sendReInvite(this.dialog, sdp);
   }
 
   hangup(): void {
@@ -535,6 +562,41 @@ export class B2bua implements TransactionUser {
     } catch (error) {
       this.options.logger.warn(`${method} not sent`, { error: String(error) });
     }
+  }
+
+  /**
+   * A re-INVITE carrying an SDP offer in an existing dialog (RFC 3261 §14.1). Every 2xx (retransmissions included,
+   * RFC 6026 §7.2) is acknowledged with an ACK carrying the re-INVITE's CSeq number (§13.2.2.4). Never rejects.
+   */
+  sendReInvite(dialog: SipDialog, sdp: string): Promise<ReofferResult> {
+    return new Promise((resolve) => {
+      const invite = dialog.request("INVITE", { body: sdp });
+      const cseq = dialog.localSeq;
+      let settled = false;
+      const settle = (result: ReofferResult) => {
+        if (settled) return;
+        settled = true;
+        resolve(result);
+      };
+      try {
+        this.layer.sendRequest(invite, dialog.destination(), {
+          onResponse: (response) => {
+            if (response.status < 200) return;
+            if (response.status < 300) {
+              void this.layer
+                .sendStateless(dialog.request("ACK", { cseq }), dialog.destination())
+                .catch((error) => this.options.logger.warn("ACK not sent", { error: String(error) }));
+            }
+            settle({ status: response.status, sdp: response.body.length ? response.body.toString("utf8") : undefined });
+          },
+          onTimeout: () => settle({ status: 408, sdp: undefined }),
+          onTransportError: () => settle({ status: 503, sdp: undefined }),
+        });
+      } catch (error) {
+        this.options.logger.warn("re-INVITE not sent", { error: String(error) });
+        settle({ status: 503, sdp: undefined });
+      }
+    });
   }
 
   private ack(request: SipRequest): void {

@@ -18,8 +18,9 @@ import { freePort } from "../../support/net";
 import { waitUntil } from "../../support/wait";
 
 /**
- * A trunk as a raw UDP peer: sends an INVITE with a PCMA offer, ACKs the 200, sends 20 ms RTP to rtpengine while
- * `sending`, and answers Hotline's BYE with 200, keeping every request and response it received.
+ * A trunk as a raw UDP peer: sends an INVITE with a PCMA offer, ACKs the 200, sends 20 ms RTP to the address of the
+ * latest SDP it got (the 200, then any re-INVITE, which it answers with `reInviteStatus`), answers Hotline's BYE with
+ * 200, and keeps every request and response it received.
  */
 class TrunkPeer {
   readonly sip = dgram.createSocket("udp4");
@@ -29,8 +30,11 @@ class TrunkPeer {
   readonly callId = `${generateTag()}@media-peer`;
   private readonly tag = generateTag();
   rtpReceived = 0;
+  /** Status for Hotline's re-INVITEs: 200 with our SDP, or a refusal. */
+  reInviteStatus = 200;
   private sender: NodeJS.Timeout | undefined;
   private invite: string | undefined;
+  private dialog: { toTag: string; target: string } | undefined;
 
   constructor(private readonly target: number) {}
 
@@ -52,6 +56,15 @@ class TrunkPeer {
         this.stopRtp();
         this.send(serializeMessage(createResponse(message, 200)));
       }
+      if (message.method === "INVITE") {
+        if (this.reInviteStatus !== 200) {
+          this.send(serializeMessage(createResponse(message, this.reInviteStatus)));
+          return;
+        }
+        this.send(serializeMessage(createResponse(message, 200, { headers: [["Contact", `<sip:peer@${this.local}>`], ["Content-Type", "application/sdp"]], body: this.sdp(2) })));
+        this.stopRtp();
+        this.startRtp(message.body.toString());
+      }
     });
   }
 
@@ -63,10 +76,13 @@ class TrunkPeer {
     this.sip.send(text, this.target, "127.0.0.1");
   }
 
+  private sdp(version: number): string {
+    return `v=0\r\no=peer 1 ${version} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${this.rtp.address().port} RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
+  }
+
   /** Sends the INVITE for `number`. */
   call(number: string): void {
-    const rtpPort = this.rtp.address().port;
-    const sdp = `v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${rtpPort} RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
+    const sdp = this.sdp(1);
     this.invite = [
       `INVITE sip:${number}@127.0.0.1 SIP/2.0`,
       `Via: SIP/2.0/UDP ${this.local};branch=${generateBranch()};rport`,
@@ -97,7 +113,34 @@ class TrunkPeer {
     this.send(
       [`ACK ${uri} SIP/2.0`, `Via: ${via}`, `From: ${response.headers.get("From")}`, `To: ${to}`, `Call-ID: ${this.callId}`, `CSeq: 1 ACK`, `Max-Forwards: 70`, `Content-Length: 0`, ``, ``].join("\r\n"),
     );
-    if (response.status < 300) this.startRtp(response.body.toString());
+    if (response.status < 300) {
+      this.dialog = { toTag: /;tag=([^;\s]+)/.exec(to)?.[1] ?? "", target: uri };
+      this.startRtp(response.body.toString());
+    }
+  }
+
+  /** The caller hangs up: BYE in the dialog (RFC 3261 §15.1.1). */
+  hangup(): void {
+    const dialog = this.dialog!;
+    this.stopRtp();
+    this.send(
+      [
+        `BYE ${dialog.target} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${this.local};branch=${generateBranch()};rport`,
+        `From: "Media Peer" <sip:+15550002222@127.0.0.1>;tag=${this.tag}`,
+        `To: ${this.final!.headers.get("To")}`,
+        `Call-ID: ${this.callId}`,
+        `CSeq: 2 BYE`,
+        `Max-Forwards: 70`,
+        `Content-Length: 0`,
+        ``,
+        ``,
+      ].join("\r\n"),
+    );
+  }
+
+  get reInvites(): SipRequest[] {
+    return this.requests.filter((r) => r.method === "INVITE");
   }
 
   private startRtp(answer: string): void {
@@ -189,25 +232,52 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     await waitUntil("no media session", () => instance().client.list(), (calls) => calls.length === 0);
   }, 30_000);
 
-  it("rtpengine killed under a queued call: the trunk gets BYE, the record is failed, media-lost, and health counts it", async () => {
+  const lostCalls = async () => Number((await harness.hotline.services.health.report()).parts["media"]?.["lostCalls"] ?? 0);
+
+  it("rtpengine killed under a queued call: the call moves to the restarted rtpengine, the trunk is re-INVITEd, music resumes", async () => {
     await rtpengineUp();
-    const before = harness.hotline.telephony!.pool.lossStats().lostCalls;
+    const lostBefore = await lostCalls();
     const peer = await newPeer();
     peer.call("1000");
     await waitUntil("200 OK", () => peer.final?.status, (status) => status === 200);
     await waitUntil("the greeting at the trunk", () => peer.rtpReceived, (n) => n > 10);
     killRtpengine();
-    await waitUntil("Hotline's BYE", () => peer.byes.length, (n) => n === 1, 5_000);
+    await waitUntil("Hotline's re-INVITE", () => peer.reInvites.length, (n) => n === 1, 10_000);
+    const reInvite = peer.reInvites[0]!;
+    expect(reInvite.headers.get("Call-ID")).toBe(peer.callId);
+    expect(reInvite.headers.get("To")).toContain(`tag=`); // in our dialog, we are now the UAC (§12.2.1.1)
+    // RFC 3264 §8: the new offer continues our session: the same o= line with the version up by one.
+    const [first, next] = [originOf(peer.final!.body.toString()), originOf(reInvite.body.toString())];
+    expect(next.session).toBe(first.session);
+    expect(next.version).toBe(first.version + 1n);
+    // The music comes back from the new rtpengine session.
+    const heard = peer.rtpReceived;
+    await waitUntil("hold music after the re-INVITE", () => peer.rtpReceived, (n) => n > heard + 25, 5_000);
+    expect(peer.byes).toHaveLength(0);
+    expect(await lostCalls()).toBe(lostBefore + 1);
+    peer.hangup();
     const record = await closedRecord(harness, peer.callId);
-    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-lost", offers: 0, answeredAt: null });
-    const health = await harness.hotline.services.health.report();
-    expect(health.parts["media"]).toMatchObject({ lostCalls: before + 1, lastLoss: { calls: 1 } });
-    // The supervisor brings rtpengine back, and new calls work again.
-    await rtpengineUp();
-    expect((await harness.hotline.services.health.report()).parts["media"]?.ok).toBe(true);
+    expect(record).toMatchObject({ outcome: "abandoned", endedBy: "caller" });
+    const events = (await listCallEvents(harness.hotline.services.database.db, record.id)).map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["call.media-lost", "call.media-recovered"]));
   }, 30_000);
 
-  it("rtpengine killed under a bridged call: BYE to the trunk and the operator, record failed, media-lost, never re-offered", async () => {
+  it("rtpengine killed under a queued call whose trunk refuses the re-INVITE: BYE, record failed, media-lost", async () => {
+    await rtpengineUp();
+    const peer = await newPeer();
+    peer.reInviteStatus = 488;
+    peer.call("1000");
+    await waitUntil("200 OK", () => peer.final?.status, (status) => status === 200);
+    await waitUntil("the greeting at the trunk", () => peer.rtpReceived, (n) => n > 10);
+    killRtpengine();
+    await waitUntil("Hotline's BYE", () => peer.byes.length, (n) => n === 1, 10_000);
+    expect(peer.reInvites).toHaveLength(1);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-lost", offers: 0, answeredAt: null });
+    expect((await harness.hotline.services.health.report()).parts["media"]).toMatchObject({ lastLoss: { calls: 1 } });
+  }, 30_000);
+
+  it("rtpengine killed under a bridged call: trunk and operator are re-INVITEd and hear each other again", async () => {
     await rtpengineUp();
     const operator = await harness.operator("amina");
     await harness.cli("queue", "member", "Support", "amina");
@@ -217,7 +287,33 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
     await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
     killRtpengine();
+    await waitUntil("the trunk's re-INVITE", () => peer.reInvites.length, (n) => n === 1, 10_000);
+    await operator.waitFor(() => operator.reInvites === 1, "the operator's re-INVITE", 10_000);
+    // Audio flows again both ways through the new rtpengine session.
+    const [atOperator, atTrunk] = [operator.rtpReceived, peer.rtpReceived];
+    await operator.waitFor(() => operator.rtpReceived > atOperator + 25, "the caller's audio at the operator again", 5_000);
+    await waitUntil("the operator's audio at the trunk again", () => peer.rtpReceived, (n) => n > atTrunk + 25, 5_000);
+    expect(peer.byes).toHaveLength(0);
+    operator.hangup();
     await waitUntil("Hotline's BYE to the trunk", () => peer.byes.length, (n) => n === 1, 5_000);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "answered", endedBy: "operator", offers: 1 });
+    await operator.waitFor(() => operator.state?.status === "wrap-up" || operator.state?.status === "available", "the operator free");
+    await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
+  }, 40_000);
+
+  it("rtpengine killed under a bridged call whose trunk refuses the re-INVITE: BYE to both legs, failed, media-lost, never re-offered", async () => {
+    await rtpengineUp();
+    const operator = await harness.operator("bilal");
+    await harness.cli("queue", "member", "Support", "bilal");
+    await operator.goAvailable();
+    const peer = await newPeer();
+    peer.reInviteStatus = 488;
+    peer.call("1000");
+    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
+    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    killRtpengine();
+    await waitUntil("Hotline's BYE to the trunk", () => peer.byes.length, (n) => n === 1, 10_000);
     await operator.waitFor(() => operator.current === undefined, "Hotline's BYE to the operator", 5_000);
     const record = await closedRecord(harness, peer.callId);
     expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-lost", offers: 1 });
@@ -228,6 +324,12 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     expect(operator.offers).toHaveLength(1);
   }, 40_000);
 });
+
+/** Session id and version of an SDP's o= line (RFC 4566 §5.2). */
+function originOf(sdp: string): { session: string; version: bigint } {
+  const [, session = "", version = "0"] = /^o=\S+ (\S+) (\d+) /m.exec(sdp) ?? [];
+  return { session, version: BigInt(version) };
+}
 
 describe("no media relay at admission", () => {
   let harness: Harness;
