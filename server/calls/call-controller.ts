@@ -18,7 +18,7 @@ import { DispatchEngine, type Effect, type EngineEvent, type RecordEntry } from 
 import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import { OFFER_HEADERS } from "../realtime/events";
-import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
+import { OperatorLeg, type B2bua, type InboundCallHandler, type ReofferResult, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { positionAnnouncement } from "./queue-announcements";
 
@@ -37,6 +37,12 @@ export const NO_MEDIA_RETRY_AFTER_S = 30;
  * in about 0.3 s) before it is given up as `media-lost`, ms. The caller hears silence meanwhile.
  */
 export const MEDIA_RECOVERY_WAIT_MS = 5000;
+
+/**
+ * How long a new call waits for a media instance when none is up (a supervised rtpengine restarting), ms, before
+ * the trunk gets 503 (`no-media`). The trunk's INVITE transaction has already sent 100 Trying.
+ */
+export const ADMISSION_MEDIA_WAIT_MS = 2000;
 
 /**
  * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
@@ -271,12 +277,9 @@ export class CallController implements InboundCallHandler {
       return endNow("rejected", "system", "unknown-number");
     }
     if (trunk.ended) return endNow("abandoned", "caller", "cancelled");
-    let media: CallMedia;
-    try {
-      media = this.deps.media(record.id, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk");
-    } catch (error) {
-      if (!(error instanceof NoMediaInstanceError)) throw error;
-      this.deps.logger.warn("no media relay for a new call", { callId: record.id, error: error.message });
+    const media = await this.mediaForNewCall(record.id, trunk);
+    if (!media) {
+      if (trunk.ended) return endNow("abandoned", "caller", "cancelled");
       this.rejectForNoMedia(trunk);
       return endNow("failed", "system", "no-media");
     }
@@ -337,6 +340,28 @@ export class CallController implements InboundCallHandler {
     if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
   }
 
+  /**
+   * The media of a new call, on an instance that is up; when none is, waits up to {@link ADMISSION_MEDIA_WAIT_MS} for
+   * one (a restart in progress) and tries once more. Undefined: no media relay for this call.
+   */
+  private async mediaForNewCall(callId: string, trunk: TrunkLeg): Promise<CallMedia | undefined> {
+    const create = () => this.deps.media(callId, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk");
+    try {
+      return create();
+    } catch (error) {
+      if (!(error instanceof NoMediaInstanceError)) throw error;
+    }
+    if (this.deps.mediaReady && (await this.deps.mediaReady(ADMISSION_MEDIA_WAIT_MS)) && !trunk.ended) {
+      try {
+        return create();
+      } catch (error) {
+        if (!(error instanceof NoMediaInstanceError)) throw error;
+      }
+    }
+    this.deps.logger.warn("no media relay for a new call", { callId, sipCallId: trunk.sipCallId });
+    return undefined;
+  }
+
   /** RFC 3261 §21.5.4: 503 tells the trunk we cannot take calls now; Retry-After (§20.33) says when to try again. */
   private rejectForNoMedia(trunk: TrunkLeg): void {
     trunk.reject(503, "Service Unavailable", [["Retry-After", String(NO_MEDIA_RETRY_AFTER_S)]]);
@@ -394,7 +419,9 @@ export class CallController implements InboundCallHandler {
     const answer = await media.answerCaller(call.trunk.offerSdp);
     if (call.finished) return;
     const previous = call.trunk.currentSdp;
-    const trunk = await call.trunk.reoffer(previous ? continueOrigin(previous, answer) : answer);
+    const trunkOffer = previous ? continueOrigin(previous, answer) : answer;
+    // The trunk generated the dialog's Call-ID, so after a glare (491) we wait 0 to 2 s before trying again (§14.1).
+    const trunk = await retryAfterGlare(() => call.trunk.reoffer(trunkOffer), 0);
     if (trunk.status >= 300) throw new Error(`trunk refused the re-INVITE: ${trunk.status}`);
     if (call.finished) return;
     call.mediaRecoveries = (call.mediaRecoveries ?? 0) + 1;
@@ -404,7 +431,8 @@ export class CallController implements InboundCallHandler {
     if (operator && operatorId) {
       const attempt = `${operator.localTag}-m${call.mediaRecoveries}`;
       const offer = await media.offerToOperator(attempt);
-      const reply = await operator.reoffer(offer);
+      // We generated the operator dialog's Call-ID: 2.1 to 4 s after a glare (§14.1).
+      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
       if (call.finished) return;
       if (reply.status < 300 && reply.sdp && call.operator === operator) {
         await media.operatorAnswered(attempt, reply.sdp);
@@ -752,4 +780,15 @@ export class CallController implements InboundCallHandler {
     do await this.flushWrites();
     while (this.pendingWrites.length > 0);
   }
+}
+
+/**
+ * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a
+ * random wait of `minMs` to `minMs + 1900` ms (RFC 3261 §14.1: 2.1-4 s when we own the Call-ID, 0-2 s when not).
+ */
+async function retryAfterGlare(send: () => Promise<ReofferResult>, minMs: number): Promise<ReofferResult> {
+  const first = await send();
+  if (first.status !== 491) return first;
+  await new Promise((resolve) => setTimeout(resolve, minMs + Math.random() * 1900));
+  return send();
 }
