@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureBundleGroup, stripAttributes, summarizeSdp } from "../../../server/media/sdp.js";
+import { continueOrigin, ensureBundleGroup, stripAttributes, summarizeSdp } from "../../../server/media/sdp.js";
 
 const head = "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n";
 
@@ -55,5 +55,22 @@ describe("summarizeSdp", () => {
         attributes: ["rtpmap", "rtpmap", "rtcp"],
       },
     ]);
+  });
+});
+
+describe("continueOrigin (RFC 3264 §8)", () => {
+  it("keeps the previous o= line with the version up by one, over the new SDP's own origin", () => {
+    const previous = "v=0\r\no=- 1700000000123 7 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 30000 RTP/AVP 8\r\n";
+    const next = "v=0\r\no=- 55 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 30124 RTP/AVP 8\r\n";
+    const out = continueOrigin(previous, next);
+    expect(out).toContain("o=- 1700000000123 8 IN IP4 127.0.0.1\r\n");
+    expect(out).toContain("m=audio 30124 RTP/AVP 8");
+    expect(out.match(/^o=/gm)).toHaveLength(1);
+  });
+
+  it("versions beyond 2^53 still count exactly, and SDP without o= is left alone", () => {
+    const previous = "v=0\r\no=x 1 9007199254740993 IN IP4 10.0.0.1\r\n";
+    expect(continueOrigin(previous, "v=0\r\no=y 2 1 IN IP4 10.0.0.2\r\n")).toBe("v=0\r\no=x 1 9007199254740994 IN IP4 10.0.0.1\r\n");
+    expect(continueOrigin("v=0\r\n", "v=0\r\no=y 2 1 IN IP4 10.0.0.2\r\n")).toBe("v=0\r\no=y 2 1 IN IP4 10.0.0.2\r\n");
   });
 });
