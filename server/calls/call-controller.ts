@@ -87,6 +87,11 @@ export interface CallControllerDeps {
    */
   mediaReady?(timeoutMs: number): Promise<boolean>;
   /**
+   * rtpengine's media timeout (RTPENGINE_TIMEOUT_S), ms. When set, bridged calls are watched for a caller gone
+   * silent (see {@link CallController.watchBridgedMedia}); queued calls are ended by rtpengine's own timeout.
+   */
+  mediaTimeoutMs?: number;
+  /**
    * A VIP caller's priority (higher goes first), or undefined for everyone else. Synchronous: the
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
@@ -156,11 +161,46 @@ export class CallController implements InboundCallHandler {
   private pendingWrites: Write[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  /** One timer for all bridged calls' media checks (see watchBridgedMedia); calls whose check is in flight. */
+  private mediaWatch: NodeJS.Timeout | undefined;
+  private readonly mediaChecks = new Set<string>();
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
   constructor(private readonly deps: CallControllerDeps) {
     this.engine = new DispatchEngine({}, deps.clock.now());
+    if (deps.mediaTimeoutMs !== undefined) {
+      const periodMs = Math.max(1000, Math.round(deps.mediaTimeoutMs / 2));
+      this.mediaWatch = setInterval(() => this.watchBridgedMedia(), periodMs);
+      this.mediaWatch.unref();
+    }
+  }
+
+  /**
+   * A trunk gone without BYE while bridged: rtpengine's own timeout never fires then, since the operator's side still
+   * sends (a call is kept while ANY of its streams receives). So one timer, every half media timeout, asks rtpengine
+   * (`query`, read-only) when each bridged caller last sent media; a caller silent for the whole media timeout, and
+   * not on hold (by its re-INVITE, or by rtpengine's view of its SDP), ends the call as `media-timeout`. Bounded
+   * work: one query per bridged call (at most one per operator), never two in flight for one call. No event exists
+   * for this in rtpengine 10.5 (no per-party timeout, and `--b2b-url` only reports whole calls).
+   */
+  private watchBridgedMedia(): void {
+    const timeoutMs = this.deps.mediaTimeoutMs;
+    if (timeoutMs === undefined || this.closing) return;
+    const nowS = Math.floor(Date.now() / 1000);
+    for (const call of this.calls.values()) {
+      if (!call.operator || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
+      const check = call.media.callerSilenceS?.(nowS);
+      if (!check) continue;
+      this.mediaChecks.add(call.id);
+      void check
+        .then((silentS) => {
+          if (silentS !== undefined && silentS * 1000 >= timeoutMs && call.operator && call.heldSince === undefined) {
+            this.mediaTimedOut(call.id);
+          }
+        })
+        .finally(() => this.mediaChecks.delete(call.id));
+    }
   }
 
   attach(b2bua: B2bua): void {
@@ -771,6 +811,7 @@ export class CallController implements InboundCallHandler {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.timer);
+    clearInterval(this.mediaWatch);
     for (const call of [...this.calls.values()]) {
       call.endedBy = "system";
       call.trunk.hangup("local");

@@ -33,6 +33,11 @@ export interface CallMedia {
   /** Back to music after the operator leg died, after an apology when asked. */
   operatorLegLost(options?: { apology?: boolean }): Promise<unknown>;
   close(): Promise<void>;
+  /**
+   * Seconds since the caller last sent media, or undefined when no media is expected from them (on hold) or unknown.
+   * Optional: without it, bridged calls are not watched for a trunk gone silent.
+   */
+  callerSilenceS?(nowS: number): Promise<number | undefined>;
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */

@@ -128,6 +128,8 @@ export async function startTelephony(args: {
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
     mediaReady: (timeoutMs) => pool.whenAnyUp(timeoutMs),
+    // Bridged callers silent this long count as gone (rtpengine's own --timeout covers queued calls).
+    mediaTimeoutMs: config.RTPENGINE_TIMEOUT_S * 1000,
   });
 
   onMediaTimeout = (callId) => controller.mediaTimedOut(callId);

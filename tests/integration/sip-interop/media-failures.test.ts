@@ -111,9 +111,9 @@ class TrunkPeer {
     const uri = response.status < 300 ? (/<([^>]+)>/.exec(response.headers.get("Contact") ?? "")?.[1] ?? "sip:127.0.0.1") : `sip:127.0.0.1`;
     const via = response.status < 300 ? `SIP/2.0/UDP ${this.local};branch=${generateBranch()};rport` : response.headers.get("Via")!;
     this.send(
-      [`ACK ${uri} SIP/2.0`, `Via: ${via}`, `From: ${response.headers.get("From")}`, `To: ${to}`, `Call-ID: ${this.callId}`, `CSeq: 1 ACK`, `Max-Forwards: 70`, `Content-Length: 0`, ``, ``].join("\r\n"),
+      [`ACK ${uri} SIP/2.0`, `Via: ${via}`, `From: ${response.headers.get("From")}`, `To: ${to}`, `Call-ID: ${this.callId}`, `CSeq: ${parseInt(response.headers.get("CSeq") ?? "1", 10)} ACK`, `Max-Forwards: 70`, `Content-Length: 0`, ``, ``].join("\r\n"),
     );
-    if (response.status < 300) {
+    if (response.status < 300 && !this.dialog) {
       this.dialog = { toTag: /;tag=([^;\s]+)/.exec(to)?.[1] ?? "", target: uri };
       this.startRtp(response.body.toString());
     }
@@ -130,13 +130,40 @@ class TrunkPeer {
         `From: "Media Peer" <sip:+15550002222@127.0.0.1>;tag=${this.tag}`,
         `To: ${this.final!.headers.get("To")}`,
         `Call-ID: ${this.callId}`,
-        `CSeq: 2 BYE`,
+        `CSeq: 9 BYE`,
         `Max-Forwards: 70`,
         `Content-Length: 0`,
         ``,
         ``,
       ].join("\r\n"),
     );
+  }
+
+  /** A re-INVITE from the trunk with our SDP in `direction` (hold: sendonly; resume: sendrecv), RFC 3264 §8.4. */
+  reInvite(direction: "sendonly" | "sendrecv", cseq: number): void {
+    const dialog = this.dialog!;
+    const sdp = this.sdp(cseq).replace("a=sendrecv", `a=${direction}`);
+    this.send(
+      [
+        `INVITE ${dialog.target} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${this.local};branch=${generateBranch()};rport`,
+        `From: "Media Peer" <sip:+15550002222@127.0.0.1>;tag=${this.tag}`,
+        `To: ${this.final!.headers.get("To")}`,
+        `Call-ID: ${this.callId}`,
+        `CSeq: ${cseq} INVITE`,
+        `Contact: <sip:peer@${this.local}>`,
+        `Max-Forwards: 70`,
+        `Content-Type: application/sdp`,
+        `Content-Length: ${sdp.length}`,
+        ``,
+        sdp,
+      ].join("\r\n"),
+    );
+  }
+
+  /** Starts sending RTP again to the answer's address (after a resume). */
+  resumeRtp(): void {
+    this.startRtp(this.final!.body.toString());
   }
 
   get reInvites(): SipRequest[] {
@@ -322,6 +349,54 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     // The call is gone from the queue: the operator, free again, is offered nothing more.
     await operator.waitFor(() => operator.state?.status === "wrap-up" || operator.state?.status === "available", "the operator free");
     expect(operator.offers).toHaveLength(1);
+    await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
+  }, 40_000);
+  it("a bridged trunk that goes silent without BYE: BYE to both legs within the media timeout; failed, media-timeout", async () => {
+    await rtpengineUp();
+    const operator = await harness.operator("carla");
+    await harness.cli("queue", "member", "Support", "carla");
+    await operator.goAvailable();
+    const peer = await newPeer();
+    peer.call("1000");
+    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
+    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    const silentAt = Date.now();
+    peer.stopRtp(); // the operator keeps talking: rtpengine alone would keep this call forever
+    await waitUntil("Hotline's BYE to the trunk", () => peer.byes.length, (n) => n === 1, 10_000);
+    await operator.waitFor(() => operator.current === undefined, "Hotline's BYE to the operator", 5_000);
+    // 2 s of silence (whole seconds) found by a check every second: not before ~1 s, well before 5 s.
+    expect(Date.now() - silentAt).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - silentAt).toBeLessThan(5_000);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-timeout", offers: 1 });
+    expect(record.answeredAt).not.toBeNull();
+    await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
+  }, 40_000);
+
+  it("a bridged caller on hold (re-INVITE a=sendonly, then no RTP) is not dead media: the call survives the timeout", async () => {
+    await rtpengineUp();
+    const operator = await harness.operator("dmitri");
+    await harness.cli("queue", "member", "Support", "dmitri");
+    await operator.goAvailable();
+    const peer = await newPeer();
+    peer.call("1000");
+    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
+    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    peer.reInvite("sendonly", 2);
+    await waitUntil("200 to the hold", () => peer.responses.filter((r) => r.headers.get("CSeq") === "2 INVITE" && r.status === 200).length, (n) => n === 1);
+    peer.stopRtp();
+    // Twice the media timeout on hold without a packet from the caller.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(peer.byes).toHaveLength(0);
+    expect(operator.current).toBeDefined();
+    peer.reInvite("sendrecv", 3);
+    peer.resumeRtp();
+    const heard = operator.rtpReceived;
+    await operator.waitFor(() => operator.rtpReceived > heard + 25, "the caller's audio after the resume");
+    operator.hangup();
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "answered", endedBy: "operator" });
+    expect(record.holdMs).toBeGreaterThan(3_500);
   }, 40_000);
 });
 
