@@ -130,6 +130,15 @@ interface ActiveCall {
   mediaFailure?: MediaFailure;
   /** Times the call's media was re-created on a live rtpengine after its instance died. */
   mediaRecoveries?: number;
+  /**
+   * Operator attempts ringing when the media was lost: their INVITE's SDP points at the dead session. If one answers,
+   * its media is moved by a re-INVITE (see moveOperatorMedia) instead of applying its answer.
+   */
+  staleOffers?: Set<OperatorLeg>;
+  /** Operator media moves so far, for fresh attempt tags. */
+  mediaMoves?: number;
+  /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
+  operatorMovedOnto?: CallMedia;
 }
 
 /** The message a caller hears before the engine sends them away. */
@@ -402,6 +411,43 @@ export class CallController implements InboundCallHandler {
     return undefined;
   }
 
+  /**
+   * Gives a connected operator leg the call's current media: a new WebRTC offer from rtpengine (a fresh attempt tag),
+   * sent by re-INVITE (RFC 3261 §14.1), and the softphone's answer applied. Used after the media moved to another
+   * rtpengine, for the bridged operator or for one who answers an offer made before the move. Resolves true when
+   * bridged; if the softphone refuses, that leg ends and the caller, after an apology, is queued again (as when an
+   * operator's line drops), and it resolves false.
+   */
+  private async moveOperatorMedia(call: ActiveCall, operatorId: string, operator: OperatorLeg): Promise<boolean> {
+    if (call.finished || call.operator !== operator) return false;
+    const media = call.media;
+    if (call.operatorMovedOnto === media) return true;
+    call.mediaMoves = (call.mediaMoves ?? 0) + 1;
+    const attempt = `${operator.localTag}-m${call.mediaMoves}`;
+    const offer = await media.offerToOperator(attempt);
+    // We generated the operator dialog's Call-ID: 2.1 to 4 s after a glare (§14.1).
+    const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+    if (call.finished || call.operator !== operator) return false;
+    if (reply.status < 300 && reply.sdp) {
+      await media.operatorAnswered(attempt, reply.sdp);
+      call.operatorMovedOnto = media;
+      return true;
+    }
+    this.deps.logger.warn("operator refused the re-INVITE moving the media", { callId: call.id, status: reply.status });
+    operator.hangup();
+    call.operator = undefined;
+    call.operatorId = undefined;
+    await media.abandonOperatorAttempt(attempt);
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
+    this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
+    if (!call.operator && !call.finished) {
+      const ms = await media.playToCaller("apology");
+      call.followUp = setTimeout(() => !call.operator && !call.finished && this.playThenMusic(call, []), ms ?? 0);
+      call.followUp.unref();
+    }
+    return false;
+  }
+
   /** RFC 3261 §21.5.4: 503 tells the trunk we cannot take calls now; Retry-After (§20.33) says when to try again. */
   private rejectForNoMedia(trunk: TrunkLeg): void {
     trunk.reject(503, "Service Unavailable", [["Retry-After", String(NO_MEDIA_RETRY_AFTER_S)]]);
@@ -428,12 +474,9 @@ export class CallController implements InboundCallHandler {
     if (!call || call.finished || call.mediaFailure) return;
     if (!this.deps.mediaReady) return this.mediaFailed(callId, "media-lost");
     this.log({ at: new Date(this.deps.clock.now()), type: "call.media-lost", callId, queueId: call.queueId, data: { bridged: call.operator !== undefined } });
-    // Operators still ringing were offered media that is gone: their offers end (the engine offers the call again).
-    for (const [operatorId, leg] of [...call.offers]) {
-      call.offers.delete(operatorId);
-      leg.cancel();
-      this.dispatch({ type: "offer-declined", callId, operatorId });
-    }
+    // Operators still ringing were offered media that is gone: they keep ringing, and the one who answers gets the
+    // new media by re-INVITE.
+    for (const leg of call.offers.values()) (call.staleOffers ??= new Set()).add(leg);
     call.chain = call.chain
       .then(() => this.recoverMedia(call))
       .catch((error: unknown) => {
@@ -468,34 +511,9 @@ export class CallController implements InboundCallHandler {
     const operator = call.operator;
     const operatorId = call.operatorId;
     let bridged = false;
-    if (operator && operatorId) {
-      const attempt = `${operator.localTag}-m${call.mediaRecoveries}`;
-      const offer = await media.offerToOperator(attempt);
-      // We generated the operator dialog's Call-ID: 2.1 to 4 s after a glare (§14.1).
-      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
-      if (call.finished) return;
-      if (reply.status < 300 && reply.sdp && call.operator === operator) {
-        await media.operatorAnswered(attempt, reply.sdp);
-        bridged = true;
-      } else if (call.operator === operator) {
-        // The operator's softphone refused the new media: that leg is lost, the caller is not.
-        this.deps.logger.warn("operator refused the re-INVITE after a media loss", { callId: call.id, status: reply.status });
-        operator.hangup();
-        call.operator = undefined;
-        call.operatorId = undefined;
-        await media.abandonOperatorAttempt(attempt);
-        this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
-        this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
-        if (!call.operator) {
-          const ms = await media.playToCaller("apology");
-          call.followUp = setTimeout(() => !call.operator && !call.finished && this.playThenMusic(call, []), ms ?? 0);
-          call.followUp.unref();
-        }
-      }
-    } else if (!call.operator) {
-      await media.playToCaller("hold-music", { loop: true });
-    }
-    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-recovered", callId: call.id, queueId: call.queueId, data: { bridged } });
+    if (operator && operatorId) bridged = await this.moveOperatorMedia(call, operatorId, operator);
+    else if (!call.operator) await media.playToCaller("hold-music", { loop: true });
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-recovered", callId: call.id, queueId: call.queueId, data: { bridged, recoveries: call.mediaRecoveries } });
   }
 
   private mediaFailed(callId: string, failure: MediaFailure): void {
@@ -618,7 +636,8 @@ export class CallController implements InboundCallHandler {
     call.operatorId = operatorId;
     this.lastCallOf.set(operatorId, call.id);
     clearTimeout(call.followUp);
-    this.enqueueMedia(call, () => call.media.operatorAnswered(leg.localTag, sdp));
+    if (call.staleOffers?.delete(leg)) this.enqueueMedia(call, () => this.moveOperatorMedia(call, operatorId, leg));
+    else this.enqueueMedia(call, () => call.media.operatorAnswered(leg.localTag, sdp));
     this.dispatch({ type: "offer-answered", callId: call.id, operatorId });
   }
 

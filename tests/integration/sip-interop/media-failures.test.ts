@@ -329,6 +329,28 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
   }, 40_000);
 
+  it("rtpengine killed while an operator rings: the trunk is re-INVITEd, and the operator who answers is re-INVITEd onto the new media", async () => {
+    await rtpengineUp();
+    const operator = await harness.operator("emre");
+    await harness.cli("queue", "member", "Support", "emre");
+    operator.ringMs = 1_500;
+    await operator.goAvailable();
+    const peer = await newPeer();
+    peer.call("1000");
+    await operator.waitFor(() => operator.offers.length === 1, "the operator to ring");
+    killRtpengine();
+    await waitUntil("the trunk's re-INVITE", () => peer.reInvites.length, (n) => n === 1, 10_000);
+    await operator.waitFor(() => operator.reInvites === 1, "the operator's re-INVITE after answering", 10_000);
+    const [atOperator, atTrunk] = [operator.rtpReceived, peer.rtpReceived];
+    await operator.waitFor(() => operator.rtpReceived > atOperator + 25, "the caller's audio at the operator", 5_000);
+    await waitUntil("the operator's audio at the trunk", () => peer.rtpReceived, (n) => n > atTrunk + 25, 5_000);
+    expect(operator.offers).toHaveLength(1);
+    operator.hangup();
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "answered", endedBy: "operator", offers: 1 });
+    await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
+  }, 40_000);
+
   it("rtpengine killed under a bridged call whose trunk refuses the re-INVITE: BYE to both legs, failed, media-lost, never re-offered", async () => {
     await rtpengineUp();
     const operator = await harness.operator("bilal");
