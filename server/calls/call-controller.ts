@@ -92,6 +92,11 @@ export interface CallControllerDeps {
    */
   mediaTimeoutMs?: number;
   /**
+   * True when rtpengine reports its own media timeouts (the supervised instance, through `--b2b-url`): then only
+   * bridged calls are watched. False (external instances, whose command line Hotline does not set): every call is.
+   */
+  mediaTimeoutEvents?: boolean;
+  /**
    * A VIP caller's priority (higher goes first), or undefined for everyone else. Synchronous: the
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
@@ -191,20 +196,23 @@ export class CallController implements InboundCallHandler {
    * (`query`, read-only) when each bridged caller last sent media; a caller silent for the whole media timeout, and
    * not on hold (by its re-INVITE, or by rtpengine's view of its SDP), ends the call as `media-timeout`. Bounded
    * work: one query per bridged call (at most one per operator), never two in flight for one call. No event exists
-   * for this in rtpengine 10.5 (no per-party timeout, and `--b2b-url` only reports whole calls).
+   * for this in rtpengine 10.5 (no per-party timeout, and `--b2b-url` only reports whole calls). Without rtpengine's
+   * own notifications ({@link CallControllerDeps.mediaTimeoutEvents} false), queued calls are checked the same way.
    */
   private watchBridgedMedia(): void {
     const timeoutMs = this.deps.mediaTimeoutMs;
     if (timeoutMs === undefined || this.closing) return;
+    const queuedToo = this.deps.mediaTimeoutEvents === false;
+    // rtpengine's `last packet` is wall-clock seconds: compare with the wall clock, not the injected one.
     const nowS = Math.floor(Date.now() / 1000);
     for (const call of this.calls.values()) {
-      if (!call.operator || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
+      if ((!call.operator && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
       const check = call.media.callerSilenceS?.(nowS);
       if (!check) continue;
       this.mediaChecks.add(call.id);
       void check
         .then((silentS) => {
-          if (silentS !== undefined && silentS * 1000 >= timeoutMs && call.operator && call.heldSince === undefined) {
+          if (silentS !== undefined && silentS * 1000 >= timeoutMs && (call.operator || queuedToo) && call.heldSince === undefined) {
             this.mediaTimedOut(call.id);
           }
         })

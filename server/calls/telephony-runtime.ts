@@ -130,9 +130,19 @@ export async function startTelephony(args: {
     mediaReady: (timeoutMs) => pool.whenAnyUp(timeoutMs),
     // Bridged callers silent this long count as gone (rtpengine's own --timeout covers queued calls).
     mediaTimeoutMs: config.RTPENGINE_TIMEOUT_S * 1000,
+    mediaTimeoutEvents: !config.RTPENGINE_URLS,
   });
 
-  onMediaTimeout = (callId) => controller.mediaTimedOut(callId);
+  onMediaTimeout = (callId) => {
+    // A late report from an instance the call has since left (it was unreachable, then came back with the old
+    // session) must not end the call: if the call's current instance still has its session, the report is stale.
+    const instance = pool.get(callId);
+    if (!instance) return controller.mediaTimedOut(callId);
+    instance.client.query({ callId }).then(
+      () => logger.info("stale media timeout ignored: the call lives on", { callId, instance: instance.id }),
+      () => controller.mediaTimedOut(callId),
+    );
+  };
   // An instance that died or restarted took its calls' media with it: each call is re-created on a live instance, or
   // ended (media-lost).
   pool.onSessionsLost((loss) => {

@@ -7,7 +7,8 @@
  * - {@link ExternalRtpengine} is an instance run by someone else (another host, a container): health by ping only.
  * - {@link MediaPool} picks an instance for a new call and keeps every later command of that call on it.
  *
- * An rtpengine restart loses all of its sessions: listeners of {@link MediaInstance.onStateChange} learn about it.
+ * An rtpengine restart loses all of its sessions: {@link MediaPool.onSessionsLost} names the calls that were on it
+ * (decided by {@link SessionLossDetector} from the instances' state changes), so the call path can move or end them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";

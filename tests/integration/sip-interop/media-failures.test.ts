@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords, type CallRecord } from "../../../db/schema";
 import { generateBranch, generateTag, parseMessage, serializeMessage, createResponse, type SipRequest, type SipResponse } from "../../../server/sip";
+import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor";
 import { startHarness, type Harness } from "../../support/hotline-harness";
-import { freePort } from "../../support/net";
+import { freePort, testRtpPort } from "../../support/net";
 import { waitUntil } from "../../support/wait";
 
 /**
@@ -452,5 +453,38 @@ describe("no media relay at admission", () => {
     expect(Number(final!.headers.get("Retry-After"))).toBeGreaterThan(0);
     const record = await closedRecord(harness, peer.callId);
     expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "no-media", offers: 0 });
+  }, 30_000);
+});
+
+describe("an external rtpengine (no timeout notifications from it)", () => {
+  let harness: Harness;
+  let external: RtpengineSupervisor;
+  let peer: TrunkPeer;
+
+  beforeAll(async () => {
+    // Run by "someone else": its own --timeout (long), no --b2b-url toward Hotline.
+    const rtpMin = testRtpPort(22800);
+    external = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freePort(), portMin: rtpMin, portMax: rtpMin + 99, mediaTimeoutSec: 60 });
+    await external.start();
+    harness = await startHarness({ RTPENGINE_URLS: `127.0.0.1:${external.status().address.port}`, RTPENGINE_TIMEOUT_S: "2" });
+    await harness.cli("queue", "add", "Support");
+    await harness.cli("number", "add", "1000", "--queue", "Support");
+    peer = new TrunkPeer(harness.hotline.telephony!.b2bua.port);
+    await peer.start();
+  }, 60_000);
+  afterAll(async () => {
+    await peer?.stop();
+    await harness?.stop();
+    await external?.stop();
+  });
+
+  it("a queued trunk gone silent is found by Hotline's own check and gets BYE; record failed, media-timeout", async () => {
+    peer.call("1000");
+    await waitUntil("200 OK", () => peer.final?.status, (status) => status === 200);
+    await waitUntil("the greeting at the trunk", () => peer.rtpReceived, (n) => n > 10);
+    peer.stopRtp();
+    await waitUntil("Hotline's BYE", () => peer.byes.length, (n) => n === 1, 10_000);
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "media-timeout", offers: 0 });
   }, 30_000);
 });
