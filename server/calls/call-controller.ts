@@ -97,6 +97,11 @@ export interface CallControllerDeps {
    */
   mediaTimeoutEvents?: boolean;
   /**
+   * rtpengine's silent timeout (RTPENGINE_SILENT_TIMEOUT_S), ms: how long a caller may stay on hold. A media timeout
+   * reported while the caller holds is not a dead trunk before this (see {@link CallController.mediaTimedOut}).
+   */
+  mediaSilentTimeoutMs?: number;
+  /**
    * A VIP caller's priority (higher goes first), or undefined for everyone else. Synchronous: the
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
@@ -140,6 +145,11 @@ interface ActiveCall {
    * its media is moved by a re-INVITE (see moveOperatorMedia) instead of applying its answer.
    */
   staleOffers?: Set<OperatorLeg>;
+  /**
+   * rtpengine dropped the media while the caller was on hold (it was not told about the hold): re-created when the
+   * caller resumes; the timer ends the call if the hold outlasts the silent timeout.
+   */
+  mediaExpiredOnHold?: NodeJS.Timeout;
   /** Operator media moves so far, for fresh attempt tags. */
   mediaMoves?: number;
   /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
@@ -465,8 +475,23 @@ export class CallController implements InboundCallHandler {
    * rtpengine dropped the call for lack of RTP (its `--timeout`; streams on hold use `--silent-timeout`): the trunk is
    * gone without a BYE. Ends the call with BYE on both legs; the record is closed as failed, `media-timeout`.
    * `callId` is rtpengine's call id, i.e. the call record's id. Unknown or finished calls are ignored.
+   *
+   * A caller on hold (by re-INVITE) is not dead media: if rtpengine dropped such a call (it applies `--timeout` when
+   * the hold's SDP did not reach it with a mirrored answer), the media is re-created when the caller resumes
+   * ({@link mediaLost}'s path), and the call ends only if the hold outlasts the silent timeout.
    */
   mediaTimedOut(callId: string): void {
+    const call = this.calls.get(callId);
+    if (call && call.heldSince !== undefined && !call.finished && call.mediaExpiredOnHold === undefined) {
+      const heldMs = this.deps.clock.now() - call.heldSince;
+      const leftMs = Math.max(0, (this.deps.mediaSilentTimeoutMs ?? 0) - heldMs);
+      this.log({ at: new Date(this.deps.clock.now()), type: "call.media-expired-on-hold", callId, queueId: call.queueId, data: { heldMs } });
+      call.mediaExpiredOnHold = setTimeout(() => {
+        if (call.heldSince !== undefined) this.mediaFailed(callId, "media-timeout");
+      }, leftMs);
+      call.mediaExpiredOnHold.unref();
+      return;
+    }
     this.mediaFailed(callId, "media-timeout");
   }
 
@@ -548,6 +573,12 @@ export class CallController implements InboundCallHandler {
       this.writeCall(call.id, { holdMs: call.holdMs });
     }
     this.log({ at: new Date(now), type: held ? "call.hold" : "call.unhold", callId: call.id });
+    if (!held && call.mediaExpiredOnHold !== undefined) {
+      clearTimeout(call.mediaExpiredOnHold);
+      call.mediaExpiredOnHold = undefined;
+      // rtpengine dropped the media during the hold: the caller is back, so the media is re-created and re-INVITEd.
+      if (!call.trunk.ended && !call.finished) this.mediaLost(call.id);
+    }
   }
 
   private trunkEnded(call: ActiveCall, reason: string): void {
@@ -593,6 +624,7 @@ export class CallController implements InboundCallHandler {
     if (call.finished) return;
     call.finished = true;
     clearTimeout(call.followUp);
+    clearTimeout(call.mediaExpiredOnHold);
     this.calls.delete(call.id);
     this.enqueueMedia(call, () => call.media.close());
   }

@@ -131,6 +131,7 @@ export async function startTelephony(args: {
     // Bridged callers silent this long count as gone (rtpengine's own --timeout covers queued calls).
     mediaTimeoutMs: config.RTPENGINE_TIMEOUT_S * 1000,
     mediaTimeoutEvents: !config.RTPENGINE_URLS,
+    mediaSilentTimeoutMs: config.RTPENGINE_SILENT_TIMEOUT_S * 1000,
   });
 
   onMediaTimeout = (callId) => {

@@ -396,6 +396,29 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
   }, 40_000);
 
+  it("a queued caller on hold longer than the media timeout is not dead media: no BYE, and the music is back on resume", async () => {
+    await rtpengineUp();
+    const peer = await newPeer();
+    peer.call("1000");
+    await waitUntil("200 OK", () => peer.final?.status, (status) => status === 200);
+    await waitUntil("the greeting at the trunk", () => peer.rtpReceived, (n) => n > 10);
+    peer.reInvite("sendonly", 2);
+    await waitUntil("200 to the hold", () => peer.responses.filter((r) => r.headers.get("CSeq") === "2 INVITE" && r.status === 200).length, (n) => n === 1);
+    peer.stopRtp();
+    // Twice the media timeout on hold without a packet from the caller.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(peer.byes).toHaveLength(0);
+    peer.reInvite("sendrecv", 3);
+    peer.resumeRtp();
+    const heard = peer.rtpReceived;
+    await waitUntil("hold music after the resume", () => peer.rtpReceived, (n) => n > heard + 25, 5_000);
+    expect(peer.byes).toHaveLength(0);
+    peer.hangup();
+    const record = await closedRecord(harness, peer.callId);
+    expect(record).toMatchObject({ outcome: "abandoned", endedBy: "caller" });
+    expect(record.holdMs).toBeGreaterThan(3_500);
+  }, 30_000);
+
   it("a bridged caller on hold (re-INVITE a=sendonly, then no RTP) is not dead media: the call survives the timeout", async () => {
     await rtpengineUp();
     const operator = await harness.operator("dmitri");
