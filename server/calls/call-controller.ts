@@ -12,11 +12,12 @@ import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
+import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
 import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
 import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import { OFFER_HEADERS } from "../realtime/events";
-import { OperatorLeg, type B2bua, type InboundCallHandler, type TrunkLeg } from "../telephony/b2bua";
+import { OperatorLeg, type B2bua, type InboundCallHandler, type ReofferResult, type TrunkLeg } from "../telephony/b2bua";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordsOptions, type RecordWrite } from "./call-records";
 import { positionAnnouncement } from "./queue-announcements";
@@ -24,6 +25,32 @@ import { positionAnnouncement } from "./queue-announcements";
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
 const DEFAULT_SHORT_ABANDON_S = 5;
+
+/**
+ * Retry-After of the 503 a trunk gets when no media relay can take its call (RFC 3261 §21.5.4, §20.33), seconds:
+ * about how long the supervisor needs to bring a dead rtpengine back, with margin.
+ */
+export const NO_MEDIA_RETRY_AFTER_S = 30;
+
+/**
+ * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
+ * in about 0.3 s) before it is given up as `media-lost`, ms. The caller hears silence meanwhile.
+ */
+export const MEDIA_RECOVERY_WAIT_MS = 5000;
+
+/**
+ * How long a new call waits for a media instance when none is up (a supervised rtpengine restarting), ms, before
+ * the trunk gets 503 (`no-media`). The trunk's INVITE transaction has already sent 100 Trying.
+ */
+export const ADMISSION_MEDIA_WAIT_MS = 2000;
+
+/**
+ * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
+ * - `media-timeout`: rtpengine saw no RTP from anyone within its timeout (a trunk gone without BYE);
+ * - `media-lost`: the rtpengine instance holding the call died or restarted, and the call could not be moved;
+ * - `no-media`: no rtpengine instance could take the call at admission (the trunk got 503).
+ */
+export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
 
 /** The routing state of an operator as the engine last reported it; see CallController.view for the rest. */
 type BaseStateView = Omit<OperatorStateView, "pendingPause" | "onShift">;
@@ -48,6 +75,26 @@ export interface CallControllerDeps {
   alertSupervisors(alert: BoardAlert): void;
   /** Length of each sound, to hang up after a closing announcement has been heard. */
   soundDurationMs(sound: Sound): number;
+  /**
+   * Resolves true once some media instance is up (false after `timeoutMs` ms): lets a call whose rtpengine died be
+   * re-created on a live one. Without it, such calls simply end (`media-lost`).
+   */
+  mediaReady?(timeoutMs: number): Promise<boolean>;
+  /**
+   * rtpengine's media timeout (RTPENGINE_TIMEOUT_S), ms. When set, bridged calls are watched for a caller gone
+   * silent (see {@link CallController.watchBridgedMedia}); queued calls are ended by rtpengine's own timeout.
+   */
+  mediaTimeoutMs?: number;
+  /**
+   * True when rtpengine reports its own media timeouts (the supervised instance, through `--b2b-url`): then only
+   * bridged calls are watched. False (external instances, whose command line Hotline does not set): every call is.
+   */
+  mediaTimeoutEvents?: boolean;
+  /**
+   * rtpengine's silent timeout (RTPENGINE_SILENT_TIMEOUT_S), ms: how long a caller may stay on hold. A media timeout
+   * reported while the caller holds is not a dead trunk before this (see {@link CallController.mediaTimedOut}).
+   */
+  mediaSilentTimeoutMs?: number;
   /**
    * A VIP caller's priority (higher goes first), or undefined for everyone else. Synchronous: the
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
@@ -91,6 +138,24 @@ interface ActiveCall {
   followUp?: NodeJS.Timeout;
   holdMs: number;
   heldSince?: number;
+  /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
+  mediaFailure?: MediaFailure;
+  /** Times the call's media was re-created on a live rtpengine after its instance died. */
+  mediaRecoveries?: number;
+  /**
+   * Operator attempts ringing when the media was lost: their INVITE's SDP points at the dead session. If one answers,
+   * its media is moved by a re-INVITE (see moveOperatorMedia) instead of applying its answer.
+   */
+  staleOffers?: Set<OperatorLeg>;
+  /**
+   * rtpengine dropped the media while the caller was on hold (it was not told about the hold): re-created when the
+   * caller resumes; the timer ends the call if the hold outlasts the silent timeout.
+   */
+  mediaExpiredOnHold?: NodeJS.Timeout;
+  /** Operator media moves so far, for fresh attempt tags. */
+  mediaMoves?: number;
+  /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
+  operatorMovedOnto?: CallMedia;
 }
 
 /** The message a caller hears before the engine sends them away. */
@@ -126,6 +191,9 @@ export class CallController implements InboundCallHandler {
    * media session outlives the process.
    */
   private readonly mediaClosing = new Set<Promise<unknown>>();
+  /** One timer for all bridged calls' media checks (see watchBridgedMedia); calls whose check is in flight. */
+  private mediaWatch: NodeJS.Timeout | undefined;
+  private readonly mediaChecks = new Set<string>();
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
@@ -137,6 +205,41 @@ export class CallController implements InboundCallHandler {
       logger: deps.logger,
       options: deps.records,
     });
+    if (deps.mediaTimeoutMs !== undefined) {
+      const periodMs = Math.max(1000, Math.round(deps.mediaTimeoutMs / 2));
+      this.mediaWatch = setInterval(() => this.watchBridgedMedia(), periodMs);
+      this.mediaWatch.unref();
+    }
+  }
+
+  /**
+   * A trunk gone without BYE while bridged: rtpengine's own timeout never fires then, since the operator's side still
+   * sends (a call is kept while ANY of its streams receives). So one timer, every half media timeout, asks rtpengine
+   * (`query`, read-only) when each bridged caller last sent media; a caller silent for the whole media timeout, and
+   * not on hold (by its re-INVITE, or by rtpengine's view of its SDP), ends the call as `media-timeout`. Bounded
+   * work: one query per bridged call (at most one per operator), never two in flight for one call. No event exists
+   * for this in rtpengine 10.5 (no per-party timeout, and `--b2b-url` only reports whole calls). Without rtpengine's
+   * own notifications ({@link CallControllerDeps.mediaTimeoutEvents} false), queued calls are checked the same way.
+   */
+  private watchBridgedMedia(): void {
+    const timeoutMs = this.deps.mediaTimeoutMs;
+    if (timeoutMs === undefined || this.closing) return;
+    const queuedToo = this.deps.mediaTimeoutEvents === false;
+    // rtpengine's `last packet` is wall-clock seconds: compare with the wall clock, not the injected one.
+    const nowS = Math.floor(Date.now() / 1000);
+    for (const call of this.calls.values()) {
+      if ((!call.operator && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
+      const check = call.media.callerSilenceS?.(nowS);
+      if (!check) continue;
+      this.mediaChecks.add(call.id);
+      void check
+        .then((silentS) => {
+          if (silentS !== undefined && silentS * 1000 >= timeoutMs && (call.operator || queuedToo) && call.heldSince === undefined) {
+            this.mediaTimedOut(call.id);
+          }
+        })
+        .finally(() => this.mediaChecks.delete(call.id));
+    }
   }
 
   attach(b2bua: B2bua): void {
@@ -254,10 +357,16 @@ export class CallController implements InboundCallHandler {
       return endNow("rejected", "system", "unknown-number");
     }
     if (trunk.ended) return endNow("abandoned", "caller", "cancelled");
+    const media = await this.mediaForNewCall(record.id, trunk);
+    if (!media) {
+      if (trunk.ended) return endNow("abandoned", "caller", "cancelled");
+      this.rejectForNoMedia(trunk);
+      return endNow("failed", "system", "no-media");
+    }
     const call: ActiveCall = {
       id: record.id,
       trunk,
-      media: this.deps.media(record.id, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
+      media,
       queueId: route.queueId,
       queueName: route.queueName,
       offers: new Map(),
@@ -280,15 +389,21 @@ export class CallController implements InboundCallHandler {
     try {
       answer = await call.media.answerCaller(trunk.offerSdp);
     } catch (error) {
+      // The media failed the call meanwhile (its instance died): mediaFailed already ended and recorded it.
+      if (call.mediaFailure) return;
       this.deps.logger.warn("media refused the caller's offer", { callId: call.id, error: String(error) });
       this.calls.delete(call.id);
-      trunk.reject(488, "Not Acceptable Here");
-      this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: "media" });
+      // An instance that does not answer is no media at all (503, try later), not an offer we cannot accept (488).
+      const unreachable = error instanceof NgTimeoutError || error instanceof NgUnavailableError;
+      if (unreachable) this.rejectForNoMedia(trunk);
+      else trunk.reject(488, "Not Acceptable Here");
+      this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: unreachable ? "no-media" : "media" });
       this.trackMediaClose(call.media.close().catch(() => {}));
       return;
     }
     if (trunk.ended) {
       this.finishMedia(call);
+      if (call.mediaFailure) return;
       return endNow("abandoned", "caller", "cancelled");
     }
     trunk.answer(answer);
@@ -309,6 +424,168 @@ export class CallController implements InboundCallHandler {
     if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
   }
 
+  /**
+   * The media of a new call, on an instance that is up; when none is, waits up to {@link ADMISSION_MEDIA_WAIT_MS} for
+   * one (a restart in progress) and tries once more. Undefined: no media relay for this call.
+   */
+  private async mediaForNewCall(callId: string, trunk: TrunkLeg): Promise<CallMedia | undefined> {
+    const create = () => this.deps.media(callId, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk");
+    try {
+      return create();
+    } catch (error) {
+      if (!(error instanceof NoMediaInstanceError)) throw error;
+    }
+    if (this.deps.mediaReady && (await this.deps.mediaReady(ADMISSION_MEDIA_WAIT_MS)) && !trunk.ended) {
+      try {
+        return create();
+      } catch (error) {
+        if (!(error instanceof NoMediaInstanceError)) throw error;
+      }
+    }
+    this.deps.logger.warn("no media relay for a new call", { callId, sipCallId: trunk.sipCallId });
+    return undefined;
+  }
+
+  /**
+   * Gives a connected operator leg the call's current media: a new WebRTC offer from rtpengine (a fresh attempt tag),
+   * sent by re-INVITE (RFC 3261 §14.1), and the softphone's answer applied. Used after the media moved to another
+   * rtpengine, for the bridged operator or for one who answers an offer made before the move. Resolves true when
+   * bridged; if the softphone refuses, that leg ends and the caller, after an apology, is queued again (as when an
+   * operator's line drops), and it resolves false.
+   */
+  private async moveOperatorMedia(call: ActiveCall, operatorId: string, operator: OperatorLeg): Promise<boolean> {
+    if (call.finished || call.operator !== operator) return false;
+    const media = call.media;
+    if (call.operatorMovedOnto === media) return true;
+    call.mediaMoves = (call.mediaMoves ?? 0) + 1;
+    const attempt = `${operator.localTag}-m${call.mediaMoves}`;
+    const offer = await media.offerToOperator(attempt);
+    // We generated the operator dialog's Call-ID: 2.1 to 4 s after a glare (§14.1).
+    const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+    if (call.finished || call.operator !== operator) return false;
+    if (reply.status < 300 && reply.sdp) {
+      await media.operatorAnswered(attempt, reply.sdp);
+      call.operatorMovedOnto = media;
+      return true;
+    }
+    this.deps.logger.warn("operator refused the re-INVITE moving the media", { callId: call.id, status: reply.status });
+    operator.hangup();
+    call.operator = undefined;
+    call.operatorId = undefined;
+    await media.abandonOperatorAttempt(attempt);
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
+    this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
+    if (!call.operator && !call.finished) {
+      const ms = await media.playToCaller("apology");
+      call.followUp = setTimeout(() => !call.operator && !call.finished && this.playThenMusic(call, []), ms ?? 0);
+      call.followUp.unref();
+    }
+    return false;
+  }
+
+  /** RFC 3261 §21.5.4: 503 tells the trunk we cannot take calls now; Retry-After (§20.33) says when to try again. */
+  private rejectForNoMedia(trunk: TrunkLeg): void {
+    trunk.reject(503, "Service Unavailable", [["Retry-After", String(NO_MEDIA_RETRY_AFTER_S)]]);
+  }
+
+  /**
+   * rtpengine dropped the call for lack of RTP (its `--timeout`; streams on hold use `--silent-timeout`): the trunk is
+   * gone without a BYE. Ends the call with BYE on both legs; the record is closed as failed, `media-timeout`.
+   * `callId` is rtpengine's call id, i.e. the call record's id. Unknown or finished calls are ignored.
+   *
+   * A caller on hold (by re-INVITE) is not dead media: if rtpengine dropped such a call (it applies `--timeout` when
+   * the hold's SDP did not reach it with a mirrored answer), the media is re-created when the caller resumes
+   * ({@link mediaLost}'s path), and the call ends only if the hold outlasts the silent timeout.
+   */
+  mediaTimedOut(callId: string): void {
+    const call = this.calls.get(callId);
+    if (call && call.heldSince !== undefined && !call.finished && call.mediaExpiredOnHold === undefined) {
+      const heldMs = this.deps.clock.now() - call.heldSince;
+      const leftMs = Math.max(0, (this.deps.mediaSilentTimeoutMs ?? 0) - heldMs);
+      this.log({ at: new Date(this.deps.clock.now()), type: "call.media-expired-on-hold", callId, queueId: call.queueId, data: { heldMs } });
+      call.mediaExpiredOnHold = setTimeout(() => {
+        if (call.heldSince !== undefined) this.mediaFailed(callId, "media-timeout");
+      }, leftMs);
+      call.mediaExpiredOnHold.unref();
+      return;
+    }
+    this.mediaFailed(callId, "media-timeout");
+  }
+
+  /**
+   * The rtpengine instance holding the call died or restarted: its media is gone. The call is re-created on a live
+   * instance when one is up within {@link MEDIA_RECOVERY_WAIT_MS} (see {@link recoverMedia}): offer/answer again, then
+   * a re-INVITE of the trunk and of a bridged operator with the new SDP. If that fails, the call ends with BYE on
+   * both legs (the caller leaves the queue, so no operator is offered it) and the record is closed as failed,
+   * `media-lost`. Runs on the call's media chain, so no other media step of the call interleaves.
+   */
+  mediaLost(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call || call.finished || call.mediaFailure) return;
+    if (!this.deps.mediaReady) return this.mediaFailed(callId, "media-lost");
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-lost", callId, queueId: call.queueId, data: { bridged: call.operator !== undefined } });
+    // Operators still ringing were offered media that is gone: they keep ringing, and the one who answers gets the
+    // new media by re-INVITE.
+    for (const leg of call.offers.values()) (call.staleOffers ??= new Set()).add(leg);
+    call.chain = call.chain
+      .then(() => this.recoverMedia(call))
+      .catch((error: unknown) => {
+        this.deps.logger.warn("call media could not be re-created", { callId, error: String(error) });
+        this.mediaFailed(callId, "media-lost");
+      });
+  }
+
+  /**
+   * Re-creates a call's media on a live rtpengine: the caller's offer again (a new session, new ports), a re-INVITE
+   * of the trunk with the new SDP (RFC 3261 §14.1; the o= line continues our previous one, RFC 3264 §8), then, for a
+   * bridged call, a new WebRTC offer re-INVITEd to the operator and its answer applied. A queued caller hears hold
+   * music again. If the operator's re-INVITE fails, the operator leg ends and the caller, after an apology, is
+   * queued again (as when an operator's line drops). Throws when the call cannot be kept (no instance, rtpengine
+   * error, trunk refused): the caller then ends the call as `media-lost`.
+   */
+  private async recoverMedia(call: ActiveCall): Promise<void> {
+    if (call.finished) return;
+    if (!(await this.deps.mediaReady!(MEDIA_RECOVERY_WAIT_MS))) throw new Error("no media instance came up");
+    if (call.finished) return;
+    const browser = call.trunk.fromBrowser;
+    const media = this.deps.media(call.id, call.trunk.remoteTag, browser ? "browser" : "trunk");
+    call.media = media;
+    // A trunk caller gets a fresh offer from the new instance (as for a late offer: RFC 3264's offer in our re-INVITE,
+    // the trunk's answer back to rtpengine), so what the trunk says now counts, not its first INVITE. A browser
+    // caller's ICE/DTLS description is re-used as the offer.
+    const offer = await media.answerCaller(browser ? call.trunk.offerSdp : "");
+    if (call.finished) return;
+    // The trunk generated the dialog's Call-ID, so after a glare (491) we wait 0 to 2 s before trying again (§14.1).
+    const trunk = await retryAfterGlare(() => call.trunk.reoffer(offer), 0);
+    if (trunk.status >= 300) throw new Error(`trunk refused the re-INVITE: ${trunk.status}`);
+    if (call.finished) return;
+    if (!browser) {
+      if (!trunk.sdp) throw new Error("the trunk's 2xx to our re-INVITE had no SDP answer");
+      await media.callerAnswered!(trunk.sdp);
+    }
+    call.mediaRecoveries = (call.mediaRecoveries ?? 0) + 1;
+    const operator = call.operator;
+    const operatorId = call.operatorId;
+    let bridged = false;
+    if (operator && operatorId) bridged = await this.moveOperatorMedia(call, operatorId, operator);
+    else if (!call.operator) await media.playToCaller("hold-music", { loop: true });
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-recovered", callId: call.id, queueId: call.queueId, data: { bridged, recoveries: call.mediaRecoveries } });
+  }
+
+  private mediaFailed(callId: string, failure: MediaFailure): void {
+    const call = this.calls.get(callId);
+    if (!call || call.finished || call.mediaFailure) return;
+    call.mediaFailure = failure;
+    call.endedBy = "system";
+    const at = new Date(this.deps.clock.now());
+    this.deps.logger.warn("call media failed", { callId, failure, sipCallId: call.trunk.sipCallId, bridged: call.operator !== undefined });
+    this.log({ at, type: "call.media-failed", callId, queueId: call.queueId, data: { failure, bridged: call.operator !== undefined } });
+    // BYE to the trunk (480 if not answered yet); trunkEnded then ends the operator leg and takes the caller out of
+    // the engine, whose call-finished record is written first: this patch, queued after it, has the last word.
+    call.trunk.hangup("local");
+    this.writeCall(callId, { outcome: "failed", endedBy: "system", endReason: failure, endedAt: at });
+  }
+
   /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
   private callerHold(call: ActiveCall, held: boolean): void {
     const now = this.deps.clock.now();
@@ -319,6 +596,12 @@ export class CallController implements InboundCallHandler {
       this.writeCall(call.id, { holdMs: call.holdMs });
     }
     this.log({ at: new Date(now), type: held ? "call.hold" : "call.unhold", callId: call.id });
+    if (!held && call.mediaExpiredOnHold !== undefined) {
+      clearTimeout(call.mediaExpiredOnHold);
+      call.mediaExpiredOnHold = undefined;
+      // rtpengine dropped the media during the hold: the caller is back, so the media is re-created and re-INVITEd.
+      if (!call.trunk.ended && !call.finished) this.mediaLost(call.id);
+    }
   }
 
   private trunkEnded(call: ActiveCall, reason: string): void {
@@ -365,9 +648,11 @@ export class CallController implements InboundCallHandler {
     if (call.finished) return;
     call.finished = true;
     clearTimeout(call.followUp);
+    clearTimeout(call.mediaExpiredOnHold);
     this.calls.delete(call.id);
-    this.enqueueMedia(call, () => call.media.close());
-    this.trackMediaClose(call.chain);
+    // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
+    // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.
+    this.trackMediaClose(call.media.close().catch((error) => this.deps.logger.warn("media close failed", { callId: call.id, error: String(error) })));
   }
 
   private trackMediaClose(done: Promise<unknown>): void {
@@ -422,7 +707,8 @@ export class CallController implements InboundCallHandler {
     call.operatorId = operatorId;
     this.lastCallOf.set(operatorId, call.id);
     clearTimeout(call.followUp);
-    this.enqueueMedia(call, () => call.media.operatorAnswered(leg.localTag, sdp));
+    if (call.staleOffers?.delete(leg)) this.enqueueMedia(call, () => this.moveOperatorMedia(call, operatorId, leg));
+    else this.enqueueMedia(call, () => call.media.operatorAnswered(leg.localTag, sdp));
     this.dispatch({ type: "offer-answered", callId: call.id, operatorId });
   }
 
@@ -551,7 +837,7 @@ export class CallController implements InboundCallHandler {
   }
 
   private enqueueMedia(call: ActiveCall, step: () => Promise<unknown>): void {
-    call.chain = call.chain.then(step).catch((error) => this.deps.logger.warn("media step failed", { callId: call.id, error: String(error) }));
+    call.chain = call.chain.then(() => (call.finished ? undefined : step())).catch((error) => this.deps.logger.warn("media step failed", { callId: call.id, error: String(error) }));
   }
 
   /**
@@ -566,6 +852,7 @@ export class CallController implements InboundCallHandler {
     const deadlineMs = this.deps.recordsFlushDeadlineMs ?? 5_000;
     this.closing = true;
     clearTimeout(this.timer);
+    clearInterval(this.mediaWatch);
     const live = [...this.calls.values()];
     for (const call of live) {
       call.endedBy = "system";
@@ -579,4 +866,15 @@ export class CallController implements InboundCallHandler {
     const log = flushed ? this.deps.logger.info : this.deps.logger.error;
     log.call(this.deps.logger, "call controller stopped", { callsHungUp: live.length, mediaMs, recordsFlushed: flushed, records: this.records.status(), ms: Math.round(performance.now() - started) });
   }
+}
+
+/**
+ * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a
+ * random wait of `minMs` to `minMs + 1900` ms (RFC 3261 §14.1: 2.1-4 s when we own the Call-ID, 0-2 s when not).
+ */
+async function retryAfterGlare(send: () => Promise<ReofferResult>, minMs: number): Promise<ReofferResult> {
+  const first = await send();
+  if (first.status !== 491) return first;
+  await new Promise((resolve) => setTimeout(resolve, minMs + Math.random() * 1900));
+  return send();
 }

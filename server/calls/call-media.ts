@@ -37,6 +37,11 @@ export interface CallMedia {
   callerReoffered?(trunkOfferSdp: string): Promise<string>;
   /** The caller's answer in an ACK (late offer, or re-INVITE without SDP). */
   callerAnswered?(answerSdp: string): Promise<void>;
+  /**
+   * Seconds since the caller last sent media, or undefined when no media is expected from them (on hold) or unknown.
+   * Optional: without it, bridged calls are not watched for a trunk gone silent.
+   */
+  callerSilenceS?(nowS: number): Promise<number | undefined>;
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */

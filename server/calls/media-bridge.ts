@@ -73,7 +73,7 @@ import { finishBrowserSdp, trunkLegOptions } from "../media/leg-profiles.js";
 import { RetryLaterError } from "../telephony/uas-inspection.js";
 import { MIRRORED_DIRECTION, receivesMedia, sdpDirection, type SdpDirection } from "../media/sdp.js";
 import { type Logger, silentLogger } from "../media/logger.js";
-import type { BencodeDict } from "../media/bencode.js";
+import { type BencodeDict, isDict } from "../media/bencode.js";
 import { type NgClient, NgError } from "../media/ng-client.js";
 import { CALLER_PROFILES, type CallerKind, type CallerProfile } from "./caller-profile.js";
 import {
@@ -421,6 +421,35 @@ export class MediaBridge {
       this.followUp.unref();
       return status;
     });
+  }
+
+  /**
+   * Seconds since the caller last sent media (RTP or RTCP) to rtpengine, from rtpengine's `query` (its `last packet`
+   * of the caller tag's streams, unix seconds, against `nowS`). Undefined when rtpengine does not expect media from
+   * the caller (no stream of the caller's tag has the `recv` flag: the caller's SDP said recvonly or inactive, a
+   * hold) or when the query fails. Read-only: not serialised with the other steps. Used for bridged calls, which
+   * rtpengine's own `--timeout` never ends while the operator's side still sends.
+   */
+  async callerSilenceS(nowS: number): Promise<number | undefined> {
+    if (this.stateValue === "closed" || this.stateValue === "new") return undefined;
+    let reply: BencodeDict;
+    try {
+      reply = await this.ng.query({ callId: this.callId });
+    } catch {
+      return undefined;
+    }
+    const tags = reply["tags"];
+    const tag = isDict(tags) ? tags[this.trunkTag] : undefined;
+    const medias = isDict(tag) && Array.isArray(tag["medias"]) ? tag["medias"] : [];
+    let last: number | undefined;
+    for (const media of medias) {
+      if (!isDict(media) || !Array.isArray(media["flags"]) || !media["flags"].includes("recv")) continue;
+      for (const stream of Array.isArray(media["streams"]) ? media["streams"] : []) {
+        const at = isDict(stream) ? stream["last packet"] : undefined;
+        if (typeof at === "number" && (last === undefined || at > last)) last = at;
+      }
+    }
+    return last === undefined ? undefined : Math.max(0, nowS - last);
   }
 
   /** Tears the call down in rtpengine (`delete`). Idempotent; an already unknown call counts as deleted. */

@@ -21,6 +21,7 @@ import { trunkSettings, type Config } from "../config/config";
 import type { HealthRegistry } from "../health";
 import type { Logger } from "../logger";
 import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
+import { MediaTimeoutListener } from "../media/timeout-listener";
 import type { RealtimeServer } from "../realtime/socket-server";
 import { ShiftScheduler } from "../staffing/shift-scheduler";
 import { AddressAllowList } from "../telephony/address-allow-list";
@@ -60,6 +61,9 @@ export async function startTelephony(args: {
   const mediaAddress = config.MEDIA_ADDRESS ?? advertised;
   const soundsDir = path.resolve(config.SOUNDS_DIR);
 
+  // rtpengine reports media timeouts here (XML-RPC, see MediaTimeoutListener); the controller ends those calls.
+  let onMediaTimeout: (callId: string) => void = () => {};
+  const timeouts = await MediaTimeoutListener.listen({ host: "127.0.0.1", onTimeout: (callId) => onMediaTimeout(callId), logger });
   const instances: MediaInstance[] = config.RTPENGINE_URLS
     ? config.RTPENGINE_URLS.split(",").map((entry) => {
         const [host = "", port = "0"] = entry.trim().split(":");
@@ -73,14 +77,20 @@ export async function startTelephony(args: {
           portMin: config.RTP_PORT_MIN,
           portMax: config.RTP_PORT_MAX,
           mediaTimeoutSec: config.RTPENGINE_TIMEOUT_S,
+          silentTimeoutSec: config.RTPENGINE_SILENT_TIMEOUT_S,
+          timeoutNotifyUrl: timeouts.url,
           logger,
         }),
       ];
   const pool = new MediaPool(instances);
-  await pool.start();
+  await pool.start().catch(async (error: unknown) => {
+    await timeouts.close();
+    throw error;
+  });
   args.health.register("media", () => {
     const statuses = instances.map((i) => i.status());
-    return { ok: statuses.some((s) => s.up), instances: statuses };
+    // lostCalls/lastLoss: calls whose rtpengine died or restarted under them (each ended as failed, media-lost).
+    return { ok: statuses.some((s) => s.up), instances: statuses, sessions: pool.sessionCounts(), ...pool.lossStats() };
   });
 
   const durations = new Map<Sound, number>();
@@ -117,6 +127,28 @@ export async function startTelephony(args: {
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
     records: { spillPath: path.join(path.resolve(config.DATA_DIR), "pending-records.jsonl") },
+    mediaReady: (timeoutMs) => pool.whenAnyUp(timeoutMs),
+    // Bridged callers silent this long count as gone (rtpengine's own --timeout covers queued calls).
+    mediaTimeoutMs: config.RTPENGINE_TIMEOUT_S * 1000,
+    mediaTimeoutEvents: !config.RTPENGINE_URLS,
+    mediaSilentTimeoutMs: config.RTPENGINE_SILENT_TIMEOUT_S * 1000,
+  });
+
+  onMediaTimeout = (callId) => {
+    // A late report from an instance the call has since left (it was unreachable, then came back with the old
+    // session) must not end the call: if the call's current instance still has its session, the report is stale.
+    const instance = pool.get(callId);
+    if (!instance) return controller.mediaTimedOut(callId);
+    instance.client.query({ callId }).then(
+      () => logger.info("stale media timeout ignored: the call lives on", { callId, instance: instance.id }),
+      () => controller.mediaTimedOut(callId),
+    );
+  };
+  // An instance that died or restarted took its calls' media with it: each call is re-created on a live instance, or
+  // ended (media-lost).
+  pool.onSessionsLost((loss) => {
+    logger.warn("rtpengine lost its calls", { instance: loss.instanceId, state: loss.state, calls: loss.callIds.length });
+    for (const callId of loss.callIds) controller.mediaLost(callId);
   });
 
   // Operators choose among the configured reasons only; the engine's own (missed-calls, shift-ended…) are not choices.
@@ -269,6 +301,7 @@ export async function startTelephony(args: {
       await b2bua.close();
       wss.close();
       await pool.stop();
+      await timeouts.close();
     },
   };
 }

@@ -50,10 +50,12 @@ const schema = z
     /** ng control port of the supervised local rtpengine. */
     RTPENGINE_NG_PORT: port.default(22222),
     /**
-     * Seconds without media after which the supervised rtpengine drops a stream (`--timeout`). Held streams
-     * (sendonly/inactive, which Hotline passes on to rtpengine) fall under `--silent-timeout` (3600 s) instead.
+     * Seconds without RTP from anyone before the supervised rtpengine drops a call and Hotline ends it with BYE
+     * (`media-timeout`). Streams on hold (a=inactive / a=recvonly) use RTPENGINE_SILENT_TIMEOUT_S instead.
      */
     RTPENGINE_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** The same for a call whose streams were told not to send (a caller on hold), seconds. */
+    RTPENGINE_SILENT_TIMEOUT_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
     /** External rtpengine instances (host:port of their ng sockets, comma-separated) instead of a local one. */
     RTPENGINE_URLS: z.string().trim().default(""),
     /** Folder with greeting.wav, hold-music.wav, apology.wav, closed.wav (8 kHz 16-bit mono). */

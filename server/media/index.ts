@@ -11,3 +11,4 @@ export * from "./logger.js";
 export * from "./ng-client.js";
 export * from "./rtpengine-supervisor.js";
 export * from "./sdp.js";
+export * from "./session-loss.js";

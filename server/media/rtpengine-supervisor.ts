@@ -7,7 +7,8 @@
  * - {@link ExternalRtpengine} is an instance run by someone else (another host, a container): health by ping only.
  * - {@link MediaPool} picks an instance for a new call and keeps every later command of that call on it.
  *
- * An rtpengine restart loses all of its sessions: listeners of {@link MediaInstance.onStateChange} learn about it.
+ * An rtpengine restart loses all of its sessions: {@link MediaPool.onSessionsLost} names the calls that were on it
+ * (decided by {@link SessionLossDetector} from the instances' state changes), so the call path can move or end them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -16,6 +17,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Logger, silentLogger } from "./logger.js";
 import { type NgAddress, NgClient, type NgClientOptions } from "./ng-client.js";
+import { SessionLossDetector } from "./session-loss.js";
 
 /** Lifecycle state of one instance. */
 export type MediaInstanceState = "starting" | "up" | "down" | "stopped";
@@ -182,6 +184,22 @@ export interface RtpengineSupervisorOptions {
   portMax: number;
   /** Seconds without media before rtpengine drops a call (`--timeout`). Default 60. */
   mediaTimeoutSec?: number;
+  /**
+   * Seconds without media on streams that were told not to send (a=inactive / a=recvonly from that side: a hold)
+   * before rtpengine drops the call (`--silent-timeout`). Default 3600 (rtpengine's own default).
+   */
+  silentTimeoutSec?: number;
+  /**
+   * Seconds a stream whose peer never answered (an operator attempt offered and abandoned) keeps the call alive
+   * (`--offer-timeout`). Default: `mediaTimeoutSec`, so an abandoned attempt cannot keep a dead call for rtpengine's
+   * default hour.
+   */
+  offerTimeoutSec?: number;
+  /**
+   * XML-RPC URL rtpengine calls when it drops a call for a media timeout (`--b2b-url`, with `--xmlrpc-format=1`:
+   * method `teardown`, one string parameter, the call id). See {@link MediaTimeoutListener}. Default: none.
+   */
+  timeoutNotifyUrl?: string;
   /** Default `<tmpdir>/hotline-rtpengine-<ngPort>.pid`. */
   pidFile?: string;
   /** Appended to the command line, e.g. `--recording-method=pcap`, `--dtmf-log-dest=...`. */
@@ -270,6 +288,10 @@ export class RtpengineSupervisor extends InstanceBase {
       // Free ports and session state at once on delete, so `list` is accurate and ranges do not run dry.
       "--delete-delay=0",
       `--timeout=${o.mediaTimeoutSec}`,
+      `--silent-timeout=${o.silentTimeoutSec ?? 3600}`,
+      `--offer-timeout=${o.offerTimeoutSec ?? o.mediaTimeoutSec}`,
+      // Timeouts are reported to Hotline, which ends the call's dialogs with BYE (format 1: call id only).
+      ...(o.timeoutNotifyUrl ? [`--b2b-url=${o.timeoutNotifyUrl}`, "--xmlrpc-format=1"] : []),
       `--pidfile=${o.pidFile}`,
       ...o.extraArgs,
     ];
@@ -488,6 +510,15 @@ export class NoMediaInstanceError extends Error {
   override name = "NoMediaInstanceError";
 }
 
+/** The sessions of one instance are gone (it died, restarted or stopped answering): the calls that were on it. */
+export interface MediaSessionLoss {
+  instanceId: string;
+  /** The instance's state when the loss was noticed (`down`, `starting`, or `up` after an unseen restart). */
+  state: MediaInstanceState;
+  /** rtpengine call ids (Hotline's call record ids) that lived on the instance. */
+  callIds: string[];
+}
+
 /** How {@link MediaPool} chooses an instance for a new call. */
 export type PoolStrategy = "least-sessions" | "round-robin";
 
@@ -499,12 +530,67 @@ export class MediaPool {
   private readonly assignments = new Map<string, MediaInstance>();
   private readonly counts = new Map<MediaInstance, number>();
   private cursor = 0;
+  private readonly lossDetector = new SessionLossDetector();
+  private readonly lossListeners = new Set<(loss: MediaSessionLoss) => void>();
+  /** Calls whose media was lost with an instance since the pool was created (for /api/health). */
+  private lostCallsTotal = 0;
+  private lastLoss: { instanceId: string; at: number; calls: number } | undefined;
 
   constructor(
     readonly instances: readonly MediaInstance[],
     private readonly strategy: PoolStrategy = "least-sessions",
   ) {
-    for (const instance of instances) this.counts.set(instance, 0);
+    for (const instance of instances) {
+      this.counts.set(instance, 0);
+      this.lossDetector.observe(instance.status());
+      instance.onStateChange((status) => this.instanceChanged(instance, status));
+    }
+  }
+
+  /**
+   * Called once for every loss of an instance's sessions (see {@link SessionLossDetector}) with the calls that lived
+   * there. Those calls are already released from the pool when listeners run, so `acquire` puts them on a live
+   * instance if one is up. Returns an unsubscribe function.
+   */
+  onSessionsLost(listener: (loss: MediaSessionLoss) => void): () => void {
+    this.lossListeners.add(listener);
+    return () => this.lossListeners.delete(listener);
+  }
+
+  /**
+   * Resolves true as soon as some instance is up (at once if one is), false after `timeoutMs` ms without one.
+   * Event-driven: listens to the instances' state changes, no polling.
+   */
+  whenAnyUp(timeoutMs: number): Promise<boolean> {
+    if (this.instances.some((i) => i.status().up)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const unsubscribe: Array<() => void> = [];
+      const done = (up: boolean) => {
+        clearTimeout(timer);
+        for (const off of unsubscribe) off();
+        resolve(up);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref();
+      for (const instance of this.instances) {
+        unsubscribe.push(instance.onStateChange((status) => status.up && done(true)));
+      }
+    });
+  }
+
+  /** Calls lost with their instance since start, and the last such loss (for /api/health). */
+  lossStats(): { lostCalls: number; lastLoss: { instanceId: string; at: number; calls: number } | undefined } {
+    return { lostCalls: this.lostCallsTotal, lastLoss: this.lastLoss && { ...this.lastLoss } };
+  }
+
+  private instanceChanged(instance: MediaInstance, status: MediaInstanceStatus): void {
+    if (!this.lossDetector.observe(status)) return;
+    const callIds = [...this.assignments].filter(([, on]) => on === instance).map(([callId]) => callId);
+    for (const callId of callIds) this.release(callId);
+    this.lostCallsTotal += callIds.length;
+    this.lastLoss = { instanceId: instance.id, at: status.since, calls: callIds.length };
+    const loss: MediaSessionLoss = { instanceId: instance.id, state: status.state, callIds };
+    for (const listener of this.lossListeners) listener(loss);
   }
 
   /**

@@ -190,3 +190,4 @@ export class SdpOrigin {
     return this.origin?.version;
   }
 }
+

@@ -111,6 +111,12 @@ export interface TrunkLegMedia {
 }
 
 
+/** Outcome of a re-INVITE we sent: the final status (408 on timeout, 503 on transport failure) and the answer SDP. */
+export interface ReofferResult {
+  status: number;
+  sdp: string | undefined;
+}
+
 /** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
 export class TrunkLeg {
   readonly callerNumber: string;
@@ -279,10 +285,11 @@ export class TrunkLeg {
     if (this.state === "offered") this.transaction.respond(createResponse(this.invite, 180, { toTag: this.localTag }));
   }
 
-  reject(status: number, reason?: string): void {
+  /** Final non-2xx response to the INVITE; `headers` are added to it (e.g. Retry-After with a 503, RFC 3261 §20.33). */
+  reject(status: number, reason?: string, headers?: Array<[string, string]>): void {
     if (this.state !== "offered") return;
     this.state = "ended";
-    this.transaction.respond(createResponse(this.invite, status, { toTag: this.localTag, reason }));
+    this.transaction.respond(createResponse(this.invite, status, { toTag: this.localTag, reason, headers }));
     this.b2bua.forgetTrunkLeg(this);
   }
 
@@ -377,6 +384,25 @@ export class TrunkLeg {
       this.b2bua.logger.warn("the caller's answer was refused", { callId: this.sipCallId, error: String(error) });
       this.hangup("local");
     });
+  }
+
+  /**
+   * Sends a re-INVITE with a new SDP offer in the confirmed dialog (RFC 3261 §14.1; media-failure recovery moves the
+   * call to another rtpengine). Resolves with the final status and the answer SDP; on 2xx `currentSdp` becomes `sdp`.
+   * Resolves with 481 when the dialog is not confirmed.
+   */
+  async reoffer(sdp: string): Promise<ReofferResult> {
+    if (this.state !== "confirmed" || !this.dialog) return { status: 481, sdp: undefined };
+    const previous = this.currentSdp;
+    this.refreshPending = true;
+    try {
+      // Our o= line continues (version +1, RFC 3264 §8); kept only if the trunk takes the offer.
+      const result = await this.b2bua.sendReInvite(this.dialog, this.stampSdp(sdp));
+      if (result.status >= 300 && previous !== undefined) this.currentSdp = previous;
+      return result;
+    } finally {
+      this.refreshPending = false;
+    }
   }
 
   /** Ends the call from our side: CANCEL is not ours to send (we are the UAS), so BYE or a final error. */
@@ -503,8 +529,8 @@ export class OperatorLeg {
   }
 
   /** Retransmitted 2xx (ours was lost): ACK again. */
-  strayOk(): void {
-    if (this.dialog) this.b2bua.sendAck(this.dialog);
+  strayOk(cseq = 1): void {
+    if (this.dialog) this.b2bua.sendAck(this.dialog, cseq);
   }
 
   /** Stops ringing: CANCEL (§9.1) before an answer, BYE after. */
@@ -530,6 +556,15 @@ export class OperatorLeg {
       // The connection is gone: nothing rings any more anyway.
     }
     this.b2bua.forgetOperatorLeg(this, 30_000);
+  }
+
+  /**
+   * Sends a re-INVITE with a new SDP offer to the operator's softphone (RFC 3261 §14.1), e.g. after the call's media
+   * moved to another rtpengine. Resolves with the final status and the answer SDP; 481 when not answered.
+   */
+  reoffer(sdp: string): Promise<ReofferResult> {
+    if (this.state !== "answered" || !this.dialog) return Promise.resolve({ status: 481, sdp: undefined });
+    return this.b2bua.sendReInvite(this.dialog, sdp);
   }
 
   hangup(): void {
@@ -720,10 +755,11 @@ export class B2bua implements TransactionUser {
     if (response.status < 200 || response.status >= 300) return;
     const callId = response.headers.get("Call-ID") ?? "";
     const leg = this.operatorLegs.get(callId);
-    if (leg) return leg.strayOk();
-    // The same for the 2xx of a session-refresh re-INVITE we sent a trunk (RFC 3261 §13.2.2.4).
-    const trunk = this.trunkLegs.get(this.dialogKey(callId, getTag(response.headers.get("From")) ?? ""));
     const cseq = getCSeq(response);
+    // Our ACK carries the INVITE's CSeq number: the first INVITE's, or a re-INVITE's (RFC 3261 §13.2.2.4).
+    if (leg) return leg.strayOk(cseq?.method === "INVITE" ? cseq.seq : 1);
+    // The same for the 2xx of a re-INVITE we sent a trunk (session refresh, media moved).
+    const trunk = this.trunkLegs.get(this.dialogKey(callId, getTag(response.headers.get("From")) ?? ""));
     if (trunk?.dialog && cseq?.method === "INVITE") this.sendAck(trunk.dialog, cseq.seq);
   }
 
@@ -813,6 +849,26 @@ export class B2bua implements TransactionUser {
     } catch (error) {
       this.options.logger.warn(`${method} not sent`, { error: String(error) });
     }
+  }
+
+  /**
+   * A re-INVITE carrying an SDP offer in an existing dialog (RFC 3261 §14.1). Every 2xx (retransmissions included,
+   * RFC 6026 §7.2; see onStrayResponse) is acknowledged with an ACK carrying the re-INVITE's CSeq number
+   * (§13.2.2.4). Resolves with the final status (408 on timeout or transport failure) and the answer; never rejects.
+   */
+  sendReInvite(dialog: SipDialog, sdp: string): Promise<ReofferResult> {
+    return new Promise((resolve) => {
+      const invite = dialog.request("INVITE", { body: sdp });
+      const cseq = dialog.localSeq;
+      let settled = false;
+      this.sendInDialogRequest(dialog, invite, (response) => {
+        if (response.status < 200) return;
+        if (response.status < 300) this.sendAck(dialog, cseq);
+        if (settled) return;
+        settled = true;
+        resolve({ status: response.status, sdp: response.body.length ? response.body.toString("utf8") : undefined });
+      });
+    });
   }
 
   /** ACK for a 2xx: matched to the dialog (RFC 3261 §13.3.1.4), from its peer only; anything else is dropped. */

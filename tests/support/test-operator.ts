@@ -29,6 +29,8 @@ export class TestOperator {
   /** Packets that came back carrying the operator's own voice marker: SIPp (-rtp_echo) received them. */
   echoedBack = 0;
   mode: AnswerMode = "answer";
+  /** Re-INVITEs received in the current call (answered with 200 and the same local RTP port). */
+  reInvites = 0;
   ringMs = 0;
   readonly offers: OfferedCall[] = [];
   current: { invite: SipRequest; toTag: string; remote?: { address: string; port: number } } | undefined;
@@ -160,6 +162,15 @@ export class TestOperator {
     switch (request.method) {
       case "INVITE": {
         const remote = rtpTarget(request.body.toString());
+        // A re-INVITE in the current call's dialog (the call's media moved): answer it and send to the new address.
+        if (this.current && /;tag=/.test(request.headers.get("To") ?? "") && request.headers.get("Call-ID") === this.current.invite.headers.get("Call-ID")) {
+          this.current.remote = remote;
+          this.reInvites += 1;
+          return reply(200, {
+            headers: [["Contact", `<sip:${this.tag}@${this.tag}.invalid;transport=ws>`], ["Content-Type", "application/sdp"]],
+            body: this.answerSdp(request.body.toString()),
+          });
+        }
         this.offers.push({ callId: request.headers.get("X-Hotline-Call-Id") ?? "", caller: request.headers.get("X-Hotline-Caller"), invite: request, remote });
         this.notify();
         if (this.current) return reply(486);
@@ -179,7 +190,8 @@ export class TestOperator {
         return;
       }
       case "ACK":
-        if (this.current?.invite.headers.get("Call-ID") === request.headers.get("Call-ID")) this.startSending();
+        // The ACK of a re-INVITE finds the microphone already on.
+        if (this.current?.invite.headers.get("Call-ID") === request.headers.get("Call-ID") && !this.sender) this.startSending();
         return;
       case "CANCEL":
         reply(200);
@@ -215,8 +227,7 @@ export class TestOperator {
 
   /** 20 ms PCMU packets to rtpengine, as a headset microphone would send. */
   private startSending(): void {
-    const target = this.current?.remote;
-    if (!target) return;
+    if (!this.current?.remote) return;
     let seq = 0;
     const ssrc = Math.floor(Math.random() * 2 ** 32);
     this.sender = setInterval(() => {
@@ -226,7 +237,9 @@ export class TestOperator {
       packet.writeUInt16BE(seq++ & 0xffff, 2);
       packet.writeUInt32BE((seq * 160) >>> 0, 4);
       packet.writeUInt32BE(ssrc, 8);
-      this.rtp.send(packet, target.port, target.address);
+      // Read at each packet: a re-INVITE may have moved the call's media.
+      const target = this.current?.remote;
+      if (target) this.rtp.send(packet, target.port, target.address);
     }, 20);
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { NgClient } from "../../../server/media/ng-client.js";
 import {
   type MediaInstance,
@@ -34,8 +34,18 @@ class FakeInstance implements MediaInstance {
   async stop(): Promise<void> {
     this.stopped++;
   }
-  onStateChange(): () => void {
-    return () => {};
+  private readonly listeners = new Set<(status: MediaInstanceStatus) => void>();
+  onStateChange(listener: (status: MediaInstanceStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** Changes health and tells the listeners, as a real instance does. */
+  set(up: boolean): void {
+    this.up = up;
+    for (const listener of this.listeners) listener(this.status());
+  }
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 }
 
@@ -85,5 +95,45 @@ describe("MediaPool", () => {
     await pool.start();
     await pool.stop();
     expect([a.started, b.started, a.stopped, b.stopped]).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe("MediaPool when an instance loses its sessions", () => {
+  it("reports the calls that were on it once, releases them, and puts them on a live instance when asked again", () => {
+    const [a, b] = [new FakeInstance("a"), new FakeInstance("b")];
+    const pool = new MediaPool([a, b]);
+    const losses: Array<{ instanceId: string; callIds: string[] }> = [];
+    pool.onSessionsLost(({ instanceId, callIds }) => losses.push({ instanceId, callIds }));
+    for (const id of ["1", "2", "3"]) pool.acquire(id);
+    expect(pool.get("1")?.id).toBe("a");
+    a.set(false);
+    a.set(false);
+    expect(losses).toEqual([{ instanceId: "a", callIds: ["1", "3"] }]);
+    expect(pool.get("1")).toBeUndefined();
+    expect(pool.acquire("1").id).toBe("b");
+    expect(pool.sessionCounts()).toEqual({ a: 0, b: 2 });
+    expect(pool.lossStats()).toMatchObject({ lostCalls: 2, lastLoss: { instanceId: "a", calls: 2 } });
+  });
+
+  it("whenAnyUp resolves at once, on the first instance coming up, or false at the deadline, and unsubscribes", async () => {
+    vi.useFakeTimers();
+    try {
+      const [a, b] = [new FakeInstance("a"), new FakeInstance("b")];
+      const pool = new MediaPool([a, b]);
+      expect(await pool.whenAnyUp(1000)).toBe(true);
+      a.set(false);
+      b.set(false);
+      const waiting = pool.whenAnyUp(1000);
+      b.set(true);
+      expect(await waiting).toBe(true);
+      b.set(false);
+      const expiring = pool.whenAnyUp(1000);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await expiring).toBe(false);
+      // Only the pool's own subscription is left on each instance.
+      expect([a.listenerCount, b.listenerCount]).toEqual([1, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
