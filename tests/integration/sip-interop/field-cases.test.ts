@@ -15,7 +15,9 @@ let target: { host: string; port: number };
 const opened: Array<{ close(): void }> = [];
 
 beforeAll(async () => {
-  harness = await startHarness();
+  // These peers send no RTP: a media timeout longer than the session-timer cases (60-90 s) keeps the two end
+  // reasons apart (media timeouts have their own tests in media-*.test.ts).
+  harness = await startHarness({ RTPENGINE_TIMEOUT_S: "300" });
   target = { host: "127.0.0.1", port: harness.hotline.telephony!.b2bua.port };
   await harness.cli("queue", "add", "Support");
   await harness.cli("number", "add", "1000", "--queue", "Support");
