@@ -25,11 +25,13 @@ export interface ResponseOptions {
 
 /**
  * Copies Via (all, in order), From, To, Call-ID and CSeq from the request headers
- * (RFC 3261 §8.2.6.2) and, for 100 Trying, Timestamp (§8.2.6.1).
+ * (RFC 3261 §8.2.6.2), for 100 Trying, Timestamp (§8.2.6.1), and for a response that establishes
+ * a dialog, every Record-Route value in order (§12.1.1).
  */
-function copyHeaders(source: Headers, status: number, toTag: string | undefined): Headers {
+function copyHeaders(source: Headers, status: number, toTag: string | undefined, establishesDialog = false): Headers {
   const headers = new Headers();
   for (const via of source.getAll("Via")) headers.append("Via", via);
+  if (establishesDialog) for (const route of source.getAll("Record-Route")) headers.append("Record-Route", route);
   for (const name of ["From", "To", "Call-ID", "CSeq"]) {
     const value = source.get(name);
     if (value === undefined) continue;
@@ -43,7 +45,7 @@ function copyHeaders(source: Headers, status: number, toTag: string | undefined)
 
 /** Builds a response to `request` per RFC 3261 §8.2.6. */
 export function createResponse(request: SipRequest, status: number, options: ResponseOptions = {}): SipResponse {
-  const headers = copyHeaders(request.headers, status, options.toTag);
+  const headers = copyHeaders(request.headers, status, options.toTag, establishesDialog(request, status));
   for (const [name, value] of options.headers ?? []) headers.append(name, value);
   const init: Parameters<typeof createResponseMessage>[0] = {
     status,
@@ -52,6 +54,15 @@ export function createResponse(request: SipRequest, status: number, options: Res
   };
   if (options.body !== undefined) init.body = options.body;
   return createResponseMessage(init);
+}
+
+/**
+ * True for a response that creates a dialog (RFC 3261 §12.1): a 101-299 with a To tag to an INVITE that had none
+ * (the only dialog-creating method Hotline serves). Such a response carries the request's Record-Route (§12.1.1),
+ * so a proxy that record-routed the INVITE (Kamailio in front, a carrier's SBC) stays on the dialog's path.
+ */
+function establishesDialog(request: SipRequest, status: number): boolean {
+  return request.method === "INVITE" && status > 100 && status < 300 && getTag(request.headers.get("To")) === undefined;
 }
 
 /**

@@ -251,6 +251,21 @@ describe("identity (RFC 3325)", () => {
   });
 });
 
+describe("dialog creation as UAS (RFC 3261 §12.1.1)", () => {
+  it("the 180 and 200 carry the INVITE's Record-Route values in order, so a record-routing proxy stays on the path", async () => {
+    const p = await peer();
+    const media = await rtp();
+    const routes = ["<sip:127.0.0.1:5999;lr;ftag=a>", "<sip:edge.carrier.example;lr>"];
+    const dialog = p.invite({ sdp: audioSdp(media.port), headers: [`Record-Route: ${routes[0]}, ${routes[1]}`] });
+    const ok = await p.answered(dialog);
+    expect(ok.status).toBe(200);
+    const copied = (ok.headers.get("record-route") ?? []).flatMap((line) => line.split(/,\s*(?=<)/));
+    expect(copied).toEqual(routes);
+    p.ack(dialog);
+    await hangUp(p, dialog);
+  });
+});
+
 describe("ACK and in-dialog requests (RFC 3261 §12.2.2, §13.3.1.4, RFC 6026 §8)", () => {
   it("an ACK reusing the INVITE's branch stops the 200 retransmissions", async () => {
     const p = await peer();

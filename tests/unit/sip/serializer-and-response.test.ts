@@ -62,6 +62,19 @@ describe("createResponse (RFC 3261 §8.2.6)", () => {
     expect(getTag(createResponse(inDialog, 200).headers.get("To"))).toBe("keep");
   });
 
+  it("copies every Record-Route value in order into responses that establish a dialog, and only those (§12.1.1)", () => {
+    const routes = "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\nRecord-Route: <sip:p3.example.com;lr>\r\n";
+    const invite = parseRequest(requestText("INVITE", { extra: routes }));
+    const expected = invite.headers.getAll("Record-Route");
+    expect(expected.join(",")).toContain("p3.example.com");
+    for (const status of [180, 183, 200]) expect(createResponse(invite, status).headers.getAll("Record-Route")).toEqual(expected);
+    for (const status of [100, 486, 603]) expect(createResponse(invite, status).headers.has("Record-Route")).toBe(false);
+    const reInvite = parseRequest(requestText("INVITE", { extra: routes }).replace("<sip:bob@example.com>\r\n", "<sip:bob@example.com>;tag=keep\r\n"));
+    expect(createResponse(reInvite, 200).headers.has("Record-Route")).toBe(false);
+    const options = parseRequest(requestText("OPTIONS", { extra: routes }));
+    expect(createResponse(options, 200).headers.has("Record-Route")).toBe(false);
+  });
+
   it("builds a 400 with the parser's reason", () => {
     const failure = parseMessage(requestText("OPTIONS", { cseqMethod: "INVITE" }));
     if (failure.ok || failure.kind !== "bad-request") throw new Error("expected bad-request");
