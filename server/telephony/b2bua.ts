@@ -281,10 +281,6 @@ export class TrunkLeg {
     return this.state === "ended";
   }
 
-  ringing(): void {
-    if (this.state === "offered") this.transaction.respond(createResponse(this.invite, 180, { toTag: this.localTag }));
-  }
-
   /** Final non-2xx response to the INVITE; `headers` are added to it (e.g. Retry-After with a 503, RFC 3261 §20.33). */
   reject(status: number, reason?: string, headers?: Array<[string, string]>): void {
     if (this.state !== "offered") return;
