@@ -121,6 +121,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         logger,
       });
       services.onQueuesChanged = () => telephony!.syncQueues();
+      services.onWrapUpDone = (userId) => telephony!.controller.dispatch({ type: "wrap-up-finished", operatorId: String(userId) });
       // Stopped before the web server closes: calls end with BYE and their records are written.
       stack.push(() => telephony!.stop());
     }

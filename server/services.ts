@@ -21,6 +21,8 @@ export interface Services {
   onUserSessionsEnded?: (userId: number) => void;
   /** Set once telephony runs; queue admin changes call it so the live queue engine follows at once. */
   onQueuesChanged?: () => Promise<void>;
+  /** Set once telephony runs; the desk's Done tells the queue engine the operator's wrap-up is over (`wrap-up-finished`). */
+  onWrapUpDone?: (userId: number) => void;
 }
 
 export function createServices(args: {

@@ -148,3 +148,8 @@ export async function deleteVipNumber(db: Db, number: string): Promise<boolean> 
   const removed = await db.delete(vipNumbers).where(eq(vipNumbers.number, number)).returning({ id: vipNumbers.id });
   return removed.length > 0;
 }
+
+/** Ids of the queues a user serves. */
+export async function listQueueIdsOfUser(db: Db, userId: number): Promise<number[]> {
+  return (await db.select({ queueId: queueMembers.queueId }).from(queueMembers).where(eq(queueMembers.userId, userId))).map((m) => m.queueId);
+}

@@ -1,0 +1,38 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { conversationScripts, queues, type ConversationScript } from "../schema";
+
+/** A queue's script in one language (queueId null: the admin's default for every queue). */
+export async function findScript(db: Db, queueId: number | null, locale: string): Promise<ConversationScript | undefined> {
+  const [row] = await db
+    .select()
+    .from(conversationScripts)
+    .where(and(queueId === null ? isNull(conversationScripts.queueId) : eq(conversationScripts.queueId, queueId), eq(conversationScripts.locale, locale)));
+  return row;
+}
+
+/** Every stored script with its queue's name (null: the default), default first. */
+export function listScripts(db: Db) {
+  return db
+    .select({ id: conversationScripts.id, queueId: conversationScripts.queueId, queue: queues.name, locale: conversationScripts.locale, steps: conversationScripts.steps })
+    .from(conversationScripts)
+    .leftJoin(queues, eq(queues.id, conversationScripts.queueId))
+    .orderBy(sql`${conversationScripts.queueId} nulls first`, asc(conversationScripts.locale));
+}
+
+/** Replaces the steps of a queue's script in a language, creating it if needed. */
+export async function upsertScript(db: Db, queueId: number | null, locale: string, steps: string[]): Promise<ConversationScript> {
+  const [row] = await db
+    .insert(conversationScripts)
+    .values({ queueId, locale, steps })
+    .onConflictDoUpdate({
+      target: [sql`coalesce(${conversationScripts.queueId}, 0)`, conversationScripts.locale] as never,
+      set: { steps, updatedAt: new Date() },
+    })
+    .returning();
+  return row!;
+}
+
+export async function deleteScript(db: Db, id: number): Promise<boolean> {
+  return (await db.delete(conversationScripts).where(eq(conversationScripts.id, id)).returning({ id: conversationScripts.id })).length > 0;
+}
