@@ -1,0 +1,97 @@
+import { expect, test } from "@playwright/test";
+import { E2E_SIP_PORT } from "../../playwright.config";
+import { runSipp } from "../support/sipp";
+import { TrunkMedia } from "../support/trunk-media";
+import { DeskPage } from "./pages/desk-page";
+import { LoginPage } from "./pages/login-page";
+import { WorkspacePanels } from "./pages/workspace-panels";
+import { cli, USERS } from "./support/cli";
+
+test("from greeting to wrap-up on the desk: filled script, caller history, prepared answers in French and Arabic, a specialist by competence, Done makes the operator available at once and the record has the wrap-up", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  await cli("org", "set", "--name", "Acme Retail", "--country", "FR");
+  await cli("queue", "add", "Help");
+  await cli("number", "add", "2400", "--queue", "Help");
+  await cli("queue", "member", "Help", USERS.operator.username);
+  // A long wrap-up: only Done can make the operator available within this test.
+  await cli("queue", "set", "Help", "--wrap-up", "600");
+  await cli("topic", "add", "Help", "Refunds");
+  await cli("topic", "add", "Help", "Delivery");
+  await cli("answer", "add", "--topic", "Remboursements", "--question", "Comment être remboursé après un retour ?", "--answer", "Sous cinq jours ouvrés, sur le moyen de paiement d'origine.", "--queue", "Help", "--lang", "fr");
+  await cli("answer", "add", "--topic", "الاسترداد", "--question", "كيف أسترد ثمن المنتج؟", "--answer", "خلال خمسة أيام عمل.", "--lang", "ar");
+  await cli("answer", "add", "--topic", "Delivery", "--question", "Where is my parcel?", "--answer", "Give the tracking number.");
+  await cli("directory", "add", "--name", "Claire Martin", "--phone", "+33140000000", "--competence", "refunds,invoices");
+  await cli("directory", "add", "--name", "Paul Durand", "--phone", "+33140000001", "--competence", "deliveries");
+
+  await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
+  const desk = new DeskPage(page);
+  const panels = new WorkspacePanels(page);
+  await expect(desk.callState()).toHaveText("idle");
+
+  // An earlier call from the same number, while the operator was not ready: the caller gave up waiting.
+  const earlier = await runSipp("caller-hangs-up-while-queued.xml", `127.0.0.1:${E2E_SIP_PORT}`, { service: "2400", holdMs: 2000, timeoutS: 30 });
+  expect(earlier.code, earlier.stdout.slice(-1500) + earlier.stderr).toBe(0);
+
+  await desk.goAvailable();
+  const trunk = new TrunkMedia();
+  const trunkPort = await trunk.start();
+  const sipp = runSipp("answered-call-test-media-operator-hangs-up.xml", `127.0.0.1:${E2E_SIP_PORT}`, {
+    service: "2400",
+    timeoutS: 100,
+    extra: ["-key", "trunk_rtp_port", String(trunkPort)],
+  });
+
+  // It rings: the script of the queue, filled with the organisation's and the operator's names, and the history.
+  await expect(desk.incomingCall()).toBeVisible({ timeout: 20_000 });
+  await expect(panels.script()).toContainText("Acme Retail");
+  await expect(panels.script()).toContainText(USERS.operator.username);
+  await expect(panels.script()).toContainText("How can I help you?");
+  await expect(panels.historyRows()).toHaveCount(1);
+  await expect(panels.historyRows().first()).toContainText("Help");
+  await desk.answer();
+
+  // Prepared answers by a word of the question: French with its accent, then Arabic.
+  const french = await panels.searchAnswers("remboursé");
+  await expect(french).toHaveCount(1);
+  await expect(french.first()).toContainText("Comment être remboursé après un retour ?");
+  await french.first().getByTestId("answer-used").click();
+  await expect(french.first().getByTestId("answer-used")).toBeDisabled();
+  const arabic = await panels.searchAnswers("أسترد");
+  await expect(arabic).toHaveCount(1);
+  await expect(arabic.first()).toContainText("خلال خمسة أيام عمل.");
+
+  // A specialist by competence.
+  const people = await panels.searchDirectory("refunds");
+  await expect(people).toHaveCount(1);
+  await expect(people.first()).toContainText("Claire Martin");
+  await expect(people.first().locator('a[href="tel:+33140000000"]')).toBeVisible();
+
+  // Hang up, wrap up, Done: available at once (the queue's wrap-up would last 10 minutes).
+  await desk.hangup();
+  await expect(desk.operatorStatus()).toHaveText("wrap-up");
+  await expect(page.getByTestId("wrap-up-answers")).toContainText("#1");
+  await panels.wrapUp({ topic: "Refunds", outcome: "answered-on-the-spot", notes: "Will bring the receipt on Monday." });
+  await expect(desk.operatorStatus()).toHaveText("available", { timeout: 5_000 });
+  await expect(page.getByTestId("wrap-up")).toHaveCount(0);
+  const result = await sipp;
+  expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+  await trunk.stop();
+
+  // The record has the wrap-up.
+  const supervisor = await browser.newContext();
+  const board = await supervisor.newPage();
+  await new LoginPage(board).loginAs(USERS.supervisor.username, USERS.supervisor.password);
+  const [call] = await (await board.request.get("/api/calls?limit=1")).json();
+  expect(call).toMatchObject({
+    callerNumber: "+15550001111",
+    dialedNumber: "2400",
+    outcome: "answered",
+    topic: "Refunds",
+    outcomeDetail: "answered-on-the-spot",
+    notes: "Will bring the receipt on Monday.",
+  });
+  await supervisor.close();
+});
