@@ -20,16 +20,18 @@ export function listScripts(db: Db) {
     .orderBy(sql`${conversationScripts.queueId} nulls first`, asc(conversationScripts.locale));
 }
 
-/** Replaces the steps of a queue's script in a language, creating it if needed. */
+/**
+ * Replaces the steps of a queue's script in a language, creating it if needed. (Drizzle cannot name the
+ * expression index `coalesce(queue_id, 0), locale` as an ON CONFLICT target, so: update, else insert; a
+ * concurrent insert of the same script fails on that unique index rather than duplicating it.)
+ */
 export async function upsertScript(db: Db, queueId: number | null, locale: string, steps: string[]): Promise<ConversationScript> {
-  const [row] = await db
-    .insert(conversationScripts)
-    .values({ queueId, locale, steps })
-    .onConflictDoUpdate({
-      target: [sql`coalesce(${conversationScripts.queueId}, 0)`, conversationScripts.locale] as never,
-      set: { steps, updatedAt: new Date() },
-    })
-    .returning();
+  const existing = await findScript(db, queueId, locale);
+  if (existing) {
+    const [row] = await db.update(conversationScripts).set({ steps, updatedAt: new Date() }).where(eq(conversationScripts.id, existing.id)).returning();
+    if (row) return row;
+  }
+  const [row] = await db.insert(conversationScripts).values({ queueId, locale, steps }).returning();
   return row!;
 }
 
