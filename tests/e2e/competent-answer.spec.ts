@@ -49,8 +49,8 @@ test("from greeting to wrap-up on the desk: filled script, caller history, prepa
   await expect(panels.script()).toContainText("Acme Retail");
   await expect(panels.script()).toContainText(USERS.operator.username);
   await expect(panels.script()).toContainText("How can I help you?");
-  await expect(panels.historyRows()).toHaveCount(1);
-  await expect(panels.historyRows().first()).toContainText("Help");
+  // (Other tests' calls from this number, in other queues olga serves, may be listed too.)
+  await expect(panels.historyRows().filter({ hasText: "Help" })).toHaveCount(1);
   await desk.answer();
 
   // Prepared answers by a word of the question: French with its accent, then Arabic.
