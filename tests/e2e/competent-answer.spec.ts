@@ -95,3 +95,49 @@ test("from greeting to wrap-up on the desk: filled script, caller history, prepa
   });
   await supervisor.close();
 });
+
+test("a wrap-up form half filled survives a reload of the desk, and Done then saves it", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await cli("queue", "add", "Reload");
+  await cli("number", "add", "2410", "--queue", "Reload");
+  await cli("queue", "member", "Reload", USERS.operator.username);
+  await cli("queue", "set", "Reload", "--wrap-up", "600");
+  await cli("topic", "add", "Reload", "Invoices");
+
+  await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
+  const desk = new DeskPage(page);
+  await desk.goAvailable();
+  const trunk = new TrunkMedia();
+  const trunkPort = await trunk.start();
+  const sipp = runSipp("answered-call-test-media-operator-hangs-up.xml", `127.0.0.1:${E2E_SIP_PORT}`, {
+    service: "2410",
+    timeoutS: 60,
+    extra: ["-key", "trunk_rtp_port", String(trunkPort)],
+  });
+  await expect(desk.incomingCall()).toBeVisible({ timeout: 20_000 });
+  await desk.answer();
+  await desk.hangup();
+  expect((await sipp).code).toBe(0);
+  await trunk.stop();
+
+  await page.getByTestId("wrap-up-topic").selectOption({ label: "Invoices" });
+  // The draft with the notes is kept on the server (a server action POST to /desk), then the page reloads.
+  const kept = page.waitForResponse(
+    (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/desk" && (response.request().postData() ?? "").includes("duplicate invoice"),
+  );
+  await page.getByTestId("wrap-up-notes").fill("Asked for a duplicate invoice");
+  await kept;
+  await page.reload();
+  await expect(page.getByTestId("wrap-up-notes")).toHaveValue("Asked for a duplicate invoice");
+  await expect(page.getByTestId("wrap-up-topic")).toHaveValue("Invoices");
+  await page.getByTestId("wrap-up-outcome").selectOption("information-emailed");
+  await page.getByTestId("wrap-up-done").click();
+  await expect(page.getByTestId("wrap-up")).toHaveCount(0);
+
+  const supervisor = await browser.newContext();
+  const board = await supervisor.newPage();
+  await new LoginPage(board).loginAs(USERS.supervisor.username, USERS.supervisor.password);
+  const [call] = await (await board.request.get("/api/calls?limit=1")).json();
+  expect(call).toMatchObject({ dialedNumber: "2410", topic: "Invoices", outcomeDetail: "information-emailed", notes: "Asked for a duplicate invoice" });
+  await supervisor.close();
+});
