@@ -23,6 +23,8 @@ export interface Services {
   onQueuesChanged?: () => Promise<void>;
   /** Set once telephony runs; the desk's Done tells the queue engine the operator's wrap-up is over (`wrap-up-finished`). */
   onWrapUpDone?: (userId: number) => void;
+  /** Set once telephony runs; the desk's Extend moves the end of the operator's wrap-up `byMs` later. */
+  onWrapUpExtended?: (userId: number, byMs: number) => void;
 }
 
 export function createServices(args: {

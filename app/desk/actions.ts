@@ -7,7 +7,8 @@ import type { DirectoryRow } from "../../db/queries/directory";
 import type { Result } from "../../server/accounts/user-input";
 import { findAnswers, markAnswerUsed } from "../../server/answers/answer-service";
 import { callContext, type CallContext } from "../../server/desk/call-context";
-import { finishWrapUp, keepDraft, type WrapUpView } from "../../server/desk/wrap-up-service";
+import { setAutoAnswer } from "../../server/desk/desk-options";
+import { extendWrapUp, finishWrapUp, keepDraft, type WrapUpView } from "../../server/desk/wrap-up-service";
 import { findPeople } from "../../server/directory/directory-service";
 import { isLocale } from "../../server/i18n/locales";
 import { getServices } from "../../server/runtime-registry";
@@ -69,4 +70,20 @@ export async function finishWrapUpAction(form: WrapUpForm): Promise<Result<{ cal
   const result = await finishWrapUp(db(), user.id, form as never, new Date());
   if (result.ok) getServices().onWrapUpDone?.(user.id);
   return result;
+}
+
+/** Extend (once, when the queue allows it): the wrap-up's end moves later in the queue engine. */
+export async function extendWrapUpAction(): Promise<Result<{ byMs: number }>> {
+  const user = await requireRole("operator", "/desk");
+  const result = await extendWrapUp(db(), user.id);
+  if (result.ok) getServices().onWrapUpExtended?.(user.id, result.value.byMs);
+  return result;
+}
+
+/** The operator's own auto-answer option (answer offered calls after a short beep). */
+export async function setAutoAnswerAction(on: boolean): Promise<boolean> {
+  const user = await requireRole("operator", "/desk");
+  if (typeof on !== "boolean") return false;
+  await setAutoAnswer(db(), user.id, on);
+  return true;
 }

@@ -27,7 +27,7 @@ export default async function DeskPage() {
       </h1>
       <p className="mt-1 text-slate-600">{t("welcome", { name: user.displayName })}</p>
       <DeskSocketProvider>
-        <DeskWorkspace config={sipClientConfig(user)} pauseReasons={pauseReasons} initialDraft={draft} />
+        <DeskWorkspace config={sipClientConfig(user)} pauseReasons={pauseReasons} initialDraft={draft} autoAnswer={user.autoAnswer} />
       </DeskSocketProvider>
     </AppShell>
   );

@@ -12,6 +12,7 @@ export const SHORTCUTS = [
   { keys: "Alt+D", action: "directory" },
   { keys: "Alt+N", action: "nextStep" },
   { keys: "Ctrl+Enter", action: "submit" },
+  { keys: "Alt+E", action: "extend" },
   { keys: "?", action: "help" },
 ] as const;
 

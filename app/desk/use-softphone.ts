@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { SipClientConfig } from "../../server/realtime/events";
+import { readDevicePreferences } from "./device-preferences";
 import { Ringtone } from "./ringtone";
 import type { Softphone, SoftphoneSnapshot } from "./softphone";
 
@@ -14,6 +15,8 @@ export interface SoftphoneControls {
   retryNow(): void;
   /** Ref callback for the `<audio>` element that plays the remote party. */
   attachAudio(element: HTMLAudioElement | null): void;
+  /** The live call's peer connection, for quality statistics. */
+  peerConnection(): RTCPeerConnection | undefined;
 }
 
 /** What the desk shows until the SIP stack has loaded: connecting, no call (the softphone's own initial state). */
@@ -58,7 +61,7 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
   const ringing = state.call === "ringing";
   useEffect(() => {
     if (!ringing) return;
-    const ringtone = new Ringtone();
+    const ringtone = new Ringtone(readDevicePreferences().ringer);
     ringtone.start();
     return () => ringtone.stop();
   }, [ringing]);
@@ -72,6 +75,7 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
       setMuted: (muted: boolean) => phone?.setMuted(muted),
       retryNow: () => phone?.retryNow(),
       attachAudio: (element: HTMLAudioElement | null) => phone?.setAudioElement(element),
+      peerConnection: () => phone?.peerConnection(),
     }),
     [phone],
   );

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type RefObject } 
 import { WRAP_UP_OUTCOMES } from "../../db/enums";
 import type { WrapUpView } from "../../server/desk/wrap-up-service";
 import { BUTTON } from "./desk-styles";
-import { finishWrapUpAction, keepWrapUpDraftAction, type WrapUpForm } from "./actions";
+import { extendWrapUpAction, finishWrapUpAction, keepWrapUpDraftAction, type WrapUpForm } from "./actions";
 
 /** How long typing pauses before the draft is kept on the server. */
 const DRAFT_DELAY_MS = 500;
@@ -15,6 +15,8 @@ export interface WrapUpPanelProps {
   caller: string;
   topics: string[];
   topicRequired: boolean;
+  /** Seconds the queue lets the operator add once; null: no Extend button. */
+  extendS: number | null;
   /** Answers marked used during the call, added to the form's list. */
   usedAnswerIds: number[];
   formRef: RefObject<HTMLFormElement | null>;
@@ -25,7 +27,7 @@ export interface WrapUpPanelProps {
  * The wrap-up form after a call: topic, outcome, notes, answers used. Kept on the server as a draft while typed
  * (a reload restores it); Done (Ctrl+Enter) saves it to the call record and makes the operator available at once.
  */
-export default function WrapUpPanel({ draft, caller, topics, topicRequired, usedAnswerIds, formRef, onDone }: WrapUpPanelProps) {
+export default function WrapUpPanel({ draft, caller, topics, topicRequired, extendS, usedAnswerIds, formRef, onDone }: WrapUpPanelProps) {
   const t = useTranslations("workspace.wrapUp");
   const tr = useTranslations();
   const [form, setForm] = useState<WrapUpForm>(() => ({
@@ -38,6 +40,12 @@ export default function WrapUpPanel({ draft, caller, topics, topicRequired, used
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const [kept, setKept] = useState(false);
+  const [extended, setExtended] = useState(draft.extended);
+  const extend = async () => {
+    const result = await extendWrapUpAction();
+    if (result.ok) setExtended(true);
+    else setErrors(result.errors);
+  };
   const first = useRef(true);
 
   // Answers marked used while the form is open join the list.
@@ -139,6 +147,18 @@ export default function WrapUpPanel({ draft, caller, topics, topicRequired, used
           <button type="submit" data-testid="wrap-up-done" disabled={saving} aria-keyshortcuts="Control+Enter" className={`${BUTTON} bg-brand-700 text-white hover:bg-brand-800`}>
             {saving ? t("saving") : t("done")}
           </button>
+          {extendS !== null && (
+            <button
+              type="button"
+              data-testid="wrap-up-extend"
+              disabled={extended}
+              onClick={() => void extend()}
+              aria-keyshortcuts="Alt+E"
+              className={`${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`}
+            >
+              {extended ? t("extended") : t("extend")}
+            </button>
+          )}
           {kept && (
             <span role="status" className="text-xs text-slate-500">
               {t("draftSaved")}

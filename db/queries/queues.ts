@@ -70,7 +70,7 @@ export function listAllMemberships(db: Db) {
 export async function updateQueue(
   db: Db,
   id: number,
-  patch: Partial<Pick<Queue, "ringTimeoutS" | "wrapUpS" | "slThresholdS" | "shortAbandonS" | "maxOnBreak" | "maxWaitS" | "maxWaitAction">>,
+  patch: Partial<Pick<Queue, "ringTimeoutS" | "wrapUpS" | "slThresholdS" | "shortAbandonS" | "maxOnBreak" | "maxWaitS" | "maxWaitAction" | "wrapUpExtendS" | "topicRequired">>,
 ): Promise<void> {
   await db.update(queues).set(patch).where(eq(queues.id, id));
 }

@@ -35,7 +35,7 @@ export function listUsers(db: Db): Promise<User[]> {
   return db.select().from(users).orderBy(asc(sql`lower(${users.username})`));
 }
 
-export type UserPatch = Partial<Pick<User, "displayName" | "role" | "passwordHash" | "locale" | "disabled">>;
+export type UserPatch = Partial<Pick<User, "displayName" | "role" | "passwordHash" | "locale" | "disabled" | "autoAnswer">>;
 
 export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<User | undefined> {
   const [row] = await db

@@ -48,7 +48,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   queue add <name>
   queue member <queue> <username> [--level N]
   queue set <queue> [--ring-timeout S] [--wrap-up S] [--sl-threshold S] [--short-abandon S] [--max-on-break N|none]
-                    [--max-wait S|none] [--max-wait-action hang-up|callback]
+                    [--max-wait S|none] [--max-wait-action hang-up|callback] [--wrap-up-extend S|none] [--topic-required yes|no]
   queue list
   number add <number> --queue <queue> [--label "campaign"]
   number list
@@ -186,6 +186,8 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
         maxOnBreak: maxOnBreak(values["max-on-break"]),
         maxWaitS: values["max-wait"] === "none" ? null : seconds("max-wait", values["max-wait"], 10, 86_400),
         maxWaitAction: maxWaitAction(values["max-wait-action"]),
+        wrapUpExtendS: values["wrap-up-extend"] === "none" ? null : seconds("wrap-up-extend", values["wrap-up-extend"], 10, 3600),
+        topicRequired: yesNo("topic-required", values["topic-required"]),
       };
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (Object.keys(changes).length === 0) throw new UsageError("queue set needs at least one setting");
@@ -309,6 +311,8 @@ function parseOrUsage(argv: string[]) {
         "max-on-break": { type: "string" },
         "max-wait": { type: "string" },
         "max-wait-action": { type: "string" },
+        "wrap-up-extend": { type: "string" },
+        "topic-required": { type: "string" },
         "name-fr": { type: "string" },
         "name-ar": { type: "string" },
         purpose: { type: "string" },
@@ -330,6 +334,13 @@ function parseOrUsage(argv: string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** A yes/no option. */
+function yesNo(option: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === "yes" || value === "no") return value === "yes";
+  throw new CommandError(`--${option}: yes or no`);
 }
 
 /** Members allowed on break at once; "none" lifts the limit (stored as null). */

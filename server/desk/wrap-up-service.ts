@@ -121,3 +121,19 @@ export async function finishWrapUp(db: Db, userId: number, input: DraftInput, no
   });
   return { ok: true, value: { callId: form.callId } };
 }
+
+/**
+ * Extends the operator's wrap-up once (the queue's `wrap_up_extend_s`): marks the draft extended and returns how
+ * many ms to add, for the caller to tell the queue engine. Errors: `form` when there is no open wrap-up, the queue
+ * allows no extension, or it was extended already.
+ */
+export async function extendWrapUp(db: Db, userId: number): Promise<Result<{ byMs: number }>> {
+  const draft = await findWrapUpDraft(db, userId);
+  if (!draft) return { ok: false, errors: { form: "validation.callNotFound" } };
+  if (draft.extended) return { ok: false, errors: { form: "validation.wrapUpExtendedAlready" } };
+  const call = await findCall(db, draft.callId);
+  const queue = call?.queueId ? await findQueueById(db, call.queueId) : undefined;
+  if (!queue?.wrapUpExtendS || call?.wrapUpEndedAt) return { ok: false, errors: { form: "validation.wrapUpNoExtension" } };
+  await saveWrapUpDraft(db, userId, { ...view(draft), extended: true });
+  return { ok: true, value: { byMs: queue.wrapUpExtendS * 1000 } };
+}

@@ -101,7 +101,7 @@ test("a wrap-up form half filled survives a reload of the desk, and Done then sa
   await cli("queue", "add", "Reload");
   await cli("number", "add", "2410", "--queue", "Reload");
   await cli("queue", "member", "Reload", USERS.operator.username);
-  await cli("queue", "set", "Reload", "--wrap-up", "600");
+  await cli("queue", "set", "Reload", "--wrap-up", "600", "--wrap-up-extend", "60");
   await cli("topic", "add", "Reload", "Invoices");
 
   await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
@@ -120,6 +120,9 @@ test("a wrap-up form half filled survives a reload of the desk, and Done then sa
   expect((await sipp).code).toBe(0);
   await trunk.stop();
 
+  // Extended once (the queue allows 60 s more): the button is then spent.
+  await page.getByTestId("wrap-up-extend").click();
+  await expect(page.getByTestId("wrap-up-extend")).toBeDisabled();
   await page.getByTestId("wrap-up-topic").selectOption({ label: "Invoices" });
   // The draft with the notes is kept on the server (a server action POST to /desk), then the page reloads.
   const kept = page.waitForResponse(
@@ -140,4 +143,50 @@ test("a wrap-up form half filled survives a reload of the desk, and Done then sa
   const [call] = await (await board.request.get("/api/calls?limit=1")).json();
   expect(call).toMatchObject({ dialedNumber: "2410", topic: "Invoices", outcomeDetail: "information-emailed", notes: "Asked for a duplicate invoice" });
   await supervisor.close();
+});
+
+test("workspace: the microphone meter moves, auto-answer picks up after a beep, Alt+H hangs up, Ctrl+Enter submits the wrap-up, and ? lists the shortcuts", async ({ page }) => {
+  test.setTimeout(120_000);
+  await cli("queue", "add", "Auto");
+  await cli("number", "add", "2420", "--queue", "Auto");
+  await cli("queue", "member", "Auto", USERS.operator.username);
+  await cli("queue", "set", "Auto", "--wrap-up", "600");
+
+  await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
+  const desk = new DeskPage(page);
+  await page.locator("summary", { hasText: "Audio devices" }).click();
+  await page.getByTestId("test-microphone").click();
+  // Chromium's fake microphone plays a beep: the meter leaves zero.
+  await expect.poll(async () => Number(await page.getByTestId("microphone-level").getAttribute("data-level")), { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.getByTestId("test-microphone").click();
+  await page.getByTestId("auto-answer").check();
+
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("shortcut-help")).toBeVisible();
+  await expect(page.getByTestId("shortcut-help")).toContainText("Alt+H");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("shortcut-help")).toHaveCount(0);
+
+  await desk.goAvailable();
+  const trunk = new TrunkMedia();
+  const trunkPort = await trunk.start();
+  const sipp = runSipp("answered-call-test-media-operator-hangs-up.xml", `127.0.0.1:${E2E_SIP_PORT}`, {
+    service: "2420",
+    timeoutS: 60,
+    extra: ["-key", "trunk_rtp_port", String(trunkPort)],
+  });
+  // Nobody clicks Answer.
+  await expect(desk.callState()).toHaveText("talking", { timeout: 25_000 });
+  await page.keyboard.press("Alt+KeyH");
+  await expect(desk.callState()).toHaveText("idle");
+  expect((await sipp).code).toBe(0);
+  await trunk.stop();
+  await page.getByTestId("wrap-up-outcome").selectOption("could-not-help");
+  await page.keyboard.press("Control+Enter");
+  await expect(desk.operatorStatus()).toHaveText("available", { timeout: 5_000 });
+  // Auto-answer stays the operator's choice after a reload (kept on the server).
+  await page.reload();
+  await page.locator("summary", { hasText: "Audio devices" }).click();
+  await expect(page.getByTestId("auto-answer")).toBeChecked();
+  await page.getByTestId("auto-answer").uncheck();
 });

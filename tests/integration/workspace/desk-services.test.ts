@@ -6,7 +6,7 @@ import { createUser } from "../../../db/queries/users";
 import type { User } from "../../../db/schema";
 import { createTopic } from "../../../server/answers/answer-service";
 import { callContext } from "../../../server/desk/call-context";
-import { finishWrapUp, keepDraft, openDraft } from "../../../server/desk/wrap-up-service";
+import { extendWrapUp, finishWrapUp, keepDraft, openDraft } from "../../../server/desk/wrap-up-service";
 import { updateOrganisation } from "../../../server/organisation/organisation-service";
 import { saveScript } from "../../../server/scripts/script-service";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
@@ -86,6 +86,17 @@ describe.each(DATABASE_KINDS)("desk screen pop and wrap-up on %s", (kind) => {
     expect(await findCall(database.db, answered)).toMatchObject({ topic: "Refunds", outcomeDetail: "callback-promised", notes: "Call back Monday" });
     expect((await listCallEvents(database.db, answered)).map((e) => e.type)).toContain("call.wrap-up");
     expect(await openDraft(database.db, olga.id, new Date())).toBeUndefined();
+  });
+
+  it("a wrap-up is extended once, and only where the queue allows it", async () => {
+    const answered = await call("+33700000002", help, 1, olga.id);
+    await keepDraft(database.db, olga.id, { callId: answered }, new Date());
+    expect(await extendWrapUp(database.db, olga.id)).toEqual({ ok: false, errors: { form: "validation.wrapUpNoExtension" } });
+    await updateQueueSettings(database.db, help, { wrapUpExtendS: 45 });
+    expect(await extendWrapUp(database.db, olga.id)).toEqual({ ok: true, value: { byMs: 45_000 } });
+    expect(await extendWrapUp(database.db, olga.id)).toEqual({ ok: false, errors: { form: "validation.wrapUpExtendedAlready" } });
+    expect((await openDraft(database.db, olga.id, new Date()))?.extended).toBe(true);
+    expect(await extendWrapUp(database.db, omar.id)).toEqual({ ok: false, errors: { form: "validation.callNotFound" } });
   });
 
   it("a draft whose wrap-up time ran out is saved as it stands", async () => {
