@@ -68,7 +68,9 @@ export function SimpleForm({
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <div key={state.notice && resetOnSuccess ? state.round : 0} className="grid gap-4 sm:grid-cols-2">
+      {/* Remounted after every submission: React resets a form after its action, and uncontrolled fields only take
+          the values to show (what was typed, after an error) when they mount. */}
+      <div key={state.round ?? 0} className="grid gap-4 sm:grid-cols-2">
         {fields.map((field) => (
           <Field key={field.name} field={field} error={state.errors?.[field.name]} value={state.values?.[field.name]} formId={testId} />
         ))}

@@ -39,7 +39,7 @@ export function CallerHistoryPanel({ context }: { context?: CallContext }) {
                 <li key={call.id} data-testid="history-row" className="rounded border border-slate-200 p-2">
                   <div className="flex flex-wrap gap-x-3 text-slate-700">
                     <time dateTime={call.arrivedAt}>{format.dateTime(new Date(call.arrivedAt), { dateStyle: "short", timeStyle: "short" })}</time>
-                    {call.queue && <span>{call.queue}</span>}
+                    {call.queue && <span data-testid="history-queue">{call.queue}</span>}
                     {call.operator && <span>{call.operator}</span>}
                   </div>
                   {(call.topic || call.outcomeDetail) && (

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../../playwright.config";
 import { LoginPage } from "./pages/login-page";
-import { USERS } from "./support/cli";
+import { cli, USERS } from "./support/cli";
 
 test("an admin sets the organisation, writes a script (an unknown placeholder is a field error), and imports the directory from CSV with a per-row report; a supervisor adds a prepared answer (a missing answer text is a field error)", async ({
   page,
@@ -22,8 +22,10 @@ test("an admin sets the organisation, writes a script (an unknown placeholder is
   await page.reload();
   await expect(org.locator('input[name="country"]')).toHaveValue("FR");
 
+  await cli("queue", "add", "Mairie");
   await page.getByTestId("nav-scripts").click();
   const script = page.getByTestId("script-form");
+  await script.locator('select[name="queueId"]').selectOption({ label: "Mairie" });
   await script.locator('textarea[name="steps"]').fill("Bonjour, {organisation}, {agent} à votre écoute.\nComment puis-je vous aider ?");
   await script.locator('select[name="locale"]').selectOption("fr");
   await page.getByTestId("script-form-submit").click();
@@ -32,6 +34,9 @@ test("an admin sets the organisation, writes a script (an unknown placeholder is
   await page.getByTestId("script-form-submit").click();
   await expect(script.getByTestId("notice")).toBeVisible();
   await expect(page.getByTestId("scripts-table")).toContainText("{operator} à votre écoute.");
+  // What was chosen before the error is what was saved: the queue and the language.
+  await expect(page.getByTestId("scripts-table")).toContainText("Mairie");
+  await expect(page.getByTestId("scripts-table")).toContainText("Français");
 
   await page.getByTestId("nav-directory").click();
   const upload = page.getByTestId("directory-import");

@@ -12,6 +12,11 @@ export class WorkspacePanels {
     return this.page.getByTestId("caller-history").getByTestId("history-row");
   }
 
+  /** History rows of calls to one queue (its name exactly). */
+  historyRowsOf(queue: string) {
+    return this.historyRows().filter({ has: this.page.getByTestId("history-queue").getByText(queue, { exact: true }) });
+  }
+
   /** Types into the answers search box and returns the results it shows. */
   async searchAnswers(text: string) {
     await this.page.getByTestId("answers-search").fill(text);
