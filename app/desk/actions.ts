@@ -9,7 +9,7 @@ import { findAnswers, markAnswerUsed } from "../../server/answers/answer-service
 import { callContext, type CallContext } from "../../server/desk/call-context";
 import { setAutoAnswer } from "../../server/desk/desk-options";
 import { extendWrapUp, finishWrapUp, keepDraft, type WrapUpView } from "../../server/desk/wrap-up-service";
-import { findPeople } from "../../server/directory/directory-service";
+import { findColleagues, findPeople, type Colleague } from "../../server/directory/directory-service";
 import { isLocale } from "../../server/i18n/locales";
 import { getServices } from "../../server/runtime-registry";
 import { requireRole } from "../lib/auth";
@@ -44,10 +44,17 @@ export async function markAnswerUsedAction(answerId: number, call: string | null
   return parsed.success ? markAnswerUsed(db(), parsed.data.answerId, user.id, parsed.data.call, new Date()) : false;
 }
 
-export async function searchDirectoryAction(text: string): Promise<DirectoryRow[]> {
+/** People of the directory, and hotline colleagues with their live state, for what the operator typed. */
+export async function searchDirectoryAction(text: string): Promise<{ people: DirectoryRow[]; colleagues: Colleague[] }> {
   await requireRole("operator", "/desk");
   const parsed = searchText.safeParse(text);
-  return parsed.success ? findPeople(db(), parsed.data) : [];
+  if (!parsed.success) return { people: [], colleagues: [] };
+  const services = getServices();
+  const [people, colleagues] = await Promise.all([
+    findPeople(db(), parsed.data),
+    findColleagues(db(), parsed.data, (userId) => services.operatorStatus?.(userId)),
+  ]);
+  return { people, colleagues };
 }
 
 export interface WrapUpForm {

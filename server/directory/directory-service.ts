@@ -6,7 +6,9 @@ import Papa from "papaparse";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { deleteDirectoryEntry, insertDirectoryEntries, listDirectory, searchDirectory, type DirectoryInput, type DirectoryRow } from "../../db/queries/directory";
+import { searchActiveUsers } from "../../db/queries/users";
 import { fieldErrors, type FieldErrors, type Result } from "../accounts/user-input";
+import type { OperatorStatus } from "../realtime/events";
 
 const text = (max: number, message: string) => z.preprocess((value) => value ?? "", z.string({ error: message }).trim().max(max, message));
 const tags = (message: string) =>
@@ -47,6 +49,21 @@ export async function removeDirectoryEntry(db: Db, id: number): Promise<Result<t
 export function findPeople(db: Db, text: string): Promise<DirectoryRow[]> {
   const trimmed = text.trim().slice(0, 200);
   return trimmed.length < 2 ? Promise.resolve([]) : searchDirectory(db, trimmed, 8);
+}
+
+/** A colleague on the hotline found by name, with their live routing state (undefined: not known to the engine). */
+export interface Colleague {
+  userId: number;
+  name: string;
+  username: string;
+  status?: OperatorStatus;
+}
+
+/** Hotline users (operators, supervisors) by name, each with the live state `stateOf` gives. */
+export async function findColleagues(db: Db, text: string, stateOf: (userId: number) => OperatorStatus | undefined): Promise<Colleague[]> {
+  const trimmed = text.trim().slice(0, 100);
+  if (trimmed.length < 2) return [];
+  return (await searchActiveUsers(db, trimmed, 5)).map((user) => ({ userId: user.id, name: user.displayName, username: user.username, status: stateOf(user.id) }));
 }
 
 /** The CSV columns, in order; lists (phones, competences) are separated by `;` inside their cell. */

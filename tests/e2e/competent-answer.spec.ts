@@ -69,6 +69,10 @@ test("from greeting to wrap-up on the desk: filled script, caller history, prepa
   await expect(people).toHaveCount(1);
   await expect(people.first()).toContainText("Claire Martin");
   await expect(people.first().locator('a[href="tel:+33140000000"]')).toBeVisible();
+  // Colleagues on the hotline appear too, with their live state: olga herself is on this call.
+  await panels.searchDirectory(USERS.operator.username);
+  const colleague = page.getByTestId("directory-colleague").filter({ hasText: USERS.operator.username });
+  await expect(colleague.getByTestId("colleague-status")).toHaveAttribute("data-status", "on-call");
 
   // Hang up, wrap up, Done: available at once (the queue's wrap-up would last a minute).
   await desk.hangup();

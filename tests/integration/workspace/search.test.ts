@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
 import { createQueue } from "../../../db/queries/queues";
 import { createAnswer, findAnswers, markAnswerUsed } from "../../../server/answers/answer-service";
-import { findPeople, exportDirectoryCsv, importDirectoryCsv, createDirectoryEntry } from "../../../server/directory/directory-service";
+import { findColleagues, findPeople, exportDirectoryCsv, importDirectoryCsv, createDirectoryEntry } from "../../../server/directory/directory-service";
 import { answerUsesOfCall, listAnswers } from "../../../db/queries/answers";
 import { insertCall } from "../../../db/queries/calls";
 import { createUser } from "../../../db/queries/users";
@@ -109,6 +109,12 @@ describe.each(DATABASE_KINDS)("prepared answers and directory search on %s", (ki
     const csv = await exportDirectoryCsv(database.db);
     expect(csv.split(/\r?\n/)[0]).toBe("name,department,title,phones,email,competences,hours,notes");
     expect(csv).toContain("Karim Haddad,,,+212522000000,,livraison;retours,,");
+  });
+
+  it("colleagues by part of their name, with the state given; wildcards typed are plain text", async () => {
+    const colleagues = await findColleagues(database.db, "OLG", (id) => (id > 0 ? "available" : undefined));
+    expect(colleagues).toEqual([expect.objectContaining({ name: "Olga", username: "olga", status: "available" })]);
+    expect(await findColleagues(database.db, "%_", () => undefined)).toEqual([]);
   });
 
   it("lists answers with their use counts", async () => {
