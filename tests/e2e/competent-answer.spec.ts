@@ -150,15 +150,19 @@ test("a wrap-up form half filled survives a reload of the desk, and Done then sa
   await supervisor.close();
 });
 
-test("workspace: the microphone meter moves, auto-answer picks up after a beep, Alt+H hangs up, Ctrl+Enter submits the wrap-up, and ? lists the shortcuts", async ({ page }) => {
+test("workspace: fits a 1366x768 screen, the microphone meter moves, auto-answer picks up after a beep, Alt+H hangs up, Ctrl+Enter submits the wrap-up, and ? lists the shortcuts", async ({ page }) => {
   test.setTimeout(120_000);
   await cli("queue", "add", "Auto");
   await cli("number", "add", "2420", "--queue", "Auto");
   await cli("queue", "member", "Auto", USERS.operator.username);
   await cli("queue", "set", "Auto", "--wrap-up", "60");
 
+  // A 1366x768 laptop screen: the workspace fits its width (no sideways scrolling).
+  await page.setViewportSize({ width: 1366, height: 768 });
   await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
   const desk = new DeskPage(page);
+  await expect(page.getByTestId("answers-search")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
   await page.locator("summary", { hasText: "Audio devices" }).click();
   await page.getByTestId("test-microphone").click();
   // Chromium's fake microphone plays a beep: the meter leaves zero.
