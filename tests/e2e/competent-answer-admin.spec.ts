@@ -3,7 +3,7 @@ import { E2E_ADMIN } from "../../playwright.config";
 import { LoginPage } from "./pages/login-page";
 import { cli, USERS } from "./support/cli";
 
-test("an admin sets the organisation, writes a script (an unknown placeholder is a field error), and imports the directory from CSV with a per-row report; a supervisor adds a prepared answer (a missing answer text is a field error)", async ({
+test("an admin sets the organisation, writes a script (an unknown placeholder is a field error), and imports the directory from CSV with a per-row report; a supervisor adds a prepared answer (a missing answer text is a field error) and edits it", async ({
   page,
   browser,
 }) => {
@@ -76,5 +76,13 @@ test("an admin sets the organisation, writes a script (an unknown placeholder is
   await supervisor.getByTestId("answer-form-submit").click();
   await expect(supervisor.getByTestId("answer-row")).toHaveCount(1);
   await expect(supervisor.getByTestId("answer-row")).toContainText("Quel délai pour un passeport ?");
+  // Supervisors edit an answer in place: its question as callers now put it.
+  const row = supervisor.getByTestId("answer-row");
+  await row.locator("summary").click();
+  const edit = row.locator("form[data-testid^='answer-edit-']");
+  await expect(edit.locator('select[name="locale"]')).toHaveValue("fr");
+  await edit.locator('input[name="question"]').fill("Combien de temps pour obtenir un passeport ?");
+  await edit.locator("button[type=submit]").click();
+  await expect(supervisor.getByTestId("answer-row").first()).toContainText("Combien de temps pour obtenir un passeport ?");
   await supervisorContext.close();
 });

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { Result } from "../../../server/accounts/user-input";
-import { createAnswer, createTopic, removeAnswer, removeTopic } from "../../../server/answers/answer-service";
+import { createAnswer, createTopic, removeAnswer, removeTopic, saveAnswer } from "../../../server/answers/answer-service";
 import { getServices } from "../../../server/runtime-registry";
 import type { FormState } from "../../components/simple-form";
 import { requireRole } from "../../lib/auth";
@@ -20,19 +20,26 @@ async function supervisorWrite<T>(write: () => Promise<Result<T>>): Promise<Resu
 
 const db = () => getServices().database.db;
 
+/** The answer form's fields as the service reads them. */
+const answerInput = (form: FormData) => ({
+  topic: formText(form, "topic"),
+  question: formText(form, "question"),
+  variants: formText(form, "variants"),
+  tags: formText(form, "tags"),
+  sensitive: formText(form, "sensitive"),
+  queueIds: form.getAll("queueIds").map(String),
+  locale: formText(form, "locale"),
+  reviewedAt: formText(form, "reviewedAt"),
+});
+
 export async function createAnswerAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const input = {
-    topic: formText(form, "topic"),
-    question: formText(form, "question"),
-    variants: formText(form, "variants"),
-    tags: formText(form, "tags"),
-    sensitive: formText(form, "sensitive"),
-    queueIds: form.getAll("queueIds").map(String),
-    locale: formText(form, "locale"),
-    reviewedAt: formText(form, "reviewedAt"),
-  };
-  const result = await supervisorWrite(() => createAnswer(db(), input));
+  const result = await supervisorWrite(() => createAnswer(db(), answerInput(form)));
   return result.ok ? { notice: "answers.added" } : { errors: result.errors, values: formValues(form) };
+}
+
+export async function saveAnswerAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const result = await supervisorWrite(() => saveAnswer(db(), Number(formText(form, "id")), answerInput(form)));
+  return result.ok ? { notice: "answers.saved" } : { errors: result.errors, values: formValues(form) };
 }
 
 export async function removeAnswerAction(_previous: FormState, form: FormData): Promise<FormState> {

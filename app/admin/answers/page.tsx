@@ -5,10 +5,10 @@ import { listAllTopics } from "../../../db/queries/topics";
 import { LOCALES, isLocale } from "../../../server/i18n/locales";
 import { getServices } from "../../../server/runtime-registry";
 import { AppShell } from "../../components/app-shell";
-import { RemoveButton, SimpleForm } from "../../components/simple-form";
+import { RemoveButton, SimpleForm, type SimpleField } from "../../components/simple-form";
 import { requireRole } from "../../lib/auth";
 import { ListTable, Section } from "../queues/page-parts";
-import { createAnswerAction, createTopicAction, removeAnswerAction, removeTopicAction } from "./actions";
+import { createAnswerAction, createTopicAction, removeAnswerAction, removeTopicAction, saveAnswerAction } from "./actions";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("answers"))("title") };
@@ -23,6 +23,18 @@ export default async function AnswersPage() {
   const [answers, queues, topics] = await Promise.all([listAnswers(db), listQueues(db), listAllTopics(db)]);
   const queueName = new Map(queues.map((q) => [q.id, q.name]));
   const queueOptions = queues.map((q) => ({ value: String(q.id), label: q.name }));
+  /** The answer form's fields, empty (add) or with an answer's values (edit). */
+  type AnswerValues = { [K in "topic" | "locale" | "question" | "tags" | "variants" | "reviewedAt" | "sensitive"]?: string } & { queueIds?: string[] };
+  const answerFields = (values: AnswerValues): SimpleField[] => [
+    { name: "topic", label: t("topic"), required: true, defaultValue: values.topic },
+    { name: "locale", label: t("language"), type: "select", defaultValue: values.locale, options: LOCALES.map((l) => ({ value: l, label: languages(l) })) },
+    { name: "question", label: t("question"), required: true, defaultValue: values.question },
+    { name: "tags", label: t("tags"), defaultValue: values.tags },
+    { name: "variants", label: t("variants"), type: "textarea", required: true, defaultValue: values.variants },
+    { name: "queueIds", label: t("queues"), type: "checkboxes", hint: t("allQueues"), options: queueOptions, defaultValues: values.queueIds },
+    { name: "reviewedAt", label: t("reviewedAt"), type: "date", dir: "ltr", defaultValue: values.reviewedAt },
+    { name: "sensitive", label: t("sensitive"), type: "checkbox", defaultValue: values.sensitive },
+  ];
   return (
     <AppShell user={me} active="answers">
       <h1 className="text-2xl font-semibold" data-testid="page-title">
@@ -59,6 +71,25 @@ export default async function AnswersPage() {
             </td>
             <td className="p-3">
               <RemoveButton action={removeAnswerAction} hidden={{ id: String(answer.id) }} text={t("remove")} label={`${t("remove")}: ${answer.question}`} />
+              <details className="mt-2">
+                <summary className="cursor-pointer text-brand-700">{t("edit")}</summary>
+                <SimpleForm
+                  action={saveAnswerAction}
+                  testId={`answer-edit-${answer.id}`}
+                  submitLabel={t("save")}
+                  hidden={{ id: String(answer.id) }}
+                  fields={answerFields({
+                    topic: answer.topic,
+                    locale: answer.locale,
+                    question: answer.question,
+                    tags: answer.tags.join(", "),
+                    variants: answer.variants.join("\n\n"),
+                    queueIds: answer.queueIds.map(String),
+                    reviewedAt: answer.reviewedAt ?? "",
+                    sensitive: answer.sensitive ? "on" : "",
+                  })}
+                />
+              </details>
             </td>
           </tr>
         ))}
@@ -69,16 +100,7 @@ export default async function AnswersPage() {
           testId="answer-form"
           submitLabel={t("add")}
           resetOnSuccess
-          fields={[
-            { name: "topic", label: t("topic"), required: true },
-            { name: "locale", label: t("language"), type: "select", options: LOCALES.map((l) => ({ value: l, label: languages(l) })) },
-            { name: "question", label: t("question"), required: true },
-            { name: "tags", label: t("tags") },
-            { name: "variants", label: t("variants"), type: "textarea", required: true },
-            { name: "queueIds", label: t("queues"), type: "checkboxes", hint: t("allQueues"), options: queueOptions },
-            { name: "reviewedAt", label: t("reviewedAt"), type: "date", dir: "ltr" },
-            { name: "sensitive", label: t("sensitive"), type: "checkbox" },
-          ]}
+          fields={answerFields({})}
         />
       </Section>
       <Section id="topics" title={t("topicsTitle")}>
