@@ -14,6 +14,29 @@ export interface CallQuality {
   poor: boolean;
 }
 
+/** Counters read from one getStats() report: inbound audio packets received and lost, jitter (s), round trip (s). */
+export interface StatsSample {
+  received: number;
+  lost: number;
+  jitterS: number;
+  rttS: number;
+}
+
+/**
+ * Quality over the interval between two samples: loss is the share of packets lost among those expected in the
+ * interval (received + lost deltas), in percent to one decimal; jitter and round trip in ms; `poor` past any limit.
+ */
+export function qualityBetween(previous: StatsSample, current: StatsSample): CallQuality {
+  const received = current.received - previous.received;
+  const lost = Math.max(0, current.lost - previous.lost);
+  const expected = received + lost;
+  const lossPercent = expected > 0 ? Math.round((lost / expected) * 1000) / 10 : 0;
+  const jitterMs = Math.round(current.jitterS * 1000);
+  const rttMs = Math.round(current.rttS * 1000);
+  const poor = lossPercent > QUALITY_LIMITS.lossPercent || jitterMs > QUALITY_LIMITS.jitterMs || rttMs > QUALITY_LIMITS.rttMs;
+  return { lossPercent, jitterMs, rttMs, poor };
+}
+
 /**
  * The live call's audio quality from `RTCPeerConnection.getStats()`, every 2 s while `active`: packet loss over
  * the last interval (inbound), jitter, and round-trip time (from the remote's RTCP reports). Undefined until the
@@ -23,31 +46,21 @@ export function useCallQuality(active: boolean, peerConnection: () => RTCPeerCon
   const [quality, setQuality] = useState<CallQuality>();
   useEffect(() => {
     if (!active) return;
-    let last: { received: number; lost: number } | undefined;
+    let last: StatsSample | undefined;
     const timer = setInterval(async () => {
       const pc = peerConnection();
       if (!pc) return;
-      let received = 0;
-      let lost = 0;
-      let jitter = 0;
-      let rtt = 0;
+      const sample: StatsSample = { received: 0, lost: 0, jitterS: 0, rttS: 0 };
       (await pc.getStats()).forEach((report) => {
         if (report.type === "inbound-rtp" && report.kind === "audio") {
-          received += report.packetsReceived ?? 0;
-          lost += report.packetsLost ?? 0;
-          jitter = Math.max(jitter, report.jitter ?? 0);
+          sample.received += report.packetsReceived ?? 0;
+          sample.lost += report.packetsLost ?? 0;
+          sample.jitterS = Math.max(sample.jitterS, report.jitter ?? 0);
         }
-        if (report.type === "remote-inbound-rtp" && report.kind === "audio") rtt = Math.max(rtt, report.roundTripTime ?? 0);
+        if (report.type === "remote-inbound-rtp" && report.kind === "audio") sample.rttS = Math.max(sample.rttS, report.roundTripTime ?? 0);
       });
-      if (last) {
-        const expected = received - last.received + (lost - last.lost);
-        const lossPercent = expected > 0 ? Math.max(0, Math.round(((lost - last.lost) / expected) * 1000) / 10) : 0;
-        const jitterMs = Math.round(jitter * 1000);
-        const rttMs = Math.round(rtt * 1000);
-        const poor = lossPercent > QUALITY_LIMITS.lossPercent || jitterMs > QUALITY_LIMITS.jitterMs || rttMs > QUALITY_LIMITS.rttMs;
-        setQuality({ lossPercent, jitterMs, rttMs, poor });
-      }
-      last = { received, lost };
+      if (last) setQuality(qualityBetween(last, sample));
+      last = sample;
     }, SAMPLE_MS);
     return () => {
       clearInterval(timer);
