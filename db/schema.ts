@@ -20,6 +20,8 @@ import {
   type AnyPgColumn,
   bigint,
   boolean,
+  customType,
+  date,
   index,
   integer,
   jsonb,
@@ -73,6 +75,8 @@ export const users = pgTable(
     /** BCP 47 tag chosen by the user; null follows the browser. */
     locale: text("locale"),
     disabled: boolean("disabled").notNull().default(false),
+    /** Answer offered calls by itself after a short beep (headset users). */
+    autoAnswer: boolean("auto_answer").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -131,6 +135,10 @@ export const queues = pgTable(
     /** Consecutive missed offers before the operator is paused; 0 never pauses. */
     maxMissedOffers: integer("max_missed_offers").notNull().default(3),
     maxOnBreak: integer("max_on_break"),
+    /** The wrap-up form's topic must be chosen before Done. */
+    topicRequired: boolean("topic_required").notNull().default(false),
+    /** Seconds an operator may add to a wrap-up, once per call; null: no extension. */
+    wrapUpExtendS: integer("wrap_up_extend_s"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("queues_name_lower").on(sql`lower(${t.name})`)],
@@ -236,6 +244,8 @@ export const callRecords = pgTable(
     slThresholdS: integer("sl_threshold_s").notNull(),
     shortAbandonS: integer("short_abandon_s").notNull(),
     topic: text("topic"),
+    /** What the operator says came of the call (wrap-up): see WRAP_UP_OUTCOMES. */
+    outcomeDetail: text("outcome_detail"),
     notes: text("notes"),
   },
   (t) => [
@@ -243,6 +253,8 @@ export const callRecords = pgTable(
     index("call_records_queue_arrived").on(t.queueId, t.arrivedAt),
     index("call_records_operator_arrived").on(t.operatorId, t.arrivedAt),
     index("call_records_in_progress").on(t.outcome).where(sql`${t.outcome} = 'in_progress'`),
+    // Caller history: candidates share the last 8 digits; the exact comparison is on the normalised number.
+    index("call_records_caller_tail").on(sql`right(regexp_replace(${t.callerNumber}, '[^0-9]', '', 'g'), 8)`, t.arrivedAt),
   ],
 );
 
@@ -285,6 +297,171 @@ export const callbackRequests = pgTable(
   (t) => [index("callback_requests_open").on(t.requestedAt).where(sql`${t.doneAt} is null`)],
 );
 
+/** PostgreSQL's full-text document type (Drizzle has no built-in column for it). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * The text-search configuration of a row's language (`locale` column): PostgreSQL's english and french
+ * dictionaries (stemming, stop words); Arabic has none in PostgreSQL, so `simple` (lower-cased words).
+ */
+const searchConfig = (locale: AnyPgColumn) =>
+  sql.raw(`(CASE "${locale.name}" WHEN 'en' THEN 'english'::regconfig WHEN 'fr' THEN 'french'::regconfig ELSE 'simple'::regconfig END)`);
+
+export { WRAP_UP_OUTCOMES, type WrapUpOutcome } from "./enums";
+
+/**
+ * The organisation running the hotline (one row, id 1): its name (with per-language forms where they differ),
+ * the hotline's purpose, default language, the country whose numbering plan reads callers' national numbers,
+ * and how far back (days) operators see a caller's history.
+ */
+export const organisation = pgTable("organisation", {
+  id: integer("id").primaryKey().default(1),
+  name: text("name").notNull().default(""),
+  /** `{ fr?: string, ar?: string, en?: string }`: the name where it differs in that language. */
+  localizedNames: jsonb("localized_names").$type<Partial<Record<"en" | "fr" | "ar", string>>>().notNull().default({}),
+  purpose: text("purpose").notNull().default(""),
+  defaultLocale: text("default_locale").notNull().default("en"),
+  /** ISO 3166-1 alpha-2 (e.g. `FR`): national numbers are read in its plan to compare callers in E.164. */
+  country: text("country"),
+  /** Caller history reaches this many days back. */
+  historyDays: integer("history_days").notNull().default(365),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * An admin's conversation script for one queue (or every queue: queue_id null) in one language: ordered steps
+ * whose text may hold the placeholders of server/scripts/placeholders.ts.
+ */
+export const conversationScripts = pgTable(
+  "conversation_scripts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    queueId: integer("queue_id").references(() => queues.id, { onDelete: "cascade" }),
+    locale: text("locale").notNull(),
+    steps: text("steps").array().notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("conversation_scripts_queue_locale").on(sql`coalesce(${t.queueId}, 0)`, t.locale)],
+);
+
+/** The topics a queue's calls are filed under in wrap-up (the week review counts calls per topic). */
+export const topics = pgTable(
+  "topics",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    queueId: integer("queue_id")
+      .notNull()
+      .references(() => queues.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("topics_queue_name").on(t.queueId, sql`lower(${t.name})`)],
+);
+
+/**
+ * A prepared answer: the question as callers put it, one or more approved answer variants, searchable in its
+ * language's dictionary (`search_vector`, generated: question weighted A, topic, tags and answers B).
+ */
+export const preparedAnswers = pgTable(
+  "prepared_answers",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    topic: text("topic").notNull(),
+    question: text("question").notNull(),
+    variants: text("variants").array().notNull(),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /** Shown with a caution: the approved wording only. */
+    sensitive: boolean("sensitive").notNull().default(false),
+    /** Queues it applies to; empty: every queue. */
+    queueIds: integer("queue_ids").array().notNull().default(sql`'{}'::integer[]`),
+    locale: text("locale").notNull().default("en"),
+    reviewedAt: date("reviewed_at", { mode: "string" }),
+    /** Tags and variants joined, kept by db/queries/answers.ts: a generated column may only read plain columns. */
+    searchText: text("search_text").notNull().default(""),
+    searchVector: tsvector("search_vector")
+      .notNull()
+      .generatedAlwaysAs(
+        (): ReturnType<typeof sql> =>
+          sql`setweight(to_tsvector(${searchConfig(preparedAnswers.locale)}, "question"), 'A') || setweight(to_tsvector(${searchConfig(preparedAnswers.locale)}, "topic" || ' ' || "search_text"), 'B')`,
+      ),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("prepared_answers_search").using("gin", t.searchVector),
+    index("prepared_answers_question_trgm").using("gin", t.question.op("gin_trgm_ops")),
+  ],
+);
+
+/** One "used" click: counted per answer and per call for the week review. */
+export const answerUses = pgTable(
+  "answer_uses",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    answerId: integer("answer_id")
+      .notNull()
+      .references(() => preparedAnswers.id, { onDelete: "cascade" }),
+    callId: uuid("call_id").references(() => callRecords.id, { onDelete: "set null" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index("answer_uses_answer").on(t.answerId), index("answer_uses_call").on(t.callId)],
+);
+
+/**
+ * People and services of the organisation who are not operators, found on the desk by name or competence.
+ * `search_vector` (generated, `simple` configuration: names and tags are not stemmed) covers name, department,
+ * title and competences.
+ */
+export const directoryEntries = pgTable(
+  "directory_entries",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    department: text("department").notNull().default(""),
+    title: text("title").notNull().default(""),
+    /** Internal SIP URIs or external numbers, first is the main one. */
+    phones: text("phones").array().notNull().default(sql`'{}'::text[]`),
+    email: text("email").notNull().default(""),
+    competences: text("competences").array().notNull().default(sql`'{}'::text[]`),
+    /** Free text, e.g. "Mon-Fri 9:00-17:00". */
+    hours: text("hours").notNull().default(""),
+    notes: text("notes").notNull().default(""),
+    /** Competences joined, kept by db/queries/directory.ts (see prepared_answers.search_text). */
+    searchText: text("search_text").notNull().default(""),
+    searchVector: tsvector("search_vector")
+      .notNull()
+      .generatedAlwaysAs(
+        (): ReturnType<typeof sql> =>
+          sql`to_tsvector('simple'::regconfig, "name" || ' ' || "department" || ' ' || "title" || ' ' || "search_text")`,
+      ),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("directory_entries_search").using("gin", t.searchVector),
+    index("directory_entries_name_trgm").using("gin", t.name.op("gin_trgm_ops")),
+  ],
+);
+
+/**
+ * The wrap-up form as the operator fills it, kept server-side so a reload loses nothing; deleted when saved
+ * (its content then lives in call_records and call_events).
+ */
+export const wrapUpDrafts = pgTable("wrap_up_drafts", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  callId: uuid("call_id")
+    .notNull()
+    .references(() => callRecords.id, { onDelete: "cascade" }),
+  topic: text("topic").notNull().default(""),
+  outcomeDetail: text("outcome_detail").notNull().default(""),
+  notes: text("notes").notNull().default(""),
+  answerIds: integer("answer_ids").array().notNull().default(sql`'{}'::integer[]`),
+  extended: boolean("extended").notNull().default(false),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type User = typeof users.$inferSelect;
 export type Queue = typeof queues.$inferSelect;
 export type HotlineNumber = typeof hotlineNumbers.$inferSelect;
@@ -294,3 +471,9 @@ export type CallEvent = typeof callEvents.$inferSelect;
 export type PauseReasonRow = typeof pauseReasons.$inferSelect;
 export type OperatorShift = typeof operatorShifts.$inferSelect;
 export type CallbackRequest = typeof callbackRequests.$inferSelect;
+export type Organisation = typeof organisation.$inferSelect;
+export type ConversationScript = typeof conversationScripts.$inferSelect;
+export type Topic = typeof topics.$inferSelect;
+export type PreparedAnswer = typeof preparedAnswers.$inferSelect;
+export type DirectoryEntry = typeof directoryEntries.$inferSelect;
+export type WrapUpDraft = typeof wrapUpDrafts.$inferSelect;

@@ -158,6 +158,9 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       });
       services.onQueuesChanged = () => telephony!.syncQueues();
       registerDatabaseHealth(services, telephony);
+      services.onWrapUpDone = (userId) => telephony!.controller.dispatch({ type: "wrap-up-finished", operatorId: String(userId) });
+      services.operatorStatus = (userId) => telephony!.controller.operatorState(userId)?.status;
+      services.onWrapUpExtended = (userId, byMs) => telephony!.controller.dispatch({ type: "wrap-up-extended", operatorId: String(userId), byMs });
       // Stopped before the web server closes: calls end with BYE and their records are written.
       sipClaimed = true;
       stack.push(() => {

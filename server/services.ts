@@ -10,6 +10,7 @@ import type { Clock } from "./clock";
 import type { Config } from "./config/config";
 import { HealthRegistry } from "./health";
 import { FirstAdminSetup } from "./accounts/first-admin-setup";
+import type { OperatorStatus } from "./realtime/events";
 
 export interface Services {
   readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV" | "TIMEZONE">;
@@ -24,6 +25,12 @@ export interface Services {
   onUserSessionsEnded?: (userId: number) => void;
   /** Set once telephony runs; queue admin changes call it so the live queue engine follows at once. */
   onQueuesChanged?: () => Promise<void>;
+  /** Set once telephony runs; the desk's Done tells the queue engine the operator's wrap-up is over (`wrap-up-finished`). */
+  onWrapUpDone?: (userId: number) => void;
+  /** Set once telephony runs: an operator's live routing state, for the desk's directory. */
+  operatorStatus?: (userId: number) => OperatorStatus | undefined;
+  /** Set once telephony runs; the desk's Extend moves the end of the operator's wrap-up `byMs` later. */
+  onWrapUpExtended?: (userId: number, byMs: number) => void;
 }
 
 export function createServices(args: {

@@ -6,7 +6,7 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/callbacks", key: "callbacks", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
@@ -15,6 +15,10 @@ const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users"
   { href: "/admin/pause-reasons", key: "pauseReasons", role: "admin" },
   { href: "/admin/shifts", key: "shifts", role: "admin" },
   { href: "/admin/test-call", key: "testCall", role: "admin" },
+  { href: "/admin/organisation", key: "organisation", role: "admin" },
+  { href: "/admin/scripts", key: "scripts", role: "admin" },
+  { href: "/admin/answers", key: "answers", role: "supervisor" },
+  { href: "/admin/directory", key: "directory", role: "admin" },
 ];
 
 /** The frame of every signed-in page: navigation the user's role allows, language, logout. */

@@ -1,12 +1,11 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { SipClientConfig } from "../../server/realtime/events";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
 import { ElapsedTime } from "./elapsed-time";
 import type { IncomingOffer, RegistrationState, SoftphoneSnapshot } from "./softphone";
 import { useNow } from "./use-now";
-import { useSoftphone } from "./use-softphone";
+import type { SoftphoneControls } from "./use-softphone";
 
 const REGISTRATION_COLOR: Record<RegistrationState, string> = {
   registered: "bg-green-600",
@@ -17,11 +16,11 @@ const REGISTRATION_COLOR: Record<RegistrationState, string> = {
 
 /**
  * The operator's phone: line registration, the ringing call (answer / decline) and the call in
- * progress (timer, mute, hang up). Owns the softphone for the page's lifetime.
+ * progress (timer, mute, hang up). The softphone itself belongs to the desk workspace.
  */
-export function CallPanel({ config }: { config: SipClientConfig }) {
+export function CallPanel({ controls }: { controls: SoftphoneControls }) {
   const t = useTranslations("softphone");
-  const { state, answer, decline, hangup, setMuted, retryNow, attachAudio } = useSoftphone(config);
+  const { state, answer, decline, hangup, setMuted, retryNow, attachAudio } = controls;
 
   return (
     <section aria-labelledby="phone-title" className="flex flex-col gap-4">
@@ -67,6 +66,7 @@ export function CallPanel({ config }: { config: SipClientConfig }) {
             <button
               type="button"
               data-testid="answer"
+              aria-keyshortcuts="Alt+A"
               onClick={answer}
               disabled={state.answering}
               className={`${BUTTON} bg-green-700 text-white hover:bg-green-800`}
@@ -100,13 +100,14 @@ export function CallPanel({ config }: { config: SipClientConfig }) {
             <button
               type="button"
               data-testid="mute"
+              aria-keyshortcuts="Alt+M"
               aria-pressed={state.muted}
               onClick={() => setMuted(!state.muted)}
               className={`${BUTTON} border border-slate-300 ${state.muted ? "bg-slate-800 text-white" : "bg-white text-slate-800 hover:bg-slate-100"}`}
             >
               {state.muted ? t("unmute") : t("mute")}
             </button>
-            <button type="button" data-testid="hangup" onClick={hangup} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>
+            <button type="button" data-testid="hangup" aria-keyshortcuts="Alt+H" onClick={hangup} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>
               {t("hangup")}
             </button>
           </div>

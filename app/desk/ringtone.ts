@@ -20,11 +20,17 @@ export class Ringtone {
   private context?: AudioContext;
   private timer?: ReturnType<typeof setInterval>;
 
+  /** `sinkId`: the output device to ring on (e.g. the laptop speaker while the headset is on); default output if absent. */
+  constructor(private readonly sinkId?: string) {}
+
   start(): void {
     if (this.context || typeof AudioContext === "undefined") return;
     const context = new AudioContext();
     this.context = context;
     context.resume().catch(() => undefined);
+    // AudioContext.setSinkId (Chromium 110+): ring on the chosen device; the default output otherwise.
+    const sinkable = context as AudioContext & { setSinkId?: (id: string) => Promise<void> };
+    if (this.sinkId && sinkable.setSinkId) sinkable.setSinkId(this.sinkId).catch(() => undefined);
     const gain = context.createGain();
     gain.gain.value = 0;
     gain.connect(context.destination);

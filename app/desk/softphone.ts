@@ -26,6 +26,7 @@ import { OFFER_HEADERS, type SipClientConfig } from "../../server/realtime/event
 import { callTransition, canTakeOffer, IllegalCallTransitionError, type CallEvent, type CallState } from "./call-state-machine";
 import { backoffDelay } from "./reconnect-backoff";
 import { sipWebSocketUrl } from "./sip-websocket-url";
+import { chosenMicrophone } from "./device-preferences";
 
 declare global {
   interface Window {
@@ -182,6 +183,11 @@ export class Softphone {
   // --- call controls -----------------------------------------------------------------------
 
   /** Where the remote party's audio plays; SIP.js does not attach it by itself. */
+  /** The live call's RTCPeerConnection (for the desk's quality warning from getStats), if a call is up. */
+  peerConnection(): RTCPeerConnection | undefined {
+    return this.invitation ? this.sessionDescriptionHandler(this.invitation)?.peerConnection : undefined;
+  }
+
   setAudioElement(element: HTMLAudioElement | null): void {
     this.audioElement = element;
     if (element && this.snapshot.call === "talking" && this.invitation) this.attachMedia(this.invitation);
@@ -380,6 +386,9 @@ export class Softphone {
       this.update({ microphoneProblem: "unavailable" });
       return Promise.reject(new Error("Media devices are not available (insecure context?)"));
     }
+    // The microphone the operator chose on this browser (desk devices panel), when it is still there.
+    const microphone = chosenMicrophone();
+    if (microphone && constraints.audio === true) constraints = { ...constraints, audio: { deviceId: { ideal: microphone } } };
     return navigator.mediaDevices.getUserMedia(constraints).catch((error: unknown) => {
       const denied = error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
       this.update({ microphoneProblem: denied ? "denied" : "unavailable" });

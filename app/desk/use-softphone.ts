@@ -2,8 +2,9 @@
 
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { SipClientConfig } from "../../server/realtime/events";
+import { readDevicePreferences } from "./device-preferences";
 import { Ringtone } from "./ringtone";
-import { INITIAL_SOFTPHONE_SNAPSHOT, Softphone, type SoftphoneSnapshot } from "./softphone";
+import type { Softphone, SoftphoneSnapshot } from "./softphone";
 
 export interface SoftphoneControls {
   state: SoftphoneSnapshot;
@@ -14,39 +15,53 @@ export interface SoftphoneControls {
   retryNow(): void;
   /** Ref callback for the `<audio>` element that plays the remote party. */
   attachAudio(element: HTMLAudioElement | null): void;
+  /** The live call's peer connection, for quality statistics. */
+  peerConnection(): RTCPeerConnection | undefined;
 }
 
-const serverSnapshot = () => INITIAL_SOFTPHONE_SNAPSHOT;
+/** What the desk shows until the SIP stack has loaded: connecting, no call (the softphone's own initial state). */
+const LOADING_SNAPSHOT: SoftphoneSnapshot = Object.freeze({ registration: "connecting", call: "idle", answering: false, muted: false });
+const loadingSnapshot = () => LOADING_SNAPSHOT;
+const noSubscription = () => () => {};
 
 /**
- * The desk's softphone for the component's lifetime: registers on mount, unregisters on unmount and
- * when the page is hidden for good (`pagehide`), registers again if the page comes back from the
- * back/forward cache. Rings while a call is offered.
+ * The desk's softphone for the component's lifetime: the SIP stack (SIP.js, the desk's largest script) loads after
+ * the first paint, then registers; it unregisters on unmount and when the page is hidden for good (`pagehide`),
+ * and registers again if the page comes back from the back/forward cache. Rings while a call is offered.
  */
 export function useSoftphone(config: SipClientConfig): SoftphoneControls {
-  // Constructing does nothing yet (no window, no network), so it is safe during the server render.
-  const [phone] = useState(() => new Softphone(config));
-  const state = useSyncExternalStore(phone.subscribe, phone.getSnapshot, serverSnapshot);
+  // The configuration of the first render: the page's server render gives it once.
+  const [initialConfig] = useState(config);
+  const [phone, setPhone] = useState<Softphone>();
+  const state = useSyncExternalStore(phone?.subscribe ?? noSubscription, phone?.getSnapshot ?? loadingSnapshot, loadingSnapshot);
 
   useEffect(() => {
-    phone.start();
-    const onPageHide = () => phone.stop();
+    let active = true;
+    let instance: Softphone | undefined;
+    const onPageHide = () => instance?.stop();
     const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) phone.start();
+      if (event.persisted) instance?.start();
     };
     window.addEventListener("pagehide", onPageHide);
     window.addEventListener("pageshow", onPageShow);
+    void import("./softphone").then(({ Softphone }) => {
+      if (!active) return;
+      instance = new Softphone(initialConfig);
+      instance.start();
+      setPhone(instance);
+    });
     return () => {
+      active = false;
       window.removeEventListener("pagehide", onPageHide);
       window.removeEventListener("pageshow", onPageShow);
-      phone.stop();
+      instance?.stop();
     };
-  }, [phone]);
+  }, [initialConfig]);
 
   const ringing = state.call === "ringing";
   useEffect(() => {
     if (!ringing) return;
-    const ringtone = new Ringtone();
+    const ringtone = new Ringtone(readDevicePreferences().ringer);
     ringtone.start();
     return () => ringtone.stop();
   }, [ringing]);
@@ -54,12 +69,13 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
   // Stable functions: a new ref callback each render would detach and re-attach the audio element.
   const actions = useMemo(
     () => ({
-      answer: () => void phone.answer(),
-      decline: () => phone.decline(),
-      hangup: () => phone.hangup(),
-      setMuted: (muted: boolean) => phone.setMuted(muted),
-      retryNow: () => phone.retryNow(),
-      attachAudio: (element: HTMLAudioElement | null) => phone.setAudioElement(element),
+      answer: () => void phone?.answer(),
+      decline: () => phone?.decline(),
+      hangup: () => phone?.hangup(),
+      setMuted: (muted: boolean) => phone?.setMuted(muted),
+      retryNow: () => phone?.retryNow(),
+      attachAudio: (element: HTMLAudioElement | null) => phone?.setAudioElement(element),
+      peerConnection: () => phone?.peerConnection(),
     }),
     [phone],
   );

@@ -70,7 +70,7 @@ export function listAllMemberships(db: Db) {
 export async function updateQueue(
   db: Db,
   id: number,
-  patch: Partial<Pick<Queue, "ringTimeoutS" | "wrapUpS" | "slThresholdS" | "shortAbandonS" | "maxOnBreak" | "maxWaitS" | "maxWaitAction">>,
+  patch: Partial<Pick<Queue, "ringTimeoutS" | "wrapUpS" | "slThresholdS" | "shortAbandonS" | "maxOnBreak" | "maxWaitS" | "maxWaitAction" | "wrapUpExtendS" | "topicRequired">>,
 ): Promise<void> {
   await db.update(queues).set(patch).where(eq(queues.id, id));
 }
@@ -147,4 +147,9 @@ export async function upsertVipNumber(db: Db, vip: { number: string; priority: n
 export async function deleteVipNumber(db: Db, number: string): Promise<boolean> {
   const removed = await db.delete(vipNumbers).where(eq(vipNumbers.number, number)).returning({ id: vipNumbers.id });
   return removed.length > 0;
+}
+
+/** Ids of the queues a user serves. */
+export async function listQueueIdsOfUser(db: Db, userId: number): Promise<number[]> {
+  return (await db.select({ queueId: queueMembers.queueId }).from(queueMembers).where(eq(queueMembers.userId, userId))).map((m) => m.queueId);
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { users, type Role, type User } from "../schema";
 import { uniquely } from "./errors";
@@ -35,7 +35,7 @@ export function listUsers(db: Db): Promise<User[]> {
   return db.select().from(users).orderBy(asc(sql`lower(${users.username})`));
 }
 
-export type UserPatch = Partial<Pick<User, "displayName" | "role" | "passwordHash" | "locale" | "disabled">>;
+export type UserPatch = Partial<Pick<User, "displayName" | "role" | "passwordHash" | "locale" | "disabled" | "autoAnswer">>;
 
 export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<User | undefined> {
   const [row] = await db
@@ -52,4 +52,15 @@ export async function countActiveAdmins(db: Db): Promise<number> {
     .from(users)
     .where(and(eq(users.role, "admin"), eq(users.disabled, false)));
   return row?.n ?? 0;
+}
+
+/** Active users whose display name or username contains `text` (case-insensitive), by name; at most `limit`. */
+export function searchActiveUsers(db: Db, text: string, limit: number) {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role })
+    .from(users)
+    .where(and(eq(users.disabled, false), or(ilike(users.displayName, pattern), ilike(users.username, pattern))))
+    .orderBy(asc(users.displayName))
+    .limit(limit);
 }

@@ -20,6 +20,10 @@ import { findUserByUsername } from "../../db/queries/users";
 import type { UserService } from "../accounts/user-service";
 import type { FieldErrors } from "../accounts/user-input";
 import { ROLES } from "../auth/roles";
+import { createAnswer, createTopic } from "../answers/answer-service";
+import { createDirectoryEntry } from "../directory/directory-service";
+import { updateOrganisation } from "../organisation/organisation-service";
+import { saveScript } from "../scripts/script-service";
 
 export interface CommandContext {
   db: Db;
@@ -44,10 +48,17 @@ export const USAGE = `Usage: npm run cli -- <command>
   queue add <name>
   queue member <queue> <username> [--level N]
   queue set <queue> [--ring-timeout S] [--wrap-up S] [--sl-threshold S] [--short-abandon S] [--max-on-break N|none]
-                    [--max-wait S|none] [--max-wait-action hang-up|callback]
+                    [--max-wait S|none] [--max-wait-action hang-up|callback] [--wrap-up-extend S|none] [--topic-required yes|no]
   queue list
   number add <number> --queue <queue> [--label "campaign"]
-  number list`;
+  number list
+  org set [--name "<name>"] [--name-fr "<name>"] [--name-ar "<name>"] [--purpose "<line>"] [--lang en|fr|ar]
+          [--country FR] [--history-days N]
+  script set <queue> --lang en|fr|ar --step "<text>" [--step "<text>" …]
+  topic add <queue> <topic>
+  answer add --topic <topic> --question "<q>" --answer "<a>" [--answer "<variant>" …] [--queue <queue>] [--lang fr]
+             [--tags a,b] [--sensitive]
+  directory add --name "<name>" --phone <number> [--competence <tag>[,<tag>]] [--department "<d>"] [--email <e>]`;
 
 class UsageError extends Error {}
 
@@ -175,6 +186,8 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
         maxOnBreak: maxOnBreak(values["max-on-break"]),
         maxWaitS: values["max-wait"] === "none" ? null : seconds("max-wait", values["max-wait"], 10, 86_400),
         maxWaitAction: maxWaitAction(values["max-wait-action"]),
+        wrapUpExtendS: values["wrap-up-extend"] === "none" ? null : seconds("wrap-up-extend", values["wrap-up-extend"], 10, 3600),
+        topicRequired: yesNo("topic-required", values["topic-required"]),
       };
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (Object.keys(changes).length === 0) throw new UsageError("queue set needs at least one setting");
@@ -209,6 +222,70 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
       for (const n of await listHotlineNumbers(ctx.db)) out.push(`${n.number}\t${n.queue}\t${n.label ?? ""}`);
       return;
     }
+    case "org set": {
+      need(0);
+      const input = {
+        name: values.name,
+        nameFr: values["name-fr"],
+        nameAr: values["name-ar"],
+        purpose: values.purpose,
+        defaultLocale: values.lang,
+        country: values.country,
+        historyDays: values["history-days"],
+      };
+      if (Object.values(input).every((v) => v === undefined)) throw new UsageError("org set needs at least one setting");
+      const result = await updateOrganisation(ctx.db, input);
+      if (!result.ok) return failIf(result.errors);
+      out.push(`organisation "${result.value.name}" saved`);
+      return;
+    }
+    case "script set": {
+      const queue = await queueOrFail(ctx, need(1)[0]!);
+      if (!values.lang) throw new UsageError("--lang is required (en, fr or ar)");
+      if (!values.step?.length) throw new UsageError("--step is required, once per step");
+      const result = await saveScript(ctx.db, { queueId: queue.id, locale: values.lang, steps: values.step });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`script of queue "${queue.name}" in ${result.value.locale}: ${result.value.steps.length} steps`);
+      return;
+    }
+    case "topic add": {
+      const [queueName, topic] = need(2);
+      const queue = await queueOrFail(ctx, queueName!);
+      const result = await createTopic(ctx.db, queue.id, topic);
+      if (!result.ok) return failIf(result.errors);
+      out.push(`topic "${result.value.name}" added to queue "${queue.name}"`);
+      return;
+    }
+    case "answer add": {
+      need(0);
+      const queue = values.queue === undefined ? undefined : await queueOrFail(ctx, values.queue);
+      const result = await createAnswer(ctx.db, {
+        topic: values.topic,
+        question: values.question,
+        variants: values.answer ?? [],
+        tags: values.tags,
+        sensitive: values.sensitive ?? false,
+        queueIds: queue ? [queue.id] : [],
+        locale: values.lang ?? "en",
+        reviewedAt: new Date().toISOString().slice(0, 10),
+      });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`answer ${result.value.id} added under "${result.value.topic}"`);
+      return;
+    }
+    case "directory add": {
+      need(0);
+      const result = await createDirectoryEntry(ctx.db, {
+        name: values.name,
+        phones: values.phone,
+        competences: values.competence,
+        department: values.department,
+        email: values.email,
+      });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`"${result.value.name}" added to the directory (id ${result.value.id})`);
+      return;
+    }
     default:
       throw new UsageError(key ? `unknown command "${key}"` : "no command given");
   }
@@ -234,11 +311,36 @@ function parseOrUsage(argv: string[]) {
         "max-on-break": { type: "string" },
         "max-wait": { type: "string" },
         "max-wait-action": { type: "string" },
+        "wrap-up-extend": { type: "string" },
+        "topic-required": { type: "string" },
+        "name-fr": { type: "string" },
+        "name-ar": { type: "string" },
+        purpose: { type: "string" },
+        country: { type: "string" },
+        "history-days": { type: "string" },
+        lang: { type: "string" },
+        step: { type: "string", multiple: true },
+        topic: { type: "string" },
+        question: { type: "string" },
+        answer: { type: "string", multiple: true },
+        tags: { type: "string" },
+        sensitive: { type: "boolean" },
+        phone: { type: "string" },
+        competence: { type: "string" },
+        department: { type: "string" },
+        email: { type: "string" },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** A yes/no option. */
+function yesNo(option: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === "yes" || value === "no") return value === "yes";
+  throw new CommandError(`--${option}: yes or no`);
 }
 
 /** Members allowed on break at once; "none" lifts the limit (stored as null). */

@@ -331,6 +331,14 @@ export class DispatchEngine {
         return this.requestPause(op, event.reason);
       case "resume-requested":
         return this.resume(op);
+      case "wrap-up-extended": {
+        const key = timerKey({ kind: "wrap-up", operatorId: op.id });
+        const until = this.state.timers.get(key);
+        if (op.status !== OperatorStatus.WrapUp || until === undefined) return this.ignore(event.type, "operator not in a timed wrap-up");
+        if (!(event.byMs > 0)) return this.ignore(event.type, "extension must be positive");
+        this.state.timers.set(key, until + event.byMs, { kind: "wrap-up", operatorId: op.id });
+        return;
+      }
       case "wrap-up-finished":
         if (op.status !== OperatorStatus.WrapUp) return this.ignore(event.type, "operator not in wrap-up");
         this.state.timers.delete(timerKey({ kind: "wrap-up", operatorId: op.id }));

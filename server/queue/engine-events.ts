@@ -47,6 +47,8 @@ export type EngineEvent =
   | { type: "call-ended"; callId: string }
   | { type: OperatorSignal; operatorId: string }
   | { type: "pause-requested"; operatorId: string; reason: PauseReason }
+  /** The operator asked for more wrap-up time: the wrap-up's end moves `byMs` later (ignored outside wrap-up). */
+  | { type: "wrap-up-extended"; operatorId: string; byMs: number }
   /** Adds an operator or replaces its memberships. */
   | { type: "operator-configured"; operatorId: string; memberships: readonly MembershipInput[] }
   /** Replaces which pause reasons take a break slot and how long each may last before supervisors are warned. */

@@ -126,6 +126,23 @@ describe("call end and wrap-up", () => {
     expect(h.engine.state.calls.size).toBe(0);
     expect(h.records("call-finished").map((r) => r.kind === "call-finished" && r.outcome)).toEqual(["answered", "answered"]);
   });
+
+  it("an extended wrap-up ends that much later; outside wrap-up the extension is ignored", () => {
+    const h = center({ wrapUpMs: 30_000 }, ["a"]);
+    h.ready("a");
+    expect(h.send({ type: "wrap-up-extended", operatorId: "a", byMs: 60_000 })).toEqual([expect.objectContaining({ type: "ignored", event: "wrap-up-extended" })]);
+    h.call("c1");
+    h.send({ type: "offer-answered", callId: "c1", operatorId: "a" });
+    h.send({ type: "call-ended", callId: "c1" });
+    h.advance(10_000);
+    h.send({ type: "wrap-up-extended", operatorId: "a", byMs: 60_000 });
+    h.advance(25_000);
+    expect(h.status("a")).toBe("wrap-up");
+    h.advance(54_999);
+    expect(h.status("a")).toBe("wrap-up");
+    h.advance(1);
+    expect(h.status("a")).toBe("available");
+  });
 });
 
 describe("max wait, queue length and empty queues", () => {

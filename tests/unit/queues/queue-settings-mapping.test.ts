@@ -28,6 +28,8 @@ const row = (overrides: Partial<Queue> = {}): Queue => ({
   periodicAnnounceEveryS: null,
   tierDelaysS: [0],
   maxMissedOffers: 3,
+  topicRequired: false,
+  wrapUpExtendS: null,
   maxOnBreak: null,
   createdAt: new Date("2026-11-02T09:00:00Z"),
   ...overrides,
