@@ -52,6 +52,9 @@ export const ADMISSION_MEDIA_WAIT_MS = 2000;
  */
 export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
 
+/** Trunk-leg end reasons that are Hotline's doing, not the caller's (the record's `ended_by` is `system`). */
+const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
+
 /** The routing state of an operator as the engine last reported it; see CallController.view for the rest. */
 type BaseStateView = Omit<OperatorStateView, "pendingPause" | "onShift">;
 
@@ -100,6 +103,8 @@ export interface CallControllerDeps {
    * VIP list is held in memory and refreshed with the queues, so admitting a call costs no query.
    */
   callerPriority?(callerNumber: string): number | undefined;
+  /** An operator's wrap-up is over (Done, or its time ran out): their open wrap-up draft is saved as it stands. */
+  wrapUpEnded?(operatorId: number): void;
   /** The record buffer's bound and spill file (see call-records.ts). */
   records?: RecordsOptions;
   /**
@@ -607,15 +612,19 @@ export class CallController implements InboundCallHandler {
   private trunkEnded(call: ActiveCall, reason: string): void {
     if (call.heldSince !== undefined) this.callerHold(call, false);
     if (call.finished) return;
-    // The session timer (RFC 4028) ending a dialog nobody refreshed is the system's doing, not the caller's.
-    call.endedBy ??= reason === "local" || reason === "session-expired" ? "system" : "caller";
-    this.writeCall(call.id, { endedBy: call.endedBy, endReason: reason === "bye" ? "caller-hung-up" : reason });
+    // The session timer (RFC 4028) or an error answered by the transaction layer is the system's doing too.
+    call.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
+    const endReason = this.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
+    this.writeCall(call.id, { endedBy: call.endedBy, endReason });
     if (call.operator) {
       call.operator.hangup();
       this.dispatch({ type: "call-ended", callId: call.id });
     } else {
       for (const leg of call.offers.values()) leg.cancel();
       this.dispatch({ type: "caller-hung-up", callId: call.id });
+      // A queued caller cut off by our shutdown did not give up: not an abandon in the figures (written after the
+      // engine's record, in order).
+      if (this.closing) this.writeCall(call.id, { outcome: "failed" });
     }
     this.finishMedia(call);
   }
@@ -785,6 +794,7 @@ export class CallController implements InboundCallHandler {
           const callId = this.lastCallOf.get(effect.operatorId);
           if (callId) this.writeCall(callId, { wrapUpEndedAt: new Date(effect.since) });
           this.lastCallOf.delete(effect.operatorId);
+          this.deps.wrapUpEnded?.(Number(effect.operatorId));
         }
         return;
       }

@@ -27,6 +27,7 @@ import { ShiftScheduler } from "../staffing/shift-scheduler";
 import { AddressAllowList } from "../telephony/address-allow-list";
 import { B2bua } from "../telephony/b2bua";
 import { TrunkRegistration } from "../telephony/trunk-registration";
+import { closeDraft } from "../desk/wrap-up-service";
 import { CallController, type RoutedNumber } from "./call-controller";
 import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
@@ -126,6 +127,10 @@ export async function startTelephony(args: {
     alertSupervisors: (alert) => args.realtime.publishAlert(alert),
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
+    wrapUpEnded: (operatorId) =>
+      void closeDraft(database.db, operatorId, new Date(clock.now())).catch((error) =>
+        logger.error("wrap-up draft not saved", { operatorId, error: String(error) }),
+      ),
     records: { spillPath: path.join(path.resolve(config.DATA_DIR), "pending-records.jsonl") },
     mediaReady: (timeoutMs) => pool.whenAnyUp(timeoutMs),
     // Bridged callers silent this long count as gone (rtpengine's own --timeout covers queued calls).

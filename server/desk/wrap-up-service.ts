@@ -76,6 +76,15 @@ export async function openDraft(db: Db, userId: number, now: Date): Promise<Wrap
   return view(draft);
 }
 
+/**
+ * The operator's wrap-up ended without Done (the queue's wrap-up time ran out, or they logged out): an open draft is
+ * saved to its call record as it stands (event `call.wrap-up` with `timedOut: true`). No draft: nothing happens.
+ */
+export async function closeDraft(db: Db, userId: number, now: Date): Promise<void> {
+  const draft = await findWrapUpDraft(db, userId);
+  if (draft) await saveAsItStands(db, draft, now);
+}
+
 async function saveAsItStands(db: Db, draft: WrapUpDraft, now: Date): Promise<void> {
   const call = await findCall(db, draft.callId);
   await saveWrapUp(db, {

@@ -343,15 +343,15 @@ describe("SIGTERM with live calls", () => {
     const reopened = new pg.Client({ connectionString: postgres.url(databaseName) });
     await reopened.connect();
     try {
-      const { rows } = await reopened.query<{ outcome: string; ended_by: string | null; ended_at: Date | null }>(
-        "select outcome, ended_by, ended_at from call_records where arrived_at >= $1 order by arrived_at",
+      const { rows } = await reopened.query<{ outcome: string; ended_by: string | null; end_reason: string | null; ended_at: Date | null }>(
+        "select outcome, ended_by, end_reason, ended_at from call_records where arrived_at >= $1 order by arrived_at",
         [since],
       );
       expect(rows).toHaveLength(3);
       for (const row of rows) expect(row.outcome).not.toBe("in_progress");
       expect(rows.slice(0, 2)).toEqual([
-        expect.objectContaining({ outcome: "answered", ended_by: "system", ended_at: expect.any(Date) }),
-        expect.objectContaining({ outcome: "answered", ended_by: "system", ended_at: expect.any(Date) }),
+        expect.objectContaining({ outcome: "answered", ended_by: "system", end_reason: "shutdown", ended_at: expect.any(Date) }),
+        expect.objectContaining({ outcome: "answered", ended_by: "system", end_reason: "shutdown", ended_at: expect.any(Date) }),
       ]);
       const events = await reopened.query<{ type: string }>(
         "select e.type from call_events e join call_records c on c.id = e.call_id where c.arrived_at >= $1 and e.type = 'call.finished'",
@@ -380,7 +380,7 @@ describe("SIGTERM with live calls", () => {
     harness = await startHarness({ DATABASE_URL: postgres.url(databaseName), RTPENGINE_URLS: `127.0.0.1:${relay.port}`, DATA_DIR: dataDir });
     const rows = await recordsSince(harness, since);
     expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row).toMatchObject({ outcome: "answered", endedBy: "system", endReason: "local", endedAt: expect.any(Date) });
+    for (const row of rows) expect(row).toMatchObject({ outcome: "answered", endedBy: "system", endReason: "shutdown", endedAt: expect.any(Date) });
     for (const row of rows) {
       const events = (await listCallEvents(harness.hotline.services.database.db, row.id)).map((e) => e.type);
       expect(events).toContain("call.finished");
