@@ -223,6 +223,7 @@ export async function startTelephony(args: {
     sipPort: config.SIP_PORT,
     advertisedAddress: advertised,
     trunkAllow: new AddressAllowList(config.TRUNK_ALLOW),
+    registrationUser: config.TRUNK_REGISTRAR ? config.TRUNK_USERNAME : undefined,
     handler: controller,
     logger,
     now: () => clock.now(),

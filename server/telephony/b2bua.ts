@@ -98,6 +98,11 @@ export interface B2buaOptions {
   now?: () => number;
   /** Accept IPv6 SDP (an IPv6 media address is configured). Default false: IPv6 offers get 488 + Warning 301. */
   allowIp6Media?: boolean;
+  /**
+   * The user of our registration with the provider (TRUNK_USERNAME with TRUNK_REGISTRAR): an INVITE whose
+   * Request-URI names it carries the dialled number in To.
+   */
+  registrationUser?: string;
 }
 
 type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local" | "session-expired" | "server-error";
@@ -180,9 +185,12 @@ export class TrunkLeg {
     this.remoteSeq = getCSeq(invite)?.seq ?? 0;
     const requestUri = parseUri(invite.uri);
     const to = parseNameAddr(invite.headers.get("To") ?? "");
-    // Trunks put the dialled number in the Request-URI; providers we register with often put our
-    // registration's user there and the number in To, so both are candidates, in that order.
-    const candidates = [requestUri.ok ? userOf(requestUri.value) : undefined, to.ok ? userOf(to.value.uri) : undefined];
+    // Trunks put the dialled number in the Request-URI user. Providers we register with often put our
+    // registration's user there and the number in To: only then (or with no user in the Request-URI) is the
+    // To user a candidate too, so a number that does not route is never rescued by whatever To says.
+    const requestUser = requestUri.ok ? userOf(requestUri.value) : undefined;
+    const toUsable = !requestUser || requestUser === b2bua.registrationUser;
+    const candidates = [requestUser, toUsable && to.ok ? userOf(to.value.uri) : undefined];
     this.dialedCandidates = [...new Set(candidates.filter((c): c is string => Boolean(c)))];
     this.dialedNumber = this.dialedCandidates[0] ?? "";
   }
@@ -639,6 +647,11 @@ export class B2bua implements TransactionUser {
 
   get logger(): Logger {
     return this.options.logger;
+  }
+
+  /** See {@link B2buaOptions.registrationUser}. */
+  get registrationUser(): string | undefined {
+    return this.options.registrationUser;
   }
 
   identityOf(connection: Connection): WsIdentity | undefined {

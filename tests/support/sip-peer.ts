@@ -69,6 +69,8 @@ export interface PeerDialog {
 export interface InviteOptions {
   /** Dialled number (Request-URI and To user). */
   number?: string;
+  /** The Request-URI's user when it differs from the To user ("" for a Request-URI without user). */
+  requestUser?: string;
   from?: string;
   /** SDP body; undefined for none (late offer). */
   sdp?: string;
@@ -197,7 +199,7 @@ export class SipPeer {
       fromTag: options.fromTag ?? randomBytes(4).toString("hex"),
       from: options.from ?? `"Test Caller" <sip:+15550001111@${this.address}>`,
       to: `<sip:${number}@${this.target.host}>`,
-      requestUri: `sip:${number}@${this.target.host}:${this.target.port}`,
+      requestUri: `sip:${options.requestUser === "" ? "" : `${options.requestUser ?? number}@`}${this.target.host}:${this.target.port}`,
       cseq: options.cseq ?? 1,
       branch: options.branch ?? newBranch(),
     };

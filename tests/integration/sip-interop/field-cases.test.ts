@@ -266,6 +266,20 @@ describe("dialog creation as UAS (RFC 3261 §12.1.1)", () => {
   });
 });
 
+describe("the dialled number", () => {
+  it("is the Request-URI user: an unknown one gets 404 whatever To says; a Request-URI without user falls back to To", async () => {
+    const p = await peer();
+    const media = await rtp();
+    const unknown = p.invite({ number: "1000", requestUser: "+49999", sdp: audioSdp(media.port) });
+    expect((await p.finalResponse(unknown, "INVITE")).status).toBe(404);
+    const noUser = p.invite({ number: "1000", requestUser: "", sdp: audioSdp(media.port) });
+    expect((await p.answered(noUser)).status).toBe(200);
+    p.ack(noUser);
+    await hangUp(p, noUser);
+    expect(await record(noUser.callId)).toMatchObject({ dialedNumber: "1000" });
+  });
+});
+
 describe("ACK and in-dialog requests (RFC 3261 §12.2.2, §13.3.1.4, RFC 6026 §8)", () => {
   it("an ACK reusing the INVITE's branch stops the 200 retransmissions", async () => {
     const p = await peer();
