@@ -852,7 +852,7 @@ export class CallController implements InboundCallHandler {
 
   /**
    * Graceful shutdown: takes no new call (INVITEs get 503 from {@link admit}), hangs up every live call (BYE to the
-   * trunk and to the operator, CANCEL to ringing operators), waits until rtpengine has deleted every media session
+   * trunk and to the operator, CANCEL to ringing operators), logs every operator out of the queues, waits until rtpengine has deleted every media session
    * of this process (those of calls that ended earlier too), then flushes every pending record write, for at most
    * `recordsFlushDeadlineMs`. Logged. The records' final close (what is left goes to the spill file for the next
    * start) is the process's last step before the database closes, after the desks' last events (boot.ts).
@@ -867,6 +867,10 @@ export class CallController implements InboundCallHandler {
     for (const call of live) {
       call.endedBy = "system";
       call.trunk.hangup("local");
+    }
+    // Operators still logged in go offline in the log now, so a clean restart finds no state left open.
+    for (const [operatorId, view] of this.states) {
+      if (view.status !== "offline") this.dispatch({ type: "operator-logged-out", operatorId });
     }
     // Hang-ups move each call's media delete onto its chain; calls still in the list (none normally) are awaited too.
     await Promise.all([...this.calls.values()].map((c) => c.chain));

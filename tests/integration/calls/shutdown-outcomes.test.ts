@@ -4,6 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { closeOperatorStatesAfterRestart } from "../../../db/queries/calls";
 import { callRecords } from "../../../db/schema";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { RtpEndpoint, SipPeer, audioSdp } from "../../support/sip-peer";
@@ -15,10 +16,13 @@ beforeAll(async () => {
   harness = await startHarness();
   await harness.cli("queue", "add", "Support");
   await harness.cli("number", "add", "1000", "--queue", "Support");
+  // Logged in and available, but in no queue: the caller stays queued.
+  const operator = await harness.operator("amina");
+  await operator.goAvailable();
 }, 60_000);
 afterAll(() => harness?.stop());
 
-it("a queued caller cut off by shutdown gets BYE and is recorded failed / shutdown / system, not abandoned", async () => {
+it("a queued caller cut off by shutdown gets BYE and is recorded failed / shutdown / system, not abandoned; operators go offline", async () => {
   const peer = await SipPeer.udp({ host: "127.0.0.1", port: harness.hotline.telephony!.b2bua.port });
   const media = await RtpEndpoint.open();
   try {
@@ -35,6 +39,8 @@ it("a queued caller cut off by shutdown gets BYE and is recorded failed / shutdo
       (row) => row !== undefined && row.outcome !== "in_progress",
     );
     expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "shutdown", answeredAt: null });
+    // The operator (logged in, available) went offline in the log: a restart has no state left open to close.
+    expect(await closeOperatorStatesAfterRestart(db, new Date())).toBe(0);
   } finally {
     media.close();
     peer.close();
