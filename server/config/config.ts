@@ -110,12 +110,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (result.success && result.data.RTP_PORT_MIN >= result.data.RTP_PORT_MAX) {
     problems.push("RTP_PORT_MAX: must be above RTP_PORT_MIN");
   }
+  for (const problem of AddressAllowList.problems(env.TRUNK_ALLOW ?? "")) problems.push(`TRUNK_ALLOW: ${problem}`);
   if (result.success) {
-    try {
-      new AddressAllowList(result.data.TRUNK_ALLOW);
-    } catch (error) {
-      problems.push(`TRUNK_ALLOW: ${(error as Error).message}`);
-    }
     for (const entry of result.data.RTPENGINE_URLS.split(",").map((s) => s.trim()).filter(Boolean)) {
       if (!/^[\w.-]+:\d{1,5}$/.test(entry)) problems.push(`RTPENGINE_URLS: "${entry}" is not host:port`);
     }

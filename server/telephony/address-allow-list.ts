@@ -8,23 +8,29 @@ export class AddressAllowList {
   private readonly list = new BlockList();
   readonly entries: readonly string[];
 
+  /** @throws Error naming every entry of `spec` that is not an IP address or CIDR (see {@link problems}). */
   constructor(spec: string) {
-    this.entries = spec
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    this.entries = entriesOf(spec);
+    const problems = AddressAllowList.problems(spec);
+    if (problems.length > 0) throw new Error(problems.join("; "));
     for (const entry of this.entries) {
       const [address = "", bits] = entry.split("/");
-      const family = isIP(address);
-      if (!family) throw new Error(`not an IP address or CIDR: "${entry}"`);
-      const type = family === 4 ? "ipv4" : "ipv6";
+      const type = isIP(address) === 4 ? "ipv4" : "ipv6";
       if (bits === undefined) this.list.addAddress(address, type);
-      else {
-        const prefix = Number(bits);
-        if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) throw new Error(`bad prefix length in "${entry}"`);
-        this.list.addSubnet(address, prefix, type);
-      }
+      else this.list.addSubnet(address, Number(bits), type);
     }
+  }
+
+  /** Every entry of a comma-separated `spec` that is not an IP address or CIDR, with why; empty when all are. */
+  static problems(spec: string): string[] {
+    return entriesOf(spec).flatMap((entry) => {
+      const [address = "", bits] = entry.split("/");
+      const family = isIP(address);
+      if (!family) return [`not an IP address or CIDR: "${entry}"`];
+      const prefix = Number(bits);
+      if (bits !== undefined && (!/^\d+$/.test(bits) || prefix > (family === 4 ? 32 : 128))) return [`bad prefix length in "${entry}"`];
+      return [];
+    });
   }
 
   allows(address: string): boolean {
@@ -32,4 +38,11 @@ export class AddressAllowList {
     const family = isIP(plain);
     return family !== 0 && this.list.check(plain, family === 4 ? "ipv4" : "ipv6");
   }
+}
+
+function entriesOf(spec: string): string[] {
+  return spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

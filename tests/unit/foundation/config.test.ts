@@ -29,6 +29,20 @@ describe("parseConfig", () => {
     expect(message).not.toContain("short-secret-value");
   });
 
+  it("names every bad TRUNK_ALLOW entry, whatever else is wrong", () => {
+    const message = (() => {
+      try {
+        parseConfig({ PORT: "abc", TRUNK_ALLOW: "foo,127.0.0.1/33,999.1.1.1,10.0.0.0/8,127.0.0.1/x" });
+      } catch (e) {
+        return (e as ConfigError).message;
+      }
+      return "";
+    })();
+    expect(message).toContain("PORT:");
+    for (const entry of ["foo", "127.0.0.1/33", "999.1.1.1", "127.0.0.1/x"]) expect(message).toContain(`"${entry}"`);
+    expect(message).not.toContain("10.0.0.0/8");
+  });
+
   it("accepts a PostgreSQL URL and derives PUBLIC_URL from HOST and PORT", () => {
     const config = parseConfig({ DATABASE_URL: "postgres://u:p@db/hotline", HOST: "10.1.2.3", PORT: "8080" });
     expect(config.DATABASE_URL).toBe("postgres://u:p@db/hotline");
