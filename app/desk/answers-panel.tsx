@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useCallback, useState, type RefObject } from "react";
 import type { AnswerHit } from "../../db/queries/answers";
 import { CopyButton } from "../components/copy-button";
+import { SearchField } from "../components/search-field";
 import { markAnswerUsedAction, searchAnswersAction } from "./actions";
 import { useSearch } from "./use-search";
 
@@ -34,25 +35,16 @@ export default function AnswersPanel({
     }
   };
   return (
-    <section aria-labelledby="answers-title" className="flex flex-col gap-2">
-      <h2 id="answers-title" className="text-lg font-semibold">
-        {t("title")}
-      </h2>
-      <label className="sr-only" htmlFor="answers-search">
-        {t("search")}
-      </label>
-      <input
+    <section aria-labelledby="answers-search-title" className="flex flex-col gap-2">
+      <SearchField
         id="answers-search"
-        ref={inputRef}
-        type="search"
-        dir="auto"
-        autoComplete="off"
-        data-testid="answers-search"
-        aria-keyshortcuts="/"
+        title={t("title")}
+        label={t("search")}
         placeholder={t("placeholder")}
+        shortcut="/"
         value={text}
-        onChange={(event) => setText(event.target.value)}
-        className="rounded border border-slate-300 px-3 py-2"
+        onChange={setText}
+        inputRef={inputRef}
       />
       {text.trim().length >= 2 && results.length === 0 && <p className="text-sm text-slate-600">{t("none")}</p>}
       <ul className="flex max-h-72 flex-col gap-2 overflow-y-auto" aria-live="polite">

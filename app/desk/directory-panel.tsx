@@ -5,6 +5,7 @@ import { useCallback, useState, type RefObject } from "react";
 import type { DirectoryRow } from "../../db/queries/directory";
 import type { Colleague } from "../../server/directory/directory-service";
 import { CopyButton } from "../components/copy-button";
+import { SearchField } from "../components/search-field";
 import { searchDirectoryAction } from "./actions";
 import { useSearch } from "./use-search";
 
@@ -21,25 +22,16 @@ export default function DirectoryPanel({ inputRef }: { inputRef: RefObject<HTMLI
   const results = found[0]?.people ?? [];
   const colleagues = found[0]?.colleagues ?? [];
   return (
-    <section aria-labelledby="directory-title" className="flex flex-col gap-2">
-      <h2 id="directory-title" className="text-lg font-semibold">
-        {t("title")}
-      </h2>
-      <label className="sr-only" htmlFor="directory-search">
-        {t("search")}
-      </label>
-      <input
+    <section aria-labelledby="directory-search-title" className="flex flex-col gap-2">
+      <SearchField
         id="directory-search"
-        ref={inputRef}
-        type="search"
-        dir="auto"
-        autoComplete="off"
-        data-testid="directory-search"
-        aria-keyshortcuts="Alt+D"
+        title={t("title")}
+        label={t("search")}
         placeholder={t("placeholder")}
+        shortcut="Alt+D"
         value={text}
-        onChange={(event) => setText(event.target.value)}
-        className="rounded border border-slate-300 px-3 py-2"
+        onChange={setText}
+        inputRef={inputRef}
       />
       {text.trim().length >= 2 && results.length === 0 && colleagues.length === 0 && <p className="text-sm text-slate-600">{t("none")}</p>}
       {colleagues.length > 0 && (
