@@ -229,6 +229,19 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
   /** SIGKILL, as the OOM killer or a crash would: no goodbye from rtpengine. */
   const killRtpengine = () => process.kill(instance().status().pid!, "SIGKILL");
   const rtpengineUp = () => waitUntil("rtpengine to be up", () => instance().status().up, Boolean, 10_000);
+  /** A trunk caller bridged to a new operator of Support, audio reaching the operator; `reInviteStatus` as the peer answers. */
+  const bridgedCall = async (username: string, reInviteStatus = 200) => {
+    await rtpengineUp();
+    const operator = await harness.operator(username);
+    await harness.cli("queue", "member", "Support", username);
+    await operator.goAvailable();
+    const peer = await newPeer();
+    peer.reInviteStatus = reInviteStatus;
+    peer.call("1000");
+    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
+    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    return { operator, peer };
+  };
 
   beforeAll(async () => {
     harness = await startHarness({ RTPENGINE_TIMEOUT_S: "2" });
@@ -306,14 +319,7 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
   }, 30_000);
 
   it("rtpengine killed under a bridged call: trunk and operator are re-INVITEd and hear each other again", async () => {
-    await rtpengineUp();
-    const operator = await harness.operator("amina");
-    await harness.cli("queue", "member", "Support", "amina");
-    await operator.goAvailable();
-    const peer = await newPeer();
-    peer.call("1000");
-    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
-    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    const { operator, peer } = await bridgedCall("amina");
     killRtpengine();
     await waitUntil("the trunk's re-INVITE", () => peer.reInvites.length, (n) => n === 1, 10_000);
     await operator.waitFor(() => operator.reInvites === 1, "the operator's re-INVITE", 10_000);
@@ -353,15 +359,7 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
   }, 40_000);
 
   it("rtpengine killed under a bridged call whose trunk refuses the re-INVITE: BYE to both legs, failed, media-lost, never re-offered", async () => {
-    await rtpengineUp();
-    const operator = await harness.operator("bilal");
-    await harness.cli("queue", "member", "Support", "bilal");
-    await operator.goAvailable();
-    const peer = await newPeer();
-    peer.reInviteStatus = 488;
-    peer.call("1000");
-    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
-    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    const { operator, peer } = await bridgedCall("bilal", 488);
     killRtpengine();
     await waitUntil("Hotline's BYE to the trunk", () => peer.byes.length, (n) => n === 1, 10_000);
     await operator.waitFor(() => operator.current === undefined, "Hotline's BYE to the operator", 5_000);
@@ -375,14 +373,7 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
     await harness.hotline.telephony!.controller.dispatch({ type: "pause-requested", operatorId: String(record.operatorId), reason: "break" });
   }, 40_000);
   it("a bridged trunk that goes silent without BYE: BYE to both legs within the media timeout; failed, media-timeout", async () => {
-    await rtpengineUp();
-    const operator = await harness.operator("carla");
-    await harness.cli("queue", "member", "Support", "carla");
-    await operator.goAvailable();
-    const peer = await newPeer();
-    peer.call("1000");
-    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
-    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    const { operator, peer } = await bridgedCall("carla");
     const silentAt = Date.now();
     peer.stopRtp(); // the operator keeps talking: rtpengine alone would keep this call forever
     await waitUntil("Hotline's BYE to the trunk", () => peer.byes.length, (n) => n === 1, 10_000);
@@ -420,14 +411,7 @@ describe("media failures end calls (one supervised rtpengine, 2 s media timeout)
   }, 30_000);
 
   it("a bridged caller on hold (re-INVITE a=sendonly, then no RTP) is not dead media: the call survives the timeout", async () => {
-    await rtpengineUp();
-    const operator = await harness.operator("dmitri");
-    await harness.cli("queue", "member", "Support", "dmitri");
-    await operator.goAvailable();
-    const peer = await newPeer();
-    peer.call("1000");
-    await operator.waitFor(() => operator.current !== undefined, "the operator to answer");
-    await operator.waitFor(() => operator.rtpReceived > 20, "the caller's audio at the operator");
+    const { operator, peer } = await bridgedCall("dmitri");
     peer.reInvite("sendonly", 2);
     await waitUntil("200 to the hold", () => peer.responses.filter((r) => r.headers.get("CSeq") === "2 INVITE" && r.status === 200).length, (n) => n === 1);
     peer.stopRtp();
