@@ -24,6 +24,7 @@ import { checkStateChangingRequest, isApiPath } from "./http/csrf";
 import { refreshSessionCookie } from "./http/session-cookie-refresh";
 import { refuseUnclaimedUpgrades, requestPath } from "./http/upgrades";
 import { startTelephony, type Telephony } from "./calls/telephony-runtime";
+import { LoopbackChecks } from "./media/loopback-check";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -166,6 +167,13 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       stack.push(() => {
         sipClaimed = false;
         return telephony!.stop();
+      });
+      // The desk's pre-call check: a loopback through rtpengine; its sessions end before rtpengine stops.
+      const loopbackChecks = new LoopbackChecks(telephony.pool);
+      realtime.setLoopbackHooks(loopbackChecks);
+      stack.push(async () => {
+        realtime.setLoopbackHooks(undefined);
+        await loopbackChecks.close();
       });
     }
     const port = (server.address() as AddressInfo).port;

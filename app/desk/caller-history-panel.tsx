@@ -4,7 +4,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { HISTORY_FIRST, type CallContext } from "../../server/desk/call-context-types";
 
-/** The caller's previous calls (last 10, then "more"), open callback requests and VIP label: the screen pop. */
+/** The caller's previous calls (last 10, then "more"), open callback requests, promises made and VIP label: the screen pop. */
 export function CallerHistoryPanel({ context }: { context?: CallContext }) {
   const t = useTranslations("workspace.history");
   const outcomes = useTranslations("workspace.wrapUp.outcomes");
@@ -30,6 +30,22 @@ export function CallerHistoryPanel({ context }: { context?: CallContext }) {
             <p data-testid="caller-callbacks" className="text-sm text-slate-700">
               {t("callbacks")}: {history.callbacks.map((c) => format.dateTime(new Date(c.requestedAt), { dateStyle: "short", timeStyle: "short" })).join(", ")}
             </p>
+          )}
+          {history.promises.length > 0 && (
+            <div data-testid="caller-promises" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm">
+              <h3 className="font-medium">{t("promises")}</h3>
+              <ul className="flex flex-col gap-1">
+                {history.promises.map((call) => (
+                  <li key={call.id} data-testid="promise-row">
+                    <time dateTime={call.arrivedAt}>{format.dateTime(new Date(call.arrivedAt), { dateStyle: "short", timeStyle: "short" })}</time>
+                    {" · "}
+                    {call.outcomeDetail && outcomes.has(call.outcomeDetail) ? outcomes(call.outcomeDetail) : call.outcomeDetail}
+                    {call.operator && ` · ${call.operator}`}
+                    {call.notes && <span className="block whitespace-pre-line text-slate-700">{call.notes}</span>}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           {history.calls.length === 0 ? (
             <p className="text-sm text-slate-600">{t("none")}</p>

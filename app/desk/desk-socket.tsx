@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
-import type { DeskClientToServer, OperatorStateView } from "../../server/realtime/events";
+import type { DeskClientToServer, LoopbackReply, OperatorStateView } from "../../server/realtime/events";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -14,6 +14,9 @@ export interface DeskSocketValue {
   /** The operator's routing state as last pushed by the server; undefined until the first push. */
   operator?: OperatorStateView;
   setStatus(request: StatusRequest): Promise<StatusResult>;
+  /** One step of the pre-call loopback check (app/desk/loopback-check.ts). */
+  loopback(step: "offer" | "answer", sdp: string): Promise<LoopbackReply>;
+  endLoopback(): void;
 }
 
 const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
@@ -44,7 +47,19 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
-  const value = useMemo(() => ({ connection, operator, setStatus }), [connection, operator, setStatus]);
+  const loopback = useCallback((step: "offer" | "answer", sdp: string): Promise<LoopbackReply> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: "unavailable" });
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(`loopback:${step}`, sdp, (error, result) => resolve(error ? { ok: false, error: "failed" } : result));
+    });
+  }, []);
+  const endLoopback = useCallback(() => void socketRef.current?.emit("loopback:end"), []);
+
+  const value = useMemo(
+    () => ({ connection, operator, setStatus, loopback, endLoopback }),
+    [connection, operator, setStatus, loopback, endLoopback],
+  );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }
 

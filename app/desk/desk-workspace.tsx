@@ -255,7 +255,7 @@ export function DeskWorkspace({
         </section>
         <details className={CARD}>
           <summary className="cursor-pointer text-sm font-medium">{td("title")}</summary>
-          <DevicesPanel autoAnswer={autoAnswer} onAutoAnswer={changeAutoAnswer} />
+          <DevicesPanel autoAnswer={autoAnswer} onAutoAnswer={changeAutoAnswer} iceServers={config.iceServers} />
         </details>
         <button type="button" onClick={() => setHelp(true)} data-testid="shortcuts-open" aria-keyshortcuts="?" className="w-fit text-sm text-brand-700 underline">
           {t("open")}

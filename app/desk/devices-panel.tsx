@@ -4,16 +4,29 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { routeToOutput, useDevicePreferences, writeDevicePreferences } from "./device-preferences";
 import { Ringtone } from "./ringtone";
+import { useDeskSocket } from "./desk-socket";
+import { LOOPBACK_LIMITS, LoopbackFailure, runLoopbackCheck, type LoopbackResult } from "./loopback-check";
 
 const SELECT = "rounded border border-slate-300 bg-white px-2 py-1 text-sm";
 
 /**
  * Pre-call check and device choice: microphone (with a level meter while testing), speaker (headset) and a
  * separate ringer output, each remembered on this browser; a test tone on each output; desktop notifications
- * (asked once, with why); auto-answer for headset users (kept on the server, per operator).
+ * (asked once, with why); auto-answer for headset users (kept on the server, per operator); a connection check
+ * that loops the microphone through rtpengine and back, and shows round trip, loss and jitter.
  */
-export default function DevicesPanel({ autoAnswer, onAutoAnswer }: { autoAnswer: boolean; onAutoAnswer: (on: boolean) => void }) {
+export default function DevicesPanel({
+  autoAnswer,
+  onAutoAnswer,
+  iceServers,
+}: {
+  autoAnswer: boolean;
+  onAutoAnswer: (on: boolean) => void;
+  iceServers: RTCIceServer[];
+}) {
   const t = useTranslations("workspace.devices");
+  const desk = useDeskSocket();
+  const [check, setCheck] = useState<{ running: true } | { result: LoopbackResult } | { error: string }>();
   const preferences = useDevicePreferences();
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [level, setLevel] = useState<number>();
@@ -85,6 +98,20 @@ export default function DevicesPanel({ autoAnswer, onAutoAnswer }: { autoAnswer:
     }, 800);
   };
 
+  const checkConnection = async () => {
+    setCheck({ running: true });
+    let stream: MediaStream | undefined;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: preferences.microphone ? { deviceId: { ideal: preferences.microphone } } : true });
+      const result = await runLoopbackCheck({ stream, iceServers, exchange: desk.loopback, end: desk.endLoopback });
+      setCheck({ result });
+    } catch (error) {
+      setCheck({ error: error instanceof LoopbackFailure ? error.code : "microphone" });
+    } finally {
+      stream?.getTracks().forEach((track) => track.stop());
+    }
+  };
+
   const testRinger = () => {
     const ringtone = new Ringtone(preferences.ringer);
     ringtone.start();
@@ -135,6 +162,25 @@ export default function DevicesPanel({ autoAnswer, onAutoAnswer }: { autoAnswer:
         {t("testRinger")}
       </button>
       <div className="mt-1 flex flex-col gap-1 text-sm">
+        <span className="font-medium">{t("connectionCheck")}</span>
+        <span className="text-slate-600">{t("connectionCheckWhy")}</span>
+        <button
+          type="button"
+          data-testid="loopback-check"
+          disabled={check !== undefined && "running" in check}
+          onClick={() => void checkConnection()}
+          className="w-fit rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-50"
+        >
+          {check !== undefined && "running" in check ? t("checking") : t("checkConnection")}
+        </button>
+        {check !== undefined && "result" in check && <LoopbackSummary result={check.result} />}
+        {check !== undefined && "error" in check && (
+          <span role="alert" data-testid="loopback-error" className="text-red-700">
+            {t(`checkFailed.${check.error === "unavailable" || check.error === "ice" || check.error === "microphone" ? check.error : "failed"}`)}
+          </span>
+        )}
+      </div>
+      <div className="mt-1 flex flex-col gap-1 text-sm">
         <span className="font-medium">{t("notifications")}</span>
         {permission === "granted" ? (
           <span>{t("notificationsOn")}</span>
@@ -168,5 +214,30 @@ export default function DevicesPanel({ autoAnswer, onAutoAnswer }: { autoAnswer:
         {t("autoAnswer")}
       </label>
     </section>
+  );
+}
+
+function LoopbackSummary({ result }: { result: LoopbackResult }) {
+  const t = useTranslations("workspace.devices");
+  const good =
+    result.lossPercent <= LOOPBACK_LIMITS.lossPercent &&
+    (result.roundTripMs ?? 0) <= LOOPBACK_LIMITS.roundTripMs &&
+    (result.jitterMs ?? 0) <= LOOPBACK_LIMITS.jitterMs;
+  return (
+    <span
+      role="status"
+      data-testid="loopback-result"
+      data-loss={result.lossPercent}
+      data-rtt={result.roundTripMs ?? ""}
+      data-received={result.packetsReceived}
+      className={good ? "text-emerald-800" : "text-red-700"}
+    >
+      {good ? t("checkGood") : t("checkBad")}{" "}
+      {t("checkFigures", {
+        rtt: result.roundTripMs === undefined ? "–" : String(result.roundTripMs),
+        loss: String(result.lossPercent),
+        jitter: result.jitterMs === undefined ? "–" : String(result.jitterMs),
+      })}
+    </span>
   );
 }

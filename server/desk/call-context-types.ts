@@ -4,6 +4,11 @@
 export const HISTORY_FIRST = 10;
 export const HISTORY_MAX = 50;
 
+/** Wrap-up outcomes that promise the caller something (db/enums.ts WRAP_UP_OUTCOMES): shown apart in the screen pop. */
+export const PROMISE_OUTCOMES: readonly string[] = ["callback-promised", "information-emailed"];
+/** Promises shown at most. */
+export const PROMISES_MAX = 5;
+
 export interface HistoryRow {
   id: string;
   arrivedAt: string;
@@ -21,8 +26,16 @@ export interface CallContext {
   queue: string;
   caller: string;
   script: { steps: string[]; values: { organisation: string; operator: string; queue: string; caller: string } };
-  /** Undefined when this user may not see the caller's history. */
-  history?: { calls: HistoryRow[]; callbacks: Array<{ id: number; requestedAt: string; queue: string | null }>; vipLabel: string | null };
+  /**
+   * Undefined when this user may not see the caller's history. `promises`: the previous calls (newest first, at most
+   * {@link PROMISES_MAX}) whose wrap-up recorded a promise to the caller (see {@link PROMISE_OUTCOMES}).
+   */
+  history?: {
+    calls: HistoryRow[];
+    callbacks: Array<{ id: number; requestedAt: string; queue: string | null }>;
+    promises: HistoryRow[];
+    vipLabel: string | null;
+  };
   topics: string[];
   topicRequired: boolean;
   /** Seconds the wrap-up may be extended by, once; null: no extension. */

@@ -16,7 +16,7 @@ import type { Locale } from "../i18n/locales";
 import { organisationName } from "../organisation/organisation-service";
 import { normaliseNumber } from "../phone/normalise";
 import { scriptFor } from "../scripts/script-service";
-import { HISTORY_MAX, type CallContext } from "./call-context-types";
+import { HISTORY_MAX, PROMISE_OUTCOMES, PROMISES_MAX, type CallContext } from "./call-context-types";
 
 export type { CallContext, HistoryRow } from "./call-context-types";
 
@@ -63,7 +63,7 @@ async function history(
 ): Promise<CallContext["history"]> {
   const key = normaliseNumber(args.caller, args.country);
   const tail = callerTail(key);
-  if (tail.length < 3) return { calls: [], callbacks: [], vipLabel: null };
+  if (tail.length < 3) return { calls: [], callbacks: [], promises: [], vipLabel: null };
   const same = (number: string) => normaliseNumber(number, args.country) === key;
   const since = new Date(args.now.getTime() - args.days * 86_400_000);
   const calls = (await callsByCallerTail(db, { tail, since, queueIds: args.queueIds, excludeCallId: args.excludeCallId, limit: HISTORY_MAX * 2 }))
@@ -74,5 +74,6 @@ async function history(
     .filter((row) => same(row.callerNumber))
     .map((row) => ({ id: row.id, requestedAt: row.requestedAt.toISOString(), queue: row.queue }));
   const vip = (await listVipNumbers(db)).find((row) => same(row.number));
-  return { calls, callbacks, vipLabel: vip ? (vip.label ?? "VIP") : null };
+  const promises = calls.filter((row) => row.outcomeDetail !== null && PROMISE_OUTCOMES.includes(row.outcomeDetail)).slice(0, PROMISES_MAX);
+  return { calls, callbacks, promises, vipLabel: vip ? (vip.label ?? "VIP") : null };
 }

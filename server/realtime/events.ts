@@ -67,7 +67,17 @@ export interface DeskClientToServer {
     request: { status: "available" } | { status: "paused"; reason: string },
     ack: (result: { ok: true } | { ok: false; error: string }) => void,
   ) => void;
+  /**
+   * Pre-call loopback check through rtpengine (server/media/loopback-check.ts): the sending connection's offer in,
+   * the receiving connection's offer out; then the receiving connection's answer in, the sender's answer out.
+   */
+  "loopback:offer": (sdp: string, ack: (result: LoopbackReply) => void) => void;
+  "loopback:answer": (sdp: string, ack: (result: LoopbackReply) => void) => void;
+  "loopback:end": () => void;
 }
+
+/** Reply to a loopback step: the SDP for the browser's other connection, or why not. */
+export type LoopbackReply = { ok: true; sdp: string } | { ok: false; error: "unavailable" | "invalid" | "failed" };
 
 /** One operator's routing state as supervisors see it. */
 export interface BoardOperator extends OperatorStateView {

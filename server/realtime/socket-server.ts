@@ -47,9 +47,21 @@ const setStatusSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("paused"), reason: z.string().trim().min(1).max(40) }),
 ]);
 
+/** The pre-call loopback check's steps, as {@link LoopbackChecks} (server/media/loopback-check.ts) offers them. */
+export interface LoopbackHooks {
+  offer(userId: number, sdp: string): Promise<string>;
+  answer(userId: number, sdp: string): Promise<string>;
+  end(userId: number): Promise<void>;
+}
+
+/** Shortest time between two loopback checks of one operator, ms: each costs an rtpengine session. */
+export const LOOPBACK_MIN_INTERVAL_MS = 2_000;
+
 export interface RealtimeServer {
   io: Server;
   setDeskHooks(hooks: DeskHooks): void;
+  /** Enables the desk's pre-call loopback check (while telephony runs). */
+  setLoopbackHooks(hooks: LoopbackHooks | undefined): void;
   publishOperatorState(userId: number, state: OperatorStateView): void;
   publishAlert(alert: BoardAlert): void;
   /** Disconnects every socket of a user (account disabled, logged out everywhere). */
@@ -92,6 +104,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
 
   const online = new Map<number, OnlineUser>();
   let hooks: DeskHooks | undefined;
+  let loopback: LoopbackHooks | undefined;
+  /** Last loopback start per operator, to bound how often one can make rtpengine open a session. */
+  const loopbackStarted = new Map<number, number>();
   const publishPresence = () => board.emit("presence", [...online.values()]);
   let closing = false;
   const logoutGraceMs = options.logoutGraceMs ?? DEFAULT_LOGOUT_GRACE_MS;
@@ -151,10 +166,28 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
       if (!parsed.success) return ack({ ok: false, error: "invalid request" });
       ack(hooks ? hooks.setStatus(user.id, parsed.data) : { ok: false, error: "telephony not running" });
     });
+    socket.on("loopback:offer", (sdp, ack) => {
+      if (typeof ack !== "function") return;
+      if (!loopback) return ack({ ok: false, error: "unavailable" });
+      if (typeof sdp !== "string") return ack({ ok: false, error: "invalid" });
+      const now = Date.now();
+      if (now - (loopbackStarted.get(user.id) ?? 0) < LOOPBACK_MIN_INTERVAL_MS) return ack({ ok: false, error: "failed" });
+      loopbackStarted.set(user.id, now);
+      loopback.offer(user.id, sdp).then((answer) => ack({ ok: true, sdp: answer }), (error: unknown) => ack({ ok: false, error: loopbackError(error) }));
+    });
+    socket.on("loopback:answer", (sdp, ack) => {
+      if (typeof ack !== "function") return;
+      if (!loopback) return ack({ ok: false, error: "unavailable" });
+      if (typeof sdp !== "string") return ack({ ok: false, error: "invalid" });
+      loopback.answer(user.id, sdp).then((answer) => ack({ ok: true, sdp: answer }), (error: unknown) => ack({ ok: false, error: loopbackError(error) }));
+    });
+    socket.on("loopback:end", () => void loopback?.end(user.id));
     socket.on("disconnect", () => {
       const current = online.get(user.id);
       if (current && --current.connections <= 0) {
         online.delete(user.id);
+        loopbackStarted.delete(user.id);
+        void loopback?.end(user.id);
         hooks?.disconnected(user.id);
         if ((socket.data as SocketData & SessionData).endedBy) logOut(user.id);
         else if (!closing) {
@@ -183,6 +216,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     setDeskHooks(next) {
       hooks = next;
     },
+    setLoopbackHooks(next) {
+      loopback = next;
+    },
     publishOperatorState(userId, state) {
       desk.to(userRoom(userId)).emit("operator:state", state);
       board.emit("operator:state", { userId, ...state });
@@ -204,6 +240,11 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
         io.close(() => resolve());
       }),
   };
+}
+
+/** The reply code for a failed loopback step: the browser's fault, or the media relay's. */
+function loopbackError(error: unknown): "invalid" | "failed" {
+  return error instanceof Error && error.name === "LoopbackCheckError" ? "invalid" : "failed";
 }
 
 /** True when a handshake's Origin is absent (non-browser clients), the request's own host, or the public origin. */

@@ -86,6 +86,13 @@ describe.each(DATABASE_KINDS)("desk screen pop and wrap-up on %s", (kind) => {
     expect(await findCall(database.db, answered)).toMatchObject({ topic: "Refunds", outcomeDetail: "callback-promised", notes: "Call back Monday" });
     expect((await listCallEvents(database.db, answered)).map((e) => e.type)).toContain("call.wrap-up");
     expect(await openDraft(database.db, olga.id, new Date())).toBeUndefined();
+    // The caller's next call shows the promise apart, with its note; a call without one is not a promise.
+    const plain = await call("+33700000000", help, 0, olga.id);
+    await finishWrapUp(database.db, olga.id, { callId: plain, topic: "Refunds", outcomeDetail: "answered-on-the-spot", notes: "", answerIds: [] }, new Date());
+    const next = await call("0700000000", help, 0);
+    const pop = await callContext(database.db, olga, next, "en", new Date());
+    expect(pop?.history?.calls).toHaveLength(2);
+    expect(pop?.history?.promises.map((p) => [p.id, p.outcomeDetail, p.notes])).toEqual([[answered, "callback-promised", "Call back Monday"]]);
   });
 
   it("a wrap-up is extended once, and only where the queue allows it", async () => {
