@@ -350,8 +350,8 @@ export class NgClient {
   }
 
   /** Process-wide statistics (the `statistics` dictionary of the reply). */
-  async statistics(): Promise<BencodeDict> {
-    const reply = await this.request("statistics");
+  async statistics(options?: NgRequestOptions): Promise<BencodeDict> {
+    const reply = await this.request("statistics", {}, options);
     const stats = reply["statistics"];
     return isDict(stats) ? stats : reply;
   }

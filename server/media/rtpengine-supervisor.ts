@@ -15,6 +15,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { isDict } from "./bencode.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { type NgAddress, NgClient, type NgClientOptions } from "./ng-client.js";
 import { SessionLossDetector } from "./session-loss.js";
@@ -115,6 +116,11 @@ abstract class InstanceBase implements MediaInstance {
     this.since = Date.now();
     const log = state === "down" ? this.logger.warn : this.logger.info;
     log.call(this.logger, `rtpengine ${state}`, { id: this.id, error, ...this.address });
+    this.notify();
+  }
+
+  /** Tells the listeners the current status although the state did not change (e.g. a restart seen while up). */
+  protected notify(): void {
     const snapshot = this.status();
     for (const listener of this.listeners) {
       try {
@@ -465,8 +471,20 @@ export interface ExternalRtpengineOptions {
   clientOptions?: NgClientOptions;
 }
 
-/** An rtpengine Hotline does not run: no spawning, health by periodic ping only. */
+/** Seconds of slack when comparing an external rtpengine's uptime (it reports whole seconds). */
+const UPTIME_SLACK_S = 2;
+
+/**
+ * An rtpengine Hotline does not run: no spawning, health by a periodic `statistics` request. Its reply's
+ * `totalstatistics.uptime` (whole seconds since rtpengine started) also tells a restart between two checks (systemd
+ * restarting it within the check period): uptime lower than the previous one plus the time since, beyond
+ * {@link UPTIME_SLACK_S}, counts as a restart (`restarts` + 1, listeners told), because its sessions are gone although
+ * it never failed a check.
+ */
 export class ExternalRtpengine extends InstanceBase {
+  /** The last uptime seen (s) and when (ms since epoch). */
+  private lastUptime: { uptimeS: number; at: number } | undefined;
+
   constructor(options: ExternalRtpengineOptions) {
     super(
       options.id ?? `rtpengine-${options.address.host}:${options.address.port}`,
@@ -481,6 +499,32 @@ export class ExternalRtpengine extends InstanceBase {
 
   protected pid(): number | undefined {
     return undefined;
+  }
+
+  protected override async probe(timeoutMs: number): Promise<string | undefined> {
+    const started = performance.now();
+    try {
+      const stats = await this.client.statistics({ timeoutMs, retries: 0 });
+      this.lastPingMs = performance.now() - started;
+      const total = stats["totalstatistics"];
+      const uptimeS = isDict(total) ? Number(total["uptime"]) : NaN;
+      if (Number.isFinite(uptimeS)) this.observeUptime(uptimeS, Date.now());
+      return undefined;
+    } catch (error) {
+      return `statistics failed: ${(error as Error).message}`;
+    }
+  }
+
+  private observeUptime(uptimeS: number, at: number): void {
+    const before = this.lastUptime;
+    this.lastUptime = { uptimeS, at };
+    if (!before || this.state !== "up") return;
+    const expected = before.uptimeS + (at - before.at) / 1000;
+    if (uptimeS + UPTIME_SLACK_S < expected) {
+      this.restarts += 1;
+      this.logger.warn("rtpengine restarted between health checks: its sessions are gone", { id: this.id, uptimeS, expectedS: Math.round(expected) });
+      this.notify();
+    }
   }
 
   /** Pings once (never throws: an unreachable instance is reported as down and re-checked periodically). */
