@@ -25,6 +25,7 @@ import { refreshSessionCookie } from "./http/session-cookie-refresh";
 import { refuseUnclaimedUpgrades, requestPath } from "./http/upgrades";
 import { startTelephony, type Telephony } from "./calls/telephony-runtime";
 import { LoopbackChecks } from "./media/loopback-check";
+import { LeaderLease } from "./ha/leader-lease";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,6 +37,11 @@ export interface HotlineOptions {
   logger?: Logger;
   /** SIP, media relay and queue; off only in tests of the web and account parts. Default on. */
   telephony?: boolean;
+  /**
+   * With ACTIVE_STANDBY: this node lost the leader lease (or could not start as the active node) and must stop
+   * serving at once; main.ts stops and exits so the service manager restarts it as a standby.
+   */
+  onLeadershipLost?: (reason: string) => void;
 }
 
 export interface Hotline {
@@ -145,9 +151,11 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     // Before the HTTP server's close (which waits for every connection): desks' and boards' Socket.IO connections
     // are closed by the server, or a browser left open would hold the shutdown until its deadline.
     stack.push(() => realtime.close());
-    if (options.telephony !== false) {
+    /** Starts SIP, media and the queue engine; with ACTIVE_STANDBY only once this node holds the leader lease. */
+    const runTelephony = async () => {
       telephony = await startTelephony({
         config,
+        takeover: config.ACTIVE_STANDBY,
         database,
         auth: services.auth,
         health: services.health,
@@ -175,6 +183,25 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         realtime.setLoopbackHooks(undefined);
         await loopbackChecks.close();
       });
+    };
+    if (options.telephony !== false && !config.ACTIVE_STANDBY) await runTelephony();
+    if (options.telephony !== false && config.ACTIVE_STANDBY) {
+      const standby = new AbortController();
+      let lease: LeaderLease | undefined;
+      services.health.register("leader", () => ({ ok: lease !== undefined, role: lease ? "active" : "standby" }));
+      stack.push(async () => {
+        standby.abort(new Error("shutting down"));
+        await lease?.release();
+      });
+      void LeaderLease.acquire(config.DATABASE_URL!, { logger, signal: standby.signal })
+        .then(async (acquired) => {
+          lease = acquired;
+          acquired.on("lost", (reason) => options.onLeadershipLost?.(reason));
+          await runTelephony();
+        })
+        .catch((error: unknown) => {
+          if (!standby.signal.aborted) options.onLeadershipLost?.(`could not start as the active node: ${String(error)}`);
+        });
     }
     const port = (server.address() as AddressInfo).port;
     const url = config.PUBLIC_URL.replace(/:\d+$/, `:${port}`);
@@ -189,7 +216,15 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       logger.warn(`no administrator yet: open ${url}/setup?token=${bootstrap.setupToken} to create one (works once)`);
     }
     logger.info("hotline listening", { url, port });
-    return { services, telephony, url, port, stop };
+    return {
+      services,
+      get telephony() {
+        return telephony;
+      },
+      url,
+      port,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -1,14 +1,34 @@
 /** `npm start`: the one Hotline process. Exits non-zero with a readable message on bad configuration. */
-import { startHotline, stopOnSignals } from "./boot";
+import { type Hotline, startHotline, stopOnSignals } from "./boot";
 import { ConfigError, loadConfig } from "./config/config";
 import { createLogger } from "./logger";
+
+/** How long a node that lost the leader lease may take to stop before it exits anyway, ms. */
+const LEADERSHIP_LOST_STOP_MS = 3000;
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const dev = process.argv.includes("--dev");
-  const hotline = await startHotline({ config, web: dev ? "next-dev" : "next", logger });
+  // Set once started; the lease may in theory be lost before startHotline returns.
+  const running: { hotline?: Hotline } = {};
+  const hotline = await startHotline({
+    config,
+    web: dev ? "next-dev" : "next",
+    logger,
+    // Active/standby: a node that lost the leader lease must not serve a moment longer than it takes to end its
+    // calls (records go to the spill file if the database is gone); its service manager restarts it as a standby.
+    onLeadershipLost: (reason) => {
+      logger.error("stopping: no longer the active node", { reason });
+      const exit = setTimeout(() => process.exit(1), LEADERSHIP_LOST_STOP_MS);
+      void (running.hotline?.stop() ?? Promise.resolve()).finally(() => {
+        clearTimeout(exit);
+        process.exit(1);
+      });
+    },
+  });
 
+  running.hotline = hotline;
   stopOnSignals(hotline, { logger });
 }
 

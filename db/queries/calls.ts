@@ -86,6 +86,28 @@ export async function closeOrphanedCalls(db: Db, now: Date, reason: string): Pro
   return orphans.length;
 }
 
+/** Each operator's last `operator.state` event that is not offline (the log's view of who was working). */
+async function openOperatorStates(db: Db) {
+  const latest = await db
+    .selectDistinctOn([callEvents.operatorId], { operatorId: callEvents.operatorId, data: callEvents.data })
+    .from(callEvents)
+    .where(and(eq(callEvents.type, "operator.state"), isNotNull(callEvents.operatorId)))
+    .orderBy(callEvents.operatorId, desc(callEvents.at), desc(callEvents.id));
+  return latest.filter((row) => row.data.to !== "offline");
+}
+
+/**
+ * The state each operator was in when the previous process stopped (their last `operator.state` event, when not
+ * offline), by user id: `status` as the engine named it, `reason` a pause reason (null otherwise). Read before
+ * {@link closeOperatorStatesAfterRestart} closes them, so a node taking over can give operators back their state.
+ */
+export async function lastOperatorStates(db: Db): Promise<Map<number, { status: string; reason: string | null }>> {
+  const open = await openOperatorStates(db);
+  return new Map(
+    open.map((row) => [row.operatorId!, { status: String(row.data.to), reason: typeof row.data.reason === "string" ? row.data.reason : null }]),
+  );
+}
+
 /**
  * After a restart every operator starts offline, but the event log still ends with the state each one had when
  * the process died. Without a closing event, reports would count the whole outage as time on a call or available.
@@ -93,12 +115,7 @@ export async function closeOrphanedCalls(db: Db, now: Date, reason: string): Pro
  * process was last seen working), so the dead time counts as logged out. Returns how many operators were closed.
  */
 export async function closeOperatorStatesAfterRestart(db: Db, now: Date): Promise<number> {
-  const latest = await db
-    .selectDistinctOn([callEvents.operatorId], { operatorId: callEvents.operatorId, data: callEvents.data })
-    .from(callEvents)
-    .where(and(eq(callEvents.type, "operator.state"), isNotNull(callEvents.operatorId)))
-    .orderBy(callEvents.operatorId, desc(callEvents.at), desc(callEvents.id));
-  const open = latest.filter((row) => row.data.to !== "offline");
+  const open = await openOperatorStates(db);
   if (open.length === 0) return 0;
   const [last] = await db.select({ at: sql<Date | string | null>`max(${callEvents.at})` }).from(callEvents);
   const at = last?.at ? new Date(last.at) : now;

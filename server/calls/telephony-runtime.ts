@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { WebSocketServer } from "ws";
 import type { Database } from "../../db/client";
-import { closeOperatorStatesAfterRestart, closeOrphanedCalls } from "../../db/queries/calls";
+import { closeOperatorStatesAfterRestart, closeOrphanedCalls, lastOperatorStates } from "../../db/queries/calls";
 import { listPauseReasons } from "../../db/queries/pause-reasons";
 import { listAllMemberships, listHotlineNumbers, listQueues, listVipNumbers } from "../../db/queries/queues";
 import { listShifts } from "../../db/queries/shifts";
@@ -46,6 +46,11 @@ export interface Telephony {
 
 export async function startTelephony(args: {
   config: Config;
+  /**
+   * This node takes over from another (active/standby): calls the old leader left open are closed as `node-lost`,
+   * and each operator whose desk reconnects gets back the state they had there (available, or paused with its reason).
+   */
+  takeover?: boolean;
   database: Database;
   auth: AuthService;
   health: HealthRegistry;
@@ -211,8 +216,11 @@ export async function startTelephony(args: {
   await syncQueues();
   // Record writes a previous run could not deliver go first, so records it closed are not taken for orphans.
   await controller.records.replay();
-  const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), "server restarted during the call");
+  const orphans = await closeOrphanedCalls(database.db, new Date(clock.now()), args.takeover ? "node-lost" : "server restarted during the call");
   if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
+  const restoring = args.takeover ? await lastOperatorStates(database.db) : new Map<number, { status: string; reason: string | null }>();
+  // Operators who do not come back within the logout grace start as any new login does.
+  setTimeout(() => restoring.clear(), config.OPERATOR_LOGOUT_GRACE_S * 1000).unref();
   // Calls do not survive the process (their SIP dialogs lived in it), so nobody is still on a call: every operator
   // starts offline here and in the log, and goes available again from their desk.
   const ghosts = await closeOperatorStatesAfterRestart(database.db, new Date(clock.now()));
@@ -261,8 +269,12 @@ export async function startTelephony(args: {
       controller.dispatch({ type: "operator-logged-in", operatorId });
       // Opening the desk is not being ready: the operator says so with "available". Requested
       // before the socket counts as connected, because the softphone may have registered
-      // already and the operator would otherwise be offered a call at once.
-      controller.dispatch({ type: "pause-requested", operatorId, reason: "not-ready" });
+      // already and the operator would otherwise be offered a call at once. After a takeover,
+      // the operator's state on the old leader comes back instead (working states as available).
+      const restored = restoring.get(userId);
+      restoring.delete(userId);
+      if (restored?.status !== "paused" && restored !== undefined) controller.dispatch({ type: "resume-requested", operatorId });
+      else controller.dispatch({ type: "pause-requested", operatorId, reason: restored?.reason ?? "not-ready" });
       controller.dispatch({ type: "socket-connected", operatorId });
     },
     disconnected: (userId) => controller.dispatch({ type: "socket-disconnected", operatorId: String(userId) }),

@@ -73,6 +73,14 @@ const schema = z
       .enum(["0", "1", "true", "false"])
       .default("false")
       .transform((v) => v === "1" || v === "true"),
+    /**
+     * Active/standby on a shared PostgreSQL (server/ha/leader-lease.ts): only the node holding the leader lease runs
+     * telephony; the others wait, warm, and take over when it dies. Needs DATABASE_URL.
+     */
+    ACTIVE_STANDBY: z
+      .enum(["0", "1", "true", "false"])
+      .default("false")
+      .transform((v) => v === "1" || v === "true"),
     /** With TRUST_PROXY: how many reverse proxies in front of Hotline append to X-Forwarded-For (the client is that many entries from the right). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     /** Seconds an operator stays logged in to the queues after their last desk connection closed (network blips, reloads). */
@@ -106,6 +114,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (env.TRUNK_REGISTRAR?.trim()) {
     if (!parseHostPort(env.TRUNK_REGISTRAR.trim())) problems.push("TRUNK_REGISTRAR: must be host or host:port");
     if (!env.TRUNK_USERNAME?.trim()) problems.push("TRUNK_USERNAME: registering at TRUNK_REGISTRAR needs TRUNK_USERNAME and TRUNK_PASSWORD");
+  }
+  if (result.success && result.data.ACTIVE_STANDBY && !result.data.DATABASE_URL) {
+    problems.push("ACTIVE_STANDBY: needs DATABASE_URL (the nodes share one PostgreSQL, where the leader lease lives)");
   }
   if (result.success && result.data.RTP_PORT_MIN >= result.data.RTP_PORT_MAX) {
     problems.push("RTP_PORT_MAX: must be above RTP_PORT_MIN");
