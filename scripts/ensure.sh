@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-start}
 
 start_packages=(rtpengine-daemon)
-test_packages=(rtpengine-daemon chromium postgresql sip-tester)
+test_packages=(rtpengine-daemon chromium postgresql sip-tester kamailio haproxy)
 case "$mode" in
   start) packages=("${start_packages[@]}") ;;
   test) packages=("${test_packages[@]}") ;;

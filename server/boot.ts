@@ -26,6 +26,7 @@ import { refuseUnclaimedUpgrades, requestPath } from "./http/upgrades";
 import { startTelephony, type Telephony } from "./calls/telephony-runtime";
 import { LoopbackChecks } from "./media/loopback-check";
 import { LeaderLease } from "./ha/leader-lease";
+import { publicHealth } from "./health";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -102,7 +103,7 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
     });
     stack.push(() => control.close());
 
-    const handler = await webHandler(options.web, config);
+    const handler = await webHandler(options.web, config, services);
     stack.push(async () => handler.close?.());
     const server = http.createServer((req, res) => {
       req.headers[CLIENT_IP_HEADER] = clientAddress(req, config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : 0);
@@ -301,11 +302,17 @@ interface WebHandler {
   close?(): Promise<void>;
 }
 
-async function webHandler(web: HotlineOptions["web"], config: Config): Promise<WebHandler> {
+async function webHandler(web: HotlineOptions["web"], config: Config, services: Services): Promise<WebHandler> {
   if (web === "none") {
+    // The API-less core still answers load balancers' health checks (as app/api/health does, without details).
     return {
-      handle: (_req, res) => {
-        res.writeHead(404).end();
+      handle: (req, res) => {
+        if (req.method !== "GET" || requestPath(req) !== "/api/health") return void res.writeHead(404).end();
+        void services.health.report().then((report) => {
+          res
+            .writeHead(report.status === "ok" ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store" })
+            .end(JSON.stringify(publicHealth(report)));
+        });
       },
     };
   }
