@@ -1,8 +1,17 @@
+import { ROLES } from "../auth/roles";
 import { translatorFor } from "../i18n/messages";
 import type { CommandContext } from "./commands";
 
-/** The command line speaks English: validation keys become the English messages of the UI. */
+/**
+ * Where the UI's message names a choice by its label (a select shows "administrator"), the command line must name
+ * the value to type.
+ */
+const CLI_MESSAGES: Record<string, string> = {
+  "validation.role": `Choose one of: ${ROLES.join(", ")}.`,
+};
+
+/** The command line speaks English: validation keys become the English messages of the UI (or the CLI's own). */
 export function commandContext(db: CommandContext["db"], users: CommandContext["users"]): CommandContext {
   const t = translatorFor("en") as unknown as (key: string) => string;
-  return { db, users, explain: (key) => (key.startsWith("validation.") ? t(key) : key) };
+  return { db, users, explain: (key) => CLI_MESSAGES[key] ?? (key.startsWith("validation.") ? t(key) : key) };
 }
