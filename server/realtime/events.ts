@@ -3,6 +3,7 @@
  * typed-events). Inbound payloads are validated where they are received (server/realtime).
  */
 import type { Role } from "../auth/roles";
+import type { BoardSnapshot, OperatorFiguresView, QueuePanelView } from "../board/board-view";
 
 export interface OnlineUser {
   id: number;
@@ -89,11 +90,18 @@ export interface BoardServerToClient {
   /** An operator's state changed (pushed on every change). */
   "operator:state": (operator: BoardOperator) => void;
   alert: (alert: BoardAlert) => void;
+  // ---- queues panel (server/board) ----
+  /** One queue's panel, pushed to the queue's room when anything in it changed (at most every BOARD_FLUSH_MS). */
+  "board:queue": (update: { queue: QueuePanelView; serverNow: number }) => void;
+  /** Today's per-operator figures, when one changed. */
+  "board:operators": (update: { operators: OperatorFiguresView[]; serverNow: number }) => void;
 }
 export interface BoardClientToServer {
   "presence:get": (ack: (users: OnlineUser[]) => void) => void;
   /** Every known operator's current state, to start from. */
   "operators:get": (ack: (operators: BoardOperator[]) => void) => void;
+  /** The whole board to start from; joins the socket to every queue's room (updates follow as `board:queue`). */
+  "board:get": (ack: (snapshot: BoardSnapshot) => void) => void;
 }
 
 /** Data the server attaches to every authenticated socket. */

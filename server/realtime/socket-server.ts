@@ -49,6 +49,8 @@ const setStatusSchema = z.discriminatedUnion("status", [
 
 export interface RealtimeServer {
   io: Server;
+  /** The supervisors' namespace (authenticated, supervisor role), for the board feed's own handlers (server/board). */
+  board: Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
   setDeskHooks(hooks: DeskHooks): void;
   publishOperatorState(userId: number, state: OperatorStateView): void;
   publishAlert(alert: BoardAlert): void;
@@ -180,6 +182,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
 
   return {
     io,
+    board,
     setDeskHooks(next) {
       hooks = next;
     },
