@@ -28,6 +28,8 @@ export interface QueueFiguresView {
 
 /** Today's figures per 15-minute slot from local midnight (a 23- or 25-hour day has 92 or 100 slots). */
 export interface QueueSlotsView {
+  /** Local midnight the first slot starts at, epoch ms. */
+  dayStart: number;
   offered: number[];
   answered: number[];
   /** Non-short abandons. */

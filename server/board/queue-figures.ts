@@ -57,7 +57,7 @@ interface Totals {
   handled: number;
   handleMs: number;
   longestWaitMs: number;
-  slots: QueueSlotsView;
+  slots: Omit<QueueSlotsView, "dayStart">;
 }
 
 interface OperatorTotals {
@@ -126,7 +126,7 @@ export function dayOf(at: number, zone: string): { start: number; end: number; s
   return { start, end, slots: Math.ceil((end - start) / SLOT_MS) };
 }
 
-const emptySlots = (n: number): QueueSlotsView => ({
+const emptySlots = (n: number): Omit<QueueSlotsView, "dayStart"> => ({
   offered: new Array<number>(n).fill(0),
   answered: new Array<number>(n).fill(0),
   abandoned: new Array<number>(n).fill(0),
@@ -246,7 +246,7 @@ export class QueueFigures {
   queueSlots(queueId: number): QueueSlotsView {
     const t = this.queues.get(queueId);
     const s = t?.slots ?? emptySlots(this.day.slots);
-    return { offered: [...s.offered], answered: [...s.answered], abandoned: [...s.abandoned], withinSl: [...s.withinSl] };
+    return { dayStart: this.day.start, offered: [...s.offered], answered: [...s.answered], abandoned: [...s.abandoned], withinSl: [...s.withinSl] };
   }
 
   /** Every operator seen today (a state change or a call). */

@@ -39,6 +39,8 @@ export interface Telephony {
   controller: CallController;
   b2bua: B2bua;
   pool: MediaPool;
+  /** board hook: the supervisors' live queues panel (server/board). */
+  board: BoardFeed;
   /** Re-reads queues, memberships, pause reasons and shifts into the queue engine (after admin changes). */
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
@@ -314,6 +316,7 @@ export async function startTelephony(args: {
     controller,
     b2bua,
     pool,
+    board,
     syncQueues,
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
     stop: async () => {
