@@ -4,8 +4,10 @@
  * then, after one answer and one abandon, today's figures; a feed rebuilt from the database at that point (what a
  * restart does) shows the same figures.
  */
+import { eq } from "drizzle-orm";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callEvents } from "../../../db/schema";
 import { BoardFeed } from "../../../server/board/board-feed";
 import type { QueuePanelView } from "../../../server/board/board-view";
 import { SESSION_COOKIE } from "../../../server/auth/session-cookie";
@@ -62,6 +64,8 @@ describe("the board's queues panel", () => {
     expect(waiting!.waiting.map((w) => w.position)).toEqual([1, 2]);
     expect(waiting!.waiting[0]!.since).toBeLessThanOrEqual(waiting!.waiting[1]!.since);
     expect(waiting!.staff.loggedIn).toBe(1);
+    // The operator is paused (not ready): callers wait and nobody is available (on by default for a queue).
+    expect(waiting!.alerts.map((a) => a.kind)).toEqual(["nobody-available"]);
 
     // Callers wait: the operator is offered the first at once (goAvailable would wait for an idle "available").
     await operator.setStatus({ status: "available" });
@@ -77,6 +81,7 @@ describe("the board's queues panel", () => {
     expect((await first).code).toBe(0);
     const ended = await waitUntil("the call to end", async () => panel(), (p) => p?.calls.length === 0, 10_000);
     expect(ended!.today.answered).toBe(1);
+    expect(ended!.alerts).toEqual([]);
 
     // A restart rebuilds the same figures from the records (once the write-behind reached the database).
     await harness.hotline.telephony!.controller.records.flushWithin(5_000);
@@ -92,5 +97,11 @@ describe("the board's queues panel", () => {
     const queueId = ended!.queueId;
     expect(rebuilt.state.figures.queueFigures(queueId)).toEqual(harness.hotline.telephony!.board.state.figures.queueFigures(queueId));
     rebuilt.stop();
+    // Each alert raised and cleared is in the event log.
+    const alerts = await harness.hotline.services.database.db.select().from(callEvents).where(eq(callEvents.type, "board.alert")).orderBy(callEvents.id);
+    expect(alerts.map((e) => [e.queueId, e.data.kind, e.data.change])).toEqual([
+      [queueId, "nobody-available", "raised"],
+      [queueId, "nobody-available", "cleared"],
+    ]);
   }, 90_000);
 });
