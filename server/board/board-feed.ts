@@ -17,7 +17,7 @@ import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { alertChanges, nextAlertDeadline, NO_ALERTS, queueAlerts, type AlertThresholds } from "./board-alerts";
 import { BoardState } from "./board-state";
-import type { BoardSnapshot, OperatorFiguresView, QueueAlertView, QueuePanelView } from "./board-view";
+import type { BoardSnapshot, OperatorFiguresView, QueueAlertView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "./board-view";
 
 /** How long changes gather before they are pushed, ms: well within the board's one-second promise. */
 export const BOARD_FLUSH_MS = 200;
@@ -26,6 +26,8 @@ export const BOARD_FLUSH_MS = 200;
 export interface BoardPublisher {
   queue(view: QueuePanelView, serverNow: number): void;
   operators(views: OperatorFiguresView[], serverNow: number): void;
+  /** The same change as the wallboard shows it. */
+  wallboard?(view: WallboardQueueView, serverNow: number): void;
 }
 
 export interface BoardFeedDeps {
@@ -100,6 +102,31 @@ export class BoardFeed {
     return snapshot;
   }
 
+  /** Every queue as the wallboard shows it, for a wallboard that connects. */
+  wallboardSnapshot(): WallboardSnapshot {
+    const snapshot = this.snapshot();
+    return { serverNow: snapshot.serverNow, queues: snapshot.queues.map((panel) => this.wallboardView(panel)) };
+  }
+
+  private wallboardView(panel: QueuePanelView): WallboardQueueView {
+    const t = this.thresholds.get(panel.queueId) ?? NO_ALERTS;
+    const oldest = this.state.live.oldestWaiting(panel.queueId);
+    return {
+      queueId: panel.queueId,
+      name: panel.name,
+      waitingCount: panel.waitingCount,
+      ...(oldest !== undefined && { oldestWaitingSince: oldest }),
+      serviceLevel: panel.today.serviceLevel,
+      serviceLevelTarget: t.serviceLevelTarget,
+      slThresholdS: panel.slThresholdS,
+      longWaitS: t.longWaitS,
+      available: panel.staff.available,
+      answered: panel.today.answered,
+      abandoned: panel.today.abandoned,
+      alerting: panel.alerts.length > 0,
+    };
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.flushTimer);
@@ -127,6 +154,7 @@ export class BoardFeed {
       if (!panel) continue;
       panel.alerts = this.checkAlerts(panel, now);
       this.deps.publish.queue(panel, now);
+      this.deps.publish.wallboard?.(this.wallboardView(panel), now);
     }
     this.dirtyQueues.clear();
     if (this.dirtyOperators) this.deps.publish.operators(this.state.figures.operatorFigures(), now);

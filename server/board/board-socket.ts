@@ -4,17 +4,21 @@
  * per queue; each queue's updates go to its room only.
  */
 import type { Namespace } from "socket.io";
-import type { BoardClientToServer, BoardServerToClient, SocketData } from "../realtime/events";
+import type { BoardClientToServer, BoardServerToClient, SocketData, WallboardClientToServer, WallboardServerToClient } from "../realtime/events";
 import type { BoardFeed, BoardPublisher } from "./board-feed";
 
 type BoardNamespace = Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
+type WallboardNamespace = Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
+
+/** Wallboards that asked for their figures. */
+const WALLBOARDS = "wallboard:all";
 
 /** Every board that asked for the queues panel; new queues' rooms are joined from here. */
 const ALL_BOARDS = "board:all";
 const queueRoom = (queueId: number) => `queue:${queueId}`;
 
 /** Publishes the feed's updates to the namespace's rooms. */
-export function socketBoardPublisher(ns: BoardNamespace): BoardPublisher {
+export function socketBoardPublisher(ns: BoardNamespace, wallboards?: WallboardNamespace): BoardPublisher {
   const known = new Set<number>();
   return {
     queue(view, serverNow) {
@@ -27,11 +31,21 @@ export function socketBoardPublisher(ns: BoardNamespace): BoardPublisher {
     operators(operators, serverNow) {
       ns.to(ALL_BOARDS).emit("board:operators", { operators, serverNow });
     },
+    wallboard(view, serverNow) {
+      wallboards?.to(WALLBOARDS).emit("wallboard:queue", { queue: view, serverNow });
+    },
   };
 }
 
-/** Answers `board:get` on every board socket. */
-export function serveBoard(ns: BoardNamespace, feed: () => BoardFeed | undefined): void {
+/** Answers `board:get` on every board socket and `wallboard:get` on every wallboard socket. */
+export function serveBoard(ns: BoardNamespace, feed: () => BoardFeed | undefined, wallboards?: WallboardNamespace): void {
+  wallboards?.on("connection", (socket) => {
+    socket.on("wallboard:get", (ack) => {
+      if (typeof ack !== "function") return;
+      void socket.join(WALLBOARDS);
+      ack(feed()?.wallboardSnapshot() ?? { serverNow: Date.now(), queues: [] });
+    });
+  });
   ns.on("connection", (socket) => {
     socket.on("board:get", (ack) => {
       if (typeof ack !== "function") return;

@@ -128,3 +128,30 @@ export interface BoardSnapshot {
 
 /** Rows of waiting callers sent per queue; the count is exact. */
 export const MAX_WAITING_ROWS = 50;
+
+/**
+ * One queue as the wallboard (a TV in the room, `/wallboard`) shows it: large figures only, no caller numbers or
+ * names (a shared screen). Colours come from the queue's thresholds.
+ */
+export interface WallboardQueueView {
+  queueId: number;
+  name: string;
+  waitingCount: number;
+  /** Since when the longest-waiting caller waits, epoch ms; absent when nobody waits. */
+  oldestWaitingSince?: number;
+  serviceLevel: number | null;
+  /** The queue's service-level alert target (0..1), or null when none is set. */
+  serviceLevelTarget: number | null;
+  /** The queue's service-level threshold and long-wait limit, seconds (colours of the longest wait). */
+  slThresholdS: number;
+  longWaitS: number | null;
+  available: number;
+  answered: number;
+  abandoned: number;
+  alerting: boolean;
+}
+
+export interface WallboardSnapshot {
+  serverNow: number;
+  queues: WallboardQueueView[];
+}

@@ -144,8 +144,8 @@ export async function startTelephony(args: {
   });
 
   // board hook (server/board): the supervisors' live figures follow every record write.
-  const board = new BoardFeed({ db: database.db, clock, logger, zone: config.TIMEZONE, publish: socketBoardPublisher(args.realtime.board), log: (event) => controller.records.log(event) });
-  serveBoard(args.realtime.board, () => board);
+  const board = new BoardFeed({ db: database.db, clock, logger, zone: config.TIMEZONE, publish: socketBoardPublisher(args.realtime.board, args.realtime.wallboard), log: (event) => controller.records.log(event) });
+  serveBoard(args.realtime.board, () => board, args.realtime.wallboard);
   controller.records.observe((write) => {
     try {
       board.onWrite(write);

@@ -3,7 +3,7 @@
  * typed-events). Inbound payloads are validated where they are received (server/realtime).
  */
 import type { Role } from "../auth/roles";
-import type { BoardSnapshot, OperatorFiguresView, QueuePanelView } from "../board/board-view";
+import type { BoardSnapshot, OperatorFiguresView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
 
 export interface OnlineUser {
   id: number;
@@ -102,6 +102,17 @@ export interface BoardClientToServer {
   "operators:get": (ack: (operators: BoardOperator[]) => void) => void;
   /** The whole board to start from; joins the socket to every queue's room (updates follow as `board:queue`). */
   "board:get": (ack: (snapshot: BoardSnapshot) => void) => void;
+}
+
+/** Namespace `/wallboard`: the read-only TV screen (wallboard accounts and supervisors up). */
+export interface WallboardServerToClient {
+  /** One queue's large figures, pushed when they changed. */
+  "wallboard:queue": (update: { queue: WallboardQueueView; serverNow: number }) => void;
+  "session:ended": () => void;
+}
+export interface WallboardClientToServer {
+  /** Every queue to start from; joins the socket to the wallboard room. */
+  "wallboard:get": (ack: (snapshot: WallboardSnapshot) => void) => void;
 }
 
 /** Data the server attaches to every authenticated socket. */

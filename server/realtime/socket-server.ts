@@ -19,6 +19,8 @@ import type {
   OnlineUser,
   OperatorStateView,
   SocketData,
+  WallboardClientToServer,
+  WallboardServerToClient,
 } from "./events";
 import { z } from "zod";
 
@@ -51,6 +53,8 @@ export interface RealtimeServer {
   io: Server;
   /** The supervisors' namespace (authenticated, supervisor role), for the board feed's own handlers (server/board). */
   board: Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
+  /** The wallboard's namespace (authenticated, wallboard role or supervisor up), served by server/board. */
+  wallboard: Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
   setDeskHooks(hooks: DeskHooks): void;
   publishOperatorState(userId: number, state: OperatorStateView): void;
   publishAlert(alert: BoardAlert): void;
@@ -91,6 +95,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   const board = io.of("/board") as unknown as Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
   desk.use(requireRole(auth, "operator"));
   board.use(requireRole(auth, "supervisor"));
+  // board hook: the wallboard (server/board/board-socket.ts serves its events).
+  const wallboard = io.of("/wallboard") as unknown as Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
+  wallboard.use(requireRole(auth, "wallboard"));
 
   const online = new Map<number, OnlineUser>();
   let hooks: DeskHooks | undefined;
@@ -169,6 +176,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     });
   });
 
+  wallboard.on("connection", (socket) => track(socket as unknown as Socket, "board"));
   board.on("connection", (socket) => {
     track(socket as unknown as Socket, "board");
     socket.join(userRoom(socket.data.user.id));
@@ -183,6 +191,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   return {
     io,
     board,
+    wallboard,
     setDeskHooks(next) {
       hooks = next;
     },

@@ -12,7 +12,7 @@ import { BoardFeed } from "../../../server/board/board-feed";
 import type { QueuePanelView } from "../../../server/board/board-view";
 import { SESSION_COOKIE } from "../../../server/auth/session-cookie";
 import { silentLogger } from "../../../server/logger";
-import type { BoardClientToServer, BoardServerToClient } from "../../../server/realtime/events";
+import type { BoardClientToServer, BoardServerToClient, WallboardClientToServer } from "../../../server/realtime/events";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { runSipp } from "../../support/sipp";
 import { waitUntil } from "../../support/wait";
@@ -50,6 +50,21 @@ describe("the board's queues panel", () => {
     const error = await new Promise<Error>((resolve) => anonymous.on("connect_error", resolve));
     expect(error.message).toBe("unauthorized");
     anonymous.disconnect();
+  });
+
+  it("serves a wallboard account its large figures, and refuses it the supervisors' board", async () => {
+    await harness.cli("user", "add", "tv1", "--role", "wallboard", "--password", "tv1-password-123");
+    const login = await harness.hotline.services.auth.login({ username: "tv1", password: "tv1-password-123", address: "127.0.0.1" });
+    if (!login.ok) throw new Error("wallboard login failed");
+    const cookie = `${SESSION_COOKIE}=${login.token}`;
+    const refused = io(`${harness.hotline.url}/board`, { extraHeaders: { cookie }, transports: ["websocket"], reconnection: false, forceNew: true });
+    expect((await new Promise<Error>((resolve) => refused.on("connect_error", resolve))).message).toBe("forbidden");
+    refused.disconnect();
+    const tv = io(`${harness.hotline.url}/wallboard`, { extraHeaders: { cookie }, transports: ["websocket"], forceNew: true });
+    const snapshot = await new Promise<Parameters<Parameters<WallboardClientToServer["wallboard:get"]>[0]>[0]>((resolve) => tv.emit("wallboard:get", resolve));
+    expect(snapshot.queues).toEqual([expect.objectContaining({ name: "Support", waitingCount: 0, serviceLevel: null, available: 0 })]);
+    expect(JSON.stringify(snapshot)).not.toContain("+1555");
+    tv.disconnect();
   });
 
   it("shows two callers waiting, then one answered and one abandoned in today's figures", async () => {
