@@ -107,7 +107,7 @@ function Chart({ title, zone, x, series, range, step, time, tableLabel, timeLabe
     <figure>
       <figcaption className="text-sm font-medium">{title}</figcaption>
       <div ref={holder} aria-hidden="true" />
-      <table className="sr-only">
+      <table className="sr-only" data-testid="chart-data">
         <caption>
           {title}: {tableLabel}
         </caption>
