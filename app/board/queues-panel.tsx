@@ -3,6 +3,7 @@
 import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { applyPanelDelta } from "../../server/board/board-delta";
 import type { OperatorFiguresView, QueuePanelView } from "../../server/board/board-view";
 import { useNow } from "../desk/use-now";
 import { connectBoard } from "../lib/socket";
@@ -36,7 +37,10 @@ export function QueuesPanel({ names, zone }: { names: Record<number, string>; zo
     );
     socket.on("board:queue", ({ queue, serverNow }) => {
       setSkew(serverNow - Date.now());
-      setQueues((current) => new Map(current).set(queue.queueId, queue));
+      setQueues((current) => {
+        const next = applyPanelDelta(current.get(queue.queueId), queue, serverNow);
+        return next ? new Map(current).set(queue.queueId, next) : current;
+      });
     });
     socket.on("board:operators", ({ operators: next, serverNow }) => {
       setSkew(serverNow - Date.now());

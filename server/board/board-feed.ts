@@ -16,15 +16,20 @@ import type { RecordWrite } from "../calls/call-records";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { alertChanges, nextAlertDeadline, NO_ALERTS, queueAlerts, type AlertThresholds } from "./board-alerts";
+import { panelDelta, type PushedSeries, type QueuePanelDelta } from "./board-delta";
 import { BoardState } from "./board-state";
 import type { BoardSnapshot, OperatorFiguresView, QueueAlertView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "./board-view";
 
-/** How long changes gather before they are pushed, ms: well within the board's one-second promise. */
-export const BOARD_FLUSH_MS = 200;
+/**
+ * How long changes gather before they are pushed, ms: the per-board rate cap (at most one update per queue per
+ * window, whatever the surge) and most of the event -> board latency (see `npm run bench board`).
+ */
+export const BOARD_FLUSH_MS = 60;
 
 /** Where updates go (the realtime server's `/board` namespace, or a test's list). */
 export interface BoardPublisher {
-  queue(view: QueuePanelView, serverNow: number): void;
+  /** One queue's change (its slots and history as the entries that changed, see board-delta.ts). */
+  queue(view: QueuePanelDelta, serverNow: number): void;
   operators(views: OperatorFiguresView[], serverNow: number): void;
   /** The same change as the wallboard shows it. */
   wallboard?(view: WallboardQueueView, serverNow: number): void;
@@ -58,6 +63,8 @@ export class BoardFeed {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private thresholds = new Map<number, AlertThresholds>();
   private readonly alerts = new Map<number, QueueAlertView[]>();
+  /** What was last pushed of each queue's slots and history (deltas are taken against it). */
+  private readonly pushed = new Map<number, PushedSeries>();
   private stopped = false;
 
   constructor(private readonly deps: BoardFeedDeps) {
@@ -153,7 +160,9 @@ export class BoardFeed {
       const panel = this.state.panel(queueId, now);
       if (!panel) continue;
       panel.alerts = this.checkAlerts(panel, now);
-      this.deps.publish.queue(panel, now);
+      const { delta, pushed } = panelDelta(panel, this.pushed.get(queueId));
+      this.pushed.set(queueId, pushed);
+      this.deps.publish.queue(delta, now);
       this.deps.publish.wallboard?.(this.wallboardView(panel), now);
     }
     this.dirtyQueues.clear();

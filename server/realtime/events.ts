@@ -3,7 +3,8 @@
  * typed-events). Inbound payloads are validated where they are received (server/realtime).
  */
 import type { Role } from "../auth/roles";
-import type { BoardSnapshot, OperatorFiguresView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
+import type { QueuePanelDelta } from "../board/board-delta";
+import type { BoardSnapshot, OperatorFiguresView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
 
 export interface OnlineUser {
   id: number;
@@ -92,7 +93,7 @@ export interface BoardServerToClient {
   alert: (alert: BoardAlert) => void;
   // ---- queues panel (server/board) ----
   /** One queue's panel, pushed to the queue's room when anything in it changed (at most every BOARD_FLUSH_MS). */
-  "board:queue": (update: { queue: QueuePanelView; serverNow: number }) => void;
+  "board:queue": (update: { queue: QueuePanelDelta; serverNow: number }) => void;
   /** Today's per-operator figures, when one changed. */
   "board:operators": (update: { operators: OperatorFiguresView[]; serverNow: number }) => void;
 }

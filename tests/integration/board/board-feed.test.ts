@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callEvents } from "../../../db/schema";
+import { applyPanelDelta } from "../../../server/board/board-delta";
 import { BoardFeed } from "../../../server/board/board-feed";
 import type { QueuePanelView } from "../../../server/board/board-view";
 import { SESSION_COOKIE } from "../../../server/auth/session-cookie";
@@ -35,7 +36,10 @@ beforeAll(async () => {
     // Its own connection: the test operator's desk socket must not share (and be authenticated by) this one.
     forceNew: true,
   });
-  board.on("board:queue", ({ queue }) => panels.set(queue.name, queue));
+  board.on("board:queue", ({ queue, serverNow }) => {
+    const next = applyPanelDelta(panels.get(queue.name), queue, serverNow);
+    if (next) panels.set(queue.name, next);
+  });
   const snapshot = await new Promise<Parameters<Parameters<BoardClientToServer["board:get"]>[0]>[0]>((resolve) => board.emit("board:get", resolve));
   for (const q of snapshot.queues) panels.set(q.name, q);
 }, 60_000);

@@ -186,3 +186,29 @@ describe("today's queue figures", () => {
     );
   });
 });
+
+describe("board updates as deltas", () => {
+  it("rebuild the panel a board holds from its snapshot and every delta after it, with fewer bytes", async () => {
+    const { panelDelta, applyPanelDelta } = await import("../../../server/board/board-delta");
+    const board = run([]);
+    let pushed: Parameters<typeof panelDelta>[1];
+    let held = board.panel(1, T0)!;
+    let fullBytes = 0;
+    let deltaBytes = 0;
+    const calls = [...answeredCall("a", 10, 5, 60), ...abandonedCall("b", 1000, 40), ...answeredCall("c", 2000, 25, 30)];
+    for (const w of calls) {
+      board.applyWrite(w, timeOf(w));
+      const view = board.panel(1, timeOf(w) || T0)!;
+      const { delta, pushed: next } = panelDelta(view, pushed);
+      pushed = next;
+      held = applyPanelDelta(held, delta, timeOf(w) || T0)!;
+      expect(held.slots).toEqual(view.slots);
+      expect(held.today).toEqual(view.today);
+      expect(held.calls).toEqual(view.calls);
+      expect(held.waiting).toEqual(view.waiting);
+      fullBytes += JSON.stringify(view).length;
+      deltaBytes += JSON.stringify(delta).length;
+    }
+    expect(deltaBytes).toBeLessThan(fullBytes / 2);
+  });
+});
