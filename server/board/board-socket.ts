@@ -6,6 +6,7 @@
 import type { Namespace } from "socket.io";
 import type { BoardClientToServer, BoardServerToClient, SocketData, WallboardClientToServer, WallboardServerToClient } from "../realtime/events";
 import type { BoardFeed, BoardPublisher } from "./board-feed";
+import type { OperatorActionResult } from "./operator-actions";
 
 type BoardNamespace = Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
 type WallboardNamespace = Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
@@ -37,8 +38,16 @@ export function socketBoardPublisher(ns: BoardNamespace, wallboards?: WallboardN
   };
 }
 
-/** Answers `board:get` on every board socket and `wallboard:get` on every wallboard socket. */
-export function serveBoard(ns: BoardNamespace, feed: () => BoardFeed | undefined, wallboards?: WallboardNamespace): void {
+/**
+ * Answers `board:get` on every board socket and `wallboard:get` on every wallboard socket; `operator:act` goes to
+ * `act` with the supervisor's id (the namespace admits supervisors only).
+ */
+export function serveBoard(
+  ns: BoardNamespace,
+  feed: () => BoardFeed | undefined,
+  wallboards?: WallboardNamespace,
+  act?: (by: number, request: unknown) => OperatorActionResult,
+): void {
   wallboards?.on("connection", (socket) => {
     socket.on("wallboard:get", (ack) => {
       if (typeof ack !== "function") return;
@@ -47,6 +56,10 @@ export function serveBoard(ns: BoardNamespace, feed: () => BoardFeed | undefined
     });
   });
   ns.on("connection", (socket) => {
+    socket.on("operator:act", (request, ack) => {
+      if (typeof ack !== "function") return;
+      ack(act ? act(socket.data.user.id, request) : { ok: false, error: "unavailable" });
+    });
     socket.on("board:get", (ack) => {
       if (typeof ack !== "function") return;
       const current = feed();

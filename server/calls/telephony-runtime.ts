@@ -31,6 +31,7 @@ import { closeDraft } from "../desk/wrap-up-service";
 import { CallController, type RoutedNumber } from "./call-controller";
 import { BoardFeed } from "../board/board-feed";
 import { serveBoard, socketBoardPublisher } from "../board/board-socket";
+import { actOnOperator } from "../board/operator-actions";
 import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
@@ -145,7 +146,19 @@ export async function startTelephony(args: {
 
   // board hook (server/board): the supervisors' live figures follow every record write.
   const board = new BoardFeed({ db: database.db, clock, logger, zone: config.TIMEZONE, publish: socketBoardPublisher(args.realtime.board, args.realtime.wallboard), log: (event) => controller.records.log(event) });
-  serveBoard(args.realtime.board, () => board, args.realtime.wallboard);
+  serveBoard(args.realtime.board, () => board, args.realtime.wallboard, (by, request) =>
+    actOnOperator(
+      {
+        knows: (userId) => controller.operatorState(userId) !== undefined,
+        pauseReasons: () => pauseReasonCodes,
+        dispatch: (event) => controller.dispatch(event),
+        log: (event) => controller.records.log(event),
+        now: () => clock.now(),
+      },
+      by,
+      request,
+    ),
+  );
   controller.records.observe((write) => {
     try {
       board.onWrite(write);

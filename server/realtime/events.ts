@@ -4,6 +4,7 @@
  */
 import type { Role } from "../auth/roles";
 import type { QueuePanelDelta } from "../board/board-delta";
+import type { OperatorAction, OperatorActionResult } from "../board/operator-actions";
 import type { BoardSnapshot, OperatorFiguresView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
 
 export interface OnlineUser {
@@ -103,6 +104,8 @@ export interface BoardClientToServer {
   "operators:get": (ack: (operators: BoardOperator[]) => void) => void;
   /** The whole board to start from; joins the socket to every queue's room (updates follow as `board:queue`). */
   "board:get": (ack: (snapshot: BoardSnapshot) => void) => void;
+  /** Pause, resume or log out an operator, with the supervisor's reason (validated on the server, logged). */
+  "operator:act": (request: OperatorAction, ack: (result: OperatorActionResult) => void) => void;
 }
 
 /** Namespace `/wallboard`: the read-only TV screen (wallboard accounts and supervisors up). */

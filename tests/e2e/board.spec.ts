@@ -68,6 +68,15 @@ test("the board's queues panel shows callers waiting with ticking waits, then th
   expect((await first).code).toBe(0);
   await expect(panel.getByTestId("live-call")).toHaveCount(0, { timeout: 10_000 });
 
+  // The supervisor sends the operator to lunch from the board, with a reason (after her wrap-up if she is in one).
+  const olgaRow = board.getByTestId(/^operator-row-/).filter({ hasText: USERS.operator.username });
+  await olgaRow.getByTestId("operator-actions").locator("summary").click();
+  await olgaRow.getByTestId("operator-action-pause-reason").selectOption("lunch");
+  await olgaRow.getByTestId("operator-action-note").fill("after a long call");
+  await olgaRow.getByTestId("operator-action-submit").click();
+  await expect(olgaRow.getByTestId("operator-action-result")).toHaveText("Done.");
+  await expect(olgaRow.getByTestId("operator-row-status")).toHaveAttribute("data-status", "paused", { timeout: 30_000 });
+
   // The charts load on demand: three figures, each with its data table.
   await panel.locator("summary").click();
   const charts = panel.getByTestId("queue-charts");

@@ -116,6 +116,23 @@ describe("the board's queues panel", () => {
     const queueId = ended!.queueId;
     expect(rebuilt.state.figures.queueFigures(queueId)).toEqual(harness.hotline.telephony!.board.state.figures.queueFigures(queueId));
     rebuilt.stop();
+    // The supervisor sends the operator to lunch from the board, then logs her out; each action is logged.
+    const act = (request: unknown) => new Promise<unknown>((resolve) => board.emit("operator:act", request as never, resolve));
+    const aminaId = talking!.calls[0]!.operatorId;
+    expect(await act({ action: "pause", userId: aminaId, pauseReason: "lunch", note: "" })).toEqual({ ok: false, error: "invalid" });
+    expect(await act({ action: "pause", userId: aminaId, pauseReason: "nap", note: "long call" })).toEqual({ ok: false, error: "unknown-pause-reason" });
+    expect(await act({ action: "pause", userId: aminaId, pauseReason: "lunch", note: "after a hard call" })).toEqual({ ok: true });
+    await operator.waitFor(() => operator.state?.status === "paused" || operator.state?.pendingPause?.reason === "lunch", "the supervisor's pause");
+    expect(await act({ action: "logout", userId: aminaId, note: "end of day" })).toEqual({ ok: true });
+    await operator.waitFor(() => operator.state?.status === "offline" && !operator.state.presence.loggedIn, "the supervisor's logout");
+    await harness.hotline.telephony!.controller.records.flushWithin(5_000);
+    const actions = await harness.hotline.services.database.db.select().from(callEvents).where(eq(callEvents.type, "board.operator-action")).orderBy(callEvents.id);
+    const sofiaId = (await harness.hotline.services.users.list()).find((u) => u.username === "sofia")!.id;
+    expect(actions.map((e) => [e.operatorId, e.data])).toEqual([
+      [aminaId, { by: sofiaId, action: "pause", note: "after a hard call", pauseReason: "lunch" }],
+      [aminaId, { by: sofiaId, action: "logout", note: "end of day" }],
+    ]);
+
     // Each alert raised and cleared is in the event log.
     const alerts = await harness.hotline.services.database.db.select().from(callEvents).where(eq(callEvents.type, "board.alert")).orderBy(callEvents.id);
     expect(alerts.map((e) => [e.queueId, e.data.kind, e.data.change])).toEqual([
