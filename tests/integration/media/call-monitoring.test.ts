@@ -4,32 +4,20 @@
  * while what the supervisor sends reaches neither party; after `unsubscribe` nothing more arrives. Also pins what
  * 10.5 lacks for whisper and barge (`connect` is unknown).
  */
-import dgram from "node:dgram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerListen, requestListen, stopListen, subscriptionSdp } from "../../../server/media/call-monitoring.js";
 import { browserLegOptions } from "../../../server/media/leg-profiles.js";
 import { NgError } from "../../../server/media/ng-client.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { testRtpPort } from "../../support/net";
+import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
 
-const RTP_MIN = testRtpPort(23500);
-const RTP_MAX = RTP_MIN + 199;
+const RTP_MIN = testRtpPort(22700);
+const RTP_MAX = RTP_MIN + 99;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function bindUdp(): Promise<dgram.Socket> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return socket;
-}
-async function freeUdpPort(): Promise<number> {
-  for (;;) {
-    const s = await bindUdp();
-    const { port } = s.address();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-    if (port < RTP_MIN || port > RTP_MAX) return port;
-  }
-}
+/** A free UDP port outside our RTP range (ephemeral ports overlap it). */
+const freeUdpPort = () => freeUdpPortOutside(RTP_MIN, RTP_MAX);
 const plainSdp = (port: number, direction = "sendrecv") =>
   `v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=${direction}\r\n`;
 /** A 20 ms PCMU frame whose payload bytes are all `voice`: who spoke survives rtpengine's SSRC rewriting. */
