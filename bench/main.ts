@@ -2,6 +2,7 @@
  * `npm run bench [name…]`: runs the benchmarks (all, or those whose name contains an argument).
  * Each prints one JSON object a line with its name and figures. Benchmarks time things; tests don't.
  */
+import * as boardPush from "./board/board-push";
 import * as pageWeight from "./bundle/page-weight";
 import * as callSetup from "./calls/call-setup";
 import * as concurrentCalls from "./calls/concurrent-calls";
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "calls/setup": callSetup.main,
   "calls/concurrent": concurrentCalls.main,
   bundle: pageWeight.main,
+  "board/push": boardPush.main,
 };
 
 const filters = process.argv.slice(2);

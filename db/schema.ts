@@ -139,6 +139,13 @@ export const queues = pgTable(
     topicRequired: boolean("topic_required").notNull().default(false),
     /** Seconds an operator may add to a wrap-up, once per call; null: no extension. */
     wrapUpExtendS: integer("wrap_up_extend_s"),
+    // The board's alerts (server/board/board-alerts.ts); null turns one off.
+    /** Alert when today's service level falls below this percentage. */
+    alertSlBelowPct: integer("alert_sl_below_pct"),
+    /** Alert when a caller waits longer than this many seconds. */
+    alertWaitOverS: integer("alert_wait_over_s"),
+    /** Alert when callers wait and no member of the queue is available. */
+    alertNobodyAvailable: boolean("alert_nobody_available").notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("queues_name_lower").on(sql`lower(${t.name})`)],

@@ -1,11 +1,12 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useReasonLabel, type PauseReasonOption } from "../components/use-reason-label";
 import type { BoardAlert, BoardOperator } from "../../server/realtime/events";
 import { ElapsedTime } from "../desk/elapsed-time";
-import { connectBoard } from "../lib/socket";
+import { connectBoard, type BoardSocket } from "../lib/socket";
+import { OperatorActionsForm } from "./operator-actions-form";
 import { useSocket } from "../lib/use-socket-state";
 
 const STATUS_COLORS: Record<BoardOperator["status"], string> = {
@@ -31,7 +32,9 @@ export function OperatorsTable({
   const t = useTranslations();
   const [operators, setOperators] = useState<Map<number, BoardOperator>>(new Map());
   const [alerts, setAlerts] = useState<BoardAlert[]>([]);
+  const socketRef = useRef<BoardSocket | undefined>(undefined);
   useSocket(connectBoard, (socket) => {
+    socketRef.current = socket;
     socket.on("connect", () => socket.emit("operators:get", (all) => setOperators(new Map(all.map((o) => [o.userId, o])))));
     socket.on("operator:state", (operator) => setOperators((current) => new Map(current).set(operator.userId, operator)));
     socket.on("alert", (alert) => setAlerts((current) => [alert, ...current].slice(0, 20)));
@@ -65,6 +68,7 @@ export function OperatorsTable({
               <th className="py-2 text-start font-medium">{t("board.reason")}</th>
               <th className="py-2 text-start font-medium">{t("board.since")}</th>
               <th className="py-2 text-start font-medium">{t("board.shift")}</th>
+              <th className="py-2 text-start font-medium">{t("boardQueues.actTitle")}</th>
             </tr>
           </thead>
           <tbody>
@@ -100,6 +104,9 @@ export function OperatorsTable({
                   </td>
                   <td className="py-2 text-slate-600" data-testid="operator-row-shift" data-on-shift={o.onShift === undefined ? "" : String(o.onShift)}>
                     {o.onShift === undefined ? t("board.noShift") : o.onShift ? t("board.onShift") : t("board.offShift")}
+                  </td>
+                  <td className="py-2">
+                    <OperatorActionsForm userId={o.userId} name={names[o.userId] ?? `#${o.userId}`} socket={() => socketRef.current} pauseReasons={pauseReasons} reasonLabel={reason} />
                   </td>
                 </tr>
               );

@@ -1,17 +1,22 @@
-/** Who may do what: operators take calls, supervisors watch queues, admins manage the hotline. */
-export const ROLES = ["operator", "supervisor", "admin"] as const;
+/**
+ * Who may do what: operators take calls, supervisors watch queues, admins manage the hotline; a `wallboard` account
+ * (a shared TV screen) may open the wallboard and nothing else.
+ */
+export const ROLES = ["operator", "supervisor", "admin", "wallboard"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles nest: a supervisor can do what an operator can, an admin what a supervisor can. */
-const RANK: Record<Role, number> = { operator: 1, supervisor: 2, admin: 3 };
+/** Roles nest: a supervisor can do what an operator can, an admin what a supervisor can; a wallboard is below all. */
+const RANK: Record<Role, number> = { wallboard: 0, operator: 1, supervisor: 2, admin: 3 };
 
+/** Whether `role` may do what `required` may. The wallboard is open to wallboard accounts and supervisors up. */
 export function hasRole(role: Role, required: Role): boolean {
+  if (required === "wallboard") return role === "wallboard" || RANK[role] >= RANK.supervisor;
   return RANK[role] >= RANK[required];
 }
 
 /** Where a user lands after logging in. */
 export function homePath(role: Role): string {
-  return role === "admin" ? "/admin/users" : role === "supervisor" ? "/board" : "/desk";
+  return role === "admin" ? "/admin/users" : role === "supervisor" ? "/board" : role === "wallboard" ? "/wallboard" : "/desk";
 }
 
 /** C0 controls, DEL and C1 controls: the URL parser silently drops tabs and newlines, so they are refused outright. */
@@ -43,6 +48,7 @@ export function safeNextPath(next: string | null | undefined, role: Role, public
 export function requiredRoleForPath(path: string): Role | undefined {
   if (path.startsWith("/admin")) return "admin";
   if (path.startsWith("/board")) return "supervisor";
+  if (path.startsWith("/wallboard")) return "wallboard";
   if (path.startsWith("/desk") || path.startsWith("/callbacks")) return "operator";
   return undefined;
 }

@@ -217,6 +217,14 @@ export class CallRecords {
     this.offsetPath = options.spillPath && `${options.spillPath}.offset`;
   }
 
+  /** board hook: called with every write as it is queued (never with spill-file replays); must not throw. */
+  private observer: ((write: RecordWrite) => void) | undefined;
+
+  /** Follows every write from now on (the supervisors' board, server/board/board-feed.ts). */
+  observe(observer: (write: RecordWrite) => void): void {
+    this.observer = observer;
+  }
+
   // ---- mapping facts to writes -----------------------------------------------------------------
 
   /** Maps an engine record entry to the event log and, for milestones, the call's record. */
@@ -262,6 +270,8 @@ export class CallRecords {
    * the embedded database (whose queries run on this thread) no query stands between a caller and the operator.
    */
   enqueueWrite(write: RecordWrite): void {
+    // board hook (server/board): live figures follow every write as it is queued.
+    this.observer?.(write);
     if (this.closed) {
       // Too late for the database (shutdown flushed already): the spill file keeps it for the next start.
       if (!this.spill([write])) this.logger.error("call record write after shutdown, not kept", { write: encode(write) });

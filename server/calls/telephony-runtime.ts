@@ -29,6 +29,9 @@ import { B2bua } from "../telephony/b2bua";
 import { TrunkRegistration } from "../telephony/trunk-registration";
 import { closeDraft } from "../desk/wrap-up-service";
 import { CallController, type RoutedNumber } from "./call-controller";
+import { BoardFeed } from "../board/board-feed";
+import { serveBoard, socketBoardPublisher } from "../board/board-socket";
+import { actOnOperator } from "../board/operator-actions";
 import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
@@ -37,6 +40,8 @@ export interface Telephony {
   controller: CallController;
   b2bua: B2bua;
   pool: MediaPool;
+  /** board hook: the supervisors' live queues panel (server/board). */
+  board: BoardFeed;
   /** Re-reads queues, memberships, pause reasons and shifts into the queue engine (after admin changes). */
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
@@ -144,6 +149,29 @@ export async function startTelephony(args: {
     mediaSilentTimeoutMs: config.RTPENGINE_SILENT_TIMEOUT_S * 1000,
   });
 
+  // board hook (server/board): the supervisors' live figures follow every record write.
+  const board = new BoardFeed({ db: database.db, clock, logger, zone: config.TIMEZONE, publish: socketBoardPublisher(args.realtime.board, args.realtime.wallboard), log: (event) => controller.records.log(event) });
+  serveBoard(args.realtime.board, () => board, args.realtime.wallboard, (by, request) =>
+    actOnOperator(
+      {
+        knows: (userId) => controller.operatorState(userId) !== undefined,
+        pauseReasons: () => pauseReasonCodes,
+        dispatch: (event) => controller.dispatch(event),
+        log: (event) => controller.records.log(event),
+        now: () => clock.now(),
+      },
+      by,
+      request,
+    ),
+  );
+  controller.records.observe((write) => {
+    try {
+      board.onWrite(write);
+    } catch (error) {
+      logger.error("board feed failed on a record write", { error: String(error) });
+    }
+  });
+
   onMediaTimeout = (callId) => {
     // A late report from an instance the call has since left (it was unreachable, then came back with the old
     // session) must not end the call: if the call's current instance still has its session, the report is stale.
@@ -212,6 +240,8 @@ export async function startTelephony(args: {
       specs,
       active.map((user) => String(user.id)),
     );
+    // board hook: queue names, alert thresholds and who serves which queue.
+    board.configure(queues, new Map([...byUser].map(([userId, list]) => [userId, list.map((m) => Number(m.queueId))])));
   };
   await syncQueues();
   // Record writes a previous run could not deliver go first, so records it closed are not taken for orphans.
@@ -225,6 +255,8 @@ export async function startTelephony(args: {
   // starts offline here and in the log, and goes available again from their desk.
   const ghosts = await closeOperatorStatesAfterRestart(database.db, new Date(clock.now()));
   if (ghosts > 0) logger.warn("closed operator states left open by a previous run", { count: ghosts });
+  // board hook: today's figures from today's records, now that none is left open.
+  await board.rebuild();
 
   const b2bua = await B2bua.start({
     sipHost,
@@ -309,12 +341,14 @@ export async function startTelephony(args: {
     controller,
     b2bua,
     pool,
+    board,
     syncQueues,
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
     stop: async () => {
       args.http.off("upgrade", onUpgrade);
       shifts.stop();
       await controller.close();
+      board.stop();
       await trunkRegistration?.stop();
       await b2bua.close();
       wss.close();

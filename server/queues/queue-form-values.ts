@@ -26,6 +26,9 @@ export function queueFormValues(queue: Queue): Record<string, string> {
     tierDelaysS: queue.tierDelaysS.join(", "),
     maxMissedOffers: str(queue.maxMissedOffers),
     maxOnBreak: str(queue.maxOnBreak),
+    alertSlBelowPct: str(queue.alertSlBelowPct),
+    alertWaitOverS: str(queue.alertWaitOverS),
+    alertNobodyAvailable: queue.alertNobodyAvailable ? "on" : "",
   };
   for (const slot of ACTION_SLOTS) {
     values[`${slot}Action`] = queue[`${slot}Action`];

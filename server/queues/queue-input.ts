@@ -60,6 +60,10 @@ const settingsObject = z.object({
   tierDelaysS: tierDelaysSchema,
   maxMissedOffers: wholeNumber(0, 20, "validation.maxMissedOffers"),
   maxOnBreak: optionalWholeNumber(0, 1000, "validation.maxOnBreak"),
+  // The board's alerts (server/board/board-alerts.ts): empty turns one off; an unticked box sends nothing.
+  alertSlBelowPct: optionalWholeNumber(1, 100, "validation.alertServiceLevel"),
+  alertWaitOverS: optionalWholeNumber(5, 86_400, "validation.alertWait"),
+  alertNobodyAvailable: z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean()),
   ...actionFields,
 });
 

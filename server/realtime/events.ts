@@ -3,6 +3,9 @@
  * typed-events). Inbound payloads are validated where they are received (server/realtime).
  */
 import type { Role } from "../auth/roles";
+import type { QueuePanelDelta } from "../board/board-delta";
+import type { OperatorAction, OperatorActionResult } from "../board/operator-actions";
+import type { BoardSnapshot, OperatorFiguresView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
 
 export interface OnlineUser {
   id: number;
@@ -99,11 +102,31 @@ export interface BoardServerToClient {
   /** An operator's state changed (pushed on every change). */
   "operator:state": (operator: BoardOperator) => void;
   alert: (alert: BoardAlert) => void;
+  // ---- queues panel (server/board) ----
+  /** One queue's panel, pushed to the queue's room when anything in it changed (at most every BOARD_FLUSH_MS). */
+  "board:queue": (update: { queue: QueuePanelDelta; serverNow: number }) => void;
+  /** Today's per-operator figures, when one changed. */
+  "board:operators": (update: { operators: OperatorFiguresView[]; serverNow: number }) => void;
 }
 export interface BoardClientToServer {
   "presence:get": (ack: (users: OnlineUser[]) => void) => void;
   /** Every known operator's current state, to start from. */
   "operators:get": (ack: (operators: BoardOperator[]) => void) => void;
+  /** The whole board to start from; joins the socket to every queue's room (updates follow as `board:queue`). */
+  "board:get": (ack: (snapshot: BoardSnapshot) => void) => void;
+  /** Pause, resume or log out an operator, with the supervisor's reason (validated on the server, logged). */
+  "operator:act": (request: OperatorAction, ack: (result: OperatorActionResult) => void) => void;
+}
+
+/** Namespace `/wallboard`: the read-only TV screen (wallboard accounts and supervisors up). */
+export interface WallboardServerToClient {
+  /** One queue's large figures, pushed when they changed. */
+  "wallboard:queue": (update: { queue: WallboardQueueView; serverNow: number }) => void;
+  "session:ended": () => void;
+}
+export interface WallboardClientToServer {
+  /** Every queue to start from; joins the socket to the wallboard room. */
+  "wallboard:get": (ack: (snapshot: WallboardSnapshot) => void) => void;
 }
 
 /** Data the server attaches to every authenticated socket. */

@@ -19,6 +19,8 @@ import type {
   OnlineUser,
   OperatorStateView,
   SocketData,
+  WallboardClientToServer,
+  WallboardServerToClient,
 } from "./events";
 import { z } from "zod";
 
@@ -59,6 +61,10 @@ export const LOOPBACK_MIN_INTERVAL_MS = 2_000;
 
 export interface RealtimeServer {
   io: Server;
+  /** The supervisors' namespace (authenticated, supervisor role), for the board feed's own handlers (server/board). */
+  board: Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
+  /** The wallboard's namespace (authenticated, wallboard role or supervisor up), served by server/board. */
+  wallboard: Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
   setDeskHooks(hooks: DeskHooks): void;
   /** Enables the desk's pre-call loopback check (while telephony runs). */
   setLoopbackHooks(hooks: LoopbackHooks | undefined): void;
@@ -101,6 +107,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   const board = io.of("/board") as unknown as Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
   desk.use(requireRole(auth, "operator"));
   board.use(requireRole(auth, "supervisor"));
+  // board hook: the wallboard (server/board/board-socket.ts serves its events).
+  const wallboard = io.of("/wallboard") as unknown as Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
+  wallboard.use(requireRole(auth, "wallboard"));
 
   const online = new Map<number, OnlineUser>();
   let hooks: DeskHooks | undefined;
@@ -200,6 +209,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     });
   });
 
+  wallboard.on("connection", (socket) => track(socket as unknown as Socket, "board"));
   board.on("connection", (socket) => {
     track(socket as unknown as Socket, "board");
     socket.join(userRoom(socket.data.user.id));
@@ -213,6 +223,8 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
 
   return {
     io,
+    board,
+    wallboard,
     setDeskHooks(next) {
       hooks = next;
     },

@@ -9,8 +9,8 @@ import { createResponse, parseNameAddr, isSipUri, type Connection, type SipReque
 export interface WsIdentity {
   userId: number;
   username: string;
-  /** Admins may also place test calls into a queue from the browser (the demo path). */
-  role: "operator" | "supervisor" | "admin";
+  /** Admins may also place test calls into a queue from the browser (the demo path). A wallboard never gets here (the upgrade needs an operator). */
+  role: "operator" | "supervisor" | "admin" | "wallboard";
 }
 
 export interface Binding {

@@ -32,3 +32,20 @@ export function testRtpPort(port: number): number {
   if (!Number.isInteger(shift) || port - shift < 1024 || port - shift > 65535) throw new Error(`bad HOTLINE_TEST_RTP_SHIFT: ${shift}`);
   return port - shift;
 }
+
+/** A UDP socket on a port of the system's choice on loopback. */
+export async function bindUdp(): Promise<dgram.Socket> {
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return socket;
+}
+
+/** A free UDP port outside [min, max] (a test's RTP range, which ephemeral ports may overlap). */
+export async function freeUdpPortOutside(min: number, max: number): Promise<number> {
+  for (;;) {
+    const s = await bindUdp();
+    const { port } = s.address();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (port < min || port > max) return port;
+  }
+}

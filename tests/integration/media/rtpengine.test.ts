@@ -14,7 +14,7 @@ import {
 import { NgError } from "../../../server/media/ng-client.js";
 import { ExternalRtpengine, type MediaInstanceStatus, RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { testRtpPort } from "../../support/net";
+import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
 
 const BINARY = "/usr/bin/rtpengine";
 const RTP_MIN = testRtpPort(22500);
@@ -23,21 +23,9 @@ const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/media/${name}`, import.meta.url), "utf8").replace(/\r?\n/g, "\r\n");
 const HOLD_MUSIC = fileURLToPath(new URL("../../../public/sounds/hold-music.wav", import.meta.url));
 
-async function bindUdp(): Promise<dgram.Socket> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return socket;
-}
 
 /** A free UDP port outside our RTP range (ephemeral ports overlap it). */
-async function freeUdpPort(): Promise<number> {
-  for (;;) {
-    const s = await bindUdp();
-    const { port } = s.address();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-    if (port < RTP_MIN || port > RTP_MAX) return port;
-  }
-}
+const freeUdpPort = () => freeUdpPortOutside(RTP_MIN, RTP_MAX);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

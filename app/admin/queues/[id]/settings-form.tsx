@@ -26,6 +26,8 @@ const FIELDS = [
   "periodicAnnounceEveryS",
   "slThresholdS",
   "shortAbandonS",
+  "alertSlBelowPct",
+  "alertWaitOverS",
   ...ACTION_SLOTS.flatMap((slot) => [`${slot}Action`, `${slot}TargetId`]),
 ];
 
@@ -51,6 +53,7 @@ export function QueueSettingsForm({ queueId, values, otherQueues }: Props) {
 
 function SettingsFields({ state, action, pending, queueId, values, otherQueues }: Props & { state: State; action: (form: FormData) => void; pending: boolean }) {
   const t = useTranslations("queues");
+  const tb = useTranslations("boardQueues");
   const field = (name: string) => ({ name, defaultValue: values[name] ?? "", error: state.errors?.[name] });
   const number = (name: string, hint?: string) => <FormField label={t(name)} inputMode="numeric" autoComplete="off" hint={hint} {...field(name)} />;
   const select = (name: string, options: ReadonlyArray<{ value: string; label: string }>) => <SelectField label={t(name)} options={options} {...field(name)} />;
@@ -113,6 +116,16 @@ function SettingsFields({ state, action, pending, queueId, values, otherQueues }
         <legend className={legend}>{t("reporting")}</legend>
         {number("slThresholdS")}
         {number("shortAbandonS")}
+      </fieldset>
+
+      <fieldset className={fieldset} data-testid="queue-alert-settings">
+        <legend className={legend}>{tb("alertsLegend")}</legend>
+        <FormField label={tb("alertSlBelowPct")} inputMode="numeric" autoComplete="off" hint={t("offHint")} {...field("alertSlBelowPct")} />
+        <FormField label={tb("alertWaitOverS")} inputMode="numeric" autoComplete="off" hint={t("offHint")} {...field("alertWaitOverS")} />
+        <label className="flex items-center gap-2 text-sm font-medium">
+          <input type="checkbox" name="alertNobodyAvailable" defaultChecked={values.alertNobodyAvailable === "on"} className="h-4 w-4" data-testid="alert-nobody-available" />
+          {tb("alertNobodyAvailable")}
+        </label>
       </fieldset>
 
       <div className="flex items-center gap-4">

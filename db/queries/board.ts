@@ -1,0 +1,37 @@
+/**
+ * What the supervisors' board reads at boot to rebuild today's figures (server/board): the day's call records and
+ * its operator state changes, in order. Two queries a start, never on a timer.
+ */
+import { and, asc, eq, gte } from "drizzle-orm";
+import type { Db } from "../client";
+import { callEvents, callRecords } from "../schema";
+
+/** Call records that arrived at or after `since` (local midnight), with the columns the figures read. */
+export function listRecordsSince(db: Db, since: Date) {
+  return db
+    .select({
+      id: callRecords.id,
+      queueId: callRecords.queueId,
+      operatorId: callRecords.operatorId,
+      arrivedAt: callRecords.arrivedAt,
+      queuedAt: callRecords.queuedAt,
+      answeredAt: callRecords.answeredAt,
+      endedAt: callRecords.endedAt,
+      wrapUpEndedAt: callRecords.wrapUpEndedAt,
+      holdMs: callRecords.holdMs,
+      outcome: callRecords.outcome,
+      slThresholdS: callRecords.slThresholdS,
+      shortAbandonS: callRecords.shortAbandonS,
+    })
+    .from(callRecords)
+    .where(gte(callRecords.arrivedAt, since));
+}
+
+/** `operator.state` events at or after `since`, in log order. */
+export function listOperatorStatesSince(db: Db, since: Date) {
+  return db
+    .select({ at: callEvents.at, operatorId: callEvents.operatorId, data: callEvents.data })
+    .from(callEvents)
+    .where(and(eq(callEvents.type, "operator.state"), gte(callEvents.at, since)))
+    .orderBy(asc(callEvents.at), asc(callEvents.id));
+}
