@@ -78,6 +78,13 @@ export interface CallRecord {
   /** Max wait passed while ringing: act when the caller comes back to the queue. */
   maxWaitDue: boolean;
   overflowHops: number;
+  /** Answered once already (a transfer followed): the first answer's time, for the call's waiting time. */
+  firstAnsweredAt: number | undefined;
+  /**
+   * Ringing one operator by a blind transfer: unanswered, the caller goes back to the head of its queue (boosted)
+   * with an apology.
+   */
+  directTransfer: boolean;
 }
 
 export interface QueueRecord {
