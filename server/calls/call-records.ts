@@ -34,7 +34,7 @@ import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync
 import path from "node:path";
 import type { Db } from "../../db/client";
 import { insertCallbackRequest } from "../../db/queries/callback-requests";
-import { appendEvents, incrementOffers, insertCallOnce, updateCall, type CallPatch, type NewCall, type NewCallEvent } from "../../db/queries/calls";
+import { appendEvents, closeOperatorStatesAfterRestart, closeOrphanedCalls, incrementOffers, insertCallOnce, updateCall, type CallPatch, type NewCall, type NewCallEvent } from "../../db/queries/calls";
 import { sqlState } from "../../db/queries/errors";
 import type { CallOutcome as RecordOutcome } from "../../db/schema";
 import type { Clock } from "../clock";
@@ -230,6 +230,8 @@ export class CallRecords {
       case "caller-entered":
         return this.writeCall(entry.callId, { queuedAt: at });
       case "call-answered":
+        // After a transfer the record keeps its first answer (ASA, service level); the segments are in the event log.
+        if (entry.transferred) return;
         return this.writeCall(entry.callId, { answeredAt: at, operatorId: Number(entry.operatorId) });
       case "call-finished": {
         const outcome: RecordOutcome =
@@ -566,4 +568,17 @@ export class CallRecords {
     this.bufferFromSpill = false;
     return count;
   }
+}
+
+/**
+ * At start, before any call: record writes a previous run could not deliver go first (so records it closed are not
+ * taken for orphans), then calls it left open are closed, and operator states too (calls do not survive the process,
+ * since their SIP dialogs lived in it: every operator starts offline and goes available again from their desk).
+ */
+export async function recoverAfterRestart(records: CallRecords, db: Db, clock: Clock, logger: Logger): Promise<void> {
+  await records.replay();
+  const orphans = await closeOrphanedCalls(db, new Date(clock.now()), "server restarted during the call");
+  if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
+  const ghosts = await closeOperatorStatesAfterRestart(db, new Date(clock.now()));
+  if (ghosts > 0) logger.warn("closed operator states left open by a previous run", { count: ghosts });
 }

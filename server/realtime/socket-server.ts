@@ -14,11 +14,13 @@ import type {
   BoardClientToServer,
   BoardOperator,
   BoardServerToClient,
+  DeskCallResult,
   DeskClientToServer,
   DeskServerToClient,
   OnlineUser,
   OperatorStateView,
   SocketData,
+  TransferTargetOption,
 } from "./events";
 import { z } from "zod";
 
@@ -40,6 +42,14 @@ export interface DeskHooks {
   state(userId: number): OperatorStateView | undefined;
   /** All operators' states, for a supervisor's first view. */
   allStates(): BoardOperator[];
+  /** Requests about the operator's current call (hold, keypad, transfer); see server/calls/desk-bridge.ts. */
+  callRequests?: DeskCallHandlers;
+}
+
+/** The desk's call requests, validated by their handler (zod at the boundary). */
+export interface DeskCallHandlers {
+  request(userId: number, request: unknown): DeskCallResult;
+  transferTargets(userId: number): TransferTargetOption[];
 }
 
 const setStatusSchema = z.discriminatedUnion("status", [
@@ -150,6 +160,13 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
       const parsed = setStatusSchema.safeParse(request);
       if (!parsed.success) return ack({ ok: false, error: "invalid request" });
       ack(hooks ? hooks.setStatus(user.id, parsed.data) : { ok: false, error: "telephony not running" });
+    });
+    socket.on("call:request", (request, ack) => {
+      if (typeof ack !== "function") return;
+      ack(hooks?.callRequests ? hooks.callRequests.request(user.id, request) : { ok: false, error: "telephony not running" });
+    });
+    socket.on("call:transfer-targets", (ack) => {
+      if (typeof ack === "function") ack(hooks?.callRequests?.transferTargets(user.id) ?? []);
     });
     socket.on("disconnect", () => {
       const current = online.get(user.id);
