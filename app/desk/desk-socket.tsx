@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
-import type { DeskClientToServer, OperatorStateView } from "../../server/realtime/events";
+import type { DeskCallRequest, DeskCallResult, DeskClientToServer, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -14,6 +14,10 @@ export interface DeskSocketValue {
   /** The operator's routing state as last pushed by the server; undefined until the first push. */
   operator?: OperatorStateView;
   setStatus(request: StatusRequest): Promise<StatusResult>;
+  /** Hold, resume, a keypad digit or a transfer of the current call. */
+  callRequest(request: DeskCallRequest): Promise<DeskCallResult>;
+  /** Queues and colleagues the current call can be transferred to. */
+  transferTargets(): Promise<TransferTargetOption[]>;
 }
 
 const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
@@ -44,7 +48,26 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
-  const value = useMemo(() => ({ connection, operator, setStatus }), [connection, operator, setStatus]);
+  const callRequest = useCallback((request: DeskCallRequest): Promise<DeskCallResult> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: "disconnected" });
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit("call:request", request, (error, result) => resolve(error ? { ok: false, error: "timeout" } : result));
+    });
+  }, []);
+
+  const transferTargets = useCallback((): Promise<TransferTargetOption[]> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit("call:transfer-targets", (error, targets) => resolve(error ? [] : targets));
+    });
+  }, []);
+
+  const value = useMemo(
+    () => ({ connection, operator, setStatus, callRequest, transferTargets }),
+    [connection, operator, setStatus, callRequest, transferTargets],
+  );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }
 

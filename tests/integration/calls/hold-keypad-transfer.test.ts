@@ -8,6 +8,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
+import { callSegments } from "../../../server/calls/call-segments";
 import { callRecords, queues, users } from "../../../db/schema";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { RtpEndpoint, SipPeer, audioSdp, sdpFacts, type PeerDialog } from "../../support/sip-peer";
@@ -126,6 +127,11 @@ it("blind transfer to a queue: the caller waits with music and a second operator
     const answered = events.filter((e) => e.type === "call.answered").map((e) => e.operatorId);
     expect(answered).toHaveLength(2);
     expect(events.find((e) => e.type === "call.transferred")).toMatchObject({ operatorId: answered[0] });
+    // The record's segments: amina until the transfer, then bilal until the end.
+    expect(callSegments(events).map((segment) => [segment.operatorId, segment.endedBy])).toEqual([
+      [answered[0], "transfer"],
+      [bilalId, "call-ended"],
+    ]);
     await bilal.setStatus({ status: "paused", reason: "break" });
   } finally {
     media.close();
