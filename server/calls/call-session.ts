@@ -618,6 +618,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     let bridged = false;
     if (operator && operatorId) bridged = await this.moveOperatorMedia(operatorId, operator);
     else if (!this.operator) await media.playToCaller("hold-music", { loop: true });
+    // The operator held the caller before the media moved: the new media holds them too.
+    if (bridged && this.fsm.is("held")) await media.holdCaller();
     this.log("call.media-recovered", { bridged, recoveries: this.mediaRecoveries }, { queueId: this.queueId });
   }
 
