@@ -100,6 +100,8 @@ export class OperatorLeg extends TypedEmitter<OperatorLegEvents> {
     }
     const toTag = getTag(response.headers.get("To")) ?? "";
     if (response.status < 300) {
+      // A retransmitted 2xx (our ACK was lost, RFC 3261 §13.2.2.4): ACK it again; the dialog stands.
+      if (this.fsm.is("answered", "held") && this.dialog) return this.sip.sendAck(this.dialog);
       const contact = parseNameAddr(response.headers.get("Contact") ?? "");
       const dialog = new SipDialog({
         callId: this.callId,
