@@ -274,6 +274,7 @@ export class DispatchEngine {
       overflowHops: 0,
       firstAnsweredAt: undefined,
       directTransfer: false,
+      transferredBy: undefined,
     };
     this.state.calls.set(call.id, call);
     return call;
@@ -921,6 +922,7 @@ export class DispatchEngine {
     if (op !== undefined) this.afterTalk(op, fromQueue?.settings.wrapUpMs ?? 0, "call-transferred");
     if (targetOp !== undefined) {
       call.directTransfer = true;
+      call.transferredBy = operatorId;
       return this.offer(call, [targetOp]);
     }
     const q = targetQueue!;
@@ -985,6 +987,7 @@ export class DispatchEngine {
     call.operatorId = op.id;
     call.answeredAt = now;
     call.directTransfer = false;
+    call.transferredBy = undefined;
     call.maxWaitDue = false;
     op.callId = call.id;
     op.consecutiveMisses = 0;
@@ -1032,11 +1035,15 @@ export class DispatchEngine {
     this.settle(op, "missed-offer");
     if (call !== undefined && q !== undefined && call.offers.size === 0) {
       if (call.directTransfer) {
-        // The operator it was passed to did not take it: back to the head of its queue, with an apology.
+        // The operator it was passed to did not take it: back to the operator who transferred it when they are free,
+        // else to the head of its queue; with an apology either way.
+        const back = call.transferredBy === undefined ? undefined : this.state.operators.get(call.transferredBy);
         call.directTransfer = false;
+        call.transferredBy = undefined;
         call.boosted = true;
         this.record({ kind: "call-requeued", at: now, callId, queueId: call.queueId, why: "transfer-unanswered" });
         this.effects.push({ type: "play-announcement", callId, announcement: "transfer-returned" });
+        if (back !== undefined && back.status === OperatorStatus.Available) return this.offer(call, [back]);
         return this.enqueue(call, q);
       }
       this.record({ kind: "call-requeued", at: now, callId, queueId: call.queueId, why: "missed" });

@@ -85,6 +85,8 @@ export interface CallRecord {
    * with an apology.
    */
   directTransfer: boolean;
+  /** Who passed the caller on by the current blind transfer to an operator: unanswered, it goes back to them first. */
+  transferredBy: string | undefined;
 }
 
 export interface QueueRecord {

@@ -98,6 +98,25 @@ describe("blind transfer to an operator", () => {
     expect(h.engine.waitingCallIds("sales")).toEqual(["c1", "c2"]);
   });
 
+  it("unanswered, the caller goes back to the operator who transferred it when they are free (even outside the queue)", () => {
+    const h = new Harness({
+      queues: [{ id: "sales", wrapUpMs: 0, ringTimeoutMs: 15_000, retryDelayMs: 0 }],
+      operators: [
+        { id: "a", memberships: [{ queueId: "sales" }] },
+        { id: "b", memberships: [] },
+        { id: "lead", memberships: [] },
+      ],
+    });
+    h.ready("a", "b");
+    h.call("c1", "sales");
+    h.send({ type: "offer-answered", callId: "c1", operatorId: "a" });
+    h.send({ type: "call-transferred", callId: "c1", operatorId: "a", to: { operatorId: "b" } });
+    // a is free (no wrap-up) but busy with nothing else: the caller comes back to a, not to whoever is next.
+    const effects = h.send({ type: "offer-declined", callId: "c1", operatorId: "b" });
+    expect(offers(effects)).toEqual([{ callId: "c1", operatorId: "a" }]);
+    expect(ofType(effects, "play-announcement")).toEqual([{ type: "play-announcement", callId: "c1", announcement: "transfer-returned" }]);
+  });
+
   it("an operator who is not available refuses the transfer: the caller stays", () => {
     const h = center();
     h.ready("a");
