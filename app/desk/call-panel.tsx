@@ -1,6 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { CallControls } from "./call-controls";
+import { useDeskSocket } from "./desk-socket";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
 import { ElapsedTime } from "./elapsed-time";
 import type { IncomingOffer, RegistrationState, SoftphoneSnapshot } from "./softphone";
@@ -21,6 +23,10 @@ const REGISTRATION_COLOR: Record<RegistrationState, string> = {
 export function CallPanel({ controls }: { controls: SoftphoneControls }) {
   const t = useTranslations("softphone");
   const { state, answer, decline, hangup, setMuted, retryNow, attachAudio } = controls;
+  const tc = useTranslations("callControls");
+  // The server's view of the call refines "talking": the caller on hold, or the operator consulting a colleague.
+  const serverCall = useDeskSocket().operator?.call?.state;
+  const shown = state.call === "talking" && serverCall && serverCall !== "talking" ? serverCall : state.call;
 
   return (
     <section aria-labelledby="phone-title" className="flex flex-col gap-4">
@@ -30,9 +36,9 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
         </h2>
         <p className="flex items-center gap-2 text-sm">
           <span className="text-slate-600">{t("callState")}:</span>
-          <span className="font-medium">{t(`state.${state.call}`)}</span>
+          <span className="font-medium">{shown === state.call ? t(`state.${state.call}`) : tc(`state.${shown}`)}</span>
           <span data-testid="call-state" className={RAW_BADGE} aria-hidden>
-            {state.call}
+            {shown}
           </span>
         </p>
       </div>
@@ -116,6 +122,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               {t("muted")}
             </p>
           )}
+          <CallControls />
         </div>
       )}
 

@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
-import type { DeskClientToServer, LoopbackReply, OperatorStateView } from "../../server/realtime/events";
+import type { DeskCallRequest, DeskCallResult, DeskClientToServer, LoopbackReply, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -17,6 +17,10 @@ export interface DeskSocketValue {
   /** One step of the pre-call loopback check (app/desk/loopback-check.ts). */
   loopback(step: "offer" | "answer", sdp: string): Promise<LoopbackReply>;
   endLoopback(): void;
+  /** Hold, resume, a keypad digit or a transfer of the current call. */
+  callRequest(request: DeskCallRequest): Promise<DeskCallResult>;
+  /** Queues and colleagues the current call can be transferred to. */
+  transferTargets(): Promise<TransferTargetOption[]>;
 }
 
 const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
@@ -56,9 +60,25 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
   }, []);
   const endLoopback = useCallback(() => void socketRef.current?.emit("loopback:end"), []);
 
+  const callRequest = useCallback((request: DeskCallRequest): Promise<DeskCallResult> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: "disconnected" });
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit("call:request", request, (error, result) => resolve(error ? { ok: false, error: "timeout" } : result));
+    });
+  }, []);
+
+  const transferTargets = useCallback((): Promise<TransferTargetOption[]> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit("call:transfer-targets", (error, targets) => resolve(error ? [] : targets));
+    });
+  }, []);
+
   const value = useMemo(
-    () => ({ connection, operator, setStatus, loopback, endLoopback }),
-    [connection, operator, setStatus, loopback, endLoopback],
+    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets }),
+    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets],
   );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }

@@ -1,26 +1,28 @@
 /**
- * Runs calls: the adapter between the pure queue engine (server/queue) and the world around it.
- * Trunk legs and operator legs (server/telephony), media (rtpengine through CallMedia), the
- * database (call records and the event log) and the operators' desks (Socket.IO).
- *
- * The engine decides (who gets which call, when a ring times out); this class only carries out
- * its effects and feeds it facts. One timer: the engine's next deadline. No polling.
+ * Runs calls: the adapter between the pure queue engine (server/queue) and the calls it decides about.
+ * Each call is a {@link CallSession} (its legs, media steps and hold timing); this class admits new calls, maps the
+ * engine's effects to sessions (offer, cancel, announce, send away) and to the operators' views
+ * ({@link OperatorViews}) and records, and feeds the engine what sessions report. One timer: the engine's next
+ * deadline. No polling.
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
-import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
 import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
-import type { AnnouncementKind } from "../queue/engine-effects";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
-import { OFFER_HEADERS } from "../realtime/events";
-import { OperatorLeg, type B2bua, type InboundCallHandler, type ReofferResult, type TrunkLeg } from "../telephony/b2bua";
+import type { InboundCallHandler } from "../telephony/b2bua";
+import type { Binding } from "../telephony/registrar";
+import type { TrunkLeg } from "../telephony/trunk-leg";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
-import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordsOptions, type RecordWrite } from "./call-records";
+import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
+import { CallSession, type CallRequestResult, type CallSessionHost, type CallerLeg, type OperatorLegPort } from "./call-session";
+import { OperatorViews } from "./operator-views";
 import { positionAnnouncement } from "./queue-announcements";
+
+export { MEDIA_RECOVERY_WAIT_MS, type MediaFailure } from "./call-session";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
@@ -33,30 +35,17 @@ const DEFAULT_SHORT_ABANDON_S = 5;
 export const NO_MEDIA_RETRY_AFTER_S = 30;
 
 /**
- * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
- * in about 0.3 s) before it is given up as `media-lost`, ms. The caller hears silence meanwhile.
- */
-export const MEDIA_RECOVERY_WAIT_MS = 5000;
-
-/**
  * How long a new call waits for a media instance when none is up (a supervised rtpengine restarting), ms, before
  * the trunk gets 503 (`no-media`). The trunk's INVITE transaction has already sent 100 Trying.
  */
 export const ADMISSION_MEDIA_WAIT_MS = 2000;
 
-/**
- * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
- * - `media-timeout`: rtpengine saw no RTP from anyone within its timeout (a trunk gone without BYE);
- * - `media-lost`: the rtpengine instance holding the call died or restarted, and the call could not be moved;
- * - `no-media`: no rtpengine instance could take the call at admission (the trunk got 503).
- */
-export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
-
-/** Trunk-leg end reasons that are Hotline's doing, not the caller's (the record's `ended_by` is `system`). */
-const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
-
-/** The routing state of an operator as the engine last reported it; see CallController.view for the rest. */
-type BaseStateView = Omit<OperatorStateView, "pendingPause" | "onShift">;
+/** What an operator asks of the call they are on (the desk's requests, validated in desk-bridge.ts). */
+export type CallRequest =
+  | { action: "hold" }
+  | { action: "resume" }
+  | { action: "dtmf"; digit: string }
+  | { action: "transfer"; to: { queueId: number } | { operatorId: number } };
 
 export interface RoutedNumber {
   numberId: number;
@@ -71,6 +60,8 @@ export interface CallControllerDeps {
   clock: Clock;
   logger: Logger;
   media: CallMediaFactory;
+  /** Where call records go; default the database (`db`). Unit tests give an in-memory store. */
+  recordStore?: RecordStore;
   /** From memory (the runtime keeps the table in step with the database): no query on the way to the operator. */
   routeNumber(dialed: string): RoutedNumber | undefined;
   publishOperatorState(userId: number, state: OperatorStateView): void;
@@ -105,6 +96,8 @@ export interface CallControllerDeps {
   callerPriority?(callerNumber: string): number | undefined;
   /** An operator's wrap-up is over (Done, or its time ran out): their open wrap-up draft is saved as it stands. */
   wrapUpEnded?(operatorId: number): void;
+  /** A queue's name by id (transfers name the queue to the next operator's softphone). */
+  queueName?(queueId: number): string | undefined;
   /** The record buffer's bound and spill file (see call-records.ts). */
   records?: RecordsOptions;
   /**
@@ -127,72 +120,26 @@ export interface CallTiming {
   at: number;
 }
 
-interface ActiveCall {
-  id: string;
-  trunk: TrunkLeg;
-  media: CallMedia;
-  queueId: number;
-  queueName: string;
-  offers: Map<string, OperatorLeg>;
-  operatorId?: string;
-  operator?: OperatorLeg;
-  /** Media steps run one after the other per call (rtpengine commands must not overtake each other). */
-  chain: Promise<unknown>;
-  endedBy?: EndedBy;
-  finished: boolean;
-  followUp?: NodeJS.Timeout;
-  holdMs: number;
-  heldSince?: number;
-  /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
-  mediaFailure?: MediaFailure;
-  /** Times the call's media was re-created on a live rtpengine after its instance died. */
-  mediaRecoveries?: number;
-  /**
-   * Operator attempts ringing when the media was lost: their INVITE's SDP points at the dead session. If one answers,
-   * its media is moved by a re-INVITE (see moveOperatorMedia) instead of applying its answer.
-   */
-  staleOffers?: Set<OperatorLeg>;
-  /**
-   * rtpengine dropped the media while the caller was on hold (it was not told about the hold): re-created when the
-   * caller resumes; the timer ends the call if the hold outlasts the silent timeout.
-   */
-  mediaExpiredOnHold?: NodeJS.Timeout;
-  /** Operator media moves so far, for fresh attempt tags. */
-  mediaMoves?: number;
-  /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
-  operatorMovedOnto?: CallMedia;
+/** Where the controller gets operator legs: the B2BUA (its registrar's bindings); a fake in unit tests. */
+export interface OperatorLegSource {
+  registrar: { binding(userId: number): Binding | undefined };
+  createOperatorLeg(binding: Binding): OperatorLegPort;
 }
-
-/** The message a caller hears before the engine sends them away. */
-const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
-  closed: "closed",
-  "max-wait": "max-wait",
-  "queue-full": "queue-full",
-  "no-operators": "no-operators",
-  "callback-registered": "callback-registered",
-};
 
 export class CallController implements InboundCallHandler {
   readonly engine: DispatchEngine;
-  private readonly calls = new Map<string, ActiveCall>();
-  /**
-   * What each operator's desk shows is composed of three facts kept apart, so none has to be recomputed when another
-   * changes: the routing state (engine effects), a pause asked for but not started (engine effects), and whether
-   * they are inside a shift (the shift scheduler, through setShiftStatus). Views touched by one event are published
-   * once, at its end.
-   */
-  private readonly states = new Map<string, BaseStateView>();
-  private readonly pendingPauses = new Map<string, NonNullable<OperatorStateView["pendingPause"]>>();
-  private shiftStatus = new Map<string, boolean>();
-  private readonly changedViews = new Set<string>();
+  private readonly sessions = new Map<string, CallSession>();
+  /** What each operator's desk and the board show. */
+  private readonly views: OperatorViews;
+  /** operatorId -> the call they talked on last (its record gets the wrap-up's end). */
   private readonly lastCallOf = new Map<string, string>();
-  private b2bua: B2bua | undefined;
+  private legs: OperatorLegSource | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Call records and the event log, written behind. */
   readonly records: CallRecords;
   private closing = false;
   /**
-   * rtpengine deletes not finished yet, of calls that already left {@link calls}: shutdown awaits them too, so no
+   * rtpengine deletes not finished yet, of calls that already left {@link sessions}: shutdown awaits them too, so no
    * media session outlives the process.
    */
   private readonly mediaClosing = new Set<Promise<unknown>>();
@@ -204,8 +151,9 @@ export class CallController implements InboundCallHandler {
 
   constructor(private readonly deps: CallControllerDeps) {
     this.engine = new DispatchEngine({}, deps.clock.now());
+    this.views = new OperatorViews((userId, view) => deps.publishOperatorState(userId, view));
     this.records = new CallRecords({
-      store: databaseRecordStore(deps.db),
+      store: deps.recordStore ?? databaseRecordStore(deps.db),
       clock: systemRecordsClock(deps.clock),
       logger: deps.logger,
       options: deps.records,
@@ -232,7 +180,7 @@ export class CallController implements InboundCallHandler {
     const queuedToo = this.deps.mediaTimeoutEvents === false;
     // rtpengine's `last packet` is wall-clock seconds: compare with the wall clock, not the injected one.
     const nowS = Math.floor(Date.now() / 1000);
-    for (const call of this.calls.values()) {
+    for (const call of this.sessions.values()) {
       if ((!call.operator && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
       const check = call.media.callerSilenceS?.(nowS);
       if (!check) continue;
@@ -247,8 +195,9 @@ export class CallController implements InboundCallHandler {
     }
   }
 
-  attach(b2bua: B2bua): void {
-    this.b2bua = b2bua;
+  /** Gives the controller its source of operator legs (the B2BUA, once it listens). */
+  attach(legs: OperatorLegSource): void {
+    this.legs = legs;
   }
 
   /** Feeds the engine a fact and carries out what it decides. */
@@ -261,7 +210,7 @@ export class CallController implements InboundCallHandler {
       return;
     }
     for (const effect of effects) this.apply(effect);
-    this.publishViews();
+    this.views.publish();
     this.schedule();
   }
 
@@ -270,39 +219,45 @@ export class CallController implements InboundCallHandler {
    * are loaded and at each shift boundary; the desk and the board show it beside the routing state.
    */
   setShiftStatus(status: ReadonlyMap<string, boolean>): void {
-    for (const operatorId of new Set([...this.shiftStatus.keys(), ...status.keys()])) {
-      if (this.shiftStatus.get(operatorId) !== status.get(operatorId)) this.changedViews.add(operatorId);
-    }
-    this.shiftStatus = new Map(status);
-    this.publishViews();
-  }
-
-  private view(operatorId: string): OperatorStateView | undefined {
-    const base = this.states.get(operatorId);
-    if (base === undefined) return undefined;
-    const pendingPause = this.pendingPauses.get(operatorId);
-    const onShift = this.shiftStatus.get(operatorId);
-    return { ...base, ...(pendingPause && { pendingPause }), ...(onShift !== undefined && { onShift }) };
-  }
-
-  private publishViews(): void {
-    for (const operatorId of this.changedViews) {
-      const view = this.view(operatorId);
-      if (view !== undefined) this.deps.publishOperatorState(Number(operatorId), view);
-    }
-    this.changedViews.clear();
+    this.views.setShiftStatus(status);
+    this.views.publish();
   }
 
   operatorState(userId: number): OperatorStateView | undefined {
-    return this.view(String(userId));
+    return this.views.view(String(userId));
   }
 
   allOperatorStates(): BoardOperator[] {
-    return [...this.states.keys()].map((id) => ({ userId: Number(id), ...this.view(id)! }));
+    return this.views.all();
   }
 
   get activeCalls(): number {
-    return this.calls.size;
+    return this.sessions.size;
+  }
+
+  /** The live session of a call record id (desk requests, tests). */
+  session(callId: string): CallSession | undefined {
+    return this.sessions.get(callId);
+  }
+
+  /** An operator's request about the call they are on (hold, resume, keypad, blind transfer). */
+  callRequest(userId: number, request: CallRequest): CallRequestResult {
+    const operatorId = String(userId);
+    const session = [...this.sessions.values()].find((s) => s.operatorId === operatorId);
+    if (!session) return { ok: false, error: "not-on-this-call" };
+    switch (request.action) {
+      case "hold":
+        return session.hold(operatorId);
+      case "resume":
+        return session.resume(operatorId);
+      case "dtmf":
+        return session.sendDtmf(operatorId, request.digit);
+      case "transfer":
+        return session.transfer(
+          operatorId,
+          "queueId" in request.to ? { queueId: String(request.to.queueId) } : { operatorId: String(request.to.operatorId) },
+        );
+    }
   }
 
   private schedule(): void {
@@ -313,7 +268,7 @@ export class CallController implements InboundCallHandler {
     this.timer.unref();
   }
 
-  // ---- trunk side ----------------------------------------------------------------------------
+  // ---- admission -----------------------------------------------------------------------------
 
   onInboundCall(trunk: TrunkLeg): void {
     this.onTiming?.({ phase: "invite-received", sipCallId: trunk.sipCallId, at: performance.now() });
@@ -338,7 +293,7 @@ export class CallController implements InboundCallHandler {
     // give up at once are part of what a week's review must show. Written behind, like every
     // record write, so the database is never between a caller and an operator.
     const record = { id: randomUUID() };
-    this.enqueueWrite({
+    this.records.enqueueWrite({
       op: "insert-call",
       call: {
         id: record.id,
@@ -353,9 +308,9 @@ export class CallController implements InboundCallHandler {
         shortAbandonS: route?.shortAbandonS ?? DEFAULT_SHORT_ABANDON_S,
       },
     });
-    this.log({ at: arrivedAt, type: "call.arrived", callId: record.id, queueId: route?.queueId ?? null, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
+    this.records.log({ at: arrivedAt, type: "call.arrived", callId: record.id, queueId: route?.queueId ?? null, data: { caller: trunk.callerNumber, dialed: trunk.dialedNumber, sipCallId: trunk.sipCallId } });
     const endNow = (outcome: RecordOutcome, endedBy: EndedBy, endReason: string) =>
-      this.writeCall(record.id, { outcome, endedBy, endReason, endedAt: new Date(this.deps.clock.now()) });
+      this.records.writeCall(record.id, { outcome, endedBy, endReason, endedAt: new Date(this.deps.clock.now()) });
     if (!route) {
       this.deps.logger.info("call to an unknown number", { dialed: trunk.dialedNumber });
       trunk.reject(404, "Not Found");
@@ -368,26 +323,9 @@ export class CallController implements InboundCallHandler {
       this.rejectForNoMedia(trunk);
       return endNow("failed", "system", "no-media");
     }
-    const call: ActiveCall = {
-      id: record.id,
-      trunk,
-      media,
-      queueId: route.queueId,
-      queueName: route.queueName,
-      offers: new Map(),
-      chain: Promise.resolve(),
-      finished: false,
-      holdMs: 0,
-    };
-    this.calls.set(call.id, call);
-    trunk.onEnded = (reason) => this.trunkEnded(call, reason);
-    trunk.onHold = (held) => this.callerHold(call, held);
-    trunk.onDtmf = (digit) => this.log({ at: new Date(this.deps.clock.now()), type: "call.dtmf", callId: call.id, data: { digit } });
-    // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
-    trunk.attachMedia(call.media);
-
+    const call = this.startSession({ id: record.id, trunk, media, queueId: route.queueId, queueName: route.queueName });
     if (trunk.ended) {
-      this.finishMedia(call);
+      call.finishMedia();
       return endNow("abandoned", "caller", "cancelled");
     }
     let answer: string;
@@ -397,17 +335,17 @@ export class CallController implements InboundCallHandler {
       // The media failed the call meanwhile (its instance died): mediaFailed already ended and recorded it.
       if (call.mediaFailure) return;
       this.deps.logger.warn("media refused the caller's offer", { callId: call.id, error: String(error) });
-      this.calls.delete(call.id);
+      this.sessions.delete(call.id);
       // An instance that does not answer is no media at all (503, try later), not an offer we cannot accept (488).
       const unreachable = error instanceof NgTimeoutError || error instanceof NgUnavailableError;
       if (unreachable) this.rejectForNoMedia(trunk);
       else trunk.reject(488, "Not Acceptable Here");
-      this.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: unreachable ? "no-media" : "media" });
+      this.records.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: unreachable ? "no-media" : "media" });
       this.trackMediaClose(call.media.close().catch(() => {}));
       return;
     }
     if (trunk.ended) {
-      this.finishMedia(call);
+      call.finishMedia();
       if (call.mediaFailure) return;
       return endNow("abandoned", "caller", "cancelled");
     }
@@ -426,7 +364,49 @@ export class CallController implements InboundCallHandler {
       // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
       priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
     });
-    if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
+    call.greet();
+  }
+
+  /**
+   * A session for an admitted caller, filed until its media finishes. `trunk` may be any {@link CallerLeg} (unit
+   * tests give a fake); its media is the one given.
+   */
+  startSession(init: { id: string; trunk: CallerLeg; media: CallMedia; queueId: number; queueName: string }): CallSession {
+    const session = new CallSession(this.sessionHost(init.id, init.trunk), init);
+    this.sessions.set(session.id, session);
+    session.on("finished", () => {
+      if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    });
+    session.on("state", (state, operatorId) => {
+      if (operatorId === undefined) return;
+      this.views.setCall(operatorId, state === "talking" || state === "held" ? { id: session.id, state } : undefined);
+      this.views.publish();
+    });
+    return session;
+  }
+
+  private sessionHost(callId: string, trunk: CallerLeg): CallSessionHost {
+    const isClosing = () => this.closing;
+    return {
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      get closing() {
+        return isClosing();
+      },
+      dispatch: (event) => this.dispatch(event),
+      log: (event) => this.records.log(event),
+      writeCall: (id, patch) => this.records.writeCall(id, patch),
+      enqueueWrite: (write) => this.records.enqueueWrite(write),
+      operatorLeg: (operatorId) => {
+        const binding = this.legs?.registrar.binding(Number(operatorId));
+        return binding && this.legs ? this.legs.createOperatorLeg(binding) : undefined;
+      },
+      newMedia: () => this.deps.media(callId, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
+      mediaReady: this.deps.mediaReady && ((timeoutMs) => this.deps.mediaReady!(timeoutMs)),
+      soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
+      trackMediaClose: (done) => this.trackMediaClose(done),
+      operatorInviteSent: (sipCallId) => this.onTiming?.({ phase: "operator-invite-sent", sipCallId, at: performance.now() }),
+    };
   }
 
   /**
@@ -451,217 +431,28 @@ export class CallController implements InboundCallHandler {
     return undefined;
   }
 
-  /**
-   * Gives a connected operator leg the call's current media: a new WebRTC offer from rtpengine (a fresh attempt tag),
-   * sent by re-INVITE (RFC 3261 §14.1), and the softphone's answer applied. Used after the media moved to another
-   * rtpengine, for the bridged operator or for one who answers an offer made before the move. Resolves true when
-   * bridged; if the softphone refuses, that leg ends and the caller, after an apology, is queued again (as when an
-   * operator's line drops), and it resolves false.
-   */
-  private async moveOperatorMedia(call: ActiveCall, operatorId: string, operator: OperatorLeg): Promise<boolean> {
-    if (call.finished || call.operator !== operator) return false;
-    const media = call.media;
-    if (call.operatorMovedOnto === media) return true;
-    call.mediaMoves = (call.mediaMoves ?? 0) + 1;
-    const attempt = `${operator.localTag}-m${call.mediaMoves}`;
-    const offer = await media.offerToOperator(attempt);
-    // We generated the operator dialog's Call-ID: 2.1 to 4 s after a glare (§14.1).
-    const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
-    if (call.finished || call.operator !== operator) return false;
-    if (reply.status < 300 && reply.sdp) {
-      await media.operatorAnswered(attempt, reply.sdp);
-      call.operatorMovedOnto = media;
-      return true;
-    }
-    this.deps.logger.warn("operator refused the re-INVITE moving the media", { callId: call.id, status: reply.status });
-    operator.hangup();
-    call.operator = undefined;
-    call.operatorId = undefined;
-    await media.abandonOperatorAttempt(attempt);
-    this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
-    this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
-    if (!call.operator && !call.finished) {
-      const ms = await media.playToCaller("apology");
-      call.followUp = setTimeout(() => !call.operator && !call.finished && this.playThenMusic(call, []), ms ?? 0);
-      call.followUp.unref();
-    }
-    return false;
-  }
-
   /** RFC 3261 §21.5.4: 503 tells the trunk we cannot take calls now; Retry-After (§20.33) says when to try again. */
   private rejectForNoMedia(trunk: TrunkLeg): void {
     trunk.reject(503, "Service Unavailable", [["Retry-After", String(NO_MEDIA_RETRY_AFTER_S)]]);
   }
 
+  // ---- media failures (rtpengine's reports, by call record id) --------------------------------
+
   /**
    * rtpengine dropped the call for lack of RTP (its `--timeout`; streams on hold use `--silent-timeout`): the trunk is
-   * gone without a BYE. Ends the call with BYE on both legs; the record is closed as failed, `media-timeout`.
-   * `callId` is rtpengine's call id, i.e. the call record's id. Unknown or finished calls are ignored.
-   *
-   * A caller on hold (by re-INVITE) is not dead media: if rtpengine dropped such a call (it applies `--timeout` when
-   * the hold's SDP did not reach it with a mirrored answer), the media is re-created when the caller resumes
-   * ({@link mediaLost}'s path), and the call ends only if the hold outlasts the silent timeout.
+   * gone without a BYE. Ends the call with BYE on both legs; the record is closed as failed, `media-timeout`. A caller
+   * on hold is given until the silent timeout (see {@link CallSession.mediaTimedOut}). Unknown calls are ignored.
    */
   mediaTimedOut(callId: string): void {
-    const call = this.calls.get(callId);
-    if (call && call.heldSince !== undefined && !call.finished && call.mediaExpiredOnHold === undefined) {
-      const heldMs = this.deps.clock.now() - call.heldSince;
-      const leftMs = Math.max(0, (this.deps.mediaSilentTimeoutMs ?? 0) - heldMs);
-      this.log({ at: new Date(this.deps.clock.now()), type: "call.media-expired-on-hold", callId, queueId: call.queueId, data: { heldMs } });
-      call.mediaExpiredOnHold = setTimeout(() => {
-        if (call.heldSince !== undefined) this.mediaFailed(callId, "media-timeout");
-      }, leftMs);
-      call.mediaExpiredOnHold.unref();
-      return;
-    }
-    this.mediaFailed(callId, "media-timeout");
+    this.sessions.get(callId)?.mediaTimedOut(this.deps.mediaSilentTimeoutMs ?? 0);
   }
 
   /**
-   * The rtpengine instance holding the call died or restarted: its media is gone. The call is re-created on a live
-   * instance when one is up within {@link MEDIA_RECOVERY_WAIT_MS} (see {@link recoverMedia}): offer/answer again, then
-   * a re-INVITE of the trunk and of a bridged operator with the new SDP. If that fails, the call ends with BYE on
-   * both legs (the caller leaves the queue, so no operator is offered it) and the record is closed as failed,
-   * `media-lost`. Runs on the call's media chain, so no other media step of the call interleaves.
+   * The rtpengine instance holding the call died or restarted: its media is re-created on a live instance, or the
+   * call ends as `media-lost` (see {@link CallSession.mediaLost}).
    */
   mediaLost(callId: string): void {
-    const call = this.calls.get(callId);
-    if (!call || call.finished || call.mediaFailure) return;
-    if (!this.deps.mediaReady) return this.mediaFailed(callId, "media-lost");
-    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-lost", callId, queueId: call.queueId, data: { bridged: call.operator !== undefined } });
-    // Operators still ringing were offered media that is gone: they keep ringing, and the one who answers gets the
-    // new media by re-INVITE.
-    for (const leg of call.offers.values()) (call.staleOffers ??= new Set()).add(leg);
-    call.chain = call.chain
-      .then(() => this.recoverMedia(call))
-      .catch((error: unknown) => {
-        this.deps.logger.warn("call media could not be re-created", { callId, error: String(error) });
-        this.mediaFailed(callId, "media-lost");
-      });
-  }
-
-  /**
-   * Re-creates a call's media on a live rtpengine: the caller's offer again (a new session, new ports), a re-INVITE
-   * of the trunk with the new SDP (RFC 3261 §14.1; the o= line continues our previous one, RFC 3264 §8), then, for a
-   * bridged call, a new WebRTC offer re-INVITEd to the operator and its answer applied. A queued caller hears hold
-   * music again. If the operator's re-INVITE fails, the operator leg ends and the caller, after an apology, is
-   * queued again (as when an operator's line drops). Throws when the call cannot be kept (no instance, rtpengine
-   * error, trunk refused): the caller then ends the call as `media-lost`.
-   */
-  private async recoverMedia(call: ActiveCall): Promise<void> {
-    if (call.finished) return;
-    if (!(await this.deps.mediaReady!(MEDIA_RECOVERY_WAIT_MS))) throw new Error("no media instance came up");
-    if (call.finished) return;
-    const browser = call.trunk.fromBrowser;
-    const media = this.deps.media(call.id, call.trunk.remoteTag, browser ? "browser" : "trunk");
-    call.media = media;
-    // A trunk caller gets a fresh offer from the new instance (as for a late offer: RFC 3264's offer in our re-INVITE,
-    // the trunk's answer back to rtpengine), so what the trunk says now counts, not its first INVITE. A browser
-    // caller's ICE/DTLS description is re-used as the offer.
-    const offer = await media.answerCaller(browser ? call.trunk.offerSdp : "");
-    if (call.finished) return;
-    // The trunk generated the dialog's Call-ID, so after a glare (491) we wait 0 to 2 s before trying again (§14.1).
-    const trunk = await retryAfterGlare(() => call.trunk.reoffer(offer), 0);
-    if (trunk.status >= 300) throw new Error(`trunk refused the re-INVITE: ${trunk.status}`);
-    if (call.finished) return;
-    if (!browser) {
-      if (!trunk.sdp) throw new Error("the trunk's 2xx to our re-INVITE had no SDP answer");
-      await media.callerAnswered!(trunk.sdp);
-    }
-    call.mediaRecoveries = (call.mediaRecoveries ?? 0) + 1;
-    const operator = call.operator;
-    const operatorId = call.operatorId;
-    let bridged = false;
-    if (operator && operatorId) bridged = await this.moveOperatorMedia(call, operatorId, operator);
-    else if (!call.operator) await media.playToCaller("hold-music", { loop: true });
-    this.log({ at: new Date(this.deps.clock.now()), type: "call.media-recovered", callId: call.id, queueId: call.queueId, data: { bridged, recoveries: call.mediaRecoveries } });
-  }
-
-  private mediaFailed(callId: string, failure: MediaFailure): void {
-    const call = this.calls.get(callId);
-    if (!call || call.finished || call.mediaFailure) return;
-    call.mediaFailure = failure;
-    call.endedBy = "system";
-    const at = new Date(this.deps.clock.now());
-    this.deps.logger.warn("call media failed", { callId, failure, sipCallId: call.trunk.sipCallId, bridged: call.operator !== undefined });
-    this.log({ at, type: "call.media-failed", callId, queueId: call.queueId, data: { failure, bridged: call.operator !== undefined } });
-    // BYE to the trunk (480 if not answered yet); trunkEnded then ends the operator leg and takes the caller out of
-    // the engine, whose call-finished record is written first: this patch, queued after it, has the last word.
-    call.trunk.hangup("local");
-    this.writeCall(callId, { outcome: "failed", endedBy: "system", endReason: failure, endedAt: at });
-  }
-
-  /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
-  private callerHold(call: ActiveCall, held: boolean): void {
-    const now = this.deps.clock.now();
-    if (held && call.heldSince === undefined) call.heldSince = now;
-    if (!held && call.heldSince !== undefined) {
-      call.holdMs += now - call.heldSince;
-      call.heldSince = undefined;
-      this.writeCall(call.id, { holdMs: call.holdMs });
-    }
-    this.log({ at: new Date(now), type: held ? "call.hold" : "call.unhold", callId: call.id });
-    if (!held && call.mediaExpiredOnHold !== undefined) {
-      clearTimeout(call.mediaExpiredOnHold);
-      call.mediaExpiredOnHold = undefined;
-      // rtpengine dropped the media during the hold: the caller is back, so the media is re-created and re-INVITEd.
-      if (!call.trunk.ended && !call.finished) this.mediaLost(call.id);
-    }
-  }
-
-  private trunkEnded(call: ActiveCall, reason: string): void {
-    if (call.heldSince !== undefined) this.callerHold(call, false);
-    if (call.finished) return;
-    // The session timer (RFC 4028) or an error answered by the transaction layer is the system's doing too.
-    call.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
-    const endReason = this.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
-    this.writeCall(call.id, { endedBy: call.endedBy, endReason });
-    if (call.operator) {
-      call.operator.hangup();
-      this.dispatch({ type: "call-ended", callId: call.id });
-    } else {
-      for (const leg of call.offers.values()) leg.cancel();
-      this.dispatch({ type: "caller-hung-up", callId: call.id });
-      // A queued caller cut off by our shutdown did not give up: not an abandon in the figures (written after the
-      // engine's record, in order).
-      if (this.closing) this.writeCall(call.id, { outcome: "failed" });
-    }
-    this.finishMedia(call);
-  }
-
-  /**
-   * An announcement, then hold music when it ends (rtpengine has no playlist). The switch is
-   * skipped when the caller reached an operator meanwhile.
-   */
-  private playThenMusic(call: ActiveCall, sounds: readonly Sound[]): void {
-    const [sound, ...rest] = sounds;
-    if (sound === undefined) {
-      this.enqueueMedia(call, async () => {
-        if (!call.operator && !call.finished) await call.media.playToCaller("hold-music", { loop: true });
-      });
-      return;
-    }
-    this.enqueueMedia(call, async () => {
-      if (call.operator || call.finished) return;
-      clearTimeout(call.followUp);
-      // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
-      const ms = await call.media.playToCaller(sound);
-      call.followUp = setTimeout(() => {
-        if (!call.operator && !call.finished) this.playThenMusic(call, rest);
-      }, ms ?? 0);
-      call.followUp.unref();
-    });
-  }
-
-  private finishMedia(call: ActiveCall): void {
-    if (call.finished) return;
-    call.finished = true;
-    clearTimeout(call.followUp);
-    clearTimeout(call.mediaExpiredOnHold);
-    this.calls.delete(call.id);
-    // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
-    // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.
-    this.trackMediaClose(call.media.close().catch((error) => this.deps.logger.warn("media close failed", { callId: call.id, error: String(error) })));
+    this.sessions.get(callId)?.mediaLost();
   }
 
   private trackMediaClose(done: Promise<unknown>): void {
@@ -669,101 +460,25 @@ export class CallController implements InboundCallHandler {
     this.mediaClosing.add(tracked);
   }
 
-  // ---- operator side -------------------------------------------------------------------------
-
-  private offer(effect: Extract<Effect, { type: "offer" }>): void {
-    const call = this.calls.get(effect.callId);
-    const binding = this.b2bua?.registrar.binding(Number(effect.operatorId));
-    if (!call || !this.b2bua) return;
-    if (!binding) {
-      // The engine believed the softphone registered; it is not (race with an unregister).
-      this.dispatch({ type: "offer-declined", callId: effect.callId, operatorId: effect.operatorId });
-      return;
-    }
-    const leg = new OperatorLeg(this.b2bua, binding);
-    call.offers.set(effect.operatorId, leg);
-    this.enqueueWrite({ op: "increment-offers", id: call.id });
-    leg.onAnswered = (sdp) => this.operatorAnswered(call, effect.operatorId, leg, sdp);
-    leg.onFailed = (status) => {
-      if (call.offers.get(effect.operatorId) !== leg) return;
-      call.offers.delete(effect.operatorId);
-      this.enqueueMedia(call, () => call.media.abandonOperatorAttempt(leg.localTag));
-      const type = status === 408 || status === 480 ? "offer-timed-out" : "offer-declined";
-      this.dispatch({ type, callId: call.id, operatorId: effect.operatorId });
-    };
-    leg.onEnded = (reason) => this.operatorHungUp(call, effect.operatorId, leg, reason);
-    this.enqueueMedia(call, async () => {
-      if (leg.ended) return;
-      const sdp = await call.media.offerToOperator(leg.localTag);
-      // The offer may have been cancelled while rtpengine prepared it.
-      if (leg.ended) return;
-      leg.send(sdp, [
-        [OFFER_HEADERS.callId, call.id],
-        [OFFER_HEADERS.caller, call.trunk.callerNumber],
-        [OFFER_HEADERS.queue, encodeURIComponent(call.queueName)],
-      ], call.trunk.callerNumber);
-      if (!leg.ended) this.onTiming?.({ phase: "operator-invite-sent", sipCallId: call.trunk.sipCallId, at: performance.now() });
-    });
-  }
-
-  private operatorAnswered(call: ActiveCall, operatorId: string, leg: OperatorLeg, sdp: string): void {
-    if (call.finished || call.operator) {
-      leg.hangup();
-      return;
-    }
-    call.offers.delete(operatorId);
-    call.operator = leg;
-    call.operatorId = operatorId;
-    this.lastCallOf.set(operatorId, call.id);
-    clearTimeout(call.followUp);
-    if (call.staleOffers?.delete(leg)) this.enqueueMedia(call, () => this.moveOperatorMedia(call, operatorId, leg));
-    else this.enqueueMedia(call, () => call.media.operatorAnswered(leg.localTag, sdp));
-    this.dispatch({ type: "offer-answered", callId: call.id, operatorId });
-  }
-
-  private operatorHungUp(call: ActiveCall, operatorId: string, leg: OperatorLeg, reason: string): void {
-    if (call.operator !== leg || call.finished) return;
-    // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
-    if (reason !== "bye") {
-      call.operator = undefined;
-      call.operatorId = undefined;
-      this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
-      this.enqueueMedia(call, () => call.media.operatorLegLost({ apology: true }));
-      this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
-      return;
-    }
-    call.endedBy = "operator";
-    this.writeCall(call.id, { endedBy: "operator", endReason: "operator-hung-up" });
-    call.trunk.hangup("local");
-  }
-
   // ---- engine effects ------------------------------------------------------------------------
 
   private apply(effect: Effect): void {
     switch (effect.type) {
       case "offer":
-        return this.offer(effect);
-      case "cancel-offer": {
-        const call = this.calls.get(effect.callId);
-        const leg = call?.offers.get(effect.operatorId);
-        if (!call || !leg) return;
-        call.offers.delete(effect.operatorId);
-        leg.cancel();
-        this.enqueueMedia(call, () => call.media.abandonOperatorAttempt(leg.localTag));
-        return;
-      }
+        return this.sessions.get(effect.callId)?.offer(effect.operatorId);
+      case "cancel-offer":
+        return this.sessions.get(effect.callId)?.cancelOffer(effect.operatorId);
       case "play-announcement": {
-        const call = this.calls.get(effect.callId);
+        const call = this.sessions.get(effect.callId);
         if (!call) return;
-        // The apology after an operator leg failure is played by operatorLegLost; the rest interrupt the music.
-        if (call.operator) return;
+        // The apology after an operator leg failure is played by the media's operatorLegLost; the rest interrupt the music.
         const prompts: Sound[] =
           effect.announcement === "periodic" ? ["periodic"]
+          : effect.announcement === "transfer-returned" ? ["apology"]
           : effect.announcement === "position" && effect.position !== undefined ? positionAnnouncement(effect.position, effect.estimatedWaitMs ?? 0)
           : [];
-        if (prompts.length === 0) return;
-        this.playThenMusic(call, prompts);
-        this.log({
+        if (!call.announce(prompts)) return;
+        this.records.log({
           at: new Date(this.deps.clock.now()),
           type: "call.announcement",
           callId: call.id,
@@ -771,35 +486,39 @@ export class CallController implements InboundCallHandler {
         });
         return;
       }
-      case "hang-up": {
-        const call = this.calls.get(effect.callId);
-        if (!call) return;
-        call.endedBy = "system";
-        const goodbye = GOODBYES[effect.announcement] ?? "closed";
-        this.enqueueMedia(call, () => call.media.playToCaller(goodbye));
-        setTimeout(() => call.trunk.hangup("local"), this.deps.soundDurationMs(goodbye)).unref();
-        return;
-      }
+      case "hang-up":
+        return this.sessions.get(effect.callId)?.sendAway(effect.announcement);
       case "operator-state-changed": {
-        this.states.set(effect.operatorId, { status: effect.status, reason: effect.reason, since: effect.since, presence: { ...effect.presence } });
-        this.changedViews.add(effect.operatorId);
-        this.log({
+        this.views.stateChanged(effect);
+        this.records.log({
           at: new Date(effect.since),
           type: "operator.state",
           operatorId: Number(effect.operatorId),
           // Presence rides along, so logins and logouts (which may not change the status) are in the log too.
           data: { from: effect.previous, to: effect.status, reason: effect.reason ?? null, presence: effect.presence },
         });
+        if (effect.status === "on-call" && effect.previous !== "on-call") {
+          const callId = [...this.sessions.values()].find((s) => s.operatorId === effect.operatorId)?.id;
+          if (callId) this.lastCallOf.set(effect.operatorId, callId);
+        }
+        if (effect.status !== "on-call") this.views.setCall(effect.operatorId, undefined);
         if (effect.previous === "wrap-up") {
           const callId = this.lastCallOf.get(effect.operatorId);
-          if (callId) this.writeCall(callId, { wrapUpEndedAt: new Date(effect.since) });
+          if (callId) this.records.writeCall(callId, { wrapUpEndedAt: new Date(effect.since) });
           this.lastCallOf.delete(effect.operatorId);
           this.deps.wrapUpEnded?.(Number(effect.operatorId));
         }
         return;
       }
       case "record":
+        if (effect.entry.kind === "call-transferred") {
+          const queueId = effect.entry.toQueueId === undefined ? undefined : Number(effect.entry.toQueueId);
+          const name = queueId === undefined ? undefined : this.deps.queueName?.(queueId);
+          this.sessions.get(effect.entry.callId)?.transferredOut(queueId === undefined ? undefined : { id: queueId, name: name ?? String(queueId) });
+        }
         return this.records.record(effect.entry);
+      case "transfer-refused":
+        return this.sessions.get(effect.callId)?.transferRefused(effect.reason);
       case "warn-supervisors":
         this.deps.alertSupervisors({
           kind: effect.warning,
@@ -808,23 +527,21 @@ export class CallController implements InboundCallHandler {
           since: effect.since,
           overrunMs: effect.overrunMs,
         });
-        this.log({ at: new Date(this.deps.clock.now()), type: "queue.warn-supervisors", operatorId: Number(effect.operatorId), data: { ...effect } });
+        this.records.log({ at: new Date(this.deps.clock.now()), type: "queue.warn-supervisors", operatorId: Number(effect.operatorId), data: { ...effect } });
         return;
       case "pause-request-changed":
-        if (effect.request) this.pendingPauses.set(effect.operatorId, effect.request);
-        else this.pendingPauses.delete(effect.operatorId);
-        this.changedViews.add(effect.operatorId);
-        this.log({ at: new Date(this.deps.clock.now()), type: "operator.pause-request", operatorId: Number(effect.operatorId), data: { request: effect.request ?? null } });
+        this.views.pauseRequestChanged(effect);
+        this.records.log({ at: new Date(this.deps.clock.now()), type: "operator.pause-request", operatorId: Number(effect.operatorId), data: { request: effect.request ?? null } });
         return;
       case "create-callback-request": {
         const requestedAt = new Date(this.deps.clock.now());
         const { callId, queueId, callerNumber, reason } = effect;
-        this.enqueueWrite({ op: "insert-callback-request", request: { callId, queueId: Number(queueId), callerNumber, reason, requestedAt } });
-        this.log({ at: requestedAt, type: "queue.create-callback-request", callId, data: { ...effect } });
+        this.records.enqueueWrite({ op: "insert-callback-request", request: { callId, queueId: Number(queueId), callerNumber, reason, requestedAt } });
+        this.records.log({ at: requestedAt, type: "queue.create-callback-request", callId, data: { ...effect } });
         return;
       }
       case "overflow":
-        this.log({ at: new Date(this.deps.clock.now()), type: "queue.overflow", callId: effect.callId, data: { ...effect } });
+        this.records.log({ at: new Date(this.deps.clock.now()), type: "queue.overflow", callId: effect.callId, data: { ...effect } });
         return;
       case "ignored":
         this.deps.logger.debug("queue engine ignored an event", { event: effect.event, reason: effect.reason });
@@ -832,30 +549,13 @@ export class CallController implements InboundCallHandler {
     }
   }
 
-  // ---- persistence ---------------------------------------------------------------------------
-
-  private log(event: NewCallEvent): void {
-    this.records.log(event);
-  }
-
-  private writeCall(id: string, patch: CallPatch): void {
-    this.records.writeCall(id, patch);
-  }
-
-  private enqueueWrite(write: RecordWrite): void {
-    this.records.enqueueWrite(write);
-  }
-
-  private enqueueMedia(call: ActiveCall, step: () => Promise<unknown>): void {
-    call.chain = call.chain.then(() => (call.finished ? undefined : step())).catch((error) => this.deps.logger.warn("media step failed", { callId: call.id, error: String(error) }));
-  }
-
   /**
    * Graceful shutdown: takes no new call (INVITEs get 503 from {@link admit}), hangs up every live call (BYE to the
-   * trunk and to the operator, CANCEL to ringing operators), logs every operator out of the queues, waits until rtpengine has deleted every media session
-   * of this process (those of calls that ended earlier too), then flushes every pending record write, for at most
-   * `recordsFlushDeadlineMs`. Logged. The records' final close (what is left goes to the spill file for the next
-   * start) is the process's last step before the database closes, after the desks' last events (boot.ts).
+   * trunk and to the operator, CANCEL to ringing operators), logs every operator out of the queues, waits until
+   * rtpengine has deleted every media session of this process (those of calls that ended earlier too), then flushes
+   * every pending record write, for at most `recordsFlushDeadlineMs`. Logged. The records' final close (what is left
+   * goes to the spill file for the next start) is the process's last step before the database closes, after the
+   * desks' last events (boot.ts).
    */
   async close(): Promise<void> {
     const started = performance.now();
@@ -863,32 +563,16 @@ export class CallController implements InboundCallHandler {
     this.closing = true;
     clearTimeout(this.timer);
     clearInterval(this.mediaWatch);
-    const live = [...this.calls.values()];
-    for (const call of live) {
-      call.endedBy = "system";
-      call.trunk.hangup("local");
-    }
+    const live = [...this.sessions.values()];
+    for (const call of live) call.hangUpForShutdown();
     // Operators still logged in go offline in the log now, so a clean restart finds no state left open.
-    for (const [operatorId, view] of this.states) {
-      if (view.status !== "offline") this.dispatch({ type: "operator-logged-out", operatorId });
-    }
+    for (const operatorId of this.views.online()) this.dispatch({ type: "operator-logged-out", operatorId });
     // Hang-ups move each call's media delete onto its chain; calls still in the list (none normally) are awaited too.
-    await Promise.all([...this.calls.values()].map((c) => c.chain));
+    await Promise.all([...this.sessions.values()].map((c) => c.chain));
     while (this.mediaClosing.size > 0) await Promise.all([...this.mediaClosing]);
     const mediaMs = Math.round(performance.now() - started);
     const flushed = await this.records.flushWithin(deadlineMs);
     const log = flushed ? this.deps.logger.info : this.deps.logger.error;
     log.call(this.deps.logger, "call controller stopped", { callsHungUp: live.length, mediaMs, recordsFlushed: flushed, records: this.records.status(), ms: Math.round(performance.now() - started) });
   }
-}
-
-/**
- * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a
- * random wait of `minMs` to `minMs + 1900` ms (RFC 3261 §14.1: 2.1-4 s when we own the Call-ID, 0-2 s when not).
- */
-async function retryAfterGlare(send: () => Promise<ReofferResult>, minMs: number): Promise<ReofferResult> {
-  const first = await send();
-  if (first.status !== 491) return first;
-  await new Promise((resolve) => setTimeout(resolve, minMs + Math.random() * 1900));
-  return send();
 }

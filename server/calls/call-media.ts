@@ -42,6 +42,14 @@ export interface CallMedia {
    * Optional: without it, bridged calls are not watched for a trunk gone silent.
    */
   callerSilenceS?(nowS: number): Promise<number | undefined>;
+  /** The operator holds the caller: music to the caller, neither side hears the other. Bridged calls only. */
+  holdCaller(): Promise<void>;
+  /** Back from {@link holdCaller}. */
+  resumeCaller(): Promise<void>;
+  /** One DTMF digit to the caller as RFC 4733 events (bridged calls whose caller takes them, see dtmfByRtp). */
+  sendDtmf(digit: string): Promise<void>;
+  /** True when the caller takes DTMF as RFC 4733 events; otherwise digits go by SIP INFO. */
+  readonly dtmfByRtp: boolean;
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */

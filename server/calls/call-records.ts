@@ -34,7 +34,7 @@ import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync
 import path from "node:path";
 import type { Db } from "../../db/client";
 import { insertCallbackRequest } from "../../db/queries/callback-requests";
-import { appendEvents, incrementOffers, insertCallOnce, updateCall, type CallPatch, type NewCall, type NewCallEvent } from "../../db/queries/calls";
+import { appendEvents, closeOperatorStatesAfterRestart, closeOrphanedCalls, incrementOffers, lastOperatorStates, insertCallOnce, updateCall, type CallPatch, type NewCall, type NewCallEvent } from "../../db/queries/calls";
 import { sqlState } from "../../db/queries/errors";
 import type { CallOutcome as RecordOutcome } from "../../db/schema";
 import type { Clock } from "../clock";
@@ -238,6 +238,8 @@ export class CallRecords {
       case "caller-entered":
         return this.writeCall(entry.callId, { queuedAt: at });
       case "call-answered":
+        // After a transfer the record keeps its first answer (ASA, service level); the segments are in the event log.
+        if (entry.transferred) return;
         return this.writeCall(entry.callId, { answeredAt: at, operatorId: Number(entry.operatorId) });
       case "call-finished": {
         const outcome: RecordOutcome =
@@ -576,4 +578,30 @@ export class CallRecords {
     this.bufferFromSpill = false;
     return count;
   }
+}
+
+/** Each operator's state when the previous node stopped: `status` as the engine named it, `reason` a pause reason. */
+export type RestoredOperatorStates = Map<number, { status: string; reason: string | null }>;
+
+/**
+ * At start, before any call: record writes a previous run could not deliver go first (so records it closed are not
+ * taken for orphans), then calls it left open are closed, and operator states too (calls do not survive the process,
+ * since their SIP dialogs lived in it: every operator starts offline and goes available again from their desk).
+ * With `takeover` (active/standby: another node died), the calls are closed as `node-lost` and the operators' last
+ * states are returned, read before they are closed, so their desks can get them back; otherwise the map is empty.
+ */
+export async function recoverAfterRestart(
+  records: CallRecords,
+  db: Db,
+  clock: Clock,
+  logger: Logger,
+  options: { takeover?: boolean } = {},
+): Promise<RestoredOperatorStates> {
+  await records.replay();
+  const orphans = await closeOrphanedCalls(db, new Date(clock.now()), options.takeover ? "node-lost" : "server restarted during the call");
+  if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
+  const restored: RestoredOperatorStates = options.takeover ? await lastOperatorStates(db) : new Map();
+  const ghosts = await closeOperatorStatesAfterRestart(db, new Date(clock.now()));
+  if (ghosts > 0) logger.warn("closed operator states left open by a previous run", { count: ghosts });
+  return restored;
 }

@@ -19,6 +19,7 @@ import {
 export type CallerKind = "trunk" | "browser";
 
 export interface CallerProfile {
+  readonly kind: CallerKind;
   /** `answer` options: rtpengine's SDP toward the caller (our 200 OK, and every later re-answer). */
   readonly answerOptions: BencodeDict;
   /** `offer` options toward the queue placeholder: plain RTP whatever the caller is (the placeholder SDP is plain). */
@@ -31,6 +32,7 @@ export interface CallerProfile {
 
 function profile(toCaller: "trunk" | "browser", legs: LegProfileOptions = {}): CallerProfile {
   return {
+    kind: toCaller,
     answerOptions: toCaller === "trunk" ? trunkLegOptions("answer", legs) : browserLegOptions("answer", legs),
     placeholderOfferOptions: trunkLegOptions("answer", legs),
     operatorOfferOptions: browserLegOptions("offer", legs),

@@ -169,6 +169,8 @@ export class MediaBridge {
   private playingLoop = false;
   /** The operator browser's last answer: repeated to rtpengine when the caller re-offers during the conversation. */
   private operatorSdp: string | undefined;
+  /** The operator put the caller on hold ({@link holdCaller}): both directions blocked, music to the caller. */
+  private held = false;
   /** Late offer: the caller's answer (in its ACK) that the first step waits for. */
   private lateAnswer: { resolve: (sdp: string) => void; reject: (error: Error) => void } | undefined;
 
@@ -404,6 +406,7 @@ export class MediaBridge {
    */
   operatorLegLost(opts: { apology?: boolean } = {}): Promise<TrunkSdpStatus> {
     return this.serial("operatorLegLost", ["bridged"], async () => {
+      await this.unblockHeld();
       const status = this.checkTrunkSdp(await this.park(this.requireTrunkSdp()));
       if (!opts.apology) {
         await this.play("hold-music", true);
@@ -421,6 +424,55 @@ export class MediaBridge {
       this.followUp.unref();
       return status;
     });
+  }
+
+  /**
+   * The operator puts the caller on hold (the desk's hold button): rtpengine drops what each side sends to the other
+   * (`block media` of the operator's and of the caller's tag) and plays hold music to the caller. Nothing is
+   * renegotiated: the operator's WebRTC session (ICE, DTLS) and the trunk's dialog stay as they are, so the resume is
+   * instant and no re-INVITE can cross one of SIP.js's. Bridged calls only; holding twice is a no-op.
+   */
+  holdCaller(): Promise<void> {
+    return this.serial("holdCaller", ["bridged"], async () => {
+      if (this.held) return;
+      const attempt = this.currentAttempt!;
+      await this.ng.blockMedia({ callId: this.callId, fromTag: attempt });
+      await this.ng.blockMedia({ callId: this.callId, fromTag: this.trunkTag });
+      this.held = true;
+      await this.play("hold-music", true);
+    });
+  }
+
+  /** Back from {@link holdCaller}: the music stops and both sides hear each other again. */
+  resumeCaller(): Promise<void> {
+    return this.serial("resumeCaller", ["bridged"], async () => {
+      if (!this.held) return;
+      await this.stopPlayback();
+      await this.unblockHeld();
+    });
+  }
+
+  /**
+   * Sends one DTMF digit (0-9, *, #, A-D) to the caller as RFC 4733 events, through rtpengine's `play DTMF` on the
+   * operator's tag (rtpengine injects it into what the operator sends, toward the trunk). Bridged calls only; needs
+   * the trunk's telephone-event (see {@link dtmfByRtp}) and media already flowing from the operator.
+   */
+  sendDtmf(digit: string, durationMs = 200): Promise<void> {
+    return this.serial("sendDtmf", ["bridged"], async () => {
+      await this.ng.playDTMF({ callId: this.callId, fromTag: this.currentAttempt!, code: digit, durationMs });
+    });
+  }
+
+  /** True when the caller takes DTMF as RFC 4733 events (a trunk whose SDP offered telephone-event). */
+  get dtmfByRtp(): boolean {
+    return this.caller.kind === "trunk" && this.codecs?.telephoneEvent !== undefined;
+  }
+
+  private async unblockHeld(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    if (this.currentAttempt) await this.ng.unblockMedia({ callId: this.callId, fromTag: this.currentAttempt });
+    await this.ng.unblockMedia({ callId: this.callId, fromTag: this.trunkTag });
   }
 
   /**

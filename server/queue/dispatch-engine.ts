@@ -12,7 +12,7 @@
  */
 import { DeadlineHeap } from "./deadline-heap.js";
 import type { AnnouncementKind, CallOutcome, Effect, LeaveReason, MissReason, RecordEntry } from "./engine-effects.js";
-import type { EngineEvent, MembershipInput } from "./engine-events.js";
+import type { EngineEvent, MembershipInput, TransferTarget } from "./engine-events.js";
 import type {
   CallRecord,
   EngineOptions,
@@ -272,6 +272,9 @@ export class DispatchEngine {
       cooldowns: new Map(),
       maxWaitDue: false,
       overflowHops: 0,
+      firstAnsweredAt: undefined,
+      directTransfer: false,
+      transferredBy: undefined,
     };
     this.state.calls.set(call.id, call);
     return call;
@@ -316,6 +319,8 @@ export class DispatchEngine {
         return this.withOffer(event, (op) => this.missOffer(op, "timeout", false));
       case "operator-leg-failed":
         return this.withCall(event, (call) => this.legFailed(call, event.operatorId));
+      case "call-transferred":
+        return this.withCall(event, (call) => this.transfer(call, event.operatorId, event.to));
       default:
         return this.withOperator(event, (op) => this.operatorEvent(op, event));
     }
@@ -819,7 +824,7 @@ export class DispatchEngine {
     this.state.calls.delete(call.id);
     this.pendingCalls.delete(call.id);
     const now = this.state.now;
-    const waitedMs = (call.answeredAt ?? now) - call.arrivedAt;
+    const waitedMs = (call.firstAnsweredAt ?? call.answeredAt ?? now) - call.arrivedAt;
     const shortAbandonMs = q?.settings.shortAbandonMs ?? 0;
     this.record({
       kind: "call-finished",
@@ -853,12 +858,7 @@ export class DispatchEngine {
     if (q !== undefined) q.avgHandleMs = 0.9 * q.avgHandleMs + 0.1 * (talk + wrapUpMs);
     this.finish(call, "answered", "call-ended");
     if (op === undefined) return;
-    if (wrapUpMs > 0) {
-      this.setStatus(op, OperatorStatus.WrapUp, "call-ended");
-      this.state.timers.set(`wrap-up|${op.id}`, this.state.now + wrapUpMs, { kind: "wrap-up", operatorId: op.id });
-    } else {
-      this.settle(op, "call-ended");
-    }
+    this.afterTalk(op, wrapUpMs, "call-ended");
   }
 
   private endTalk(call: CallRecord, op: OperatorRecord | undefined): number {
@@ -890,6 +890,59 @@ export class DispatchEngine {
     this.record({ kind: "call-requeued", at: this.state.now, callId: call.id, queueId: call.queueId, why: "operator-leg-failed" });
     const q = this.state.queues.get(call.queueId);
     if (q !== undefined) this.enqueue(call, q);
+  }
+
+  /**
+   * Blind transfer (see the `call-transferred` event). The transferring operator's talk ends and they go to wrap-up
+   * (as at the end of a call); the caller keeps its arrival time and priority.
+   */
+  private transfer(call: CallRecord, operatorId: string, to: TransferTarget): void {
+    if (call.status !== "connected" || call.operatorId !== operatorId) {
+      return this.ignore("call-transferred", `call ${call.id} is not connected to ${operatorId}`);
+    }
+    const { queues, operators, now } = this.state;
+    const targetQueue = "queueId" in to ? queues.get(to.queueId) : undefined;
+    const targetOp = "operatorId" in to ? operators.get(to.operatorId) : undefined;
+    if ("queueId" in to && (targetQueue === undefined || !targetQueue.settings.open)) {
+      this.effects.push({ type: "transfer-refused", callId: call.id, operatorId, reason: "queue-unavailable" });
+      return;
+    }
+    if ("operatorId" in to && (targetOp === undefined || targetOp.status !== OperatorStatus.Available || to.operatorId === operatorId)) {
+      this.effects.push({ type: "transfer-refused", callId: call.id, operatorId, reason: "operator-unavailable" });
+      return;
+    }
+    const op = operators.get(operatorId);
+    const talkMs = this.endTalk(call, op);
+    const fromQueue = queues.get(call.queueId);
+    const target = "queueId" in to ? { toQueueId: to.queueId } : { toOperatorId: to.operatorId };
+    this.record({ kind: "call-transferred", at: now, callId: call.id, queueId: call.queueId, operatorId, talkMs, ...target });
+    call.firstAnsweredAt ??= call.answeredAt;
+    call.operatorId = undefined;
+    call.answeredAt = undefined;
+    if (op !== undefined) this.afterTalk(op, fromQueue?.settings.wrapUpMs ?? 0, "call-transferred");
+    if (targetOp !== undefined) {
+      call.directTransfer = true;
+      call.transferredBy = operatorId;
+      return this.offer(call, [targetOp]);
+    }
+    const q = targetQueue!;
+    call.queueId = q.settings.id;
+    // The original arrival orders it among the callers of its level: ahead of everyone who arrived later.
+    call.queuedAt = call.arrivedAt;
+    call.rank = q.settings.weight + call.priority;
+    call.boosted = false;
+    this.enqueue(call, q);
+    this.scheduleTier(call, q);
+  }
+
+  /** An operator's talk is over: wrap-up for `wrapUpMs`, or straight to their next state. */
+  private afterTalk(op: OperatorRecord, wrapUpMs: number, reason: string): void {
+    if (wrapUpMs > 0) {
+      this.setStatus(op, OperatorStatus.WrapUp, reason);
+      this.state.timers.set(`wrap-up|${op.id}`, this.state.now + wrapUpMs, { kind: "wrap-up", operatorId: op.id });
+    } else {
+      this.settle(op, reason);
+    }
   }
 
   // ---------------------------------------------------------------- offers
@@ -933,6 +986,8 @@ export class DispatchEngine {
     call.status = "connected";
     call.operatorId = op.id;
     call.answeredAt = now;
+    call.directTransfer = false;
+    call.transferredBy = undefined;
     call.maxWaitDue = false;
     op.callId = call.id;
     op.consecutiveMisses = 0;
@@ -941,7 +996,8 @@ export class DispatchEngine {
     const q = this.state.queues.get(call.queueId);
     const serviceLevelMs = q?.settings.serviceLevelMs ?? 0;
     const waitedMs = now - call.arrivedAt;
-    this.record({ kind: "call-answered", at: now, callId: call.id, queueId: call.queueId, operatorId: op.id, waitedMs, serviceLevelMs, withinServiceLevel: waitedMs <= serviceLevelMs });
+    const transferred = call.firstAnsweredAt !== undefined ? { transferred: true } : {};
+    this.record({ kind: "call-answered", at: now, callId: call.id, queueId: call.queueId, operatorId: op.id, waitedMs, serviceLevelMs, withinServiceLevel: waitedMs <= serviceLevelMs, ...transferred });
   }
 
   /**
@@ -978,6 +1034,18 @@ export class DispatchEngine {
     }
     this.settle(op, "missed-offer");
     if (call !== undefined && q !== undefined && call.offers.size === 0) {
+      if (call.directTransfer) {
+        // The operator it was passed to did not take it: back to the operator who transferred it when they are free,
+        // else to the head of its queue; with an apology either way.
+        const back = call.transferredBy === undefined ? undefined : this.state.operators.get(call.transferredBy);
+        call.directTransfer = false;
+        call.transferredBy = undefined;
+        call.boosted = true;
+        this.record({ kind: "call-requeued", at: now, callId, queueId: call.queueId, why: "transfer-unanswered" });
+        this.effects.push({ type: "play-announcement", callId, announcement: "transfer-returned" });
+        if (back !== undefined && back.status === OperatorStatus.Available) return this.offer(call, [back]);
+        return this.enqueue(call, q);
+      }
       this.record({ kind: "call-requeued", at: now, callId, queueId: call.queueId, why: "missed" });
       if (call.maxWaitDue) {
         call.status = "waiting";

@@ -13,7 +13,9 @@ export type AnnouncementKind =
   | "max-wait"
   | "queue-full"
   | "no-operators"
-  | "callback-registered";
+  | "callback-registered"
+  /** A transfer to an operator went unanswered: the caller is back at the head of the queue. */
+  | "transfer-returned";
 
 /** Why a caller left the queue without being answered by an operator. */
 export type LeaveReason = "max-wait" | "queue-full" | "no-operators" | "closed";
@@ -50,9 +52,22 @@ export type RecordEntry =
       waitedMs: number;
       serviceLevelMs: number;
       withinServiceLevel: boolean;
+      /** Answered after a transfer: not the call's first answer (its waiting time and ASA are the first one's). */
+      transferred?: boolean;
     }
   | { kind: "offer-missed"; at: number; callId: string; queueId: string; operatorId: string; why: MissReason }
-  | { kind: "call-requeued"; at: number; callId: string; queueId: string; why: "missed" | "operator-leg-failed" }
+  | { kind: "call-requeued"; at: number; callId: string; queueId: string; why: "missed" | "operator-leg-failed" | "transfer-unanswered" }
+  /** The operator passed the caller on: the segment they talked ends here (`talkMs` of this segment). */
+  | {
+      kind: "call-transferred";
+      at: number;
+      callId: string;
+      queueId: string;
+      operatorId: string;
+      toQueueId?: string;
+      toOperatorId?: string;
+      talkMs: number;
+    }
   | { kind: "call-overflowed"; at: number; callId: string; fromQueueId: string; toQueueId: string; reason: LeaveReason }
   | {
       kind: "call-finished";
@@ -107,4 +122,6 @@ export type Effect =
   | { type: "warn-supervisors"; warning: "break-overrun"; operatorId: string; reason: PauseReason; since: number; overrunMs: number }
   | { type: "record"; entry: RecordEntry }
   /** The event did not apply (unknown id, stale offer, ...); nothing changed. */
-  | { type: "ignored"; event: string; reason: string };
+  | { type: "ignored"; event: string; reason: string }
+  /** A blind transfer that could not be carried out: the caller stays with the transferring operator. */
+  | { type: "transfer-refused"; callId: string; operatorId: string; reason: "queue-unavailable" | "operator-unavailable" };

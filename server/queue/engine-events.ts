@@ -26,6 +26,9 @@ export type OperatorSignal =
   /** The operator is paused "shift-ended" as soon as the current call and wrap-up are over (they may resume: overtime). */
   | "shift-ended";
 
+/** Where a blind transfer sends the caller. */
+export type TransferTarget = { queueId: string } | { operatorId: string };
+
 export type EngineEvent =
   | {
       type: "caller-entered";
@@ -45,6 +48,14 @@ export type EngineEvent =
   /** The operator's leg dropped mid-call: the caller goes back to the head of the queue and hears an apology. */
   | { type: "operator-leg-failed"; callId: string; operatorId: string }
   | { type: "call-ended"; callId: string }
+  /**
+   * Blind transfer by the operator talking to the caller (issue 9). To a queue: the operator leaves (wrap-up) and the
+   * caller waits there with its original arrival time and priority, so it goes ahead of callers who arrived later. To
+   * an operator: only that operator rings; unanswered, the caller goes back to the head of its queue (apology). A
+   * transfer the engine cannot carry out (target queue closed or unknown, target operator not available) leaves the
+   * caller with the transferring operator and reports `transfer-refused`.
+   */
+  | { type: "call-transferred"; callId: string; operatorId: string; to: TransferTarget }
   | { type: OperatorSignal; operatorId: string }
   | { type: "pause-requested"; operatorId: string; reason: PauseReason }
   /** The operator asked for more wrap-up time: the wrap-up's end moves `byMs` later (ignored outside wrap-up). */

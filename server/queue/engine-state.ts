@@ -78,6 +78,15 @@ export interface CallRecord {
   /** Max wait passed while ringing: act when the caller comes back to the queue. */
   maxWaitDue: boolean;
   overflowHops: number;
+  /** Answered once already (a transfer followed): the first answer's time, for the call's waiting time. */
+  firstAnsweredAt: number | undefined;
+  /**
+   * Ringing one operator by a blind transfer: unanswered, the caller goes back to the head of its queue (boosted)
+   * with an apology.
+   */
+  directTransfer: boolean;
+  /** Who passed the caller on by the current blind transfer to an operator: unanswered, it goes back to them first. */
+  transferredBy: string | undefined;
 }
 
 export interface QueueRecord {

@@ -34,7 +34,12 @@ export interface OperatorStateView {
   pendingPause?: { reason: string; position?: number };
   /** Inside one of the operator's shifts now; absent for an operator who has no shift set. */
   onShift?: boolean;
+  /** The call the operator is on (record id), and whether its caller is held or being consulted about (issue 9). */
+  call?: { id: string; state: DeskCallState };
 }
+
+/** A connected call as the desk shows it: talking, the caller on hold, or the operator consulting a colleague. */
+export type DeskCallState = "talking" | "held" | "consulting";
 
 /** What the softphone needs to register: the SIP-over-WebSocket endpoint and this operator's AOR. */
 export interface SipClientConfig {
@@ -63,8 +68,36 @@ export interface DeskServerToClient {
   /** The session behind this socket ended (logout elsewhere, disabled account). */
   "session:ended": () => void;
 }
+/**
+ * What an operator asks of the call they are on (issue 9). Transfer targets: a queue or a colleague (blind); the
+ * `contact` and `number` kinds (a directory contact, a typed number, through the trunk) are refused until external
+ * transfers are wired.
+ */
+export type DeskCallRequest =
+  | { action: "hold" }
+  | { action: "resume" }
+  | { action: "dtmf"; digit: string }
+  | { action: "transfer"; target: TransferTargetRef };
+export type TransferTargetRef =
+  | { kind: "queue"; queueId: number }
+  | { kind: "operator"; userId: number }
+  | { kind: "contact"; contactId: number }
+  | { kind: "number"; number: string };
+/** One entry of the transfer panel's list. */
+export interface TransferTargetOption {
+  target: TransferTargetRef;
+  label: string;
+  /** For operators: their routing status now (a transfer rings only an available one). */
+  status?: OperatorStatus;
+}
+export type DeskCallResult = { ok: true } | { ok: false; error: string };
+
 export interface DeskClientToServer {
   ping: (ack: (serverTime: number) => void) => void;
+  /** Hold, resume, a keypad digit or a blind transfer of the operator's current call. */
+  "call:request": (request: DeskCallRequest, ack: (result: DeskCallResult) => void) => void;
+  /** Queues and colleagues the current call can be transferred to. */
+  "call:transfer-targets": (ack: (targets: TransferTargetOption[]) => void) => void;
   /** Go available, or pause with a reason. Validated on the server. */
   "operator:set-status": (
     request: { status: "available" } | { status: "paused"; reason: string },

@@ -14,6 +14,7 @@ import type {
   BoardClientToServer,
   BoardOperator,
   BoardServerToClient,
+  DeskCallResult,
   DeskClientToServer,
   DeskServerToClient,
   OnlineUser,
@@ -21,6 +22,7 @@ import type {
   SocketData,
   WallboardClientToServer,
   WallboardServerToClient,
+  TransferTargetOption,
 } from "./events";
 import { z } from "zod";
 
@@ -42,6 +44,14 @@ export interface DeskHooks {
   state(userId: number): OperatorStateView | undefined;
   /** All operators' states, for a supervisor's first view. */
   allStates(): BoardOperator[];
+  /** Requests about the operator's current call (hold, keypad, transfer); see server/calls/desk-bridge.ts. */
+  callRequests?: DeskCallHandlers;
+}
+
+/** The desk's call requests, validated by their handler (zod at the boundary). */
+export interface DeskCallHandlers {
+  request(userId: number, request: unknown): DeskCallResult;
+  transferTargets(userId: number): TransferTargetOption[];
 }
 
 const setStatusSchema = z.discriminatedUnion("status", [
@@ -191,6 +201,13 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
       loopback.answer(user.id, sdp).then((answer) => ack({ ok: true, sdp: answer }), (error: unknown) => ack({ ok: false, error: loopbackError(error) }));
     });
     socket.on("loopback:end", () => void loopback?.end(user.id));
+    socket.on("call:request", (request, ack) => {
+      if (typeof ack !== "function") return;
+      ack(hooks?.callRequests ? hooks.callRequests.request(user.id, request) : { ok: false, error: "telephony not running" });
+    });
+    socket.on("call:transfer-targets", (ack) => {
+      if (typeof ack === "function") ack(hooks?.callRequests?.transferTargets(user.id) ?? []);
+    });
     socket.on("disconnect", () => {
       const current = online.get(user.id);
       if (current && --current.connections <= 0) {

@@ -22,7 +22,8 @@
  *   refresher, and a session not refreshed in time is ended with BYE (end reason `session-expired`);
  * - an exception while handling a request ends its transaction with 500 (the transaction layer does it, and
  *   tells the leg through `onLayerFinal`).
- * Call logic lives above it (server/calls); legs report to it through narrow callbacks.
+ * Call logic lives above it (server/calls). The legs (trunk-leg.ts, operator-leg.ts) send through this class as their
+ * {@link LegSignalling} and tell it, by events, when to file or forget their dialogs.
  */
 import {
   TransactionLayer,
@@ -30,17 +31,11 @@ import {
   UdpTransport,
   WebSocketTransport,
   createResponse,
-  decodeUserPart,
-  generateBranch,
-  generateCallId,
-  generateTag,
+  getCSeq,
   getTag,
-  isSipUri,
-  isTelUri,
   parseNameAddr,
-  parseUri,
-  responseDestinationFor,
   type ClientTransaction,
+  type ClientTransactionUser,
   type Connection,
   type Destination,
   type InviteServerTransaction,
@@ -50,36 +45,33 @@ import {
   type SipResponse,
   type Transport,
   type TransactionUser,
-  type Uri,
   type WebSocketLike,
-  createRequest,
-  getCSeq,
 } from "../sip";
-import { MIRRORED_DIRECTION, SdpOrigin, sdpDirection, withDirection } from "../media/sdp";
+import { MIRRORED_DIRECTION, sdpDirection, withDirection } from "../media/sdp";
 import type { Logger } from "../logger";
 import type { AddressAllowList } from "./address-allow-list";
+import { ALLOW, SUPPORTED, type LegSignalling, type ReofferResult } from "./leg-signalling";
+import { OperatorLeg } from "./operator-leg";
 import { Registrar, type Binding, type RegistrarEvents, type WsIdentity } from "./registrar";
-import { SipDialog, USER_AGENT, contactHeader, type LocalContact } from "./sip-dialog";
+import { SipDialog, contactHeader, type LocalContact } from "./sip-dialog";
 import { TrunkSourceAdmission } from "./source-rate-limiter";
+import { TrunkLeg, dtmfOfInfo } from "./trunk-leg";
 import {
   DEFAULT_SESSION_EXPIRES_S,
   MIN_SESSION_EXPIRES_S,
   RetryLaterError,
-  SUPPORTED_EXTENSIONS,
   negotiateSessionTimer,
-  type SessionTimer,
   sessionDescription,
   sessionTimerRequest,
   unsupportedRequirements,
 } from "./uas-inspection";
 
-const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
-const SUPPORTED = SUPPORTED_EXTENSIONS.join(", ");
+export { OperatorLeg, TrunkLeg };
+export type { EndReason, ReofferResult } from "./leg-signalling";
+export type { TrunkLegMedia } from "./trunk-leg";
+
 const KNOWN_UNSUPPORTED = new Set(["SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "PUBLISH"]);
 export { MIN_SESSION_EXPIRES_S, DEFAULT_SESSION_EXPIRES_S };
-/** RFC 3261 §13.3.1.4: the UAS retransmits its 2xx with T1 doubling up to T2, for 64*T1. */
-const T1 = 500;
-const T2 = 4000;
 
 export interface InboundCallHandler {
   /** A new call from a trunk. The handler answers or rejects `leg` (it has ~32 s before the trunk gives up). */
@@ -105,502 +97,7 @@ export interface B2buaOptions {
   registrationUser?: string;
 }
 
-type EndReason = "bye" | "cancel" | "no-ack" | "transport-error" | "local" | "session-expired" | "server-error";
-
-/** What a trunk leg asks of the call's media (server/calls/media-bridge.ts implements it). */
-export interface TrunkLegMedia {
-  /** The caller's new SDP offer (re-INVITE, UPDATE): resolves with the SDP for our 2xx (RFC 3264 §8.3.1). */
-  callerReoffered?(sdp: string): Promise<string>;
-  /** The caller's SDP answer in an ACK (late offer, or re-INVITE without SDP). */
-  callerAnswered?(sdp: string): Promise<void>;
-}
-
-
-/** Outcome of a re-INVITE we sent: the final status (408 on timeout, 503 on transport failure) and the answer SDP. */
-export interface ReofferResult {
-  status: number;
-  sdp: string | undefined;
-}
-
-/** The caller's side of a call: we are the UAS (RFC 3261 §13.3). */
-export class TrunkLeg {
-  readonly callerNumber: string;
-  readonly callerName: string | undefined;
-  /** The number the caller dialled: the first candidate that routes (see {@link dialedCandidates}). */
-  dialedNumber: string;
-  readonly dialedCandidates: readonly string[];
-  readonly localTag = generateTag();
-  dialog: SipDialog | undefined;
-  /** Our SDP as last sent, repeated when the trunk re-INVITEs (hold, session refresh). */
-  currentSdp: string | undefined;
-  /** True when the caller number comes from a P-Asserted-Identity of a trusted trunk (RFC 3325 §9.1). */
-  readonly callerAsserted: boolean;
-  /** The remote CSeq sequence number (RFC 3261 §12.2.2): later requests must carry higher ones. */
-  remoteSeq: number;
-  /** Our o= line across the dialog (RFC 3264 §8). */
-  readonly origin = new SdpOrigin();
-  /** The media of the call, once the call logic attached it. */
-  media: TrunkLegMedia | undefined;
-  /** The next ACK carries the caller's answer (our 2xx had the offer). */
-  awaitingAckAnswer = false;
-  /** A re-INVITE/UPDATE offer of the caller is being answered (RFC 3261 §14.2). */
-  offerPending = false;
-  /** Our own refresh re-INVITE/UPDATE is in progress (a crossing re-INVITE gets 491, RFC 3261 §14.2). */
-  refreshPending = false;
-  /** RFC 4028 timer negotiated in the INVITE, if the caller supports it. */
-  sessionTimer: SessionTimer | undefined;
-  private sessionExpiry: NodeJS.Timeout | undefined;
-  private sessionRefresh: NodeJS.Timeout | undefined;
-  private state: "offered" | "answered" | "confirmed" | "ended" = "offered";
-  private retransmit: NodeJS.Timeout | undefined;
-  /** CSeq of the INVITE whose 2xx awaits its ACK. */
-  private unackedSeq: number | undefined;
-  onEnded: (reason: EndReason) => void = () => {};
-  onDtmf: (digit: string) => void = () => {};
-  /** The caller's side put the call on hold (true) or resumed it (false), by re-INVITE. */
-  onHold: (held: boolean) => void = () => {};
-
-  constructor(
-    private readonly b2bua: B2bua,
-    readonly invite: SipRequest,
-    readonly transaction: InviteServerTransaction,
-    readonly source: MessageSource,
-    /** The caller's SDP offer; undefined for a late offer (INVITE without SDP, RFC 3261 §13.2.1). */
-    readonly offer: string | undefined = invite.body.length ? invite.body.toString("utf8") : undefined,
-  ) {
-    const tester = source.connection && b2bua.identityOf(source.connection);
-    // RFC 3325 §9.1: a trusted trunk's asserted identity wins over From (often "Anonymous"). Of its values (one
-    // sip/sips and one tel URI, possibly on one line), the first with a user part is the number.
-    const asserted = tester
-      ? undefined
-      : invite.headers.getList("P-Asserted-Identity")
-          .map((value) => parseNameAddr(value))
-          .flatMap((parsed) => (parsed.ok && userOf(parsed.value.uri) ? [parsed.value] : []));
-    const fromHeader = parseNameAddr(invite.headers.get("From") ?? "");
-    const from = asserted?.[0] ?? (fromHeader.ok ? fromHeader.value : undefined);
-    this.callerAsserted = Boolean(asserted?.length);
-    // A test call's caller is the admin's account, not whatever the browser wrote in From.
-    this.callerNumber = tester ? `test:${tester.username}` : (from && userOf(from.uri)) || "anonymous";
-    this.callerName = asserted?.find((identity) => identity.displayName)?.displayName || from?.displayName || undefined;
-    this.remoteSeq = getCSeq(invite)?.seq ?? 0;
-    const requestUri = parseUri(invite.uri);
-    const to = parseNameAddr(invite.headers.get("To") ?? "");
-    // Trunks put the dialled number in the Request-URI user. Providers we register with often put our
-    // registration's user there and the number in To: only then (or with no user in the Request-URI) is the
-    // To user a candidate too, so a number that does not route is never rescued by whatever To says.
-    const requestUser = requestUri.ok ? userOf(requestUri.value) : undefined;
-    const toUsable = !requestUser || requestUser === b2bua.registrationUser;
-    const candidates = [requestUser, toUsable && to.ok ? userOf(to.value.uri) : undefined];
-    this.dialedCandidates = [...new Set(candidates.filter((c): c is string => Boolean(c)))];
-    this.dialedNumber = this.dialedCandidates[0] ?? "";
-  }
-
-  get sipCallId(): string {
-    return this.invite.headers.get("Call-ID") ?? "";
-  }
-  /** A browser (demo path) rather than a trunk: its media is WebRTC. */
-  get fromBrowser(): boolean {
-    return this.source.transport === "WS" || this.source.transport === "WSS";
-  }
-  get remoteTag(): string {
-    return getTag(this.invite.headers.get("From")) ?? "";
-  }
-  /** The caller's SDP offer, empty for a late offer (the media side then makes the offer). */
-  get offerSdp(): string {
-    return this.offer ?? "";
-  }
-  /** The INVITE had no SDP: our 200 carries the offer, the ACK the answer (RFC 3261 §13.2.1). */
-  get lateOffer(): boolean {
-    return this.offer === undefined;
-  }
-
-  /** Gives the leg its call's media, which re-INVITEs, UPDATEs and ACK answers are passed to. */
-  attachMedia(media: TrunkLegMedia): void {
-    this.media = media;
-  }
-
-  /** True when `source` is this dialog's peer: the trunk's address, or the same WebSocket connection. */
-  isPeer(source: MessageSource): boolean {
-    if (this.fromBrowser) return source.connection === this.source.connection;
-    return source.remote.address === this.source.remote.address;
-  }
-
-  /** Headers of our 2xx about extensions and the session timer (RFC 4028 §9). */
-  extensionHeaders(): Array<[string, string]> {
-    const headers: Array<[string, string]> = [["Supported", SUPPORTED]];
-    if (this.sessionTimer) {
-      headers.push(["Session-Expires", `${this.sessionTimer.expiresS};refresher=${this.sessionTimer.refresher}`]);
-      // §9: Require: timer only toward a caller that supports the extension.
-      if (this.sessionTimer.uacSupports) headers.push(["Require", "timer"]);
-    }
-    return headers;
-  }
-
-  /**
-   * (Re)starts the session timer (RFC 4028 §10): without a refresh, BYE at the session interval minus
-   * min(32 s, a third of it), and the call ends with reason `session-expired`. When Hotline is the refresher it
-   * sends the refresh at half the interval (§7.4): UPDATE without SDP when the caller allows UPDATE, else a
-   * re-INVITE with our current SDP.
-   */
-  refreshSession(): void {
-    clearTimeout(this.sessionExpiry);
-    clearTimeout(this.sessionRefresh);
-    if (!this.sessionTimer || this.state === "ended") return;
-    const { expiresS, refresher } = this.sessionTimer;
-    this.sessionExpiry = setTimeout(() => this.hangup("session-expired"), (expiresS - Math.min(32, expiresS / 3)) * 1000);
-    this.sessionExpiry.unref();
-    if (refresher === "uas") {
-      this.sessionRefresh = setTimeout(() => this.sendSessionRefresh(), (expiresS / 2) * 1000);
-      this.sessionRefresh.unref();
-    }
-  }
-
-  private sendSessionRefresh(): void {
-    const { dialog, sessionTimer } = this;
-    if (!dialog || !sessionTimer || this.state === "ended") return;
-    const update = this.invite.headers.getList("Allow").some((method) => method.toUpperCase() === "UPDATE");
-    const request = dialog.request(update ? "UPDATE" : "INVITE", update ? {} : { body: this.currentSdp });
-    request.headers.append("Session-Expires", `${sessionTimer.expiresS};refresher=uac`);
-    request.headers.append("Supported", SUPPORTED);
-    const seq = dialog.localSeq;
-    this.refreshPending = true;
-    this.b2bua.sendInDialogRequest(dialog, request, (response) => {
-      if (response.status < 200) return;
-      this.refreshPending = false;
-      if (!update && response.status < 300) this.b2bua.sendAck(dialog, seq);
-      // §10: a refresh that fails (408, 481) ends the session; others leave it to the expiry timer.
-      if (response.status === 408 || response.status === 481) return this.hangup("session-expired");
-      if (response.status >= 300) return;
-      this.refreshSession();
-      if (!update && response.body.length) {
-        void this.media?.callerAnswered?.(response.body.toString("utf8")).catch((error: unknown) =>
-          this.b2bua.logger.warn("refresh answer refused by media", { callId: this.sipCallId, error: String(error) }),
-        );
-      }
-    });
-  }
-
-  /** The SDP we send, with our o= line (version +1 only when it changed, RFC 3264 §8); remembered for refreshes. */
-  stampSdp(sdp: string): string {
-    this.currentSdp = this.origin.stamp(sdp);
-    return this.currentSdp;
-  }
-  get ended(): boolean {
-    return this.state === "ended";
-  }
-
-  /** Final non-2xx response to the INVITE; `headers` are added to it (e.g. Retry-After with a 503, RFC 3261 §20.33). */
-  reject(status: number, reason?: string, headers?: Array<[string, string]>): void {
-    if (this.state !== "offered") return;
-    this.state = "ended";
-    this.transaction.respond(createResponse(this.invite, status, { toTag: this.localTag, reason, headers }));
-    this.b2bua.forgetTrunkLeg(this);
-  }
-
-  /** Sends 200 OK with our SDP and retransmits it until the ACK (UDP), as the UAS core must. */
-  answer(sdp: string): void {
-    if (this.state !== "offered") return;
-    this.state = "answered";
-    // RFC 3264 §6.1: the answer's direction mirrors the offer's; a late offer's 200 is our offer (sendrecv).
-    const answerSdp = this.stampSdp(this.offer === undefined ? sdp : withDirection(sdp, MIRRORED_DIRECTION[sdpDirection(this.offer)]));
-    this.awaitingAckAnswer = this.lateOffer;
-    const local = this.b2bua.localContact(this.source.transport);
-    const ok = createResponse(this.invite, 200, {
-      toTag: this.localTag,
-      headers: [
-        ["Contact", contactHeader(local)],
-        ["Allow", ALLOW],
-        ...this.extensionHeaders(),
-        ["Content-Type", "application/sdp"],
-        ["User-Agent", USER_AGENT],
-      ],
-      body: answerSdp,
-    });
-    const from = parseNameAddr(this.invite.headers.get("From") ?? "");
-    const contact = parseNameAddr(this.invite.headers.get("Contact") ?? "");
-    const to = parseNameAddr(this.invite.headers.get("To") ?? "");
-    this.dialog = new SipDialog({
-      callId: this.sipCallId,
-      localTag: this.localTag,
-      remoteTag: this.remoteTag,
-      localUri: to.ok ? `<${to.value.uriText}>` : "<sip:hotline@invalid>",
-      remoteUri: from.ok ? `<${from.value.uriText}>` : "<sip:anonymous@invalid>",
-      remoteTarget: contact.ok ? contact.value.uriText : from.ok ? from.value.uriText : this.invite.uri,
-      // §12.1.1: the UAS's route set is the Record-Route list in order.
-      routeSet: this.invite.headers.getAll("Record-Route"),
-      localSeq: 0,
-      local,
-      fallback: responseDestinationFor(ok, this.source),
-    });
-    this.b2bua.registerDialog(this);
-    this.transaction.respond(ok);
-    this.refreshSession();
-    this.retransmitUntilAck(this.transaction, ok, this.remoteSeq);
-  }
-
-  /**
-   * RFC 3261 §13.3.1.4: our 2xx to an INVITE (initial or re-INVITE, whose retransmissions the transaction absorbs,
-   * RFC 6026) goes again at T1, 2·T1… capped at T2 until the ACK with its CSeq arrives (on UDP); without one within
-   * 64·T1 the dialog is ended with BYE.
-   */
-  retransmitUntilAck(transaction: ServerTransaction, ok: SipResponse, seq: number): void {
-    clearTimeout(this.retransmit);
-    this.unackedSeq = seq;
-    const started = Date.now();
-    let interval = T1;
-    const waiting = () => this.unackedSeq === seq && this.state !== "ended";
-    const tick = () => {
-      if (!waiting()) return;
-      if (Date.now() - started >= 64 * T1) return this.hangup("no-ack");
-      if (this.source.transport === "UDP") transaction.respond(ok);
-      interval = Math.min(interval * 2, T2);
-      this.retransmit = setTimeout(tick, this.source.transport === "UDP" ? interval : 64 * T1);
-    };
-    this.retransmit = setTimeout(tick, this.source.transport === "UDP" ? interval : 64 * T1);
-  }
-
-  /**
-   * The ACK of our 2xx (RFC 3261 §13.3.1.4): stops the retransmissions. When our 2xx carried the offer (late
-   * offer, re-INVITE without SDP) the first ACK's SDP is the answer and goes to the media.
-   */
-  acked(ack?: SipRequest): void {
-    // Only the ACK of the 2xx we are waiting on counts; a late retransmitted ACK of an earlier one changes nothing.
-    if (ack && getCSeq(ack)?.seq !== this.unackedSeq) return;
-    const reInvite = this.state === "confirmed";
-    if (this.state === "answered") this.state = "confirmed";
-    clearTimeout(this.retransmit);
-    this.unackedSeq = undefined;
-    if (!this.awaitingAckAnswer || !ack) return;
-    this.awaitingAckAnswer = false;
-    const body = sessionDescription(ack);
-    if (!body.ok || body.sdp === undefined) {
-      // RFC 3261 §13.2.1 / §13.3.1.4: an offer in a 2xx needs its answer in the ACK; without one the session fails.
-      // A late offer left unanswered has no media at all: end it. A re-INVITE's keeps the session it had.
-      this.b2bua.logger.warn("ACK without the expected SDP answer", { callId: this.sipCallId });
-      if (!reInvite) this.hangup("local");
-      return;
-    }
-    if (reInvite) {
-      const direction = sdpDirection(body.sdp);
-      this.onHold(direction === "sendonly" || direction === "inactive");
-    }
-    void this.media?.callerAnswered?.(body.sdp).catch((error: unknown) => {
-      this.b2bua.logger.warn("the caller's answer was refused", { callId: this.sipCallId, error: String(error) });
-      this.hangup("local");
-    });
-  }
-
-  /**
-   * Sends a re-INVITE with a new SDP offer in the confirmed dialog (RFC 3261 §14.1; media-failure recovery moves the
-   * call to another rtpengine). Resolves with the final status and the answer SDP; on 2xx `currentSdp` becomes `sdp`.
-   * Resolves with 481 when the dialog is not confirmed.
-   */
-  async reoffer(sdp: string): Promise<ReofferResult> {
-    if (this.state !== "confirmed" || !this.dialog) return { status: 481, sdp: undefined };
-    const previous = this.currentSdp;
-    this.refreshPending = true;
-    try {
-      // Our o= line continues (version +1, RFC 3264 §8); kept only if the trunk takes the offer.
-      const result = await this.b2bua.sendReInvite(this.dialog, this.stampSdp(sdp));
-      if (result.status >= 300 && previous !== undefined) this.currentSdp = previous;
-      return result;
-    } finally {
-      this.refreshPending = false;
-    }
-  }
-
-  /** Ends the call from our side: CANCEL is not ours to send (we are the UAS), so BYE or a final error. */
-  hangup(reason: EndReason = "local"): void {
-    if (this.state === "ended") return;
-    if (this.state === "offered") {
-      this.reject(480, "Temporarily Unavailable");
-      this.onEnded(reason);
-      return;
-    }
-    clearTimeout(this.retransmit);
-    clearTimeout(this.sessionExpiry);
-    clearTimeout(this.sessionRefresh);
-    this.state = "ended";
-    if (this.dialog) this.b2bua.sendInDialog(this.dialog, "BYE");
-    this.b2bua.forgetTrunkLeg(this);
-    this.onEnded(reason);
-  }
-
-  /** The far end ended it (BYE, CANCEL). */
-  remoteEnded(reason: EndReason): void {
-    if (this.state === "ended") return;
-    clearTimeout(this.retransmit);
-    clearTimeout(this.sessionExpiry);
-    clearTimeout(this.sessionRefresh);
-    this.state = "ended";
-    this.b2bua.forgetTrunkLeg(this);
-    this.onEnded(reason);
-  }
-}
-
-/** An operator's side of a call: we are the UAC toward the softphone over its WebSocket (RFC 3261 §13.2). */
-export class OperatorLeg {
-  readonly callId = generateCallId();
-  readonly localTag = generateTag();
-  private invite: SipRequest | undefined;
-  private transaction: ClientTransaction | undefined;
-  dialog: SipDialog | undefined;
-  state: "inviting" | "ringing" | "answered" | "ended" = "inviting";
-  onRinging: () => void = () => {};
-  onAnswered: (sdp: string) => void = () => {};
-  /** Rejected, cancelled, timed out, transport gone: the offer failed. */
-  onFailed: (status: number, reason: string) => void = () => {};
-  /** The operator hung up (BYE) or the connection died during the call. */
-  onEnded: (reason: EndReason) => void = () => {};
-
-  constructor(
-    private readonly b2bua: B2bua,
-    readonly binding: Binding,
-  ) {}
-
-  send(sdp: string, headers: Array<[string, string]>, callerDisplay: string): void {
-    const local = this.b2bua.localContact("WS");
-    this.invite = createRequest({
-      method: "INVITE",
-      uri: this.binding.contact,
-      headers: [
-        ["Via", `SIP/2.0/WS ${local.hostport};branch=${generateBranch()}`],
-        ["Max-Forwards", "70"],
-        ["From", `"${callerDisplay.replace(/["\\\r\n]/g, "")}" <sip:${encodeURIComponent(callerDisplay) || "anonymous"}@${local.hostport}>;tag=${this.localTag}`],
-        ["To", `<sip:${this.binding.username}@${local.hostport}>`],
-        ["Call-ID", this.callId],
-        ["CSeq", "1 INVITE"],
-        ["Contact", contactHeader(local)],
-        ["Allow", ALLOW],
-        ["User-Agent", USER_AGENT],
-        ["Content-Type", "application/sdp"],
-        ...headers,
-      ],
-      body: sdp,
-    });
-    this.b2bua.registerOperatorLeg(this);
-    try {
-      this.transaction = this.b2bua.layer.sendRequest(this.invite, this.destination(), {
-        onResponse: (response) => this.response(response),
-        onTimeout: () => this.fail(408, "Request Timeout"),
-        onTransportError: () => this.fail(503, "Operator unreachable"),
-      });
-    } catch {
-      this.fail(503, "Operator unreachable");
-    }
-  }
-
-  private destination(): Destination {
-    return { transport: "WS", address: this.binding.connection.remote.address, port: this.binding.connection.remote.port, connection: this.binding.connection };
-  }
-
-  private response(response: SipResponse): void {
-    if (response.status < 200) {
-      if (response.status >= 180 && this.state === "inviting") {
-        this.state = "ringing";
-        this.onRinging();
-      }
-      return;
-    }
-    const toTag = getTag(response.headers.get("To")) ?? "";
-    if (response.status < 300) {
-      const contact = parseNameAddr(response.headers.get("Contact") ?? "");
-      const dialog = new SipDialog({
-        callId: this.callId,
-        localTag: this.localTag,
-        remoteTag: toTag,
-        localUri: this.invite!.headers.get("From")!.replace(/;tag=[^;]*/, ""),
-        remoteUri: this.invite!.headers.get("To")!,
-        remoteTarget: contact.ok ? contact.value.uriText : this.binding.contact,
-        // §12.1.2: the UAC's route set is the Record-Route list reversed.
-        routeSet: response.headers.getAll("Record-Route").reverse(),
-        localSeq: 1,
-        local: this.b2bua.localContact("WS"),
-        fallback: this.destination(),
-      });
-      this.dialog = dialog;
-      this.b2bua.sendAck(dialog);
-      if (this.state === "ended") {
-        // Answered after we gave up (cancel crossed the 200): ACK then BYE (§15).
-        this.b2bua.sendInDialog(dialog, "BYE");
-        return;
-      }
-      this.state = "answered";
-      this.onAnswered(response.body.toString("utf8"));
-      return;
-    }
-    this.fail(response.status, response.reason);
-  }
-
-  /** Retransmitted 2xx (ours was lost): ACK again. */
-  strayOk(cseq = 1): void {
-    if (this.dialog) this.b2bua.sendAck(this.dialog, cseq);
-  }
-
-  /** Stops ringing: CANCEL (§9.1) before an answer, BYE after. */
-  cancel(): void {
-    if (this.state === "answered") return this.hangup();
-    if (this.state === "ended" || !this.invite) return;
-    this.state = "ended";
-    const cancel = createRequest({
-      method: "CANCEL",
-      uri: this.invite.uri,
-      headers: [
-        ["Via", this.invite.headers.get("Via")!],
-        ["Max-Forwards", "70"],
-        ["From", this.invite.headers.get("From")!],
-        ["To", this.invite.headers.get("To")!],
-        ["Call-ID", this.callId],
-        ["CSeq", "1 CANCEL"],
-      ],
-    });
-    try {
-      this.b2bua.layer.sendRequest(cancel, this.destination(), { onResponse: () => {} });
-    } catch {
-      // The connection is gone: nothing rings any more anyway.
-    }
-    this.b2bua.forgetOperatorLeg(this, 30_000);
-  }
-
-  /**
-   * Sends a re-INVITE with a new SDP offer to the operator's softphone (RFC 3261 §14.1), e.g. after the call's media
-   * moved to another rtpengine. Resolves with the final status and the answer SDP; 481 when not answered.
-   */
-  reoffer(sdp: string): Promise<ReofferResult> {
-    if (this.state !== "answered" || !this.dialog) return Promise.resolve({ status: 481, sdp: undefined });
-    return this.b2bua.sendReInvite(this.dialog, sdp);
-  }
-
-  hangup(): void {
-    if (this.state === "ended") return;
-    const wasAnswered = this.state === "answered";
-    this.state = "ended";
-    if (wasAnswered && this.dialog) this.b2bua.sendInDialog(this.dialog, "BYE");
-    this.b2bua.forgetOperatorLeg(this);
-  }
-
-  remoteEnded(reason: EndReason): void {
-    if (this.state === "ended") return;
-    const wasAnswered = this.state === "answered";
-    this.state = "ended";
-    this.b2bua.forgetOperatorLeg(this);
-    if (wasAnswered) this.onEnded(reason);
-    else this.onFailed(503, "Operator unreachable");
-  }
-
-  private fail(status: number, reason: string): void {
-    if (this.state === "ended") return;
-    this.state = "ended";
-    this.b2bua.forgetOperatorLeg(this);
-    this.onFailed(status, reason);
-  }
-
-  get ended(): boolean {
-    return this.state === "ended";
-  }
-}
-
-export class B2bua implements TransactionUser {
+export class B2bua implements TransactionUser, LegSignalling {
   readonly layer: TransactionLayer;
   readonly registrar: Registrar;
   private readonly trunkLegs = new Map<string, TrunkLeg>(); // dialog key -> leg
@@ -732,7 +229,9 @@ export class B2bua implements TransactionUser {
         const timer = negotiateSessionTimer(sessionTimerRequest(request), undefined);
         if (timer === "too-small") return respond(422, { headers: [["Min-SE", String(MIN_SESSION_EXPIRES_S)]] });
         const invite = transaction as InviteServerTransaction;
-        const leg = new TrunkLeg(this, request, invite, source, body.sdp);
+        const tester = source.connection && this.wsIdentities.get(source.connection);
+        const leg = new TrunkLeg(this, request, invite, source, body.sdp, { tester, registrationUser: this.options.registrationUser });
+        leg.on("dialog-created", () => this.registerDialog(leg)).on("released", () => this.forgetTrunkLeg(leg));
         leg.sessionTimer = timer;
         // RFC 6026 §8 / RFC 3261 §13.3.1.4: an ACK for our 2xx that reuses the INVITE's branch lands on the
         // transaction (Accepted state); it belongs to the dialog all the same.
@@ -808,27 +307,37 @@ export class B2bua implements TransactionUser {
     return true;
   }
 
-  registerDialog(leg: TrunkLeg): void {
+  private registerDialog(leg: TrunkLeg): void {
     this.pendingInvites.delete(leg.transaction);
     this.trunkLegs.set(this.dialogKey(leg.sipCallId, leg.localTag), leg);
   }
 
-  forgetTrunkLeg(leg: TrunkLeg): void {
+  private forgetTrunkLeg(leg: TrunkLeg): void {
     this.pendingInvites.delete(leg.transaction);
     const key = this.mergeKey(leg.invite);
     if (this.initialInvites.get(key) === leg) this.initialInvites.delete(key);
     this.trunkLegs.delete(this.dialogKey(leg.sipCallId, leg.localTag));
   }
 
-  registerOperatorLeg(leg: OperatorLeg): void {
-    this.operatorLegs.set(leg.callId, leg);
+  /**
+   * A new operator leg toward `binding` (the operator's registered softphone): the B2BUA files it while it lives, so
+   * responses and the operator's in-dialog requests reach it. The caller sends its INVITE with {@link OperatorLeg.send}.
+   */
+  createOperatorLeg(binding: Binding): OperatorLeg {
+    const leg = new OperatorLeg(this, binding);
+    leg.on("dialog-created", () => this.operatorLegs.set(leg.callId, leg)).on("released", (lingerMs) => this.forgetOperatorLeg(leg, lingerMs));
+    return leg;
   }
 
   /** Keeps a cancelled leg findable for a while, so a 200 that crosses our CANCEL still gets ACK + BYE. */
-  forgetOperatorLeg(leg: OperatorLeg, afterMs = 0): void {
+  private forgetOperatorLeg(leg: OperatorLeg, afterMs = 0): void {
     const drop = () => this.operatorLegs.get(leg.callId) === leg && this.operatorLegs.delete(leg.callId);
     if (afterMs > 0) setTimeout(drop, afterMs).unref();
     else drop();
+  }
+
+  sendRequest(request: SipRequest, destination: Destination, user: ClientTransactionUser): ClientTransaction {
+    return this.layer.sendRequest(request, destination, user);
   }
 
   /** ACK for a 2xx we received on `dialog` to the INVITE with CSeq `cseq` (RFC 3261 §13.2.2.4). */
@@ -970,7 +479,7 @@ export class B2bua implements TransactionUser {
           if (leg.ended) return respond(481);
           if (!sdp) return respond(488);
           ok(withDirection(sdp, MIRRORED_DIRECTION[offered]));
-          leg.onHold(offered === "sendonly" || offered === "inactive");
+          leg.holdChanged(offered === "sendonly" || offered === "inactive");
         },
         (error: unknown) => {
           if (error instanceof RetryLaterError) return respond(500, { headers: [["Retry-After", retryAfter()]] });
@@ -992,10 +501,8 @@ export class B2bua implements TransactionUser {
     }
     if (!this.inSequence(leg, request, transaction)) return;
     transaction.respond(createResponse(request, 200));
-    // application/dtmf-relay: "Signal=5\r\nDuration=160"; application/dtmf: "5".
-    const body = request.body.toString("utf8");
-    const digit = /Signal\s*=\s*([0-9*#A-D])/i.exec(body)?.[1] ?? /^\s*([0-9*#A-D])\s*$/i.exec(body)?.[1];
-    if (digit) leg.onDtmf(digit.toUpperCase());
+    const digit = dtmfOfInfo(request.body.toString("utf8"));
+    if (digit) leg.dtmfReceived(digit);
   }
 
   async close(): Promise<void> {
@@ -1015,10 +522,4 @@ export { sdpDirection, withDirection };
 /** Retry-After for a 500 on a crossing offer: a random 0-10 s, as RFC 3261 §14.2 asks. */
 function retryAfter(): string {
   return String(Math.floor(Math.random() * 11));
-}
-
-function userOf(uri: Uri): string | undefined {
-  if (isTelUri(uri)) return uri.number.replace(/[-.()]/g, "");
-  if (isSipUri(uri) && uri.user) return decodeUserPart(uri.user.split(";")[0]!);
-  return undefined;
 }

@@ -318,13 +318,20 @@ export class RtpEndpoint {
   private readonly socket = dgram.createSocket("udp4");
   private timer: NodeJS.Timeout | undefined;
   received = 0;
+  /** Packets by RTP payload type (101: RFC 4733 telephone-events). */
+  readonly payloadTypes = new Map<number, number>();
+  /** Packets whose payload is the scripted operator's "voice" (every byte 0xd5): the operator is heard. */
+  operatorVoice = 0;
   private waiters: Array<() => void> = [];
 
   static async open(address = "127.0.0.1"): Promise<RtpEndpoint> {
     const endpoint = new RtpEndpoint();
     await new Promise<void>((resolve) => endpoint.socket.bind(0, address, resolve));
-    endpoint.socket.on("message", () => {
+    endpoint.socket.on("message", (packet) => {
       endpoint.received += 1;
+      const pt = (packet[1] ?? 0) & 0x7f;
+      endpoint.payloadTypes.set(pt, (endpoint.payloadTypes.get(pt) ?? 0) + 1);
+      if (packet.length > 16 && packet.subarray(12).every((b) => b === 0xd5)) endpoint.operatorVoice += 1;
       const waiters = endpoint.waiters;
       endpoint.waiters = [];
       for (const wake of waiters) wake();

@@ -8,7 +8,7 @@ import dgram from "node:dgram";
 import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { createResponse, generateBranch, generateTag, parseMessage, serializeMessage, type SipRequest, type SipResponse } from "../../server/sip";
-import type { OperatorStateView } from "../../server/realtime/events";
+import type { DeskCallRequest, OperatorStateView } from "../../server/realtime/events";
 import { SESSION_COOKIE } from "../../server/auth/session-cookie";
 
 export type AnswerMode = "answer" | "ignore" | "decline";
@@ -110,6 +110,11 @@ export class TestOperator {
   /** What the desk's status control sends; resolves with the server's answer. */
   setStatus(request: { status: "available" } | { status: "paused"; reason: string }): Promise<{ ok: boolean; error?: string }> {
     return this.desk.emitWithAck("operator:set-status", request);
+  }
+
+  /** What the desk's hold, keypad and transfer controls send about the current call; resolves with the answer. */
+  callRequest(request: DeskCallRequest): Promise<{ ok: boolean; error?: string }> {
+    return this.desk.emitWithAck("call:request", request);
   }
 
   /** Says "available" on the desk and waits until the queue engine agrees. */

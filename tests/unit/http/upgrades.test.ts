@@ -2,7 +2,8 @@ import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { refuseUnclaimedUpgrades, sipUpgradeHandler } from "../../../server/http/upgrades";
+import { refuseUnclaimedUpgrades } from "../../../server/http/upgrades";
+import { sipUpgradeHandler } from "../../../server/telephony/sip-websocket";
 
 const servers: http.Server[] = [];
 afterEach(async () => {

@@ -75,7 +75,7 @@ type Step = { dt: number; pick: number; kind: number; a: number; b: number; text
 const stepArb: fc.Arbitrary<Step> = fc.record({
   dt: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 40_000 })),
   pick: fc.nat(),
-  kind: fc.integer({ min: 0, max: 16 }),
+  kind: fc.integer({ min: 0, max: 18 }),
   a: fc.nat(),
   b: fc.nat(),
   text: fc.integer({ min: 0, max: 4 }),
@@ -126,6 +126,13 @@ function toEvent(step: Step, engine: DispatchEngine, config: EngineConfig, nextC
         limitedPauseReasons: reasons.filter((_, i) => ((step.b >> i) & 1) === 1),
         maxPauseMs: { break: 1_000 + (step.pick % 60_000), custom: 5_000 },
       };
+    case 17:
+    case 18: {
+      // Blind transfer by whoever talks to the caller: to a queue, or to another operator (often not available).
+      const callId = engine.operatorView(operatorId)?.callId ?? someCall;
+      const to = step.kind === 17 ? { queueId: queues[step.b % queues.length]!.id } : { operatorId: ops[step.pick % ops.length]!.id };
+      return { type: "call-transferred", callId, operatorId, to };
+    }
     default:
       return { type: SIGNALS[step.pick % SIGNALS.length]!, operatorId };
   }

@@ -1,0 +1,72 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import type { DeskCallRequest } from "../../server/realtime/events";
+import { BUTTON, RAW_BADGE } from "./desk-styles";
+import { useDeskSocket } from "./desk-socket";
+
+// Loaded when opened: the desk's first load stays small (bench bundle budget).
+const Keypad = dynamic(() => import("./keypad"), { ssr: false });
+const TransferPanel = dynamic(() => import("./transfer-panel"), { ssr: false });
+
+const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`;
+
+/**
+ * The controls of a call in progress beside mute and hang up: hold / resume (the caller hears music), the keypad
+ * (digits to the caller's side) and blind transfer. The raw `hold`/`resume` token is what tests read; the label
+ * next to it is translated.
+ */
+export function CallControls() {
+  const t = useTranslations("callControls");
+  const { operator, callRequest } = useDeskSocket();
+  const held = operator?.call?.state === "held";
+  const [open, setOpen] = useState<"keypad" | "transfer" | undefined>();
+  const [error, setError] = useState<string>();
+  const send = async (request: DeskCallRequest) => {
+    const result = await callRequest(request);
+    setError(result.ok ? undefined : result.error);
+    return result.ok;
+  };
+  const toggle = (panel: "keypad" | "transfer") => setOpen((current) => (current === panel ? undefined : panel));
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          data-testid="hold"
+          aria-pressed={held}
+          aria-label={held ? t("resume") : t("hold")}
+          title={held ? t("resume") : t("hold")}
+          onClick={() => void send({ action: held ? "resume" : "hold" })}
+          className={`${BUTTON} border border-amber-400 ${held ? "bg-amber-500 text-white" : "bg-white text-amber-900 hover:bg-amber-50"}`}
+        >
+          {held ? "resume" : "hold"}
+        </button>
+        <span className="text-sm text-slate-700" aria-hidden>
+          {held ? t("resume") : t("hold")}
+        </span>
+        <button type="button" aria-expanded={open === "keypad"} onClick={() => toggle("keypad")} className={OUTLINE} data-testid="open-keypad">
+          {t("keypad")}
+        </button>
+        <button type="button" data-testid="transfer" aria-expanded={open === "transfer"} onClick={() => toggle("transfer")} className={OUTLINE}>
+          {t("transfer")}
+        </button>
+      </div>
+      {held && (
+        <p role="status" className="text-sm text-amber-900">
+          {t("heldNotice")}
+        </p>
+      )}
+      {error && (
+        <p role="alert" data-testid="call-control-error" className="text-sm text-red-800">
+          {t.has(`error.${error}`) ? t(`error.${error}`) : t("error.other")} <span className={RAW_BADGE}>{error}</span>
+        </p>
+      )}
+      {open === "keypad" && <Keypad disabled={held} onDigit={(digit) => void send({ action: "dtmf", digit })} />}
+      {open === "transfer" && <TransferPanel onTransfer={(target) => send({ action: "transfer", target })} />}
+    </div>
+  );
+}

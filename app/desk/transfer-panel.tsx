@@ -1,0 +1,93 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useEffect, useId, useState } from "react";
+import type { TransferTargetOption, TransferTargetRef } from "../../server/realtime/events";
+import { BUTTON } from "./desk-styles";
+import { useDeskSocket } from "./desk-socket";
+
+const key = (target: TransferTargetRef): string =>
+  target.kind === "queue" ? `queue:${target.queueId}` : target.kind === "operator" ? `operator:${target.userId}` : target.kind === "contact" ? `contact:${target.contactId}` : `number:${target.number}`;
+
+/**
+ * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time) or a colleague
+ * (only they ring; unanswered, the caller comes back to the queue first in line), then transfer. Consultation
+ * (attended transfer) is not offered yet: see the note shown with its button.
+ */
+export default function TransferPanel({ onTransfer }: { onTransfer: (target: TransferTargetRef) => Promise<boolean> }) {
+  const t = useTranslations("callControls");
+  const { transferTargets } = useDeskSocket();
+  const [targets, setTargets] = useState<TransferTargetOption[]>();
+  const [chosen, setChosen] = useState("");
+  const [busy, setBusy] = useState(false);
+  const selectId = useId();
+
+  useEffect(() => {
+    let live = true;
+    void transferTargets().then((list) => live && setTargets(list));
+    return () => {
+      live = false;
+    };
+  }, [transferTargets]);
+
+  const target = targets?.find((option) => key(option.target) === chosen)?.target;
+  const queues = targets?.filter((option) => option.target.kind === "queue") ?? [];
+  const colleagues = targets?.filter((option) => option.target.kind === "operator") ?? [];
+
+  return (
+    <div role="group" aria-labelledby={`${selectId}-title`} className="flex flex-col gap-2 rounded border border-slate-300 bg-white p-3">
+      <h3 id={`${selectId}-title`} className="font-semibold">
+        {t("transferTitle")}
+      </h3>
+      <label htmlFor={selectId} className="text-sm text-slate-700">
+        {t("transferTarget")}
+      </label>
+      <select
+        id={selectId}
+        data-testid="transfer-target"
+        value={chosen}
+        onChange={(event) => setChosen(event.target.value)}
+        className="rounded border border-slate-300 px-2 py-1"
+      >
+        <option value="">{targets ? t("choose") : t("loading")}</option>
+        {queues.length > 0 && (
+          <optgroup label={t("queues")}>
+            {queues.map((option) => (
+              <option key={key(option.target)} value={key(option.target)}>
+                {option.label}
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {colleagues.length > 0 && (
+          <optgroup label={t("colleagues")}>
+            {colleagues.map((option) => (
+              <option key={key(option.target)} value={key(option.target)} disabled={option.status !== "available"}>
+                {option.status === "available" ? option.label : t("colleagueBusy", { name: option.label })}
+              </option>
+            ))}
+          </optgroup>
+        )}
+      </select>
+      <div className="flex flex-wrap gap-2">
+        <button
+          type="button"
+          data-testid="transfer-blind"
+          disabled={!target || busy}
+          onClick={() => {
+            if (!target) return;
+            setBusy(true);
+            void onTransfer(target).finally(() => setBusy(false));
+          }}
+          className={`${BUTTON} bg-brand-700 text-white hover:bg-brand-800`}
+        >
+          {t("blind")}
+        </button>
+        <button type="button" data-testid="transfer-consult" disabled title={t("consultUnavailable")} className={`${BUTTON} border border-slate-300 bg-white text-slate-800`}>
+          {t("consult")}
+        </button>
+      </div>
+      <p className="text-xs text-slate-600">{t("consultUnavailable")}</p>
+    </div>
+  );
+}

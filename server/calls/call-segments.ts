@@ -1,0 +1,60 @@
+/**
+ * The segments of a call: who talked to the caller, from when to when, and how each part ended (the call ended, a
+ * blind transfer, the operator's line dropped). Derived from the call's event log (`call_events`), which records
+ * every answer (`call.answered`), transfer (`call.transferred`), failed operator leg (`call.operator-leg-failed`) and
+ * the end (`call.finished`): no table of its own. Reports count each operator's part from these.
+ */
+import type { CallEvent } from "../../db/schema";
+
+export interface CallSegment {
+  operatorId: number;
+  queueId: number | null;
+  from: Date;
+  /** Undefined while the segment goes on. */
+  to: Date | undefined;
+  /** Talk time of the segment, ms (undefined while it goes on). */
+  talkMs: number | undefined;
+  endedBy: "call-ended" | "transfer" | "leg-failed" | undefined;
+  /** Where a transfer sent the caller. */
+  transferredTo?: { queueId: number } | { operatorId: number };
+}
+
+/** The segments of one call, in order, from its events (any order; sorted by time, then id). */
+export function callSegments(events: ReadonlyArray<Pick<CallEvent, "id" | "at" | "type" | "operatorId" | "queueId" | "data">>): CallSegment[] {
+  const segments: CallSegment[] = [];
+  let open: CallSegment | undefined;
+  const close = (at: Date, endedBy: CallSegment["endedBy"]) => {
+    if (!open) return;
+    open.to = at;
+    open.talkMs = at.getTime() - open.from.getTime();
+    open.endedBy = endedBy;
+    open = undefined;
+  };
+  const sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
+  for (const event of sorted) {
+    switch (event.type) {
+      case "call.answered":
+        close(event.at, "call-ended");
+        if (event.operatorId === null) break;
+        open = { operatorId: event.operatorId, queueId: event.queueId, from: event.at, to: undefined, talkMs: undefined, endedBy: undefined };
+        segments.push(open);
+        break;
+      case "call.transferred": {
+        const segment = open;
+        close(event.at, "transfer");
+        const data = event.data as { toQueueId?: string; toOperatorId?: string };
+        if (segment) {
+          segment.transferredTo = data.toQueueId !== undefined ? { queueId: Number(data.toQueueId) } : { operatorId: Number(data.toOperatorId) };
+        }
+        break;
+      }
+      case "call.operator-leg-failed":
+        close(event.at, "leg-failed");
+        break;
+      case "call.finished":
+        close(event.at, "call-ended");
+        break;
+    }
+  }
+  return segments;
+}

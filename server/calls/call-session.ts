@@ -1,0 +1,650 @@
+/**
+ * One call, from the caller's admission to the end of its media: the caller's leg (a trunk, or an admin's browser),
+ * the operator legs offered or connected, the call's media (one rtpengine call id through {@link CallMedia}), the
+ * order of its media steps (one chain: rtpengine commands of a call never overtake each other) and its hold timing.
+ *
+ * The session does what the engine decided for this call ({@link offer}, {@link cancelOffer}, {@link announce},
+ * {@link sendAway}) and tells the engine what happened to it (through {@link CallSessionHost.dispatch}). Its legs tell
+ * it their news by typed events; the session is their only listener. Its own life is a state machine
+ * ({@link CALL_SESSION_TRANSITIONS}).
+ */
+import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
+import type { EndedBy } from "../../db/schema";
+import type { Clock } from "../clock";
+import type { Logger } from "../logger";
+import type { AnnouncementKind, EngineEvent, TransferTarget } from "../queue";
+import { OFFER_HEADERS } from "../realtime/events";
+import type { ReofferResult } from "../telephony/leg-signalling";
+import { StateMachine, TypedEmitter, type EventMap, type TransitionTable } from "../telephony/leg-state";
+import type { OperatorLeg, OperatorLegEvents } from "../telephony/operator-leg";
+import type { TrunkLeg, TrunkLegEvents } from "../telephony/trunk-leg";
+import type { CallMedia, Sound } from "./call-media";
+import type { RecordWrite } from "./call-records";
+
+/**
+ * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
+ * in about 0.3 s) before it is given up as `media-lost`, ms. The caller hears silence meanwhile.
+ */
+export const MEDIA_RECOVERY_WAIT_MS = 5000;
+
+/**
+ * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
+ * - `media-timeout`: rtpengine saw no RTP from anyone within its timeout (a trunk gone without BYE);
+ * - `media-lost`: the rtpengine instance holding the call died or restarted, and the call could not be moved;
+ * - `no-media`: no rtpengine instance could take the call at admission (the trunk got 503).
+ */
+export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
+
+/** Trunk-leg end reasons that are Hotline's doing, not the caller's (the record's `ended_by` is `system`). */
+const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
+
+/** The message a caller hears before the engine sends them away. */
+const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
+  closed: "closed",
+  "max-wait": "max-wait",
+  "queue-full": "queue-full",
+  "no-operators": "no-operators",
+  "callback-registered": "callback-registered",
+};
+
+/**
+ * queued (waiting, operators may ring) -> talking (bridged to an operator) <-> held (the operator put the caller on
+ * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ; any -> ended.
+ */
+export type CallSessionState = "queued" | "talking" | "held" | "ended";
+export const CALL_SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
+  queued: ["talking", "ended"],
+  talking: ["held", "queued", "ended"],
+  held: ["talking", "queued", "ended"],
+  ended: [],
+};
+
+/** Something the session can subscribe to (a leg's typed events). */
+interface Listens<Events extends EventMap> {
+  on<E extends keyof Events & string>(event: E, listener: Events[E]): unknown;
+}
+
+/** What the session needs of the caller's leg (a {@link TrunkLeg}; a fake in unit tests). */
+export type CallerLeg = Listens<TrunkLegEvents> & Pick<
+  TrunkLeg,
+  "ended" | "sipCallId" | "callerNumber" | "offerSdp" | "fromBrowser" | "remoteTag" | "hangup" | "reoffer" | "attachMedia" | "sendDtmfInfo"
+>;
+
+/** The answer to an operator's request about their call (hold, keypad, transfer), for the desk. */
+export type CallRequestResult = { ok: true } | { ok: false; error: CallRequestError };
+export type CallRequestError = "not-on-this-call" | "not-talking" | "not-held" | "bad-digit" | "queue-unavailable" | "operator-unavailable";
+
+/** A DTMF digit the keypad may send (RFC 4733 §3.2 events 0-15). */
+export const DTMF_DIGIT = /^[0-9*#A-D]$/;
+/** What the session needs of an operator's leg (an {@link OperatorLeg}; a fake in unit tests). */
+export type OperatorLegPort = Listens<OperatorLegEvents> & Pick<OperatorLeg, "ended" | "localTag" | "send" | "cancel" | "hangup" | "reoffer" | "setHeld">;
+
+/** The session's view of the rest of the process, given by the controller. */
+export interface CallSessionHost {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** True once shutdown began: endings are recorded as `shutdown`. */
+  readonly closing: boolean;
+  /** Feeds the queue engine a fact about this call; the controller carries out what it decides. */
+  dispatch(event: EngineEvent): void;
+  log(event: NewCallEvent): void;
+  writeCall(id: string, patch: CallPatch): void;
+  enqueueWrite(write: RecordWrite): void;
+  /** A new operator leg toward the operator's registered softphone, or undefined when it is not registered. */
+  operatorLeg(operatorId: string): OperatorLegPort | undefined;
+  /** This call's media on a live instance (after its instance died). */
+  newMedia(): CallMedia;
+  /** Resolves true once some media instance is up (false after `timeoutMs` ms); absent: lost media ends the call. */
+  mediaReady?(timeoutMs: number): Promise<boolean>;
+  /** Length of each sound, ms: the hang-up after a goodbye waits for it. */
+  soundDurationMs(sound: Sound): number;
+  /** An rtpengine delete still running after the session left: shutdown awaits it. */
+  trackMediaClose(done: Promise<unknown>): void;
+  /** Bench probe: an INVITE to an operator was handed to the transaction layer. */
+  operatorInviteSent?(sipCallId: string): void;
+}
+
+/** What a session tells its owner. */
+export type CallSessionEvents = {
+  /** The session's media is closing and it takes no more steps: the owner forgets it. Emitted once. */
+  finished: () => void;
+  /** The session moved (e.g. talking -> held): desks showing it are updated. */
+  state: (state: CallSessionState, operatorId: string | undefined) => void;
+};
+
+export interface CallSessionInit {
+  id: string;
+  trunk: CallerLeg;
+  media: CallMedia;
+  queueId: number;
+  queueName: string;
+}
+
+export class CallSession extends TypedEmitter<CallSessionEvents> {
+  readonly id: string;
+  readonly trunk: CallerLeg;
+  media: CallMedia;
+  /** The queue the caller is in now (changes with a transfer to another queue). */
+  queueId: number;
+  queueName: string;
+  readonly fsm: StateMachine<CallSessionState>;
+  /** Operators ringing, by operator id. */
+  readonly offers = new Map<string, OperatorLegPort>();
+  operatorId: string | undefined;
+  operator: OperatorLegPort | undefined;
+  /** Media steps run one after the other (rtpengine commands must not overtake each other). */
+  chain: Promise<unknown> = Promise.resolve();
+  endedBy: EndedBy | undefined;
+  finished = false;
+  /** Hold time so far, ms (the caller's own hold by re-INVITE, and the operator's hold from the desk). */
+  holdMs = 0;
+  /** Since when the caller's side holds the call (its re-INVITE said sendonly/inactive), epoch ms. */
+  heldSince: number | undefined;
+  /** Since when the operator holds the caller (the desk's hold button), epoch ms. */
+  deskHeldSince: number | undefined;
+  /** Why the engine refused the last transfer asked for (set while it is being dispatched). */
+  private transferRefusal: CallRequestError | undefined;
+  /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
+  mediaFailure: MediaFailure | undefined;
+  /** Times the call's media was re-created on a live rtpengine after its instance died. */
+  mediaRecoveries = 0;
+  private followUp: NodeJS.Timeout | undefined;
+  /**
+   * Operator attempts ringing when the media was lost: their INVITE's SDP points at the dead session. If one answers,
+   * its media is moved by a re-INVITE (see moveOperatorMedia) instead of applying its answer.
+   */
+  private readonly staleOffers = new Set<OperatorLegPort>();
+  /**
+   * rtpengine dropped the media while the caller was on hold (it was not told about the hold): re-created when the
+   * caller resumes; the timer ends the call if the hold outlasts the silent timeout.
+   */
+  private mediaExpiredOnHold: NodeJS.Timeout | undefined;
+  /** Operator media moves so far, for fresh attempt tags. */
+  private mediaMoves = 0;
+  /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
+  private operatorMovedOnto: CallMedia | undefined;
+
+  constructor(
+    private readonly host: CallSessionHost,
+    init: CallSessionInit,
+  ) {
+    super();
+    this.id = init.id;
+    this.trunk = init.trunk;
+    this.media = init.media;
+    this.queueId = init.queueId;
+    this.queueName = init.queueName;
+    this.fsm = new StateMachine<CallSessionState>("call-session", CALL_SESSION_TRANSITIONS, "queued", (_from, to) =>
+      this.emit("state", to, this.operatorId),
+    );
+    this.trunk.on("ended", (reason) => this.trunkEnded(reason));
+    this.trunk.on("hold", (held) => this.callerHold(held));
+    this.trunk.on("dtmf", (digit) => this.log("call.dtmf", { digit }));
+    // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
+    this.trunk.attachMedia(this.media);
+  }
+
+  get state(): CallSessionState {
+    return this.fsm.state;
+  }
+
+  private now(): number {
+    return this.host.clock.now();
+  }
+
+  private log(type: string, data?: Record<string, unknown>, extra: Partial<NewCallEvent> = {}): void {
+    this.host.log({ at: new Date(this.now()), type, callId: this.id, ...(data && { data }), ...extra });
+  }
+
+  private write(patch: CallPatch): void {
+    this.host.writeCall(this.id, patch);
+  }
+
+  /** Runs `step` on the call's media chain; skipped once the session finished. Errors are logged, not thrown. */
+  enqueueMedia(step: () => Promise<unknown>): void {
+    this.chain = this.chain
+      .then(() => (this.finished ? undefined : step()))
+      .catch((error) => this.host.logger.warn("media step failed", { callId: this.id, error: String(error) }));
+  }
+
+  /** Moves the session, when the table allows it (a no-op otherwise: legs race, and the later news is stale). */
+  private moveTo(state: CallSessionState): void {
+    if (this.fsm.state !== state && this.fsm.can(state)) this.fsm.move(state);
+  }
+
+  // ---- the engine's decisions -----------------------------------------------------------------------------------
+
+  /** The engine offers the call to `operatorId`: an INVITE with rtpengine's WebRTC offer to their softphone. */
+  offer(operatorId: string): void {
+    const leg = this.host.operatorLeg(operatorId);
+    if (!leg) {
+      // The engine believed the softphone registered; it is not (race with an unregister).
+      this.host.dispatch({ type: "offer-declined", callId: this.id, operatorId });
+      return;
+    }
+    this.offers.set(operatorId, leg);
+    this.host.enqueueWrite({ op: "increment-offers", id: this.id });
+    leg.on("answered", (sdp) => this.operatorAnswered(operatorId, leg, sdp));
+    leg.on("failed", (status) => {
+      if (this.offers.get(operatorId) !== leg) return;
+      this.offers.delete(operatorId);
+      this.enqueueMedia(() => this.media.abandonOperatorAttempt(leg.localTag));
+      const type = status === 408 || status === 480 ? "offer-timed-out" : "offer-declined";
+      this.host.dispatch({ type, callId: this.id, operatorId });
+    });
+    leg.on("ended", (reason) => this.operatorHungUp(operatorId, leg, reason));
+    this.enqueueMedia(async () => {
+      if (leg.ended) return;
+      const sdp = await this.media.offerToOperator(leg.localTag);
+      // The offer may have been cancelled while rtpengine prepared it.
+      if (leg.ended) return;
+      leg.send(
+        sdp,
+        [
+          [OFFER_HEADERS.callId, this.id],
+          [OFFER_HEADERS.caller, this.trunk.callerNumber],
+          [OFFER_HEADERS.queue, encodeURIComponent(this.queueName)],
+        ],
+        this.trunk.callerNumber,
+      );
+      if (!leg.ended) this.host.operatorInviteSent?.(this.trunk.sipCallId);
+    });
+  }
+
+  /** The engine withdraws an offer (someone else answered, ring timeout, the caller left). */
+  cancelOffer(operatorId: string): void {
+    const leg = this.offers.get(operatorId);
+    if (!leg) return;
+    this.offers.delete(operatorId);
+    leg.cancel();
+    this.enqueueMedia(() => this.media.abandonOperatorAttempt(leg.localTag));
+  }
+
+  /** An announcement for a waiting caller (position, periodic); skipped once an operator talks to them. */
+  announce(prompts: readonly Sound[]): boolean {
+    if (this.operator || prompts.length === 0) return false;
+    this.playThenMusic(prompts);
+    return true;
+  }
+
+  /** The engine sends the caller away: its goodbye, then BYE once it has been heard. */
+  sendAway(announcement: AnnouncementKind): void {
+    this.endedBy = "system";
+    const goodbye = GOODBYES[announcement] ?? "closed";
+    this.enqueueMedia(() => this.media.playToCaller(goodbye));
+    setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(goodbye)).unref();
+  }
+
+  /** Shutdown: BYE to the caller, recorded as the system's doing. */
+  hangUpForShutdown(): void {
+    this.endedBy = "system";
+    this.trunk.hangup("local");
+  }
+
+  /** The greeting once the caller is queued (unless the engine already turned them away). */
+  greet(): void {
+    if (!this.endedBy) this.playThenMusic(["greeting"]);
+  }
+
+  // ---- the operator's requests (desk) ---------------------------------------------------------------------------
+
+  private talkingWith(operatorId: string): CallRequestResult | undefined {
+    if (this.operatorId !== operatorId || !this.operator) return { ok: false, error: "not-on-this-call" };
+    return undefined;
+  }
+
+  /**
+   * The operator puts the caller on hold: the caller hears hold music, neither side hears the other (the media's
+   * {@link CallMedia.holdCaller}), the operator's leg is marked held, and the hold time counts toward the record's
+   * hold time (AHT = talk + hold + wrap-up). Logged as `call.held`.
+   */
+  hold(operatorId: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!this.fsm.is("talking")) return { ok: false, error: "not-talking" };
+    this.fsm.move("held");
+    this.operator!.setHeld(true);
+    this.deskHeldSince = this.now();
+    this.log("call.held", undefined, { operatorId: Number(operatorId), queueId: this.queueId });
+    this.enqueueMedia(() => this.media.holdCaller());
+    return { ok: true };
+  }
+
+  /** Back from {@link hold}: music stops, both sides hear each other. Logged as `call.resumed` with the hold's length. */
+  resume(operatorId: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!this.fsm.is("held")) return { ok: false, error: "not-held" };
+    const heldMs = this.endDeskHold();
+    this.fsm.move("talking");
+    this.operator!.setHeld(false);
+    this.log("call.resumed", { heldMs }, { operatorId: Number(operatorId), queueId: this.queueId });
+    this.enqueueMedia(() => this.media.resumeCaller());
+    return { ok: true };
+  }
+
+  /** Ends the desk hold's timing (if any) and writes the record's hold time; returns this hold's length, ms. */
+  private endDeskHold(): number {
+    if (this.deskHeldSince === undefined) return 0;
+    const heldMs = this.now() - this.deskHeldSince;
+    this.deskHeldSince = undefined;
+    this.holdMs += heldMs;
+    this.write({ holdMs: this.holdMs });
+    return heldMs;
+  }
+
+  /**
+   * The keypad: one digit to the caller's side, as RFC 4733 events through rtpengine when the caller takes them (a
+   * trunk that offered telephone-event), otherwise by SIP INFO (application/dtmf-relay). While talking only.
+   */
+  sendDtmf(operatorId: string, digit: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!DTMF_DIGIT.test(digit)) return { ok: false, error: "bad-digit" };
+    if (!this.fsm.is("talking")) return { ok: false, error: "not-talking" };
+    const byRtp = this.media.dtmfByRtp;
+    this.log("call.dtmf-sent", { digit, via: byRtp ? "rfc4733" : "info" }, { operatorId: Number(operatorId) });
+    if (byRtp) this.enqueueMedia(() => this.media.sendDtmf(digit));
+    else void this.trunk.sendDtmfInfo(digit);
+    return { ok: true };
+  }
+
+  /**
+   * Blind transfer (to a queue, or to one operator): the engine decides whether it can be carried out (see the
+   * `call-transferred` engine event). Accepted, the operator's leg ends (BYE) and the caller hears hold music until
+   * the next operator answers ({@link transferredOut}); refused, nothing changes and the reason is returned.
+   */
+  transfer(operatorId: string, to: TransferTarget): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    this.transferRefusal = undefined;
+    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to });
+    const refusal = this.transferRefusal;
+    this.transferRefusal = undefined;
+    if (refusal) return { ok: false, error: refusal };
+    return this.operatorId === operatorId ? { ok: false, error: "not-on-this-call" } : { ok: true };
+  }
+
+  /** The engine refused a transfer of this call: the caller stays with the operator. */
+  transferRefused(reason: "queue-unavailable" | "operator-unavailable"): void {
+    this.transferRefusal = reason;
+    this.log("call.transfer-refused", { reason }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId) });
+  }
+
+  /**
+   * The engine accepted a transfer: the operator leaves (BYE to their softphone; the desk hold, if any, ends), and
+   * the caller goes back to the placeholder with hold music, waiting for the next operator.
+   */
+  transferredOut(toQueue?: { id: number; name: string }): void {
+    const leg = this.operator;
+    if (!leg || this.finished) return;
+    this.endDeskHold();
+    this.operator = undefined;
+    this.operatorId = undefined;
+    if (toQueue) {
+      this.queueId = toQueue.id;
+      this.queueName = toQueue.name;
+    }
+    this.moveTo("queued");
+    leg.hangup();
+    this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
+  }
+
+  // ---- operator legs --------------------------------------------------------------------------------------------
+
+  private operatorAnswered(operatorId: string, leg: OperatorLegPort, sdp: string): void {
+    if (this.finished || this.operator) {
+      leg.hangup();
+      return;
+    }
+    this.offers.delete(operatorId);
+    this.operator = leg;
+    this.operatorId = operatorId;
+    clearTimeout(this.followUp);
+    if (this.staleOffers.delete(leg)) this.enqueueMedia(() => this.moveOperatorMedia(operatorId, leg));
+    else this.enqueueMedia(() => this.media.operatorAnswered(leg.localTag, sdp));
+    this.moveTo("talking");
+    this.host.dispatch({ type: "offer-answered", callId: this.id, operatorId });
+  }
+
+  private operatorHungUp(operatorId: string, leg: OperatorLegPort, reason: string): void {
+    if (this.operator !== leg || this.finished) return;
+    this.endDeskHold();
+    // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
+    if (reason !== "bye") {
+      this.operator = undefined;
+      this.operatorId = undefined;
+      this.moveTo("queued");
+      this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
+      this.enqueueMedia(() => this.media.operatorLegLost({ apology: true }));
+      this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
+      return;
+    }
+    this.endedBy = "operator";
+    this.write({ endedBy: "operator", endReason: "operator-hung-up" });
+    this.trunk.hangup("local");
+  }
+
+  /**
+   * Gives a connected operator leg the call's current media: a new WebRTC offer from rtpengine (a fresh attempt tag),
+   * sent by re-INVITE (RFC 3261 §14.1), and the softphone's answer applied. Used after the media moved to another
+   * rtpengine, for the bridged operator or for one who answers an offer made before the move. Resolves true when
+   * bridged; if the softphone refuses, that leg ends and the caller, after an apology, is queued again (as when an
+   * operator's line drops), and it resolves false.
+   */
+  private async moveOperatorMedia(operatorId: string, operator: OperatorLegPort): Promise<boolean> {
+    if (this.finished || this.operator !== operator) return false;
+    const media = this.media;
+    if (this.operatorMovedOnto === media) return true;
+    this.mediaMoves += 1;
+    const attempt = `${operator.localTag}-m${this.mediaMoves}`;
+    const offer = await media.offerToOperator(attempt);
+    // We generated the operator dialog's Call-ID: 2.1 to 4 s after a glare (§14.1).
+    const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+    if (this.finished || this.operator !== operator) return false;
+    if (reply.status < 300 && reply.sdp) {
+      await media.operatorAnswered(attempt, reply.sdp);
+      this.operatorMovedOnto = media;
+      return true;
+    }
+    this.host.logger.warn("operator refused the re-INVITE moving the media", { callId: this.id, status: reply.status });
+    operator.hangup();
+    this.operator = undefined;
+    this.operatorId = undefined;
+    this.moveTo("queued");
+    await media.abandonOperatorAttempt(attempt);
+    this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
+    this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
+    if (!this.operator && !this.finished) {
+      const ms = await media.playToCaller("apology");
+      this.followUp = setTimeout(() => !this.operator && !this.finished && this.playThenMusic([]), ms ?? 0);
+      this.followUp.unref();
+    }
+    return false;
+  }
+
+  // ---- the caller's side ----------------------------------------------------------------------------------------
+
+  /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
+  private callerHold(held: boolean): void {
+    const now = this.now();
+    if (held && this.heldSince === undefined) this.heldSince = now;
+    if (!held && this.heldSince !== undefined) {
+      this.holdMs += now - this.heldSince;
+      this.heldSince = undefined;
+      this.write({ holdMs: this.holdMs });
+    }
+    this.log(held ? "call.hold" : "call.unhold");
+    if (!held && this.mediaExpiredOnHold !== undefined) {
+      clearTimeout(this.mediaExpiredOnHold);
+      this.mediaExpiredOnHold = undefined;
+      // rtpengine dropped the media during the hold: the caller is back, so the media is re-created and re-INVITEd.
+      if (!this.trunk.ended && !this.finished) this.mediaLost();
+    }
+  }
+
+  private trunkEnded(reason: string): void {
+    if (this.heldSince !== undefined) this.callerHold(false);
+    if (!this.finished) this.endDeskHold();
+    if (this.finished) return;
+    // The session timer (RFC 4028) or an error answered by the transaction layer is the system's doing too.
+    this.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
+    const endReason = this.host.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
+    this.write({ endedBy: this.endedBy, endReason });
+    if (this.operator) {
+      this.operator.hangup();
+      this.host.dispatch({ type: "call-ended", callId: this.id });
+    } else {
+      for (const leg of this.offers.values()) leg.cancel();
+      this.offers.clear();
+      this.host.dispatch({ type: "caller-hung-up", callId: this.id });
+      // A queued caller cut off by our shutdown did not give up: not an abandon in the figures (written after the
+      // engine's record, in order).
+      if (this.host.closing) this.write({ outcome: "failed" });
+    }
+    this.finishMedia();
+  }
+
+  /**
+   * An announcement, then hold music when it ends (rtpengine has no playlist). The switch is skipped when the
+   * caller reached an operator meanwhile.
+   */
+  playThenMusic(sounds: readonly Sound[]): void {
+    const [sound, ...rest] = sounds;
+    if (sound === undefined) {
+      this.enqueueMedia(async () => {
+        if (!this.operator && !this.finished) await this.media.playToCaller("hold-music", { loop: true });
+      });
+      return;
+    }
+    this.enqueueMedia(async () => {
+      if (this.operator || this.finished) return;
+      clearTimeout(this.followUp);
+      // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
+      const ms = await this.media.playToCaller(sound);
+      this.followUp = setTimeout(() => {
+        if (!this.operator && !this.finished) this.playThenMusic(rest);
+      }, ms ?? 0);
+      this.followUp.unref();
+    });
+  }
+
+  /** Ends the session's media (rtpengine delete) once; later steps on its chain are skipped. */
+  finishMedia(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.moveTo("ended");
+    clearTimeout(this.followUp);
+    clearTimeout(this.mediaExpiredOnHold);
+    this.emit("finished");
+    // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
+    // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.
+    this.host.trackMediaClose(
+      this.media.close().catch((error) => this.host.logger.warn("media close failed", { callId: this.id, error: String(error) })),
+    );
+  }
+
+  // ---- media failures -------------------------------------------------------------------------------------------
+
+  /**
+   * rtpengine dropped the call for lack of RTP: the trunk is gone without a BYE. A caller on hold (by re-INVITE) is
+   * not dead media: the media is re-created when the caller resumes, and the call ends only if the hold outlasts
+   * `silentTimeoutMs`.
+   */
+  mediaTimedOut(silentTimeoutMs: number): void {
+    if (this.heldSince !== undefined && !this.finished && this.mediaExpiredOnHold === undefined) {
+      const heldMs = this.now() - this.heldSince;
+      const leftMs = Math.max(0, silentTimeoutMs - heldMs);
+      this.log("call.media-expired-on-hold", { heldMs }, { queueId: this.queueId });
+      this.mediaExpiredOnHold = setTimeout(() => {
+        if (this.heldSince !== undefined) this.mediaFailed("media-timeout");
+      }, leftMs);
+      this.mediaExpiredOnHold.unref();
+      return;
+    }
+    this.mediaFailed("media-timeout");
+  }
+
+  /**
+   * The rtpengine instance holding the call died or restarted: the call is re-created on a live instance when one is
+   * up within {@link MEDIA_RECOVERY_WAIT_MS} (see {@link recoverMedia}), else ended (`media-lost`). Runs on the call's
+   * media chain, so no other media step of the call interleaves.
+   */
+  mediaLost(): void {
+    if (this.finished || this.mediaFailure) return;
+    if (!this.host.mediaReady) return this.mediaFailed("media-lost");
+    this.log("call.media-lost", { bridged: this.operator !== undefined }, { queueId: this.queueId });
+    // Operators still ringing were offered media that is gone: they keep ringing, and the one who answers gets the
+    // new media by re-INVITE.
+    for (const leg of this.offers.values()) this.staleOffers.add(leg);
+    this.chain = this.chain
+      .then(() => this.recoverMedia())
+      .catch((error: unknown) => {
+        this.host.logger.warn("call media could not be re-created", { callId: this.id, error: String(error) });
+        this.mediaFailed("media-lost");
+      });
+  }
+
+  /**
+   * Re-creates a call's media on a live rtpengine: the caller's offer again (a new session, new ports), a re-INVITE
+   * of the trunk with the new SDP (RFC 3261 §14.1; the o= line continues our previous one, RFC 3264 §8), then, for a
+   * bridged call, a new WebRTC offer re-INVITEd to the operator and its answer applied. A queued caller hears hold
+   * music again. Throws when the call cannot be kept (no instance, rtpengine error, trunk refused).
+   */
+  private async recoverMedia(): Promise<void> {
+    if (this.finished) return;
+    if (!(await this.host.mediaReady!(MEDIA_RECOVERY_WAIT_MS))) throw new Error("no media instance came up");
+    if (this.finished) return;
+    const browser = this.trunk.fromBrowser;
+    const media = this.host.newMedia();
+    this.media = media;
+    this.trunk.attachMedia(media);
+    // A trunk caller gets a fresh offer from the new instance (as for a late offer: RFC 3264's offer in our re-INVITE,
+    // the trunk's answer back to rtpengine), so what the trunk says now counts, not its first INVITE. A browser
+    // caller's ICE/DTLS description is re-used as the offer.
+    const offer = await media.answerCaller(browser ? this.trunk.offerSdp : "");
+    if (this.finished) return;
+    // The trunk generated the dialog's Call-ID, so after a glare (491) we wait 0 to 2 s before trying again (§14.1).
+    const trunk = await retryAfterGlare(() => this.trunk.reoffer(offer), 0);
+    if (trunk.status >= 300) throw new Error(`trunk refused the re-INVITE: ${trunk.status}`);
+    if (this.finished) return;
+    if (!browser) {
+      if (!trunk.sdp) throw new Error("the trunk's 2xx to our re-INVITE had no SDP answer");
+      await media.callerAnswered!(trunk.sdp);
+    }
+    this.mediaRecoveries += 1;
+    const operator = this.operator;
+    const operatorId = this.operatorId;
+    let bridged = false;
+    if (operator && operatorId) bridged = await this.moveOperatorMedia(operatorId, operator);
+    else if (!this.operator) await media.playToCaller("hold-music", { loop: true });
+    // The operator held the caller before the media moved: the new media holds them too.
+    if (bridged && this.fsm.is("held")) await media.holdCaller();
+    this.log("call.media-recovered", { bridged, recoveries: this.mediaRecoveries }, { queueId: this.queueId });
+  }
+
+  /** Ends the call because its media failed: BYE to the trunk; the record is closed as failed with `failure`. */
+  mediaFailed(failure: MediaFailure): void {
+    if (this.finished || this.mediaFailure) return;
+    this.mediaFailure = failure;
+    this.endedBy = "system";
+    const at = new Date(this.now());
+    this.host.logger.warn("call media failed", { callId: this.id, failure, sipCallId: this.trunk.sipCallId, bridged: this.operator !== undefined });
+    this.log("call.media-failed", { failure, bridged: this.operator !== undefined }, { queueId: this.queueId });
+    // BYE to the trunk (480 if not answered yet); trunkEnded then ends the operator leg and takes the caller out of
+    // the engine, whose call-finished record is written first: this patch, queued after it, has the last word.
+    this.trunk.hangup("local");
+    this.write({ outcome: "failed", endedBy: "system", endReason: failure, endedAt: at });
+  }
+}
+
+/**
+ * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a
+ * random wait of `minMs` to `minMs + 1900` ms (RFC 3261 §14.1: 2.1-4 s when we own the Call-ID, 0-2 s when not).
+ */
+async function retryAfterGlare(send: () => Promise<ReofferResult>, minMs: number): Promise<ReofferResult> {
+  const first = await send();
+  if (first.status !== 491) return first;
+  await new Promise((resolve) => setTimeout(resolve, minMs + Math.random() * 1900));
+  return send();
+}

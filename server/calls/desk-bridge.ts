@@ -1,0 +1,94 @@
+/**
+ * The operators' desk sockets (server/realtime) -> the queue engine and the call sessions: opening the desk logs the
+ * operator in (not ready), closing it disconnects, status requests pause or resume, the desk reads its state, and
+ * asks for hold, keypad digits and transfers of its current call ({@link deskCallHandlers}).
+ */
+import { z } from "zod";
+import type { TransferTargetOption } from "../realtime/events";
+import type { DeskCallHandlers, DeskHooks } from "../realtime/socket-server";
+import type { CallController } from "./call-controller";
+import { DTMF_DIGIT } from "./call-session";
+import type { RestoredOperatorStates } from "./call-records";
+import type { EngineConfig } from "./engine-config";
+
+export function deskHooks(
+  controller: CallController,
+  config: Pick<EngineConfig, "isPauseReason">,
+  callRequests?: DeskCallHandlers,
+  /** After a takeover (active/standby): operators' states on the node that died, used once per operator. */
+  restoring: RestoredOperatorStates = new Map(),
+): DeskHooks {
+  return {
+    callRequests,
+    connected: (userId) => {
+      const operatorId = String(userId);
+      controller.dispatch({ type: "operator-logged-in", operatorId });
+      // Opening the desk is not being ready: the operator says so with "available". Requested
+      // before the socket counts as connected, because the softphone may have registered
+      // already and the operator would otherwise be offered a call at once. After a takeover,
+      // the operator's state on the old node comes back instead (working states as available).
+      const restored = restoring.get(userId);
+      restoring.delete(userId);
+      if (restored !== undefined && restored.status !== "paused") controller.dispatch({ type: "resume-requested", operatorId });
+      else controller.dispatch({ type: "pause-requested", operatorId, reason: restored?.reason ?? "not-ready" });
+      controller.dispatch({ type: "socket-connected", operatorId });
+    },
+    disconnected: (userId) => controller.dispatch({ type: "socket-disconnected", operatorId: String(userId) }),
+    loggedOut: (userId) => controller.dispatch({ type: "operator-logged-out", operatorId: String(userId) }),
+    setStatus: (userId, request) => {
+      const operatorId = String(userId);
+      if (request.status === "paused" && !config.isPauseReason(request.reason)) return { ok: false, error: "unknown pause reason" };
+      controller.dispatch(
+        request.status === "available" ? { type: "resume-requested", operatorId } : { type: "pause-requested", operatorId, reason: request.reason },
+      );
+      return { ok: true };
+    },
+    state: (userId) => controller.operatorState(userId),
+    allStates: () => controller.allOperatorStates(),
+  };
+}
+
+const callRequestSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("hold") }),
+  z.object({ action: z.literal("resume") }),
+  z.object({ action: z.literal("dtmf"), digit: z.string().regex(DTMF_DIGIT) }),
+  z.object({
+    action: z.literal("transfer"),
+    target: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("queue"), queueId: z.number().int().positive() }),
+      z.object({ kind: z.literal("operator"), userId: z.number().int().positive() }),
+      z.object({ kind: z.literal("contact"), contactId: z.number().int().positive() }),
+      z.object({ kind: z.literal("number"), number: z.string().trim().min(1).max(32) }),
+    ]),
+  }),
+]);
+
+/**
+ * The desk's requests about the operator's current call: validated here (zod), then carried out by the call's
+ * session. External transfer targets (a directory contact, a typed number) are refused until outbound calls exist.
+ */
+export function deskCallHandlers(
+  controller: Pick<CallController, "callRequest" | "allOperatorStates">,
+  config: Pick<EngineConfig, "queues">,
+  operatorName: (userId: number) => string | undefined,
+): DeskCallHandlers {
+  return {
+    request: (userId, raw) => {
+      const parsed = callRequestSchema.safeParse(raw);
+      if (!parsed.success) return { ok: false, error: "invalid request" };
+      const request = parsed.data;
+      if (request.action !== "transfer") return controller.callRequest(userId, request);
+      const { target } = request;
+      if (target.kind === "queue") return controller.callRequest(userId, { action: "transfer", to: { queueId: target.queueId } });
+      if (target.kind === "operator") return controller.callRequest(userId, { action: "transfer", to: { operatorId: target.userId } });
+      return { ok: false, error: "external-transfer-unavailable" };
+    },
+    transferTargets: (userId) => [
+      ...config.queues().map((q): TransferTargetOption => ({ target: { kind: "queue", queueId: q.id }, label: q.name })),
+      ...controller
+        .allOperatorStates()
+        .filter((op) => op.userId !== userId && op.status !== "offline")
+        .map((op): TransferTargetOption => ({ target: { kind: "operator", userId: op.userId }, label: operatorName(op.userId) ?? `#${op.userId}`, status: op.status })),
+    ],
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The call controller and its sessions with fake legs and fake media (no sockets, no rtpengine): the real queue
+ * engine decides, the controller maps its effects to sessions, sessions drive legs and media, records go to memory.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeMedia, settle } from "./call-fakes";
+import { rig } from "./call-rig";
+
+describe("call controller with fake legs and media", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeMedia.open.clear();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("answers the caller, offers an operator, bridges on answer, and ends both legs and the media on BYE", async () => {
+    const r = rig();
+    r.ready(1);
+    const { trunk, callId } = await r.call();
+    expect(trunk.answered).toBe("v=0 answer");
+    const leg = r.legs.of("1")!;
+    expect(leg.sent).toBe("v=0 webrtc offer");
+    leg.answer();
+    await settle();
+    expect(r.controller.session(callId)?.state).toBe("talking");
+    expect(r.media.get(callId)!.state).toBe("bridged");
+    expect(r.views.get(1)?.call).toEqual({ id: callId, state: "talking" });
+    trunk.bye();
+    await settle();
+    expect(leg.byeSent).toBe(true);
+    expect(r.controller.activeCalls).toBe(0);
+    expect(FakeMedia.open.size).toBe(0);
+    expect(r.views.get(1)?.call).toBeUndefined();
+  });
+
+  it("hold plays music to the caller, marks the leg and the desk held, and resume adds the hold to the record", async () => {
+    const r = rig();
+    r.ready(1);
+    const { callId } = await r.call();
+    r.legs.of("1")!.answer();
+    await settle();
+    expect(r.controller.callRequest(1, { action: "resume" })).toEqual({ ok: false, error: "not-held" });
+    expect(r.controller.callRequest(1, { action: "hold" })).toEqual({ ok: true });
+    await settle();
+    expect(r.media.get(callId)!.held).toBe(true);
+    expect(r.legs.of("1")!.state).toBe("held");
+    expect(r.views.get(1)?.call).toEqual({ id: callId, state: "held" });
+    expect(r.controller.callRequest(1, { action: "dtmf", digit: "5" })).toEqual({ ok: false, error: "not-talking" });
+    r.clock.t += 42_000;
+    expect(r.controller.callRequest(1, { action: "resume" })).toEqual({ ok: true });
+    await r.controller.records.flushWithin(1000);
+    expect(r.media.get(callId)!.held).toBe(false);
+    expect(r.store.patches(callId)).toContainEqual({ holdMs: 42_000 });
+    expect(r.store.events("call.held")).toHaveLength(1);
+    expect(r.store.events("call.resumed")[0]).toMatchObject({ data: { heldMs: 42_000 } });
+    // Someone who is not on the call cannot hold it.
+    expect(r.controller.callRequest(2, { action: "hold" })).toEqual({ ok: false, error: "not-on-this-call" });
+  });
+
+  it("the keypad sends RFC 4733 digits through the media, or SIP INFO when the caller takes no telephone-event", async () => {
+    const r = rig();
+    r.ready(1);
+    const { trunk, callId } = await r.call();
+    r.legs.of("1")!.answer();
+    await settle();
+    expect(r.controller.callRequest(1, { action: "dtmf", digit: "7" })).toEqual({ ok: true });
+    expect(r.controller.callRequest(1, { action: "dtmf", digit: "x" })).toEqual({ ok: false, error: "bad-digit" });
+    await settle();
+    expect(r.media.get(callId)!.dtmf).toEqual(["7"]);
+    r.media.get(callId)!.dtmfByRtp = false;
+    r.controller.callRequest(1, { action: "dtmf", digit: "#" });
+    expect(trunk.infoDigits).toEqual(["#"]);
+  });
+
+  it("a blind transfer to a queue ends the first operator's leg, plays music, and the second operator gets the caller", async () => {
+    const r = rig();
+    r.ready(1, 2);
+    const { trunk, callId } = await r.call("100");
+    const first = r.legs.of("1")!;
+    first.answer();
+    await settle();
+    r.controller.callRequest(1, { action: "hold" });
+    r.clock.t += 10_000;
+    expect(r.controller.callRequest(1, { action: "transfer", to: { queueId: 2 } })).toEqual({ ok: true });
+    await settle();
+    expect(first.byeSent).toBe(true);
+    expect(r.views.get(1)?.status).toBe("wrap-up");
+    const second = r.legs.of("2")!;
+    expect(second.sent).toBeDefined();
+    second.answer();
+    await settle();
+    const session = r.controller.session(callId)!;
+    expect(session.operatorId).toBe("2");
+    expect(session.queueName).toBe("support");
+    expect(r.media.get(callId)!.state).toBe("bridged");
+    trunk.bye();
+    await r.controller.records.flushWithin(1000);
+    expect(r.store.events("call.transferred")[0]).toMatchObject({ callId, operatorId: 1, data: { toQueueId: "2" } });
+    expect(r.store.patches(callId)).toContainEqual({ holdMs: 10_000 });
+    // The record keeps its first answer and first operator; the second answer is in the log only.
+    expect(r.store.patches(callId).filter((p) => "answeredAt" in p)).toHaveLength(1);
+    expect(FakeMedia.open.size).toBe(0);
+  });
+
+  it("a transfer to an operator who does not answer brings the caller back to the head of its queue with an apology", async () => {
+    const r = rig();
+    r.ready(1, 3);
+    const { callId } = await r.call("100");
+    const talking = r.legs.legs[0]!;
+    talking.answer();
+    await settle();
+    const target = talking.operatorId === "1" ? 3 : 1;
+    r.controller.dispatch({ type: "pause-requested", operatorId: talking.operatorId, reason: "training" });
+    expect(r.controller.callRequest(Number(talking.operatorId), { action: "transfer", to: { operatorId: target } })).toEqual({ ok: true });
+    await settle();
+    r.legs.of(String(target))!.decline();
+    await settle();
+    expect(r.media.get(callId)!.calls).toContain("play:apology");
+    expect(r.controller.session(callId)?.state).toBe("queued");
+    await r.controller.records.flushWithin(1000);
+    expect(r.store.events("call.requeued").at(-1)).toMatchObject({ callId, data: { why: "transfer-unanswered" } });
+    // Back in queue 1, boosted: the target (a member, available again) is offered it once more, ahead of anyone.
+    expect(r.controller.engine.state.calls.get(callId)?.boosted).toBe(true);
+  });
+
+  it("a transfer to an operator who is not available is refused and the caller stays", async () => {
+    const r = rig();
+    r.ready(1);
+    const { callId } = await r.call("100");
+    r.legs.of("1")!.answer();
+    await settle();
+    expect(r.controller.callRequest(1, { action: "transfer", to: { operatorId: 2 } })).toEqual({ ok: false, error: "operator-unavailable" });
+    expect(r.controller.session(callId)?.operatorId).toBe("1");
+    expect(r.legs.of("1")!.byeSent).toBe(false);
+  });
+
+  it("an operator whose connection dies while holding the caller sends the caller back to the queue, unheld", async () => {
+    const r = rig();
+    r.ready(1);
+    const { callId } = await r.call();
+    r.legs.of("1")!.answer();
+    await settle();
+    r.controller.callRequest(1, { action: "hold" });
+    await settle();
+    r.legs.of("1")!.drop("transport-error");
+    await settle();
+    expect(r.controller.session(callId)?.state).toBe("queued");
+    expect(r.media.get(callId)!.held).toBe(false);
+    expect(r.media.get(callId)!.state).toBe("parked");
+  });
+});
