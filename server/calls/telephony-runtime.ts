@@ -32,11 +32,15 @@ import { CallController, type RoutedNumber } from "./call-controller";
 import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
+import { startOutbound } from "../outbound/outbound-wiring";
+import type { OutboundCalls } from "../outbound/outbound-calls";
 
 export interface Telephony {
   controller: CallController;
   b2bua: B2bua;
   pool: MediaPool;
+  /** Outbound calls from the desk (server/outbound). */
+  outbound: OutboundCalls;
   /** Re-reads queues, memberships, pause reasons and shifts into the queue engine (after admin changes). */
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
@@ -218,6 +222,8 @@ export async function startTelephony(args: {
   const ghosts = await closeOperatorStatesAfterRestart(database.db, new Date(clock.now()));
   if (ghosts > 0) logger.warn("closed operator states left open by a previous run", { count: ghosts });
 
+  // Outbound calls (hook): built once the B2BUA runs; its registrar's events reach it through this slot.
+  const outboundSlot: { calls?: OutboundCalls } = {};
   const b2bua = await B2bua.start({
     sipHost,
     sipPort: config.SIP_PORT,
@@ -229,10 +235,15 @@ export async function startTelephony(args: {
     now: () => clock.now(),
     registrarEvents: {
       registered: (binding) => controller.dispatch({ type: "sip-registered", operatorId: String(binding.userId) }),
-      unregistered: (userId) => controller.dispatch({ type: "sip-unregistered", operatorId: String(userId) }),
+      unregistered: (userId) => {
+        outboundSlot.calls?.operatorGone(userId);
+        controller.dispatch({ type: "sip-unregistered", operatorId: String(userId) });
+      },
     },
   });
   controller.attach(b2bua);
+  const outbound = startOutbound({ config, database, b2bua, controller, pool, clock, logger });
+  outboundSlot.calls = outbound;
   args.health.register("sip", () => ({ ok: true, port: b2bua.port, ...b2bua.stats, calls: controller.activeCalls }));
   if (!config.TRUNK_ALLOW) logger.warn("TRUNK_ALLOW is empty: no trunk may send calls");
 
@@ -297,11 +308,13 @@ export async function startTelephony(args: {
     controller,
     b2bua,
     pool,
+    outbound,
     syncQueues,
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
     stop: async () => {
       args.http.off("upgrade", onUpgrade);
       shifts.stop();
+      outbound.close();
       await controller.close();
       await trunkRegistration?.stop();
       await b2bua.close();

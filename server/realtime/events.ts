@@ -59,6 +59,13 @@ export interface DeskServerToClient {
   welcome: (me: { id: number; username: string; displayName: string; role: Role }) => void;
   /** The session behind this socket ended (logout elsewhere, disabled account). */
   "session:ended": () => void;
+  /** Outbound calls (hook): place this call from the desk's softphone (a callback clicked on /callbacks). */
+  "desk:dial": (request: DeskDialRequest) => void;
+}
+/** Outbound calls: a number for the desk to dial; `callbackId` goes in `X-Hotline-Callback`. */
+export interface DeskDialRequest {
+  number: string;
+  callbackId?: number;
 }
 export interface DeskClientToServer {
   ping: (ack: (serverTime: number) => void) => void;

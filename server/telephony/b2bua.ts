@@ -86,6 +86,14 @@ export interface InboundCallHandler {
   onInboundCall(leg: TrunkLeg): void;
 }
 
+/**
+ * Outbound calls (hook): an operator's INVITE carrying `X-Hotline-Outbound` is a call out through the trunk, not a
+ * test call into a queue. The handler answers or rejects `leg` (the operator's side, we are its UAS).
+ */
+export interface OutboundCallHandler {
+  onOutboundCall(leg: TrunkLeg, identity: WsIdentity): void;
+}
+
 export interface B2buaOptions {
   sipHost: string;
   sipPort: number;
@@ -610,6 +618,9 @@ export class B2bua implements TransactionUser {
   private readonly now: () => number;
   /** §8.2.2.2: Call-ID, From tag and CSeq of each live initial INVITE, to spot merged requests. */
   private readonly initialInvites = new Map<string, TrunkLeg>();
+  /** Outbound calls (hook): see {@link setOutboundHandler}, {@link watchUacDialog}. */
+  private outboundHandler: OutboundCallHandler | undefined;
+  private readonly uacDialogs = new Map<string, { peer: string; onBye: () => void }>(); // dialog key -> BYE handler
 
   private constructor(
     private readonly options: B2buaOptions,
@@ -674,6 +685,21 @@ export class B2bua implements TransactionUser {
     return { hostport: `${this.options.advertisedAddress}:${this.port}`, transport };
   }
 
+  /** Outbound calls (hook): who takes an operator's `X-Hotline-Outbound` INVITE; without one it gets 403. */
+  setOutboundHandler(handler: OutboundCallHandler): void {
+    this.outboundHandler = handler;
+  }
+
+  /**
+   * Outbound calls (hook): a dialog we created as UAC toward the trunk; its in-dialog BYE (from the dialog's peer
+   * address only) is answered 200 and reported to `onBye`. Returns the unhook.
+   */
+  watchUacDialog(dialog: SipDialog, onBye: () => void): () => void {
+    const key = this.dialogKey(dialog.init.callId, dialog.init.localTag);
+    this.uacDialogs.set(key, { peer: dialog.destination().address, onBye });
+    return () => this.uacDialogs.delete(key);
+  }
+
   /** Takes an upgraded, already authenticated WebSocket (RFC 7118) for an operator. */
   attachWebSocket(socket: WebSocketLike, identity: WsIdentity, remote: { address: string; port: number }): void {
     const connection = this.ws.attachWebSocketConnection(socket, { remote, secure: false });
@@ -718,9 +744,11 @@ export class B2bua implements TransactionUser {
       }
       case "INVITE": {
         if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!, source);
-        if (fromOperator) {
+        const identity = fromOperator ? source.connection && this.wsIdentities.get(source.connection) : undefined;
+        // Hook (outbound calls): an operator calling out through the trunk.
+        const outbound = identity && request.headers.get("X-Hotline-Outbound") !== undefined ? this.outboundHandler : undefined;
+        if (fromOperator && !outbound) {
           // The demo path: an admin's browser calls a hotline number like a trunk caller would.
-          const identity = source.connection && this.wsIdentities.get(source.connection);
           if (identity?.role !== "admin") return respond(403, { reason: "Forbidden: only administrators place test calls" });
         } else if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
         // §8.2.2.2: the same request reaching us twice by different paths (another branch) is a merged request.
@@ -741,7 +769,8 @@ export class B2bua implements TransactionUser {
         invite.events.onLayerFinal = () => leg.remoteEnded("server-error");
         this.pendingInvites.set(invite, leg);
         this.initialInvites.set(mergeKey, leg);
-        this.options.handler.onInboundCall(leg);
+        if (outbound && identity) outbound.onOutboundCall(leg, identity);
+        else this.options.handler.onInboundCall(leg);
         return;
       }
       case "CANCEL":
@@ -889,6 +918,13 @@ export class B2bua implements TransactionUser {
     const trunk = this.findTrunkLeg(request, source);
     const operator = trunk ? undefined : this.findOperatorLeg(request, source);
     if (!trunk && !operator) {
+      // Hook (outbound calls): the BYE of a dialog we placed toward the trunk.
+      const uac = this.uacDialogs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+      if (uac && uac.peer === source.remote.address) {
+        this.uacDialogs.delete(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+        transaction.respond(createResponse(request, 200));
+        return uac.onBye();
+      }
       transaction.respond(createResponse(request, 481));
       return;
     }
