@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
-import type { DeskClientToServer, OperatorStateView } from "../../server/realtime/events";
+import type { DeskClientToServer, DeskDialRequest, OperatorStateView } from "../../server/realtime/events";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -14,6 +14,8 @@ export interface DeskSocketValue {
   /** The operator's routing state as last pushed by the server; undefined until the first push. */
   operator?: OperatorStateView;
   setStatus(request: StatusRequest): Promise<StatusResult>;
+  /** Outbound calls: the server asks this desk to dial (a callback clicked on /callbacks); returns the unsubscribe. */
+  onDial(listener: (request: DeskDialRequest) => void): () => void;
 }
 
 const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
@@ -29,9 +31,11 @@ const ACK_TIMEOUT_MS = 10_000;
 export function DeskSocketProvider({ children }: { children: ReactNode }) {
   const socketRef = useRef<DeskSocket | undefined>(undefined);
   const [operator, setOperator] = useState<OperatorStateView>();
+  const dialListeners = useRef(new Set<(request: DeskDialRequest) => void>());
   const connection = useSocket(connectDesk, (socket) => {
     socketRef.current = socket;
     socket.on("operator:state", (state) => setOperator(state));
+    socket.on("desk:dial", (request) => dialListeners.current.forEach((listener) => listener(request)));
   });
 
   const setStatus = useCallback((request: StatusRequest): Promise<StatusResult> => {
@@ -44,7 +48,13 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
-  const value = useMemo(() => ({ connection, operator, setStatus }), [connection, operator, setStatus]);
+  const onDial = useCallback((listener: (request: DeskDialRequest) => void) => {
+    const listeners = dialListeners.current;
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }, []);
+
+  const value = useMemo(() => ({ connection, operator, setStatus, onDial }), [connection, operator, setStatus, onDial]);
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }
 

@@ -34,6 +34,7 @@ import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
 import { startOutbound } from "../outbound/outbound-wiring";
 import type { OutboundCalls } from "../outbound/outbound-calls";
+import type { CallbackService } from "../callbacks/callback-service";
 
 export interface Telephony {
   controller: CallController;
@@ -41,6 +42,8 @@ export interface Telephony {
   pool: MediaPool;
   /** Outbound calls from the desk (server/outbound). */
   outbound: OutboundCalls;
+  /** The callback work list, whose "Call back" dials from the desk. */
+  callbacks: CallbackService;
   /** Re-reads queues, memberships, pause reasons and shifts into the queue engine (after admin changes). */
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
@@ -242,7 +245,7 @@ export async function startTelephony(args: {
     },
   });
   controller.attach(b2bua);
-  const outbound = startOutbound({ config, database, b2bua, controller, pool, clock, logger });
+  const { outbound, callbacks } = startOutbound({ config, database, b2bua, controller, pool, clock, logger });
   outboundSlot.calls = outbound;
   args.health.register("sip", () => ({ ok: true, port: b2bua.port, ...b2bua.stats, calls: controller.activeCalls }));
   if (!config.TRUNK_ALLOW) logger.warn("TRUNK_ALLOW is empty: no trunk may send calls");
@@ -309,6 +312,7 @@ export async function startTelephony(args: {
     b2bua,
     pool,
     outbound,
+    callbacks,
     syncQueues,
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
     stop: async () => {

@@ -19,10 +19,11 @@ export function startOutbound(args: {
   pool: MediaPool;
   clock: Clock;
   logger: Logger;
-}): OutboundCalls {
+}): { outbound: OutboundCalls; callbacks: CallbackService } {
   const { config, database, b2bua, controller, pool, clock, logger } = args;
   const route = trunkRoute(config);
   if (!route) logger.info("no TRUNK_REGISTRAR or TRUNK_OUTBOUND_PROXY: outbound calls are refused");
+  const callbacks = new CallbackService(database.db, () => clock.now());
   const outbound = new OutboundCalls({
     b2bua,
     route,
@@ -30,10 +31,10 @@ export function startOutbound(args: {
     records: controller.records,
     media: { acquire: (callId) => pool.acquire(callId).client, release: (callId) => pool.release(callId) },
     engine: { state: (userId) => controller.operatorState(userId), dispatch: (event) => controller.dispatch(event) },
-    callbacks: new CallbackService(database.db, () => clock.now()),
+    callbacks,
     now: () => clock.now(),
     logger,
   });
   b2bua.setOutboundHandler(outbound);
-  return outbound;
+  return { outbound, callbacks };
 }
