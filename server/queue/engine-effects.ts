@@ -13,7 +13,9 @@ export type AnnouncementKind =
   | "max-wait"
   | "queue-full"
   | "no-operators"
-  | "callback-registered";
+  | "callback-registered"
+  /** A caller sent to "callback" whose number we do not have (anonymous): told so, no request is made. */
+  | "callback-unavailable";
 
 /** Why a caller left the queue without being answered by an operator. */
 export type LeaveReason = "max-wait" | "queue-full" | "no-operators" | "closed";
