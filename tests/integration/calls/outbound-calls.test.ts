@@ -97,6 +97,20 @@ describe("outbound calls from the desk", () => {
     expect(record).toMatchObject({ outcome: "no_answer", answeredAt: null });
   });
 
+  it("the operator hanging up while it rings cancels the trunk leg (CANCEL, 487), recorded as no_answer by the operator", async () => {
+    const sipp = await startSippProvider("outbound-invite-rings-until-cancelled.xml", "UDP", { port: proxyPort });
+    const call = operator.dial("0612345670");
+    await operator.waitFor(() => call.statuses.includes(180), "ringing");
+    operator.cancelDial();
+    await operator.waitFor(() => call.final !== undefined, "the final response");
+    expect(call.final).toBe(487);
+    const result = await sipp.done;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const record = await recordOf(call.callId, (r) => r.outcome !== "in_progress");
+    expect(record).toMatchObject({ outcome: "no_answer", endedBy: "operator", answeredAt: null });
+    await operator.waitFor(() => operator.state?.status === "available", "available again");
+  });
+
   it("a number outside the allow-list gets 403 and never reaches the provider", async () => {
     const provider = dgram.createSocket("udp4");
     let datagrams = 0;
