@@ -82,12 +82,7 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
               </td>
               <td className="flex flex-col gap-2 p-3">
                 <div className="flex flex-wrap gap-2">
-                  <form action={callBackAction}>
-                    <input type="hidden" name="id" value={request.id} />
-                    <button type="submit" data-testid="call-back" disabled={theirs} className={`${SMALL_BUTTON} disabled:opacity-50`} aria-label={tc("callBackFor", { number: request.callerNumber })}>
-                      {tc("callBack")}
-                    </button>
-                  </form>
+                  <CallBackButton field="id" value={String(request.id)} label={tc("callBackFor", { number: request.callerNumber })} text={tc("callBack")} disabled={theirs} />
                   <form action={completeCallbackAction}>
                     <input type="hidden" name="id" value={request.id} />
                     <button type="submit" data-testid="callback-done" className={SMALL_BUTTON} aria-label={t("doneFor", { number: request.callerNumber })}>
@@ -124,16 +119,23 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
             <td className="p-3">{caller.queue ?? "—"}</td>
             <td className="p-3">{when(caller.arrivedAt)}</td>
             <td className="p-3">
-              <form action={callBackAction}>
-                <input type="hidden" name="missedCallId" value={caller.callId} />
-                <button type="submit" data-testid="call-back" className={SMALL_BUTTON} aria-label={tc("callBackFor", { number: caller.callerNumber })}>
-                  {tc("callBack")}
-                </button>
-              </form>
+              <CallBackButton field="missedCallId" value={caller.callId} label={tc("callBackFor", { number: caller.callerNumber })} text={tc("callBack")} />
             </td>
           </tr>
         ))}
       </ListTable>
     </AppShell>
+  );
+}
+
+/** "Call back" for a request (`id`) or a missed caller (`missedCallId`): the operator's desk places the call. */
+function CallBackButton({ field, value, label, text, disabled = false }: { field: "id" | "missedCallId"; value: string; label: string; text: string; disabled?: boolean }) {
+  return (
+    <form action={callBackAction}>
+      <input type="hidden" name={field} value={value} />
+      <button type="submit" data-testid="call-back" disabled={disabled} className={`${SMALL_BUTTON} disabled:opacity-50`} aria-label={label}>
+        {text}
+      </button>
+    </form>
   );
 }

@@ -225,9 +225,9 @@ export class Softphone {
     inviter
       .invite({
         requestDelegate: {
+          // SIP.js ends the session (Terminated) before it calls this, so the call is already over here.
           onReject: (response) => {
-            if (inviter !== this.inviter) return;
-            this.endReason = "failed";
+            if (this.inviter && this.inviter !== inviter) return;
             this.update({ dialFailure: dialFailureOf(response.message.statusCode ?? 0) });
           },
         },
@@ -388,8 +388,17 @@ export class Softphone {
 
   private terminated(): void {
     const reason: CallOutcome = this.endReason ?? this.unexpectedEnd();
+    // An outbound call that did not connect says why on the dial pad (dialFailure), not as a call outcome.
+    const dialFailed = this.snapshot.call === "dialling" && reason === "failed";
     this.clearCall();
-    this.move(reason, { offer: undefined, answering: false, talkingSince: undefined, muted: false, lastOutcome: reason });
+    this.move(reason, {
+      offer: undefined,
+      answering: false,
+      talkingSince: undefined,
+      muted: false,
+      lastOutcome: dialFailed ? undefined : reason,
+      ...(dialFailed && { dialFailure: this.snapshot.dialFailure ?? "failed" }),
+    });
   }
 
   /** The server's CANCEL or BYE, or SIP.js giving up on our answer (it then sends 480 itself). */
