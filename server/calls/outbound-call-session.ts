@@ -74,8 +74,8 @@ export interface OutboundSessionOptions {
   media: OutboundMedia;
   /** How long the trunk may ring before the call is given up (ms). */
   ringTimeoutMs: number;
-  /** Hooks the in-dialog BYE of the trunk's dialog (the B2BUA routes it); returns the unhook. */
-  watchTrunkDialog: (dialog: SipDialog, onBye: () => void) => () => void;
+  /** Hooks the trunk dialog's in-dialog BYE and refreshes (answered with `sdp`) in the B2BUA; returns the unhook. */
+  watchTrunkDialog: (dialog: SipDialog, onBye: () => void, sdp: string) => () => void;
   now: () => number;
   logger: Logger;
   /** Fixed cnonce for deterministic digest answers in tests. */
@@ -93,6 +93,8 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
   private ringTimer: NodeJS.Timeout | undefined;
   private answeredAt: number | undefined;
   private unwatch: (() => void) | undefined;
+  /** The SDP we offered the trunk, repeated when it refreshes the session. */
+  private trunkOffer = "";
   private readonly leg: TrunkLeg;
 
   constructor(private readonly options: OutboundSessionOptions) {
@@ -122,6 +124,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
       return this.finish({ outcome: "failed", endedBy: "system", reason: "media-failed" }, 503);
     }
     if (this.current === "ended") return;
+    this.trunkOffer = sdp;
     const { trunk, number, callerId } = this.options;
     this.call = new OutboundCall({
       layer: trunk.layer,
@@ -175,7 +178,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
 
   private async answered(answer: string, dialog: SipDialog): Promise<void> {
     if (this.current === "ended") return;
-    this.unwatch = this.options.watchTrunkDialog(dialog, () => this.trunkEnded());
+    this.unwatch = this.options.watchTrunkDialog(dialog, () => this.trunkEnded(), this.trunkOffer);
     let sdp: string;
     try {
       sdp = await this.options.media.trunkAnswered(dialog.init.remoteTag, answer);

@@ -112,7 +112,7 @@ export class OutboundCalls implements OutboundCallHandler {
       trunk: this.trunkTarget(destination),
       media,
       ringTimeoutMs: deps.ringTimeoutMs ?? 60_000,
-      watchTrunkDialog: (dialog, onBye) => deps.b2bua.watchUacDialog(dialog, onBye),
+      watchTrunkDialog: (dialog, onBye, sdp) => deps.b2bua.watchUacDialog(dialog, onBye, sdp),
       now: deps.now,
       logger: deps.logger,
       cnonce: deps.cnonce,

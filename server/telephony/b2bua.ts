@@ -94,6 +94,14 @@ export interface OutboundCallHandler {
   onOutboundCall(leg: TrunkLeg, identity: WsIdentity): void;
 }
 
+/** Outbound calls (hook): a UAC dialog toward the trunk whose in-dialog requests the B2BUA answers. */
+interface UacDialogWatch {
+  peer: string;
+  dialog: SipDialog;
+  onBye: () => void;
+  sdp: string | undefined;
+}
+
 export interface B2buaOptions {
   sipHost: string;
   sipPort: number;
@@ -620,7 +628,7 @@ export class B2bua implements TransactionUser {
   private readonly initialInvites = new Map<string, TrunkLeg>();
   /** Outbound calls (hook): see {@link setOutboundHandler}, {@link watchUacDialog}. */
   private outboundHandler: OutboundCallHandler | undefined;
-  private readonly uacDialogs = new Map<string, { peer: string; onBye: () => void }>(); // dialog key -> BYE handler
+  private readonly uacDialogs = new Map<string, UacDialogWatch>(); // dialog key -> what to do with its requests
 
   private constructor(
     private readonly options: B2buaOptions,
@@ -691,13 +699,25 @@ export class B2bua implements TransactionUser {
   }
 
   /**
-   * Outbound calls (hook): a dialog we created as UAC toward the trunk; its in-dialog BYE (from the dialog's peer
-   * address only) is answered 200 and reported to `onBye`. Returns the unhook.
+   * Outbound calls (hook): a dialog we created as UAC toward the trunk. From the dialog's peer address only: its BYE
+   * is answered 200 and reported to `onBye`; a re-INVITE or UPDATE (a session refresh, RFC 4028) is answered 200 with
+   * `sdp` (what we offered, unchanged: media is not re-negotiated) so the provider keeps the call. Returns the unhook.
    */
-  watchUacDialog(dialog: SipDialog, onBye: () => void): () => void {
+  watchUacDialog(dialog: SipDialog, onBye: () => void, sdp?: string): () => void {
     const key = this.dialogKey(dialog.init.callId, dialog.init.localTag);
-    this.uacDialogs.set(key, { peer: dialog.destination().address, onBye });
+    this.uacDialogs.set(key, { peer: dialog.destination().address, dialog, onBye, sdp });
     return () => this.uacDialogs.delete(key);
+  }
+
+  /** Outbound calls (hook): the refresh of a watched UAC dialog; false when the request is not for one. */
+  private refreshUacDialog(request: SipRequest, transaction: ServerTransaction, source: MessageSource): boolean {
+    const uac = this.uacDialogs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+    if (!uac || uac.peer !== source.remote.address) return false;
+    const withSdp = request.method === "INVITE" || request.body.length > 0;
+    const headers: Array<[string, string]> = [["Contact", contactHeader(uac.dialog.init.local)], ["Allow", ALLOW]];
+    if (withSdp && uac.sdp) headers.push(["Content-Type", "application/sdp"]);
+    transaction.respond(createResponse(request, 200, { headers, body: withSdp ? uac.sdp : undefined }));
+    return true;
   }
 
   /** Takes an upgraded, already authenticated WebSocket (RFC 7118) for an operator. */
@@ -958,6 +978,7 @@ export class B2bua implements TransactionUser {
    */
   private reInvite(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
     const leg = this.findTrunkLeg(request, source);
+    if (!leg && this.refreshUacDialog(request, transaction, source)) return;
     if (!leg || !leg.dialog) {
       transaction.respond(createResponse(request, 481));
       return;

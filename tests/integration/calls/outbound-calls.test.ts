@@ -130,7 +130,7 @@ describe("outbound calls from the desk", () => {
     expect(harness.hotline.telephony!.outbound.activeCalls).toBe(0);
   });
 
-  it("a callback claimed from the list is dialled by the desk, answered, logged as an attempt and closed", async () => {
+  it("a callback claimed from the list is dialled by the desk, answered (the provider's session refresh answered), logged as an attempt and closed", async () => {
     const request = await insertCallbackRequest(db(), { callId: null as unknown as string, queueId: null, callerNumber: "0155550000", reason: "max-wait", requestedAt: new Date() });
     const callbacks = new CallbackService(db(), Date.now);
     await harness.cli("user", "add", "bruno", "--role", "operator", "--password", "bruno-password-1");
@@ -158,6 +158,8 @@ describe("outbound calls from the desk", () => {
     const call = operator.dial(dialRequest!.number, { callbackId: dialRequest!.callbackId });
     await operator.waitFor(() => call.final === 200, "the answer");
     await operator.waitFor(() => operator.echoedBack > 0, "audio");
+    // The provider's session refresh (UPDATE) is answered while the call goes on.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     operator.hangupDialled();
     expect((await sipp.done).code).toBe(0);
     const record = await recordOf(call.callId, (r) => r.outcome !== "in_progress");
