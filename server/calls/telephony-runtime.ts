@@ -284,6 +284,8 @@ export async function startTelephony(args: {
     setStatus: (userId, request) => {
       const operatorId = String(userId);
       if (request.status === "paused" && !pauseReasonCodes.has(request.reason)) return { ok: false, error: "unknown pause reason" };
+      // Outbound calls (hook): available again only once the outbound call is over (the engine would offer a call).
+      if (request.status === "available" && outbound.isOnCall(userId)) return { ok: false, error: "on an outbound call" };
       controller.dispatch(
         request.status === "available" ? { type: "resume-requested", operatorId } : { type: "pause-requested", operatorId, reason: request.reason },
       );

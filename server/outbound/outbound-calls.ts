@@ -179,6 +179,11 @@ export class OutboundCalls implements OutboundCallHandler {
       .catch((error: unknown) => deps.logger.error("callback attempt not logged", { callbackId: call.callbackId, error: String(error) }));
   }
 
+  /** True while `operatorId` has an outbound call (ringing out or talking). */
+  isOnCall(operatorId: number): boolean {
+    return this.live.has(operatorId);
+  }
+
   /** The operator's softphone is gone (unregistered, socket closed): their outbound call ends. */
   operatorGone(operatorId: number): void {
     this.live.get(operatorId)?.session.hangup("operator-gone");

@@ -58,6 +58,8 @@ describe("outbound calls from the desk", () => {
     expect(call.statuses).toContain(180);
     // While the call lasts the queues offer nothing: paused "outbound".
     await operator.waitFor(() => operator.state?.status === "paused" && operator.state.reason === "outbound", "paused for the outbound call");
+    // Going available mid-call is refused: the queues would offer a call to a busy operator.
+    expect(await operator.setStatus({ status: "available" })).toEqual({ ok: false, error: "on an outbound call" });
     // The operator's voice reached SIPp and came back through rtpengine (-rtp_echo): both directions.
     await operator.waitFor(() => operator.echoedBack - before.echoed > 25, "audio echoed back");
     expect(operator.rtpReceived - before.received).toBeGreaterThan(25);
