@@ -21,6 +21,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger";
 import type { CallRecords } from "../calls/call-records";
 import { OutboundCallSession, type OutboundResult, type TrunkTarget } from "../calls/outbound-call-session";
+export { outcomeOf } from "../calls/outbound-call-session";
 import { OutboundMedia } from "../calls/outbound-media";
 import type { NgClient } from "../media/ng-client";
 import type { OperatorStateView } from "../realtime/events";
@@ -196,10 +197,13 @@ export class OutboundCalls implements OutboundCallHandler {
 
   /**
    * The trunk leg alone, for other call features (blind or attended transfer to an external number or a directory
-   * contact): checks `number` against the allow-list for `role`, then sends the INVITE with `sdp` (an offer toward
-   * the trunk: plain RTP G.711 from rtpengine) and reports through `events` (see {@link OutboundCall}). Resolves with
-   * the call (cancel/hangup on it), or a refusal: `not-allowed`/`not-a-number`/`forbidden-role` (toll-fraud guard) or
-   * `no-trunk`. The caller owns media and records.
+   * contact): checks `number` against the allow-list for `role`, then sends the INVITE with `sdp` (the offer toward
+   * the trunk: plain RTP G.711, e.g. rtpengine's output with `trunkLegOptions("offer")`) from the caller ID of
+   * `queueId` (or the operator's first queue), and reports through `events` (see {@link OutboundCall}). Once
+   * answered, the trunk's BYE reaches `onBye` and its session refreshes are answered with `sdp` (B2BUA hook).
+   * Resolves with the call (`cancel()` while it rings, `hangup()` after) and `release()` (call it when the call is
+   * over, to unhook the dialog), or a refusal: `not-allowed`, `not-a-number`, `forbidden-role` (toll-fraud guard) or
+   * `no-trunk`. The caller owns media and records; {@link outcomeOf} names a failure's outcome.
    */
   async placeTrunkCall(args: {
     number: string;
@@ -208,22 +212,30 @@ export class OutboundCalls implements OutboundCallHandler {
     queueId?: number | null;
     sdp: string;
     events: OutboundCallEvents;
-  }): Promise<{ ok: true; call: OutboundCall; number: string } | { ok: false; reason: string }> {
+    onBye?: () => void;
+  }): Promise<{ ok: true; call: OutboundCall; number: string; release: () => void } | { ok: false; reason: string }> {
     const check = await this.deps.policy.check(args.number, args.role);
     if (!check.ok) return check;
     if (!this.deps.route) return { ok: false, reason: "no-trunk" };
     const callerId = await this.deps.policy.callerId(args.operatorId, args.queueId);
     const target = this.trunkTarget(await resolveDestination(this.deps.route));
+    let release = () => {};
     const call = new OutboundCall({
       ...target,
       number: check.number,
       sdp: args.sdp,
       fromUser: callerId,
       headers: [["P-Asserted-Identity", `<sip:${callerId}@${target.domain}>`]],
-      events: args.events,
+      events: {
+        ...args.events,
+        onAnswered: (sdp, dialog) => {
+          release = this.deps.b2bua.watchUacDialog(dialog, () => args.onBye?.(), args.sdp);
+          args.events.onAnswered?.(sdp, dialog);
+        },
+      },
       cnonce: this.deps.cnonce,
     });
     call.start();
-    return { ok: true, call, number: check.number };
+    return { ok: true, call, number: check.number, release: () => release() };
   }
 }

@@ -132,6 +132,20 @@ describe("outbound calls from the desk", () => {
     expect(harness.hotline.telephony!.outbound.activeCalls).toBe(0);
   });
 
+  it("placeTrunkCall (for transfers to numbers) checks the allow-list and reports the trunk's answer", async () => {
+    const outbound = harness.hotline.telephony!.outbound;
+    const offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
+    const refused = await outbound.placeTrunkCall({ number: "+12125550100", role: "operator", operatorId: 1, sdp: offer, events: {} });
+    expect(refused).toEqual({ ok: false, reason: "not-allowed" });
+    const sipp = await startSippProvider("outbound-invite-gets-486.xml", "UDP", { port: proxyPort });
+    const failures: number[] = [];
+    const placed = await outbound.placeTrunkCall({ number: "0612345677", role: "operator", operatorId: 1, sdp: offer, events: { onFailed: (f) => failures.push(f.status) } });
+    expect(placed.ok).toBe(true);
+    await waitFor("the trunk's 486", () => failures.length > 0);
+    expect(failures).toEqual([486]);
+    expect((await sipp.done).code).toBe(0);
+  });
+
   it("a callback claimed from the list is dialled by the desk, answered (the provider's session refresh answered), logged as an attempt and closed", async () => {
     const request = await insertCallbackRequest(db(), { callId: null as unknown as string, queueId: null, callerNumber: "0155550000", reason: "max-wait", requestedAt: new Date() });
     const callbacks = new CallbackService(db(), Date.now);
