@@ -12,6 +12,8 @@ export const E2E_DATA_DIR = path.resolve(process.env.E2E_DATA_DIR ?? ".e2e-data"
 export const E2E_ADMIN = { username: "admin", password: "admin-password-1" };
 /** SIP and media ports of the server under test (fixed per run; CI machines are fresh). */
 export const E2E_SIP_PORT = Number(process.env.E2E_SIP_PORT ?? 5260);
+/** Where the server under test sends outbound calls (a SIPp provider started by the test). */
+export const E2E_OUTBOUND_PORT = E2E_SIP_PORT + 2;
 
 
 export default defineConfig({
@@ -52,6 +54,11 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       SIP_PORT: String(E2E_SIP_PORT),
       TRUNK_ALLOW: "127.0.0.1",
+      // Outbound calls go to a SIPp provider on this port (tests/e2e/outbound.spec.ts), with digest credentials.
+      TRUNK_OUTBOUND_PROXY: `127.0.0.1:${E2E_OUTBOUND_PORT}`,
+      TRUNK_DOMAIN: "provider.test",
+      TRUNK_USERNAME: "hotline-acct",
+      TRUNK_PASSWORD: "s3cret-pw",
       RTPENGINE_NG_PORT: String(E2E_SIP_PORT + 1),
       // Below the ephemeral ports that freePort() hands to SIPp and test servers (see testRtpPort).
       RTP_PORT_MIN: String(testRtpPort(23000)),

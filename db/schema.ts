@@ -49,9 +49,18 @@ export const CALL_OUTCOMES = [
   "closed",
   "rejected",
   "failed",
+  /** Outbound only: the far end answered 486/600 Busy. */
+  "busy",
+  /** Outbound only: nobody answered (408, 480, 487 after the ring time, or the operator gave up while it rang). */
+  "no_answer",
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export const callOutcomeEnum = pgEnum("call_outcome", CALL_OUTCOMES);
+
+/** Which way a call went: a caller reaching the hotline, or an operator calling out through the trunk. */
+export const CALL_DIRECTIONS = ["inbound", "outbound"] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+export const callDirectionEnum = pgEnum("call_direction", CALL_DIRECTIONS);
 
 export const ENDED_BY = ["caller", "operator", "system"] as const;
 export type EndedBy = (typeof ENDED_BY)[number];
@@ -231,6 +240,8 @@ export const callRecords = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     sipCallId: text("sip_call_id"),
+    /** Outbound records: `callerNumber` is the caller ID we sent, `dialedNumber` the number the operator dialled. */
+    direction: callDirectionEnum("direction").notNull().default("inbound"),
     callerNumber: text("caller_number").notNull(),
     callerName: text("caller_name"),
     dialedNumber: text("dialed_number").notNull(),
@@ -300,9 +311,40 @@ export const callbackRequests = pgTable(
     requestedAt: timestamp("requested_at", { withTimezone: true, precision: 3 }).notNull(),
     doneAt: timestamp("done_at", { withTimezone: true, precision: 3 }),
     doneBy: integer("done_by").references(() => users.id, { onDelete: "set null" }),
+    /** Who is calling this person back (set by the first "Call back"), so two operators do not call the same person. */
+    assignedTo: integer("assigned_to").references(() => users.id, { onDelete: "set null" }),
+    assignedAt: timestamp("assigned_at", { withTimezone: true, precision: 3 }),
   },
   (t) => [index("callback_requests_open").on(t.requestedAt).where(sql`${t.doneAt} is null`)],
 );
+
+/** One try at calling a callback request's caller: the outbound call, how it went, and the operator's note. */
+export const callbackAttempts = pgTable(
+  "callback_attempts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    requestId: integer("request_id")
+      .notNull()
+      .references(() => callbackRequests.id, { onDelete: "cascade" }),
+    /** The outbound call record (null once that record is deleted). */
+    callId: uuid("call_id").references(() => callRecords.id, { onDelete: "set null" }),
+    operatorId: integer("operator_id").references(() => users.id, { onDelete: "set null" }),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull(),
+    /** `answered`, `busy`, `no_answer` or `failed`: the outbound call's outcome. */
+    outcome: text("outcome").notNull(),
+    note: text("note"),
+  },
+  (t) => [index("callback_attempts_request").on(t.requestId)],
+);
+
+/**
+ * The toll-fraud guard: numbers operators may call out to (see server/outbound/number-pattern.ts for the syntax).
+ * No row, no outbound call.
+ */
+export const outboundPatterns = pgTable("outbound_patterns", {
+  pattern: text("pattern").primaryKey(),
+  createdAt: createdAt(),
+});
 
 /** PostgreSQL's full-text document type (Drizzle has no built-in column for it). */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -478,6 +520,7 @@ export type CallEvent = typeof callEvents.$inferSelect;
 export type PauseReasonRow = typeof pauseReasons.$inferSelect;
 export type OperatorShift = typeof operatorShifts.$inferSelect;
 export type CallbackRequest = typeof callbackRequests.$inferSelect;
+export type CallbackAttempt = typeof callbackAttempts.$inferSelect;
 export type Organisation = typeof organisation.$inferSelect;
 export type ConversationScript = typeof conversationScripts.$inferSelect;
 export type Topic = typeof topics.$inferSelect;

@@ -171,6 +171,8 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       services.onWrapUpDone = (userId) => telephony!.controller.dispatch({ type: "wrap-up-finished", operatorId: String(userId) });
       services.operatorStatus = (userId) => telephony!.controller.operatorState(userId)?.status;
       services.onWrapUpExtended = (userId, byMs) => telephony!.controller.dispatch({ type: "wrap-up-extended", operatorId: String(userId), byMs });
+      // Outbound calls (hook): "Call back" on /callbacks claims the item and has the operator's desk dial it.
+      services.onCallBack = (userId, target) => telephony!.callbacks.startCallback(userId, target, (request) => realtime.publishDial(userId, request));
       // Stopped before the web server closes: calls end with BYE and their records are written.
       sipClaimed = true;
       stack.push(() => {

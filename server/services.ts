@@ -11,6 +11,7 @@ import type { Config } from "./config/config";
 import { HealthRegistry } from "./health";
 import { FirstAdminSetup } from "./accounts/first-admin-setup";
 import type { OperatorStatus } from "./realtime/events";
+import type { StartCallbackResult } from "./callbacks/callback-service";
 
 export interface Services {
   readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV" | "TIMEZONE">;
@@ -31,6 +32,8 @@ export interface Services {
   operatorStatus?: (userId: number) => OperatorStatus | undefined;
   /** Set once telephony runs; the desk's Extend moves the end of the operator's wrap-up `byMs` later. */
   onWrapUpExtended?: (userId: number, byMs: number) => void;
+  /** Set once telephony runs (outbound calls): claims a callback item for the user and asks their desk to dial it. */
+  onCallBack?: (userId: number, target: { requestId: number } | { missedCallId: string }) => Promise<StartCallbackResult>;
 }
 
 export function createServices(args: {

@@ -6,7 +6,7 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory" | "outbound"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/callbacks", key: "callbacks", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
@@ -19,6 +19,7 @@ const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users"
   { href: "/admin/scripts", key: "scripts", role: "admin" },
   { href: "/admin/answers", key: "answers", role: "supervisor" },
   { href: "/admin/directory", key: "directory", role: "admin" },
+  { href: "/admin/outbound", key: "outbound", role: "admin" },
 ];
 
 /** The frame of every signed-in page: navigation the user's role allows, language, logout. */

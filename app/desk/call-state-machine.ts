@@ -6,8 +6,8 @@
  * but a "busy" answer (486), decided by {@link canTakeOffer}.
  */
 
-/** The three states the desk shows; `data-testid="call-state"` renders exactly these strings. */
-export const CALL_STATES = ["idle", "ringing", "talking"] as const;
+/** The states the desk shows; `data-testid="call-state"` renders exactly these strings (`dialling`: an outbound call). */
+export const CALL_STATES = ["idle", "ringing", "dialling", "talking"] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 /**
@@ -18,13 +18,17 @@ export type CallState = (typeof CALL_STATES)[number];
  * - `cancelled`: the server CANCELed the INVITE (ring timeout, another operator took it).
  * - `hungup`: the operator ended the established call (BYE sent).
  * - `ended`: the server ended the established call (caller hung up, BYE received).
- * - `failed`: the call could not go on (answer failed, e.g. no microphone; transport lost).
+ * - `failed`: the call could not go on (answer failed, e.g. no microphone; transport lost; an outbound call refused,
+ *   busy or not answered).
+ * - `dial`: the operator placed an outbound call (INVITE sent); `answered` when the called party picks up, `hungup`
+ *   when the operator gives up while it rings (CANCEL).
  */
-export type CallEvent = "offer" | "answered" | "declined" | "cancelled" | "hungup" | "ended" | "failed";
+export type CallEvent = "offer" | "dial" | "answered" | "declined" | "cancelled" | "hungup" | "ended" | "failed";
 
 /** The whole machine: anything not listed here is illegal. */
 export const CALL_TRANSITIONS: Readonly<Record<CallState, Partial<Record<CallEvent, CallState>>>> = {
-  idle: { offer: "ringing" },
+  idle: { offer: "ringing", dial: "dialling" },
+  dialling: { answered: "talking", hungup: "idle", failed: "idle", ended: "idle" },
   ringing: { answered: "talking", declined: "idle", cancelled: "idle", failed: "idle" },
   talking: { hungup: "idle", ended: "idle", failed: "idle" },
 };

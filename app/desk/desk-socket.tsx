@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
-import type { DeskCallRequest, DeskCallResult, DeskClientToServer, LoopbackReply, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
+import type { DeskCallRequest, DeskCallResult, DeskClientToServer, DeskDialRequest, LoopbackReply, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -21,6 +21,8 @@ export interface DeskSocketValue {
   callRequest(request: DeskCallRequest): Promise<DeskCallResult>;
   /** Queues and colleagues the current call can be transferred to. */
   transferTargets(): Promise<TransferTargetOption[]>;
+  /** Outbound calls: the server asks this desk to dial (a callback clicked on /callbacks); returns the unsubscribe. */
+  onDial(listener: (request: DeskDialRequest) => void): () => void;
 }
 
 const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
@@ -36,9 +38,11 @@ const ACK_TIMEOUT_MS = 10_000;
 export function DeskSocketProvider({ children }: { children: ReactNode }) {
   const socketRef = useRef<DeskSocket | undefined>(undefined);
   const [operator, setOperator] = useState<OperatorStateView>();
+  const dialListeners = useRef(new Set<(request: DeskDialRequest) => void>());
   const connection = useSocket(connectDesk, (socket) => {
     socketRef.current = socket;
     socket.on("operator:state", (state) => setOperator(state));
+    socket.on("desk:dial", (request) => dialListeners.current.forEach((listener) => listener(request)));
   });
 
   const setStatus = useCallback((request: StatusRequest): Promise<StatusResult> => {
@@ -76,9 +80,15 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
+  const onDial = useCallback((listener: (request: DeskDialRequest) => void) => {
+    const listeners = dialListeners.current;
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }, []);
+
   const value = useMemo(
-    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets }),
-    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets],
+    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial }),
+    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial],
   );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }

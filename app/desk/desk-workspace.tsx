@@ -10,6 +10,7 @@ import { loadCallContextAction, setAutoAnswerAction } from "./actions";
 import { routeToOutput, useDevicePreferences } from "./device-preferences";
 import { useCallQuality } from "./use-call-quality";
 import { CallPanel } from "./call-panel";
+import { DialPad } from "./dial-pad";
 import { CallerHistoryPanel } from "./caller-history-panel";
 import { DeskConnection } from "./desk-connection";
 import { ScriptPanel } from "./script-panel";
@@ -209,6 +210,7 @@ export function DeskWorkspace({
         {/* The phone first: it is what the operator acts on, in reading and tab order. */}
         <section className={CARD}>
           <CallPanel controls={controls} />
+          <DialPad controls={controls} />
           {quality?.poor && (
             <div role="alert" data-testid="quality-warning" className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
               <p className="font-medium">{td("quality")}</p>

@@ -16,6 +16,8 @@
  */
 import {
   Invitation,
+  type Inviter,
+  type Session,
   Registerer,
   RegistererState,
   SessionState,
@@ -27,6 +29,7 @@ import { callTransition, canTakeOffer, IllegalCallTransitionError, type CallEven
 import { backoffDelay } from "./reconnect-backoff";
 import { sipWebSocketUrl } from "./sip-websocket-url";
 import { chosenMicrophone } from "./device-preferences";
+import { dialFailureOf, outboundInviter, type DialFailure } from "./outbound-dial";
 
 declare global {
   interface Window {
@@ -51,7 +54,7 @@ export type RegistrationProblem =
 export type MicrophoneProblem = "denied" | "unavailable";
 
 /** How the last call ended, shown briefly after it. */
-export type CallOutcome = Exclude<CallEvent, "offer" | "answered">;
+export type CallOutcome = Exclude<CallEvent, "offer" | "answered" | "dial">;
 
 export interface IncomingOffer {
   /** The caller's number: `X-Hotline-Caller`, else the From user. */
@@ -74,6 +77,8 @@ export interface SoftphoneSnapshot {
   muted: boolean;
   microphoneProblem?: MicrophoneProblem;
   lastOutcome?: CallOutcome;
+  /** The last outbound call did not connect: why (refused by the allow-list, busy, no answer…). */
+  dialFailure?: DialFailure;
 }
 
 export const INITIAL_SOFTPHONE_SNAPSHOT: SoftphoneSnapshot = Object.freeze({
@@ -93,6 +98,8 @@ export class Softphone {
   private userAgent?: UserAgent;
   private registerer?: Registerer;
   private invitation?: Invitation;
+  /** The outbound call in progress (see {@link dial}). */
+  private inviter?: Inviter;
   /** Set by our own actions so the Terminated handler knows which machine event happened. */
   private endReason?: CallOutcome;
   private retryTimer?: ReturnType<typeof setTimeout>;
@@ -163,6 +170,8 @@ export class Softphone {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.invitation) this.endCall(this.invitation);
+    if (this.inviter?.state === SessionState.Established) this.inviter.bye().catch(() => undefined);
+    else if (this.inviter?.state === SessionState.Establishing) this.inviter.cancel().catch(() => undefined);
     this.userAgent = undefined;
     this.registerer = undefined;
     this.clearCall();
@@ -185,12 +194,47 @@ export class Softphone {
   /** Where the remote party's audio plays; SIP.js does not attach it by itself. */
   /** The live call's RTCPeerConnection (for the desk's quality warning from getStats), if a call is up. */
   peerConnection(): RTCPeerConnection | undefined {
-    return this.invitation ? this.sessionDescriptionHandler(this.invitation)?.peerConnection : undefined;
+    const live = this.invitation ?? this.inviter;
+    return live ? this.sessionDescriptionHandler(live)?.peerConnection : undefined;
   }
 
   setAudioElement(element: HTMLAudioElement | null): void {
     this.audioElement = element;
-    if (element && this.snapshot.call === "talking" && this.invitation) this.attachMedia(this.invitation);
+    const live = this.invitation ?? this.inviter;
+    if (element && this.snapshot.call === "talking" && live) this.attachMedia(live);
+  }
+
+  /**
+   * Calls `number` out through the trunk (an outbound call; `callbackId` when calling back a callback request).
+   * Only from an idle, registered phone; the call goes `dialling`, then `talking` or back to `idle` with
+   * {@link SoftphoneSnapshot.dialFailure}.
+   */
+  dial(number: string, callbackId?: number): void {
+    const userAgent = this.userAgent;
+    if (!userAgent || this.snapshot.registration !== "registered" || this.invitation || this.inviter || this.snapshot.call !== "idle") return;
+    const inviter = outboundInviter(userAgent, this.config.aor, number, callbackId);
+    if (!inviter) return;
+    this.inviter = inviter;
+    this.endReason = undefined;
+    inviter.stateChange.addListener((state) => {
+      if (inviter !== this.inviter) return;
+      if (state === SessionState.Established) this.established(inviter);
+      else if (state === SessionState.Terminated) this.terminated();
+    });
+    this.move("dial", { offer: { caller: number.trim() }, answering: false, muted: false, lastOutcome: undefined, microphoneProblem: undefined, dialFailure: undefined });
+    inviter
+      .invite({
+        requestDelegate: {
+          // SIP.js ends the session (Terminated) before it calls this, so the call is already over here.
+          onReject: (response) => {
+            if (this.inviter && this.inviter !== inviter) return;
+            this.update({ dialFailure: dialFailureOf(response.message.statusCode ?? 0) });
+          },
+        },
+      })
+      .catch(() => {
+        if (inviter === this.inviter) this.endReason = "failed";
+      });
   }
 
   async answer(): Promise<void> {
@@ -215,14 +259,21 @@ export class Softphone {
   }
 
   hangup(): void {
-    const invitation = this.invitation;
-    if (!invitation || this.snapshot.call !== "talking") return;
+    if (this.inviter && this.snapshot.call === "dialling") {
+      // Giving up while it rings: CANCEL (the server cancels the trunk leg).
+      this.endReason = "hungup";
+      this.inviter.cancel().catch(() => undefined);
+      return;
+    }
+    const session = this.invitation ?? this.inviter;
+    if (!session || this.snapshot.call !== "talking") return;
     this.endReason = "hungup";
-    invitation.bye().catch(() => undefined);
+    session.bye().catch(() => undefined);
   }
 
   setMuted(muted: boolean): void {
-    const handler = this.invitation && this.sessionDescriptionHandler(this.invitation);
+    const live = this.invitation ?? this.inviter;
+    const handler = live && this.sessionDescriptionHandler(live);
     if (!handler || this.snapshot.call !== "talking") return;
     handler.enableSenderTracks(!muted);
     this.update({ muted });
@@ -330,20 +381,30 @@ export class Softphone {
     this.move("offer", { offer, answering: false, muted: false, lastOutcome: undefined, microphoneProblem: undefined });
   }
 
-  private established(invitation: Invitation): void {
+  private established(invitation: Session): void {
     this.attachMedia(invitation);
     this.move("answered", { answering: false, talkingSince: Date.now() });
   }
 
   private terminated(): void {
     const reason: CallOutcome = this.endReason ?? this.unexpectedEnd();
+    // An outbound call that did not connect says why on the dial pad (dialFailure), not as a call outcome.
+    const dialFailed = this.snapshot.call === "dialling" && reason === "failed";
     this.clearCall();
-    this.move(reason, { offer: undefined, answering: false, talkingSince: undefined, muted: false, lastOutcome: reason });
+    this.move(reason, {
+      offer: undefined,
+      answering: false,
+      talkingSince: undefined,
+      muted: false,
+      lastOutcome: dialFailed ? undefined : reason,
+      ...(dialFailed && { dialFailure: this.snapshot.dialFailure ?? "failed" }),
+    });
   }
 
   /** The server's CANCEL or BYE, or SIP.js giving up on our answer (it then sends 480 itself). */
   private unexpectedEnd(): CallOutcome {
     if (this.snapshot.call === "talking") return "ended";
+    if (this.snapshot.call === "dialling") return "failed";
     return this.snapshot.answering ? "failed" : "cancelled";
   }
 
@@ -353,7 +414,7 @@ export class Softphone {
   }
 
   /** Remote audio to the `<audio>` element and the peer connection to the test hook. */
-  private attachMedia(invitation: Invitation): void {
+  private attachMedia(invitation: Session): void {
     const handler = this.sessionDescriptionHandler(invitation);
     if (!handler) return;
     const element = this.audioElement;
@@ -367,12 +428,13 @@ export class Softphone {
 
   private clearCall(): void {
     this.invitation = undefined;
+    this.inviter = undefined;
     this.endReason = undefined;
     if (this.audioElement) this.audioElement.srcObject = null;
     if (typeof window !== "undefined") delete window.__hotlinePeerConnection;
   }
 
-  private sessionDescriptionHandler(invitation: Invitation): Web.SessionDescriptionHandler | undefined {
+  private sessionDescriptionHandler(invitation: Session): Web.SessionDescriptionHandler | undefined {
     const handler = invitation.sessionDescriptionHandler;
     return handler instanceof Web.SessionDescriptionHandler ? handler : undefined;
   }

@@ -11,6 +11,8 @@ export interface SoftphoneControls {
   answer(): void;
   decline(): void;
   hangup(): void;
+  /** Calls a number out through the trunk (outbound call; `callbackId` for a callback request). */
+  dial(number: string, callbackId?: number): void;
   setMuted(muted: boolean): void;
   retryNow(): void;
   /** Ref callback for the `<audio>` element that plays the remote party. */
@@ -72,6 +74,7 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
       answer: () => void phone?.answer(),
       decline: () => phone?.decline(),
       hangup: () => phone?.hangup(),
+      dial: (number: string, callbackId?: number) => phone?.dial(number, callbackId),
       setMuted: (muted: boolean) => phone?.setMuted(muted),
       retryNow: () => phone?.retryNow(),
       attachAudio: (element: HTMLAudioElement | null) => phone?.setAudioElement(element),

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { callEvents, callRecords, type CallOutcome, type CallRecord, type EndedBy } from "../schema";
+import { callEvents, callRecords, type CallDirection, type CallOutcome, type CallRecord, type EndedBy } from "../schema";
 
 export interface NewCall {
   /** Chosen by the caller of insertCall when it must name the record before the write (write-behind). */
@@ -14,6 +14,10 @@ export interface NewCall {
   arrivedAt: Date;
   slThresholdS: number;
   shortAbandonS: number;
+  /** Default inbound. */
+  direction?: CallDirection;
+  /** Set at once for an outbound call (the operator who dials). */
+  operatorId?: number | null;
 }
 
 export async function insertCall(db: Db, call: NewCall): Promise<CallRecord> {

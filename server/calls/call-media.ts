@@ -16,6 +16,7 @@ export const FIXED_SOUNDS = [
   "queue-full",
   "no-operators",
   "callback-registered",
+  "callback-unavailable",
 ] as const;
 export type Sound = (typeof FIXED_SOUNDS)[number] | PromptSound;
 export const ALL_SOUNDS: readonly Sound[] = [...FIXED_SOUNDS, ...PROMPT_SOUNDS];

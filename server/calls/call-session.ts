@@ -45,6 +45,7 @@ const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
   "queue-full": "queue-full",
   "no-operators": "no-operators",
   "callback-registered": "callback-registered",
+  "callback-unavailable": "callback-unavailable",
 };
 
 /**

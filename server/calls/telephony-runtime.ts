@@ -26,6 +26,9 @@ import { EngineConfig } from "./engine-config";
 import { startMedia } from "./media-runtime";
 import type { BoardFeed } from "../board/board-feed";
 import { startBoard } from "../board/board-runtime";
+import { startOutbound } from "../outbound/outbound-wiring";
+import type { OutboundCalls } from "../outbound/outbound-calls";
+import type { CallbackService } from "../callbacks/callback-service";
 
 export interface Telephony {
   controller: CallController;
@@ -33,6 +36,10 @@ export interface Telephony {
   pool: MediaPool;
   /** The supervisors' live queues panel (server/board). */
   board: BoardFeed;
+  /** Outbound calls from the desk (server/outbound). */
+  outbound: OutboundCalls;
+  /** The callback work list, whose "Call back" dials from the desk. */
+  callbacks: CallbackService;
   /** Re-reads queues, memberships, pause reasons and shifts into the queue engine (after admin changes). */
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
@@ -77,6 +84,8 @@ export async function startTelephony(args: {
   // Today's figures from today's records, now that none is left open.
   await board.rebuild();
 
+  // Outbound calls: built once the B2BUA runs; its registrar's events reach them through this slot.
+  const outboundSlot: { calls?: OutboundCalls } = {};
   const b2bua = await B2bua.start({
     sipHost,
     sipPort: config.SIP_PORT,
@@ -88,17 +97,28 @@ export async function startTelephony(args: {
     now: () => clock.now(),
     registrarEvents: {
       registered: (binding) => dispatch({ type: "sip-registered", operatorId: String(binding.userId) }),
-      unregistered: (userId) => dispatch({ type: "sip-unregistered", operatorId: String(userId) }),
+      unregistered: (userId) => {
+        outboundSlot.calls?.operatorGone(userId);
+        dispatch({ type: "sip-unregistered", operatorId: String(userId) });
+      },
     },
   });
   controller.attach(b2bua);
+  const { outbound, callbacks } = startOutbound({ config, database, b2bua, controller, pool: media.pool, clock, logger });
+  outboundSlot.calls = outbound;
   args.health.register("sip", () => ({ ok: true, port: b2bua.port, ...b2bua.stats, calls: controller.activeCalls }));
   if (!config.TRUNK_ALLOW) logger.warn("TRUNK_ALLOW is empty: no trunk may send calls");
   const trunk = trunkSettings(config);
   // Registration at the provider (TRUNK_REGISTRAR), on the B2BUA's layer so its calls reach us.
   const registration = trunk && startProviderRegistration(trunk, b2bua, logger, args.health);
   const callRequests = deskCallHandlers(controller, engineConfig, (userId) => engineConfig.operatorName(userId));
-  args.realtime.setDeskHooks(deskHooks(controller, engineConfig, callRequests, restoring));
+  const hooks = deskHooks(controller, engineConfig, callRequests, restoring);
+  args.realtime.setDeskHooks({
+    ...hooks,
+    // Available again only once the outbound call is over (the engine would offer a queue call).
+    setStatus: (userId, request) =>
+      request.status === "available" && outbound.isOnCall(userId) ? { ok: false, error: "on an outbound call" } : hooks.setStatus(userId, request),
+  });
   const stopSipWebSockets = listenForSipWebSockets({ http: args.http, publicUrl: config.PUBLIC_URL, auth: args.auth, connections: args.connections, b2bua });
 
   return {
@@ -106,11 +126,14 @@ export async function startTelephony(args: {
     b2bua,
     pool: media.pool,
     board,
+    outbound,
+    callbacks,
     syncQueues: () => engineConfig.sync(),
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
     stop: async () => {
       stopSipWebSockets();
       shifts.stop();
+      outbound.close();
       await controller.close();
       board.stop();
       await registration?.stop();

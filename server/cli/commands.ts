@@ -24,6 +24,7 @@ import { createAnswer, createTopic } from "../answers/answer-service";
 import { createDirectoryEntry } from "../directory/directory-service";
 import { updateOrganisation } from "../organisation/organisation-service";
 import { saveScript } from "../scripts/script-service";
+import { allowOutboundPattern, listOutboundPatterns, removeOutboundPattern } from "../outbound/outbound-policy";
 
 export interface CommandContext {
   db: Db;
@@ -58,7 +59,10 @@ export const USAGE = `Usage: npm run cli -- <command>
   topic add <queue> <topic>
   answer add --topic <topic> --question "<q>" --answer "<a>" [--answer "<variant>" …] [--queue <queue>] [--lang fr]
              [--tags a,b] [--sensitive]
-  directory add --name "<name>" --phone <number> [--competence <tag>[,<tag>]] [--department "<d>"] [--email <e>]`;
+  directory add --name "<name>" --phone <number> [--competence <tag>[,<tag>]] [--department "<d>"] [--email <e>]
+  outbound allow <pattern>      (e.g. '0[1-9]*'; digits, X = any digit, [1-7] a set, * = any further digits at the end)
+  outbound remove <pattern>
+  outbound list`;
 
 class UsageError extends Error {}
 
@@ -284,6 +288,24 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
       });
       if (!result.ok) return failIf(result.errors);
       out.push(`"${result.value.name}" added to the directory (id ${result.value.id})`);
+      return;
+    }
+    case "outbound allow": {
+      const result = await allowOutboundPattern(ctx.db, need(1)[0]!);
+      if (!result.ok) throw new CommandError(`pattern: ${result.error}`);
+      out.push(result.added ? `outbound calls allowed to ${result.pattern}` : `${result.pattern} was already allowed`);
+      return;
+    }
+    case "outbound remove": {
+      const [pattern] = need(1);
+      if (!(await removeOutboundPattern(ctx.db, pattern!.trim()))) throw new CommandError(`pattern ${pattern} is not in the list`);
+      out.push(`outbound calls no longer allowed to ${pattern!.trim()}`);
+      return;
+    }
+    case "outbound list": {
+      need(0);
+      const patterns = await listOutboundPatterns(ctx.db);
+      out.push(...(patterns.length ? patterns : ["(no pattern: outbound calls are refused)"]));
       return;
     }
     default:

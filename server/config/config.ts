@@ -42,6 +42,8 @@ const schema = z
     /** Binding lifetime asked of the registrar, seconds (it may grant less). */
     TRUNK_REGISTER_EXPIRES: z.coerce.number().int().min(30).max(86_400).default(600),
     TRUNK_TRANSPORT: z.string().trim().toLowerCase().pipe(z.enum(["udp", "tcp"])).default("udp"),
+    /** Outbound calls without TRUNK_REGISTRAR: the provider's proxy, `host[:port]` (IP-authenticated trunks). */
+    TRUNK_OUTBOUND_PROXY: optionalText,
     /** rtpengine's RTP/RTCP port range (the supervised local instance). */
     RTP_PORT_MIN: port.default(30000),
     RTP_PORT_MAX: port.default(39999),
@@ -118,6 +120,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (result.success && result.data.ACTIVE_STANDBY && !result.data.DATABASE_URL) {
     problems.push("ACTIVE_STANDBY: needs DATABASE_URL (the nodes share one PostgreSQL, where the leader lease lives)");
   }
+  if (env.TRUNK_OUTBOUND_PROXY?.trim() && !parseHostPort(env.TRUNK_OUTBOUND_PROXY.trim())) {
+    problems.push("TRUNK_OUTBOUND_PROXY: must be host or host:port");
+  }
   if (result.success && result.data.RTP_PORT_MIN >= result.data.RTP_PORT_MAX) {
     problems.push("RTP_PORT_MAX: must be above RTP_PORT_MIN");
   }
@@ -157,7 +162,7 @@ export function trunkSettings(config: Config): TrunkSettings | undefined {
 }
 
 /** `host`, `host:port` or `[v6]:port`; the port defaults to 5060 (RFC 3261 §19.1.2). */
-function parseHostPort(text: string): { host: string; port: number } | undefined {
+export function parseHostPort(text: string): { host: string; port: number } | undefined {
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(text);
   const port = Number(m?.[2] ?? 5060);
   if (!m?.[1] || port < 1 || port > 65535) return undefined;

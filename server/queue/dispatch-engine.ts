@@ -28,6 +28,7 @@ import { resolveQueueSettings, tierDelayMs } from "./queue-settings.js";
 import type { QueueAction, QueueSettingsInput } from "./queue-settings.js";
 import { SortedList } from "./sorted-list.js";
 import { compareCallers, compareIdle, idleKey, samePriorityLevel } from "./strategy-order.js";
+import { isCallbackNumber } from "./callback-number.js";
 
 /** Initial configuration: queues, operators with memberships, and engine-wide options. */
 export interface EngineConfig extends EngineOptions {
@@ -807,6 +808,11 @@ export class DispatchEngine {
         return this.enterQueue(call, target);
       }
       case "callback":
+        // No number to call back (anonymous, withheld, a test call): say so rather than promise a call.
+        if (!isCallbackNumber(call.callerNumber)) {
+          this.effects.push({ type: "hang-up", callId: call.id, announcement: "callback-unavailable", reason });
+          return this.finish(call, "hung-up", reason);
+        }
         this.effects.push({ type: "create-callback-request", callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason });
         this.effects.push({ type: "hang-up", callId: call.id, announcement: "callback-registered", reason });
         return this.finish(call, "callback", reason);

@@ -15,7 +15,9 @@ export type AnnouncementKind =
   | "no-operators"
   | "callback-registered"
   /** A transfer to an operator went unanswered: the caller is back at the head of the queue. */
-  | "transfer-returned";
+  | "transfer-returned"
+  /** A caller sent to "callback" whose number we do not have (anonymous): told so, no request is made. */
+  | "callback-unavailable";
 
 /** Why a caller left the queue without being answered by an operator. */
 export type LeaveReason = "max-wait" | "queue-full" | "no-operators" | "closed";

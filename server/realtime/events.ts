@@ -67,6 +67,13 @@ export interface DeskServerToClient {
   welcome: (me: { id: number; username: string; displayName: string; role: Role }) => void;
   /** The session behind this socket ended (logout elsewhere, disabled account). */
   "session:ended": () => void;
+  /** Outbound calls (hook): place this call from the desk's softphone (a callback clicked on /callbacks). */
+  "desk:dial": (request: DeskDialRequest) => void;
+}
+/** Outbound calls: a number for the desk to dial; `callbackId` goes in `X-Hotline-Callback`. */
+export interface DeskDialRequest {
+  number: string;
+  callbackId?: number;
 }
 /**
  * What an operator asks of the call they are on (issue 9). Transfer targets: a queue or a colleague (blind); the

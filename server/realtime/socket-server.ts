@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from "../auth/session-cookie";
 import { hasRole, type Role } from "../auth/roles";
 import type {
   BoardAlert,
+  DeskDialRequest,
   BoardClientToServer,
   BoardOperator,
   BoardServerToClient,
@@ -80,6 +81,8 @@ export interface RealtimeServer {
   setLoopbackHooks(hooks: LoopbackHooks | undefined): void;
   publishOperatorState(userId: number, state: OperatorStateView): void;
   publishAlert(alert: BoardAlert): void;
+  /** Outbound calls (hook): asks the user's open desk(s) to dial; false when no desk is open. */
+  publishDial(userId: number, request: DeskDialRequest): Promise<boolean>;
   /** Disconnects every socket of a user (account disabled, logged out everywhere). */
   disconnectUser(userId: number): void;
   close(): Promise<void>;
@@ -254,6 +257,12 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     },
     publishAlert(alert) {
       board.emit("alert", alert);
+    },
+    async publishDial(userId, request) {
+      const desks = await desk.in(userRoom(userId)).fetchSockets();
+      if (desks.length === 0) return false;
+      desk.to(userRoom(userId)).emit("desk:dial", request);
+      return true;
     },
     disconnectUser(userId) {
       for (const ns of [desk, board] as Namespace[]) {

@@ -78,6 +78,22 @@ export interface InboundCallHandler {
   onInboundCall(leg: TrunkLeg): void;
 }
 
+/**
+ * Outbound calls (hook): an operator's INVITE carrying `X-Hotline-Outbound` is a call out through the trunk, not a
+ * test call into a queue. The handler answers or rejects `leg` (the operator's side, we are its UAS).
+ */
+export interface OutboundCallHandler {
+  onOutboundCall(leg: TrunkLeg, identity: WsIdentity): void;
+}
+
+/** Outbound calls (hook): a UAC dialog toward the trunk whose in-dialog requests the B2BUA answers. */
+interface UacDialogWatch {
+  peer: string;
+  dialog: SipDialog;
+  onBye: () => void;
+  sdp: string | undefined;
+}
+
 export interface B2buaOptions {
   sipHost: string;
   sipPort: number;
@@ -107,6 +123,9 @@ export class B2bua implements TransactionUser, LegSignalling {
   private readonly now: () => number;
   /** §8.2.2.2: Call-ID, From tag and CSeq of each live initial INVITE, to spot merged requests. */
   private readonly initialInvites = new Map<string, TrunkLeg>();
+  /** Outbound calls (hook): see {@link setOutboundHandler}, {@link watchUacDialog}. */
+  private outboundHandler: OutboundCallHandler | undefined;
+  private readonly uacDialogs = new Map<string, UacDialogWatch>(); // dialog key -> what to do with its requests
 
   private constructor(
     private readonly options: B2buaOptions,
@@ -171,6 +190,33 @@ export class B2bua implements TransactionUser, LegSignalling {
     return { hostport: `${this.options.advertisedAddress}:${this.port}`, transport };
   }
 
+  /** Outbound calls (hook): who takes an operator's `X-Hotline-Outbound` INVITE; without one it gets 403. */
+  setOutboundHandler(handler: OutboundCallHandler): void {
+    this.outboundHandler = handler;
+  }
+
+  /**
+   * Outbound calls (hook): a dialog we created as UAC toward the trunk. From the dialog's peer address only: its BYE
+   * is answered 200 and reported to `onBye`; a re-INVITE or UPDATE (a session refresh, RFC 4028) is answered 200 with
+   * `sdp` (what we offered, unchanged: media is not re-negotiated) so the provider keeps the call. Returns the unhook.
+   */
+  watchUacDialog(dialog: SipDialog, onBye: () => void, sdp?: string): () => void {
+    const key = this.dialogKey(dialog.init.callId, dialog.init.localTag);
+    this.uacDialogs.set(key, { peer: dialog.destination().address, dialog, onBye, sdp });
+    return () => this.uacDialogs.delete(key);
+  }
+
+  /** Outbound calls (hook): the refresh of a watched UAC dialog; false when the request is not for one. */
+  private refreshUacDialog(request: SipRequest, transaction: ServerTransaction, source: MessageSource): boolean {
+    const uac = this.uacDialogs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+    if (!uac || uac.peer !== source.remote.address) return false;
+    const withSdp = request.method === "INVITE" || request.body.length > 0;
+    const headers: Array<[string, string]> = [["Contact", contactHeader(uac.dialog.init.local)], ["Allow", ALLOW]];
+    if (withSdp && uac.sdp) headers.push(["Content-Type", "application/sdp"]);
+    transaction.respond(createResponse(request, 200, { headers, body: withSdp ? uac.sdp : undefined }));
+    return true;
+  }
+
   /** Takes an upgraded, already authenticated WebSocket (RFC 7118) for an operator. */
   attachWebSocket(socket: WebSocketLike, identity: WsIdentity, remote: { address: string; port: number }): void {
     const connection = this.ws.attachWebSocketConnection(socket, { remote, secure: false });
@@ -215,9 +261,11 @@ export class B2bua implements TransactionUser, LegSignalling {
       }
       case "INVITE": {
         if (getTag(request.headers.get("To"))) return this.reInvite(request, transaction!, source);
-        if (fromOperator) {
+        const identity = fromOperator ? source.connection && this.wsIdentities.get(source.connection) : undefined;
+        // Hook (outbound calls): an operator calling out through the trunk.
+        const outbound = identity && request.headers.get("X-Hotline-Outbound") !== undefined ? this.outboundHandler : undefined;
+        if (fromOperator && !outbound) {
           // The demo path: an admin's browser calls a hotline number like a trunk caller would.
-          const identity = source.connection && this.wsIdentities.get(source.connection);
           if (identity?.role !== "admin") return respond(403, { reason: "Forbidden: only administrators place test calls" });
         } else if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
         // §8.2.2.2: the same request reaching us twice by different paths (another branch) is a merged request.
@@ -240,7 +288,8 @@ export class B2bua implements TransactionUser, LegSignalling {
         invite.events.onLayerFinal = () => leg.remoteEnded("server-error");
         this.pendingInvites.set(invite, leg);
         this.initialInvites.set(mergeKey, leg);
-        this.options.handler.onInboundCall(leg);
+        if (outbound && identity) outbound.onOutboundCall(leg, identity);
+        else this.options.handler.onInboundCall(leg);
         return;
       }
       case "CANCEL":
@@ -398,6 +447,13 @@ export class B2bua implements TransactionUser, LegSignalling {
     const trunk = this.findTrunkLeg(request, source);
     const operator = trunk ? undefined : this.findOperatorLeg(request, source);
     if (!trunk && !operator) {
+      // Hook (outbound calls): the BYE of a dialog we placed toward the trunk.
+      const uac = this.uacDialogs.get(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+      if (uac && uac.peer === source.remote.address) {
+        this.uacDialogs.delete(this.dialogKey(request.headers.get("Call-ID") ?? "", getTag(request.headers.get("To")) ?? ""));
+        transaction.respond(createResponse(request, 200));
+        return uac.onBye();
+      }
       transaction.respond(createResponse(request, 481));
       return;
     }
@@ -431,6 +487,7 @@ export class B2bua implements TransactionUser, LegSignalling {
    */
   private reInvite(request: SipRequest, transaction: ServerTransaction, source: MessageSource): void {
     const leg = this.findTrunkLeg(request, source);
+    if (!leg && this.refreshUacDialog(request, transaction, source)) return;
     if (!leg || !leg.dialog) {
       transaction.respond(createResponse(request, 481));
       return;

@@ -44,8 +44,11 @@ export interface OutboundCallFailure {
 }
 
 export interface OutboundCallEvents {
-  /** A provisional response other than 100 (180 Ringing, 183 with early-media SDP). */
-  onProvisional?(status: number, reason: string, sdp: string | undefined): void;
+  /**
+   * A provisional response other than 100 (180 Ringing, 183 with early-media SDP). `toTag` is the early dialog's
+   * tag (RFC 3261 §12.1.2), which media needs to answer early SDP.
+   */
+  onProvisional?(status: number, reason: string, sdp: string | undefined, toTag: string | undefined): void;
   /** The far end answered; the ACK is already on its way. `dialog` sends BYE and re-INVITEs. */
   onAnswered?(sdp: string, dialog: SipDialog): void;
   /** No call: a final error, a timeout (408), an unreachable provider (503), or a cancellation. */
@@ -176,7 +179,8 @@ export class OutboundCall {
       if (this.cancelRequested) return this.sendCancel();
       if (status === 100 || (this.currentState !== "calling" && this.currentState !== "proceeding")) return;
       this.currentState = "proceeding";
-      this.options.events?.onProvisional?.(status, response.reason, response.body.length ? response.body.toString("utf8") : undefined);
+      const sdp = response.body.length ? response.body.toString("utf8") : undefined;
+      this.options.events?.onProvisional?.(status, response.reason, sdp, getTag(response.headers.get("To")));
       return;
     }
     if (status < 300) return this.answered(response);

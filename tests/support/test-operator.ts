@@ -21,6 +21,22 @@ export interface OfferedCall {
   remote: { address: string; port: number } | undefined;
 }
 
+/** An outbound call this operator placed (see {@link TestOperator.dial}). */
+export interface DialledCall {
+  callId: string;
+  fromTag: string;
+  /** Every response status to the INVITE, in order (100, 180, 200, 486…). */
+  statuses: number[];
+  /** The final status, once one arrived. */
+  final: number | undefined;
+  reason: string | undefined;
+  toTag: string | undefined;
+  /** The BYE target: the 2xx's Contact. */
+  target: string | undefined;
+  invite: string;
+  toHeader: string;
+}
+
 export class TestOperator {
   private ws!: WebSocket;
   private desk!: Socket;
@@ -42,6 +58,8 @@ export class TestOperator {
   private payloadType = 0;
   private readonly callId = `${generateTag()}@test-operator`;
   private readonly tag = generateTag();
+  /** The outbound call in progress or last placed. */
+  dialled: DialledCall | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -154,6 +172,7 @@ export class TestOperator {
     if (!parsed.ok) return;
     const message = parsed.message;
     if (message.type === "response") {
+      if (this.dialled && message.headers.get("Call-ID") === this.dialled.callId) return this.dialResponse(message);
       if (message.headers.get("CSeq")?.endsWith("REGISTER")) {
         this.lastRegisterStatus = message.status;
         this.onRegisterResponse(message);
@@ -246,6 +265,132 @@ export class TestOperator {
       const target = this.current?.remote;
       if (target) this.rtp.send(packet, target.port, target.address);
     }, 20);
+  }
+
+  /**
+   * Calls `number` out through the trunk, as the desk's dial pad does: an INVITE marked `X-Hotline-Outbound` with a
+   * plain-RTP offer (PCMU, PCMA, telephone-event); the 2xx is ACKed and the "microphone" starts.
+   */
+  dial(number: string, options: { callbackId?: number } = {}): DialledCall {
+    const callId = `${generateTag()}@test-operator-out`;
+    const fromTag = generateTag();
+    const port = this.rtp.address().port;
+    const sdp = [
+      "v=0",
+      `o=- ${Date.now()} 1 IN IP4 127.0.0.1`,
+      "s=-",
+      "c=IN IP4 127.0.0.1",
+      "t=0 0",
+      `m=audio ${port} RTP/AVP 0 8 101`,
+      "a=rtpmap:0 PCMU/8000",
+      "a=rtpmap:8 PCMA/8000",
+      "a=rtpmap:101 telephone-event/8000",
+      "a=sendrecv",
+      "",
+    ].join("\r\n");
+    // Escaped as a softphone escapes a typed number (RFC 3261 §25.1: a space is %20).
+    const user = encodeURIComponent(number);
+    const toHeader = `<sip:${user}@hotline.invalid>`;
+    const branch = generateBranch();
+    const text = [
+      `INVITE sip:${user}@hotline.invalid SIP/2.0`,
+      `Via: SIP/2.0/WSS ${this.tag}.invalid;branch=${branch}`,
+      `Max-Forwards: 70`,
+      `From: <sip:${this.username}@hotline.invalid>;tag=${fromTag}`,
+      `To: ${toHeader}`,
+      `Call-ID: ${callId}`,
+      `CSeq: 1 INVITE`,
+      `Contact: <sip:${this.tag}@${this.tag}.invalid;transport=ws>`,
+      `X-Hotline-Outbound: 1`,
+      ...(options.callbackId === undefined ? [] : [`X-Hotline-Callback: ${options.callbackId}`]),
+      `Content-Type: application/sdp`,
+      `Content-Length: ${Buffer.byteLength(sdp)}`,
+      ``,
+      sdp,
+    ].join("\r\n");
+    this.dialled = { callId, fromTag, statuses: [], final: undefined, reason: undefined, toTag: undefined, target: undefined, invite: text, toHeader };
+    this.ws.send(text);
+    return this.dialled;
+  }
+
+  private dialResponse(response: SipResponse): void {
+    const call = this.dialled!;
+    const cseq = response.headers.get("CSeq") ?? "";
+    if (!cseq.endsWith("INVITE")) return;
+    call.statuses.push(response.status);
+    if (response.status >= 200 && call.final === undefined) {
+      call.final = response.status;
+      call.reason = response.reason;
+      call.toTag = /;tag=([^;>\s]+)/.exec(response.headers.get("To") ?? "")?.[1];
+      call.target = /<([^>]+)>/.exec(response.headers.get("Contact") ?? "")?.[1] ?? "sip:hotline@hotline.invalid";
+      const branch = /branch=([^;\s]+)/.exec(call.invite)?.[1] ?? generateBranch();
+      // 2xx: a new transaction's ACK to the Contact (RFC 3261 §13.2.2.4); otherwise the INVITE's own (§17.1.1.3).
+      const ok = response.status < 300;
+      this.ws.send(
+        [
+          `ACK ${ok ? call.target : `sip:x@hotline.invalid`} SIP/2.0`,
+          `Via: SIP/2.0/WSS ${this.tag}.invalid;branch=${ok ? generateBranch() : branch}`,
+          `Max-Forwards: 70`,
+          `From: <sip:${this.username}@hotline.invalid>;tag=${call.fromTag}`,
+          `To: ${response.headers.get("To")}`,
+          `Call-ID: ${call.callId}`,
+          `CSeq: 1 ACK`,
+          `Content-Length: 0`,
+          ``,
+          ``,
+        ].join("\r\n"),
+      );
+      if (ok) {
+        const remote = rtpTarget(response.body.toString());
+        this.payloadType = Number(/^m=audio \d+ \S+ (\d+)/m.exec(response.body.toString())?.[1] ?? 0);
+        const invite = parseMessage(Buffer.from(call.invite), { framing: "datagram" });
+        if (invite.ok && invite.message.type === "request") this.current = { invite: invite.message, toTag: call.fromTag, remote };
+        this.startSending();
+      }
+    }
+    this.notify();
+  }
+
+  /** Gives up on the outbound call while it rings (CANCEL, RFC 3261 §9.1). */
+  cancelDial(): void {
+    const call = this.dialled;
+    if (!call || call.final !== undefined) return;
+    const via = /^Via: .*$/m.exec(call.invite)?.[0] ?? "";
+    this.ws.send(
+      [
+        `CANCEL sip:x@hotline.invalid SIP/2.0`,
+        via,
+        `Max-Forwards: 70`,
+        `From: <sip:${this.username}@hotline.invalid>;tag=${call.fromTag}`,
+        `To: ${call.toHeader}`,
+        `Call-ID: ${call.callId}`,
+        `CSeq: 1 CANCEL`,
+        `Content-Length: 0`,
+        ``,
+        ``,
+      ].join("\r\n"),
+    );
+  }
+
+  /** Hangs up the answered outbound call with BYE (we are the UAC of that dialog). */
+  hangupDialled(): void {
+    const call = this.dialled;
+    if (!call?.toTag) return;
+    this.ws.send(
+      [
+        `BYE ${call.target} SIP/2.0`,
+        `Via: SIP/2.0/WSS ${this.tag}.invalid;branch=${generateBranch()}`,
+        `Max-Forwards: 70`,
+        `From: <sip:${this.username}@hotline.invalid>;tag=${call.fromTag}`,
+        `To: ${call.toHeader};tag=${call.toTag}`,
+        `Call-ID: ${call.callId}`,
+        `CSeq: 2 BYE`,
+        `Content-Length: 0`,
+        ``,
+        ``,
+      ].join("\r\n"),
+    );
+    this.endCall();
   }
 
   /** Hangs up the current call with BYE, as the hangup button does. */

@@ -17,10 +17,15 @@ export interface SippProvider {
 }
 
 /** Starts `scenario` as a UAS on loopback and resolves once it listens. Bounded: `-m 1`, 15 s timeout. */
-export async function startSippProvider(scenario: string, transport: "UDP" | "TCP" = "UDP"): Promise<SippProvider> {
+export async function startSippProvider(
+  scenario: string,
+  transport: "UDP" | "TCP" = "UDP",
+  /** `port`: a port chosen beforehand (Hotline configured with it); `extra`: more SIPp arguments (e.g. -rtp_echo). */
+  options: { port?: number; extra?: string[] } = {},
+): Promise<SippProvider> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(scenario, transport);
+      return await startOnce(scenario, transport, options);
     } catch (error) {
       if (attempt === 3 || !(error instanceof PortRaceError)) throw error;
     }
@@ -30,8 +35,8 @@ export async function startSippProvider(scenario: string, transport: "UDP" | "TC
 /** SIPp lost its port to another process between freePort and bind. */
 class PortRaceError extends Error {}
 
-async function startOnce(scenario: string, transport: "UDP" | "TCP"): Promise<SippProvider> {
-  const port = await freePort();
+async function startOnce(scenario: string, transport: "UDP" | "TCP", options: { port?: number; extra?: string[] }): Promise<SippProvider> {
+  const port = options.port ?? (await freePort());
   const args = [
     "-sf", path.join(SIPP_SCENARIOS, scenario),
     "-i", "127.0.0.1",
@@ -42,6 +47,7 @@ async function startOnce(scenario: string, transport: "UDP" | "TCP"): Promise<Si
     "-timeout", "15s",
     "-timeout_error",
     "-nostdin",
+    ...(options.extra ?? []),
   ];
   const done = new Promise<SippResult>((resolve) => {
     execFile("sipp", args, { timeout: 25_000 }, (error, stdout, stderr) => {

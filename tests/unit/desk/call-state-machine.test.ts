@@ -11,7 +11,7 @@ import {
   type CallState,
 } from "../../../app/desk/call-state-machine";
 
-const EVENTS: CallEvent[] = ["offer", "answered", "declined", "cancelled", "hungup", "ended", "failed"];
+const EVENTS: CallEvent[] = ["offer", "dial", "answered", "declined", "cancelled", "hungup", "ended", "failed"];
 
 describe("softphone call state machine", () => {
   it("walks the normal lives of a call", () => {
@@ -26,7 +26,9 @@ describe("softphone call state machine", () => {
   });
 
   it("is exactly this table: every other move is illegal", () => {
-    const legal = new Set(["idle/offer", "ringing/answered", "ringing/declined", "ringing/cancelled", "ringing/failed", "talking/hungup", "talking/ended", "talking/failed"]);
+    const legal = new Set(["idle/offer", "ringing/answered", "ringing/declined", "ringing/cancelled", "ringing/failed", "talking/hungup", "talking/ended", "talking/failed",
+      // Outbound: dialled, then answered, given up (CANCEL), refused/busy/no answer, or ended by the server.
+      "idle/dial", "dialling/answered", "dialling/hungup", "dialling/failed", "dialling/ended"]);
     for (const state of CALL_STATES) {
       for (const event of EVENTS) {
         const key = `${state}/${event}`;
@@ -54,7 +56,15 @@ describe("softphone call state machine", () => {
     expect(canTakeOffer("talking")).toBe(false);
   });
 
-  it("only ever reaches the three shown states, and every state can get back to idle", () => {
+  it("walks an outbound call: dialled, answered, hung up; or given up while it rings", () => {
+    expect((["dial", "answered", "hungup"] as CallEvent[]).reduce(callTransition, "idle" as CallState)).toBe("idle");
+    expect(callTransition("idle", "dial")).toBe("dialling");
+    expect(callTransition("dialling", "failed")).toBe("idle");
+    expect(canTakeOffer("dialling")).toBe(false);
+    expect(() => callTransition("dialling", "declined")).toThrow(IllegalCallTransitionError);
+  });
+
+  it("only ever reaches the shown states, and every state can get back to idle", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...EVENTS), { maxLength: 40 }), (events) => {
         let state: CallState = "idle";

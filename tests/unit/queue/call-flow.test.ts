@@ -169,6 +169,19 @@ describe("max wait, queue length and empty queues", () => {
     expect(h.records("call-finished")).toEqual([expect.objectContaining({ outcome: "callback" })]);
   });
 
+  it("an anonymous caller sent to callback is told the number could not be noted, and no request is made", () => {
+    const h = center({ maxWaitMs: 1_000, maxWaitAction: { type: "callback" } });
+    h.call("c1", "q", { callerNumber: "anonymous" });
+    h.call("c2", "q", { callerNumber: "test:admin" });
+    const effects = h.advance(1_000);
+    expect(ofType(effects, "create-callback-request")).toHaveLength(0);
+    expect(ofType(effects, "hang-up")).toEqual([
+      { type: "hang-up", callId: "c1", announcement: "callback-unavailable", reason: "max-wait" },
+      { type: "hang-up", callId: "c2", announcement: "callback-unavailable", reason: "max-wait" },
+    ]);
+    expect(h.records("call-finished")).toEqual([expect.objectContaining({ outcome: "hung-up" }), expect.objectContaining({ outcome: "hung-up" })]);
+  });
+
   it("max wait while ringing acts when the caller comes back to the queue", () => {
     const h = center({ maxWaitMs: 10_000, ringTimeoutMs: 20_000 }, ["a"]);
     h.ready("a");

@@ -46,7 +46,8 @@ export class Harness {
   }
 
   call(callId: string, queueId = "q", extra: Partial<Extract<EngineEvent, { type: "caller-entered" }>> = {}): Effect[] {
-    return this.send({ type: "caller-entered", callId, queueId, callerNumber: `+1${callId}`, ...extra });
+    // A real number, so a "callback" action can note it (an anonymous caller is only told it could not be).
+    return this.send({ type: "caller-entered", callId, queueId, callerNumber: "+15550100", ...extra });
   }
 
   status(operatorId: string): string | undefined {

@@ -1,0 +1,88 @@
+/**
+ * The callback work list: callers who left their number (callback requests) and callers who hung up while waiting
+ * (missed callers), and calling them back from the desk.
+ *
+ * - **Call back** ({@link CallbackService.startCallback}): the request is claimed by the operator (assigned to them;
+ *   someone else's claim wins and is refused), then the operator's open desk is asked to dial the number with the
+ *   request's id (`desk:dial`); the desk's softphone places the outbound call with `X-Hotline-Callback: <id>`.
+ *   No desk open: nothing is dialled and the claim is kept (the operator opens the desk and clicks again).
+ * - A missed caller becomes a request (reason `abandoned`) the first time someone calls them back, so attempts and
+ *   the assignment live in one place.
+ * - Each outbound call on a request is an attempt (answered, busy, no_answer, failed) with an optional note; an
+ *   answered attempt closes the request, others leave it open with its attempts.
+ * @module
+ */
+import type { Db } from "../../db/client";
+import {
+  claimCallbackRequest,
+  claimedCallbackRequest,
+  insertCallbackAttempt,
+  insertCallbackRequest,
+  listCallbackAttempts,
+  listMissedCallers,
+  listOpenCallbackRequests,
+  noteLatestCallbackAttempt,
+} from "../../db/queries/callback-requests";
+import { callRecords } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import type { CallbackPort } from "../outbound/outbound-calls";
+
+/** How far back missed callers are listed. */
+export const MISSED_CALLERS_DAYS = 7;
+
+export type StartCallbackResult = { ok: true; requestId: number } | { ok: false; error: "taken" | "no-desk" | "not-found" };
+
+export class CallbackService implements CallbackPort {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  claimed(requestId: number, operatorId: number) {
+    return claimedCallbackRequest(this.db, requestId, operatorId);
+  }
+
+  attempted(requestId: number, attempt: { callId: string; operatorId: number; at: Date; outcome: string }): Promise<void> {
+    return insertCallbackAttempt(this.db, { requestId, ...attempt });
+  }
+
+  /**
+   * Claims the request (or, with `missedCallId`, first turns that missed call into a request) and asks the operator's
+   * desk to dial it through `dial` (false when no desk is open).
+   */
+  async startCallback(
+    operatorId: number,
+    target: { requestId: number } | { missedCallId: string },
+    dial: (request: { number: string; callbackId: number }) => Promise<boolean>,
+  ): Promise<StartCallbackResult> {
+    const at = new Date(this.now());
+    let requestId: number;
+    if ("missedCallId" in target) {
+      const [call] = await this.db.select().from(callRecords).where(eq(callRecords.id, target.missedCallId));
+      if (!call || call.direction !== "inbound" || call.outcome !== "abandoned") return { ok: false, error: "not-found" };
+      const request = await insertCallbackRequest(this.db, { callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason: "abandoned", requestedAt: at });
+      requestId = request.id;
+    } else requestId = target.requestId;
+    if (!(await claimCallbackRequest(this.db, requestId, operatorId, at))) return { ok: false, error: "taken" };
+    const request = await claimedCallbackRequest(this.db, requestId, operatorId);
+    if (!request) return { ok: false, error: "not-found" };
+    if (!(await dial({ number: request.callerNumber, callbackId: requestId }))) return { ok: false, error: "no-desk" };
+    return { ok: true, requestId };
+  }
+
+  /** The operator's note on their latest attempt. */
+  note(requestId: number, operatorId: number, note: string): Promise<boolean> {
+    return noteLatestCallbackAttempt(this.db, requestId, operatorId, note);
+  }
+
+  /** Open requests with their attempts, and missed callers of the last {@link MISSED_CALLERS_DAYS} days. */
+  async workList() {
+    const requests = await listOpenCallbackRequests(this.db);
+    const attempts = await listCallbackAttempts(this.db, requests.map((r) => r.id));
+    const missed = await listMissedCallers(this.db, new Date(this.now() - MISSED_CALLERS_DAYS * 86_400_000));
+    return {
+      requests: requests.map((request) => ({ ...request, attempts: attempts.filter((a) => a.requestId === request.id) })),
+      missed,
+    };
+  }
+}

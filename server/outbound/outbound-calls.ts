@@ -1,0 +1,241 @@
+/**
+ * Outbound calls from the desk: the owner of every {@link OutboundCallSession}. It takes an operator's outbound
+ * INVITE from the B2BUA ({@link OutboundCalls.onOutboundCall}), decides whether it may go out, and keeps the queue
+ * engine and the call records in step:
+ *
+ * - **Who and where** ({@link OutboundPolicy}): the operator's number must match the allow-list, else 403; no trunk
+ *   route configured -> 503; a callback (`X-Hotline-Callback: <id>`) must be claimed by this operator and open, and
+ *   calls the request's number whatever the Request-URI says.
+ * - **Busy for the queues**: an operator who is offered or on an inbound call, or in wrap-up, gets 486 (one call at a
+ *   time); an available operator is paused with reason `outbound` for the call (the engine then offers them
+ *   nothing) and resumed when it ends; a paused operator stays paused as they were.
+ * - **Records**: one call record (direction `outbound`, caller number = our caller ID, dialled number, operator,
+ *   outcome answered/busy/no_answer/failed, answered and ended times: talk time = ended - answered) through the
+ *   durable {@link CallRecords} writer; a callback attempt row for a callback, which closes the request when answered.
+ *
+ * {@link OutboundCalls.placeTrunkCall} is the API for other features (a transfer to an external number or a
+ * directory contact): it checks the same allow-list and places only the trunk leg.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../logger";
+import type { CallRecords } from "../calls/call-records";
+import { OutboundCallSession, type OutboundResult, type TrunkTarget } from "../calls/outbound-call-session";
+export { outcomeOf } from "../calls/outbound-call-session";
+import { OutboundMedia } from "../calls/outbound-media";
+import type { NgClient } from "../media/ng-client";
+import type { OperatorStateView } from "../realtime/events";
+import type { EngineEvent } from "../queue";
+import type { OutboundCallHandler, TrunkLeg } from "../telephony/b2bua";
+import type { B2bua } from "../telephony/b2bua";
+import { OutboundCall, type OutboundCallEvents } from "../telephony/outbound-call";
+import type { WsIdentity } from "../telephony/registrar";
+import type { OutboundPolicy } from "./outbound-policy";
+import { resolveDestination, type TrunkRoute } from "./trunk-route";
+
+/** The part of the callback work list an outbound call needs (server/callbacks/callback-service.ts). */
+export interface CallbackPort {
+  /** The open request claimed by `operatorId`, with its number and queue; undefined otherwise. */
+  claimed(requestId: number, operatorId: number): Promise<{ callerNumber: string; queueId: number | null } | undefined>;
+  /** Logs the attempt; an answered one closes the request. */
+  attempted(requestId: number, attempt: { callId: string; operatorId: number; at: Date; outcome: string }): Promise<void>;
+}
+
+export interface OutboundCallsDeps {
+  b2bua: Pick<B2bua, "layer" | "localContact" | "watchUacDialog">;
+  route: TrunkRoute | undefined;
+  policy: OutboundPolicy;
+  records: Pick<CallRecords, "enqueueWrite" | "writeCall" | "log" | "flushWithin">;
+  /** rtpengine for a new call id, and its release. */
+  media: { acquire(callId: string): NgClient; release(callId: string): void };
+  engine: { state(userId: number): OperatorStateView | undefined; dispatch(event: EngineEvent): void };
+  callbacks?: CallbackPort;
+  now: () => number;
+  logger: Logger;
+  /** How long a trunk may ring (ms). Default 60 s. */
+  ringTimeoutMs?: number;
+  /** Fixed digest cnonce (tests). */
+  cnonce?: () => string;
+}
+
+/** One live outbound call, by operator. */
+interface Live {
+  session: OutboundCallSession;
+  recordId: string;
+  pausedByUs: boolean;
+}
+
+export class OutboundCalls implements OutboundCallHandler {
+  private readonly live = new Map<number, Live>();
+
+  constructor(private readonly deps: OutboundCallsDeps) {}
+
+  /** Outbound calls in progress. */
+  get activeCalls(): number {
+    return this.live.size;
+  }
+
+  /** B2BUA hook: an operator's `X-Hotline-Outbound` INVITE. */
+  onOutboundCall(leg: TrunkLeg, identity: WsIdentity): void {
+    void this.admit(leg, identity).catch((error: unknown) => {
+      this.deps.logger.error("outbound call failed to start", { error: String(error) });
+      leg.reject(500);
+    });
+  }
+
+  private async admit(leg: TrunkLeg, identity: WsIdentity): Promise<void> {
+    const { deps } = this;
+    const operatorId = identity.userId;
+    const callbackHeader = leg.invite.headers.get("X-Hotline-Callback");
+    const callbackId = callbackHeader !== undefined && /^\d{1,9}$/.test(callbackHeader.trim()) ? Number(callbackHeader) : undefined;
+    if (callbackHeader !== undefined && callbackId === undefined) return leg.reject(400, "Bad X-Hotline-Callback");
+    const callback = callbackId !== undefined ? await deps.callbacks?.claimed(callbackId, operatorId) : undefined;
+    if (callbackId !== undefined && !callback) return leg.reject(403, "Forbidden: callback not yours or closed");
+    const check = await deps.policy.check(callback?.callerNumber ?? leg.dialedNumber, identity.role);
+    if (!check.ok) {
+      deps.logger.warn("outbound call refused", { operatorId, reason: check.reason });
+      return leg.reject(403, `Forbidden: ${check.reason}`);
+    }
+    if (!deps.route) return leg.reject(503, "No trunk for outbound calls");
+    const status = deps.engine.state(operatorId)?.status;
+    if (this.live.has(operatorId) || status === "offered" || status === "on-call" || status === "wrap-up") return leg.reject(486);
+    if (leg.ended) return;
+
+    const callerId = await deps.policy.callerId(operatorId, callback?.queueId);
+    const destination = await resolveDestination(deps.route);
+    const mediaCallId = `out-${randomUUID()}`;
+    const ng = deps.media.acquire(mediaCallId);
+    const media = new OutboundMedia(ng, mediaCallId, leg.remoteTag, leg.offerSdp);
+    const session = new OutboundCallSession({
+      leg,
+      number: check.number,
+      callerId,
+      trunk: this.trunkTarget(destination),
+      media,
+      ringTimeoutMs: deps.ringTimeoutMs ?? 60_000,
+      watchTrunkDialog: (dialog, onBye, sdp) => deps.b2bua.watchUacDialog(dialog, onBye, sdp),
+      now: deps.now,
+      logger: deps.logger,
+      cnonce: deps.cnonce,
+    });
+    const pausedByUs = status === "available";
+    // The engine offers a paused operator nothing: the outbound call keeps inbound calls away (see the module).
+    if (pausedByUs) deps.engine.dispatch({ type: "pause-requested", operatorId: String(operatorId), reason: "outbound" });
+    const recordId = randomUUID();
+    const startedAt = new Date(deps.now());
+    this.live.set(operatorId, { session, recordId, pausedByUs });
+    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId }));
+    deps.records.enqueueWrite({
+      op: "insert-call",
+      call: {
+        id: recordId,
+        direction: "outbound",
+        // The operator's dialog; the trunk's Call-ID is in the call.outbound event once sent.
+        sipCallId: leg.sipCallId,
+        callerNumber: callerId,
+        dialedNumber: check.number,
+        operatorId,
+        queueId: callback?.queueId ?? null,
+        arrivedAt: startedAt,
+        slThresholdS: 0,
+        shortAbandonS: 0,
+      },
+    });
+    await session.start();
+    deps.records.log({
+      at: startedAt,
+      type: "call.outbound",
+      callId: recordId,
+      operatorId,
+      data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }) },
+    });
+  }
+
+  private trunkTarget(destination: TrunkTarget["destination"]): TrunkTarget {
+    const route = this.deps.route!;
+    return { layer: this.deps.b2bua.layer, local: this.deps.b2bua.localContact(route.transport), destination, domain: route.domain, credentials: route.credentials };
+  }
+
+  private async ended(operatorId: number, result: OutboundResult, call: { recordId: string; callbackId: number | undefined; mediaCallId: string }): Promise<void> {
+    const { deps } = this;
+    const live = this.live.get(operatorId);
+    this.live.delete(operatorId);
+    deps.media.release(call.mediaCallId);
+    if (live?.pausedByUs && deps.engine.state(operatorId)?.reason === "outbound") {
+      deps.engine.dispatch({ type: "resume-requested", operatorId: String(operatorId) });
+    }
+    deps.records.writeCall(call.recordId, {
+      outcome: result.outcome,
+      endedAt: new Date(result.endedAt),
+      endedBy: result.endedBy,
+      endReason: result.reason,
+      ...(result.answeredAt !== undefined && { answeredAt: new Date(result.answeredAt) }),
+    });
+    deps.records.log({ at: new Date(result.endedAt), type: "call.ended", callId: call.recordId, operatorId, data: { outcome: result.outcome, reason: result.reason } });
+    if (call.callbackId === undefined || !deps.callbacks) return;
+    // The attempt refers to the record: the record's insert must be in the database first.
+    await deps.records.flushWithin(5_000);
+    await deps.callbacks
+      .attempted(call.callbackId, { callId: call.recordId, operatorId, at: new Date(result.endedAt), outcome: result.outcome })
+      .catch((error: unknown) => deps.logger.error("callback attempt not logged", { callbackId: call.callbackId, error: String(error) }));
+  }
+
+  /** True while `operatorId` has an outbound call (ringing out or talking). */
+  isOnCall(operatorId: number): boolean {
+    return this.live.has(operatorId);
+  }
+
+  /** The operator's softphone is gone (unregistered, socket closed): their outbound call ends. */
+  operatorGone(operatorId: number): void {
+    this.live.get(operatorId)?.session.hangup("operator-gone");
+  }
+
+  /** Ends every outbound call (shutdown). */
+  close(): void {
+    for (const live of [...this.live.values()]) live.session.hangup("shutdown");
+  }
+
+  /**
+   * The trunk leg alone, for other call features (blind or attended transfer to an external number or a directory
+   * contact): checks `number` against the allow-list for `role`, then sends the INVITE with `sdp` (the offer toward
+   * the trunk: plain RTP G.711, e.g. rtpengine's output with `trunkLegOptions("offer")`) from the caller ID of
+   * `queueId` (or the operator's first queue), and reports through `events` (see {@link OutboundCall}). Once
+   * answered, the trunk's BYE reaches `onBye` and its session refreshes are answered with `sdp` (B2BUA hook).
+   * Resolves with the call (`cancel()` while it rings, `hangup()` after) and `release()` (call it when the call is
+   * over, to unhook the dialog), or a refusal: `not-allowed`, `not-a-number`, `forbidden-role` (toll-fraud guard) or
+   * `no-trunk`. The caller owns media and records; {@link outcomeOf} names a failure's outcome.
+   */
+  async placeTrunkCall(args: {
+    number: string;
+    role: WsIdentity["role"];
+    operatorId: number;
+    queueId?: number | null;
+    sdp: string;
+    events: OutboundCallEvents;
+    onBye?: () => void;
+  }): Promise<{ ok: true; call: OutboundCall; number: string; release: () => void } | { ok: false; reason: string }> {
+    const check = await this.deps.policy.check(args.number, args.role);
+    if (!check.ok) return check;
+    if (!this.deps.route) return { ok: false, reason: "no-trunk" };
+    const callerId = await this.deps.policy.callerId(args.operatorId, args.queueId);
+    const target = this.trunkTarget(await resolveDestination(this.deps.route));
+    let release = () => {};
+    const call = new OutboundCall({
+      ...target,
+      number: check.number,
+      sdp: args.sdp,
+      fromUser: callerId,
+      headers: [["P-Asserted-Identity", `<sip:${callerId}@${target.domain}>`]],
+      events: {
+        ...args.events,
+        onAnswered: (sdp, dialog) => {
+          release = this.deps.b2bua.watchUacDialog(dialog, () => args.onBye?.(), args.sdp);
+          args.events.onAnswered?.(sdp, dialog);
+        },
+      },
+      cnonce: this.deps.cnonce,
+    });
+    call.start();
+    return { ok: true, call, number: check.number, release: () => release() };
+  }
+}
