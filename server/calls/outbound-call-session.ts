@@ -102,6 +102,9 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
     this.leg = options.leg;
   }
 
+  /** The operator's leg ended (hang-up, CANCEL, WebSocket gone): the call ends. */
+  private readonly onLegEnded = (reason: string) => this.operatorEnded(reason);
+
   get state(): OutboundSessionState {
     return this.current;
   }
@@ -113,7 +116,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
 
   /** Offers media and sends the trunk INVITE. The operator's leg ending at any point ends the call. */
   async start(): Promise<void> {
-    this.leg.onEnded = (reason) => this.operatorEnded(reason);
+    this.leg.on("ended", this.onLegEnded);
     this.ringTimer = setTimeout(() => this.giveUp(), this.options.ringTimeoutMs);
     this.ringTimer.unref();
     let sdp: string;
@@ -227,7 +230,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
     const wasAnswered = this.current === "answered";
     this.move("ended");
     this.unwatch?.();
-    this.leg.onEnded = () => {};
+    this.leg.off("ended", this.onLegEnded);
     if (!this.leg.ended) {
       if (wasAnswered) this.leg.hangup("local");
       else this.leg.reject(rejectWith);

@@ -33,7 +33,19 @@ function fakeLeg() {
     rejected: undefined as number | undefined,
     hungUp: false,
     dialog: undefined,
-    onEnded: (_reason: string) => {},
+    /** Typed-event subscriptions, as TrunkLeg's: the test ends the leg by emitting `ended`. */
+    listeners: new Set<(reason: string) => void>(),
+    on(_event: "ended", listener: (reason: string) => void) {
+      this.listeners.add(listener);
+      return this;
+    },
+    off(_event: "ended", listener: (reason: string) => void) {
+      this.listeners.delete(listener);
+      return this;
+    },
+    emitEnded(reason: string) {
+      for (const listener of [...this.listeners]) listener(reason);
+    },
     transaction: { respond: (response: SipResponse) => sent.push(response.status) },
     stampSdp: (sdp: string) => sdp,
     answer(sdp: string) {
@@ -132,7 +144,7 @@ describe("outbound call session", () => {
     expect(h.leg.answered).toBe("operator-sdp");
     expect(h.calls).toEqual(["offer", "answer:trunk-tag"]);
     h.advance(42_000);
-    h.leg.onEnded("bye");
+    h.leg.emitEnded("bye");
     expect(h.trunk.methods()).toEqual(["INVITE", "ACK", "BYE"]);
     expect(h.results).toEqual([{ outcome: "answered", answeredAt: 1_000, endedAt: 43_000, endedBy: "operator", reason: "bye" }]);
     expect(h.watched).toEqual(["watch", "unwatch"]);
@@ -163,7 +175,7 @@ describe("outbound call session", () => {
     h.trunk.respond(180);
     await tick();
     h.leg.ended = true;
-    h.leg.onEnded("cancel");
+    h.leg.emitEnded("cancel");
     expect(h.trunk.methods()).toContain("CANCEL");
     // The trunk's 487 after the CANCEL changes nothing.
     h.trunk.respond(487);
