@@ -24,6 +24,8 @@ import { createAnswer, createTopic } from "../answers/answer-service";
 import { createDirectoryEntry } from "../directory/directory-service";
 import { updateOrganisation } from "../organisation/organisation-service";
 import { saveScript } from "../scripts/script-service";
+// hours (issue 11)
+import { HOURS_OPTIONS, HOURS_USAGE, HoursCommandError, runHoursCommand } from "../hours/hours-commands";
 
 export interface CommandContext {
   db: Db;
@@ -58,7 +60,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   topic add <queue> <topic>
   answer add --topic <topic> --question "<q>" --answer "<a>" [--answer "<variant>" …] [--queue <queue>] [--lang fr]
              [--tags a,b] [--sensitive]
-  directory add --name "<name>" --phone <number> [--competence <tag>[,<tag>]] [--department "<d>"] [--email <e>]`;
+  directory add --name "<name>" --phone <number> [--competence <tag>[,<tag>]] [--department "<d>"] [--email <e>]
+${HOURS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -73,7 +76,7 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<C
       err.push(`error: ${error.message}`, "", USAGE);
       return { code: 2, out, err };
     }
-    if (error instanceof CommandError) {
+    if (error instanceof CommandError || error instanceof HoursCommandError) {
       err.push(`error: ${error.message}`);
       return { code: 1, out, err };
     }
@@ -287,6 +290,8 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
       return;
     }
     default:
+      // hours (issue 11): schedule add|closure|period|list, number set|menu
+      if (await runHoursCommand(ctx.db, key, args as string[], values, out)) return;
       throw new UsageError(key ? `unknown command "${key}"` : "no command given");
   }
 }
@@ -329,6 +334,7 @@ function parseOrUsage(argv: string[]) {
         competence: { type: "string" },
         department: { type: "string" },
         email: { type: "string" },
+        ...HOURS_OPTIONS,
       },
     });
   } catch (error) {
