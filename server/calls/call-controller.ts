@@ -21,6 +21,7 @@ import { OperatorLeg, type B2bua, type InboundCallHandler, type ReofferResult, t
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordsOptions, type RecordWrite } from "./call-records";
 import { positionAnnouncement } from "./queue-announcements";
+import type { HoursRoute } from "../hours/hours-runtime";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;
@@ -64,6 +65,10 @@ export interface RoutedNumber {
   queueName: string;
   slThresholdS: number;
   shortAbandonS: number;
+  /** Hours (issue 11): the number's language, greeting, and what a caller hears when it does not answer now. */
+  hours?: HoursRoute;
+  /** Hours: the prompt file of a sound in the number's language. */
+  localize?(sound: Sound): Sound;
 }
 
 export interface CallControllerDeps {
@@ -161,6 +166,8 @@ interface ActiveCall {
   mediaMoves?: number;
   /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
   operatorMovedOnto?: CallMedia;
+  /** Hours (issue 11): the prompt file of a sound in the number's language. */
+  localize?(sound: Sound): Sound;
 }
 
 /** The message a caller hears before the engine sends them away. */
@@ -378,6 +385,7 @@ export class CallController implements InboundCallHandler {
       chain: Promise.resolve(),
       finished: false,
       holdMs: 0,
+      localize: route.localize,
     };
     this.calls.set(call.id, call);
     trunk.onEnded = (reason) => this.trunkEnded(call, reason);
@@ -413,6 +421,9 @@ export class CallController implements InboundCallHandler {
     }
     trunk.answer(answer);
     this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
+    // ---- hours (issue 11): a number outside its hours plays its closed message and hangs up (outcome closed) ----
+    if (route.hours?.closed) return this.playClosed(call, route.hours.closed);
+    // ---- end hours ----
     // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
     // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
     // rings, unless the engine already turned the caller away (hang-up announcement) or an
@@ -426,7 +437,32 @@ export class CallController implements InboundCallHandler {
       // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
       priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
     });
-    if (!call.endedBy) this.playThenMusic(call, ["greeting"]);
+    if (!call.endedBy) this.playThenMusic(call, [route.hours?.greeting ?? "greeting"]);
+  }
+
+  /**
+   * Hours (issue 11): the closed message, with the next opening, then hang up. The engine never sees the call;
+   * its record is closed here: outcome `closed`, ended by the system (or by the caller who hung up first).
+   */
+  private playClosed(call: ActiveCall, closed: NonNullable<HoursRoute["closed"]>): void {
+    call.endedBy = "system";
+    const prompts = closed.prompts.map((p) => call.localize?.(p as Sound) ?? (p as Sound));
+    this.log({ at: new Date(this.deps.clock.now()), type: "call.announcement", callId: call.id, data: { announcement: "closed", prompts } });
+    const ended = call.trunk.onEnded;
+    call.trunk.onEnded = (reason) => {
+      const byCaller = reason === "bye";
+      if (byCaller) call.endedBy = "caller";
+      ended?.(reason);
+      this.writeCall(call.id, { outcome: "closed", endedAt: new Date(this.deps.clock.now()), ...(!byCaller && { endReason: closed.endReason }) });
+    };
+    let totalMs = 0;
+    for (const sound of prompts) {
+      const startMs = totalMs;
+      totalMs += this.deps.soundDurationMs(sound);
+      const timer = setTimeout(() => this.enqueueMedia(call, () => call.media.playToCaller(sound)), startMs);
+      timer.unref();
+    }
+    setTimeout(() => call.trunk.hangup("local"), totalMs).unref();
   }
 
   /**
@@ -645,7 +681,7 @@ export class CallController implements InboundCallHandler {
       if (call.operator || call.finished) return;
       clearTimeout(call.followUp);
       // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
-      const ms = await call.media.playToCaller(sound);
+      const ms = await call.media.playToCaller(call.localize?.(sound) ?? sound);
       call.followUp = setTimeout(() => {
         if (!call.operator && !call.finished) this.playThenMusic(call, rest);
       }, ms ?? 0);
@@ -767,7 +803,8 @@ export class CallController implements InboundCallHandler {
           at: new Date(this.deps.clock.now()),
           type: "call.announcement",
           callId: call.id,
-          data: { announcement: effect.announcement, prompts, position: effect.position ?? null, estimatedWaitMs: effect.estimatedWaitMs ?? null },
+          // Hours (issue 11): the log names the files of the number's language.
+          data: { announcement: effect.announcement, prompts: prompts.map((p) => call.localize?.(p) ?? p), position: effect.position ?? null, estimatedWaitMs: effect.estimatedWaitMs ?? null },
         });
         return;
       }
@@ -775,7 +812,8 @@ export class CallController implements InboundCallHandler {
         const call = this.calls.get(effect.callId);
         if (!call) return;
         call.endedBy = "system";
-        const goodbye = GOODBYES[effect.announcement] ?? "closed";
+        const base = GOODBYES[effect.announcement] ?? "closed";
+        const goodbye = call.localize?.(base) ?? base;
         this.enqueueMedia(call, () => call.media.playToCaller(goodbye));
         setTimeout(() => call.trunk.hangup("local"), this.deps.soundDurationMs(goodbye)).unref();
         return;

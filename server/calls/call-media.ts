@@ -1,4 +1,5 @@
 /** What the call controller needs of the media relay for one call (implemented by MediaBridge over rtpengine). */
+import type { PromptFile } from "../hours/prompt-catalog";
 import { PROMPT_SOUNDS, type PromptSound } from "./queue-announcements";
 
 /**
@@ -17,8 +18,11 @@ export const FIXED_SOUNDS = [
   "no-operators",
   "callback-registered",
 ] as const;
-export type Sound = (typeof FIXED_SOUNDS)[number] | PromptSound;
-export const ALL_SOUNDS: readonly Sound[] = [...FIXED_SOUNDS, ...PROMPT_SOUNDS];
+/** The recorded English set, `<SOUNDS_DIR>/<name>.wav`. */
+export type BaseSound = (typeof FIXED_SOUNDS)[number] | PromptSound;
+/** A base sound, or (hours, issue 11) a language set's prompt or a synthesised greeting under SOUNDS_DIR. */
+export type Sound = BaseSound | PromptFile;
+export const ALL_SOUNDS: readonly BaseSound[] = [...FIXED_SOUNDS, ...PROMPT_SOUNDS];
 
 export interface CallMedia {
   /** The trunk's SDP offer -> our SDP answer for the 200 OK. */

@@ -32,6 +32,9 @@ import { CallController, type RoutedNumber } from "./call-controller";
 import { ALL_SOUNDS, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
 import { queueSettingsFromRow } from "./queue-settings-mapping";
+// hours (issue 11)
+import { HoursRuntime } from "../hours/hours-runtime";
+import { PromptCatalog } from "../hours/prompt-catalog";
 
 export interface Telephony {
   controller: CallController;
@@ -41,6 +44,8 @@ export interface Telephony {
   syncQueues(): Promise<void>;
   /** An account's sessions ended: its softphone registration goes too. */
   dropUser(userId: number): void;
+  /** Hours (issue 11): numbers' and queues' open states. */
+  hours: HoursRuntime;
   stop(): Promise<void>;
 }
 
@@ -105,6 +110,16 @@ export async function startTelephony(args: {
   let vipPriorities = new Map<string, number>();
   // Dialled number -> queue, refreshed by syncQueues like everything else the engine routes by.
   let routes = new Map<string, RoutedNumber>();
+  // ---- hours (issue 11): the number's state and language decorate its route; queues open and close at boundaries ----
+  const prompts = new PromptCatalog(soundsDir);
+  const withHours = (route: RoutedNumber | undefined): RoutedNumber | undefined => {
+    // `hours` is created with the controller below; calls only arrive once both exist.
+    const state = route && hours.route(route.numberId);
+    if (!route || !state) return route;
+    const localize = (sound: Sound): Sound => prompts.resolve(state.language, sound) ?? sound;
+    return { ...route, ...(state.queue && { queueId: state.queue.queueId, queueName: state.queue.queueName }), hours: state, localize };
+  };
+  // ---- end hours ----
   const controller = new CallController({
     db: database.db,
     clock,
@@ -122,10 +137,10 @@ export async function startTelephony(args: {
       };
       return bridge;
     },
-    routeNumber: (dialed) => routes.get(dialed),
+    routeNumber: (dialed) => withHours(routes.get(dialed)),
     publishOperatorState: (userId, state) => args.realtime.publishOperatorState(userId, state),
     alertSupervisors: (alert) => args.realtime.publishAlert(alert),
-    soundDurationMs: (sound) => durations.get(sound) ?? 0,
+    soundDurationMs: (sound) => durations.get(sound) ?? prompts.durationMs(sound),
     callerPriority: (callerNumber) => vipPriorities.get(callerNumber),
     wrapUpEnded: (operatorId) =>
       void closeDraft(database.db, operatorId, new Date(clock.now())).catch((error) =>
@@ -166,6 +181,15 @@ export async function startTelephony(args: {
     onStatus: (status) => controller.setShiftStatus(status),
   });
 
+  const hours = new HoursRuntime({
+    clock,
+    zone: config.TIMEZONE,
+    soundsDir,
+    catalog: prompts,
+    logger,
+    setQueueOpen: (queueId, open) => controller.dispatch({ type: "queue-configured", settings: { id: String(queueId), open } }),
+  });
+
   const syncQueues = async () => {
     const reasons = await listPauseReasons(database.db);
     pauseReasonCodes = new Set(reasons.map((r) => r.code));
@@ -188,6 +212,7 @@ export async function startTelephony(args: {
       }),
     );
     vipPriorities = new Map((await listVipNumbers(database.db)).map((vip) => [vip.number, vip.priority]));
+    await hours.reload(database.db, queues); // hours (issue 11)
     const byUser = new Map<number, Array<{ queueId: string; tier: number }>>();
     for (const m of await listAllMemberships(database.db)) {
       const list = byUser.get(m.userId) ?? [];
@@ -299,9 +324,11 @@ export async function startTelephony(args: {
     pool,
     syncQueues,
     dropUser: (userId) => b2bua.registrar.dropUser(userId),
+    hours: hours,
     stop: async () => {
       args.http.off("upgrade", onUpgrade);
       shifts.stop();
+      hours.stop();
       await controller.close();
       await trunkRegistration?.stop();
       await b2bua.close();
