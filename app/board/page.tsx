@@ -5,6 +5,7 @@ import { requireRole } from "../lib/auth";
 import { getServices } from "../../server/runtime-registry";
 import { OperatorsTable } from "./operators-table";
 import { PresenceTable } from "./presence-table";
+import { QueueHours } from "../components/queue-hours";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("board"))("title") };
@@ -22,6 +23,7 @@ export default async function BoardPage() {
       <h1 className="text-2xl font-semibold" data-testid="page-title">
         {t("title")}
       </h1>
+      <QueueHours /> {/* hours (issue 11) */}
       <OperatorsTable names={names} pauseReasons={pauseReasons} />
       <PresenceTable />
     </AppShell>

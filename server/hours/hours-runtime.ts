@@ -9,8 +9,6 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Db } from "../../db/client";
 import type { PromptLanguage } from "../../db/enums";
-import { getOrganisation } from "../../db/queries/organisation";
-import { listNumberHours, listScheduleExceptions, listSchedules } from "../../db/queries/schedules";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { organisationName } from "../organisation/organisation-service";
@@ -18,7 +16,7 @@ import { closedPromptNames, nextBoundary, numberStatus, queueOpenStates, type Nu
 import type { PromptCatalog, PromptFile } from "./prompt-catalog";
 import { synthesize } from "./prompt-synth";
 import { defaultGreeting } from "./prompt-texts";
-import type { ScheduleSpec, Weekday } from "./schedule";
+import { loadHours } from "./hours-loader";
 
 /** Re-check at least this often, so a timer never sleeps across a clock jump for long (setTimeout caps at ~24.8 days). */
 const MAX_SLEEP_MS = 6 * 3_600_000;
@@ -32,13 +30,6 @@ export interface HoursRoute {
   closed: { prompts: string[]; endReason: "closed" | "not-in-service-yet" | "not-in-service-anymore" } | undefined;
   /** Closed with action `queue:<name>`: the caller goes to that queue instead. */
   queue: { queueId: number; queueName: string } | undefined;
-}
-
-export interface QueueHoursState {
-  queueId: number;
-  open: boolean;
-  /** When it next changes, epoch ms. */
-  until: number | undefined;
 }
 
 interface Entry extends NumberHours {
@@ -72,35 +63,14 @@ export class HoursRuntime {
 
   /** Re-reads schedules and number settings, applies the queues' open states and re-arms the timer. */
   async reload(db: Db, queues: ReadonlyArray<{ id: number; name: string }>): Promise<void> {
-    const [numbers, schedules, exceptions, org] = await Promise.all([listNumberHours(db), listSchedules(db), listScheduleExceptions(db), getOrganisation(db)]);
-    const specs = new Map<number, ScheduleSpec>(
-      schedules.map((s) => [
-        s.id,
-        {
-          zone: s.zone ?? this.deps.zone,
-          alwaysOpen: s.alwaysOpen,
-          weekly: s.weekly.map((w) => ({ ...w, day: w.day as Weekday })),
-          periods: exceptions.filter((e) => e.scheduleId === s.id && e.kind === "period").map((e) => ({ from: e.fromDate, to: e.toDate, intervals: e.hours })),
-          closures: exceptions
-            .filter((e) => e.scheduleId === s.id && e.kind === "closure")
-            .map((e) => ({ from: e.fromDate, to: e.toDate, reason: e.reason, ...(e.hours[0] && { hours: e.hours[0] }) })),
-        },
-      ]),
-    );
+    const { numbers, organisation: org } = await loadHours(db, this.deps.zone);
     const entries = new Map<number, Entry>();
     const synth: Array<[Entry, string, PromptFile]> = [];
-    for (const n of numbers) {
-      const schedule = n.scheduleId === null ? undefined : specs.get(n.scheduleId);
+    for (const { row: n, hours } of numbers) {
       const text = n.greeting ?? (org.name ? defaultGreeting(n.language, organisationName(org, n.language)) : undefined);
       const greetingFile = text === undefined ? undefined : (`custom/${createHash("sha256").update(`${n.language}\n${text}`).digest("hex").slice(0, 20)}` as PromptFile);
       const entry: Entry = {
-        numberId: n.id,
-        queueId: n.queueId,
-        schedule,
-        zone: schedule?.zone ?? this.deps.zone,
-        campaignFrom: n.campaignFrom,
-        campaignTo: n.campaignTo,
-        language: n.language,
+        ...hours,
         closedAction: n.closedAction,
         closedTarget: n.closedTarget,
         greeting: greetingFile && this.deps.catalog.durationMs(greetingFile) > 0 ? greetingFile : undefined,
@@ -151,18 +121,6 @@ export class HoursRuntime {
   numberStatus(numberId: number): NumberStatus | undefined {
     const entry = this.entries.get(numberId);
     return entry && numberStatus(entry, this.deps.clock.now());
-  }
-
-  /** Each queue with numbers: open or not, and until when (board and desk). */
-  queueStates(): QueueHoursState[] {
-    const now = this.deps.clock.now();
-    const byQueue = new Map<number, Entry[]>();
-    for (const e of this.entries.values()) byQueue.set(e.queueId, [...(byQueue.get(e.queueId) ?? []), e]);
-    return [...byQueue].map(([queueId, entries]) => ({
-      queueId,
-      open: queueOpenStates(entries, now).get(queueId) ?? true,
-      until: nextBoundary(entries, now),
-    }));
   }
 
   /** Applies open states that changed and arms the timer for the next boundary; the timer calls it, tests may too. */

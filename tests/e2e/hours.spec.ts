@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { DateTime } from "luxon";
+import { E2E_ADMIN } from "../../playwright.config";
+import { LoginPage } from "./pages/login-page";
+import { cli } from "./support/cli";
+
+const ZONE = "Europe/Paris";
+
+/** The first weekday (Monday to Friday) at 09:00 from `day` on, in Paris: when "mon-fri 09:00-18:00" opens again. */
+function firstWeekdayNine(day: DateTime): DateTime {
+  let d = day.startOf("day");
+  while (d.weekday > 5) d = d.plus({ days: 1 });
+  return d.set({ hour: 9 });
+}
+
+test("an admin builds a schedule with a closure in the browser and sees the next opening time; field errors name the bad part", async ({ page }) => {
+  await cli("queue", "add", "Admissions");
+  await cli("number", "add", "+33999000111", "--queue", "Admissions");
+  await new LoginPage(page).loginAs(E2E_ADMIN.username, E2E_ADMIN.password);
+  await page.getByTestId("nav-hours").click();
+  await expect(page.getByTestId("page-title")).toHaveText("Hours");
+  await expect(page.getByTestId("schedules-table-empty")).toBeVisible();
+
+  const scheduleForm = page.getByTestId("schedule-form");
+  await scheduleForm.getByLabel("Name").fill("Office");
+  await scheduleForm.getByLabel("Weekly hours").fill("mon-fry 09:00-18:00");
+  await scheduleForm.getByLabel("Time zone").fill(ZONE);
+  await scheduleForm.getByTestId("save-schedule").click();
+  await expect(scheduleForm.getByTestId("error-weekly")).toHaveText("Hours like “mon-fri 09:00-18:00; sat 10:00-13:00”, or 24/7.");
+  await expect(scheduleForm.getByLabel("Weekly hours")).toHaveValue("mon-fry 09:00-18:00");
+  await scheduleForm.getByLabel("Weekly hours").fill("Monday-Friday 09:00-18:00");
+  await scheduleForm.getByTestId("save-schedule").click();
+  await expect(scheduleForm.getByTestId("notice")).toHaveText("Schedule saved.");
+  const row = page.locator('[data-testid="schedule-row"][data-name="Office"]');
+  await expect(row.getByTestId("schedule-weekly")).toHaveText("mon-fri 09:00-18:00");
+
+  // A closure from yesterday to tomorrow: closed now, the next opening is the first weekday after it at 09:00.
+  const today = DateTime.now().setZone(ZONE);
+  const exceptionForm = page.getByTestId("exception-form");
+  await exceptionForm.getByLabel("Kind").selectOption("closure");
+  await exceptionForm.getByLabel("From").fill(today.minus({ days: 1 }).toISODate()!);
+  await exceptionForm.getByLabel("To").fill(today.plus({ days: 1 }).toISODate()!);
+  await exceptionForm.getByTestId("add-exception").click();
+  await expect(exceptionForm.getByTestId("error-reason")).toHaveText("A reason of up to 120 characters (required for a closure).");
+  await exceptionForm.getByLabel("Reason").fill("Holidays");
+  await exceptionForm.getByTestId("add-exception").click();
+  await expect(exceptionForm.getByTestId("notice")).toHaveText("Added.");
+  await expect(row.getByTestId("exception")).toHaveCount(1);
+
+  const opening = firstWeekdayNine(today.plus({ days: 2 }));
+  const time = new Intl.DateTimeFormat("en-US", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZone: ZONE }).format(opening.toMillis());
+  await expect(row.getByTestId("schedule-state")).toHaveText(`Closed: Holidays — Closed until ${time}`);
+
+  // The number uses the schedule, in French; a closed action naming no queue is refused.
+  const number = page.locator('[data-testid="number-form"][data-number="+33999000111"]');
+  await number.getByLabel("Schedule").selectOption("Office");
+  await number.getByLabel("Language").selectOption("fr");
+  await number.getByLabel("When closed").fill("queue:Nowhere");
+  await number.getByTestId("save-number").click();
+  await expect(number.getByTestId("error-closedAction")).toContainText("queue:Support (an existing queue)");
+  await number.getByLabel("When closed").fill("hang-up");
+  await number.getByTestId("save-number").click();
+  await expect(number.getByTestId("notice")).toHaveText("Number saved.");
+  await page.reload();
+  await expect(number.getByLabel("Schedule")).toHaveValue("Office");
+  await expect(number.getByLabel("Language")).toHaveValue("fr");
+  await expect(page.locator('[data-testid="schedule-row"][data-name="Office"]').getByTestId("schedule-state")).toHaveAttribute("data-open", "false");
+
+  // The board shows the queue closed until its next opening.
+  await page.getByTestId("nav-board").click();
+  const short = new Intl.DateTimeFormat("en-US", { weekday: "long", hour: "2-digit", minute: "2-digit", timeZone: ZONE }).format(opening.toMillis());
+  await expect(page.getByTestId("queue-hours-state").filter({ hasText: "Admissions" })).toHaveText(`Admissions: closed until ${short}`);
+});
