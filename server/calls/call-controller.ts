@@ -764,7 +764,7 @@ export class CallController implements InboundCallHandler {
       call.operator = undefined;
       call.operatorId = undefined;
       this.log({ at: new Date(this.deps.clock.now()), type: "call.operator-leg-failed", callId: call.id, operatorId: Number(operatorId) });
-      this.enqueueMedia(call, () => call.media.operatorLegLost({ apology: true }));
+      this.enqueueMedia(call, () => call.media.operatorLegLost({ apology: call.localize?.("apology") ?? true }));
       this.dispatch({ type: "operator-leg-failed", callId: call.id, operatorId });
       return;
     }

@@ -35,7 +35,8 @@ export interface CallMedia {
   operatorAnswered(attemptTag: string, browserAnswerSdp: string): Promise<unknown>;
   abandonOperatorAttempt(attemptTag: string): Promise<unknown>;
   /** Back to music after the operator leg died, after an apology when asked. */
-  operatorLegLost(options?: { apology?: boolean }): Promise<unknown>;
+  /** `apology`: true for the English recording, or the prompt file to play (the number's language). */
+  operatorLegLost(options?: { apology?: boolean | Sound }): Promise<unknown>;
   close(): Promise<void>;
   /** The caller's new SDP (re-INVITE, UPDATE): rtpengine's answer for the caller (RFC 3264 §8.3.1). */
   callerReoffered?(trunkOfferSdp: string): Promise<string>;

@@ -64,6 +64,7 @@ export class HoursRuntime {
   /** Re-reads schedules and number settings, applies the queues' open states and re-arms the timer. */
   async reload(db: Db, queues: ReadonlyArray<{ id: number; name: string }>): Promise<void> {
     const { numbers, organisation: org } = await loadHours(db, this.deps.zone);
+    this.deps.catalog.rescan(); // replacements uploaded by an administrator
     const entries = new Map<number, Entry>();
     const synth: Array<[Entry, string, PromptFile]> = [];
     for (const { row: n, hours } of numbers) {

@@ -11,6 +11,11 @@ import type { PromptLanguage } from "../../db/enums";
 /** A prompt file under SOUNDS_DIR, without `.wav`: a language set's, or a synthesised greeting (`custom/<hash>`). */
 export type PromptFile = `${PromptLanguage | "custom"}/${string}`;
 
+/** The files that may voice prompt `name` in `language`, best first (see {@link PromptCatalog.resolve}). */
+export function promptCandidates<S extends string>(language: PromptLanguage, name: S): Array<S | PromptFile> {
+  return [`custom/${language}-${name}`, `${language}/${name}`, name];
+}
+
 /** 8 kHz 16-bit mono: 16 bytes a millisecond after the 44-byte header. */
 const wavMs = (file: string) => Math.max(0, (statSync(file).size - 44) / 16);
 
@@ -18,8 +23,14 @@ export class PromptCatalog {
   private readonly durations = new Map<string, number>();
 
   constructor(private readonly soundsDir: string) {
+    this.rescan();
+  }
+
+  /** Lists the files again (after an administrator uploaded a replacement). */
+  rescan(): void {
+    this.durations.clear();
     for (const folder of ["", "en", "fr", "ar", "custom"]) {
-      const dir = path.join(soundsDir, folder);
+      const dir = path.join(this.soundsDir, folder);
       if (!existsSync(dir)) continue;
       for (const entry of readdirSync(dir)) {
         if (!entry.endsWith(".wav")) continue;
@@ -29,11 +40,12 @@ export class PromptCatalog {
     }
   }
 
-  /** The file for prompt `name` in `language`: the language's own, else the English recording, else undefined. */
+  /**
+   * The file for prompt `name` in `language`: an administrator's upload (`custom/<language>-<name>`), else the
+   * language's generated one, else the English recording, else undefined.
+   */
   resolve<S extends string>(language: PromptLanguage, name: S): S | PromptFile | undefined {
-    const own = `${language}/${name}` as PromptFile;
-    if (this.durations.has(own)) return own;
-    return this.durations.has(name) ? name : undefined;
+    return promptCandidates(language, name).find((file) => this.durations.has(file));
   }
 
   /** Length of a prompt file, ms (0 when unknown). */

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { DateTime } from "luxon";
 import { E2E_ADMIN } from "../../playwright.config";
@@ -70,4 +74,27 @@ test("an admin builds a schedule with a closure in the browser and sees the next
   await page.getByTestId("nav-board").click();
   const short = new Intl.DateTimeFormat("en-US", { weekday: "long", hour: "2-digit", minute: "2-digit", timeZone: ZONE }).format(opening.toMillis());
   await expect(page.getByTestId("queue-hours-state").filter({ hasText: "Admissions" })).toHaveText(`Admissions: closed until ${short}`);
+
+  // Prompts: the French closed message can be heard, and replaced; a file that is no recording is refused.
+  await page.getByTestId("nav-hours").click();
+  const prompts = page.getByTestId("prompt-form");
+  await prompts.getByLabel("Language").selectOption("fr");
+  await prompts.getByLabel("Prompt").selectOption("closed-now");
+  const src = await prompts.getByTestId("prompt-player").getAttribute("src");
+  const heard = await page.request.get(src!);
+  expect(heard.status()).toBe(200);
+  expect(heard.headers()["content-type"]).toBe("audio/wav");
+  const dir = mkdtempSync(path.join(tmpdir(), "hotline-e2e-prompt-"));
+  const bad = path.join(dir, "notes.mp3");
+  execFileSync("sh", ["-c", `echo "not audio" > "${bad}"`]);
+  await prompts.getByLabel("Replacement recording").setInputFiles(bad);
+  await prompts.getByTestId("upload-prompt").click();
+  await expect(prompts.getByTestId("error-file")).toHaveText("This is not a WAV, MP3 or OGG recording that can be read.");
+  const good = path.join(dir, "closed.ogg");
+  execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1.5", good]);
+  await prompts.getByLabel("Replacement recording").setInputFiles(good);
+  await prompts.getByTestId("upload-prompt").click();
+  await expect(prompts.getByTestId("notice")).toHaveText("Prompt replaced.");
+  const replaced = await page.request.get(`/api/prompts/fr/closed-now`);
+  expect((await replaced.body()).byteLength).toBeLessThan((await heard.body()).byteLength);
 });

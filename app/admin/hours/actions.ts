@@ -1,6 +1,9 @@
 "use server";
 
+import path from "node:path";
 import { adminDb, adminWrite, formText, formValues } from "../admin-write";
+import { importPrompt } from "../../../server/hours/prompt-upload";
+import { getServices } from "../../../server/runtime-registry";
 import { addException, saveSchedule, setNumberHours } from "../../../server/hours/hours-service";
 import { removeException } from "../../../server/hours/hours-overview";
 import type { StaffingFormState } from "../staffing-form-bits";
@@ -36,4 +39,13 @@ export async function saveNumberAction(_previous: StaffingFormState, form: FormD
   };
   const result = await adminWrite(PATH, PATH, () => setNumberHours(adminDb(), formText(form, "number"), input));
   return result.ok ? { notice: "hours.numberSaved", values: input } : { errors: result.errors, values: formValues(form) };
+}
+
+export async function uploadPromptAction(_previous: StaffingFormState, form: FormData): Promise<StaffingFormState> {
+  const file = form.get("file");
+  const data = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
+  const values = { language: formText(form, "language"), prompt: formText(form, "prompt") };
+  const soundsDir = path.resolve(getServices().config.SOUNDS_DIR);
+  const result = await adminWrite(PATH, PATH, () => importPrompt({ data, language: values.language, name: values.prompt, soundsDir }));
+  return result.ok ? { notice: "hours.promptUploaded", values } : { errors: result.errors, values };
 }

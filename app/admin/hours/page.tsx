@@ -5,6 +5,8 @@ import { AppShell } from "../../components/app-shell";
 import { requireRole } from "../../lib/auth";
 import { ListTable } from "../queues/page-parts";
 import { ExceptionForm, NumberForm, RemoveExceptionForm, ScheduleForm } from "./hours-forms";
+import { PromptForm } from "./prompt-form";
+import { promptTexts } from "../../../server/hours/prompt-texts";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("hours"))("title") };
@@ -86,6 +88,10 @@ export default async function HoursPage() {
           </li>
         ))}
       </ul>
+
+      <h2 className="mt-8 text-lg font-medium">{t("prompts")}</h2>
+      <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("promptsIntro")}</p>
+      <PromptForm prompts={Object.keys(promptTexts("en"))} />
     </AppShell>
   );
 }
