@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -9,6 +9,10 @@ import { LoginPage } from "./pages/login-page";
 import { cli } from "./support/cli";
 
 const ZONE = "Europe/Paris";
+
+// The replacement uploaded below lands in the server's SOUNDS_DIR (the repository's public/sounds under test): removed
+// afterwards, so later runs hear the generated prompt again.
+test.afterAll(() => rmSync(path.resolve(process.env.SOUNDS_DIR ?? "public/sounds", "custom/fr-closed-now.wav"), { force: true }));
 
 /** The first weekday (Monday to Friday) at 09:00 from `day` on, in Paris: when "mon-fri 09:00-18:00" opens again. */
 function firstWeekdayNine(day: DateTime): DateTime {

@@ -11,24 +11,46 @@ const SCHEDULE_FIELDS = ["name", "weekly", "zone"];
 const EXCEPTION_FIELDS = ["schedule", "kind", "from", "to", "hours", "reason"];
 const NUMBER_FIELDS = ["schedule", "closedAction", "language", "greeting", "campaignFrom", "campaignTo", "campaign"];
 
+/** The card every hours form is drawn in. */
+export const FORM_CARD = "mt-4 flex max-w-3xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4";
+
+/** A form's submit button and its outcome (notice, or an error of no field shown with an input). */
+export function SubmitRow({
+  pending,
+  testId,
+  label,
+  state,
+  fields,
+}: {
+  pending: boolean;
+  testId: string;
+  label: string;
+  state: { notice?: string; errors?: Record<string, string> };
+  fields: readonly string[];
+}) {
+  return (
+    <div className="flex flex-wrap items-center gap-4">
+      <button type="submit" disabled={pending} data-testid={testId} className={primaryButtonClass}>
+        {label}
+      </button>
+      <FormNotice state={state} fields={fields} />
+    </div>
+  );
+}
+
 /** Creates a schedule, or replaces the weekly hours of the one with the same name. */
 export function ScheduleForm({ defaultZone }: { defaultZone: string }) {
   const t = useTranslations("hours");
   const { state, action, pending } = useStaffingForm(saveScheduleAction);
   const values = state.notice ? {} : (state.values ?? {});
   return (
-    <form action={action} className="mt-4 flex max-w-3xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4" noValidate data-testid="schedule-form">
+    <form action={action} className={FORM_CARD} noValidate data-testid="schedule-form">
       <div key={state.round ?? 0} className="flex flex-col gap-4">
         <FormField label={t("name")} name="name" id="schedule-name" defaultValue={values.name} error={state.errors?.name} required />
         <FormField label={t("weekly")} name="weekly" id="schedule-weekly" dir="ltr" hint={t("weeklyHint")} defaultValue={values.weekly} error={state.errors?.weekly} required />
         <FormField label={t("zone")} name="zone" id="schedule-zone" dir="ltr" hint={t("zoneHint", { zone: defaultZone })} defaultValue={values.zone} error={state.errors?.zone} />
       </div>
-      <div className="flex flex-wrap items-center gap-4">
-        <button type="submit" disabled={pending} data-testid="save-schedule" className={primaryButtonClass}>
-          {t("save")}
-        </button>
-        <FormNotice state={state} fields={SCHEDULE_FIELDS} />
-      </div>
+      <SubmitRow pending={pending} testId="save-schedule" label={t("save")} state={state} fields={SCHEDULE_FIELDS} />
     </form>
   );
 }
@@ -39,7 +61,7 @@ export function ExceptionForm({ schedules }: { schedules: readonly string[] }) {
   const { state, action, pending } = useStaffingForm(addExceptionAction);
   const values = state.notice ? {} : (state.values ?? {});
   return (
-    <form action={action} className="mt-4 flex max-w-3xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4" noValidate data-testid="exception-form">
+    <form action={action} className={FORM_CARD} noValidate data-testid="exception-form">
       <div key={state.round ?? 0} className="flex flex-wrap items-start gap-4">
         <SelectField label={t("schedule")} name="schedule" id="exception-schedule" options={schedules.map((s) => ({ value: s, label: s }))} defaultValue={values.schedule} error={state.errors?.schedule} />
         <SelectField
@@ -57,12 +79,7 @@ export function ExceptionForm({ schedules }: { schedules: readonly string[] }) {
         <FormField label={t("hours")} name="hours" id="exception-hours" dir="ltr" hint={t("closureHoursHint")} defaultValue={values.hours} error={state.errors?.hours} />
         <FormField label={t("reason")} name="reason" id="exception-reason" defaultValue={values.reason} error={state.errors?.reason} />
       </div>
-      <div className="flex flex-wrap items-center gap-4">
-        <button type="submit" disabled={pending} data-testid="add-exception" className={primaryButtonClass}>
-          {t("addException")}
-        </button>
-        <FormNotice state={state} fields={EXCEPTION_FIELDS} />
-      </div>
+      <SubmitRow pending={pending} testId="add-exception" label={t("addException")} state={state} fields={EXCEPTION_FIELDS} />
     </form>
   );
 }

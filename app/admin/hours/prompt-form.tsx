@@ -1,12 +1,12 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState, type FormEvent } from "react";
-import { FormNotice } from "../../components/form-notice";
+import { startTransition, useState, type FormEvent } from "react";
 import { FieldFrame } from "../../components/form-field";
 import { useStaffingForm } from "../staffing-form-bits";
-import { primaryButtonClass, SelectField } from "../queues/form-bits";
+import { SelectField } from "../queues/form-bits";
 import { uploadPromptAction } from "./actions";
+import { FORM_CARD, SubmitRow } from "./hours-forms";
 
 const FIELDS = ["language", "prompt", "file"];
 /** Must match MAX_UPLOAD_BYTES (server/hours/prompt-upload.ts): larger files are refused before they are sent. */
@@ -23,14 +23,18 @@ export function PromptForm({ prompts }: { prompts: readonly string[] }) {
   // A new URL after each upload, so the player fetches the replacement.
   const src = `/api/prompts/${language}/${encodeURIComponent(prompt)}?v=${state.round ?? 0}`;
   const fileError = tooLarge ? "hours.validation.fileSize" : state.errors?.file;
-  const checkSize = (event: FormEvent<HTMLFormElement>) => {
-    const file = new FormData(event.currentTarget).get("file");
+  // Submitted by hand, not through the form's `action`: React would reset the form afterwards, and the selects,
+  // whose choice the player follows, would show the first option while the state still held the chosen one.
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const file = data.get("file");
     const large = file instanceof File && file.size > MAX_BYTES;
     setTooLarge(large);
-    if (large) event.preventDefault();
+    if (!large) startTransition(() => action(data));
   };
   return (
-    <form action={action} onSubmit={checkSize} className="mt-4 flex max-w-3xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4" data-testid="prompt-form">
+    <form onSubmit={submit} className={FORM_CARD} data-testid="prompt-form">
       <div className="flex flex-wrap items-start gap-4">
         <SelectField
           label={t("language")}
@@ -50,12 +54,7 @@ export function PromptForm({ prompts }: { prompts: readonly string[] }) {
       <FieldFrame id="prompt-file" name="file" label={t("file")} hint={t("fileHint")} error={fileError}>
         <input id="prompt-file" name="file" type="file" accept=".wav,.mp3,.ogg,audio/wav,audio/mpeg,audio/ogg" aria-invalid={fileError ? true : undefined} aria-describedby={fileError ? "prompt-file-error" : "prompt-file-hint"} />
       </FieldFrame>
-      <div className="flex flex-wrap items-center gap-4">
-        <button type="submit" disabled={pending} data-testid="upload-prompt" className={primaryButtonClass}>
-          {t("upload")}
-        </button>
-        <FormNotice state={state} fields={FIELDS} />
-      </div>
+      <SubmitRow pending={pending} testId="upload-prompt" label={t("upload")} state={state} fields={FIELDS} />
     </form>
   );
 }
