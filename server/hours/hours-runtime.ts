@@ -58,6 +58,11 @@ export class HoursRuntime {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private synthFailed = false;
+  /**
+   * Each number's status, valid until its `until`: evaluating a schedule takes milliseconds (time-zone arithmetic
+   * over days), so it is done once per boundary, not once per call.
+   */
+  private statuses = new Map<number, { status: NumberStatus; from: number; until: number }>();
 
   constructor(private readonly deps: HoursRuntimeDeps) {}
 
@@ -80,6 +85,7 @@ export class HoursRuntime {
       entries.set(n.id, entry);
     }
     this.entries = entries;
+    this.statuses.clear();
     this.queueNames = new Map(queues.map((q) => [q.name.toLowerCase(), { id: q.id, name: q.name }]));
     this.apply();
     // Greetings are synthesised off the call path; until one is ready, callers hear the language's standard greeting.
@@ -104,7 +110,7 @@ export class HoursRuntime {
     const entry = this.entries.get(numberId);
     if (!entry) return undefined;
     const now = this.deps.clock.now();
-    const status = numberStatus(entry, now);
+    const status = this.status(entry, now);
     let closed: HoursRoute["closed"];
     let queue: HoursRoute["queue"];
     if (status.state !== "open") {
@@ -121,7 +127,7 @@ export class HoursRuntime {
   /** A number's state now (admin page). */
   numberStatus(numberId: number): NumberStatus | undefined {
     const entry = this.entries.get(numberId);
-    return entry && numberStatus(entry, this.deps.clock.now());
+    return entry && this.status(entry, this.deps.clock.now());
   }
 
   /** Applies open states that changed and arms the timer for the next boundary; the timer calls it, tests may too. */
@@ -129,7 +135,8 @@ export class HoursRuntime {
     if (this.stopped) return;
     const now = this.deps.clock.now();
     const entries = [...this.entries.values()];
-    const states = queueOpenStates(entries, now);
+    const statusOf = (n: Entry, at: number) => this.status(n, at);
+    const states = queueOpenStates(entries, now, statusOf);
     for (const [queueId, open] of states) {
       if (this.applied.get(queueId) === open) continue;
       this.deps.logger.info(open ? "queue opens (hours)" : "queue closes (hours)", { queueId });
@@ -139,10 +146,19 @@ export class HoursRuntime {
     for (const queueId of this.applied.keys()) if (!states.has(queueId)) this.deps.setQueueOpen(queueId, true);
     this.applied = states;
     clearTimeout(this.timer);
-    const next = nextBoundary(entries, now);
+    const next = nextBoundary(entries, now, statusOf);
     if (next === undefined) return;
     this.timer = setTimeout(() => this.apply(), Math.min(Math.max(0, next - now), MAX_SLEEP_MS));
     this.timer.unref();
+  }
+
+  private status(entry: Entry, now: number): NumberStatus {
+    const cached = this.statuses.get(entry.numberId);
+    if (cached && now >= cached.from && now < cached.until) return cached.status;
+    const status = numberStatus(entry, now);
+    const until = status.state === "ended" ? Infinity : (status.until ?? Infinity);
+    this.statuses.set(entry.numberId, { status, from: now, until });
+    return status;
   }
 
   stop(): void {

@@ -66,18 +66,21 @@ export function closedPromptNames(status: NumberStatus, zone: string, at: number
   return ["closed-now", day, timePrompt(opening.hour, opening.minute), "goodbye"];
 }
 
-/** Whether each queue takes callers: open when any number routed to it is open (a queue without numbers is open). */
-export function queueOpenStates(numbers: readonly NumberHours[], at: number): Map<number, boolean> {
+/**
+ * Whether each queue takes callers: open when any number routed to it is open (a queue without numbers is open).
+ * `statusOf` lets a caller pass its cache of {@link numberStatus}.
+ */
+export function queueOpenStates<N extends NumberHours>(numbers: readonly N[], at: number, statusOf: (n: N, at: number) => NumberStatus = numberStatus): Map<number, boolean> {
   const open = new Map<number, boolean>();
-  for (const n of numbers) open.set(n.queueId, (open.get(n.queueId) ?? false) || numberStatus(n, at).state === "open");
+  for (const n of numbers) open.set(n.queueId, (open.get(n.queueId) ?? false) || statusOf(n, at).state === "open");
   return open;
 }
 
 /** The earliest instant after `at` when any number's state changes (undefined: none ahead). */
-export function nextBoundary(numbers: readonly NumberHours[], at: number): number | undefined {
+export function nextBoundary<N extends NumberHours>(numbers: readonly N[], at: number, statusOf: (n: N, at: number) => NumberStatus = numberStatus): number | undefined {
   let next: number | undefined;
   for (const n of numbers) {
-    const status = numberStatus(n, at);
+    const status = statusOf(n, at);
     const until = status.state === "ended" ? undefined : status.until;
     if (until !== undefined && until > at && (next === undefined || until < next)) next = until;
   }

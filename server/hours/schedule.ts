@@ -51,15 +51,15 @@ export interface ScheduleSpec {
   closures: readonly ScheduleClosure[];
 }
 
-/** The state at an instant. `until` is the next change (undefined: none within {@link HORIZON_DAYS}). */
+/** The state at an instant. `until` is the next change (undefined: none, ever, or not within {@link HORIZON_DAYS}). */
 export type ScheduleState =
   | { open: true; until: number | undefined }
   | { open: false; until: number | undefined; closure: string | undefined };
 
-/** How far ahead the next change is searched, days: a schedule that never opens within a year is "closed". */
+/** How far ahead the next change is searched at most, days: a schedule that never opens within a year is "closed". */
 export const HORIZON_DAYS = 400;
 /** Days evaluated per step of the search. */
-const WINDOW_DAYS = 14;
+const WINDOW_DAYS = 8;
 const DAY_MINUTES = 1440;
 
 interface Span {
@@ -159,7 +159,11 @@ export function scheduleState(spec: ScheduleSpec, at: number): ScheduleState {
   const open = isOpen(spec, at);
   let first = DateTime.fromMillis(at, { zone: spec.zone }).startOf("day");
   let from = at;
-  for (let scanned = 0; scanned < HORIZON_DAYS; scanned += WINDOW_DAYS - 1) {
+  // After the last dated exception only the weekly pattern remains, which repeats every week: a change that is not
+  // found within a week and a day after it never comes (24/7 without closures is decided in one window).
+  const lastException = [...spec.periods, ...spec.closures].reduce((last, e) => (e.to > last ? e.to : last), isoDate(first));
+  const days = Math.min(HORIZON_DAYS, Math.max(0, Math.round(DateTime.fromISO(lastException, { zone: spec.zone }).diff(first, "days").days)) + WINDOW_DAYS);
+  for (let scanned = 0; scanned < days; scanned += WINDOW_DAYS - 1) {
     const spans = openSpans(spec, first, WINDOW_DAYS);
     const windowEnd = instant(first, WINDOW_DAYS * DAY_MINUTES);
     if (open) {
