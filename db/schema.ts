@@ -33,6 +33,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { CLOSED_ACTIONS, PROMPT_LANGUAGES, SCHEDULE_EXCEPTION_KINDS, type MenuOption } from "./enums";
 import { ROLES, type Role } from "../server/auth/roles";
 import { JOIN_WHEN, LEAVE_WHEN, QUEUE_ACTIONS, STRATEGIES } from "../server/queues/queue-options";
 
@@ -70,6 +71,10 @@ export const queueStrategyEnum = pgEnum("queue_strategy", STRATEGIES);
 export const queueActionEnum = pgEnum("queue_action", QUEUE_ACTIONS);
 export const queueJoinWhenEnum = pgEnum("queue_join_when", JOIN_WHEN);
 export const queueLeaveWhenEnum = pgEnum("queue_leave_when", LEAVE_WHEN);
+// hours (issue 11)
+export const promptLanguageEnum = pgEnum("prompt_language", PROMPT_LANGUAGES);
+export const closedActionEnum = pgEnum("closed_action", CLOSED_ACTIONS);
+export const scheduleExceptionKindEnum = pgEnum("schedule_exception_kind", SCHEDULE_EXCEPTION_KINDS);
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -184,8 +189,60 @@ export const hotlineNumbers = pgTable("hotline_numbers", {
     .references(() => queues.id, { onDelete: "restrict" }),
   /** Where the number is advertised (campaign), for per-number statistics. */
   label: text("label"),
+  // ---- hours (issue 11): when and how the number answers ----
+  /** Null: open around the clock. */
+  scheduleId: integer("schedule_id").references((): AnyPgColumn => schedules.id, { onDelete: "set null" }),
+  closedAction: closedActionEnum("closed_action").notNull().default("hang-up"),
+  /** The number to forward to, or the queue's name, for closed actions `forward` and `queue`. */
+  closedTarget: text("closed_target"),
+  language: promptLanguageEnum("language").notNull().default("en"),
+  /** The greeting's words; null: generated from the organisation's name. */
+  greeting: text("greeting"),
+  /** A campaign number answers only from/to these local dates (inclusive, in the schedule's zone); null: no bound. */
+  campaignFrom: date("campaign_from", { mode: "string" }),
+  campaignTo: date("campaign_to", { mode: "string" }),
+  /** The caller menu (digits to actions); empty: no menu. */
+  menu: jsonb("menu").$type<MenuOption[]>().notNull().default([]),
+  // ---- end hours ----
   createdAt: createdAt(),
 });
+
+// ---- hours (issue 11) ----
+
+/** Opening hours: a weekly pattern (or 24/7) in a time zone, plus dated exceptions (schedule_exceptions). */
+export const schedules = pgTable("schedules", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  name: text("name").notNull().unique(),
+  /** IANA zone; null: the server's TIMEZONE. */
+  zone: text("zone"),
+  alwaysOpen: boolean("always_open").notNull().default(false),
+  /** Weekly intervals: ISO weekday (1 = Monday), local start/end minutes; an end not after the start is overnight. */
+  weekly: jsonb("weekly").$type<Array<{ day: number; startMinute: number; endMinute: number }>>().notNull().default([]),
+  createdAt: createdAt(),
+});
+
+/**
+ * A schedule's one-off opening period (its hours replace the weekly pattern on each date) or closure (whole days,
+ * or `hours` of each day, with a reason). Dates are local and inclusive.
+ */
+export const scheduleExceptions = pgTable(
+  "schedule_exceptions",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    scheduleId: integer("schedule_id")
+      .notNull()
+      .references(() => schedules.id, { onDelete: "cascade" }),
+    kind: scheduleExceptionKindEnum("kind").notNull(),
+    fromDate: date("from_date", { mode: "string" }).notNull(),
+    toDate: date("to_date", { mode: "string" }).notNull(),
+    /** Period: its opening hours; closure: empty for whole days, or the one closed interval of each day. */
+    hours: jsonb("hours").$type<Array<{ startMinute: number; endMinute: number }>>().notNull().default([]),
+    reason: text("reason").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [index("schedule_exceptions_schedule").on(t.scheduleId)],
+);
+// ---- end hours ----
 
 /** Callers who go ahead of others in every queue: the engine adds `priority` to their rank. */
 export const vipNumbers = pgTable("vip_numbers", {
@@ -527,3 +584,5 @@ export type Topic = typeof topics.$inferSelect;
 export type PreparedAnswer = typeof preparedAnswers.$inferSelect;
 export type DirectoryEntry = typeof directoryEntries.$inferSelect;
 export type WrapUpDraft = typeof wrapUpDrafts.$inferSelect;
+export type Schedule = typeof schedules.$inferSelect;
+export type ScheduleException = typeof scheduleExceptions.$inferSelect;

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-start}
 
-start_packages=(rtpengine-daemon)
-test_packages=(rtpengine-daemon chromium postgresql sip-tester kamailio haproxy)
+start_packages=(rtpengine-daemon espeak-ng sox ffmpeg)
+test_packages=(rtpengine-daemon chromium postgresql sip-tester kamailio haproxy espeak-ng sox ffmpeg)
 case "$mode" in
   start) packages=("${start_packages[@]}") ;;
   test) packages=("${test_packages[@]}") ;;
@@ -38,6 +38,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "hotline: installing npm packages" >&2
   npm ci --no-audit --no-fund
 fi
+
+# Caller prompts in English, French and Arabic (issue 11): cached, so only new or changed words are synthesised.
+npx tsx scripts/make-prompts.ts >/dev/null
 
 # Rebuild the UI when any source it is built from changed since the last build.
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app server db public next.config.ts package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then

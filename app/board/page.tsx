@@ -6,6 +6,7 @@ import { getServices } from "../../server/runtime-registry";
 import { OperatorsTable } from "./operators-table";
 import { PresenceTable } from "./presence-table";
 import { QueuesPanel } from "./queues-panel";
+import { QueueHours } from "../components/queue-hours";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("board"))("title") };
@@ -24,6 +25,7 @@ export default async function BoardPage() {
         {t("title")}
       </h1>
       <QueuesPanel names={names} zone={services.config.TIMEZONE} />
+      <QueueHours /> {/* hours (issue 11) */}
       <OperatorsTable names={names} pauseReasons={pauseReasons} />
       <PresenceTable />
     </AppShell>

@@ -6,7 +6,7 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory" | "outbound"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory" | "outbound" | "hours"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/callbacks", key: "callbacks", role: "operator" },
   { href: "/board", key: "board", role: "supervisor" },
@@ -14,6 +14,7 @@ const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users"
   { href: "/admin/queues", key: "queues", role: "admin" },
   { href: "/admin/pause-reasons", key: "pauseReasons", role: "admin" },
   { href: "/admin/shifts", key: "shifts", role: "admin" },
+  { href: "/admin/hours", key: "hours", role: "admin" }, // hours (issue 11)
   { href: "/admin/test-call", key: "testCall", role: "admin" },
   { href: "/admin/organisation", key: "organisation", role: "admin" },
   { href: "/admin/scripts", key: "scripts", role: "admin" },

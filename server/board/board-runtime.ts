@@ -40,7 +40,8 @@ export function startBoard(args: {
       logger.error("board feed failed on a record write", { error: String(error) });
     }
   });
-  args.engineConfig.onSynced = (queues, byUser) =>
-    board.configure(queues, new Map([...byUser].map(([userId, list]) => [userId, list.map((m) => Number(m.queueId))])));
+  args.engineConfig.synced.add((queues, byUser) =>
+    board.configure(queues, new Map([...byUser].map(([userId, list]) => [userId, list.map((m) => Number(m.queueId))]))),
+  );
   return board;
 }

@@ -18,7 +18,8 @@ import type { Binding } from "../telephony/registrar";
 import type { TrunkLeg } from "../telephony/trunk-leg";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
-import { CallSession, type CallRequestResult, type CallSessionHost, type CallerLeg, type OperatorLegPort } from "./call-session";
+import { CallSession, type CallRequestResult, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
+import type { HoursRoute } from "../hours/hours-runtime";
 import { OperatorViews } from "./operator-views";
 import { positionAnnouncement } from "./queue-announcements";
 
@@ -53,6 +54,10 @@ export interface RoutedNumber {
   queueName: string;
   slThresholdS: number;
   shortAbandonS: number;
+  /** The number's language, greeting, and what a caller hears when it does not answer now (server/hours). */
+  hours?: HoursRoute;
+  /** The prompt file of a sound in the number's language (server/hours). */
+  localize?(sound: Sound): Sound;
 }
 
 export interface CallControllerDeps {
@@ -323,7 +328,7 @@ export class CallController implements InboundCallHandler {
       this.rejectForNoMedia(trunk);
       return endNow("failed", "system", "no-media");
     }
-    const call = this.startSession({ id: record.id, trunk, media, queueId: route.queueId, queueName: route.queueName });
+    const call = this.startSession({ id: record.id, trunk, media, queueId: route.queueId, queueName: route.queueName, localize: route.localize });
     if (trunk.ended) {
       call.finishMedia();
       return endNow("abandoned", "caller", "cancelled");
@@ -351,6 +356,8 @@ export class CallController implements InboundCallHandler {
     }
     trunk.answer(answer);
     this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
+    // A number outside its hours plays its closed message and hangs up (server/hours; outcome closed).
+    if (route.hours?.closed) return call.answerClosed(route.hours.closed);
     // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
     // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
     // rings, unless the engine already turned the caller away (hang-up announcement) or an
@@ -364,14 +371,14 @@ export class CallController implements InboundCallHandler {
       // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
       priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
     });
-    call.greet();
+    call.greet(route.hours?.greeting);
   }
 
   /**
    * A session for an admitted caller, filed until its media finishes. `trunk` may be any {@link CallerLeg} (unit
    * tests give a fake); its media is the one given.
    */
-  startSession(init: { id: string; trunk: CallerLeg; media: CallMedia; queueId: number; queueName: string }): CallSession {
+  startSession(init: CallSessionInit): CallSession {
     const session = new CallSession(this.sessionHost(init.id, init.trunk), init);
     this.sessions.set(session.id, session);
     session.on("finished", () => {
@@ -482,7 +489,7 @@ export class CallController implements InboundCallHandler {
           at: new Date(this.deps.clock.now()),
           type: "call.announcement",
           callId: call.id,
-          data: { announcement: effect.announcement, prompts, position: effect.position ?? null, estimatedWaitMs: effect.estimatedWaitMs ?? null },
+          data: { announcement: effect.announcement, prompts: prompts.map((p) => call.localize(p)), position: effect.position ?? null, estimatedWaitMs: effect.estimatedWaitMs ?? null },
         });
         return;
       }

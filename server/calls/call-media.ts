@@ -1,4 +1,5 @@
 /** What the call controller needs of the media relay for one call (implemented by MediaBridge over rtpengine). */
+import type { PromptFile } from "../hours/prompt-catalog";
 import { PROMPT_SOUNDS, type PromptSound } from "./queue-announcements";
 
 /**
@@ -18,8 +19,11 @@ export const FIXED_SOUNDS = [
   "callback-registered",
   "callback-unavailable",
 ] as const;
-export type Sound = (typeof FIXED_SOUNDS)[number] | PromptSound;
-export const ALL_SOUNDS: readonly Sound[] = [...FIXED_SOUNDS, ...PROMPT_SOUNDS];
+/** The recorded English set, `<SOUNDS_DIR>/<name>.wav`. */
+export type BaseSound = (typeof FIXED_SOUNDS)[number] | PromptSound;
+/** A base sound, or (hours, issue 11) a language set's prompt or a synthesised greeting under SOUNDS_DIR. */
+export type Sound = BaseSound | PromptFile;
+export const ALL_SOUNDS: readonly BaseSound[] = [...FIXED_SOUNDS, ...PROMPT_SOUNDS];
 
 export interface CallMedia {
   /** The trunk's SDP offer -> our SDP answer for the 200 OK. */
@@ -32,7 +36,8 @@ export interface CallMedia {
   operatorAnswered(attemptTag: string, browserAnswerSdp: string): Promise<unknown>;
   abandonOperatorAttempt(attemptTag: string): Promise<unknown>;
   /** Back to music after the operator leg died, after an apology when asked. */
-  operatorLegLost(options?: { apology?: boolean }): Promise<unknown>;
+  /** `apology`: true for the English recording, or the prompt file to play (the number's language). */
+  operatorLegLost(options?: { apology?: boolean | Sound }): Promise<unknown>;
   close(): Promise<void>;
   /** The caller's new SDP (re-INVITE, UPDATE): rtpengine's answer for the caller (RFC 3264 §8.3.1). */
   callerReoffered?(trunkOfferSdp: string): Promise<string>;

@@ -119,6 +119,14 @@ export interface CallSessionInit {
   media: CallMedia;
   queueId: number;
   queueName: string;
+  /** The prompt file of a sound in the number's language (server/hours); default: the sound itself. */
+  localize?(sound: Sound): Sound;
+}
+
+/** A number outside its hours (server/hours): the prompts to play, then BYE with this end reason. */
+export interface ClosedAnswer {
+  prompts: readonly string[];
+  endReason: string;
 }
 
 export class CallSession extends TypedEmitter<CallSessionEvents> {
@@ -133,6 +141,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   readonly offers = new Map<string, OperatorLegPort>();
   operatorId: string | undefined;
   operator: OperatorLegPort | undefined;
+  private readonly localizer: ((sound: Sound) => Sound) | undefined;
+  /** Set when the number answered outside its hours: the record's end reason unless the caller hangs up first. */
+  private closedReason: string | undefined;
   /** Media steps run one after the other (rtpengine commands must not overtake each other). */
   chain: Promise<unknown> = Promise.resolve();
   endedBy: EndedBy | undefined;
@@ -175,6 +186,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.media = init.media;
     this.queueId = init.queueId;
     this.queueName = init.queueName;
+    this.localizer = init.localize;
     this.fsm = new StateMachine<CallSessionState>("call-session", CALL_SESSION_TRANSITIONS, "queued", (_from, to) =>
       this.emit("state", to, this.operatorId),
     );
@@ -191,6 +203,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   private now(): number {
     return this.host.clock.now();
+  }
+
+  /** The prompt file of `sound` in the call's language. */
+  localize(sound: Sound): Sound {
+    return this.localizer?.(sound) ?? sound;
   }
 
   private log(type: string, data?: Record<string, unknown>, extra: Partial<NewCallEvent> = {}): void {
@@ -271,7 +288,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** The engine sends the caller away: its goodbye, then BYE once it has been heard. */
   sendAway(announcement: AnnouncementKind): void {
     this.endedBy = "system";
-    const goodbye = GOODBYES[announcement] ?? "closed";
+    const goodbye = this.localize(GOODBYES[announcement] ?? "closed");
     this.enqueueMedia(() => this.media.playToCaller(goodbye));
     setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(goodbye)).unref();
   }
@@ -283,8 +300,26 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   /** The greeting once the caller is queued (unless the engine already turned them away). */
-  greet(): void {
-    if (!this.endedBy) this.playThenMusic(["greeting"]);
+  greet(greeting: Sound = "greeting"): void {
+    if (!this.endedBy) this.playThenMusic([greeting]);
+  }
+
+  /**
+   * Outside the number's hours (server/hours): the closed message (with the next opening), then BYE. The engine never
+   * sees the call; its record is closed here as `closed`, ended by the system (or by the caller who hung up first).
+   */
+  answerClosed(closed: ClosedAnswer): void {
+    this.endedBy = "system";
+    this.closedReason = closed.endReason;
+    const prompts = closed.prompts.map((p) => this.localize(p as Sound));
+    this.log("call.announcement", { announcement: "closed", prompts });
+    let totalMs = 0;
+    for (const sound of prompts) {
+      const startMs = totalMs;
+      totalMs += this.host.soundDurationMs(sound);
+      setTimeout(() => this.enqueueMedia(() => this.media.playToCaller(sound)), startMs).unref();
+    }
+    setTimeout(() => this.trunk.hangup("local"), totalMs).unref();
   }
 
   // ---- the operator's requests (desk) ---------------------------------------------------------------------------
@@ -417,7 +452,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       this.operatorId = undefined;
       this.moveTo("queued");
       this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
-      this.enqueueMedia(() => this.media.operatorLegLost({ apology: true }));
+      this.enqueueMedia(() => this.media.operatorLegLost({ apology: this.localizer ? this.localize("apology") : true }));
       this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
       return;
     }
@@ -485,6 +520,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
+    if (this.closedReason !== undefined) {
+      const byCaller = reason === "bye";
+      if (byCaller) this.endedBy = "caller";
+      this.write({ outcome: "closed", endedAt: new Date(this.now()), endedBy: this.endedBy, endReason: byCaller ? "caller-hung-up" : this.closedReason });
+      this.finishMedia();
+      return;
+    }
     if (this.heldSince !== undefined) this.callerHold(false);
     if (!this.finished) this.endDeskHold();
     if (this.finished) return;
@@ -522,7 +564,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       if (this.operator || this.finished) return;
       clearTimeout(this.followUp);
       // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
-      const ms = await this.media.playToCaller(sound);
+      const ms = await this.media.playToCaller(this.localize(sound));
       this.followUp = setTimeout(() => {
         if (!this.operator && !this.finished) this.playThenMusic(rest);
       }, ms ?? 0);

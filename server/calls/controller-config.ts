@@ -13,6 +13,7 @@ import type { RealtimeServer } from "../realtime/socket-server";
 import type { CallControllerDeps } from "./call-controller";
 import type { EngineConfig } from "./engine-config";
 import type { MediaRuntime } from "./media-runtime";
+import type { HoursWiring } from "../hours/hours-wiring";
 
 export function controllerDeps(args: {
   config: Config;
@@ -23,6 +24,8 @@ export function controllerDeps(args: {
   realtime: RealtimeServer;
   /** The engine's configuration, read lazily (it is built after the controller, which it feeds). */
   engine: () => Pick<EngineConfig, "routeNumber" | "callerPriority" | "queueName">;
+  /** Operating hours (server/hours/hours-wiring.ts): routes get the number's state and language, prompts their length. */
+  hours?: () => Pick<HoursWiring, "decorate" | "durationMs"> | undefined;
 }): CallControllerDeps {
   const { config, database, clock, logger, media, realtime } = args;
   return {
@@ -30,10 +33,13 @@ export function controllerDeps(args: {
     clock,
     logger,
     media: media.factory,
-    routeNumber: (dialed) => args.engine().routeNumber(dialed),
+    routeNumber: (dialed) => {
+      const route = args.engine().routeNumber(dialed);
+      return args.hours?.()?.decorate(route) ?? route;
+    },
     publishOperatorState: (userId, state) => realtime.publishOperatorState(userId, state),
     alertSupervisors: (alert) => realtime.publishAlert(alert),
-    soundDurationMs: media.soundDurationMs,
+    soundDurationMs: (sound) => media.soundDurationMs(sound) || (args.hours?.()?.durationMs(sound) ?? 0),
     callerPriority: (callerNumber) => args.engine().callerPriority(callerNumber),
     queueName: (queueId) => args.engine().queueName(queueId),
     wrapUpEnded: (operatorId) =>

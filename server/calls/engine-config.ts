@@ -107,9 +107,11 @@ export class EngineConfig {
       specs,
       active.map((user) => String(user.id)),
     );
-    this.onSynced?.(queues, byUser);
+    for (const listener of this.synced) await listener(queues, byUser);
   }
 
-  /** Told after each sync with the queues and who serves which (the supervisors' board follows them). */
-  onSynced?: (queues: Awaited<ReturnType<typeof listQueues>>, memberships: Map<number, Array<{ queueId: string; tier: number }>>) => void;
+  /** Told after each sync with the queues and who serves which (the supervisors' board, operating hours). */
+  readonly synced = new Set<
+    (queues: Awaited<ReturnType<typeof listQueues>>, memberships: Map<number, Array<{ queueId: string; tier: number }>>) => void | Promise<void>
+  >();
 }

@@ -404,7 +404,7 @@ export class MediaBridge {
    * The operator leg died during the conversation (BYE, browser gone, ICE failure): the operator side goes back to
    * the placeholder and the caller hears hold music again, after the apology when `apology` is set.
    */
-  operatorLegLost(opts: { apology?: boolean } = {}): Promise<TrunkSdpStatus> {
+  operatorLegLost(opts: { apology?: boolean | CallerSound } = {}): Promise<TrunkSdpStatus> {
     return this.serial("operatorLegLost", ["bridged"], async () => {
       await this.unblockHeld();
       const status = this.checkTrunkSdp(await this.park(this.requireTrunkSdp()));
@@ -412,7 +412,8 @@ export class MediaBridge {
         await this.play("hold-music", true);
         return status;
       }
-      const durationMs = await this.play("apology", false);
+      // Hours (issue 11): the apology may be given in the number's language.
+      const durationMs = await this.play(opts.apology === true ? "apology" : opts.apology, false);
       // rtpengine has no playlist: switch to music ourselves when the apology ends (cancelled by any later playback
       // change). Without a duration we cannot time it, so music starts at once rather than never.
       this.followUp = setTimeout(() => {

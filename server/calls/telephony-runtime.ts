@@ -29,6 +29,8 @@ import { startBoard } from "../board/board-runtime";
 import { startOutbound } from "../outbound/outbound-wiring";
 import type { OutboundCalls } from "../outbound/outbound-calls";
 import type { CallbackService } from "../callbacks/callback-service";
+import { startHours, type HoursWiring } from "../hours/hours-wiring";
+import type { HoursRuntime } from "../hours/hours-runtime";
 
 export interface Telephony {
   controller: CallController;
@@ -36,6 +38,8 @@ export interface Telephony {
   pool: MediaPool;
   /** The supervisors' live queues panel (server/board). */
   board: BoardFeed;
+  /** Operating hours: numbers' and queues' open states (server/hours). */
+  hours: HoursRuntime;
   /** Outbound calls from the desk (server/outbound). */
   outbound: OutboundCalls;
   /** The callback work list, whose "Call back" dials from the desk. */
@@ -70,12 +74,18 @@ export async function startTelephony(args: {
   const media = await startMedia(config, config.MEDIA_ADDRESS ?? advertised, args.health, logger);
   // eslint-disable-next-line prefer-const -- the controller and the configuration refer to each other
   let engineConfig: EngineConfig;
-  const controller = new CallController(controllerDeps({ config, database, clock, logger, media, realtime: args.realtime, engine: () => engineConfig }));
+  // eslint-disable-next-line prefer-const -- the controller and the hours refer to each other
+  let hours: HoursWiring;
+  const controller = new CallController(
+    controllerDeps({ config, database, clock, logger, media, realtime: args.realtime, engine: () => engineConfig, hours: () => hours }),
+  );
+  hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
   media.events.timedOut = (callId) => controller.mediaTimedOut(callId);
   media.events.lost = (callId) => controller.mediaLost(callId);
   const dispatch = controller.dispatch.bind(controller);
   const shifts = new ShiftScheduler({ clock, zone: config.TIMEZONE, logger, dispatch, onStatus: (status) => controller.setShiftStatus(status) });
   engineConfig = new EngineConfig(database.db, dispatch, shifts);
+  engineConfig.synced.add((queues) => hours.runtime.reload(database.db, queues));
   const board = startBoard({ config, database, clock, logger, realtime: args.realtime, controller, engineConfig });
   await engineConfig.sync();
   const restoring = await recoverAfterRestart(controller.records, database.db, clock, logger, { takeover: args.takeover });
@@ -126,6 +136,7 @@ export async function startTelephony(args: {
     b2bua,
     pool: media.pool,
     board,
+    hours: hours.runtime,
     outbound,
     callbacks,
     syncQueues: () => engineConfig.sync(),
@@ -136,6 +147,7 @@ export async function startTelephony(args: {
       outbound.close();
       await controller.close();
       board.stop();
+      hours.runtime.stop();
       await registration?.stop();
       await b2bua.close();
       await media.stop();

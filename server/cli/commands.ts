@@ -25,6 +25,8 @@ import { createDirectoryEntry } from "../directory/directory-service";
 import { updateOrganisation } from "../organisation/organisation-service";
 import { saveScript } from "../scripts/script-service";
 import { allowOutboundPattern, listOutboundPatterns, removeOutboundPattern } from "../outbound/outbound-policy";
+// hours (issue 11)
+import { HOURS_OPTIONS, HOURS_USAGE, HoursCommandError, runHoursCommand } from "../hours/hours-commands";
 
 export interface CommandContext {
   db: Db;
@@ -62,7 +64,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   directory add --name "<name>" --phone <number> [--competence <tag>[,<tag>]] [--department "<d>"] [--email <e>]
   outbound allow <pattern>      (e.g. '0[1-9]*'; digits, X = any digit, [1-7] a set, * = any further digits at the end)
   outbound remove <pattern>
-  outbound list`;
+  outbound list
+${HOURS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -77,7 +80,7 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<C
       err.push(`error: ${error.message}`, "", USAGE);
       return { code: 2, out, err };
     }
-    if (error instanceof CommandError) {
+    if (error instanceof CommandError || error instanceof HoursCommandError) {
       err.push(`error: ${error.message}`);
       return { code: 1, out, err };
     }
@@ -309,6 +312,8 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
       return;
     }
     default:
+      // hours (issue 11): schedule add|closure|period|list, number set|menu
+      if (await runHoursCommand(ctx.db, key, args as string[], values, out)) return;
       throw new UsageError(key ? `unknown command "${key}"` : "no command given");
   }
 }
@@ -351,6 +356,7 @@ function parseOrUsage(argv: string[]) {
         competence: { type: "string" },
         department: { type: "string" },
         email: { type: "string" },
+        ...HOURS_OPTIONS,
       },
     });
   } catch (error) {

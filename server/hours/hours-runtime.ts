@@ -1,0 +1,168 @@
+/**
+ * Operating hours in the running server: keeps each number's schedule, campaign and language in memory (reloaded
+ * with the queues), tells the call path what a caller of a number hears ({@link HoursRuntime.route}, no query on a
+ * call's path), and opens and closes the queue engine's queues at each boundary with ONE timer armed for the next
+ * boundary of any number (no polling). A queue is open while any of its numbers is; callers already waiting when it
+ * closes are served until the queue empties (the engine only turns away new callers of a closed queue).
+ */
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Db } from "../../db/client";
+import type { PromptLanguage } from "../../db/enums";
+import type { Clock } from "../clock";
+import type { Logger } from "../logger";
+import { organisationName } from "../organisation/organisation-service";
+import { closedPromptNames, nextBoundary, numberStatus, queueOpenStates, type NumberHours, type NumberStatus } from "./number-hours";
+import type { PromptCatalog, PromptFile } from "./prompt-catalog";
+import { synthesize } from "./prompt-synth";
+import { defaultGreeting } from "./prompt-texts";
+import { loadHours } from "./hours-loader";
+
+/** Re-check at least this often, so a timer never sleeps across a clock jump for long (setTimeout caps at ~24.8 days). */
+const MAX_SLEEP_MS = 6 * 3_600_000;
+
+/** What the call path needs to know about a number right now. */
+export interface HoursRoute {
+  language: PromptLanguage;
+  /** The number's own greeting (synthesised), when ready. */
+  greeting: PromptFile | undefined;
+  /** Set when the number does not answer now: the prompts to play, then hang up with outcome `closed`. */
+  closed: { prompts: string[]; endReason: "closed" | "not-in-service-yet" | "not-in-service-anymore" } | undefined;
+  /** Closed with action `queue:<name>`: the caller goes to that queue instead. */
+  queue: { queueId: number; queueName: string } | undefined;
+}
+
+interface Entry extends NumberHours {
+  closedAction: string;
+  closedTarget: string | null;
+  greeting: PromptFile | undefined;
+}
+
+export interface HoursRuntimeDeps {
+  clock: Clock;
+  /** TIMEZONE: the zone of schedules without their own. */
+  zone: string;
+  soundsDir: string;
+  catalog: PromptCatalog;
+  logger: Logger;
+  /** Opens or closes a queue in the engine. */
+  setQueueOpen(queueId: number, open: boolean): void;
+  /** Speech synthesis for greetings (tests replace it). Default espeak-ng + sox. */
+  synthesize?: typeof synthesize;
+}
+
+export class HoursRuntime {
+  private entries = new Map<number, Entry>();
+  private queueNames = new Map<string, { id: number; name: string }>();
+  private applied = new Map<number, boolean>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private synthFailed = false;
+  /**
+   * Each number's status, valid until its `until`: evaluating a schedule takes milliseconds (time-zone arithmetic
+   * over days), so it is done once per boundary, not once per call.
+   */
+  private statuses = new Map<number, { status: NumberStatus; from: number; until: number }>();
+
+  constructor(private readonly deps: HoursRuntimeDeps) {}
+
+  /** Re-reads schedules and number settings, applies the queues' open states and re-arms the timer. */
+  async reload(db: Db, queues: ReadonlyArray<{ id: number; name: string }>): Promise<void> {
+    const { numbers, organisation: org } = await loadHours(db, this.deps.zone);
+    this.deps.catalog.rescan(); // replacements uploaded by an administrator
+    const entries = new Map<number, Entry>();
+    const synth: Array<[Entry, string, PromptFile]> = [];
+    for (const { row: n, hours } of numbers) {
+      const text = n.greeting ?? (org.name ? defaultGreeting(n.language, organisationName(org, n.language)) : undefined);
+      const greetingFile = text === undefined ? undefined : (`custom/${createHash("sha256").update(`${n.language}\n${text}`).digest("hex").slice(0, 20)}` as PromptFile);
+      const entry: Entry = {
+        ...hours,
+        closedAction: n.closedAction,
+        closedTarget: n.closedTarget,
+        greeting: greetingFile && this.deps.catalog.durationMs(greetingFile) > 0 ? greetingFile : undefined,
+      };
+      if (greetingFile && !entry.greeting && text !== undefined) synth.push([entry, text, greetingFile]);
+      entries.set(n.id, entry);
+    }
+    this.entries = entries;
+    this.statuses.clear();
+    this.queueNames = new Map(queues.map((q) => [q.name.toLowerCase(), { id: q.id, name: q.name }]));
+    this.apply();
+    // Greetings are synthesised off the call path; until one is ready, callers hear the language's standard greeting.
+    for (const [entry, text, file] of synth) void this.synthesizeGreeting(entry, text, file);
+  }
+
+  private async synthesizeGreeting(entry: Entry, text: string, file: PromptFile): Promise<void> {
+    if (this.synthFailed) return;
+    try {
+      await (this.deps.synthesize ?? synthesize)(text, entry.language, path.join(this.deps.soundsDir, `${file}.wav`));
+      this.deps.catalog.add(file);
+      entry.greeting = file;
+    } catch (error) {
+      // Without espeak-ng or sox, the standard greeting of the language plays: logged once, not per number.
+      this.synthFailed = true;
+      this.deps.logger.warn("greeting not synthesised: the standard greeting plays", { error: String(error) });
+    }
+  }
+
+  /** What a caller of number `numberId` hears now; undefined for a number not loaded (then: standard, open). */
+  route(numberId: number): HoursRoute | undefined {
+    const entry = this.entries.get(numberId);
+    if (!entry) return undefined;
+    const now = this.deps.clock.now();
+    const status = this.status(entry, now);
+    let closed: HoursRoute["closed"];
+    let queue: HoursRoute["queue"];
+    if (status.state !== "open") {
+      const target = entry.closedAction === "queue" && status.state === "closed" ? this.queueNames.get((entry.closedTarget ?? "").toLowerCase()) : undefined;
+      if (target) queue = { queueId: target.id, queueName: target.name };
+      else {
+        // Voicemail and forwarding are not built yet: those numbers hang up after the closed message too.
+        closed = { prompts: closedPromptNames(status, entry.zone, now), endReason: status.state === "closed" ? "closed" : status.state === "not-yet" ? "not-in-service-yet" : "not-in-service-anymore" };
+      }
+    }
+    return { language: entry.language, greeting: entry.greeting, closed, queue };
+  }
+
+  /** A number's state now (admin page). */
+  numberStatus(numberId: number): NumberStatus | undefined {
+    const entry = this.entries.get(numberId);
+    return entry && this.status(entry, this.deps.clock.now());
+  }
+
+  /** Applies open states that changed and arms the timer for the next boundary; the timer calls it, tests may too. */
+  apply(): void {
+    if (this.stopped) return;
+    const now = this.deps.clock.now();
+    const entries = [...this.entries.values()];
+    const statusOf = (n: Entry, at: number) => this.status(n, at);
+    const states = queueOpenStates(entries, now, statusOf);
+    for (const [queueId, open] of states) {
+      if (this.applied.get(queueId) === open) continue;
+      this.deps.logger.info(open ? "queue opens (hours)" : "queue closes (hours)", { queueId });
+      this.deps.setQueueOpen(queueId, open);
+    }
+    // A queue that lost its last number is open again.
+    for (const queueId of this.applied.keys()) if (!states.has(queueId)) this.deps.setQueueOpen(queueId, true);
+    this.applied = states;
+    clearTimeout(this.timer);
+    const next = nextBoundary(entries, now, statusOf);
+    if (next === undefined) return;
+    this.timer = setTimeout(() => this.apply(), Math.min(Math.max(0, next - now), MAX_SLEEP_MS));
+    this.timer.unref();
+  }
+
+  private status(entry: Entry, now: number): NumberStatus {
+    const cached = this.statuses.get(entry.numberId);
+    if (cached && now >= cached.from && now < cached.until) return cached.status;
+    const status = numberStatus(entry, now);
+    const until = status.state === "ended" ? Infinity : (status.until ?? Infinity);
+    this.statuses.set(entry.numberId, { status, from: now, until });
+    return status;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}

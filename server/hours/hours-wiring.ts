@@ -1,0 +1,45 @@
+/**
+ * Operating hours on the call path: the hours runtime (one timer for the next boundary, opening and closing queues
+ * in the engine) and the prompt catalog (each sound in the number's language) for the call controller, which gets
+ * every route decorated with the number's state and language.
+ */
+import path from "node:path";
+import type { RoutedNumber } from "../calls/call-controller";
+import type { Sound } from "../calls/call-media";
+import type { Clock } from "../clock";
+import type { Config } from "../config/config";
+import type { Logger } from "../logger";
+import type { EngineEvent } from "../queue";
+import { HoursRuntime } from "./hours-runtime";
+import { PromptCatalog } from "./prompt-catalog";
+
+export interface HoursWiring {
+  runtime: HoursRuntime;
+  /** The route with the number's state (open, closed with its prompts, or sent to another queue) and language. */
+  decorate(route: RoutedNumber | undefined): RoutedNumber | undefined;
+  /** Length of a prompt file in any language, ms (0 when unknown). */
+  durationMs(sound: Sound): number;
+}
+
+export function startHours(args: { config: Config; clock: Clock; logger: Logger; dispatch: (event: EngineEvent) => void }): HoursWiring {
+  const soundsDir = path.resolve(args.config.SOUNDS_DIR);
+  const prompts = new PromptCatalog(soundsDir);
+  const runtime = new HoursRuntime({
+    clock: args.clock,
+    zone: args.config.TIMEZONE,
+    soundsDir,
+    catalog: prompts,
+    logger: args.logger,
+    setQueueOpen: (queueId, open) => args.dispatch({ type: "queue-configured", settings: { id: String(queueId), open } }),
+  });
+  return {
+    runtime,
+    decorate: (route) => {
+      const state = route && runtime.route(route.numberId);
+      if (!route || !state) return route;
+      const localize = (sound: Sound): Sound => prompts.resolve(state.language, sound) ?? sound;
+      return { ...route, ...(state.queue && { queueId: state.queue.queueId, queueName: state.queue.queueName }), hours: state, localize };
+    },
+    durationMs: (sound) => prompts.durationMs(sound),
+  };
+}
