@@ -6,9 +6,11 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "calls" | "reports" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/callbacks", key: "callbacks", role: "operator" },
+  { href: "/calls", key: "calls", role: "operator" },
+  { href: "/reports", key: "reports", role: "supervisor" },
   { href: "/board", key: "board", role: "supervisor" },
   { href: "/admin/users", key: "users", role: "admin" },
   { href: "/admin/queues", key: "queues", role: "admin" },

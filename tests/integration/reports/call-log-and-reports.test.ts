@@ -2,12 +2,17 @@
  * The call log's filters and keyset pages, and the report figures, on a generated week whose figures are known
  * in advance (tests/support/call-week.ts), on PGlite and PostgreSQL.
  */
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
 import { listCallLog, type CallLogFilter, type CallLogPageRequest, type CallLogRow } from "../../../db/queries/call-log";
 import { buildCallReport, reportSummary } from "../../../server/reports/call-report";
+import { callLogBatches, callLogColumns } from "../../../server/reports/call-log-export";
+import { sheetOf, writeXlsx } from "../../../server/reports/spreadsheet";
 import { parseCallLogQuery } from "../../../server/reports/call-log-request";
 import { periodOfDays } from "../../../server/reports/period";
+import { reviewOf } from "../../../server/reports/week-review";
 import { seedCallWeek, WEEK_EXPECTED, WEEK_FROM, WEEK_TO, WEEK_ZONE, type SeededWeek } from "../../support/call-week";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
@@ -80,6 +85,14 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     const ordinary = report.staffing.filter((h) => h.slot !== WEEK_EXPECTED.peakSlot);
     expect(ordinary).toHaveLength(40);
     for (const hour of ordinary) expect(hour).toMatchObject({ offered: 40, needed: 4, loggedIn: 5 });
+
+    const review = reviewOf(report);
+    expect(review.strengths.map((s) => s.key)).toEqual(["serviceLevelMet", "loadBalanced", "topNumber"]);
+    expect(review.strengths[0]!.values.level).toEqual({ kind: "percent", value: WEEK_EXPECTED.serviceLevel });
+    expect(review.weaknesses.map((w) => w.key)).toEqual(["abandonHigh", "understaffedHour", "outsideHours", "couldNotHelp"]);
+    expect(review.weaknesses[3]!.values).toMatchObject({ topic: { value: "billing" }, count: { value: 170 }, calls: { value: 850 } });
+    expect(review.weaknesses[1]!.values).toMatchObject({ slot: { kind: "slot", value: WEEK_EXPECTED.peakSlot }, calls: { value: 300 }, loggedIn: { value: 5 } });
+    expect(review.weaknesses[2]!.values).toMatchObject({ count: { value: 100 }, weekday: { value: "6" }, hour: { value: 10 } });
   });
 
   it("pages through every call with keyset cursors, in order, none twice, whatever the sort", async () => {
@@ -116,6 +129,29 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     expect(await count({ from: tuesday.from, to: tuesday.to })).toBe(580);
     const [first] = (await listCallLog(database.db, { outcome: "answered" }, { sort: "arrived", order: "asc", limit: 1 })).rows;
     expect(first).toMatchObject({ queueName: "support", numberLabel: "Poster", waitMs: expect.any(Number), talkMs: 140_000, wrapUpMs: 30_000, handleMs: 180_000, recordingUrl: null });
+  });
+
+  it("exports the week as XLSX that reads back with every call, local dates and time values", async () => {
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve) => stream.on("end", resolve));
+    const sheet = sheetOf({ name: "Calls", columns: callLogColumns((key) => key), rows: callLogBatches(database.db, { from: period.from, to: period.to }, 300) });
+    await writeXlsx(stream, [sheet], WEEK_ZONE);
+    await ended;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const rows = book.getWorksheet("Calls")!;
+    expect(rows.rowCount).toBe(1 + WEEK_EXPECTED.calls);
+    const header = (rows.getRow(1).values as string[]).slice(1);
+    const cell = (row: number, name: string) => rows.getRow(row).getCell(header.indexOf(name) + 1).value;
+    // The first call: Monday 09:00:00 in Paris, answered after 10 s, handled in 3 min.
+    expect(cell(2, "arrivedAt")).toEqual(new Date(Date.UTC(2026, 10, 2, 9, 0, 0)));
+    expect(cell(2, "outcome")).toBe("outcomes.answered");
+    expect(cell(2, "wait")).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 0, 10)));
+    expect(cell(2, "handle")).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 3, 0)));
+    expect(cell(2, "caller")).toBe("'+33612340300");
+    expect(cell(1 + WEEK_EXPECTED.calls, "outcome")).toBe("outcomes.closed");
   });
 
   it("shows an operator only their own calls, whatever operator they ask for", async () => {
