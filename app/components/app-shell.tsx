@@ -31,7 +31,7 @@ export async function AppShell({ user, active, children }: { user: User; active:
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:start-2 focus:top-2 focus:bg-white focus:p-2">
         {t("nav.skip")}
       </a>
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-white print:hidden">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-2">
           <span className="font-semibold text-brand-700">{t("app.name")}</span>
           <nav aria-label={t("nav.main")} className="flex flex-wrap gap-1">

@@ -10,56 +10,86 @@ import type { Db } from "../client";
 import { answerUses, callbackRequests, callEvents, callRecords, preparedAnswers } from "../schema";
 import { callLogWhere, type CallLogFilter } from "./call-log";
 
-const WAIT_S = sql`extract(epoch from (coalesce(${callRecords.answeredAt}, ${callRecords.endedAt}) - ${callRecords.queuedAt}))`;
-const HANDLE_S = sql`extract(epoch from (coalesce(${callRecords.wrapUpEndedAt}, ${callRecords.endedAt}) - ${callRecords.answeredAt}))`;
-const TALK_S = sql`(extract(epoch from (${callRecords.endedAt} - ${callRecords.answeredAt})) - ${callRecords.holdMs} / 1000.0)`;
-const WRAP_S = sql`coalesce(extract(epoch from (${callRecords.wrapUpEndedAt} - ${callRecords.endedAt})), 0)`;
-const QUEUED = sql`${callRecords.queuedAt} is not null and ${callRecords.outcome} <> 'in_progress'`;
-const ANSWERED = sql`${callRecords.outcome} = 'answered'`;
-const HANDLED = sql`${callRecords.outcome} = 'answered' and ${callRecords.endedAt} is not null`;
-const ABANDONED = sql`${callRecords.outcome} = 'abandoned' and coalesce(${WAIT_S}, 0) >= ${callRecords.shortAbandonS}`;
-const SHORT_ABANDONED = sql`${callRecords.outcome} = 'abandoned' and coalesce(${WAIT_S}, 0) < ${callRecords.shortAbandonS}`;
-
-const n = (condition: SQL) => sql<number>`(count(*) filter (where ${condition}))::int`;
-const sum = (value: SQL, condition: SQL) => sql<number>`coalesce(sum(${value}) filter (where ${condition}), 0)::float8`;
-
 /** Upper bounds (seconds, exclusive) of the wait bands; the last band is open: 0-10, 10-20, 20-30, 30-60, 60-120, 120-300, > 300. */
 export const WAIT_BANDS_S = [10, 20, 30, 60, 120, 300] as const;
 
-function bandCounts(condition: SQL) {
-  const bounds = [0, ...WAIT_BANDS_S, null];
-  return bounds.slice(0, -1).map((low, i) => {
-    const high = bounds[i + 1];
-    const inBand = high === null ? sql`coalesce(${WAIT_S}, 0) >= ${low}` : sql`coalesce(${WAIT_S}, 0) >= ${low} and coalesce(${WAIT_S}, 0) < ${high}`;
-    return n(sql`${condition} and ${inBand}`);
-  });
+/** How calls are grouped: by queue id, operator id, topic, dialled number, or by time in the zone. */
+export const GROUPINGS = ["queue", "operator", "topic", "number", "day", "hour-of-day", "weekday-hour", "hour-slot"] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+/**
+ * The matching calls with their derived values computed once a row (wait, handle, talk, wrap-up in seconds) and
+ * one text key per grouping: queue and operator ids ("" for none), topic ("" for none), dialled number, and in
+ * `zone` the day "YYYY-MM-DD", hour of day "HH", ISO weekday and hour "D-HH", hour slot "YYYY-MM-DDTHH".
+ */
+function derivedCalls(db: Db, filter: CallLogFilter, zone: string) {
+  const local = sql`(${callRecords.arrivedAt} at time zone ${zone})`;
+  return db
+    .select({
+      outcome: sql<string>`${callRecords.outcome}::text`.as("outcome"),
+      detail: sql<string | null>`${callRecords.outcomeDetail}`.as("detail"),
+      queued: sql<boolean>`(${callRecords.queuedAt} is not null and ${callRecords.outcome} <> 'in_progress')`.as("queued"),
+      handled: sql<boolean>`(${callRecords.outcome} = 'answered' and ${callRecords.endedAt} is not null)`.as("handled"),
+      waitS: sql<number>`coalesce(extract(epoch from (coalesce(${callRecords.answeredAt}, ${callRecords.endedAt}) - ${callRecords.queuedAt})), 0)::float8`.as("wait_s"),
+      handleS: sql<number>`extract(epoch from (coalesce(${callRecords.wrapUpEndedAt}, ${callRecords.endedAt}) - ${callRecords.answeredAt}))::float8`.as("handle_s"),
+      talkS: sql<number>`(extract(epoch from (${callRecords.endedAt} - ${callRecords.answeredAt})) - ${callRecords.holdMs} / 1000.0)::float8`.as("talk_s"),
+      wrapS: sql<number>`coalesce(extract(epoch from (${callRecords.wrapUpEndedAt} - ${callRecords.endedAt})), 0)::float8`.as("wrap_s"),
+      holdS: sql<number>`(${callRecords.holdMs} / 1000.0)::float8`.as("hold_s"),
+      offers: sql<number>`${callRecords.offers}`.as("offers"),
+      slS: sql<number>`${callRecords.slThresholdS}`.as("sl_s"),
+      shortS: sql<number>`${callRecords.shortAbandonS}`.as("short_s"),
+      kQueue: sql<string>`coalesce(${callRecords.queueId}::text, '')`.as("k_queue"),
+      kOperator: sql<string>`coalesce(${callRecords.operatorId}::text, '')`.as("k_operator"),
+      kTopic: sql<string>`coalesce(${callRecords.topic}, '')`.as("k_topic"),
+      kNumber: sql<string>`${callRecords.dialedNumber}`.as("k_number"),
+      kSlot: sql<string>`to_char(${local}, 'YYYY-MM-DD"T"HH24')`.as("k_slot"),
+      kWeekdayHour: sql<string>`to_char(${local}, 'ID-HH24')`.as("k_weekday_hour"),
+    })
+    .from(callRecords)
+    .where(callLogWhere(filter))
+    .as("c");
 }
 
-const metrics = {
-  calls: sql<number>`count(*)::int`,
-  offered: n(QUEUED),
-  answered: n(ANSWERED),
-  answeredInSl: n(sql`${ANSWERED} and ${WAIT_S} <= ${callRecords.slThresholdS}`),
-  abandoned: n(ABANDONED),
-  shortAbandoned: n(SHORT_ABANDONED),
-  closed: n(sql`${callRecords.outcome} = 'closed'`),
-  timedOut: n(sql`${callRecords.outcome} = 'timed_out'`),
-  overflowed: n(sql`${callRecords.outcome} = 'overflowed'`),
-  noOperators: n(sql`${callRecords.outcome} = 'no_operators'`),
-  couldNotHelp: n(sql`${callRecords.outcomeDetail} = 'could-not-help'`),
-  answeredWaitS: sum(WAIT_S, ANSWERED),
-  abandonedWaitS: sum(WAIT_S, ABANDONED),
-  longestWaitS: sql<number>`coalesce(max(${WAIT_S}) filter (where ${QUEUED}), 0)::float8`,
-  handled: n(HANDLED),
-  handleS: sum(HANDLE_S, HANDLED),
-  talkS: sum(TALK_S, HANDLED),
-  holdS: sum(sql`${callRecords.holdMs} / 1000.0`, HANDLED),
-  wrapUpS: sum(WRAP_S, HANDLED),
-  missedOffers: sql<number>`coalesce(sum(greatest(${callRecords.offers} - case when ${ANSWERED} then 1 else 0 end, 0)), 0)::int`,
-  slThresholdS: sql<number>`coalesce(max(${callRecords.slThresholdS}), 20)::int`,
-  answeredBands: sql<string>`array[${sql.join(bandCounts(ANSWERED), sql`, `)}]`,
-  abandonedBands: sql<string>`array[${sql.join(bandCounts(ABANDONED), sql`, `)}]`,
-};
+type Derived = ReturnType<typeof derivedCalls>;
+
+function metricsOf(c: Derived) {
+  const n = (condition: SQL) => sql<number>`(count(*) filter (where ${condition}))::int`;
+  const sum = (value: SQL, condition: SQL) => sql<number>`coalesce(sum(${value}) filter (where ${condition}), 0)::float8`;
+  const answered = sql`${c.outcome} = 'answered'`;
+  const abandoned = sql`${c.outcome} = 'abandoned' and ${c.waitS} >= ${c.shortS}`;
+  const bands = (condition: SQL) => {
+    const bounds = [0, ...WAIT_BANDS_S];
+    return sql.join(
+      bounds.map((low, i) => n(i === bounds.length - 1 ? sql`${condition} and ${c.waitS} >= ${low}` : sql`${condition} and ${c.waitS} >= ${low} and ${c.waitS} < ${bounds[i + 1]}`)),
+      sql`, `,
+    );
+  };
+  return {
+    calls: sql<number>`count(*)::int`,
+    offered: n(sql`${c.queued}`),
+    answered: n(answered),
+    answeredInSl: n(sql`${answered} and ${c.waitS} <= ${c.slS}`),
+    abandoned: n(abandoned),
+    shortAbandoned: n(sql`${c.outcome} = 'abandoned' and ${c.waitS} < ${c.shortS}`),
+    closed: n(sql`${c.outcome} = 'closed'`),
+    timedOut: n(sql`${c.outcome} = 'timed_out'`),
+    overflowed: n(sql`${c.outcome} = 'overflowed'`),
+    noOperators: n(sql`${c.outcome} = 'no_operators'`),
+    couldNotHelp: n(sql`${c.detail} = 'could-not-help'`),
+    answeredWaitS: sum(sql`${c.waitS}`, answered),
+    abandonedWaitS: sum(sql`${c.waitS}`, abandoned),
+    longestWaitS: sql<number>`coalesce(max(${c.waitS}) filter (where ${c.queued}), 0)::float8`,
+    handled: n(sql`${c.handled}`),
+    handleS: sum(sql`${c.handleS}`, sql`${c.handled}`),
+    talkS: sum(sql`${c.talkS}`, sql`${c.handled}`),
+    holdS: sum(sql`${c.holdS}`, sql`${c.handled}`),
+    wrapUpS: sum(sql`${c.wrapS}`, sql`${c.handled}`),
+    missedOffers: sql<number>`coalesce(sum(greatest(${c.offers} - case when ${answered} then 1 else 0 end, 0)), 0)::int`,
+    slThresholdS: sql<number>`coalesce(max(${c.slS}), 20)::int`,
+    answeredBands: sql<string>`array[${bands(answered)}]`,
+    abandonedBands: sql<string>`array[${bands(abandoned)}]`,
+  };
+}
 
 /** Counts and sums (seconds) of one group of calls; see the module's definitions. */
 export interface CallAggregate {
@@ -90,35 +120,10 @@ export interface CallAggregate {
   abandonedBands: number[];
 }
 
-/** How calls are grouped: by queue id, operator id, topic, dialled number, or by time in `zone`. */
-export type Grouping = "queue" | "operator" | "topic" | "number" | "day" | "hour-of-day" | "weekday-hour" | "hour-slot";
-
-function groupKey(grouping: Grouping, zone: string): SQL {
-  const local = sql`(${callRecords.arrivedAt} at time zone ${zone})`;
-  switch (grouping) {
-    case "queue":
-      return sql`coalesce(${callRecords.queueId}::text, '')`;
-    case "operator":
-      return sql`coalesce(${callRecords.operatorId}::text, '')`;
-    case "topic":
-      return sql`coalesce(${callRecords.topic}, '')`;
-    case "number":
-      return sql`${callRecords.dialedNumber}`;
-    case "day":
-      return sql`to_char(${local}, 'YYYY-MM-DD')`;
-    case "hour-of-day":
-      return sql`to_char(${local}, 'HH24')`;
-    case "weekday-hour":
-      return sql`to_char(${local}, 'ID-HH24')`;
-    case "hour-slot":
-      return sql`to_char(${local}, 'YYYY-MM-DD"T"HH24')`;
-  }
-}
-
 function toAggregate(row: Record<string, unknown>): CallAggregate {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (key === "key") continue;
+    if (key.startsWith("k")) continue;
     out[key] = Array.isArray(value) ? value.map(Number) : typeof value === "string" && key.endsWith("Bands") ? parseArray(value) : Number(value);
   }
   return out as unknown as CallAggregate;
@@ -131,24 +136,69 @@ function parseArray(text: string): number[] {
 
 /** The aggregate of every call matching `filter`. */
 export async function aggregateCalls(db: Db, filter: CallLogFilter): Promise<CallAggregate> {
-  const [row] = await db.select(metrics).from(callRecords).where(callLogWhere(filter));
+  const c = derivedCalls(db, filter, "UTC");
+  const [row] = await db.select(metricsOf(c)).from(c);
   return toAggregate(row as Record<string, unknown>);
 }
 
+export type GroupedAggregates = { total: CallAggregate } & Record<Grouping, Array<{ key: string } & CallAggregate>>;
+
 /**
- * Aggregates per group, ordered by key. Keys: queue and operator ids as text ("" for none), topic ("" for none),
- * dialled number, day "YYYY-MM-DD", hour of day "HH", ISO weekday and hour "D-HH", hour slot "YYYY-MM-DDTHH".
+ * The total and the aggregates per group of every grouping, in one pass over the calls (GROUPING SETS); each
+ * grouping's rows ordered by key. Day, hour of day and weekday x hour are rolled up from the hour slots' rows in
+ * SQL too. Keys: see {@link derivedCalls}.
  */
-export async function aggregateCallsBy(db: Db, filter: CallLogFilter, grouping: Grouping, zone: string): Promise<Array<{ key: string } & CallAggregate>> {
-  const key = groupKey(grouping, zone);
+export async function aggregateCallsGrouped(db: Db, filter: CallLogFilter, zone: string): Promise<GroupedAggregates> {
+  const c = derivedCalls(db, filter, zone);
+  const day = sql`left(${c.kSlot}, 10)`;
+  const hour = sql`right(${c.kSlot}, 2)`;
+  const keys = {
+    kQueue: sql<string | null>`${c.kQueue}`,
+    kOperator: sql<string | null>`${c.kOperator}`,
+    kTopic: sql<string | null>`${c.kTopic}`,
+    kNumber: sql<string | null>`${c.kNumber}`,
+    kSlot: sql<string | null>`${c.kSlot}`,
+    kWeekdayHour: sql<string | null>`${c.kWeekdayHour}`,
+    kDay: sql<string | null>`${day}`,
+    kHour: sql<string | null>`${hour}`,
+  };
   const rows = await db
-    .select({ key: sql<string>`${key}`, ...metrics })
-    .from(callRecords)
-    .where(callLogWhere(filter))
-    // By position: the same expression written twice would bind the zone twice, and PostgreSQL would not see one group key.
-    .groupBy(sql`1`)
-    .orderBy(sql`1`);
-  return rows.map((row) => ({ key: String(row.key), ...toAggregate(row as Record<string, unknown>) }));
+    .select({ ...keys, ...metricsOf(c) })
+    .from(c)
+    .groupBy(
+      sql`grouping sets ((), (${c.kQueue}), (${c.kOperator}), (${c.kTopic}), (${c.kNumber}), (${c.kSlot}), (${c.kWeekdayHour}), (${day}), (${hour}))`,
+    );
+  const result: Omit<GroupedAggregates, "total"> = {
+    queue: [],
+    operator: [],
+    topic: [],
+    number: [],
+    day: [],
+    "hour-of-day": [],
+    "weekday-hour": [],
+    "hour-slot": [],
+  };
+  const column: Array<[keyof typeof keys, Grouping]> = [
+    ["kQueue", "queue"],
+    ["kOperator", "operator"],
+    ["kTopic", "topic"],
+    ["kNumber", "number"],
+    ["kSlot", "hour-slot"],
+    ["kWeekdayHour", "weekday-hour"],
+    ["kDay", "day"],
+    ["kHour", "hour-of-day"],
+  ];
+  let total: CallAggregate | undefined;
+  for (const row of rows) {
+    const found = column.find(([name]) => row[name] !== null);
+    const aggregate = toAggregate(row as Record<string, unknown>);
+    if (found) result[found[1]].push({ key: String(row[found[0]]), ...aggregate });
+    else total = aggregate;
+  }
+  for (const grouping of GROUPINGS) result[grouping].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The empty grouping set yields its row even without calls.
+  if (!total) throw new Error("the grand total row is missing");
+  return { total, ...result };
 }
 
 /** Callback requests left in [from, to) (`done` of them marked done). */

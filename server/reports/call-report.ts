@@ -8,12 +8,13 @@ import type { Db } from "../../db/client";
 import type { CallLogFilter } from "../../db/queries/call-log";
 import {
   aggregateCalls,
-  aggregateCallsBy,
+  aggregateCallsGrouped,
   countCallbackRequests,
   listOperatorStates,
   topAnswersUsed,
   WAIT_BANDS_S,
   type CallAggregate,
+  type Grouping,
 } from "../../db/queries/call-reports";
 import { listHotlineNumbers, listQueues } from "../../db/queries/queues";
 import { listUsers } from "../../db/queries/users";
@@ -129,10 +130,18 @@ export interface CallReport {
 export async function buildCallReport(db: Db, period: Period, queue?: string): Promise<CallReport> {
   const filter: CallLogFilter = { from: period.from, to: period.to, queue };
   const zone = period.zone;
-  const by = (grouping: Parameters<typeof aggregateCallsBy>[2]) => aggregateCallsBy(db, filter, grouping, zone).then((rows) => rows.map((row) => ({ key: row.key, ...figuresOf(row) })));
-  const [summary, callbacks, byQueue, byOperator, byTopic, byNumber, byDay, byHourOfDay, byWeekdayHour, bySlot, states, answersUsed, queueRows, userRows, numberRows] = await Promise.all([
-    aggregateCalls(db, filter).then(figuresOf),
+  const [grouped, callbacks, states, answersUsed, queueRows, userRows, numberRows] = await Promise.all([
+    aggregateCallsGrouped(db, filter, zone),
     countCallbackRequests(db, period.from, period.to),
+    listOperatorStates(db, period.from, period.to),
+    topAnswersUsed(db, period.from, period.to),
+    listQueues(db),
+    listUsers(db),
+    listHotlineNumbers(db),
+  ]);
+  const by = (grouping: Grouping) => grouped[grouping].map((row) => ({ key: row.key, ...figuresOf(row) }));
+  const summary = figuresOf(grouped.total);
+  const [byQueue, byOperator, byTopic, byNumber, byDay, byHourOfDay, byWeekdayHour, bySlot] = [
     by("queue"),
     by("operator"),
     by("topic"),
@@ -141,12 +150,7 @@ export async function buildCallReport(db: Db, period: Period, queue?: string): P
     by("hour-of-day"),
     by("weekday-hour"),
     by("hour-slot"),
-    listOperatorStates(db, period.from, period.to),
-    topAnswersUsed(db, period.from, period.to),
-    listQueues(db),
-    listUsers(db),
-    listHotlineNumbers(db),
-  ]);
+  ];
   const queueNames = new Map(queueRows.map((row) => [String(row.id), row.name]));
   const userNames = new Map(userRows.map((row) => [String(row.id), row.displayName]));
   const labels = new Map(numberRows.map((row) => [row.number, row.label]));

@@ -22,12 +22,14 @@ export const COULD_NOT_HELP_SHARE = 0.2;
 export const FAIRNESS_RATIO = 1.5;
 export const MAX_HOURS = 5;
 
-/** A value of a statement, with how to show it: a share 0..1, seconds, a count, a local hour slot "YYYY-MM-DDTHH", text. */
+/** A value of a statement, with how to show it: a share 0..1, seconds, a count, a local hour slot "YYYY-MM-DDTHH", a weekday, text. */
 export type StatementValue =
   | { kind: "percent"; value: number }
   | { kind: "seconds"; value: number }
   | { kind: "count"; value: number }
   | { kind: "slot"; value: string }
+  /** ISO weekday, 1 = Monday. */
+  | { kind: "weekday"; value: number }
   | { kind: "text"; value: string };
 
 export interface Statement {
@@ -77,7 +79,7 @@ export function reviewOf(report: CallReport): Review {
   if (s.closed > 0) {
     const busiest = [...report.byWeekdayHour].sort((a, b) => b.closed - a.closed || a.key.localeCompare(b.key))[0]!;
     const [weekday, hour] = busiest.key.split("-");
-    weaknesses.push({ key: "outsideHours", values: { count: count(s.closed), weekday: { kind: "text", value: weekday! }, hour: count(Number(hour)), atThatHour: count(busiest.closed) } });
+    weaknesses.push({ key: "outsideHours", values: { count: count(s.closed), weekday: { kind: "weekday", value: Number(weekday) }, hour: count(Number(hour)), atThatHour: count(busiest.closed) } });
   }
 
   const overall = s.ahtSeconds ?? 0;

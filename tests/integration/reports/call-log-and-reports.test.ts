@@ -92,7 +92,7 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     expect(review.weaknesses.map((w) => w.key)).toEqual(["abandonHigh", "understaffedHour", "outsideHours", "couldNotHelp"]);
     expect(review.weaknesses[3]!.values).toMatchObject({ topic: { value: "billing" }, count: { value: 170 }, calls: { value: 850 } });
     expect(review.weaknesses[1]!.values).toMatchObject({ slot: { kind: "slot", value: WEEK_EXPECTED.peakSlot }, calls: { value: 300 }, loggedIn: { value: 5 } });
-    expect(review.weaknesses[2]!.values).toMatchObject({ count: { value: 100 }, weekday: { value: "6" }, hour: { value: 10 } });
+    expect(review.weaknesses[2]!.values).toMatchObject({ count: { value: 100 }, weekday: { kind: "weekday", value: 6 }, hour: { value: 10 } });
   });
 
   it("pages through every call with keyset cursors, in order, none twice, whatever the sort", async () => {
