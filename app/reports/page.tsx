@@ -48,6 +48,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const seconds = (value: number | null) => (value === null ? "—" : durationText(value, tAll, locale));
   const maxHeat = Math.max(1, ...report.byWeekdayHour.map((cell) => cell.calls));
   const heat = new Map(report.byWeekdayHour.map((cell) => [cell.key, cell.calls]));
+  const short = (hour: { needed: number | null; loggedIn: number }) => hour.needed !== null && hour.needed > hour.loggedIn;
   const bandLabels = [0, ...WAIT_BANDS_S].map((low, i, all) => (i === all.length - 1 ? `> ${low} s` : `${low}–${all[i + 1]} s`));
 
   const kpis: Array<[string, string, string, string?]> = [
@@ -245,13 +246,13 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
               <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("staffingIntro", { target: percent(report.targetLevel), seconds: s.slThresholdSeconds })}</p>
               <ListTable testId="staffing" headers={[t("hour"), t("offered"), t("needed"), t("loggedIn")]} rowCount={report.staffing.length} narrow>
                 {report.staffing.map((hour) => (
-                  <tr key={hour.slot} className={`border-b border-slate-100 ${hour.needed > hour.loggedIn ? "bg-red-50" : ""}`} data-testid="staffing-row" data-understaffed={hour.needed > hour.loggedIn}>
+                  <tr key={hour.slot} className={`border-b border-slate-100 ${short(hour) ? "bg-red-50" : ""}`} data-testid="staffing-row" data-understaffed={short(hour)}>
                     <td className="p-3 tabular-nums" dir="ltr">{hour.slot.replace("T", " ")}:00</td>
                     <td className="p-3 tabular-nums">{format.number(hour.offered)}</td>
-                    <td className="p-3 tabular-nums">{format.number(hour.needed)}</td>
+                    <td className="p-3 tabular-nums">{hour.needed === null ? "—" : format.number(hour.needed)}</td>
                     <td className="p-3 tabular-nums">
                       {format.number(hour.loggedIn)}
-                      {hour.needed > hour.loggedIn && <span className="ms-2 text-xs font-medium text-red-700">{t("understaffed")}</span>}
+                      {short(hour) && <span className="ms-2 text-xs font-medium text-red-700">{t("understaffed")}</span>}
                     </td>
                   </tr>
                 ))}

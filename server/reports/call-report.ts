@@ -104,7 +104,8 @@ export interface StaffedHour {
   /** "YYYY-MM-DDTHH" in the hotline's zone. */
   slot: string;
   offered: number;
-  needed: number;
+  /** Null while no call of the period was handled (no AHT to size with). */
+  needed: number | null;
   loggedIn: number;
 }
 
@@ -155,13 +156,13 @@ export async function buildCallReport(db: Db, period: Period, queue?: string): P
   const userNames = new Map(userRows.map((row) => [String(row.id), row.displayName]));
   const labels = new Map(numberRows.map((row) => [row.number, row.label]));
   const loggedIn = loggedInByHour(states, period.from, period.to, zone);
-  const aht = summary.ahtSeconds ?? 0;
+  const aht = summary.ahtSeconds;
   const staffing = bySlot
     .filter((slot) => slot.offered > 0)
     .map((slot) => ({
       slot: slot.key,
       offered: slot.offered,
-      needed: agentsNeeded(slot.offered, aht, SERVICE_LEVEL_TARGET, slot.slThresholdSeconds),
+      needed: aht === null ? null : agentsNeeded(slot.offered, aht, SERVICE_LEVEL_TARGET, slot.slThresholdSeconds),
       loggedIn: Math.round((loggedIn.get(slot.key) ?? 0) * 10) / 10,
     }));
   return {

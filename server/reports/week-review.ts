@@ -66,7 +66,9 @@ export function reviewOf(report: CallReport): Review {
     else weaknesses.push({ key: "abandonHigh", values });
   }
 
-  const short = report.staffing.filter((hour) => hour.needed > hour.loggedIn).sort((a, b) => b.needed - b.loggedIn - (a.needed - a.loggedIn) || a.slot.localeCompare(b.slot));
+  // Sized only once calls were handled: without an AHT, Erlang C has nothing to size with.
+  const sized = report.staffing.filter((hour): hour is typeof hour & { needed: number } => hour.needed !== null);
+  const short = sized.filter((hour) => hour.needed > hour.loggedIn).sort((a, b) => b.needed - b.loggedIn - (a.needed - a.loggedIn) || a.slot.localeCompare(b.slot));
   for (const hour of short.slice(0, MAX_HOURS)) {
     weaknesses.push({
       key: "understaffedHour",
@@ -74,7 +76,7 @@ export function reviewOf(report: CallReport): Review {
     });
   }
   if (short.length > MAX_HOURS) weaknesses.push({ key: "understaffedMore", values: { more: count(short.length - MAX_HOURS) } });
-  if (short.length === 0 && report.staffing.length > 0) strengths.push({ key: "staffedEveryHour", values: { hours: count(report.staffing.length), target: percent(target), threshold } });
+  if (short.length === 0 && sized.length > 0) strengths.push({ key: "staffedEveryHour", values: { hours: count(sized.length), target: percent(target), threshold } });
 
   if (s.closed > 0) {
     const busiest = [...report.byWeekdayHour].sort((a, b) => b.closed - a.closed || a.key.localeCompare(b.key))[0]!;
