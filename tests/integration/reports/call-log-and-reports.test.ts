@@ -10,6 +10,9 @@ import { listCallLog, type CallLogFilter, type CallLogPageRequest, type CallLogR
 import { buildCallReport, reportSummary } from "../../../server/reports/call-report";
 import { callLogBatches, callLogColumns } from "../../../server/reports/call-log-export";
 import { sheetOf, writeXlsx } from "../../../server/reports/spreadsheet";
+import { translatorFor } from "../../../server/i18n/messages";
+import { reportSheets } from "../../../server/reports/report-export";
+import type { ReviewTranslator } from "../../../server/reports/review-text";
 import { parseCallLogQuery } from "../../../server/reports/call-log-request";
 import { periodOfDays } from "../../../server/reports/period";
 import { reviewOf } from "../../../server/reports/week-review";
@@ -152,6 +155,32 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     expect(cell(2, "handle")).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 3, 0)));
     expect(cell(2, "caller")).toBe("'+33612340300");
     expect(cell(1 + WEEK_EXPECTED.calls, "outcome")).toBe("outcomes.closed");
+  });
+
+  it("exports the report and its review as a workbook with a sheet per table", async () => {
+    const report = await buildCallReport(database.db, period);
+    const translate = translatorFor("en") as unknown as ReviewTranslator;
+    const sheets = reportSheets(report, reviewOf(report), translate, "en");
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve) => stream.on("end", resolve));
+    await writeXlsx(stream, Object.values(sheets), WEEK_ZONE);
+    await ended;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(["Summary", "Days", "Hours", "Queues", "Operators", "Topics", "Numbers", "Staffing", "Review"]);
+    const summary = book.getWorksheet("Summary")!;
+    const header = (summary.getRow(1).values as string[]).slice(1);
+    const cell = (name: string) => summary.getRow(2).getCell(header.indexOf(name) + 1);
+    expect(cell("Offered").value).toBe(1900);
+    expect(cell("Service level").value).toBeCloseTo(WEEK_EXPECTED.serviceLevel, 10);
+    expect(cell("Service level").numFmt).toBe("0.0%");
+    expect(cell("AHT").value).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 3, 0)));
+    expect(book.getWorksheet("Days")!.rowCount).toBe(1 + 6);
+    const review = book.getWorksheet("Review")!;
+    expect(review.getRow(2).getCell(2).value).toMatch(/^Service level 86\.5% against a target of 80%/);
+    expect(String(review.getRow(6).getCell(2).value)).toContain("Tuesday 2026-11-03, 10:00–11:00: 300 calls");
   });
 
   it("shows an operator only their own calls, whatever operator they ask for", async () => {
