@@ -274,7 +274,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           {section(
             "operators",
             t("byOperator"),
-            <ListTable testId="by-operator" headers={[t("name"), ...figureHeaders, t("talk"), t("wrapUp"), t("missedOffers"), t("share")]} rowCount={report.byOperator.length}>
+            <ListTable
+              testId="by-operator"
+              headers={[t("name"), ...figureHeaders, t("talk"), t("wrapUp"), t("missedOffers"), t("share"), t("loggedInTime"), t("pausedTime"), t("occupancy")]}
+              rowCount={report.byOperator.length}
+            >
               {report.byOperator.map((row) => (
                 <tr key={row.key} className="border-b border-slate-100">
                   <td className="p-3">{row.name}</td>
@@ -283,6 +287,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
                   <td className="p-3 tabular-nums">{seconds(row.wrapUpSeconds)}</td>
                   <td className="p-3 tabular-nums">{format.number(row.missedOffers)}</td>
                   <td className="p-3 tabular-nums">{percent(s.answered ? row.answered / s.answered : null)}</td>
+                  <td className="p-3 tabular-nums">{row.time ? seconds(row.time.loggedInS) : "—"}</td>
+                  <td className="p-3 tabular-nums" title={row.time ? Object.entries(row.time.pausedByReason).map(([reason, time]) => `${reason || "—"}: ${seconds(time)}`).join(", ") : undefined}>
+                    {row.time ? seconds(row.time.pausedS) : "—"}
+                  </td>
+                  <td className="p-3 tabular-nums">{percent(row.time?.occupancy ?? null)}</td>
                 </tr>
               ))}
             </ListTable>,

@@ -7,7 +7,7 @@
  */
 import { and, count, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { answerUses, callbackRequests, callEvents, callRecords, preparedAnswers } from "../schema";
+import { answerUses, callbackRequests, callEvents, callRecords, preparedAnswers, queues } from "../schema";
 import { callLogWhere, type CallLogFilter } from "./call-log";
 
 /** Upper bounds (seconds, exclusive) of the wait bands; the last band is open: 0-10, 10-20, 20-30, 30-60, 60-120, 120-300, > 300. */
@@ -120,6 +120,33 @@ export interface CallAggregate {
   abandonedBands: number[];
 }
 
+/** The aggregate of no calls. */
+export const NO_CALLS: Readonly<CallAggregate> = Object.freeze({
+  calls: 0,
+  offered: 0,
+  answered: 0,
+  answeredInSl: 0,
+  abandoned: 0,
+  shortAbandoned: 0,
+  closed: 0,
+  timedOut: 0,
+  overflowed: 0,
+  noOperators: 0,
+  couldNotHelp: 0,
+  answeredWaitS: 0,
+  abandonedWaitS: 0,
+  longestWaitS: 0,
+  handled: 0,
+  handleS: 0,
+  talkS: 0,
+  holdS: 0,
+  wrapUpS: 0,
+  missedOffers: 0,
+  slThresholdS: 20,
+  answeredBands: [0, 0, 0, 0, 0, 0, 0],
+  abandonedBands: [0, 0, 0, 0, 0, 0, 0],
+});
+
 function toAggregate(row: Record<string, unknown>): CallAggregate {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
@@ -226,7 +253,7 @@ export function topAnswersUsed(db: Db, from: Date, to: Date, limit = 10) {
  * The `operator.state` events needed to know who was logged in during [from, to): each operator's last event
  * before `from`, then every event up to `to`, oldest first. `data.to` is the new status (`offline` = logged out).
  */
-export async function listOperatorStates(db: Db, from: Date, to: Date): Promise<Array<{ operatorId: number; at: Date; status: string }>> {
+export async function listOperatorStates(db: Db, from: Date, to: Date): Promise<Array<{ operatorId: number; at: Date; status: string; reason: string | null }>> {
   const before = await db
     .selectDistinctOn([callEvents.operatorId], { operatorId: callEvents.operatorId, at: callEvents.at, data: callEvents.data })
     .from(callEvents)
@@ -237,5 +264,28 @@ export async function listOperatorStates(db: Db, from: Date, to: Date): Promise<
     .from(callEvents)
     .where(and(eq(callEvents.type, "operator.state"), gte(callEvents.at, from), lt(callEvents.at, to), sql`${callEvents.operatorId} is not null`))
     .orderBy(callEvents.at, callEvents.id);
-  return [...before, ...during].map((row) => ({ operatorId: row.operatorId!, at: row.at, status: String(row.data.to ?? "offline") }));
+  return [...before, ...during].map((row) => ({
+    operatorId: row.operatorId!,
+    at: row.at,
+    status: String(row.data.to ?? "offline"),
+    reason: typeof row.data.reason === "string" ? row.data.reason : null,
+  }));
+}
+
+/** Offers each operator let ring out or declined (`call.offer-missed` events) in [from, to), optionally one queue's. */
+export async function countMissedOffersByOperator(db: Db, from: Date, to: Date, queue?: string): Promise<Map<number, number>> {
+  const rows = await db
+    .select({ operatorId: callEvents.operatorId, missed: sql<number>`count(*)::int` })
+    .from(callEvents)
+    .where(
+      and(
+        eq(callEvents.type, "call.offer-missed"),
+        gte(callEvents.at, from),
+        lt(callEvents.at, to),
+        sql`${callEvents.operatorId} is not null`,
+        queue ? sql`${callEvents.queueId} in (select ${queues.id} from ${queues} where lower(${queues.name}) = lower(${queue}))` : undefined,
+      ),
+    )
+    .groupBy(callEvents.operatorId);
+  return new Map(rows.map((row) => [row.operatorId!, Number(row.missed)]));
 }

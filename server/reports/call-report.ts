@@ -10,6 +10,8 @@ import {
   aggregateCalls,
   aggregateCallsGrouped,
   countCallbackRequests,
+  countMissedOffersByOperator,
+  NO_CALLS,
   listOperatorStates,
   topAnswersUsed,
   WAIT_BANDS_S,
@@ -20,6 +22,7 @@ import { listHotlineNumbers, listQueues } from "../../db/queries/queues";
 import { listUsers } from "../../db/queries/users";
 import { agentsNeeded } from "./erlang-c";
 import { loggedInByHour } from "./logged-in-hours";
+import { operatorTime, type OperatorTime } from "./operator-time";
 import type { Period } from "./period";
 
 /** The service level the hotline aims for: 80 % of calls answered within each queue's threshold (80/20 by default). */
@@ -115,7 +118,8 @@ export interface CallReport {
   summary: CallFigures;
   callbacks: { requested: number; done: number };
   byQueue: Array<{ key: string; name: string } & CallFigures>;
-  byOperator: Array<{ key: string; name: string } & CallFigures>;
+  /** Per operator who answered calls or was logged in; `missedOffers` here are offers this operator missed. */
+  byOperator: Array<{ key: string; name: string; time: OperatorTime | null } & CallFigures>;
   byTopic: Array<{ key: string } & CallFigures>;
   byNumber: Array<{ key: string; label: string | null } & CallFigures>;
   byDay: Array<{ key: string } & CallFigures>;
@@ -127,13 +131,29 @@ export interface CallReport {
   targetLevel: number;
 }
 
+/** Operators who answered calls, or were logged in, or missed offers: their call figures, time and missed offers. */
+function operatorRows(
+  answered: Array<{ key: string } & CallFigures>,
+  times: Map<number, OperatorTime>,
+  missed: Map<number, number>,
+  names: Map<string, string>,
+): CallReport["byOperator"] {
+  const empty = figuresOf(NO_CALLS);
+  const byId = new Map(answered.filter((row) => row.key !== "").map((row) => [row.key, row]));
+  const ids = new Set([...byId.keys(), ...[...times.keys(), ...missed.keys()].map(String)]);
+  return [...ids]
+    .map((key) => ({ ...(byId.get(key) ?? { ...empty, key }), key, name: names.get(key) ?? `#${key}`, time: times.get(Number(key)) ?? null, missedOffers: missed.get(Number(key)) ?? 0 }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Every report of the period, in SQL aggregates plus Erlang C per hour. */
 export async function buildCallReport(db: Db, period: Period, queue?: string): Promise<CallReport> {
   const filter: CallLogFilter = { from: period.from, to: period.to, queue };
   const zone = period.zone;
-  const [grouped, callbacks, states, answersUsed, queueRows, userRows, numberRows] = await Promise.all([
+  const [grouped, callbacks, missed, states, answersUsed, queueRows, userRows, numberRows] = await Promise.all([
     aggregateCallsGrouped(db, filter, zone),
     countCallbackRequests(db, period.from, period.to),
+    countMissedOffersByOperator(db, period.from, period.to, queue),
     listOperatorStates(db, period.from, period.to),
     topAnswersUsed(db, period.from, period.to),
     listQueues(db),
@@ -171,7 +191,7 @@ export async function buildCallReport(db: Db, period: Period, queue?: string): P
     summary,
     callbacks,
     byQueue: byQueue.map((row) => ({ ...row, name: queueNames.get(row.key) ?? "" })),
-    byOperator: byOperator.filter((row) => row.key !== "").map((row) => ({ ...row, name: userNames.get(row.key) ?? `#${row.key}` })),
+    byOperator: operatorRows(byOperator, operatorTime(states, period.from, period.to), missed, userNames),
     byTopic,
     byNumber: byNumber.map((row) => ({ ...row, label: labels.get(row.key) ?? null })),
     byDay,

@@ -50,7 +50,17 @@ export function reportSheets(report: CallReport, review: Review, t: ReviewTransl
     days: keyed("days", t("reports.day"), 12, report.byDay, (r) => r.key),
     hours: keyed("hours", t("reports.hour"), 8, report.byHourOfDay, (r) => `${r.key}:00`),
     queues: keyed("queues", t("reports.queue"), 16, report.byQueue, (r) => r.name),
-    operators: keyed("operators", t("reports.name"), 20, report.byOperator, (r) => r.name),
+    operators: sheet(
+      "operators",
+      [
+        { header: t("reports.name"), width: 20, kind: "text", value: (r: CallReport["byOperator"][number]) => r.name },
+        ...figureColumns<CallReport["byOperator"][number]>(t),
+        { header: t("reports.loggedInTime"), width: 12, kind: "duration", value: (r) => ms(r.time?.loggedInS ?? null) },
+        { header: t("reports.pausedTime"), width: 12, kind: "duration", value: (r) => ms(r.time?.pausedS ?? null) },
+        { header: t("reports.occupancy"), width: 11, kind: "percent", value: (r) => r.time?.occupancy ?? null },
+      ],
+      report.byOperator,
+    ),
     topics: keyed("topics", t("reports.topic"), 18, report.byTopic, (r) => r.key || t("reports.noTopic")),
     numbers: keyed("numbers", t("reports.number"), 14, report.byNumber, (r) => (r.label ? `${r.key} (${r.label})` : r.key)),
     staffing: sheet(

@@ -8,11 +8,12 @@ import type { Statement, StatementValue } from "./week-review";
 /** The translator of messages `reports.*` and `review.*` (next-intl's `t` or use-intl's createTranslator). */
 export type ReviewTranslator = (key: string, values?: Record<string, string | number>) => string;
 
-/** "4 min 10 s" (or "50 s") in the reader's language. */
+/** "4 min 10 s" (or "50 s", or "2 h 5 min" from an hour on) in the reader's language. */
 export function durationText(seconds: number, t: ReviewTranslator, locale: string): string {
   const total = Math.round(seconds);
   const number = new Intl.NumberFormat(locale);
   if (total < 60) return t("reports.durationSeconds", { seconds: number.format(total) });
+  if (total >= 3600) return t("reports.durationHours", { hours: number.format(Math.floor(total / 3600)), minutes: number.format(Math.floor((total % 3600) / 60)) });
   return t("reports.durationMinutes", { minutes: number.format(Math.floor(total / 60)), seconds: number.format(total % 60) });
 }
 

@@ -13,6 +13,7 @@ import { sheetOf, writeXlsx } from "../../../server/reports/spreadsheet";
 import { translatorFor } from "../../../server/i18n/messages";
 import { reportSheets } from "../../../server/reports/report-export";
 import type { ReviewTranslator } from "../../../server/reports/review-text";
+import { appendEvents } from "../../../db/queries/calls";
 import { parseCallLogQuery } from "../../../server/reports/call-log-request";
 import { periodOfDays } from "../../../server/reports/period";
 import { reviewOf } from "../../../server/reports/week-review";
@@ -80,6 +81,8 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     expect(report.byTopic.filter((t) => t.key !== "").reduce((sum, t) => sum + t.answered, 0)).toBe(1700);
     expect(report.byTopic.find((t) => t.key === "access")?.ahtSeconds).toBeCloseTo(180, 6);
     expect(report.byOperator.map((o) => [o.name, o.answered])).toEqual([1, 2, 3, 4, 5].map((i) => [`Operator ${i}`, 340]));
+    // Logged in 10 hours on each of 5 days, all of it "available" in the fixture's state log.
+    expect(report.byOperator[0]!.time).toEqual({ loggedInS: 180_000, availableS: 180_000, busyS: 0, pausedS: 0, pausedByReason: {}, occupancy: 0 });
     expect(report.byQueue).toMatchObject([{ name: "support", calls: 2000 }]);
     expect(report.byNumber).toMatchObject([{ key: "2000", label: "Poster", calls: 2000 }]);
     const peak = report.staffing.find((h) => h.slot === WEEK_EXPECTED.peakSlot);
@@ -155,6 +158,18 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     expect(cell(2, "handle")).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 3, 0)));
     expect(cell(2, "caller")).toBe("'+33612340300");
     expect(cell(1 + WEEK_EXPECTED.calls, "outcome")).toBe("outcomes.closed");
+  });
+
+  it("counts the offers each operator missed from the event log", async () => {
+    const op2 = week.operators[1]!;
+    const at = periodOfDays("2026-11-04", "2026-11-04", WEEK_ZONE).from;
+    await appendEvents(database.db, [
+      { at, type: "call.offer-missed", operatorId: op2.id, queueId: week.queueId, data: { why: "no-answer" } },
+      { at, type: "call.offer-missed", operatorId: op2.id, queueId: week.queueId, data: { why: "declined" } },
+    ]);
+    const report = await buildCallReport(database.db, period);
+    expect(report.byOperator.map((o) => o.missedOffers)).toEqual([0, 2, 0, 0, 0]);
+    expect((await buildCallReport(database.db, period, "other")).byOperator.map((o) => o.missedOffers).every((n) => n === 0)).toBe(true);
   });
 
   it("exports the report and its review as a workbook with a sheet per table", async () => {

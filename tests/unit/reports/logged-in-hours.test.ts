@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loggedInByHour } from "../../../server/reports/logged-in-hours";
+import { operatorTime } from "../../../server/reports/operator-time";
 import { periodOfDays, presetDays } from "../../../server/reports/period";
 
 const at = (iso: string) => new Date(iso);
@@ -23,6 +24,23 @@ describe("operators logged in per hour", () => {
     );
     // Paris is UTC+1: 08:00Z is 09:00 local.
     expect(Object.fromEntries(hours)).toEqual({ "2026-11-03T09": 1, "2026-11-03T10": 1.5, "2026-11-03T11": 1.5, "2026-11-03T12": 1 });
+  });
+
+  it("splits each operator's time into available, busy and paused by reason, and gives the occupancy", () => {
+    const times = operatorTime(
+      [
+        { operatorId: 7, at: at("2026-11-03T09:00:00Z"), status: "available" },
+        { operatorId: 7, at: at("2026-11-03T09:30:00Z"), status: "offered" },
+        { operatorId: 7, at: at("2026-11-03T09:31:00Z"), status: "on-call" },
+        { operatorId: 7, at: at("2026-11-03T09:50:00Z"), status: "wrap-up" },
+        { operatorId: 7, at: at("2026-11-03T10:00:00Z"), status: "paused", reason: "lunch" },
+        { operatorId: 7, at: at("2026-11-03T10:45:00Z"), status: "paused", reason: "break" },
+        { operatorId: 7, at: at("2026-11-03T11:00:00Z"), status: "offline" },
+      ],
+      at("2026-11-03T00:00:00Z"),
+      at("2026-11-04T00:00:00Z"),
+    );
+    expect(times.get(7)).toEqual({ loggedInS: 7200, availableS: 1860, busyS: 1740, pausedS: 3600, pausedByReason: { lunch: 2700, break: 900 }, occupancy: 1740 / 3600 });
   });
 
   it("reads report periods as whole local days and presets from the local date", () => {

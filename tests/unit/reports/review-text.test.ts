@@ -30,9 +30,10 @@ describe("review sentences", () => {
     expect(arabic).not.toContain("{");
   });
 
-  it("formats durations under and over a minute", () => {
+  it("formats durations under a minute, in minutes and in hours", () => {
     expect(durationText(42.4, t("en"), "en")).toBe("42 s");
     expect(durationText(180, t("en"), "en")).toBe("3 min 0 s");
+    expect(durationText(180_000, t("en"), "en")).toBe("50 h 0 min");
   });
 
   it("has a sentence in every language for every statement the review makes", () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { CallAggregate } from "../../../db/queries/call-reports";
+import { NO_CALLS, type CallAggregate } from "../../../db/queries/call-reports";
 import { figuresOf, SERVICE_LEVEL_TARGET, type CallReport } from "../../../server/reports/call-report";
 import { periodOfDays } from "../../../server/reports/period";
 import { reviewOf } from "../../../server/reports/week-review";
 
-const ZERO: CallAggregate = {
-  calls: 0, offered: 0, answered: 0, answeredInSl: 0, abandoned: 0, shortAbandoned: 0, closed: 0, timedOut: 0, overflowed: 0, noOperators: 0,
-  couldNotHelp: 0, answeredWaitS: 0, abandonedWaitS: 0, longestWaitS: 0, handled: 0, handleS: 0, talkS: 0, holdS: 0, wrapUpS: 0, missedOffers: 0,
-  slThresholdS: 20, answeredBands: [], abandonedBands: [],
-};
-const figures = (agg: Partial<CallAggregate>) => figuresOf({ ...ZERO, ...agg });
+const figures = (agg: Partial<CallAggregate>) => figuresOf({ ...NO_CALLS, ...agg });
 const answered = (calls: number, handleS: number, extra: Partial<CallAggregate> = {}) =>
   figures({ calls, offered: calls, answered: calls, answeredInSl: calls, handled: calls, handleS: calls * handleS, ...extra });
 
@@ -35,7 +30,7 @@ describe("the review's statements", () => {
         summary: answered(200, 180, { abandoned: 5, answeredInSl: 190, abandonedWaitS: 150 }),
         staffing: [{ slot: "2026-11-03T10", offered: 40, needed: 4, loggedIn: 4.5 }],
         byTopic: [{ key: "access", ...answered(20, 300) }, { key: "billing", ...answered(180, 160) }],
-        byOperator: [{ key: "1", name: "Ann", ...answered(150, 180) }, { key: "2", name: "Bob", ...answered(50, 180) }],
+        byOperator: [{ key: "1", name: "Ann", time: null, ...answered(150, 180) }, { key: "2", name: "Bob", time: null, ...answered(50, 180) }],
         callbacks: { requested: 3, done: 1 },
       }),
     );
