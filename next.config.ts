@@ -10,7 +10,7 @@ const config: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   experimental: { authInterrupts: true },
   // Server-only packages stay plain Node requires, never bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "pg"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "exceljs"],
   async headers() {
     return [
       {

@@ -8,6 +8,7 @@ import * as callSetup from "./calls/call-setup";
 import * as concurrentCalls from "./calls/concurrent-calls";
 import * as dispatchLatency from "./queue/dispatch-latency";
 import * as simulatedDay from "./queue/simulated-day";
+import * as reportsMonth from "./reports/summary-month";
 
 const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "queue/dispatch-latency": dispatchLatency.main,
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "calls/concurrent": concurrentCalls.main,
   bundle: pageWeight.main,
   "board/push": boardPush.main,
+  "reports/summary-month": reportsMonth.main,
 };
 
 const filters = process.argv.slice(2);

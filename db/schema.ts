@@ -322,9 +322,18 @@ export const callRecords = pgTable(
     /** What the operator says came of the call (wrap-up): see WRAP_UP_OUTCOMES. */
     outcomeDetail: text("outcome_detail"),
     notes: text("notes"),
+    /** The recording's file under the recordings folder; null when the call was not recorded. */
+    recordingFile: text("recording_file"),
   },
   (t) => [
     index("call_records_arrived").on(t.arrivedAt),
+    // The call log (db/queries/call-log.ts): keyset pages ordered by (sort key, id), and its filters.
+    index("call_records_arrived_id").on(t.arrivedAt, t.id),
+    index("call_records_wait_id").on(sql`coalesce(coalesce(${t.answeredAt}, ${t.endedAt}) - ${t.queuedAt}, interval '0')`, t.id),
+    index("call_records_outcome_arrived").on(t.outcome, t.arrivedAt),
+    index("call_records_topic_arrived").on(t.topic, t.arrivedAt),
+    index("call_records_dialed_arrived").on(t.dialedNumber, t.arrivedAt),
+    index("call_records_caller_trgm").using("gin", t.callerNumber.op("gin_trgm_ops")),
     index("call_records_queue_arrived").on(t.queueId, t.arrivedAt),
     index("call_records_operator_arrived").on(t.operatorId, t.arrivedAt),
     index("call_records_in_progress").on(t.outcome).where(sql`${t.outcome} = 'in_progress'`),

@@ -6,9 +6,11 @@ import { hasRole, type Role } from "../../server/auth/roles";
 import { logout } from "../actions/session";
 import { LanguageSelect } from "./language-select";
 
-const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory" | "outbound" | "hours"; role: Role }> = [
+const LINKS: Array<{ href: string; key: "desk" | "callbacks" | "calls" | "reports" | "board" | "users" | "queues" | "pauseReasons" | "shifts" | "testCall" | "organisation" | "scripts" | "answers" | "directory" | "outbound" | "hours"; role: Role }> = [
   { href: "/desk", key: "desk", role: "operator" },
   { href: "/callbacks", key: "callbacks", role: "operator" },
+  { href: "/calls", key: "calls", role: "operator" },
+  { href: "/reports", key: "reports", role: "supervisor" },
   { href: "/board", key: "board", role: "supervisor" },
   { href: "/admin/users", key: "users", role: "admin" },
   { href: "/admin/queues", key: "queues", role: "admin" },
@@ -31,7 +33,7 @@ export async function AppShell({ user, active, children }: { user: User; active:
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:start-2 focus:top-2 focus:bg-white focus:p-2">
         {t("nav.skip")}
       </a>
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-white print:hidden">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-2">
           <span className="font-semibold text-brand-700">{t("app.name")}</span>
           <nav aria-label={t("nav.main")} className="flex flex-wrap gap-1">

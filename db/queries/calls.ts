@@ -129,13 +129,3 @@ export async function closeOperatorStatesAfterRestart(db: Db, now: Date): Promis
   );
   return open.length;
 }
-
-/** The most recent calls, newest first, with derived wait/talk times in ms (the report definitions of schema.ts). */
-export async function listRecentCalls(db: Db, limit: number) {
-  const rows = await db.select().from(callRecords).orderBy(sql`${callRecords.arrivedAt} desc`).limit(limit);
-  return rows.map((call) => ({
-    ...call,
-    waitMs: call.queuedAt ? ((call.answeredAt ?? call.endedAt)?.getTime() ?? Number.NaN) - call.queuedAt.getTime() : null,
-    talkMs: call.answeredAt && call.endedAt ? call.endedAt.getTime() - call.answeredAt.getTime() - call.holdMs : null,
-  }));
-}

@@ -47,8 +47,8 @@ export function safeNextPath(next: string | null | undefined, role: Role, public
 /** The minimum role a page path needs; undefined for public pages. */
 export function requiredRoleForPath(path: string): Role | undefined {
   if (path.startsWith("/admin")) return "admin";
-  if (path.startsWith("/board")) return "supervisor";
+  if (path.startsWith("/board") || path.startsWith("/reports")) return "supervisor";
   if (path.startsWith("/wallboard")) return "wallboard";
-  if (path.startsWith("/desk") || path.startsWith("/callbacks")) return "operator";
+  if (path.startsWith("/desk") || path.startsWith("/callbacks") || path.startsWith("/calls")) return "operator";
   return undefined;
 }

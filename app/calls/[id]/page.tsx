@@ -1,0 +1,139 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { findCallLogRow, listAnswersUsedOnCall, listCallTimeline } from "../../../db/queries/call-log";
+import { hasRole } from "../../../server/auth/roles";
+import { getServices } from "../../../server/runtime-registry";
+import { AppShell } from "../../components/app-shell";
+import { formatElapsed } from "../../desk/format-elapsed";
+import { requireRole } from "../../lib/auth";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("callLog"))("detailTitle") };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One call: every timestamp, derived times, outcome, topic, notes, the prepared answers used, the recording (a
+ * player when there is one) and the event timeline from call_events. Operators open only their own calls
+ * (another's is "not found", so ids cannot be probed).
+ */
+export default async function CallDetailPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireRole("operator", `/calls/${id}`);
+  if (!UUID.test(id)) notFound();
+  const db = getServices().database.db;
+  const call = await findCallLogRow(db, id);
+  if (!call || (!hasRole(user.role, "supervisor") && call.operatorId !== user.id)) notFound();
+  const [timeline, answers] = await Promise.all([listCallTimeline(db, id), listAnswersUsedOnCall(db, id)]);
+  const t = await getTranslations("callLog");
+  const format = await getFormatter();
+  const when = (date: Date | null) => (date ? format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" }) + `.${String(date.getMilliseconds()).padStart(3, "0")}` : "—");
+  const duration = (ms: number | null) => (ms === null ? "—" : formatElapsed(ms));
+
+  const facts: Array<[string, string, string]> = [
+    ["caller", t("caller"), call.callerName ? `${call.callerNumber} (${call.callerName})` : call.callerNumber],
+    ["number", t("number"), call.numberLabel ? `${call.dialedNumber} (${call.numberLabel})` : call.dialedNumber],
+    ["direction", t("direction"), t(`directions.${call.direction}`)],
+    ["queue", t("queue"), call.queueName ?? "—"],
+    ["operator", t("operator"), call.operatorName ?? "—"],
+    ["outcome", t("outcome"), t(`outcomes.${call.outcome}`)],
+    ["outcome-detail", t("outcomeDetail"), call.outcomeDetail ?? "—"],
+    ["ended-by", t("endedBy"), call.endedBy ? `${call.endedBy}${call.endReason ? ` (${call.endReason})` : ""}` : "—"],
+    ["topic", t("topic"), call.topic || "—"],
+    ["offers", t("offers"), String(call.offers)],
+    ["arrived", t("arrivedAt"), when(call.arrivedAt)],
+    ["queued", t("queuedAt"), when(call.queuedAt)],
+    ["answered", t("answeredAt"), when(call.answeredAt)],
+    ["ended", t("endedAt"), when(call.endedAt)],
+    ["wrap-up-ended", t("wrapUpEndedAt"), when(call.wrapUpEndedAt)],
+    ["wait", t("wait"), duration(call.waitMs)],
+    ["talk", t("talk"), duration(call.talkMs)],
+    ["hold", t("hold"), duration(call.holdMs)],
+    ["wrap-up", t("wrapUp"), duration(call.wrapUpMs)],
+    ["handle", t("handle"), duration(call.handleMs)],
+  ];
+
+  return (
+    <AppShell user={user} active="calls">
+      <p className="text-sm">
+        <Link href="/calls" className="underline">
+          {t("back")}
+        </Link>
+      </p>
+      <h1 className="mt-2 text-2xl font-semibold" data-testid="page-title">
+        {t("detailTitle")}
+      </h1>
+      <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2" data-testid="call-facts">
+        {facts.map(([key, label, value]) => (
+          <div key={key} className="flex gap-2" data-testid={`fact-${key}`}>
+            <dt className="w-40 shrink-0 font-medium text-slate-600">{label}</dt>
+            <dd dir="auto">{value}</dd>
+          </div>
+        ))}
+      </dl>
+
+      <section className="mt-6" aria-labelledby="notes-title">
+        <h2 id="notes-title" className="text-lg font-semibold">
+          {t("notes")}
+        </h2>
+        <p className="mt-1 whitespace-pre-wrap text-sm" dir="auto" data-testid="call-notes">
+          {call.notes || t("noNotes")}
+        </p>
+      </section>
+
+      <section className="mt-6" aria-labelledby="answers-title">
+        <h2 id="answers-title" className="text-lg font-semibold">
+          {t("answersUsed")}
+        </h2>
+        {answers.length === 0 ? (
+          <p className="mt-1 text-sm text-slate-500">{t("noAnswersUsed")}</p>
+        ) : (
+          <ul className="mt-1 list-disc ps-6 text-sm" data-testid="answers-used">
+            {answers.map((answer) => (
+              <li key={answer.id} dir="auto">
+                {answer.question} <span className="text-slate-500">({answer.topic})</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="mt-6" aria-labelledby="recording-title">
+        <h2 id="recording-title" className="text-lg font-semibold">
+          {t("recording")}
+        </h2>
+        {call.recordingUrl ? (
+          <audio controls preload="metadata" src={call.recordingUrl} className="mt-2 w-full max-w-xl" data-testid="recording-player">
+            <a href={call.recordingUrl}>{t("downloadRecording")}</a>
+          </audio>
+        ) : (
+          <p className="mt-1 text-sm text-slate-500" data-testid="no-recording">
+            {t("noRecording")}
+          </p>
+        )}
+      </section>
+
+      <section className="mt-6" aria-labelledby="timeline-title">
+        <h2 id="timeline-title" className="text-lg font-semibold">
+          {t("timeline")}
+        </h2>
+        <ol className="mt-2 border-s-2 border-slate-200 ps-4 text-sm" data-testid="call-timeline">
+          {timeline.map((event) => (
+            <li key={event.id} className="mb-2" data-testid="timeline-event" data-type={event.type}>
+              <span className="tabular-nums text-slate-500">{when(event.at)}</span>{" "}
+              <span className="font-medium">{t.has(`events.${event.type}`) ? t(`events.${event.type}`) : event.type}</span>
+              {event.operatorName && <span className="text-slate-600"> · {event.operatorName}</span>}
+              {Object.keys(event.data).length > 0 && (
+                <code className="ms-2 text-xs text-slate-500" dir="ltr">
+                  {JSON.stringify(event.data)}
+                </code>
+              )}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </AppShell>
+  );
+}

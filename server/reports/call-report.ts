@@ -1,0 +1,204 @@
+/**
+ * The hotline's reports for a period: the summary figures (service level, ASA, AHT, abandon rate …), the same
+ * by queue, operator, topic, number, day, hour of day and weekday x hour, and the staffing per hour (Erlang C's
+ * operators needed for the service-level target against the operators logged in). Aggregates come from SQL
+ * (db/queries/call-reports.ts); this module only turns counts and sums into ratios and averages.
+ */
+import type { Db } from "../../db/client";
+import type { CallLogFilter } from "../../db/queries/call-log";
+import {
+  aggregateCalls,
+  aggregateCallsGrouped,
+  countCallbackRequests,
+  countMissedOffersByOperator,
+  NO_CALLS,
+  listOperatorStates,
+  topAnswersUsed,
+  WAIT_BANDS_S,
+  type CallAggregate,
+  type Grouping,
+} from "../../db/queries/call-reports";
+import { listHotlineNumbers, listQueues } from "../../db/queries/queues";
+import { listUsers } from "../../db/queries/users";
+import { agentsNeeded } from "./erlang-c";
+import { loggedInByHour } from "./logged-in-hours";
+import { operatorTime, type OperatorTime } from "./operator-time";
+import type { Period } from "./period";
+
+/** The service level the hotline aims for: 80 % of calls answered within each queue's threshold (80/20 by default). */
+export const SERVICE_LEVEL_TARGET = 0.8;
+
+export { WAIT_BANDS_S };
+
+/**
+ * The figures of one group of calls. Ratios are 0..1 and null without calls to divide by; times in seconds.
+ * serviceLevel = answered within threshold / (answered + abandoned); abandonRate = abandoned / (answered +
+ * abandoned); short abandons are in neither. ASA = mean wait of answered calls; AHT = mean talk + hold + wrap-up.
+ */
+export interface CallFigures {
+  calls: number;
+  offered: number;
+  answered: number;
+  answeredWithinThreshold: number;
+  abandoned: number;
+  shortAbandoned: number;
+  closed: number;
+  timedOut: number;
+  overflowed: number;
+  noOperators: number;
+  couldNotHelp: number;
+  serviceLevel: number | null;
+  abandonRate: number | null;
+  asaSeconds: number | null;
+  ahtSeconds: number | null;
+  talkSeconds: number;
+  holdSeconds: number;
+  wrapUpSeconds: number;
+  longestWaitSeconds: number;
+  averageAbandonWaitSeconds: number | null;
+  missedOffers: number;
+  /** Service-level threshold of these calls, seconds. */
+  slThresholdSeconds: number;
+  /** Counts per wait band (bounds {@link WAIT_BANDS_S}, last band open). */
+  answeredWaitBands: number[];
+  abandonedWaitBands: number[];
+}
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+/** Counts and sums -> figures. */
+export function figuresOf(agg: CallAggregate): CallFigures {
+  const reached = agg.answered + agg.abandoned;
+  return {
+    calls: agg.calls,
+    offered: agg.offered,
+    answered: agg.answered,
+    answeredWithinThreshold: agg.answeredInSl,
+    abandoned: agg.abandoned,
+    shortAbandoned: agg.shortAbandoned,
+    closed: agg.closed,
+    timedOut: agg.timedOut,
+    overflowed: agg.overflowed,
+    noOperators: agg.noOperators,
+    couldNotHelp: agg.couldNotHelp,
+    serviceLevel: ratio(agg.answeredInSl, reached),
+    abandonRate: ratio(agg.abandoned, reached),
+    asaSeconds: ratio(agg.answeredWaitS, agg.answered),
+    ahtSeconds: ratio(agg.handleS, agg.handled),
+    talkSeconds: agg.talkS,
+    holdSeconds: agg.holdS,
+    wrapUpSeconds: agg.wrapUpS,
+    longestWaitSeconds: agg.longestWaitS,
+    averageAbandonWaitSeconds: ratio(agg.abandonedWaitS, agg.abandoned),
+    missedOffers: agg.missedOffers,
+    slThresholdSeconds: agg.slThresholdS,
+    answeredWaitBands: agg.answeredBands,
+    abandonedWaitBands: agg.abandonedBands,
+  };
+}
+
+/** The summary figures of calls arriving in `period` (optionally one queue, by name). */
+export async function reportSummary(db: Db, period: Period, queue?: string): Promise<CallFigures> {
+  return figuresOf(await aggregateCalls(db, { from: period.from, to: period.to, queue }));
+}
+
+/** One hour's staffing: calls offered, Erlang C's operators needed for the target, operators logged in (average). */
+export interface StaffedHour {
+  /** "YYYY-MM-DDTHH" in the hotline's zone. */
+  slot: string;
+  offered: number;
+  /** Null while no call of the period was handled (no AHT to size with). */
+  needed: number | null;
+  loggedIn: number;
+}
+
+export interface CallReport {
+  period: Period;
+  queue?: string;
+  summary: CallFigures;
+  callbacks: { requested: number; done: number };
+  byQueue: Array<{ key: string; name: string } & CallFigures>;
+  /** Per operator who answered calls or was logged in; `missedOffers` here are offers this operator missed. */
+  byOperator: Array<{ key: string; name: string; time: OperatorTime | null } & CallFigures>;
+  byTopic: Array<{ key: string } & CallFigures>;
+  byNumber: Array<{ key: string; label: string | null } & CallFigures>;
+  byDay: Array<{ key: string } & CallFigures>;
+  byHourOfDay: Array<{ key: string } & CallFigures>;
+  /** Keys "D-HH": ISO weekday (1 = Monday) and hour. */
+  byWeekdayHour: Array<{ key: string } & CallFigures>;
+  staffing: StaffedHour[];
+  answersUsed: Array<{ answerId: number; question: string; topic: string; uses: number }>;
+  targetLevel: number;
+}
+
+/** Operators who answered calls, or were logged in, or missed offers: their call figures, time and missed offers. */
+function operatorRows(
+  answered: Array<{ key: string } & CallFigures>,
+  times: Map<number, OperatorTime>,
+  missed: Map<number, number>,
+  names: Map<string, string>,
+): CallReport["byOperator"] {
+  const empty = figuresOf(NO_CALLS);
+  const byId = new Map(answered.filter((row) => row.key !== "").map((row) => [row.key, row]));
+  const ids = new Set([...byId.keys(), ...[...times.keys(), ...missed.keys()].map(String)]);
+  return [...ids]
+    .map((key) => ({ ...(byId.get(key) ?? { ...empty, key }), key, name: names.get(key) ?? `#${key}`, time: times.get(Number(key)) ?? null, missedOffers: missed.get(Number(key)) ?? 0 }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every report of the period, in SQL aggregates plus Erlang C per hour. */
+export async function buildCallReport(db: Db, period: Period, queue?: string): Promise<CallReport> {
+  const filter: CallLogFilter = { from: period.from, to: period.to, queue };
+  const zone = period.zone;
+  const [grouped, callbacks, missed, states, answersUsed, queueRows, userRows, numberRows] = await Promise.all([
+    aggregateCallsGrouped(db, filter, zone),
+    countCallbackRequests(db, period.from, period.to),
+    countMissedOffersByOperator(db, period.from, period.to, queue),
+    listOperatorStates(db, period.from, period.to),
+    topAnswersUsed(db, period.from, period.to),
+    listQueues(db),
+    listUsers(db),
+    listHotlineNumbers(db),
+  ]);
+  const by = (grouping: Grouping) => grouped[grouping].map((row) => ({ key: row.key, ...figuresOf(row) }));
+  const summary = figuresOf(grouped.total);
+  const [byQueue, byOperator, byTopic, byNumber, byDay, byHourOfDay, byWeekdayHour, bySlot] = [
+    by("queue"),
+    by("operator"),
+    by("topic"),
+    by("number"),
+    by("day"),
+    by("hour-of-day"),
+    by("weekday-hour"),
+    by("hour-slot"),
+  ];
+  const queueNames = new Map(queueRows.map((row) => [String(row.id), row.name]));
+  const userNames = new Map(userRows.map((row) => [String(row.id), row.displayName]));
+  const labels = new Map(numberRows.map((row) => [row.number, row.label]));
+  const loggedIn = loggedInByHour(states, period.from, period.to, zone);
+  const aht = summary.ahtSeconds;
+  const staffing = bySlot
+    .filter((slot) => slot.offered > 0)
+    .map((slot) => ({
+      slot: slot.key,
+      offered: slot.offered,
+      needed: aht === null ? null : agentsNeeded(slot.offered, aht, SERVICE_LEVEL_TARGET, slot.slThresholdSeconds),
+      loggedIn: Math.round((loggedIn.get(slot.key) ?? 0) * 10) / 10,
+    }));
+  return {
+    period,
+    queue,
+    summary,
+    callbacks,
+    byQueue: byQueue.map((row) => ({ ...row, name: queueNames.get(row.key) ?? "" })),
+    byOperator: operatorRows(byOperator, operatorTime(states, period.from, period.to), missed, userNames),
+    byTopic,
+    byNumber: byNumber.map((row) => ({ ...row, label: labels.get(row.key) ?? null })),
+    byDay,
+    byHourOfDay,
+    byWeekdayHour,
+    staffing,
+    answersUsed,
+    targetLevel: SERVICE_LEVEL_TARGET,
+  };
+}
