@@ -1,8 +1,12 @@
 /**
  * Shared rig of the call-path benchmarks: the real call side of Hotline on free ports (tests/support/hotline-harness:
  * PGlite, a supervised rtpengine, SIP on UDP), one queue "Bench" (wrap-up 0) behind number 1000, N operators
- * auto-answering from a child process (operator-fleet.ts), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the
- * controller's onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
+ * auto-answering from child processes (operator-fleet.ts: DTLS-SRTP legs by default, BENCH_LEGS=rtp for plain RTP;
+ * BENCH_FLEETS child processes, default 1), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the controller's
+ * onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
+ *
+ * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
+ * (parallel test runs on one machine), the 1,500 ports tests/support/net.ts gives this checkout (about 200 calls).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -12,10 +16,11 @@ import { fileURLToPath } from "node:url";
 import { callRecords } from "../../db/schema";
 import type { CallTiming } from "../../server/calls/call-controller";
 import { startHarness, type Harness } from "../../tests/support/hotline-harness";
+import { testRtpPort } from "../../tests/support/net";
 import { startPostgres } from "../../tests/support/postgres-server";
 import { SIPP_SCENARIOS, runSipp } from "../../tests/support/sipp";
 import { percentile, round } from "../queue/bench-stats";
-import type { FleetStats } from "./operator-fleet";
+import type { FleetStats, LegKind } from "./operator-fleet";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,6 +44,19 @@ export interface SippRun {
 /** BENCH_DB=postgres: a throwaway PostgreSQL (tests/support/postgres-server, fsync off) instead of embedded PGlite. */
 export const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
 
+/** The operators' legs: BENCH_LEGS=rtp for plain RTP, else what Chromium negotiates. */
+export const BENCH_LEGS: LegKind = process.env.BENCH_LEGS === "rtp" ? "rtp" : "dtls-srtp";
+
+/** Child processes the operators are spread over (the load generator may need more than one core's worth). */
+const BENCH_FLEETS = Math.max(1, Number(process.env.BENCH_FLEETS ?? 1));
+
+function rtpPorts(): { min: string; max: string } {
+  const given = /^(\d+)-(\d+)$/.exec(process.env.BENCH_RTP_PORTS ?? "");
+  if (given) return { min: given[1]!, max: given[2]! };
+  if (process.env.HOTLINE_TEST_RTP_SHIFT) return { min: String(testRtpPort(20000)), max: String(testRtpPort(21499)) };
+  return { min: "30000", max: "39999" };
+}
+
 export interface CallBench {
   harness: Harness;
   /** Setup milestones by trunk Call-ID, from CallController.onTiming. */
@@ -51,25 +69,31 @@ export interface CallBench {
   /** Records still in progress. */
   openCalls(): Promise<number>;
   rtpengine(): { pid: number | undefined; sessions(): Promise<number> };
-  /** The operator fleet's process id (its CPU is the load generator's, not the server's). */
-  fleetPid: number | undefined;
+  /** The operator fleets' process ids (their CPU is the load generator's, not the server's). */
+  fleetPids: number[];
+  legs: LegKind;
   stop(): Promise<void>;
 }
 
-export async function startCallBench(options: { operators: number }): Promise<CallBench> {
+/**
+ * Starts the rig. `talkMs` > 0: each operator hangs up that long after answering (a queue drains); `wrapUpS` is the
+ * queue's wrap-up (default 0); `queue` adds `queue set` options (e.g. announcements) to the Bench queue.
+ */
+export async function startCallBench(options: { operators: number; talkMs?: number; queueOptions?: string[] }): Promise<CallBench> {
   // Each call holds ~6 rtpengine ports (trunk, queue placeholder and operator branch, RTP + RTCP): a wide range.
   const postgres = BENCH_DB === "postgres" ? await startPostgres() : undefined;
   let harness: Harness;
+  const ports = rtpPorts();
   try {
-    harness = await startHarness({ RTP_PORT_MIN: "30000", RTP_PORT_MAX: "39999", ...(postgres && { DATABASE_URL: postgres.url }) });
+    harness = await startHarness({ RTP_PORT_MIN: ports.min, RTP_PORT_MAX: ports.max, ...(postgres && { DATABASE_URL: postgres.url }) });
   } catch (error) {
     await postgres?.stop();
     throw error;
   }
-  let fleet: ChildProcess | undefined;
+  const fleets: ChildProcess[] = [];
   try {
     await harness.cli("queue", "add", "Bench");
-    await harness.cli("queue", "set", "Bench", "--wrap-up", "0");
+    await harness.cli("queue", "set", "Bench", "--wrap-up", "0", ...(options.queueOptions ?? []));
     await harness.cli("number", "add", "1000", "--queue", "Bench");
     const operators: Array<{ username: string; token: string }> = [];
     for (let i = 0; i < options.operators; i += 4) {
@@ -84,9 +108,7 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
       });
       operators.push(...(await Promise.all(batch)));
     }
-    fleet = fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    const child = fleet;
-    const ask = <T>(message: object, answer: string, timeoutMs = 120_000) =>
+    const ask = <T>(child: ChildProcess, message: object, answer: string, timeoutMs = 300_000) =>
       new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`operator fleet: no ${answer} within ${timeoutMs} ms`)), timeoutMs);
         const onMessage = (reply: { type: string; error?: string }) => {
@@ -99,7 +121,13 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
         child.on("message", onMessage);
         child.send(message);
       });
-    await ask({ type: "start", baseUrl: harness.hotline.url, operators }, "ready");
+    const shards = Array.from({ length: Math.min(BENCH_FLEETS, operators.length) }, (_, k) => operators.filter((_, i) => i % BENCH_FLEETS === k));
+    for (let k = 0; k < shards.length; k++) {
+      fleets.push(fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+    }
+    await Promise.all(
+      fleets.map((child, k) => ask(child, { type: "start", baseUrl: harness.hotline.url, operators: shards[k], legs: BENCH_LEGS, talkMs: options.talkMs ?? 0 }, "ready")),
+    );
 
     const timings = new Map<string, CallSetup>();
     harness.hotline.telephony!.controller.onTiming = (t: CallTiming) => {
@@ -115,7 +143,7 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
     return {
       harness,
       timings,
-      fleetStats: () => ask<FleetStats>({ type: "stats" }, "stats"),
+      fleetStats: async () => mergeStats(await Promise.all(fleets.map((child) => ask<FleetStats>(child, { type: "stats" }, "stats", 30_000)))),
       trunkCalls: (o) => trunkCalls(harness.sipTarget, o),
       async outcomes() {
         const counts: Record<string, number> = {};
@@ -126,25 +154,55 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
         const rows = await db.select({ outcome: callRecords.outcome, endedAt: callRecords.endedAt }).from(callRecords);
         return rows.filter((r) => r.outcome === "in_progress" || r.endedAt === null).length;
       },
-      fleetPid: child.pid,
+      fleetPids: fleets.map((child) => child.pid!),
+      legs: BENCH_LEGS,
       rtpengine: () => ({ pid: instance.status().pid, sessions: async () => (await instance.client.list()).length }),
       async stop() {
-        if (child.exitCode === null) {
-          const exited = new Promise((resolve) => child.once("exit", resolve));
-          child.send({ type: "stop" });
-          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-        }
-        child.kill();
+        await Promise.all(fleets.map(stopFleet));
         await harness.stop();
         await postgres?.stop();
       },
     };
   } catch (error) {
-    fleet?.kill();
+    for (const child of fleets) child.kill();
     await harness.stop();
     await postgres?.stop();
     throw error;
   }
+}
+
+async function stopFleet(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.send({ type: "stop" });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+  child.kill();
+}
+
+function mergeStats(all: FleetStats[]): FleetStats {
+  const sum = (f: (s: FleetStats) => number) => all.reduce((n, s) => n + f(s), 0);
+  const merge = (f: (s: FleetStats) => Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const s of all) for (const [k, v] of Object.entries(f(s))) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  return {
+    operators: sum((s) => s.operators),
+    inCall: sum((s) => s.inCall),
+    offers: sum((s) => s.offers),
+    offersMin: Math.min(...all.map((s) => s.offersMin)),
+    offersMax: Math.max(...all.map((s) => s.offersMax)),
+    rtpSent: sum((s) => s.rtpSent),
+    rtpReceived: sum((s) => s.rtpReceived),
+    echoedBack: sum((s) => s.echoedBack),
+    rtpExpected: sum((s) => s.rtpExpected),
+    connected: sum((s) => s.connected),
+    pcFailed: sum((s) => s.pcFailed),
+    codecs: merge((s) => s.codecs),
+    dtlsRoles: merge((s) => s.dtlsRoles),
+    hangups: sum((s) => s.hangups),
+  };
 }
 
 async function trunkCalls(target: string, o: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun> {
