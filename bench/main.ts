@@ -5,6 +5,7 @@
 import * as pageWeight from "./bundle/page-weight";
 import * as callSetup from "./calls/call-setup";
 import * as concurrentCalls from "./calls/concurrent-calls";
+import * as surge from "./calls/surge";
 import * as dispatchLatency from "./queue/dispatch-latency";
 import * as simulatedDay from "./queue/simulated-day";
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "queue/simulated-day": simulatedDay.main,
   "calls/setup": callSetup.main,
   "calls/concurrent": concurrentCalls.main,
+  "calls/surge": surge.main,
   bundle: pageWeight.main,
 };
 

@@ -9,7 +9,9 @@
  * (parallel test runs on one machine), the 1,500 ports tests/support/net.ts gives this checkout (about 200 calls).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,13 +59,26 @@ function rtpPorts(): { min: string; max: string } {
   return { min: "30000", max: "39999" };
 }
 
+export interface TrunkCallsOptions {
+  calls: number;
+  rate: number;
+  limit: number;
+  holdMs: number;
+  timeoutS: number;
+  scenario?: string;
+  values?: Record<string, string>;
+}
+
 export interface CallBench {
   harness: Harness;
   /** Setup milestones by trunk Call-ID, from CallController.onTiming. */
   timings: Map<string, CallSetup>;
   fleetStats(): Promise<FleetStats>;
-  /** Runs SIPp's trunk-call.xml: `calls` calls, at most `limit` at a time, `rate` new calls a second, held `holdMs`. */
-  trunkCalls(options: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun>;
+  /**
+   * Runs SIPp's trunk-call.xml (or `scenario`, a file beside this one, with `[[key]]` replaced by `values`): `calls`
+   * calls, at most `limit` at a time, `rate` new calls a second, held `holdMs`.
+   */
+  trunkCalls(options: TrunkCallsOptions): Promise<SippRun>;
   /** Call records by outcome, the ground truth. */
   outcomes(): Promise<Record<string, number>>;
   /** Records still in progress. */
@@ -205,14 +220,16 @@ function mergeStats(all: FleetStats[]): FleetStats {
   };
 }
 
-async function trunkCalls(target: string, o: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun> {
+async function trunkCalls(target: string, o: TrunkCallsOptions): Promise<SippRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "hotline-bench-sipp-"));
   // -trace_rtt writes <scenario name>_<pid>_rtt.csv into the working directory: a unique name finds (and removes) it.
   const name = path.basename(dir);
   const rttFiles = () => readdirSync(process.cwd()).filter((f) => f.startsWith(`${name}_`) && f.endsWith("_rtt.csv"));
   try {
     const scenario = path.join(dir, `${name}.xml`);
-    copyFileSync(path.join(HERE, "trunk-call.xml"), scenario);
+    let xml = readFileSync(path.join(HERE, o.scenario ?? "trunk-call.xml"), "utf8");
+    for (const [key, value] of Object.entries(o.values ?? {})) xml = xml.replaceAll(`[[${key}]]`, value);
+    writeFileSync(scenario, xml);
     const statFile = path.join(dir, "stat.csv");
     const result = await runSipp(path.relative(SIPP_SCENARIOS, scenario), target, {
       calls: o.calls,
@@ -296,3 +313,19 @@ export function procUsage(pid: number): { cpuMs: number; rssBytes: number } {
 }
 
 const CLOCK_TICKS = 100;
+
+let collect: (() => void) | undefined;
+
+/** A full garbage collection (V8's gc exposed at run time), so memory figures are what is still referenced. */
+export function forceGc(): void {
+  if (!collect) {
+    v8.setFlagsFromString("--expose-gc");
+    collect = vm.runInNewContext("gc") as () => void;
+  }
+  collect();
+}
+
+/** Active timers of this process (setTimeout/setInterval handles), from Node's own resource list. */
+export function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+}
