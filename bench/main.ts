@@ -5,6 +5,8 @@
 import * as pageWeight from "./bundle/page-weight";
 import * as callSetup from "./calls/call-setup";
 import * as concurrentCalls from "./calls/concurrent-calls";
+import * as memory from "./calls/memory";
+import * as soak from "./calls/soak";
 import * as surge from "./calls/surge";
 import * as dispatchLatency from "./queue/dispatch-latency";
 import * as simulatedDay from "./queue/simulated-day";
@@ -15,6 +17,8 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "calls/setup": callSetup.main,
   "calls/concurrent": concurrentCalls.main,
   "calls/surge": surge.main,
+  "calls/soak": soak.main,
+  "calls/memory": memory.main,
   bundle: pageWeight.main,
 };
 
