@@ -39,6 +39,8 @@ function smaps(wasmBytes: number | undefined) {
   let name = "";
   let perms = "";
   let sizeKb = 0;
+  let anonymousExecutable = 0;
+  let anonymousSmall = 0;
   for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
     const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (head) {
@@ -53,6 +55,8 @@ function smaps(wasmBytes: number | undefined) {
     const bytes = Number(rss[1]) * 1024;
     const group = name === "" ? "anonymous" : name.startsWith("[") ? name : name.split("/").at(-1)!;
     groups[group] = (groups[group] ?? 0) + bytes;
+    if (name === "" && perms.includes("x")) anonymousExecutable += bytes;
+    else if (name === "" && bytes <= 2 ** 20) anonymousSmall += bytes;
     if (name === "" && bytes > 2 ** 20) {
       const isWasm = wasmBytes !== undefined && sizeKb * 1024 === wasmBytes;
       anonymous.push({ perms, sizeMb: mb(sizeKb * 1024), rssMb: mb(bytes), ...(isWasm && { what: "PGlite WebAssembly memory" }) });
@@ -61,7 +65,13 @@ function smaps(wasmBytes: number | undefined) {
   const sorted = Object.entries(groups).sort((a, b) => b[1] - a[1]);
   const byGroup: Record<string, number> = Object.fromEntries(sorted.slice(0, 6).map(([k, v]) => [k, mb(v)]));
   byGroup["other mappings"] = mb(sorted.slice(6).reduce((s, [, v]) => s + v, 0));
-  return { byGroup, largestAnonymous: anonymous.sort((a, b) => b.rssMb - a.rssMb).slice(0, 8) };
+  return {
+    byGroup,
+    // Executable anonymous mappings: V8's compiled code (JavaScript and WebAssembly).
+    anonymousExecutableMb: mb(anonymousExecutable),
+    // Anonymous mappings of 1 MB or less resident: mostly V8 heap pages (256 kB each) and thread stacks.
+    anonymousSmallMb: mb(anonymousSmall),
+    largestAnonymous: anonymous.sort((a, b) => b.rssMb - a.rssMb).slice(0, 8) };
 }
 
 export async function main(): Promise<void> {
