@@ -270,8 +270,8 @@ export class WebRtcOperator {
     call.sender = {
       tick: (now) => {
         if (call.pc.connectionState !== "connected") return void (frames = Math.floor((now - started) / 20));
-        // A microphone makes 50 frames a second whatever the timer's lateness: catch up (at most 5 at once).
-        const due = Math.min(5, Math.floor((now - started) / 20) - frames);
+        // A microphone makes 50 frames a second whatever the timer's lateness: catch up (at most 10 at once).
+        const due = Math.min(10, Math.floor((now - started) / 20) - frames);
         for (let i = 0; i < due; i++) {
           frames += 1;
           seq = (seq + 1) & 0xffff;
@@ -279,7 +279,7 @@ export class WebRtcOperator {
           call.track.writeRtp(new RtpPacket(new RtpHeader({ sequenceNumber: seq, timestamp, payloadType: 0, marker: false }), payload));
           this.media.rtpSent += 1;
         }
-        if (due === 5) frames = Math.floor((now - started) / 20);
+        if (due === 10) frames = Math.floor((now - started) / 20);
       },
     };
     microphones.add(call.sender);
