@@ -5,6 +5,8 @@
  * BENCH_FLEETS child processes, default 1), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the controller's
  * onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
  *
+ * BENCH_FLEET_PROF=<dir> writes a V8 CPU profile of each operator fleet there (where the generator's CPU goes).
+ *
  * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
  * (parallel test runs on one machine), the 1,500 ports tests/support/net.ts gives this checkout (about 200 calls).
  */
@@ -138,7 +140,7 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
       });
     const shards = Array.from({ length: Math.min(BENCH_FLEETS, operators.length) }, (_, k) => operators.filter((_, i) => i % BENCH_FLEETS === k));
     for (let k = 0; k < shards.length; k++) {
-      fleets.push(fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+      fleets.push(fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_FLEET_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_FLEET_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     }
     await Promise.all(
       fleets.map((child, k) => ask(child, { type: "start", baseUrl: harness.hotline.url, operators: shards[k], legs: BENCH_LEGS, talkMs: options.talkMs ?? 0 }, "ready")),
