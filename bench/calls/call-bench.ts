@@ -5,6 +5,8 @@
  * BENCH_FLEETS child processes, default 1), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the controller's
  * onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
  *
+ * BENCH_NO_INJECT_DTMF=1 removes the `inject-DTMF` flag from every offer and answer Hotline sends rtpengine (wrapped
+ * in this process, the server code is unchanged): it shows what rtpengine's decode/re-encode for DTMF injection costs.
  * BENCH_FLEET_PROF=<dir> writes a V8 CPU profile of each operator fleet there (where the generator's CPU goes).
  *
  * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
@@ -19,6 +21,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { callRecords } from "../../db/schema";
 import type { CallTiming } from "../../server/calls/call-controller";
+import type { BencodeDict } from "../../server/media/bencode";
+import type { NgClient } from "../../server/media/ng-client";
 import { startHarness, type Harness } from "../../tests/support/hotline-harness";
 import { testRtpPort } from "../../tests/support/net";
 import { startPostgres } from "../../tests/support/postgres-server";
@@ -50,6 +54,9 @@ export const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "pgli
 
 /** The operators' legs: BENCH_LEGS=rtp for plain RTP, else what Chromium negotiates. */
 export const BENCH_LEGS: LegKind = process.env.BENCH_LEGS === "rtp" ? "rtp" : "dtls-srtp";
+
+/** False with BENCH_NO_INJECT_DTMF=1: offers and answers reach rtpengine without `inject-DTMF`. */
+export const BENCH_INJECT_DTMF = process.env.BENCH_NO_INJECT_DTMF !== "1";
 
 /** Child processes the operators are spread over (the load generator may need more than one core's worth). */
 const BENCH_FLEETS = Math.max(1, Number(process.env.BENCH_FLEETS ?? 1));
@@ -156,6 +163,7 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
     };
     const db = harness.hotline.services.database.db;
     const instance = harness.hotline.telephony!.pool.instances[0]!;
+    if (!BENCH_INJECT_DTMF) withoutInjectDtmf(instance.client);
 
     return {
       harness,
@@ -188,6 +196,19 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
   }
 }
 
+/** Drops `inject-DTMF` from the flags of every offer and answer sent through `client` (see BENCH_NO_INJECT_DTMF). */
+function withoutInjectDtmf(client: NgClient): void {
+  const strip = <T extends { options?: BencodeDict }>(params: T): T => {
+    const flags = params.options?.["flags"];
+    if (!Array.isArray(flags)) return params;
+    return { ...params, options: { ...params.options, flags: flags.filter((f) => f !== "inject-DTMF") } };
+  };
+  const offer = client.offer.bind(client);
+  const answer = client.answer.bind(client);
+  client.offer = (params) => offer(strip(params));
+  client.answer = (params) => answer(strip(params));
+}
+
 async function stopFleet(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -218,6 +239,7 @@ function mergeStats(all: FleetStats[]): FleetStats {
     pcFailed: sum((s) => s.pcFailed),
     codecs: merge((s) => s.codecs),
     dtlsRoles: merge((s) => s.dtlsRoles),
+    srtpProfiles: merge((s) => s.srtpProfiles),
     hangups: sum((s) => s.hangups),
   };
 }

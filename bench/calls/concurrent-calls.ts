@@ -22,7 +22,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { round } from "../queue/bench-stats";
-import { BENCH_DB, latency, procUsage, setupIntervals, startCallBench, waitUntil, type CallBench } from "./call-bench";
+import { BENCH_DB, BENCH_INJECT_DTMF, latency, procUsage, setupIntervals, startCallBench, waitUntil, type CallBench } from "./call-bench";
 
 const STEPS = (process.env.CONCURRENT_STEPS ?? "50,100,200,300").split(",").map(Number).filter((n) => n > 0);
 const HOLD_S = Number(process.env.HOLD_S ?? 60);
@@ -133,6 +133,8 @@ async function step(bench: CallBench, calls: number) {
     legs: bench.legs,
     codec: media1.codecs,
     dtlsRole: media1.dtlsRoles,
+    srtpProfile: media1.srtpProfiles,
+    injectDtmf: BENCH_INJECT_DTMF,
     database: BENCH_DB,
     holdS: HOLD_S,
     ratePerS: RATE,

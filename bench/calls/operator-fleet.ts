@@ -47,6 +47,8 @@ export interface FleetStats {
   codecs: Record<string, number>;
   /** DTLS role the operators took in their answers (DTLS-SRTP legs only). */
   dtlsRoles: Record<string, number>;
+  /** SRTP profile DTLS agreed (DTLS-SRTP legs only). */
+  srtpProfiles: Record<string, number>;
   /** Hang-ups the operators sent (talkMs > 0). */
   hangups: number;
 }
@@ -81,6 +83,7 @@ function stats(): FleetStats {
     pcFailed: sum((o) => o.media.failed),
     codecs: tally(rtcFleet.map((o) => o.codec)),
     dtlsRoles: tally(rtcFleet.map((o) => o.dtlsRole)),
+    srtpProfiles: tally(rtcFleet.map((o) => o.srtpProfile)),
     hangups,
   };
 }

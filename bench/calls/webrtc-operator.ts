@@ -73,6 +73,8 @@ export class WebRtcOperator {
   codec: string | undefined;
   /** DTLS role werift took in the last answer (`active` or `passive`). */
   dtlsRole: string | undefined;
+  /** SRTP protection profile DTLS agreed in the last call (RFC 5764 §4.1.2). */
+  srtpProfile: string | undefined;
   readonly media: MediaCounters = { rtpSent: 0, rtpReceived: 0, echoedBack: 0, rtpExpected: 0, connected: 0, failed: 0 };
   private cseq = 1;
   private readonly callId = `${generateTag()}@bench-operator`;
@@ -219,7 +221,11 @@ export class WebRtcOperator {
     const call: CurrentCall = { invite, toTag, pc, track, streams: new Map() };
     this.current = call;
     pc.connectionStateChange.subscribe((state) => {
-      if (state === "connected") this.media.connected += 1;
+      if (state === "connected") {
+        this.media.connected += 1;
+        const profile = pc.getTransceivers()[0]?.dtlsTransport.dtls?.srtp.srtpProfile;
+        this.srtpProfile = profile === 1 ? "AES_CM_128_HMAC_SHA1_80" : profile === 7 ? "AEAD_AES_128_GCM" : String(profile);
+      }
       if (state === "failed") this.media.failed += 1;
     });
     await pc.setRemoteDescription({ type: "offer", sdp: withRtcpAddress(invite.body.toString()) });
