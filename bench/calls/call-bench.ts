@@ -7,6 +7,8 @@
  *
  * BENCH_NO_INJECT_DTMF=1 removes the `inject-DTMF` flag from every offer and answer Hotline sends rtpengine (wrapped
  * in this process, the server code is unchanged): it shows what rtpengine's decode/re-encode for DTMF injection costs.
+ * Caveat, measured: without it rtpengine forwards SIPp's echo unchanged, i.e. with the operator's OWN SSRC, and the
+ * werift operators count none of it (their SRTP receiver drops it), so loss reads 100 %: only the CPU figures hold.
  * BENCH_FLEET_PROF=<dir> writes a V8 CPU profile of each operator fleet there (where the generator's CPU goes).
  *
  * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
@@ -135,19 +137,30 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
     const ask = <T>(child: ChildProcess, message: object, answer: string, timeoutMs = 300_000) =>
       new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`operator fleet: no ${answer} within ${timeoutMs} ms`)), timeoutMs);
+        const onExit = () => {
+          clearTimeout(timer);
+          child.off("message", onMessage);
+          reject(new Error(`operator fleet ${child.pid} exited (code ${child.exitCode})`));
+        };
         const onMessage = (reply: { type: string; error?: string }) => {
           if (reply.type !== answer && reply.type !== "error") return;
           clearTimeout(timer);
           child.off("message", onMessage);
+          child.off("exit", onExit);
           if (reply.type === "error") reject(new Error(`operator fleet: ${reply.error}`));
           else resolve(reply as T);
         };
         child.on("message", onMessage);
+        if (!child.connected) return onExit();
+        child.once("exit", onExit);
         child.send(message);
       });
     const shards = Array.from({ length: Math.min(BENCH_FLEETS, operators.length) }, (_, k) => operators.filter((_, i) => i % BENCH_FLEETS === k));
     for (let k = 0; k < shards.length; k++) {
-      fleets.push(fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_FLEET_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_FLEET_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+      const child = fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_FLEET_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_FLEET_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      // A fleet that died must fail the benchmark through `ask`, not crash this process with an IPC error.
+      child.on("error", () => {});
+      fleets.push(child);
     }
     await Promise.all(
       fleets.map((child, k) => ask(child, { type: "start", baseUrl: harness.hotline.url, operators: shards[k], legs: BENCH_LEGS, talkMs: options.talkMs ?? 0 }, "ready")),
