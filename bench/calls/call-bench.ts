@@ -253,6 +253,8 @@ function mergeStats(all: FleetStats[]): FleetStats {
     codecs: merge((s) => s.codecs),
     dtlsRoles: merge((s) => s.dtlsRoles),
     srtpProfiles: merge((s) => s.srtpProfiles),
+    inCallConnected: sum((s) => s.inCallConnected),
+    notConnected: merge((s) => s.notConnected),
     hangups: sum((s) => s.hangups),
   };
 }

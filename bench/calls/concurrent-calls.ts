@@ -6,7 +6,8 @@
  * Once every call is bridged, the step is measured for HOLD_S seconds (default 60) with every call up.
  *
  * Per step (one JSON line, name "calls/concurrent/step"):
- * - failed: SIPp's failed calls + calls never bridged + operator peer connections that failed;
+ * - failed: SIPp's failed calls + calls never bridged + operator peer connections that failed or were not connected
+ *   (ICE + DTLS) when the window started or ended;
  * - lossPct.operatorEnd: packets missing at the operators, from the RTP sequence numbers of what rtpengine sent them
  *   (RFC 3550 §A.3), i.e. the trunk -> operator direction; lossPct.roundTrip: 1 - echoed back / sent, the operator's
  *   voice to the trunk and back, an upper bound of the loss at the trunk end (the operator -> trunk direction);
@@ -118,9 +119,11 @@ async function step(bench: CallBench, calls: number) {
   const operatorEnd = expected > 0 ? round(Math.max(0, (1 - received / expected) * 100), 3) : Number.NaN;
   const roundTrip = sent > 0 ? round(Math.max(0, (1 - echoed / sent) * 100), 3) : Number.NaN;
   const neverBridged = calls - media0.inCall;
+  // A call whose operator leg never connected (ICE + DTLS) carries no audio: failed, whatever SIP says.
+  const notConnected = Math.max(media0.inCall - media0.inCallConnected, media1.inCall - media1.inCallConnected);
   const pcFailed = after.pcFailed - before.pcFailed;
   const sippFailed = Number.isNaN(sipp.failed) ? calls : sipp.failed;
-  const failed = sippFailed + neverBridged + pcFailed;
+  const failed = sippFailed + neverBridged + pcFailed + notConnected;
   const newOutcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
   // Plain RTP legs (BENCH_LEGS=rtp) do not track sequence numbers: the round trip alone decides for them.
   const held = failed === 0 && roundTrip < MAX_LOSS_PCT && !(operatorEnd >= MAX_LOSS_PCT);
@@ -144,6 +147,8 @@ async function step(bench: CallBench, calls: number) {
     sipp: { exitCode: sipp.code, attempted: sipp.created, succeeded: sipp.successful, failed: sipp.failed },
     neverBridged,
     pcFailed,
+    notConnected,
+    notConnectedStates: media1.notConnected,
     records: newOutcomes,
     setupInviteInToOperatorInvite: latency(toOperator),
     sample: {

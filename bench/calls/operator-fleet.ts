@@ -49,6 +49,10 @@ export interface FleetStats {
   dtlsRoles: Record<string, number>;
   /** SRTP profile DTLS agreed (DTLS-SRTP legs only). */
   srtpProfiles: Record<string, number>;
+  /** Operators in a call whose peer connection is "connected" now (the others hear and send nothing). */
+  inCallConnected: number;
+  /** Calls in progress whose peer connection is not connected, by "<ICE connection state>/<DTLS transport state>". */
+  notConnected: Record<string, number>;
   /** Hang-ups the operators sent (talkMs > 0). */
   hangups: number;
 }
@@ -84,6 +88,13 @@ function stats(): FleetStats {
     codecs: tally(rtcFleet.map((o) => o.codec)),
     dtlsRoles: tally(rtcFleet.map((o) => o.dtlsRole)),
     srtpProfiles: tally(rtcFleet.map((o) => o.srtpProfile)),
+    inCallConnected:
+      rtcFleet.filter((o) => o.current?.pc.connectionState === "connected").length + rtpFleet.filter((o) => o.current !== undefined).length,
+    notConnected: tally(
+      rtcFleet
+        .filter((o) => o.current !== undefined && o.current.pc.connectionState !== "connected")
+        .map((o) => `${o.current!.pc.iceConnectionState}/${o.current!.pc.getTransceivers()[0]?.dtlsTransport.state ?? "none"}`),
+    ),
     hangups,
   };
 }

@@ -9,6 +9,13 @@
  * G.711; a constant Opus frame if Opus was negotiated) and counts what comes back: packets received, the RTP
  * sequence numbers' gaps (RFC 3550 §A.3: expected = highest - first + 1 per SSRC), and the packets carrying its own
  * marker (its voice echoed by SIPp's `-rtp_echo` at the trunk end).
+ *
+ * werift quirks met with rtpengine 10.5 (measured): `a=rtcp:<port>` without an address throws in
+ * setRemoteDescription ({@link withRtcpAddress}); streams without a=ssrc and without the mid header extension are
+ * dropped by its RTP router (counted at the SRTP transport instead); loopback is not gathered unless added; and in
+ * 1-3 calls out of 10 under load the DTLS client keeps retransmitting its flight 5 although rtpengine logged "Peer
+ * certificate accepted" and "DTLS-SRTP successfully negotiated": werift missed rtpengine's last flight, the leg
+ * stays ICE connected / DTLS connecting with no audio. The benchmarks count such a leg as a failed call.
  */
 import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
