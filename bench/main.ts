@@ -6,6 +6,9 @@ import * as boardPush from "./board/board-push";
 import * as pageWeight from "./bundle/page-weight";
 import * as callSetup from "./calls/call-setup";
 import * as concurrentCalls from "./calls/concurrent-calls";
+import * as memory from "./calls/memory";
+import * as soak from "./calls/soak";
+import * as surge from "./calls/surge";
 import * as dispatchLatency from "./queue/dispatch-latency";
 import * as simulatedDay from "./queue/simulated-day";
 import * as reportsMonth from "./reports/summary-month";
@@ -15,6 +18,9 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "queue/simulated-day": simulatedDay.main,
   "calls/setup": callSetup.main,
   "calls/concurrent": concurrentCalls.main,
+  "calls/surge": surge.main,
+  "calls/soak": soak.main,
+  "calls/memory": memory.main,
   bundle: pageWeight.main,
   "board/push": boardPush.main,
   "reports/summary-month": reportsMonth.main,

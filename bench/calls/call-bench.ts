@@ -1,21 +1,36 @@
 /**
  * Shared rig of the call-path benchmarks: the real call side of Hotline on free ports (tests/support/hotline-harness:
  * PGlite, a supervised rtpengine, SIP on UDP), one queue "Bench" (wrap-up 0) behind number 1000, N operators
- * auto-answering from a child process (operator-fleet.ts), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the
- * controller's onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
+ * auto-answering from child processes (operator-fleet.ts: DTLS-SRTP legs by default, BENCH_LEGS=rtp for plain RTP;
+ * BENCH_FLEETS child processes, default 1), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the controller's
+ * onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
+ *
+ * BENCH_NO_INJECT_DTMF=1 removes the `inject-DTMF` flag from every offer and answer Hotline sends rtpengine (wrapped
+ * in this process, the server code is unchanged): it shows what rtpengine's decode/re-encode for DTMF injection costs.
+ * Caveat, measured: without it rtpengine forwards SIPp's echo unchanged, i.e. with the operator's OWN SSRC, and the
+ * werift operators count none of it (their SRTP receiver drops it), so loss reads 100 %: only the CPU figures hold.
+ * BENCH_FLEET_PROF=<dir> writes a V8 CPU profile of each operator fleet there (where the generator's CPU goes).
+ *
+ * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
+ * (parallel test runs on one machine), the 1,500 ports tests/support/net.ts gives this checkout (about 200 calls).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { callRecords } from "../../db/schema";
 import type { CallTiming } from "../../server/calls/call-controller";
+import type { BencodeDict } from "../../server/media/bencode";
+import type { NgClient } from "../../server/media/ng-client";
 import { startHarness, type Harness } from "../../tests/support/hotline-harness";
+import { testRtpPort } from "../../tests/support/net";
 import { startPostgres } from "../../tests/support/postgres-server";
 import { SIPP_SCENARIOS, runSipp } from "../../tests/support/sipp";
 import { percentile, round } from "../queue/bench-stats";
-import type { FleetStats } from "./operator-fleet";
+import type { FleetStats, LegKind } from "./operator-fleet";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,37 +54,72 @@ export interface SippRun {
 /** BENCH_DB=postgres: a throwaway PostgreSQL (tests/support/postgres-server, fsync off) instead of embedded PGlite. */
 export const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
 
+/** The operators' legs: BENCH_LEGS=rtp for plain RTP, else what Chromium negotiates. */
+export const BENCH_LEGS: LegKind = process.env.BENCH_LEGS === "rtp" ? "rtp" : "dtls-srtp";
+
+/** False with BENCH_NO_INJECT_DTMF=1: offers and answers reach rtpengine without `inject-DTMF`. */
+export const BENCH_INJECT_DTMF = process.env.BENCH_NO_INJECT_DTMF !== "1";
+
+/** Child processes the operators are spread over (the load generator may need more than one core's worth). */
+const BENCH_FLEETS = Math.max(1, Number(process.env.BENCH_FLEETS ?? 1));
+
+function rtpPorts(): { min: string; max: string } {
+  const given = /^(\d+)-(\d+)$/.exec(process.env.BENCH_RTP_PORTS ?? "");
+  if (given) return { min: given[1]!, max: given[2]! };
+  if (process.env.HOTLINE_TEST_RTP_SHIFT) return { min: String(testRtpPort(20000)), max: String(testRtpPort(21499)) };
+  return { min: "30000", max: "39999" };
+}
+
+export interface TrunkCallsOptions {
+  calls: number;
+  rate: number;
+  limit: number;
+  holdMs: number;
+  timeoutS: number;
+  scenario?: string;
+  values?: Record<string, string>;
+}
+
 export interface CallBench {
   harness: Harness;
   /** Setup milestones by trunk Call-ID, from CallController.onTiming. */
   timings: Map<string, CallSetup>;
   fleetStats(): Promise<FleetStats>;
-  /** Runs SIPp's trunk-call.xml: `calls` calls, at most `limit` at a time, `rate` new calls a second, held `holdMs`. */
-  trunkCalls(options: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun>;
+  /**
+   * Runs SIPp's trunk-call.xml (or `scenario`, a file beside this one, with `[[key]]` replaced by `values`): `calls`
+   * calls, at most `limit` at a time, `rate` new calls a second, held `holdMs`.
+   */
+  trunkCalls(options: TrunkCallsOptions): Promise<SippRun>;
   /** Call records by outcome, the ground truth. */
   outcomes(): Promise<Record<string, number>>;
   /** Records still in progress. */
   openCalls(): Promise<number>;
   rtpengine(): { pid: number | undefined; sessions(): Promise<number> };
-  /** The operator fleet's process id (its CPU is the load generator's, not the server's). */
-  fleetPid: number | undefined;
+  /** The operator fleets' process ids (their CPU is the load generator's, not the server's). */
+  fleetPids: number[];
+  legs: LegKind;
   stop(): Promise<void>;
 }
 
-export async function startCallBench(options: { operators: number }): Promise<CallBench> {
+/**
+ * Starts the rig. `talkMs` > 0: each operator hangs up that long after answering (a queue drains); `wrapUpS` is the
+ * queue's wrap-up (default 0); `queue` adds `queue set` options (e.g. announcements) to the Bench queue.
+ */
+export async function startCallBench(options: { operators: number; talkMs?: number; queueOptions?: string[] }): Promise<CallBench> {
   // Each call holds ~6 rtpengine ports (trunk, queue placeholder and operator branch, RTP + RTCP): a wide range.
   const postgres = BENCH_DB === "postgres" ? await startPostgres() : undefined;
   let harness: Harness;
+  const ports = rtpPorts();
   try {
-    harness = await startHarness({ RTP_PORT_MIN: "30000", RTP_PORT_MAX: "39999", ...(postgres && { DATABASE_URL: postgres.url }) });
+    harness = await startHarness({ RTP_PORT_MIN: ports.min, RTP_PORT_MAX: ports.max, ...(postgres && { DATABASE_URL: postgres.url }) });
   } catch (error) {
     await postgres?.stop();
     throw error;
   }
-  let fleet: ChildProcess | undefined;
+  const fleets: ChildProcess[] = [];
   try {
     await harness.cli("queue", "add", "Bench");
-    await harness.cli("queue", "set", "Bench", "--wrap-up", "0");
+    await harness.cli("queue", "set", "Bench", "--wrap-up", "0", ...(options.queueOptions ?? []));
     await harness.cli("number", "add", "1000", "--queue", "Bench");
     const operators: Array<{ username: string; token: string }> = [];
     for (let i = 0; i < options.operators; i += 4) {
@@ -84,22 +134,37 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
       });
       operators.push(...(await Promise.all(batch)));
     }
-    fleet = fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    const child = fleet;
-    const ask = <T>(message: object, answer: string, timeoutMs = 120_000) =>
+    const ask = <T>(child: ChildProcess, message: object, answer: string, timeoutMs = 300_000) =>
       new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`operator fleet: no ${answer} within ${timeoutMs} ms`)), timeoutMs);
+        const onExit = () => {
+          clearTimeout(timer);
+          child.off("message", onMessage);
+          reject(new Error(`operator fleet ${child.pid} exited (code ${child.exitCode})`));
+        };
         const onMessage = (reply: { type: string; error?: string }) => {
           if (reply.type !== answer && reply.type !== "error") return;
           clearTimeout(timer);
           child.off("message", onMessage);
+          child.off("exit", onExit);
           if (reply.type === "error") reject(new Error(`operator fleet: ${reply.error}`));
           else resolve(reply as T);
         };
         child.on("message", onMessage);
+        if (!child.connected) return onExit();
+        child.once("exit", onExit);
         child.send(message);
       });
-    await ask({ type: "start", baseUrl: harness.hotline.url, operators }, "ready");
+    const shards = Array.from({ length: Math.min(BENCH_FLEETS, operators.length) }, (_, k) => operators.filter((_, i) => i % BENCH_FLEETS === k));
+    for (let k = 0; k < shards.length; k++) {
+      const child = fork(path.join(HERE, "operator-fleet.ts"), [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_FLEET_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_FLEET_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      // A fleet that died must fail the benchmark through `ask`, not crash this process with an IPC error.
+      child.on("error", () => {});
+      fleets.push(child);
+    }
+    await Promise.all(
+      fleets.map((child, k) => ask(child, { type: "start", baseUrl: harness.hotline.url, operators: shards[k], legs: BENCH_LEGS, talkMs: options.talkMs ?? 0 }, "ready")),
+    );
 
     const timings = new Map<string, CallSetup>();
     harness.hotline.telephony!.controller.onTiming = (t: CallTiming) => {
@@ -111,11 +176,12 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
     };
     const db = harness.hotline.services.database.db;
     const instance = harness.hotline.telephony!.pool.instances[0]!;
+    if (!BENCH_INJECT_DTMF) withoutInjectDtmf(instance.client);
 
     return {
       harness,
       timings,
-      fleetStats: () => ask<FleetStats>({ type: "stats" }, "stats"),
+      fleetStats: async () => mergeStats(await Promise.all(fleets.map((child) => ask<FleetStats>(child, { type: "stats" }, "stats", 30_000)))),
       trunkCalls: (o) => trunkCalls(harness.sipTarget, o),
       async outcomes() {
         const counts: Record<string, number> = {};
@@ -126,35 +192,83 @@ export async function startCallBench(options: { operators: number }): Promise<Ca
         const rows = await db.select({ outcome: callRecords.outcome, endedAt: callRecords.endedAt }).from(callRecords);
         return rows.filter((r) => r.outcome === "in_progress" || r.endedAt === null).length;
       },
-      fleetPid: child.pid,
+      fleetPids: fleets.map((child) => child.pid!),
+      legs: BENCH_LEGS,
       rtpengine: () => ({ pid: instance.status().pid, sessions: async () => (await instance.client.list()).length }),
       async stop() {
-        if (child.exitCode === null) {
-          const exited = new Promise((resolve) => child.once("exit", resolve));
-          child.send({ type: "stop" });
-          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-        }
-        child.kill();
+        await Promise.all(fleets.map(stopFleet));
         await harness.stop();
         await postgres?.stop();
       },
     };
   } catch (error) {
-    fleet?.kill();
+    for (const child of fleets) child.kill();
     await harness.stop();
     await postgres?.stop();
     throw error;
   }
 }
 
-async function trunkCalls(target: string, o: { calls: number; rate: number; limit: number; holdMs: number; timeoutS: number }): Promise<SippRun> {
+/** Drops `inject-DTMF` from the flags of every offer and answer sent through `client` (see BENCH_NO_INJECT_DTMF). */
+function withoutInjectDtmf(client: NgClient): void {
+  const strip = <T extends { options?: BencodeDict }>(params: T): T => {
+    const flags = params.options?.["flags"];
+    if (!Array.isArray(flags)) return params;
+    return { ...params, options: { ...params.options, flags: flags.filter((f) => f !== "inject-DTMF") } };
+  };
+  const offer = client.offer.bind(client);
+  const answer = client.answer.bind(client);
+  client.offer = (params) => offer(strip(params));
+  client.answer = (params) => answer(strip(params));
+}
+
+async function stopFleet(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.send({ type: "stop" });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+  child.kill();
+}
+
+function mergeStats(all: FleetStats[]): FleetStats {
+  const sum = (f: (s: FleetStats) => number) => all.reduce((n, s) => n + f(s), 0);
+  const merge = (f: (s: FleetStats) => Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const s of all) for (const [k, v] of Object.entries(f(s))) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  return {
+    operators: sum((s) => s.operators),
+    inCall: sum((s) => s.inCall),
+    offers: sum((s) => s.offers),
+    offersMin: Math.min(...all.map((s) => s.offersMin)),
+    offersMax: Math.max(...all.map((s) => s.offersMax)),
+    rtpSent: sum((s) => s.rtpSent),
+    rtpReceived: sum((s) => s.rtpReceived),
+    echoedBack: sum((s) => s.echoedBack),
+    rtpExpected: sum((s) => s.rtpExpected),
+    connected: sum((s) => s.connected),
+    pcFailed: sum((s) => s.pcFailed),
+    codecs: merge((s) => s.codecs),
+    dtlsRoles: merge((s) => s.dtlsRoles),
+    srtpProfiles: merge((s) => s.srtpProfiles),
+    inCallConnected: sum((s) => s.inCallConnected),
+    notConnected: merge((s) => s.notConnected),
+    hangups: sum((s) => s.hangups),
+  };
+}
+
+async function trunkCalls(target: string, o: TrunkCallsOptions): Promise<SippRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "hotline-bench-sipp-"));
   // -trace_rtt writes <scenario name>_<pid>_rtt.csv into the working directory: a unique name finds (and removes) it.
   const name = path.basename(dir);
   const rttFiles = () => readdirSync(process.cwd()).filter((f) => f.startsWith(`${name}_`) && f.endsWith("_rtt.csv"));
   try {
     const scenario = path.join(dir, `${name}.xml`);
-    copyFileSync(path.join(HERE, "trunk-call.xml"), scenario);
+    let xml = readFileSync(path.join(HERE, o.scenario ?? "trunk-call.xml"), "utf8");
+    for (const [key, value] of Object.entries(o.values ?? {})) xml = xml.replaceAll(`[[${key}]]`, value);
+    writeFileSync(scenario, xml);
     const statFile = path.join(dir, "stat.csv");
     const result = await runSipp(path.relative(SIPP_SCENARIOS, scenario), target, {
       calls: o.calls,
@@ -238,3 +352,19 @@ export function procUsage(pid: number): { cpuMs: number; rssBytes: number } {
 }
 
 const CLOCK_TICKS = 100;
+
+let collect: (() => void) | undefined;
+
+/** A full garbage collection (V8's gc exposed at run time), so memory figures are what is still referenced. */
+export function forceGc(): void {
+  if (!collect) {
+    v8.setFlagsFromString("--expose-gc");
+    collect = vm.runInNewContext("gc") as () => void;
+  }
+  collect();
+}
+
+/** Active timers of this process (setTimeout/setInterval handles), from Node's own resource list. */
+export function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+}

@@ -1,112 +1,176 @@
 /**
- * N concurrent answered calls (default 100) held HOLD_S seconds (default 20): SIPp dials trunk-call.xml at 20 calls/s
- * up to N at once; N operators in a child process answer one call each and send 20 ms PCMU packets; SIPp echoes
- * the media it receives (-rtp_echo), so audio flows operator -> rtpengine -> trunk -> rtpengine -> operator.
+ * Concurrent bridged calls, searched by steps: for each N of CONCURRENT_STEPS (default "50,100,200,300"), SIPp dials
+ * trunk-call.xml at CONCURRENT_RATE calls/s (default 20) up to N at once; N operators in child processes (DTLS-SRTP
+ * legs as Chromium negotiates them, see operator-fleet.ts) answer one call each and send 20 ms G.711 frames; SIPp
+ * echoes the media it receives (-rtp_echo), so audio flows operator -> rtpengine -> trunk -> rtpengine -> operator.
+ * Once every call is bridged, the step is measured for HOLD_S seconds (default 60) with every call up.
  *
- * Reported: calls attempted/succeeded/failed (SIPp's exit code and -trace_stat counters, and the call records in the
- * database as the ground truth), setup latency (CallController.onTiming), CPU % (of one core) and RSS of this Node
- * process (the server; operators and SIPp run elsewhere) and of the rtpengine child, sampled once all calls are
- * bridged, the event loop delay then, the media that made the round trip, and rtpengine's sessions left at the end.
+ * Per step (one JSON line, name "calls/concurrent/step"):
+ * - failed: SIPp's failed calls + calls never bridged + operator peer connections that failed or were not connected
+ *   (ICE + DTLS) when the window started or ended;
+ * - lossPct.operatorEnd: packets missing at the operators, from the RTP sequence numbers of what rtpengine sent them
+ *   (RFC 3550 §A.3), i.e. the trunk -> operator direction; lossPct.roundTrip: 1 - echoed back / sent, the operator's
+ *   voice to the trunk and back, an upper bound of the loss at the trunk end (the operator -> trunk direction);
+ * - CPU % of one core for this Node process (the server: Hotline runs in-process, operators and SIPp elsewhere), for
+ *   rtpengine, and for the load generator (operator fleets) apart, each also per 100 calls; RSS of each;
+ * - the codec the operator legs ended up with, and the DTLS role they took.
+ * The step "held" when failed is 0 and both losses are under 0.5 %; the search stops at the first step that did not
+ * hold (CONCURRENT_KEEP_GOING=1 runs every step). The last line, name "calls/concurrent", repeats the largest step
+ * that held (calls 0 when none did), with the list of steps.
  *
- * Run: npx tsx bench/calls/concurrent-calls.ts   (CONCURRENT_CALLS=100 HOLD_S=20)
+ * Run: npm run bench calls/concurrent   (CONCURRENT_STEPS=10,20 HOLD_S=10 for a quick check)
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { round } from "../queue/bench-stats";
-import { BENCH_DB, latency, procUsage, setupIntervals, startCallBench, waitUntil } from "./call-bench";
+import { BENCH_DB, BENCH_INJECT_DTMF, latency, procUsage, setupIntervals, startCallBench, waitUntil, type CallBench } from "./call-bench";
 
-const CALLS = Number(process.env.CONCURRENT_CALLS ?? 100);
-const HOLD_S = Number(process.env.HOLD_S ?? 20);
-const RATE = 20;
+const STEPS = (process.env.CONCURRENT_STEPS ?? "50,100,200,300").split(",").map(Number).filter((n) => n > 0);
+const HOLD_S = Number(process.env.HOLD_S ?? 60);
+const RATE = Number(process.env.CONCURRENT_RATE ?? 20);
+const KEEP_GOING = process.env.CONCURRENT_KEEP_GOING === "1";
+/** Loss above which a step did not hold (percent). */
+const MAX_LOSS_PCT = 0.5;
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 export async function main(): Promise<void> {
   const started = Date.now();
-  const bench = await startCallBench({ operators: CALLS });
-  const setupS = (Date.now() - started) / 1000;
+  const bench = await startCallBench({ operators: Math.max(...STEPS) });
+  const results: Array<Record<string, unknown> & { calls: number; failed: number; held: boolean }> = [];
   try {
-    const rampS = CALLS / RATE;
-    const rampCpu0 = process.cpuUsage();
-    const rampT0 = performance.now();
-    const sippRun = bench.trunkCalls({ calls: CALLS, rate: RATE, limit: CALLS, holdMs: HOLD_S * 1000, timeoutS: Math.ceil(rampS + HOLD_S + 30) });
-    let bridged = true;
-    await waitUntil("every call to be bridged", async () => (await bench.fleetStats()).inCall === CALLS, (rampS + 15) * 1000).catch(() => (bridged = false));
-    const bridgedAfterS = (Date.now() - started) / 1000 - setupS;
-    const rampCpu = process.cpuUsage(rampCpu0);
-    const rampNodeCpuPct = round(((rampCpu.user + rampCpu.system) / 1000 / (performance.now() - rampT0)) * 100, 1);
-
-    // Sample while every call is up: from now until ~3 s before the first caller hangs up (at most 10 s).
-    const windowMs = Math.max(1_000, Math.min(10_000, (HOLD_S - rampS - 3) * 1000));
-    const rtpenginePid = bench.rtpengine().pid!;
-    const loop = monitorEventLoopDelay({ resolution: 1 });
-    const cpu0 = process.cpuUsage();
-    const rtp0 = procUsage(rtpenginePid);
-    const fleetCpu0 = bench.fleetPid ? procUsage(bench.fleetPid).cpuMs : Number.NaN;
-    const media0 = await bench.fleetStats();
-    const t0 = performance.now();
-    let nodeRssMax = 0;
-    let rtpengineRssMax = 0;
-    loop.enable();
-    while (performance.now() - t0 < windowMs) {
-      await new Promise((r) => setTimeout(r, 500));
-      nodeRssMax = Math.max(nodeRssMax, process.memoryUsage().rss);
-      rtpengineRssMax = Math.max(rtpengineRssMax, procUsage(rtpenginePid).rssBytes);
+    for (const calls of STEPS) {
+      const result = await step(bench, calls);
+      console.log(JSON.stringify(result));
+      results.push(result);
+      if (!result.held && !KEEP_GOING) break;
     }
-    loop.disable();
-    const elapsedMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const rtp1 = procUsage(rtpenginePid);
-    const fleetCpu1 = bench.fleetPid ? procUsage(bench.fleetPid).cpuMs : Number.NaN;
-    const media1 = await bench.fleetStats();
-    const callsUp = media1.inCall;
-
-    const sipp = await sippRun;
-    await waitUntil("every call record to close", async () => (await bench.openCalls()) === 0, 20_000).catch(() => {});
-    const outcomes = await bench.outcomes();
-    let sessions = await bench.rtpengine().sessions();
-    await waitUntil("rtpengine to drop every session", async () => (sessions = await bench.rtpengine().sessions()) === 0, 10_000).catch(() => {});
-    const { toOperator, toAnswer } = setupIntervals(bench.timings);
-    const pct = (ms: number) => round((ms / elapsedMs) * 100, 1);
-    const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+    const best = results.filter((r) => r.held).at(-1);
     console.log(
       JSON.stringify({
+        ...(best ?? { calls: 0, failed: Number.NaN, legs: bench.legs }),
         name: "calls/concurrent",
-        database: BENCH_DB,
-        calls: CALLS,
-        holdS: HOLD_S,
-        ratePerS: RATE,
-        media: "sipp -rtp_echo; operators send 20 ms PCMU",
-        allBridged: bridged,
-        bridgedAfterS: round(bridgedAfterS, 1),
-        nodeCpuPctDuringRamp: rampNodeCpuPct,
-        sipp: { exitCode: sipp.code, attempted: sipp.created, succeeded: sipp.successful, failed: sipp.failed },
-        records: { total: Object.values(outcomes).reduce((s, n) => s + n, 0), ...outcomes },
-        offersPerOperator: { min: media1.offersMin, max: media1.offersMax },
-        setupInviteInToOperatorInvite: latency(toOperator),
-        setupInviteInToTrunk200: latency(toAnswer),
-        trunkSideInviteTo200: latency(sipp.responseTimesMs),
-        sample: {
-          seconds: round(elapsedMs / 1000, 1),
-          callsUp,
-          nodeCpuPct: pct((cpu.user + cpu.system) / 1000),
-          nodeRssMaxMb: mb(nodeRssMax),
-          rtpengineCpuPct: pct(rtp1.cpuMs - rtp0.cpuMs),
-          rtpengineRssMaxMb: mb(rtpengineRssMax),
-          // The histogram records whole 1 ms timer intervals: the delay is what exceeds the 1 ms.
-          eventLoopDelayP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 1), 1),
-          eventLoopDelayMaxMs: round(Math.max(0, loop.max / 1e6 - 1), 1),
-          operatorFleetCpuPct: pct(fleetCpu1 - fleetCpu0),
-          operatorRtpOutPerS: Math.round(((media1.rtpSent - media0.rtpSent) / elapsedMs) * 1000),
-          operatorRtpInPerS: Math.round(((media1.rtpReceived - media0.rtpReceived) / elapsedMs) * 1000),
-          operatorEchoedBackPerS: Math.round(((media1.echoedBack - media0.echoedBack) / elapsedMs) * 1000),
-        },
-        rtpengineSessionsAtEnd: sessions,
+        steps: results.map((r) => ({ calls: r.calls, failed: r.failed, lossPct: r.lossPct, held: r.held })),
         totalS: round((Date.now() - started) / 1000, 1),
       }),
     );
-    if (sipp.code !== 0) console.error(sipp.tail);
   } finally {
     await bench.stop();
   }
+}
+
+async function step(bench: CallBench, calls: number) {
+  bench.timings.clear();
+  await waitUntil("every operator to be free", async () => (await bench.fleetStats()).inCall === 0, 30_000);
+  const outcomes0 = await bench.outcomes();
+  const rampS = calls / RATE;
+  const holdMs = (rampS + HOLD_S + 8) * 1000;
+  const before = await bench.fleetStats();
+  const sippRun = bench.trunkCalls({ calls, rate: RATE, limit: calls, holdMs, timeoutS: Math.ceil(holdMs / 1000 + rampS + 60) });
+  const t0 = Date.now();
+  let bridged = true;
+  await waitUntil("every call to be bridged", async () => (await bench.fleetStats()).inCall === calls, (rampS + 20) * 1000).catch(() => (bridged = false));
+  const bridgedAfterS = (Date.now() - t0) / 1000;
+  // ICE + DTLS finish shortly after the 200 OK: let the last legs connect before counting.
+  await new Promise((r) => setTimeout(r, 2_000));
+
+  const rtpenginePid = bench.rtpengine().pid!;
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const fleetCpu = () => bench.fleetPids.reduce((s, pid) => s + procUsage(pid).cpuMs, 0);
+  const cpu0 = process.cpuUsage();
+  const rtp0 = procUsage(rtpenginePid).cpuMs;
+  const fleet0 = fleetCpu();
+  const media0 = await bench.fleetStats();
+  const w0 = performance.now();
+  let nodeRssMax = 0;
+  let rtpengineRssMax = 0;
+  let fleetRssMax = 0;
+  let callsUpMin = media0.inCall;
+  loop.enable();
+  const windowMs = HOLD_S * 1000;
+  while (performance.now() - w0 < windowMs) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    nodeRssMax = Math.max(nodeRssMax, process.memoryUsage().rss);
+    rtpengineRssMax = Math.max(rtpengineRssMax, procUsage(rtpenginePid).rssBytes);
+    fleetRssMax = Math.max(fleetRssMax, bench.fleetPids.reduce((s, pid) => s + procUsage(pid).rssBytes, 0));
+    callsUpMin = Math.min(callsUpMin, (await bench.fleetStats()).inCall);
+  }
+  loop.disable();
+  const elapsedMs = performance.now() - w0;
+  const cpu = process.cpuUsage(cpu0);
+  const rtpengineCpuMs = procUsage(rtpenginePid).cpuMs - rtp0;
+  const fleetCpuMs = fleetCpu() - fleet0;
+  const media1 = await bench.fleetStats();
+
+  const sipp = await sippRun;
+  await waitUntil("every call record to close", async () => (await bench.openCalls()) === 0, 30_000).catch(() => {});
+  const outcomes1 = await bench.outcomes();
+  let sessions = await bench.rtpengine().sessions();
+  await waitUntil("rtpengine to drop every session", async () => (sessions = await bench.rtpengine().sessions()) === 0, 15_000).catch(() => {});
+  const after = await bench.fleetStats();
+  const { toOperator } = setupIntervals(bench.timings);
+
+  const pct = (ms: number) => round((ms / elapsedMs) * 100, 1);
+  const per100 = (ms: number) => round((ms / elapsedMs) * 100 * (100 / calls), 2);
+  const received = media1.rtpReceived - media0.rtpReceived;
+  const expected = media1.rtpExpected - media0.rtpExpected;
+  const sent = media1.rtpSent - media0.rtpSent;
+  const echoed = media1.echoedBack - media0.echoedBack;
+  const operatorEnd = expected > 0 ? round(Math.max(0, (1 - received / expected) * 100), 3) : Number.NaN;
+  const roundTrip = sent > 0 ? round(Math.max(0, (1 - echoed / sent) * 100), 3) : Number.NaN;
+  const neverBridged = calls - media0.inCall;
+  // A call whose operator leg never connected (ICE + DTLS) carries no audio: failed, whatever SIP says.
+  const notConnected = Math.max(media0.inCall - media0.inCallConnected, media1.inCall - media1.inCallConnected);
+  const pcFailed = after.pcFailed - before.pcFailed;
+  const sippFailed = Number.isNaN(sipp.failed) ? calls : sipp.failed;
+  const failed = sippFailed + neverBridged + pcFailed + notConnected;
+  const newOutcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
+  // Plain RTP legs (BENCH_LEGS=rtp) do not track sequence numbers: the round trip alone decides for them.
+  const held = failed === 0 && roundTrip < MAX_LOSS_PCT && !(operatorEnd >= MAX_LOSS_PCT);
+  return {
+    name: "calls/concurrent/step",
+    calls,
+    failed,
+    held,
+    lossPct: { operatorEnd, roundTrip },
+    legs: bench.legs,
+    codec: media1.codecs,
+    dtlsRole: media1.dtlsRoles,
+    srtpProfile: media1.srtpProfiles,
+    injectDtmf: BENCH_INJECT_DTMF,
+    database: BENCH_DB,
+    holdS: HOLD_S,
+    ratePerS: RATE,
+    allBridged: bridged,
+    bridgedAfterS: round(bridgedAfterS, 1),
+    callsUpMin,
+    sipp: { exitCode: sipp.code, attempted: sipp.created, succeeded: sipp.successful, failed: sipp.failed },
+    neverBridged,
+    pcFailed,
+    notConnected,
+    notConnectedStates: media1.notConnected,
+    records: newOutcomes,
+    setupInviteInToOperatorInvite: latency(toOperator),
+    sample: {
+      seconds: round(elapsedMs / 1000, 1),
+      nodeCpuPct: pct((cpu.user + cpu.system) / 1000),
+      nodeCpuPctPer100Calls: per100((cpu.user + cpu.system) / 1000),
+      rtpengineCpuPct: pct(rtpengineCpuMs),
+      rtpengineCpuPctPer100Calls: per100(rtpengineCpuMs),
+      generatorCpuPct: pct(fleetCpuMs),
+      generatorCpuPctPer100Calls: per100(fleetCpuMs),
+      nodeRssMaxMb: mb(nodeRssMax),
+      rtpengineRssMaxMb: mb(rtpengineRssMax),
+      generatorRssMaxMb: mb(fleetRssMax),
+      // The histogram records whole 1 ms timer intervals: the delay is what exceeds the 1 ms.
+      eventLoopDelayP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 1), 1),
+      eventLoopDelayMaxMs: round(Math.max(0, loop.max / 1e6 - 1), 1),
+      operatorRtpOutPerS: Math.round((sent / elapsedMs) * 1000),
+      operatorRtpInPerS: Math.round((received / elapsedMs) * 1000),
+      operatorEchoedBackPerS: Math.round((echoed / elapsedMs) * 1000),
+    },
+    rtpengineSessionsAtEnd: sessions,
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

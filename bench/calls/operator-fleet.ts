@@ -1,17 +1,27 @@
 /**
- * Child process of the call benchmarks: N scripted operators (tests/support/test-operator.ts) that log in, register
- * over the SIP WebSocket, go available and auto-answer with plain RTP. They run OUTSIDE the measured server process,
- * as browsers would, so the server's CPU and event loop figures are the server's own.
+ * Child process of the call benchmarks: N scripted operators that log in, register over the SIP WebSocket, go
+ * available and auto-answer. They run OUTSIDE the measured server process, as browsers would, so the server's CPU
+ * and event loop figures are the server's own. The parent may fork several fleets and split the operators.
  *
- * IPC: the parent sends {type:"start", baseUrl, operators:[{username, token}]}, gets {type:"ready"}; then
- * {type:"stats"} -> {type:"stats", ...FleetStats}; {type:"stop"} ends the process.
+ * Legs (`legs` in the start message): "dtls-srtp" (default) answers with a werift peer connection, i.e. ICE,
+ * DTLS-SRTP and rtcp-mux as Chromium does (webrtc-operator.ts); "rtp" answers with plain RTP
+ * (tests/support/test-operator.ts), the cheaper leg the benchmarks used before, kept to compare per-call costs.
+ * `talkMs` > 0 makes each operator hang up (BYE) that long after answering, so a queue drains (calls/surge).
+ *
+ * IPC: the parent sends {type:"start", baseUrl, operators:[{username, token}], legs, talkMs}, gets {type:"ready"};
+ * then {type:"stats"} -> {type:"stats", ...FleetStats}; {type:"stop"} ends the process.
  */
 import { TestOperator } from "../../tests/support/test-operator";
+import { WebRtcOperator } from "./webrtc-operator";
+
+export type LegKind = "dtls-srtp" | "rtp";
 
 export interface FleetStart {
   type: "start";
   baseUrl: string;
   operators: Array<{ username: string; token: string }>;
+  legs: LegKind;
+  talkMs: number;
 }
 
 export interface FleetStats {
@@ -20,7 +30,7 @@ export interface FleetStats {
   inCall: number;
   /** INVITEs received, all operators together. */
   offers: number;
-  /** Offers per operator: min and max (one call each is the plan for calls/concurrent). */
+  /** Offers per operator: min and max. */
   offersMin: number;
   offersMax: number;
   /** RTP packets the operators sent (their "microphones"). */
@@ -28,42 +38,93 @@ export interface FleetStats {
   /** RTP packets received by the operators, and those of them that were their own voice echoed by the trunk. */
   rtpReceived: number;
   echoedBack: number;
+  /** Packets the received streams' sequence numbers say were sent (RFC 3550 §A.3); NaN for plain RTP legs. */
+  rtpExpected: number;
+  /** Peer connections that reached "connected", and those that failed (DTLS-SRTP legs only). */
+  connected: number;
+  pcFailed: number;
+  /** Codec of the answered calls, by name (DTLS-SRTP legs only). */
+  codecs: Record<string, number>;
+  /** DTLS role the operators took in their answers (DTLS-SRTP legs only). */
+  dtlsRoles: Record<string, number>;
+  /** SRTP profile DTLS agreed (DTLS-SRTP legs only). */
+  srtpProfiles: Record<string, number>;
+  /** Operators in a call whose peer connection is "connected" now (the others hear and send nothing). */
+  inCallConnected: number;
+  /** Calls in progress whose peer connection is not connected, by "<ICE connection state>/<DTLS transport state>". */
+  notConnected: Record<string, number>;
+  /** Hang-ups the operators sent (talkMs > 0). */
+  hangups: number;
 }
 
 type Request = FleetStart | { type: "stats" } | { type: "stop" };
 
-const fleet: TestOperator[] = [];
-let rtpSent = 0;
+const rtcFleet: WebRtcOperator[] = [];
+const rtpFleet: TestOperator[] = [];
+let rtpSentPlain = 0;
+let hangups = 0;
+
+const tally = (values: Array<string | undefined>) => {
+  const counts: Record<string, number> = {};
+  for (const v of values) if (v !== undefined) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+};
 
 function stats(): FleetStats {
-  const offers = fleet.map((o) => o.offers.length);
+  const offers = [...rtcFleet.map((o) => o.offers), ...rtpFleet.map((o) => o.offers.length)];
+  const sum = (f: (o: WebRtcOperator) => number) => rtcFleet.reduce((s, o) => s + f(o), 0);
   return {
-    operators: fleet.length,
-    inCall: fleet.filter((o) => o.current !== undefined).length,
+    operators: offers.length,
+    inCall: rtcFleet.filter((o) => o.current !== undefined).length + rtpFleet.filter((o) => o.current !== undefined).length,
     offers: offers.reduce((s, n) => s + n, 0),
     offersMin: Math.min(...offers),
     offersMax: Math.max(...offers),
-    rtpSent,
-    rtpReceived: fleet.reduce((s, o) => s + o.rtpReceived, 0),
-    echoedBack: fleet.reduce((s, o) => s + o.echoedBack, 0),
+    rtpSent: rtpSentPlain + sum((o) => o.media.rtpSent),
+    rtpReceived: rtpFleet.reduce((s, o) => s + o.rtpReceived, 0) + sum((o) => o.media.rtpReceived),
+    echoedBack: rtpFleet.reduce((s, o) => s + o.echoedBack, 0) + sum((o) => o.media.echoedBack),
+    rtpExpected: rtpFleet.length > 0 ? Number.NaN : sum((o) => o.media.rtpExpected + o.currentExpected()),
+    connected: sum((o) => o.media.connected),
+    pcFailed: sum((o) => o.media.failed),
+    codecs: tally(rtcFleet.map((o) => o.codec)),
+    dtlsRoles: tally(rtcFleet.map((o) => o.dtlsRole)),
+    srtpProfiles: tally(rtcFleet.map((o) => o.srtpProfile)),
+    inCallConnected:
+      rtcFleet.filter((o) => o.current?.pc.connectionState === "connected").length + rtpFleet.filter((o) => o.current !== undefined).length,
+    notConnected: tally(
+      rtcFleet
+        .filter((o) => o.current !== undefined && o.current.pc.connectionState !== "connected")
+        .map((o) => `${o.current!.pc.iceConnectionState}/${o.current!.pc.getTransceivers()[0]?.dtlsTransport.state ?? "none"}`),
+    ),
+    hangups,
   };
+}
+
+async function startOne(request: FleetStart, username: string, token: string): Promise<void> {
+  if (request.legs === "rtp") {
+    const operator = new TestOperator(request.baseUrl, username, token);
+    const send = operator.rtp.send.bind(operator.rtp) as (...args: unknown[]) => void;
+    (operator.rtp as { send: (...args: unknown[]) => void }).send = (...args) => {
+      rtpSentPlain += 1;
+      send(...args);
+    };
+    await operator.start();
+    await operator.goAvailable();
+    rtpFleet.push(operator);
+    return;
+  }
+  const operator = new WebRtcOperator(request.baseUrl, username, token, {
+    talkMs: request.talkMs,
+    onHangup: () => (hangups += 1),
+  });
+  await operator.start();
+  await operator.goAvailable();
+  rtcFleet.push(operator);
 }
 
 async function start(request: FleetStart): Promise<void> {
   // A few at a time: each is a Socket.IO connection, a WebSocket upgrade and a REGISTER.
   for (let i = 0; i < request.operators.length; i += 10) {
-    const batch = request.operators.slice(i, i + 10).map(async ({ username, token }) => {
-      const operator = new TestOperator(request.baseUrl, username, token);
-      const send = operator.rtp.send.bind(operator.rtp) as (...args: unknown[]) => void;
-      (operator.rtp as { send: (...args: unknown[]) => void }).send = (...args) => {
-        rtpSent += 1;
-        send(...args);
-      };
-      await operator.start();
-      await operator.goAvailable();
-      return operator;
-    });
-    fleet.push(...(await Promise.all(batch)));
+    await Promise.all(request.operators.slice(i, i + 10).map(({ username, token }) => startOne(request, username, token)));
   }
 }
 
@@ -80,7 +141,9 @@ process.on("message", (message: Request) => {
       reply({ type: "stats", ...stats() });
       return;
     case "stop":
-      void Promise.all(fleet.map((o) => o.stop().catch(() => {}))).then(() => process.exit(0));
+      void Promise.all([...rtcFleet, ...rtpFleet].map((o) => o.stop().catch(() => {}))).then(() => process.exit(0));
       return;
   }
 });
+// The parent died without saying stop: do not linger.
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,196 @@
+/**
+ * A surge after an announcement on radio: SURGE_CALLS callers (default 1000) arrive at SURGE_RATE calls/s (default
+ * 50) at number 1000, one queue served by SURGE_OPERATORS operators (default 20, DTLS-SRTP legs) who each talk
+ * SURGE_TALK_MS (default 1000) and hang up. Hotline answers every caller at once (greeting, then hold music, the
+ * queue's "still busy" announcement every SURGE_PERIODIC_S s, default 10); a caller waits until Hotline hangs up
+ * after its operator's BYE, or gives up after SURGE_WAIT_S s (default 180) (surge-caller.xml).
+ *
+ * Reported (one JSON line, name "calls/surge"):
+ * - failed: SIP failures (SIPp's failed calls) + callers Hotline did not answer; setupP99Ms: trunk INVITE in -> our
+ *   200 OK out (CallController.onTiming), SIPp's INVITE -> 200 beside it;
+ * - eventLoopP99Ms / max over the whole surge (this process is the server; operators and SIPp run elsewhere);
+ * - announcements: every `play media` Hotline sent rtpengine is recorded (the ng client's playMedia, wrapped in this
+ *   process); lateness of hold music after the greeting's end and of each periodic announcement after its period;
+ * - servedInOrder: callers reaching an operator (the operator INVITE) in arrival order; outOfOrder counts callers
+ *   offered before someone who called earlier and was still waiting;
+ * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, GC).
+ *
+ * Run: npm run bench calls/surge   (SURGE_CALLS=60 SURGE_RATE=20 SURGE_OPERATORS=5 for a quick check)
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { eq } from "drizzle-orm";
+import { queues } from "../../db/schema";
+import { round } from "../queue/bench-stats";
+import { BENCH_DB, forceGc, latency, procUsage, setupIntervals, startCallBench, waitUntil } from "./call-bench";
+
+const CALLS = Number(process.env.SURGE_CALLS ?? 1000);
+const RATE = Number(process.env.SURGE_RATE ?? 50);
+const OPERATORS = Number(process.env.SURGE_OPERATORS ?? 20);
+const TALK_MS = Number(process.env.SURGE_TALK_MS ?? 1000);
+const PERIODIC_S = Number(process.env.SURGE_PERIODIC_S ?? 10);
+const WAIT_S = Number(process.env.SURGE_WAIT_S ?? 180);
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+
+export async function main(): Promise<void> {
+  const started = Date.now();
+  const bench = await startCallBench({ operators: OPERATORS, talkMs: TALK_MS });
+  try {
+    const { hotline } = bench.harness;
+    await hotline.services.database.db.update(queues).set({ periodicAnnounceEveryS: PERIODIC_S }).where(eq(queues.name, "Bench"));
+    await hotline.telephony!.syncQueues();
+
+    // Every sound Hotline asks rtpengine to play, by rtpengine call id.
+    const plays = new Map<string, Array<{ sound: string; at: number; durationMs: number | undefined }>>();
+    const client = hotline.telephony!.pool.instances[0]!.client;
+    const playMedia = client.playMedia.bind(client);
+    client.playMedia = async (params) => {
+      const at = performance.now();
+      const result = await playMedia(params);
+      const file = "file" in params.source ? params.source.file : undefined;
+      const sound = file ? basename(file, ".wav") : "other";
+      const list = plays.get(params.callId) ?? [];
+      // rtpengine 10.5 reports no duration for files: 8 kHz 16-bit mono WAV is 16 bytes a ms after its 44-byte header.
+      list.push({ sound, at, durationMs: result.durationMs ?? (file && existsSync(file) ? (statSync(file).size - 44) / 16 : undefined) });
+      plays.set(params.callId, list);
+      return result;
+    };
+
+    // Warm-up: a few calls through the whole path, then the baseline.
+    await bench.trunkCalls({ calls: Math.min(5, OPERATORS), rate: 5, limit: OPERATORS, holdMs: 0, timeoutS: 60, scenario: "surge-caller.xml", values: { waitMs: "30000" } });
+    await waitUntil("warm-up calls to close", async () => (await bench.openCalls()) === 0, 30_000);
+    plays.clear();
+    bench.timings.clear();
+    const outcomes0 = await bench.outcomes();
+    await new Promise((r) => setTimeout(r, 2_000));
+    forceGc();
+    const baseline = process.memoryUsage();
+
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    const cpu0 = process.cpuUsage();
+    const rtpenginePid = bench.rtpengine().pid!;
+    const rtp0 = procUsage(rtpenginePid).cpuMs;
+    const t0 = performance.now();
+    loop.enable();
+    let rssPeak = 0;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 500);
+    const sipp = await bench.trunkCalls({
+      calls: CALLS,
+      rate: RATE,
+      limit: CALLS,
+      holdMs: 0,
+      timeoutS: Math.ceil(CALLS / RATE + WAIT_S + 60),
+      scenario: "surge-caller.xml",
+      values: { waitMs: String(WAIT_S * 1000) },
+    });
+    const surgeS = (performance.now() - t0) / 1000;
+    loop.disable();
+    clearInterval(sampler);
+    const cpu = process.cpuUsage(cpu0);
+    const rtpengineCpuMs = procUsage(rtpenginePid).cpuMs - rtp0;
+
+    await waitUntil("every call record to close", async () => (await bench.openCalls()) === 0, 60_000).catch(() => {});
+    let sessions = await bench.rtpengine().sessions();
+    await waitUntil("rtpengine to drop every session", async () => (sessions = await bench.rtpengine().sessions()) === 0, 30_000).catch(() => {});
+    const outcomes1 = await bench.outcomes();
+    const outcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
+    await new Promise((r) => setTimeout(r, 2_000));
+    forceGc();
+    const after = process.memoryUsage();
+    const fleet = await bench.fleetStats();
+
+    // Setup and order, from the controller's milestones.
+    const { toAnswer } = setupIntervals(bench.timings);
+    const arrivals = [...bench.timings.values()].filter((t) => t.invite !== undefined).sort((a, b) => a.invite! - b.invite!);
+    let outOfOrder = 0;
+    let maxInversionMs = 0;
+    let latestOffer = -Infinity;
+    for (const t of arrivals) {
+      if (t.operatorInvite === undefined) continue;
+      if (t.operatorInvite < latestOffer) {
+        outOfOrder += 1;
+        maxInversionMs = Math.max(maxInversionMs, latestOffer - t.operatorInvite);
+      }
+      latestOffer = Math.max(latestOffer, t.operatorInvite);
+    }
+    const served = arrivals.filter((t) => t.operatorInvite !== undefined).length;
+    const answered = arrivals.filter((t) => t.answered !== undefined).length;
+
+    // Announcements: music after the greeting's end, periodic after its period.
+    const musicLate: number[] = [];
+    const periodicLate: number[] = [];
+    let greetings = 0;
+    for (const list of plays.values()) {
+      const greeting = list.find((p) => p.sound === "greeting");
+      if (greeting) greetings += 1;
+      const music = list.find((p) => p.sound === "hold-music");
+      if (greeting?.durationMs !== undefined && music) musicLate.push(music.at - greeting.at - greeting.durationMs);
+      const periodic = list.filter((p) => p.sound === "periodic");
+      // The first periodic is due PERIODIC_S after the caller entered the queue (≈ the greeting's start).
+      let previous = greeting?.at;
+      for (const p of periodic) {
+        if (previous !== undefined) periodicLate.push(p.at - previous - PERIODIC_S * 1000);
+        previous = p.at;
+      }
+    }
+
+    const sippFailed = Number.isNaN(sipp.failed) ? CALLS : sipp.failed;
+    const setup = latency(toAnswer);
+    console.log(
+      JSON.stringify({
+        name: "calls/surge",
+        calls: CALLS,
+        failed: sippFailed + (CALLS - answered),
+        setupP99Ms: setup.p99Ms,
+        eventLoopP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 1), 1),
+        eventLoopMaxMs: round(Math.max(0, loop.max / 1e6 - 1), 1),
+        legs: bench.legs,
+        database: BENCH_DB,
+        ratePerS: RATE,
+        operators: OPERATORS,
+        talkMs: TALK_MS,
+        surgeS: round(surgeS, 1),
+        sipp: { exitCode: sipp.code, attempted: sipp.created, succeeded: sipp.successful, failed: sipp.failed },
+        answeredByHotline: answered,
+        servedByOperator: served,
+        operatorHangups: fleet.hangups,
+        records: outcomes,
+        setupInviteInToTrunk200: setup,
+        trunkSideInviteTo200: latency(sipp.responseTimesMs),
+        servedInOrder: outOfOrder === 0,
+        outOfOrder,
+        // How much earlier than an earlier caller's INVITE the out-of-order INVITE left (a few ms: two offers in flight
+        // to rtpengine at once, the queue's order kept; more: the queue itself skipped a caller).
+        maxInversionMs: round(maxInversionMs, 1),
+        announcements: {
+          greetings,
+          musicAfterGreetingLateMs: latency(musicLate),
+          periodicEveryS: PERIODIC_S,
+          periodicPlayed: periodicLate.length,
+          periodicLateMs: latency(periodicLate),
+        },
+        nodeCpuPct: round(((cpu.user + cpu.system) / 1000 / (surgeS * 1000)) * 100, 1),
+        rtpengineCpuPct: round((rtpengineCpuMs / (surgeS * 1000)) * 100, 1),
+        memory: {
+          heapUsedBaselineMb: mb(baseline.heapUsed),
+          heapUsedAfterMb: mb(after.heapUsed),
+          rssBaselineMb: mb(baseline.rss),
+          rssPeakMb: mb(rssPeak),
+          rssAfterMb: mb(after.rss),
+          // Heap back within 5 % (or 5 MB) of its baseline: nothing of the surge stays referenced.
+          heapBackToBaseline: after.heapUsed <= baseline.heapUsed * 1.05 || after.heapUsed - baseline.heapUsed < 5 * 2 ** 20,
+        },
+        rtpengineSessionsAtEnd: sessions,
+        totalS: round((Date.now() - started) / 1000, 1),
+      }),
+    );
+    if (sipp.code !== 0) console.error(sipp.tail);
+  } finally {
+    await bench.stop();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
