@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
   it("exits non-zero with a clear message on bad input", async () => {
     const cases: Array<[string[], number, RegExp]> = [
       [["user", "add", "sara", "--role", "operator", "--password", "sara-pass-1"], 1, /username: This username is already taken/],
-      [["user", "add", "x", "--role", "chief", "--password", "1"], 1, /role: Choose one of: operator, supervisor, admin\./],
+      [["user", "add", "x", "--role", "chief", "--password", "1"], 1, /role: Choose one of: operator, supervisor, admin, wallboard\./],
       [["user", "add", "nopass", "--role", "operator"], 2, /--password is required/],
       [["user", "disable", "ghost"], 1, /no user "ghost"/],
       [["queue", "add", "Support"], 1, /already exists/],
