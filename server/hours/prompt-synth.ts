@@ -5,6 +5,7 @@
  * scripts/make-sounds.sh does for the English set).
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -20,12 +21,14 @@ export const TELEPHONE_FORMAT = ["-r", "8000", "-b", "16", "-c", "1", "-e", "sig
 
 /**
  * Writes `file` (created with its folder; replaced atomically) with `text` spoken in `language`. Throws when
- * espeak-ng or sox is missing or fails.
+ * espeak-ng or sox is missing or fails. Several writers of one file at once (numbers sharing a greeting, a reload
+ * during a synthesis) each work on their own temporary files; the last rename wins, whole.
  */
 export async function synthesize(text: string, language: PromptLanguage, file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const speech = `${file}.speech.wav`;
-  const partial = `${file}.partial.wav`;
+  const unique = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const speech = `${file}.${unique}.speech.wav`;
+  const partial = `${file}.${unique}.partial.wav`;
   try {
     await run("espeak-ng", ["-v", VOICES[language], "-s", "150", "-p", "45", "-w", speech, text], { timeout: 30_000 });
     await run("sox", [speech, ...TELEPHONE_FORMAT, partial, "highpass", "300", "lowpass", "3400", "norm", "-3", "pad", "0.3", "0.5"], { timeout: 30_000 });

@@ -9,9 +9,9 @@ import { cli, USERS } from "./support/cli";
 test("a supervisor finds an abandoned call in the log, opens its timeline, exports it, and reads the review; operators and strangers are kept out", async ({ page, browser, playwright }) => {
   test.setTimeout(90_000);
   await cli("queue", "add", "Reports");
-  await cli("number", "add", "2100", "--queue", "Reports", "--label", "Flyer");
+  await cli("number", "add", "2170", "--queue", "Reports", "--label", "Flyer");
   // Nobody serves Reports: the caller waits 6 s, then hangs up (an abandon, past the 5 s short-abandon threshold).
-  const sipp = await runSipp("caller-hangs-up-while-queued.xml", `127.0.0.1:${E2E_SIP_PORT}`, { service: "2100", holdMs: 6000, timeoutS: 30 });
+  const sipp = await runSipp("caller-hangs-up-while-queued.xml", `127.0.0.1:${E2E_SIP_PORT}`, { service: "2170", holdMs: 6000, timeoutS: 30 });
   expect(sipp.code, sipp.stdout.slice(-1500) + sipp.stderr).toBe(0);
   const today = DateTime.now().toISODate()!;
 
@@ -59,7 +59,7 @@ test("a supervisor finds an abandoned call in the log, opens its timeline, expor
   await expect(page.getByTestId("page-title")).toHaveText("Reports");
   await page.goto(`/reports/review?from=${today}&to=${today}&queue=Reports`);
   await expect(page.getByTestId("weakness").filter({ hasText: "Service level 0%" })).toHaveCount(1);
-  await expect(page.getByTestId("strength").filter({ hasText: "Number 2100 (Flyer) brought 1 calls" })).toHaveCount(1);
+  await expect(page.getByTestId("strength").filter({ hasText: "Number 2170 (Flyer) brought 1 calls" })).toHaveCount(1);
 
   // An operator sees only their own calls, and none of the supervisors' exports or reports.
   const operator = await browser.newContext();
