@@ -10,7 +10,6 @@ import { loadCallContextAction, setAutoAnswerAction } from "./actions";
 import { routeToOutput, useDevicePreferences } from "./device-preferences";
 import { useCallQuality } from "./use-call-quality";
 import { CallPanel } from "./call-panel";
-import { DialPad } from "./dial-pad";
 import { CallerHistoryPanel } from "./caller-history-panel";
 import { DeskConnection } from "./desk-connection";
 import { ScriptPanel } from "./script-panel";
@@ -23,6 +22,8 @@ const DirectoryPanel = dynamic(() => import("./directory-panel"), { ssr: false }
 const WrapUpPanel = dynamic(() => import("./wrap-up-panel"), { ssr: false });
 const ShortcutHelp = dynamic(() => import("./shortcut-help"), { ssr: false });
 const DevicesPanel = dynamic(() => import("./devices-panel"), { ssr: false });
+// The dial pad is not needed to take the first call: loaded after the first paint.
+const DialPad = dynamic(() => import("./dial-pad").then((m) => m.DialPad), { ssr: false });
 
 /** After the beep, an auto-answered call is picked up this much later (the operator hears it is coming). */
 const AUTO_ANSWER_DELAY_MS = 1_200;

@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useTranslations } from "next-intl";
 import { BUTTON } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
-import { isDialable } from "./outbound-dial";
+import { isDialable } from "./outbound-dial-rules";
 import type { SoftphoneControls } from "./use-softphone";
 
 /**

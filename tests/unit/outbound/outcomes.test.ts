@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dialFailureOf, isDialable } from "../../../app/desk/outbound-dial";
+import { dialFailureOf, isDialable } from "../../../app/desk/outbound-dial-rules";
 import { OUTBOUND_TRANSITIONS, outcomeOf } from "../../../server/calls/outbound-call-session";
 import { isWebRtcSdp } from "../../../server/calls/outbound-media";
 import { isCallbackNumber } from "../../../server/queue/callback-number";
