@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import { deleteDirectoryEntry, insertDirectoryEntries, listDirectory, searchDirectory, type DirectoryInput, type DirectoryRow } from "../../db/queries/directory";
 import { searchActiveUsers } from "../../db/queries/users";
 import { fieldErrors, type FieldErrors, type Result } from "../accounts/user-input";
+import { neutraliseFormula, restoreNeutralised } from "../reports/spreadsheet";
 import type { OperatorStatus } from "../realtime/events";
 
 const text = (max: number, message: string) => z.preprocess((value) => value ?? "", z.string({ error: message }).trim().max(max, message));
@@ -84,7 +85,7 @@ export interface ImportReport {
  * All or nothing: when any row is invalid, nothing is written and the report lists every faulty row.
  */
 export async function importDirectoryCsv(db: Db, csv: string): Promise<ImportReport> {
-  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy", transformHeader: (h) => h.trim().toLowerCase() });
+  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy", transformHeader: (h) => h.trim().toLowerCase(), transform: restoreNeutralised });
   const fields = parsed.meta.fields ?? [];
   if (!fields.includes("name")) return { imported: 0, rows: [], file: "validation.csvColumns" };
   if (fields.some((field) => !(CSV_COLUMNS as readonly string[]).includes(field))) return { imported: 0, rows: [], file: "validation.csvColumns" };
@@ -104,11 +105,15 @@ export async function importDirectoryCsv(db: Db, csv: string): Promise<ImportRep
   return report;
 }
 
-/** The whole directory as CSV (header row, lists joined with `;`), ready to import again. */
+/**
+ * The whole directory as CSV (header row, lists joined with `;`), ready to import again. A cell a spreadsheet could
+ * read as a formula (an entry typed `=HYPERLINK(…)`, or a phone `+33…`) gets a leading apostrophe (OWASP "CSV
+ * injection"), which {@link importDirectoryCsv} drops again.
+ */
 export async function exportDirectoryCsv(db: Db): Promise<string> {
   const rows = await listDirectory(db);
   return Papa.unparse({
     fields: [...CSV_COLUMNS],
-    data: rows.map((row) => CSV_COLUMNS.map((column) => (Array.isArray(row[column]) ? (row[column] as string[]).join(";") : String(row[column])))),
+    data: rows.map((row) => CSV_COLUMNS.map((column) => neutraliseFormula(Array.isArray(row[column]) ? (row[column] as string[]).join(";") : String(row[column])))),
   });
 }

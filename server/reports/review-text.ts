@@ -1,7 +1,9 @@
 /**
  * A review statement as a sentence in the reader's language: its message (`review.statements.<key>`) with each
  * value formatted by kind (percent with one decimal, durations as "4 min 10 s", hour slots as
- * "Tuesday 2026-11-03, 10:00–11:00", counts with the locale's digits and grouping).
+ * "Tuesday 2026-11-03, 10:00–11:00"). Counts stay numbers (rounded to one decimal): the messages choose their
+ * plural forms by them (ICU `{calls, plural, one {# call} other {# calls}}`, Arabic's zero/one/two/few/many/other
+ * included, CLDR plural rules) and format them with the locale's digits and grouping.
  */
 import type { Statement, StatementValue } from "./week-review";
 
@@ -26,14 +28,14 @@ export function slotText(slot: string, t: ReviewTranslator): string {
   return t("reports.slot", { weekday: t(`reports.weekdaysLong.${weekday}`), day: day!, start: String(start).padStart(2, "0"), end: String((start + 1) % 24).padStart(2, "0") });
 }
 
-function valueText(value: StatementValue, t: ReviewTranslator, locale: string): string {
+function valueText(value: StatementValue, t: ReviewTranslator, locale: string): string | number {
   switch (value.kind) {
     case "percent":
       return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(value.value);
     case "seconds":
       return durationText(value.value, t, locale);
     case "count":
-      return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value.value);
+      return Math.round(value.value * 10) / 10;
     case "slot":
       return slotText(value.value, t);
     case "weekday":

@@ -44,6 +44,14 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/**
+ * The inverse of {@link neutraliseFormula}, for files Hotline exported and an admin imports again: the apostrophe
+ * in front of a formula character is dropped (`'+33 1 23` -> `+33 1 23`); any other text is left as it is.
+ */
+export function restoreNeutralised(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
 const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
   text: "@",
   datetime: "yyyy-mm-dd hh:mm:ss",

@@ -59,7 +59,7 @@ test("a supervisor finds an abandoned call in the log, opens its timeline, expor
   await expect(page.getByTestId("page-title")).toHaveText("Reports");
   await page.goto(`/reports/review?from=${today}&to=${today}&queue=Reports`);
   await expect(page.getByTestId("weakness").filter({ hasText: "Service level 0%" })).toHaveCount(1);
-  await expect(page.getByTestId("strength").filter({ hasText: "Number 2170 (Flyer) brought 1 calls" })).toHaveCount(1);
+  await expect(page.getByTestId("strength").filter({ hasText: "Number 2170 (Flyer) brought 1 call," })).toHaveCount(1);
 
   // An operator sees only their own calls, and none of the supervisors' exports or reports.
   const operator = await browser.newContext();

@@ -1,3 +1,4 @@
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
 import { createQueue } from "../../../db/queries/queues";
@@ -5,6 +6,8 @@ import { createAnswer, findAnswers, markAnswerUsed } from "../../../server/answe
 import { findColleagues, findPeople, exportDirectoryCsv, importDirectoryCsv, createDirectoryEntry } from "../../../server/directory/directory-service";
 import { answerUsesOfCall, listAnswers } from "../../../db/queries/answers";
 import { insertCall } from "../../../db/queries/calls";
+import { listDirectory } from "../../../db/queries/directory";
+import { directoryEntries } from "../../../db/schema";
 import { createUser } from "../../../db/queries/users";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
@@ -108,7 +111,20 @@ describe.each(DATABASE_KINDS)("prepared answers and directory search on %s", (ki
     expect((await findPeople(database.db, "Karim Hadad")).map((p) => p.name)).toEqual(["Karim Haddad"]);
     const csv = await exportDirectoryCsv(database.db);
     expect(csv.split(/\r?\n/)[0]).toBe("name,department,title,phones,email,competences,hours,notes");
-    expect(csv).toContain("Karim Haddad,,,+212522000000,,livraison;retours,,");
+    expect(csv).toContain("Karim Haddad,,,'+212522000000,,livraison;retours,,");
+  });
+
+  it("exports no cell a spreadsheet would run as a formula, and imports its own export unchanged", async () => {
+    const hostile = await createDirectoryEntry(database.db, { name: "=HYPERLINK(\"http://x\",\"y\")", phones: ["+33123456789"], competences: ["@sum", "-1"] });
+    expect(hostile.ok).toBe(true);
+    const csv = await exportDirectoryCsv(database.db);
+    const lines = csv.split(/\r?\n/).slice(1);
+    for (const cell of lines.flatMap((line) => Papa.parse<string[]>(line).data[0] ?? [])) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    const before = await listDirectory(database.db);
+    await database.db.delete(directoryEntries);
+    expect((await importDirectoryCsv(database.db, csv)).imported).toBe(before.length);
+    const strip = (rows: typeof before) => rows.map(({ id: _id, ...rest }) => rest).sort((a, b) => a.name.localeCompare(b.name));
+    expect(strip(await listDirectory(database.db))).toEqual(strip(before));
   });
 
   it("colleagues by part of their name, with the state given; wildcards typed are plain text", async () => {

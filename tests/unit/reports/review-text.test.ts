@@ -30,6 +30,39 @@ describe("review sentences", () => {
     expect(arabic).not.toContain("{");
   });
 
+  it("chooses each language's plural form by the count (English one/other, French one for 0 and 1, Arabic's six forms)", () => {
+    const topNumber = (calls: number): Statement => ({
+      key: "topNumber",
+      values: { number: { kind: "text", value: "2170" }, label: { kind: "text", value: "Flyer" }, calls: { kind: "count", value: calls }, share: { kind: "percent", value: 1 } },
+    });
+    expect(statementText(topNumber(1), t("en"), "en")).toBe("Number 2170 (Flyer) brought 1 call, 100% of the total.");
+    expect(statementText(topNumber(1234), t("en"), "en")).toBe("Number 2170 (Flyer) brought 1,234 calls, 100% of the total.");
+    expect(statementText(topNumber(0), t("fr"), "fr")).toContain("a apporté 0 appel,");
+    expect(statementText(topNumber(2), t("fr"), "fr")).toContain("a apporté 2 appels,");
+    const arabic = (calls: number) => statementText(topNumber(calls), t("ar"), "ar");
+    expect(arabic(1)).toContain("مكالمة واحدة");
+    expect(arabic(2)).toContain("مكالمتين");
+    expect(arabic(3)).toContain(`${new Intl.NumberFormat("ar").format(3)} مكالمات`);
+    expect(arabic(11)).toContain(`${new Intl.NumberFormat("ar").format(11)} مكالمة`);
+  });
+
+  it("leaves no placeholder unfilled in any statement, for counts of 0, 1, 2, 5 and 1000", () => {
+    const statement = (key: string, count: number): Statement => ({
+      key: key as Statement["key"],
+      values: Object.fromEntries(
+        ["level", "target", "answered", "reached", "threshold", "asa", "rate", "abandoned", "short", "wait", "slot", "calls", "aht", "needed", "loggedIn", "more", "hours", "count", "weekday", "hour", "atThatHour", "topic", "overall", "share", "operators", "min", "least", "max", "most", "open", "requested", "number", "label"].map((name) => [
+          name,
+          name === "slot" ? { kind: "slot", value: "2026-11-03T10" } : name === "weekday" ? { kind: "weekday", value: 2 } : { kind: "count", value: count },
+        ]),
+      ) as Statement["values"],
+    });
+    for (const locale of ["en", "fr", "ar"] as const) {
+      for (const key of ["serviceLevelMet", "serviceLevelMissed", "abandonLow", "abandonHigh", "understaffedHour", "understaffedMore", "staffedEveryHour", "outsideHours", "longTopic", "couldNotHelp", "loadBalanced", "loadUnbalanced", "callbacksOpen", "topNumber"]) {
+        for (const count of [0, 1, 2, 5, 1000]) expect(statementText(statement(key, count), t(locale), locale)).not.toMatch(/[{}#]/);
+      }
+    }
+  });
+
   it("formats durations under a minute, in minutes and in hours", () => {
     expect(durationText(42.4, t("en"), "en")).toBe("42 s");
     expect(durationText(180, t("en"), "en")).toBe("3 min 0 s");
