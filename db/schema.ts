@@ -427,7 +427,7 @@ export { WRAP_UP_OUTCOMES, type WrapUpOutcome } from "./enums";
 /**
  * The organisation running the hotline (one row, id 1): its name (with per-language forms where they differ),
  * the hotline's purpose, default language, the country whose numbering plan reads callers' national numbers,
- * and how far back (days) operators see a caller's history.
+ * how far back (days) operators see a caller's history, and the service level target.
  */
 export const organisation = pgTable("organisation", {
   id: integer("id").primaryKey().default(1),
@@ -440,6 +440,11 @@ export const organisation = pgTable("organisation", {
   country: text("country"),
   /** Caller history reaches this many days back. */
   historyDays: integer("history_days").notNull().default(365),
+  /**
+   * The service level the hotline aims for, percent of callers answered within their queue's threshold (80 with the
+   * default 20 s threshold: "80/20"); the reports, the review and Erlang C staffing measure against it.
+   */
+  serviceLevelTargetPct: integer("service_level_target_pct").notNull().default(80),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -577,6 +582,24 @@ export const wrapUpDrafts = pgTable("wrap_up_drafts", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The weekly reviews generated automatically (issue 13): the first covers the 7 days from the day of the first call
+ * (in `TIMEZONE`), each next one the 7 days after, generated once the period is over. The statements are stored as
+ * keys and typed values (server/reports/week-review.ts), so each reader sees them in their own language.
+ */
+export const weeklyReviews = pgTable("weekly_reviews", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  /** First day of the period, YYYY-MM-DD in the hotline's zone (one review per period). */
+  fromDay: text("from_day").notNull().unique(),
+  /** Last day of the period (included), YYYY-MM-DD. */
+  toDay: text("to_day").notNull(),
+  /** Calls in the period. */
+  calls: integer("calls").notNull(),
+  strengths: jsonb("strengths").notNull(),
+  weaknesses: jsonb("weaknesses").notNull(),
+  generatedAt: timestamp("generated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type User = typeof users.$inferSelect;
 export type Queue = typeof queues.$inferSelect;
 export type HotlineNumber = typeof hotlineNumbers.$inferSelect;
@@ -595,3 +618,4 @@ export type DirectoryEntry = typeof directoryEntries.$inferSelect;
 export type WrapUpDraft = typeof wrapUpDrafts.$inferSelect;
 export type Schedule = typeof schedules.$inferSelect;
 export type ScheduleException = typeof scheduleExceptions.$inferSelect;
+export type WeeklyReview = typeof weeklyReviews.$inferSelect;

@@ -26,6 +26,7 @@ import { refuseUnclaimedUpgrades, requestPath } from "./http/upgrades";
 import { startTelephony, type Telephony } from "./calls/telephony-runtime";
 import { LoopbackChecks } from "./media/loopback-check";
 import { LeaderLease } from "./ha/leader-lease";
+import { WeeklyReviewRuntime } from "./reports/weekly-review-runtime";
 import { publicHealth } from "./health";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -179,6 +180,10 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
         sipClaimed = false;
         return telephony!.stop();
       });
+      // The weekly reviews: generated on the active node only, one timer until the next week ends.
+      const weeklyReviews = new WeeklyReviewRuntime({ db: database.db, zone: config.TIMEZONE, clock, logger });
+      weeklyReviews.start();
+      stack.push(() => weeklyReviews.stop());
       // The desk's pre-call check: a loopback through rtpengine; its sessions end before rtpengine stops.
       const loopbackChecks = new LoopbackChecks(telephony.pool);
       realtime.setLoopbackHooks(loopbackChecks);

@@ -14,6 +14,7 @@ export async function getOrganisation(db: Db): Promise<Organisation> {
       defaultLocale: "en",
       country: null,
       historyDays: 365,
+      serviceLevelTargetPct: 80,
       updatedAt: new Date(0),
     }
   );

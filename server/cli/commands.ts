@@ -56,7 +56,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   number add <number> --queue <queue> [--label "campaign"]
   number list
   org set [--name "<name>"] [--name-fr "<name>"] [--name-ar "<name>"] [--purpose "<line>"] [--lang en|fr|ar]
-          [--country FR] [--history-days N]
+          [--country FR] [--history-days N] [--sl-target PCT]
   script set <queue> --lang en|fr|ar --step "<text>" [--step "<text>" …]
   topic add <queue> <topic>
   answer add --topic <topic> --question "<q>" --answer "<a>" [--answer "<variant>" …] [--queue <queue>] [--lang fr]
@@ -239,6 +239,7 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
         defaultLocale: values.lang,
         country: values.country,
         historyDays: values["history-days"],
+        serviceLevelTargetPct: values["sl-target"],
       };
       if (Object.values(input).every((v) => v === undefined)) throw new UsageError("org set needs at least one setting");
       const result = await updateOrganisation(ctx.db, input);
@@ -345,6 +346,7 @@ function parseOrUsage(argv: string[]) {
         purpose: { type: "string" },
         country: { type: "string" },
         "history-days": { type: "string" },
+        "sl-target": { type: "string" },
         lang: { type: "string" },
         step: { type: "string", multiple: true },
         topic: { type: "string" },

@@ -27,6 +27,7 @@ export const organisationSchema = z.object({
     .refine((value) => value === "" || isCountryCode(value), "validation.country")
     .optional(),
   historyDays: optionalWholeNumber(1, 3650, "validation.historyDays").optional(),
+  serviceLevelTargetPct: optionalWholeNumber(1, 100, "validation.serviceLevelTarget").optional(),
 });
 export type OrganisationInput = { [K in keyof z.input<typeof organisationSchema>]?: unknown };
 
@@ -34,7 +35,7 @@ export type OrganisationInput = { [K in keyof z.input<typeof organisationSchema>
 export async function updateOrganisation(db: Db, input: OrganisationInput): Promise<Result<Organisation>> {
   const parsed = organisationSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const { nameFr, nameAr, country, historyDays, ...rest } = parsed.data;
+  const { nameFr, nameAr, country, historyDays, serviceLevelTargetPct, ...rest } = parsed.data;
   const patch: OrganisationPatch = { ...rest };
   if (nameFr !== undefined || nameAr !== undefined) {
     const current = (await getOrganisation(db)).localizedNames;
@@ -48,6 +49,7 @@ export async function updateOrganisation(db: Db, input: OrganisationInput): Prom
   }
   if (country !== undefined) patch.country = country || null;
   if (historyDays !== undefined && historyDays !== null) patch.historyDays = historyDays;
+  if (serviceLevelTargetPct !== undefined && serviceLevelTargetPct !== null) patch.serviceLevelTargetPct = serviceLevelTargetPct;
   return { ok: true, value: await saveOrganisation(db, patch) };
 }
 
@@ -66,5 +68,6 @@ export function organisationFormValues(org: Organisation): Record<string, string
     defaultLocale: org.defaultLocale,
     country: org.country ?? "",
     historyDays: String(org.historyDays),
+    serviceLevelTargetPct: String(org.serviceLevelTargetPct),
   };
 }

@@ -36,6 +36,7 @@ export default async function OrganisationPage() {
           { name: "defaultLocale", label: t("defaultLocale"), type: "select", defaultValue: values.defaultLocale, options: LOCALES.map((l) => ({ value: l, label: languages(l) })) },
           { name: "country", label: t("country"), hint: t("countryHint"), defaultValue: values.country, dir: "ltr" },
           { name: "historyDays", label: t("historyDays"), type: "number", defaultValue: values.historyDays },
+          { name: "serviceLevelTargetPct", label: t("serviceLevelTarget"), hint: t("serviceLevelTargetHint"), type: "number", defaultValue: values.serviceLevelTargetPct },
         ]}
       />
     </AppShell>

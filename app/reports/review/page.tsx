@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
+import { getWeeklyReview, listWeeklyReviews } from "../../../db/queries/weekly-reviews";
 import { buildCallReport } from "../../../server/reports/call-report";
 import { reportScopeOf } from "../../../server/reports/report-request";
 import { statementText, type ReviewTranslator } from "../../../server/reports/review-text";
@@ -17,7 +18,9 @@ type Params = Record<string, string | string[] | undefined>;
 
 /**
  * The review of a period (by default the last 7 days): the hotline's strengths and weaknesses in the reader's
- * language, each with the figures that prove it and what to do. Printable; exportable with the figures.
+ * language, each with the figures that prove it and what to do. Printable; exportable with the figures. With
+ * `?review=<id>`, a weekly review generated automatically (server/reports/weekly-review-runtime.ts) as it was
+ * stored; the generated reviews are listed below.
  */
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireRole("supervisor", "/reports/review");
@@ -26,9 +29,15 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const locale = await getLocale();
   const services = getServices();
   const params = Object.fromEntries(Object.entries(await searchParams).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
-  const scope = reportScopeOf(params, services.config.TIMEZONE);
-  const report = await buildCallReport(services.database.db, scope.period, scope.queue);
-  const review = reviewOf(report);
+  const db = services.database.db;
+  const storedId = /^\d{1,9}$/.test(params.review ?? "") ? Number(params.review) : undefined;
+  const stored = storedId === undefined ? undefined : await getWeeklyReview(db, storedId);
+  const scope = reportScopeOf(stored ? { from: stored.fromDay, to: stored.toDay } : params, services.config.TIMEZONE);
+  const review = stored
+    ? { strengths: stored.strengths as Statement[], weaknesses: stored.weaknesses as Statement[] }
+    : reviewOf(await buildCallReport(db, scope.period, scope.queue));
+  const generated = await listWeeklyReviews(db);
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: services.config.TIMEZONE });
   const search = new URLSearchParams({ from: scope.period.fromDay, to: scope.period.toDay, ...(scope.queue ? { queue: scope.queue } : {}) });
 
   const list = (items: Statement[], testId: "strength" | "weakness", empty: string) =>
@@ -68,6 +77,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       <p className="mt-1 text-slate-600" data-testid="review-period">
         {t("intro", { from: scope.period.fromDay, to: scope.period.toDay })}
       </p>
+      {stored && (
+        <p className="mt-1 text-sm text-slate-500" data-testid="review-generated">
+          {t("generatedOn", { at: dateTime.format(stored.generatedAt) })}
+        </p>
+      )}
       <section className="mt-6 break-inside-avoid" aria-labelledby="strengths-title">
         <h2 id="strengths-title" className="text-lg font-semibold text-emerald-800">
           {t("strengths")}
@@ -79,6 +93,24 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           {t("weaknesses")}
         </h2>
         {list(review.weaknesses, "weakness", t("noWeaknesses"))}
+      </section>
+      <section className="mt-8 print:hidden" aria-labelledby="weekly-title">
+        <h2 id="weekly-title" className="text-lg font-semibold">
+          {t("weeklyTitle")}
+        </h2>
+        {generated.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-500">{t("weeklyNone")}</p>
+        ) : (
+          <ul className="mt-2 flex flex-col gap-1 text-sm">
+            {generated.map((item) => (
+              <li key={item.id} data-testid="weekly-review">
+                <Link href={`/reports/review?review=${item.id}`} className="underline" aria-current={item.id === stored?.id ? "page" : undefined}>
+                  {t("weeklyItem", { from: item.fromDay, to: item.toDay, calls: item.calls })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
     </AppShell>
   );

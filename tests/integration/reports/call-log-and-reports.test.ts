@@ -17,6 +17,11 @@ import { appendEvents } from "../../../db/queries/calls";
 import { parseCallLogQuery } from "../../../server/reports/call-log-request";
 import { periodOfDays } from "../../../server/reports/period";
 import { reviewOf } from "../../../server/reports/week-review";
+import { WeeklyReviewRuntime } from "../../../server/reports/weekly-review-runtime";
+import { countWeeklyReviews } from "../../../db/queries/weekly-reviews";
+import { saveOrganisation } from "../../../db/queries/organisation";
+import { createLogger } from "../../../server/logger";
+import { DateTime } from "luxon";
 import { seedCallWeek, WEEK_EXPECTED, WEEK_FROM, WEEK_TO, WEEK_ZONE, type SeededWeek } from "../../support/call-week";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
@@ -216,5 +221,39 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
       ok: false,
       errors: { outcome: "validation.invalid", minWait: "validation.invalid", from: "validation.invalid" },
     });
+  });
+  it("writes the week's review automatically once the week is over, once, as the review page computes it", async () => {
+    const at = (iso: string) => DateTime.fromISO(iso, { zone: WEEK_ZONE }).toMillis();
+    let now = at("2026-11-08T23:59:00");
+    const runtime = new WeeklyReviewRuntime({ db: database.db, zone: WEEK_ZONE, clock: { now: () => now }, logger: createLogger("error", () => undefined) });
+    expect(await runtime.catchUp()).toEqual([]);
+    expect(runtime.nextRunAt).toBe(at("2026-11-09T00:00:00"));
+    now = at("2026-11-09T00:00:00");
+    const [stored, ...more] = await runtime.catchUp();
+    expect(more).toEqual([]);
+    expect(stored).toMatchObject({ fromDay: WEEK_FROM, toDay: WEEK_TO, calls: WEEK_EXPECTED.calls });
+    const review = reviewOf(await buildCallReport(database.db, period));
+    expect(stored!.strengths).toEqual(JSON.parse(JSON.stringify(review.strengths)));
+    expect(stored!.weaknesses).toEqual(JSON.parse(JSON.stringify(review.weaknesses)));
+    expect(runtime.nextRunAt).toBe(at("2026-11-16T00:00:00"));
+    now = at("2026-11-15T12:00:00");
+    expect(await runtime.catchUp()).toEqual([]);
+    expect(await countWeeklyReviews(database.db)).toBe(1);
+  });
+
+  it("measures the review and Erlang C staffing against the organisation's service level target", async () => {
+    try {
+      await saveOrganisation(database.db, { serviceLevelTargetPct: 95 });
+      const report = await buildCallReport(database.db, period);
+      expect(report.targetLevel).toBe(0.95);
+      const review = reviewOf(report);
+      expect(review.weaknesses[0]).toMatchObject({ key: "serviceLevelMissed", values: { target: { kind: "percent", value: 0.95 } } });
+      expect(review.strengths.map((s) => s.key)).not.toContain("serviceLevelMet");
+      // An ordinary hour (40 calls, AHT as seeded) needs 4 operators for 80/20 and more for 95/20.
+      const ordinary = report.staffing.find((h) => h.slot !== WEEK_EXPECTED.peakSlot);
+      expect(ordinary!.needed).toBeGreaterThan(4);
+    } finally {
+      await saveOrganisation(database.db, { serviceLevelTargetPct: 80 });
+    }
   });
 });

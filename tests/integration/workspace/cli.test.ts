@@ -32,6 +32,17 @@ describe.each(DATABASE_KINDS)("command line for the desk's content on %s", (kind
     expect((await cli("org", "set")).code).toBe(2);
   });
 
+  it("org set --sl-target: the service level target in percent, 1 to 100", async () => {
+    expect((await cli("org", "set", "--sl-target", "90")).code).toBe(0);
+    expect(await getOrganisation(database.db)).toMatchObject({ serviceLevelTargetPct: 90, name: "Acme" });
+    for (const bad of ["0", "101", "80.5", "eighty"]) {
+      const result = await cli("org", "set", "--sl-target", bad);
+      expect(result.code).toBe(1);
+      expect(result.err.join("\n")).toMatch(/^error: serviceLevelTargetPct: /);
+    }
+    expect((await getOrganisation(database.db)).serviceLevelTargetPct).toBe(90);
+  });
+
   it("script set <queue> --lang --step…: saved in order; an unknown placeholder is refused", async () => {
     expect((await cli("script", "set", "Support", "--lang", "fr", "--step", "Bonjour, {organisation}, {operator}.", "--step", "Comment puis-je vous aider ?")).code).toBe(0);
     const queue = await findQueueByName(database.db, "Support");
