@@ -229,15 +229,27 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           {section(
             "wait-bands",
             t("waitBands"),
-            <ListTable testId="wait-bands" headers={[t("band"), t("answered"), t("abandoned")]} rowCount={bandLabels.length} narrow>
-              {bandLabels.map((label, i) => (
-                <tr key={label} className="border-b border-slate-100">
-                  <td className="p-3" dir="ltr">{label}</td>
-                  <td className="p-3 tabular-nums">{format.number(s.answeredWaitBands[i] ?? 0)}</td>
-                  <td className="p-3 tabular-nums">{format.number(s.abandonedWaitBands[i] ?? 0)}</td>
-                </tr>
-              ))}
-            </ListTable>,
+            <>
+              <LazyBarChart
+                testId="chart-wait-bands"
+                title={t("waitBands")}
+                rtl={rtl}
+                labels={bandLabels}
+                series={[
+                  { label: t("answered"), values: bandLabels.map((_, i) => s.answeredWaitBands[i] ?? 0), color: ANSWERED_COLOR },
+                  { label: t("abandoned"), values: bandLabels.map((_, i) => s.abandonedWaitBands[i] ?? 0), color: ABANDONED_COLOR },
+                ]}
+              />
+              <ListTable testId="wait-bands" headers={[t("band"), t("answered"), t("abandoned")]} rowCount={bandLabels.length} narrow>
+                {bandLabels.map((label, i) => (
+                  <tr key={label} className="border-b border-slate-100">
+                    <td className="p-3" dir="ltr">{label}</td>
+                    <td className="p-3 tabular-nums">{format.number(s.answeredWaitBands[i] ?? 0)}</td>
+                    <td className="p-3 tabular-nums">{format.number(s.abandonedWaitBands[i] ?? 0)}</td>
+                  </tr>
+                ))}
+              </ListTable>
+            </>,
           )}
           {section(
             "staffing",
