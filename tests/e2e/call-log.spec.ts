@@ -57,7 +57,7 @@ test("a supervisor finds an abandoned call in the log, opens its timeline, expor
 
   await page.getByTestId("nav-reports").click();
   await expect(page.getByTestId("page-title")).toHaveText("Reports");
-  // The wait distribution as a chart (Chart.js, loaded on demand) beside its table: the abandon in the 0-10 s band.
+  // The wait distribution as a chart (Chart.js, loaded on demand) above its table.
   await expect(page.getByTestId("chart-wait-bands").locator("canvas")).toBeVisible();
   await page.goto(`/reports/review?from=${today}&to=${today}&queue=Reports`);
   await expect(page.getByTestId("weakness").filter({ hasText: "Service level 0%" })).toHaveCount(1);
