@@ -180,6 +180,31 @@ export const queueMembers = pgTable(
   (t) => [primaryKey({ columns: [t.queueId, t.userId] }), index("queue_members_user").on(t.userId)],
 );
 
+/**
+ * A supervisor's change to an operator's queues for one day (issue 12: "change their queues and levels for the day,
+ * reversible at the end of the day"): on `day` (YYYY-MM-DD in `TIMEZONE`) the operator serves exactly the queues
+ * listed for them here, at these levels, instead of their `queue_members`; from the next day on the rows are ignored.
+ * An operator with rows for the day but none serving (all levels null) serves no queue that day.
+ */
+export const queueMemberDays = pgTable(
+  "queue_member_days",
+  {
+    day: text("day").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    queueId: integer("queue_id")
+      .notNull()
+      .references(() => queues.id, { onDelete: "cascade" }),
+    /** Level for the day (1 is offered first); null: not in this queue today. */
+    level: integer("level"),
+    setBy: integer("set_by").references(() => users.id, { onDelete: "set null" }),
+    reason: text("reason").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId, t.queueId] })],
+);
+
 export const hotlineNumbers = pgTable("hotline_numbers", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   /** The dialed number as the trunk sends it in the Request-URI user part (digits, optional leading +). */

@@ -11,7 +11,8 @@ import type { Logger } from "../logger";
 import type { RealtimeServer } from "../realtime/socket-server";
 import { BoardFeed } from "./board-feed";
 import { serveBoard, socketBoardPublisher } from "./board-socket";
-import { actOnOperator } from "./operator-actions";
+import { setMemberDay } from "../../db/queries/member-days";
+import { actOnOperator, setQueuesForDay } from "./operator-actions";
 
 /** The supervisors' board: its figures follow every record write and each queue sync (server/board). */
 export function startBoard(args: {
@@ -26,12 +27,30 @@ export function startBoard(args: {
   const { controller, clock, logger, realtime } = args;
   const log = (event: Parameters<CallController["records"]["log"]>[0]) => controller.records.log(event);
   const board = new BoardFeed({ db: args.database.db, clock, logger, zone: args.config.TIMEZONE, publish: socketBoardPublisher(realtime.board, realtime.wallboard), log });
-  serveBoard(realtime.board, () => board, realtime.wallboard, (by, request) =>
-    actOnOperator(
-      { knows: (userId) => controller.operatorState(userId) !== undefined, pauseReasons: () => args.engineConfig.pauseReasons(), dispatch: (event) => controller.dispatch(event), log, now: () => clock.now() },
-      by,
-      request,
-    ),
+  const knows = (userId: number) => controller.operatorState(userId) !== undefined;
+  const { engineConfig } = args;
+  serveBoard(
+    realtime.board,
+    () => board,
+    realtime.wallboard,
+    (by, request) => actOnOperator({ knows, pauseReasons: () => engineConfig.pauseReasons(), dispatch: (event) => controller.dispatch(event), log, now: () => clock.now() }, by, request),
+    {
+      get: (userId) => (knows(userId) ? engineConfig.operatorQueues(userId) : undefined),
+      set: (by, request) =>
+        setQueuesForDay(
+          {
+            knows,
+            queueExists: (queueId) => engineConfig.queueName(queueId) !== undefined,
+            day: () => engineConfig.currentDay(),
+            save: (day, userId, queues, setBy, note) => setMemberDay(args.database.db, day, userId, queues, setBy, note),
+            resync: () => engineConfig.sync(),
+            log,
+            now: () => clock.now(),
+          },
+          by,
+          request,
+        ),
+    },
   );
   controller.records.observe((write) => {
     try {

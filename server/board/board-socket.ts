@@ -6,7 +6,13 @@
 import type { Namespace } from "socket.io";
 import type { BoardClientToServer, BoardServerToClient, SocketData, WallboardClientToServer, WallboardServerToClient } from "../realtime/events";
 import type { BoardFeed, BoardPublisher } from "./board-feed";
-import type { OperatorActionResult } from "./operator-actions";
+import type { DayQueuesResult, OperatorActionResult, OperatorQueuesView } from "./operator-actions";
+
+/** The operator's queues for the day, as the board reads and sets them. */
+export interface DayQueuesPort {
+  get(userId: number): OperatorQueuesView | undefined;
+  set(by: number, request: unknown): Promise<DayQueuesResult>;
+}
 
 type BoardNamespace = Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, SocketData>;
 type WallboardNamespace = Namespace<WallboardClientToServer, WallboardServerToClient, Record<string, never>, SocketData>;
@@ -40,13 +46,15 @@ export function socketBoardPublisher(ns: BoardNamespace, wallboards?: WallboardN
 
 /**
  * Answers `board:get` on every board socket and `wallboard:get` on every wallboard socket; `operator:act` goes to
- * `act` with the supervisor's id (the namespace admits supervisors only).
+ * `act` with the supervisor's id (the namespace admits supervisors only); `operator:queues` and
+ * `operator:set-queues` to `dayQueues`.
  */
 export function serveBoard(
   ns: BoardNamespace,
   feed: () => BoardFeed | undefined,
   wallboards?: WallboardNamespace,
   act?: (by: number, request: unknown) => OperatorActionResult,
+  dayQueues?: DayQueuesPort,
 ): void {
   wallboards?.on("connection", (socket) => {
     socket.on("wallboard:get", (ack) => {
@@ -59,6 +67,15 @@ export function serveBoard(
     socket.on("operator:act", (request, ack) => {
       if (typeof ack !== "function") return;
       ack(act ? act(socket.data.user.id, request) : { ok: false, error: "unavailable" });
+    });
+    socket.on("operator:queues", (userId, ack) => {
+      if (typeof ack !== "function") return;
+      ack(typeof userId === "number" ? dayQueues?.get(userId) : undefined);
+    });
+    socket.on("operator:set-queues", (request, ack) => {
+      if (typeof ack !== "function") return;
+      if (!dayQueues) return ack({ ok: false, error: "unavailable" });
+      void dayQueues.set(socket.data.user.id, request).then(ack);
     });
     socket.on("board:get", (ack) => {
       if (typeof ack !== "function") return;

@@ -84,7 +84,7 @@ export async function startTelephony(args: {
   media.events.lost = (callId) => controller.mediaLost(callId);
   const dispatch = controller.dispatch.bind(controller);
   const shifts = new ShiftScheduler({ clock, zone: config.TIMEZONE, logger, dispatch, onStatus: (status) => controller.setShiftStatus(status) });
-  engineConfig = new EngineConfig(database.db, dispatch, shifts);
+  engineConfig = new EngineConfig(database.db, dispatch, shifts, { clock, zone: config.TIMEZONE });
   engineConfig.synced.add((queues) => hours.runtime.reload(database.db, queues));
   const board = startBoard({ config, database, clock, logger, realtime: args.realtime, controller, engineConfig });
   await engineConfig.sync();
@@ -144,6 +144,7 @@ export async function startTelephony(args: {
     stop: async () => {
       stopSipWebSockets();
       shifts.stop();
+      engineConfig.close();
       outbound.close();
       await controller.close();
       board.stop();

@@ -4,7 +4,7 @@
  */
 import type { Role } from "../auth/roles";
 import type { QueuePanelDelta } from "../board/board-delta";
-import type { OperatorAction, OperatorActionResult } from "../board/operator-actions";
+import type { DayQueuesRequest, DayQueuesResult, OperatorAction, OperatorActionResult, OperatorQueuesView } from "../board/operator-actions";
 import type { BoardSnapshot, OperatorFiguresView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
 
 export interface OnlineUser {
@@ -156,6 +156,10 @@ export interface BoardClientToServer {
   "board:get": (ack: (snapshot: BoardSnapshot) => void) => void;
   /** Pause, resume or log out an operator, with the supervisor's reason (validated on the server, logged). */
   "operator:act": (request: OperatorAction, ack: (result: OperatorActionResult) => void) => void;
+  /** An operator's queues with their usual and today's levels (undefined: unknown operator or no telephony). */
+  "operator:queues": (userId: number, ack: (view: OperatorQueuesView | undefined) => void) => void;
+  /** Sets an operator's queues for today (empty list: the usual ones again), with the supervisor's reason. */
+  "operator:set-queues": (request: DayQueuesRequest, ack: (result: DayQueuesResult) => void) => void;
 }
 
 /** Namespace `/wallboard`: the read-only TV screen (wallboard accounts and supervisors up). */

@@ -4,6 +4,7 @@
  * then, after one answer and one abandon, today's figures; a feed rebuilt from the database at that point (what a
  * restart does) shows the same figures.
  */
+import type { OperatorQueuesView } from "../../../server/board/operator-actions";
 import { eq } from "drizzle-orm";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,12 +126,19 @@ describe("the board's queues panel", () => {
     await operator.waitFor(() => operator.state?.status === "paused" || operator.state?.pendingPause?.reason === "lunch", "the supervisor's pause");
     expect(await act({ action: "logout", userId: aminaId, note: "end of day" })).toEqual({ ok: true });
     await operator.waitFor(() => operator.state?.status === "offline" && !operator.state.presence.loggedIn, "the supervisor's logout");
+    // Her queues for today: read, changed (level 3), read back as changed.
+    const queuesOf = (userId: number) => new Promise<OperatorQueuesView | undefined>((resolve) => board.emit("operator:queues", userId, resolve));
+    expect((await queuesOf(aminaId))?.queues.find((q) => q.id === queueId)).toMatchObject({ usual: 1, today: 1 });
+    const setQueues = (request: unknown) => new Promise<unknown>((resolve) => board.emit("operator:set-queues", request as never, resolve));
+    expect(await setQueues({ userId: aminaId, queues: [{ queueId, level: 3 }], note: "training" })).toEqual({ ok: true });
+    expect(await queuesOf(aminaId)).toMatchObject({ changed: true, queues: expect.arrayContaining([expect.objectContaining({ id: queueId, usual: 1, today: 3 })]) });
     await harness.hotline.telephony!.controller.records.flushWithin(5_000);
     const actions = await harness.hotline.services.database.db.select().from(callEvents).where(eq(callEvents.type, "board.operator-action")).orderBy(callEvents.id);
     const sofiaId = (await harness.hotline.services.users.list()).find((u) => u.username === "sofia")!.id;
     expect(actions.map((e) => [e.operatorId, e.data])).toEqual([
       [aminaId, { by: sofiaId, action: "pause", note: "after a hard call", pauseReason: "lunch" }],
       [aminaId, { by: sofiaId, action: "logout", note: "end of day" }],
+      [aminaId, { by: sofiaId, action: "queues", note: "training", day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), queues: [{ queueId, level: 3 }] }],
     ]);
 
     // Each alert raised and cleared is in the event log.
