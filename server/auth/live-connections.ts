@@ -50,12 +50,17 @@ export class LiveConnections {
   /**
    * Tracks a connection until it closes by itself (call the returned function then) or its session
    * ends (the registry calls `connection.close` and forgets it). `expiresAt` in ms since the epoch.
+   *
+   * The session is read once more right after the connection is tracked: a session that ended between the
+   * connection's own check and this call (a logout landing during a WebSocket handshake, whose end event found
+   * nothing to close yet) closes the connection at once instead of at its expiry timer.
    */
   add(connection: LiveConnection, expiresAt: number): () => void {
     const entry: Entry = { connection, timer: undefined };
     add(this.bySession, connection.sessionId, entry);
     add(this.byUser, connection.userId, entry);
     this.arm(entry, expiresAt);
+    void this.check(entry);
     return () => this.forget(entry);
   }
 
@@ -90,6 +95,7 @@ export class LiveConnections {
   }
 
   private async check(entry: Entry): Promise<void> {
+    clearTimeout(entry.timer);
     entry.timer = undefined;
     let expiresAt: number | undefined;
     try {

@@ -64,15 +64,31 @@ describe("live connections by user and session", () => {
     );
     const a = connection(1, "s1");
     live.add(a.connection, 30_000);
-    now = 30_000;
-    await vi.advanceTimersByTimeAsync(30_000);
-    expect(lookups).toEqual(["s1"]);
-    expect(a.closed).toEqual([]); // the session slid to 60 s
-    expiry = undefined; // then it ended (expired, or its user was disabled)
+    await vi.advanceTimersByTimeAsync(0);
+    expect(lookups).toEqual(["s1"]); // read once on tracking: the session lives until 60 s
+    expiry = 90_000; // it slid while the desk was used
     now = 60_000;
-    await vi.advanceTimersByTimeAsync(30_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(lookups).toEqual(["s1", "s1"]);
+    expect(a.closed).toEqual([]);
+    expiry = undefined; // then it ended (expired, or its user was disabled)
+    now = 90_000;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(lookups).toEqual(["s1", "s1", "s1"]);
     expect(a.closed).toEqual(["expired"]);
     expect(live.count(1)).toBe(0);
+  });
+
+  it("closes at once a connection whose session ended between its own check and its tracking (logout during a handshake)", async () => {
+    const ended = new Set(["gone"]);
+    const live = new LiveConnections(async (id) => (ended.has(id) ? undefined : 3_600_000), () => 0);
+    const late = connection(1, "gone", "sip");
+    const fine = connection(1, "alive", "sip");
+    live.add(late.connection, 3_600_000);
+    live.add(fine.connection, 3_600_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([late.closed, fine.closed]).toEqual([["expired"], []]);
+    expect(live.count(1, "sip")).toBe(1);
+    live.close();
   });
 });
