@@ -192,6 +192,11 @@ export class MediaBridge {
     return this.stateValue;
   }
 
+  /** The caller's and the connected operator's tags while bridged (listen and whisper, server/monitoring). */
+  monitorTags(): { trunkTag: string; operatorTag: string } | undefined {
+    return this.stateValue === "bridged" && this.currentAttempt ? { trunkTag: this.trunkTag, operatorTag: this.currentAttempt } : undefined;
+  }
+
   /** The operator attempt currently offered or connected. */
   get attempt(): string | undefined {
     return this.currentAttempt;

@@ -69,7 +69,21 @@ export interface DeskServerToClient {
   "session:ended": () => void;
   /** Outbound calls (hook): place this call from the desk's softphone (a callback clicked on /callbacks). */
   "desk:dial": (request: DeskDialRequest) => void;
+  /**
+   * Monitoring (server/monitoring): who listens to or whispers into this operator's call now; `null` when nobody (or
+   * a listener hidden by policy). Anything but `whisper` also closes the desk's whisper connection.
+   */
+  "monitor:state": (view: MonitorView | null) => void;
+  /** Whisper: rtpengine's sendonly offer of the supervisor's voice; the desk answers (recvonly) on a second connection. */
+  "monitor:whisper": (offerSdp: string, ack: (reply: MonitorSdpReply) => void) => void;
 }
+/** What the operator is shown about a supervisor monitoring their call. */
+export interface MonitorView {
+  mode: "listen" | "whisper";
+  supervisorName: string;
+}
+/** A monitoring step's reply: the SDP for the browser's connection, or why not (server/monitoring MonitorErrorCode). */
+export type MonitorSdpReply = { ok: true; sdp: string } | { ok: false; error: "no-call" | "busy" | "invalid" | "failed" | "no-desk" | "unavailable" };
 /** Outbound calls: a number for the desk to dial; `callbackId` goes in `X-Hotline-Callback`. */
 export interface DeskDialRequest {
   number: string;
@@ -147,6 +161,8 @@ export interface BoardServerToClient {
   "board:queue": (update: { queue: QueuePanelDelta; serverNow: number }) => void;
   /** Today's per-operator figures, when one changed. */
   "board:operators": (update: { operators: OperatorFiguresView[]; serverNow: number }) => void;
+  /** This supervisor's monitoring ended without being asked (call over, operator changed, setup timed out). */
+  "monitor:ended": (info: { callId: string; reason: string }) => void;
 }
 export interface BoardClientToServer {
   "presence:get": (ack: (users: OnlineUser[]) => void) => void;
@@ -156,6 +172,15 @@ export interface BoardClientToServer {
   "board:get": (ack: (snapshot: BoardSnapshot) => void) => void;
   /** Pause, resume or log out an operator, with the supervisor's reason (validated on the server, logged). */
   "operator:act": (request: OperatorAction, ack: (result: OperatorActionResult) => void) => void;
+  /**
+   * Listen or whisper (server/monitoring/call-monitoring-service.ts): start answers rtpengine's sendonly offer (one
+   * m= line per party) for the supervisor's listening connection; `monitor:answer` takes that connection's answer;
+   * whisper then sends the microphone connection's offer with `monitor:publish` and gets rtpengine's answer.
+   */
+  "monitor:start": (request: { callId: string; mode: "listen" | "whisper" }, ack: (reply: MonitorSdpReply) => void) => void;
+  "monitor:answer": (sdp: string, ack: (reply: { ok: true } | { ok: false; error: string }) => void) => void;
+  "monitor:publish": (sdp: string, ack: (reply: MonitorSdpReply) => void) => void;
+  "monitor:stop": () => void;
 }
 
 /** Namespace `/wallboard`: the read-only TV screen (wallboard accounts and supervisors up). */
