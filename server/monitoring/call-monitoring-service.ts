@@ -11,7 +11,7 @@
  *   toward a second participant gives a WebRTC offer that the operator's desk answers on a second RTCPeerConnection.
  *   The trunk's leg is not touched, so the caller cannot hear the supervisor.
  * - **barge** is not built on 10.5 (no mixer for live calls: a G.711 trunk leg carries one voice); see
- *   docs/monitoring.md for why and what would make it possible.
+ *   server/monitoring/README.md for why and what would make it possible.
  *
  * Lifetime: one monitoring per supervisor (a new one ends the old), at most {@link MAX_MONITORS_PER_CALL} per call,
  * {@link MAX_WHISPERS_PER_CALL} whisper sources per call (rtpengine 10.5 cannot delete a single published source: it
