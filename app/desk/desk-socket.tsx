@@ -64,7 +64,10 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
             whisper.current = receiver;
             ack({ ok: true, sdp: answer });
           },
-          () => ack({ ok: false, error: "failed" }),
+          (error: unknown) => {
+            console.warn("whisper connection failed", error);
+            ack({ ok: false, error: "failed" });
+          },
         );
     });
     socket.on("disconnect", () => {

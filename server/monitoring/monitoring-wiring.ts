@@ -42,7 +42,11 @@ export function startMonitoring(args: {
     },
     browserProfile: browserLegOptions("offer", { injectDtmf: false }),
     finishSdp: finishBrowserSdp,
-    askOperator: (operatorId, offer) => realtime.askWhisper(operatorId, offer),
+    askOperator: (operatorId, offer) =>
+      realtime.askWhisper(operatorId, offer).catch((error: unknown) => {
+        logger.warn("the operator's desk did not take the whisper", { operatorId, error: String(error) });
+        throw error;
+      }),
     tellOperator: (operatorId, view) => realtime.publishMonitorState(operatorId, view ?? null),
     tellSupervisor: (supervisorId, callId, reason) => realtime.board.to(`user:${supervisorId}`).emit("monitor:ended", { callId, reason }),
     supervisorName: (id) => names.get(id) ?? `#${id}`,

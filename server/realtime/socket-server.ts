@@ -286,7 +286,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
       const desks = await desk.in(userRoom(userId)).fetchSockets();
       const target = desks.at(-1);
       if (!target) throw new Error("no desk open");
-      const [reply] = (await target.timeout(WHISPER_ANSWER_MS).emitWithAck("monitor:whisper", offerSdp)) as MonitorSdpReply[];
+      // One socket's ack: socket.io 4.8 gives that socket's reply itself (not an array) for a fetched socket.
+      const replies = (await target.timeout(WHISPER_ANSWER_MS).emitWithAck("monitor:whisper", offerSdp)) as MonitorSdpReply | MonitorSdpReply[];
+      const reply = Array.isArray(replies) ? replies[0] : replies;
       if (!reply?.ok) throw new Error(`desk refused the whisper: ${reply?.error ?? "no reply"}`);
       return reply.sdp;
     },

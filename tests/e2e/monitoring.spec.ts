@@ -39,6 +39,9 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await cli("number", "add", "5400", "--queue", "Coaching");
   await cli("queue", "member", "Coaching", USERS.operator.username);
 
+  page.on("console", (message) => {
+    if (message.type() === "warning" || message.type() === "error") console.log(`[desk] ${message.text()}`);
+  });
   await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
   const desk = new DeskPage(page);
   await desk.goAvailable();
@@ -69,6 +72,7 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await expect
     .poll(async () => {
       const streams = await inbound(board, "ears");
+      console.log(`[board] ears inbound ${JSON.stringify(streams)}`);
       return streams.length === 2 ? Math.min(...streams) : 0;
     }, { timeout: 15_000 })
     .toBeGreaterThan(50);
