@@ -1,17 +1,16 @@
 /**
- * Listen and whisper, the supervisor's browser side (loaded only when a supervisor presses listen or whisper): one
- * receive-only connection gets rtpengine's copy of both parties (one m= line each: the caller, then the operator) and
- * plays both; for whisper a second, send-only connection publishes the microphone, which the server offers to the
+ * Listen and whisper, the supervisor's browser side (loaded only when a supervisor presses listen or whisper): two
+ * receive-only connections get rtpengine's copy of each party (the caller, then the operator) and play both; for whisper a second, send-only connection publishes the microphone, which the server offers to the
  * operator's desk only. Signalling is the board socket (server/monitoring/monitoring-wiring.ts), media goes through
  * rtpengine with ICE and DTLS-SRTP, as the desk's loopback check does (app/desk/loopback-check.ts).
  */
 import type { BoardSocket } from "../lib/socket";
-import type { MonitorSdpReply } from "../../server/realtime/events";
+import type { MonitorSdpReply, MonitorStartReply } from "../../server/realtime/events";
 
 declare global {
   interface Window {
     /** The monitoring connections, for tests reading getStats (as `__hotlinePeerConnection` on the desk). */
-    __hotlineMonitor?: { ears: RTCPeerConnection; mouth?: RTCPeerConnection };
+    __hotlineMonitor?: { ears: RTCPeerConnection[]; mouth?: RTCPeerConnection };
   }
 }
 
@@ -63,7 +62,7 @@ function gathered(pc: RTCPeerConnection): Promise<string> {
  */
 export async function startMonitor(args: { socket: BoardSocket; callId: string; mode: MonitorMode; container: HTMLElement; iceServers?: RTCIceServer[] }): Promise<ActiveMonitor> {
   const { socket, callId, mode } = args;
-  const ears = new RTCPeerConnection({ iceServers: args.iceServers ?? [] });
+  const ears = [0, 1].map(() => new RTCPeerConnection({ iceServers: args.iceServers ?? [] }));
   let mouth: RTCPeerConnection | undefined;
   let microphone: MediaStream | undefined;
   const players: HTMLAudioElement[] = [];
@@ -72,7 +71,7 @@ export async function startMonitor(args: { socket: BoardSocket; callId: string; 
     if (stopped) return;
     stopped = true;
     socket.emit("monitor:stop");
-    ears.close();
+    for (const pc of ears) pc.close();
     mouth?.close();
     microphone?.getTracks().forEach((t) => t.stop());
     for (const player of players) {
@@ -81,20 +80,28 @@ export async function startMonitor(args: { socket: BoardSocket; callId: string; 
     }
     if (window.__hotlineMonitor?.ears === ears) delete window.__hotlineMonitor;
   };
-  ears.addEventListener("track", (event) => {
-    const player = document.createElement("audio");
-    player.autoplay = true;
-    player.dataset.testid = "monitor-audio";
-    player.srcObject = new MediaStream([event.track]);
-    args.container.append(player);
-    players.push(player);
-  });
+  for (const pc of ears) {
+    pc.addEventListener("track", (event) => {
+      const player = document.createElement("audio");
+      player.autoplay = true;
+      player.dataset.testid = "monitor-audio";
+      player.srcObject = new MediaStream([event.track]);
+      args.container.append(player);
+      players.push(player);
+    });
+  }
   try {
-    const offer = sdpOf(await ask<MonitorSdpReply>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit("monitor:start", { callId, mode }, ack)));
-    await ears.setRemoteDescription({ type: "offer", sdp: offer });
-    await ears.setLocalDescription(await ears.createAnswer());
-    const earsAnswer = await gathered(ears);
-    const answered = await ask<{ ok: true } | { ok: false; error: string }>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit("monitor:answer", earsAnswer, ack));
+    const started = await ask<MonitorStartReply>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit("monitor:start", { callId, mode }, ack));
+    if (!started.ok) throw new MonitorFailure(started.error);
+    if (started.sdps.length !== ears.length) throw new MonitorFailure("failed");
+    const earsAnswers = await Promise.all(
+      ears.map(async (pc, index) => {
+        await pc.setRemoteDescription({ type: "offer", sdp: started.sdps[index]! });
+        await pc.setLocalDescription(await pc.createAnswer());
+        return gathered(pc);
+      }),
+    );
+    const answered = await ask<{ ok: true } | { ok: false; error: string }>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit("monitor:answer", earsAnswers, ack));
     if (!answered.ok) throw new MonitorFailure(answered.error);
     window.__hotlineMonitor = { ears };
     if (mode === "whisper") {

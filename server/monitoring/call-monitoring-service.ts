@@ -3,9 +3,12 @@
  * of a supervisor (and, for whisper, of the operator) talks to rtpengine over Socket.IO offer/answer steps, as the
  * desk's loopback check does (server/media/loopback-check.ts).
  *
- * - **listen**: `subscribe request` for the call's two parties (trunk tag, operator attempt tag) toward a new
- *   participant; rtpengine's reply is a sendonly WebRTC offer with one m= line per party (server/media/call-monitoring.ts),
- *   the supervisor's browser answers (`subscribe answer`). What the supervisor's browser sends is forwarded to nobody.
+ * - **listen**: one `subscribe request` per party (trunk tag, operator attempt tag), each toward its own new
+ *   participant: rtpengine replies with a sendonly WebRTC offer of one m= line, which the supervisor's browser answers
+ *   on its own receive-only RTCPeerConnection (`subscribe answer`). One connection per party, not one offer with two
+ *   m= lines: Chromium completed DTLS on only one of two unbundled sections of such an offer in the e2e (rtpengine:
+ *   "SRTP output wanted, but no crypto suite was negotiated" on the other), while one section per connection is the
+ *   path calls and the loopback check already prove. What the supervisor's browser sends is forwarded to nobody.
  * - **whisper** = listen + the supervisor's microphone: the browser offers a sendonly stream that rtpengine takes with
  *   `publish` (a source in the call's session that nobody hears yet); then a `subscribe request` for that source
  *   toward a second participant gives a WebRTC offer that the operator's desk answers on a second RTCPeerConnection.
@@ -94,8 +97,8 @@ interface Monitoring {
   callId: string;
   mode: MonitorMode;
   call: MonitoredCall;
-  /** The supervisor's listening participant. */
-  earsTag: string;
+  /** The supervisor's listening participants, one per party (caller, operator). */
+  earsTags: [string, string];
   /** Whisper: the supervisor's published microphone, and the operator's participant subscribed to it. */
   mouthTag?: string;
   operatorEarTag?: string;
@@ -112,28 +115,32 @@ export class CallMonitoring {
 
   /**
    * Starts monitoring `callId` for `supervisorId` (ending their previous monitoring): resolves with rtpengine's
-   * sendonly offer for the supervisor's listening connection (one m= line per party: caller first, then operator).
+   * sendonly offers for the supervisor's two listening connections (the caller's voice, then the operator's).
    * Throws {@link MonitorError} (`no-call`: not bridged to an operator; `busy`: too many monitors) and the ng errors.
    */
-  async start(supervisorId: number, callId: string, mode: MonitorMode): Promise<string> {
+  async start(supervisorId: number, callId: string, mode: MonitorMode): Promise<string[]> {
     await this.stop(supervisorId, "replaced");
     const call = this.deps.findCall(callId);
     if (!call) throw new MonitorError("no-call");
     if (this.onCall(callId).length >= MAX_MONITORS_PER_CALL) throw new MonitorError("busy");
     if (mode === "whisper" && (this.whispersPerCall.get(callId) ?? 0) >= MAX_WHISPERS_PER_CALL) throw new MonitorError("busy");
     const tag = randomBytes(6).toString("hex");
-    const monitoring: Monitoring = { id: tag, supervisorId, callId, mode, call, earsTag: `sup-${tag}`, stage: "offered" };
+    const monitoring: Monitoring = { id: tag, supervisorId, callId, mode, call, earsTags: [`sup-${tag}-caller`, `sup-${tag}-operator`], stage: "offered" };
     this.bySupervisor.set(supervisorId, monitoring);
     this.arm(monitoring);
     try {
-      const reply = await call.ng.request("subscribe request", {
-        ...this.deps.browserProfile,
-        "call-id": callId,
-        "from-tags": [call.trunkTag, call.operatorTag],
-        "to-tag": monitoring.earsTag,
-      });
-      if (typeof reply.sdp !== "string") throw new MonitorError("failed");
-      return this.deps.finishSdp(subscriptionSdp(reply.sdp));
+      const offers: string[] = [];
+      for (const [index, party] of [call.trunkTag, call.operatorTag].entries()) {
+        const reply = await call.ng.request("subscribe request", {
+          ...this.deps.browserProfile,
+          "call-id": callId,
+          "from-tags": [party],
+          "to-tag": monitoring.earsTags[index]!,
+        });
+        if (typeof reply.sdp !== "string") throw new MonitorError("failed");
+        offers.push(this.deps.finishSdp(subscriptionSdp(reply.sdp)));
+      }
+      return offers;
     } catch (error) {
       await this.end(monitoring, "failed");
       throw error;
@@ -141,14 +148,17 @@ export class CallMonitoring {
   }
 
   /**
-   * The supervisor's listening connection answered: the copies start. For listen the monitoring is now live (logged,
-   * shown to the operator unless hidden by policy); whisper goes on with {@link publish}.
+   * The supervisor's listening connections answered (in the order of the offers): the copies start. For listen the
+   * monitoring is now live (logged, shown to the operator unless hidden by policy); whisper goes on with {@link publish}.
    */
-  async answer(supervisorId: number, sdp: unknown): Promise<void> {
-    checkSdp(sdp);
+  async answer(supervisorId: number, sdps: unknown): Promise<void> {
+    if (!Array.isArray(sdps) || sdps.length !== 2) throw new MonitorError("invalid");
+    for (const sdp of sdps) checkSdp(sdp);
     const m = this.current(supervisorId, "offered");
     try {
-      await m.call.ng.request("subscribe answer", { "call-id": m.callId, "to-tag": m.earsTag, sdp, flags: ["allow transcoding"] });
+      for (const [index, sdp] of (sdps as string[]).entries()) {
+        await m.call.ng.request("subscribe answer", { "call-id": m.callId, "to-tag": m.earsTags[index]!, sdp, flags: ["allow transcoding"] });
+      }
     } catch (error) {
       await this.end(m, "failed");
       throw error;
@@ -285,8 +295,8 @@ export class CallMonitoring {
     if (reason === "call-ended") return;
     const ng = m.call.ng;
     const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
-    for (const party of [m.call.trunkTag, m.call.operatorTag]) {
-      await quiet(ng.request("unsubscribe", { "call-id": m.callId, "from-tag": party, "to-tag": m.earsTag }));
+    for (const [index, party] of [m.call.trunkTag, m.call.operatorTag].entries()) {
+      await quiet(ng.request("unsubscribe", { "call-id": m.callId, "from-tag": party, "to-tag": m.earsTags[index]! }));
     }
     if (m.mouthTag && m.operatorEarTag) {
       await quiet(ng.request("unsubscribe", { "call-id": m.callId, "from-tag": m.mouthTag, "to-tag": m.operatorEarTag }));

@@ -67,16 +67,16 @@ export function startMonitoring(args: {
       names.set(user.id, user.displayName);
       owner.set(user.id, socket.id);
       monitoring.start(user.id, parsed.data.callId, parsed.data.mode).then(
-        (sdp) => ack({ ok: true, sdp }),
+        (sdps) => ack({ ok: true, sdps }),
         (error: unknown) => {
           if (!(error instanceof MonitorError)) logger.warn("monitoring start failed", { callId: parsed.data.callId, error: String(error) });
           ack({ ok: false, error: code(error) });
         },
       );
     });
-    socket.on("monitor:answer", (sdp, ack) => {
+    socket.on("monitor:answer", (sdps, ack) => {
       if (typeof ack !== "function") return;
-      monitoring.answer(user.id, sdp).then(
+      monitoring.answer(user.id, sdps).then(
         () => ack({ ok: true }),
         (error: unknown) => ack({ ok: false, error: code(error) }),
       );

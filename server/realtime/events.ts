@@ -77,6 +77,8 @@ export interface DeskServerToClient {
   /** Whisper: rtpengine's sendonly offer of the supervisor's voice; the desk answers (recvonly) on a second connection. */
   "monitor:whisper": (offerSdp: string, ack: (reply: MonitorSdpReply) => void) => void;
 }
+/** `monitor:start`'s reply: one offer per party (the caller's voice, then the operator's), or why not. */
+export type MonitorStartReply = { ok: true; sdps: string[] } | Extract<MonitorSdpReply, { ok: false }>;
 /** What the operator is shown about a supervisor monitoring their call. */
 export interface MonitorView {
   mode: "listen" | "whisper";
@@ -173,12 +175,12 @@ export interface BoardClientToServer {
   /** Pause, resume or log out an operator, with the supervisor's reason (validated on the server, logged). */
   "operator:act": (request: OperatorAction, ack: (result: OperatorActionResult) => void) => void;
   /**
-   * Listen or whisper (server/monitoring/call-monitoring-service.ts): start answers rtpengine's sendonly offer (one
-   * m= line per party) for the supervisor's listening connection; `monitor:answer` takes that connection's answer;
+   * Listen or whisper (server/monitoring/call-monitoring-service.ts): start answers rtpengine's sendonly offers for
+   * the supervisor's two listening connections (caller, operator); `monitor:answer` takes their answers in that order;
    * whisper then sends the microphone connection's offer with `monitor:publish` and gets rtpengine's answer.
    */
-  "monitor:start": (request: { callId: string; mode: "listen" | "whisper" }, ack: (reply: MonitorSdpReply) => void) => void;
-  "monitor:answer": (sdp: string, ack: (reply: { ok: true } | { ok: false; error: string }) => void) => void;
+  "monitor:start": (request: { callId: string; mode: "listen" | "whisper" }, ack: (reply: MonitorStartReply) => void) => void;
+  "monitor:answer": (sdps: string[], ack: (reply: { ok: true } | { ok: false; error: string }) => void) => void;
   "monitor:publish": (sdp: string, ack: (reply: MonitorSdpReply) => void) => void;
   "monitor:stop": () => void;
 }

@@ -94,11 +94,12 @@ describe("listen and whisper from the board through rtpengine 10.5", () => {
     const got = collect({ caller: call.caller, operator: call.operator, ear });
     try {
       await expect(monitoring.start(1, "unknown", "listen")).rejects.toBeInstanceOf(MonitorError);
-      const offer = await monitoring.start(1, callId, "listen");
-      const lines = summarizeSdp(offer).media;
-      expect(lines).toHaveLength(2);
+      const offers = await monitoring.start(1, callId, "listen");
+      // One offer per party, one m= line each.
+      expect(offers.map((o) => summarizeSdp(o).media.length)).toEqual([1, 1]);
+      const lines = offers.map((o) => summarizeSdp(o).media[0]!);
       // One socket for both streams is enough to count who is heard (the payload says who spoke).
-      await monitoring.answer(1, answerFor([ear.address().port, ear.address().port], "recvonly"));
+      await monitoring.answer(1, [answerFor([ear.address().port], "recvonly"), answerFor([ear.address().port], "recvonly")]);
       expect(monitoring.of(1)).toMatchObject({ callId, mode: "listen", stage: "listening" });
       expect(told.at(-1)).toEqual({ mode: "listen", supervisorName: "Sam" });
       let seq = 1;
@@ -138,7 +139,7 @@ describe("listen and whisper from the board through rtpengine 10.5", () => {
     const got = collect({ caller: call.caller, operator: call.operator, ear, operatorEar });
     try {
       await monitoring.start(2, callId, "whisper");
-      await monitoring.answer(2, answerFor([ear.address().port, ear.address().port], "recvonly"));
+      await monitoring.answer(2, [answerFor([ear.address().port], "recvonly"), answerFor([ear.address().port], "recvonly")]);
       // Listening is hidden by this policy: the operator is told only once the whisper starts.
       expect(told.filter(Boolean)).toHaveLength(0);
       const published = await monitoring.publish(2, plainSdp(mouth.address().port, "sendonly"));
@@ -182,9 +183,10 @@ describe("listen and whisper from the board through rtpengine 10.5", () => {
     calls.set(callId, { operatorTag: "op" });
     try {
       await monitoring.start(5, callId, "whisper");
-      await monitoring.answer(5, answerFor([mouth.address().port, mouth.address().port], "recvonly"));
+      await monitoring.answer(5, [answerFor([mouth.address().port], "recvonly"), answerFor([mouth.address().port], "recvonly")]);
       await expect(monitoring.publish(5, plainSdp(mouth.address().port, "sendonly"))).rejects.toMatchObject({ code: "no-desk" });
       expect(monitoring.size).toBe(0);
+      await expect(monitoring.answer(5, [plainSdp(1), plainSdp(1)])).rejects.toMatchObject({ code: "invalid" });
       await expect(monitoring.answer(5, plainSdp(1))).rejects.toMatchObject({ code: "invalid" });
     } finally {
       for (const s of [call.caller, call.operator, mouth]) s.close();
