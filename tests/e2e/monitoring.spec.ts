@@ -42,9 +42,6 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await cli("number", "add", "5400", "--queue", "Coaching");
   await cli("queue", "member", "Coaching", USERS.operator.username);
 
-  page.on("console", (message) => {
-    if (message.type() === "warning" || message.type() === "error") console.log(`[desk] ${message.text()}`);
-  });
   await new LoginPage(page).loginAs(USERS.operator.username, USERS.operator.password);
   const desk = new DeskPage(page);
   await desk.goAvailable();
@@ -106,10 +103,14 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await expect(page.getByTestId("monitor-notice")).toHaveCount(0, { timeout: 10_000 });
   await expect.poll(() => page.evaluate(() => "__hotlineWhisper" in window)).toBe(false);
 
+  // Listening again, then the supervisor's board goes away: no monitoring outlives its connection.
+  await call.getByTestId("listen").click();
+  await expect(page.getByTestId("monitor-notice")).toHaveAttribute("data-mode", "listen", { timeout: 15_000 });
+  await supervisorContext.close();
+  await expect(page.getByTestId("monitor-notice")).toHaveCount(0, { timeout: 10_000 });
+
   await desk.hangup();
   const result = await sipp;
   expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
-  await expect(call).toHaveCount(0, { timeout: 10_000 });
   await trunk.stop();
-  await supervisorContext.close();
 });
