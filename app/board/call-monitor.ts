@@ -14,7 +14,7 @@ declare global {
   }
 }
 
-export type MonitorMode = "listen" | "whisper";
+export type MonitorMode = "listen" | "whisper" | "barge";
 
 /** A step failed: the server's code, `microphone` (no access), or `ice` (media never connected). */
 export class MonitorFailure extends Error {
@@ -62,7 +62,8 @@ function gathered(pc: RTCPeerConnection): Promise<string> {
  */
 export async function startMonitor(args: { socket: BoardSocket; callId: string; mode: MonitorMode; container: HTMLElement; iceServers?: RTCIceServer[] }): Promise<ActiveMonitor> {
   const { socket, callId, mode } = args;
-  const ears = [0, 1].map(() => new RTCPeerConnection({ iceServers: args.iceServers ?? [] }));
+  // Listen and whisper: one connection per party. Barge (take-over): one two-way connection with the caller.
+  const ears = (mode === "barge" ? [0] : [0, 1]).map(() => new RTCPeerConnection({ iceServers: args.iceServers ?? [] }));
   let mouth: RTCPeerConnection | undefined;
   let microphone: MediaStream | undefined;
   const players: HTMLAudioElement[] = [];
@@ -94,16 +95,27 @@ export async function startMonitor(args: { socket: BoardSocket; callId: string; 
     const started = await ask<MonitorStartReply>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit("monitor:start", { callId, mode }, ack));
     if (!started.ok) throw new MonitorFailure(started.error);
     if (started.sdps.length !== ears.length) throw new MonitorFailure("failed");
+    if (mode === "barge") {
+      microphone = await navigator.mediaDevices.getUserMedia({ audio: true }).catch(() => {
+        throw new MonitorFailure("microphone");
+      });
+    }
     const earsAnswers = await Promise.all(
       ears.map(async (pc, index) => {
         await pc.setRemoteDescription({ type: "offer", sdp: started.sdps[index]! });
+        const track = microphone?.getAudioTracks()[0];
+        const transceiver = pc.getTransceivers()[0];
+        if (track && transceiver) {
+          transceiver.direction = "sendrecv";
+          await transceiver.sender.replaceTrack(track);
+        }
         await pc.setLocalDescription(await pc.createAnswer());
         return gathered(pc);
       }),
     );
     const answered = await ask<{ ok: true } | { ok: false; error: string }>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit("monitor:answer", earsAnswers, ack));
     if (!answered.ok) throw new MonitorFailure(answered.error);
-    window.__hotlineMonitor = { ears };
+    window.__hotlineMonitor = mode === "barge" ? { ears, mouth: ears[0] } : { ears };
     if (mode === "whisper") {
       microphone = await navigator.mediaDevices.getUserMedia({ audio: true }).catch(() => {
         throw new MonitorFailure("microphone");

@@ -88,6 +88,9 @@ export function MonitorProvider({ socketRef, children }: { socketRef: RefObject<
   );
 }
 
+const STOP = { listen: "stopListening", whisper: "stopWhispering", barge: "stopBarging" } as const;
+const ON = { listen: "listening", whisper: "whispering", barge: "barging" } as const;
+
 const ERRORS = ["no-call", "busy", "invalid", "no-desk", "microphone", "setup-timeout", "operator-changed", "media-lost", "board-closed"] as const;
 
 /** Listen, whisper and barge buttons of one call in progress, with the monitoring's state when it is this call. */
@@ -98,7 +101,7 @@ export function MonitorButtons({ callId }: { callId: string }) {
   const errorKey = mine?.error && (ERRORS as readonly string[]).includes(mine.error) ? mine.error : "failed";
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
-      {(["listen", "whisper"] as const).map((mode) => {
+      {(["listen", "whisper", "barge"] as const).map((mode) => {
         const pressed = mine?.mode === mode && mine.status !== "error";
         return (
           <button
@@ -110,16 +113,13 @@ export function MonitorButtons({ callId }: { callId: string }) {
             className={`rounded border px-2 py-0.5 text-xs ${pressed ? "border-blue-700 bg-blue-700 text-white" : "border-slate-300 text-slate-800 hover:bg-slate-50"}`}
             data-testid={mode}
           >
-            {pressed ? t(mode === "listen" ? "stopListening" : "stopWhispering") : t(mode)}
+            {pressed ? t(STOP[mode]) : t(mode)}
           </button>
         );
       })}
-      <button type="button" disabled title={t("bargeUnavailable")} className="rounded border border-slate-300 px-2 py-0.5 text-xs text-slate-500" data-testid="barge">
-        {t("barge")}
-      </button>
       {mine && (
         <span role="status" className={`text-xs ${mine.status === "error" ? "text-red-700" : "text-slate-700"}`} data-testid="monitor-status" data-status={mine.status}>
-          {mine.status === "starting" ? t("starting") : mine.status === "on" ? t(mine.mode === "listen" ? "listening" : "whispering") : t(`error.${errorKey}`)}
+          {mine.status === "starting" ? t("starting") : mine.status === "on" ? t(ON[mine.mode]) : t(`error.${errorKey}`)}
         </span>
       )}
     </span>

@@ -13,7 +13,7 @@ export function MonitorNotice() {
   if (!monitor) return null;
   return (
     <p role="status" className="mt-2 rounded border border-blue-200 bg-blue-50 p-2 text-sm text-blue-900" data-testid="monitor-notice" data-mode={monitor.mode}>
-      {t(monitor.mode === "whisper" ? "operatorWhisper" : "operatorListen", { name: monitor.supervisorName })}
+      {t(monitor.mode === "barge" ? "operatorBarge" : monitor.mode === "whisper" ? "operatorWhisper" : "operatorListen", { name: monitor.supervisorName })}
     </p>
   );
 }

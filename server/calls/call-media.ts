@@ -61,6 +61,12 @@ export interface CallMedia {
    * server/monitoring): the caller leg's tag and the connected operator attempt's. Undefined otherwise.
    */
   monitorTags?(): { trunkTag: string; operatorTag: string } | undefined;
+  /** Take-over (the board's barge): a WebRTC offer from the caller's side for a supervisor's browser (MediaBridge). */
+  takeOverOffer?(tag: string): Promise<string>;
+  /** The supervisor answered: the caller talks with them instead of the operator. */
+  takeOverAnswered?(tag: string, browserAnswerSdp: string): Promise<unknown>;
+  /** Back to the operator. */
+  endTakeOver?(): Promise<void>;
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */

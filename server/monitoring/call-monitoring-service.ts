@@ -13,8 +13,10 @@
  *   `publish` (a source in the call's session that nobody hears yet); then a `subscribe request` for that source
  *   toward a second participant gives a WebRTC offer that the operator's desk answers on a second RTCPeerConnection.
  *   The trunk's leg is not touched, so the caller cannot hear the supervisor.
- * - **barge** is not built on 10.5 (no mixer for live calls: a G.711 trunk leg carries one voice); see
- *   server/monitoring/README.md for why and what would make it possible.
+ * - **barge** is a take-over: 10.5 has no mixer for live calls, so the caller's G.711 stream carries one voice; the
+ *   caller is paired with the supervisor's browser instead of the operator (an `offer`/`answer` from the caller's tag,
+ *   as for an operator attempt: the trunk-facing port does not move, no re-INVITE), the operator's leg stays up
+ *   unheard, and the end pairs the caller with the operator again. See server/monitoring/README.md.
  *
  * Lifetime: one monitoring per supervisor (a new one ends the old), at most {@link MAX_MONITORS_PER_CALL} per call,
  * {@link MAX_WHISPERS_PER_CALL} whisper sources per call (rtpengine 10.5 cannot delete a single published source: it
@@ -30,7 +32,14 @@ import type { BencodeDict } from "../media/bencode";
 import { subscriptionSdp } from "../media/call-monitoring";
 import type { NgClient } from "../media/ng-client";
 
-export type MonitorMode = "listen" | "whisper";
+export type MonitorMode = "listen" | "whisper" | "barge";
+
+/** The call's media steps of a take-over (MediaBridge: takeOverOffer, takeOverAnswered, endTakeOver). */
+export interface TakeOverMedia {
+  offer(tag: string): Promise<string>;
+  answered(tag: string, sdp: string): Promise<unknown>;
+  end(): Promise<void>;
+}
 
 /** Where a monitored call lives in rtpengine, and who is on it. */
 export interface MonitoredCall {
@@ -41,6 +50,8 @@ export interface MonitoredCall {
   operatorTag: string;
   operatorId: number;
   queueId: number | null;
+  /** Barge as take-over; absent when the call's media cannot (then barge is refused). */
+  takeOver?: TakeOverMedia;
 }
 
 /** What an operator's desk is told: who monitors their call and how (`undefined`: nobody, or hidden by policy). */
@@ -102,7 +113,9 @@ interface Monitoring {
   /** Whisper: the supervisor's published microphone, and the operator's participant subscribed to it. */
   mouthTag?: string;
   operatorEarTag?: string;
-  stage: "offered" | "listening" | "whispering" | "ended";
+  stage: "offered" | "listening" | "whispering" | "barging" | "ended";
+  /** Barge: the supervisor's participant paired with the caller. */
+  bargeTag?: string;
   startedAt?: number;
   timer?: NodeJS.Timeout;
 }
@@ -124,11 +137,16 @@ export class CallMonitoring {
     if (!call) throw new MonitorError("no-call");
     if (this.onCall(callId).length >= MAX_MONITORS_PER_CALL) throw new MonitorError("busy");
     if (mode === "whisper" && (this.whispersPerCall.get(callId) ?? 0) >= MAX_WHISPERS_PER_CALL) throw new MonitorError("busy");
+    if (mode === "barge" && (!call.takeOver || this.onCall(callId).some((m) => m.mode === "barge"))) throw new MonitorError(call.takeOver ? "busy" : "failed");
     const tag = randomBytes(6).toString("hex");
     const monitoring: Monitoring = { id: tag, supervisorId, callId, mode, call, earsTags: [`sup-${tag}-caller`, `sup-${tag}-operator`], stage: "offered" };
     this.bySupervisor.set(supervisorId, monitoring);
     this.arm(monitoring);
     try {
+      if (mode === "barge") {
+        monitoring.bargeTag = `barge-${tag}`;
+        return [await call.takeOver!.offer(monitoring.bargeTag)];
+      }
       const offers: string[] = [];
       for (const [index, party] of [call.trunkTag, call.operatorTag].entries()) {
         const reply = await call.ng.request("subscribe request", {
@@ -152,9 +170,20 @@ export class CallMonitoring {
    * monitoring is now live (logged, shown to the operator unless hidden by policy); whisper goes on with {@link publish}.
    */
   async answer(supervisorId: number, sdps: unknown): Promise<void> {
-    if (!Array.isArray(sdps) || sdps.length !== 2) throw new MonitorError("invalid");
-    for (const sdp of sdps) checkSdp(sdp);
     const m = this.current(supervisorId, "offered");
+    if (!Array.isArray(sdps) || sdps.length !== (m.mode === "barge" ? 1 : 2)) throw new MonitorError("invalid");
+    for (const sdp of sdps) checkSdp(sdp);
+    if (m.mode === "barge") {
+      try {
+        await m.call.takeOver!.answered(m.bargeTag!, sdps[0] as string);
+      } catch (error) {
+        await this.end(m, "failed");
+        throw error;
+      }
+      if (m.stage === "ended") return;
+      m.stage = "barging";
+      return this.live(m);
+    }
     try {
       for (const [index, sdp] of (sdps as string[]).entries()) {
         await m.call.ng.request("subscribe answer", { "call-id": m.callId, "to-tag": m.earsTags[index]!, sdp, flags: ["allow transcoding"] });
@@ -266,9 +295,9 @@ export class CallMonitoring {
 
   /** The operator's view: a whisper wins over a listen; a listen is hidden when the policy says so. */
   private publishToOperator(operatorId: number): void {
-    const active = [...this.bySupervisor.values()].filter((m) => m.call.operatorId === operatorId && (m.stage === "listening" || m.stage === "whispering") && m.startedAt !== undefined);
-    const whisper = active.find((m) => m.stage === "whispering");
-    const shown = whisper ?? ((this.deps.showListening ?? true) ? active.find((m) => m.mode === "listen") : undefined);
+    const active = [...this.bySupervisor.values()].filter((m) => m.call.operatorId === operatorId && m.stage !== "offered" && m.stage !== "ended" && m.startedAt !== undefined);
+    const spoken = active.find((m) => m.stage === "barging") ?? active.find((m) => m.stage === "whispering");
+    const shown = spoken ?? ((this.deps.showListening ?? true) ? active.find((m) => m.mode === "listen") : undefined);
     this.deps.tellOperator(operatorId, shown && { mode: shown.mode, supervisorName: this.deps.supervisorName(shown.supervisorId) });
   }
 
@@ -295,6 +324,11 @@ export class CallMonitoring {
     if (reason === "call-ended") return;
     const ng = m.call.ng;
     const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
+    if (m.mode === "barge") {
+      // Back to the operator (a take-over offered but never answered changed nothing).
+      if (wasLive) await quiet(m.call.takeOver!.end());
+      return;
+    }
     for (const [index, party] of [m.call.trunkTag, m.call.operatorTag].entries()) {
       await quiet(ng.request("unsubscribe", { "call-id": m.callId, "from-tag": party, "to-tag": m.earsTags[index]! }));
     }

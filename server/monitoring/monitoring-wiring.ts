@@ -15,7 +15,7 @@ import type { MonitorSdpReply } from "../realtime/events";
 import type { RealtimeServer } from "../realtime/socket-server";
 import { CallMonitoring, MonitorError } from "./call-monitoring-service";
 
-const startSchema = z.object({ callId: z.string().min(1).max(64), mode: z.enum(["listen", "whisper"]) });
+const startSchema = z.object({ callId: z.string().min(1).max(64), mode: z.enum(["listen", "whisper", "barge"]) });
 
 /** The board's error code for a failed step. */
 function code(error: unknown): Extract<MonitorSdpReply, { ok: false }>["error"] {
@@ -38,7 +38,12 @@ export function startMonitoring(args: {
       const tags = session?.media.monitorTags?.();
       const instance = pool.get(callId);
       if (!session || !tags || !instance || session.operatorId === undefined || !(session.fsm.is("talking") || session.fsm.is("held"))) return undefined;
-      return { ng: instance.client, ...tags, operatorId: Number(session.operatorId), queueId: session.queueId };
+      const media = session.media;
+      const takeOver =
+        media.takeOverOffer && media.takeOverAnswered && media.endTakeOver
+          ? { offer: (tag: string) => media.takeOverOffer!(tag), answered: (tag: string, sdp: string) => media.takeOverAnswered!(tag, sdp), end: () => media.endTakeOver!() }
+          : undefined;
+      return { ng: instance.client, ...tags, operatorId: Number(session.operatorId), queueId: session.queueId, takeOver };
     },
     browserProfile: browserLegOptions("offer", { injectDtmf: false }),
     finishSdp: finishBrowserSdp,

@@ -81,7 +81,8 @@ export interface DeskServerToClient {
 export type MonitorStartReply = { ok: true; sdps: string[] } | Extract<MonitorSdpReply, { ok: false }>;
 /** What the operator is shown about a supervisor monitoring their call. */
 export interface MonitorView {
-  mode: "listen" | "whisper";
+  /** `barge`: the supervisor took the call over (the caller talks with them; the operator is not heard). */
+  mode: "listen" | "whisper" | "barge";
   supervisorName: string;
 }
 /** A monitoring step's reply: the SDP for the browser's connection, or why not (server/monitoring MonitorErrorCode). */
@@ -177,9 +178,10 @@ export interface BoardClientToServer {
   /**
    * Listen or whisper (server/monitoring/call-monitoring-service.ts): start answers rtpengine's sendonly offers for
    * the supervisor's two listening connections (caller, operator); `monitor:answer` takes their answers in that order;
-   * whisper then sends the microphone connection's offer with `monitor:publish` and gets rtpengine's answer.
+   * whisper then sends the microphone connection's offer with `monitor:publish` and gets rtpengine's answer. Barge
+   * (a take-over) gets one sendrecv offer, answered with the microphone on it.
    */
-  "monitor:start": (request: { callId: string; mode: "listen" | "whisper" }, ack: (reply: MonitorStartReply) => void) => void;
+  "monitor:start": (request: { callId: string; mode: "listen" | "whisper" | "barge" }, ack: (reply: MonitorStartReply) => void) => void;
   "monitor:answer": (sdps: string[], ack: (reply: { ok: true } | { ok: false; error: string }) => void) => void;
   "monitor:publish": (sdp: string, ack: (reply: MonitorSdpReply) => void) => void;
   "monitor:stop": () => void;

@@ -35,7 +35,7 @@ async function whisperSent(page: Page): Promise<number> {
   });
 }
 
-test("a supervisor listens to a live call from the board (both sides, nobody hears them), then whispers to the operator only", async ({ page, browser }) => {
+test("a supervisor listens to a live call from the board (both sides, nobody hears them), whispers to the operator only, then takes the call over and gives it back", async ({ page, browser }) => {
   test.setTimeout(150_000);
   await cli("queue", "add", "Coaching");
   await cli("queue", "set", "Coaching", "--wrap-up", "0");
@@ -63,7 +63,6 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await board.goto("/board");
   const call = board.getByTestId("live-call");
   await expect(call).toHaveCount(1, { timeout: 15_000 });
-  await expect(call.getByTestId("barge")).toBeDisabled();
 
   // Listen: one stream per party reaches the supervisor; the operator is told (default policy).
   await call.getByTestId("listen").click();
@@ -80,6 +79,7 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await board.waitForTimeout(2_000);
   expect(trunk.ssrcs.size).toBe(1);
   expect(trunk.received).toBeLessThan(150);
+  const operatorSsrc = [...trunk.ssrcs.keys()][0];
 
   // Whisper: the operator's desk gets a second connection carrying the supervisor's microphone; the caller does not.
   await call.getByTestId("whisper").click();
@@ -102,6 +102,29 @@ test("a supervisor listens to a live call from the board (both sides, nobody hea
   await call.getByTestId("whisper").click();
   await expect(page.getByTestId("monitor-notice")).toHaveCount(0, { timeout: 10_000 });
   await expect.poll(() => page.evaluate(() => "__hotlineWhisper" in window)).toBe(false);
+
+  // Barge, as a take-over (rtpengine 10.5 has no mixer): the caller talks with the supervisor, the operator is out.
+  await call.getByTestId("barge").click();
+  await expect(call.getByTestId("monitor-status")).toHaveAttribute("data-status", "on", { timeout: 15_000 });
+  await expect(page.getByTestId("monitor-notice")).toHaveAttribute("data-mode", "barge");
+  await expect.poll(async () => (await inbound(board, "ears"))[0] ?? 0, { timeout: 15_000 }).toBeGreaterThan(50);
+  await expect.poll(() => whisperSent(board), { timeout: 15_000 }).toBeGreaterThan(50);
+  trunk.reset();
+  const operatorBefore = (await desk.audioStats()).packetsReceived;
+  await board.waitForTimeout(2_000);
+  // The trunk gets one stream, and it is not the operator's any more; the operator, out of the call, hears nothing.
+  expect([...trunk.ssrcs.keys()]).toHaveLength(1);
+  expect(trunk.ssrcs.has(operatorSsrc!)).toBe(false);
+  expect(trunk.received).toBeGreaterThan(50);
+  expect((await desk.audioStats()).packetsReceived - operatorBefore).toBeLessThan(10);
+  // Given back: caller and operator hear each other again, and the caller hears the operator alone.
+  await call.getByTestId("barge").click();
+  await expect(page.getByTestId("monitor-notice")).toHaveCount(0, { timeout: 10_000 });
+  const operatorAgain = (await desk.audioStats()).packetsReceived;
+  await expect.poll(async () => (await desk.audioStats()).packetsReceived, { timeout: 10_000 }).toBeGreaterThan(operatorAgain + 50);
+  trunk.reset();
+  await board.waitForTimeout(2_000);
+  expect([...trunk.ssrcs.keys()]).toEqual([operatorSsrc]);
 
   // Listening again, then the supervisor's board goes away: no monitoring outlives its connection.
   await call.getByTestId("listen").click();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewCallEvent } from "../../../db/queries/calls";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { CallMonitoring, MAX_MONITORS_PER_CALL, MonitorError, type OperatorMonitorView } from "../../../server/monitoring/call-monitoring-service.js";
+import { CallMonitoring, MAX_MONITORS_PER_CALL, MonitorError, type OperatorMonitorView, type TakeOverMedia } from "../../../server/monitoring/call-monitoring-service.js";
 import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
 
 const RTP_MIN = testRtpPort(22800);
@@ -60,13 +60,13 @@ function collect(sockets: Record<string, dgram.Socket>) {
   return got;
 }
 
-function harness(options: { showListening?: boolean; operatorEar?: dgram.Socket } = {}) {
+function harness(options: { showListening?: boolean; operatorEar?: dgram.Socket; takeOver?: TakeOverMedia } = {}) {
   const told: Array<OperatorMonitorView | undefined> = [];
   const ended: string[] = [];
   const log: NewCallEvent[] = [];
   const calls = new Map<string, { operatorTag: string }>();
   const monitoring = new CallMonitoring({
-    findCall: (callId) => (calls.has(callId) ? { ng: rtpengine.client, trunkTag: "trunk", operatorTag: "op", operatorId: 7, queueId: null } : undefined),
+    findCall: (callId) => (calls.has(callId) ? { ng: rtpengine.client, trunkTag: "trunk", operatorTag: "op", operatorId: 7, queueId: null, takeOver: options.takeOver } : undefined),
     browserProfile: {},
     finishSdp: (sdp) => sdp,
     askOperator: async (_operatorId, offer) => {
@@ -192,5 +192,30 @@ describe("listen and whisper from the board through rtpengine 10.5", () => {
       for (const s of [call.caller, call.operator, mouth]) s.close();
       await rtpengine.client.delete({ callId }).catch(() => {});
     }
+  });
+
+  it("barge is a take-over: one two-way offer, the call's media re-paired on the answer and given back at the end (media steps faked; the e2e runs them)", async () => {
+    const steps: string[] = [];
+    const takeOver: TakeOverMedia = {
+      offer: async (tag) => (steps.push(`offer ${tag.slice(0, 6)}`), plainSdp(1)),
+      answered: async (tag) => steps.push(`answered ${tag.slice(0, 6)}`),
+      end: async () => void steps.push("end"),
+    };
+    const { monitoring, told, log, calls } = harness({ takeOver, showListening: false });
+    calls.set("barged", { operatorTag: "op" });
+    expect(await monitoring.start(8, "barged", "barge")).toHaveLength(1);
+    await expect(monitoring.answer(8, [plainSdp(2), plainSdp(3)])).rejects.toMatchObject({ code: "invalid" });
+    await monitoring.answer(8, [plainSdp(2)]);
+    // Shown even when listening is hidden: the operator is taken out of the conversation.
+    expect(told.at(-1)).toEqual({ mode: "barge", supervisorName: "Sam" });
+    await expect(monitoring.start(9, "barged", "barge")).rejects.toMatchObject({ code: "busy" });
+    await monitoring.stop(8);
+    expect(steps).toEqual(["offer barge-", "answered barge-", "end"]);
+    expect(log.map((e) => [e.type, e.data!.mode])).toEqual([["call.monitor-started", "barge"], ["call.monitored", "barge"]]);
+    // Ended by the call's own end: nothing to give back.
+    await monitoring.start(8, "barged", "barge");
+    await monitoring.answer(8, [plainSdp(2)]);
+    await monitoring.callChanged("barged");
+    expect(steps.filter((s) => s === "end")).toHaveLength(1);
   });
 });
