@@ -2,14 +2,15 @@
 
 import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { applyPanelDelta } from "../../server/board/board-delta";
 import type { OperatorFiguresView, QueuePanelView } from "../../server/board/board-view";
 import { useNow } from "../desk/use-now";
-import { connectBoard } from "../lib/socket";
+import { connectBoard, type BoardSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 import { BoardAlerts } from "./board-alerts";
 import { formatDuration, formatPercent, NONE, occupancy } from "./board-format";
+import { MonitorButtons, MonitorProvider } from "./monitor-buttons";
 
 /** uPlot and the charts load only when a supervisor opens a queue's charts. */
 const QueueCharts = dynamic(() => import("./queue-charts").then((m) => m.QueueCharts), { ssr: false });
@@ -26,7 +27,9 @@ export function QueuesPanel({ names, zone }: { names: Record<number, string>; zo
   const [loaded, setLoaded] = useState(false);
   /** Server clock minus ours, ms. */
   const [skew, setSkew] = useState(0);
+  const socketRef = useRef<BoardSocket | undefined>(undefined);
   useSocket(connectBoard, (socket) => {
+    socketRef.current = socket;
     socket.on("connect", () =>
       socket.emit("board:get", (snapshot) => {
         setSkew(snapshot.serverNow - Date.now());
@@ -59,11 +62,13 @@ export function QueuesPanel({ names, zone }: { names: Record<number, string>; zo
       </h2>
       <BoardAlerts alerts={panels.flatMap((p) => p.alerts.map((a) => ({ ...a, queue: p.name })))} />
       {loaded && panels.length === 0 && <p className="mt-3 text-slate-600">{t("noQueues")}</p>}
-      <div className="mt-3 grid gap-4 xl:grid-cols-2">
-        {panels.map((q) => (
-          <QueueSection key={q.queueId} queue={q} now={now} name={name} zone={zone} />
-        ))}
-      </div>
+      <MonitorProvider socketRef={socketRef}>
+        <div className="mt-3 grid gap-4 xl:grid-cols-2">
+          {panels.map((q) => (
+            <QueueSection key={q.queueId} queue={q} now={now} name={name} zone={zone} />
+          ))}
+        </div>
+      </MonitorProvider>
       {operators.length > 0 && (
         <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
           <h3 className="font-medium">{t("operatorFigures")}</h3>
@@ -205,13 +210,7 @@ function QueueSection({ queue: q, now, name, zone }: { queue: QueuePanelView; no
                     {c.heldSince !== undefined && <span className="ms-2 rounded bg-amber-100 px-1 text-xs text-amber-900" data-testid="live-call-held">{t("onHold")}</span>}
                   </td>
                   <td className="py-1">
-                    <span className="inline-flex gap-1">
-                      {(["listen", "whisper", "barge"] as const).map((mode) => (
-                        <button key={mode} type="button" disabled title={t("monitorUnavailable")} className="rounded border border-slate-300 px-2 py-0.5 text-xs text-slate-500" data-testid={mode}>
-                          {t(mode)}
-                        </button>
-                      ))}
-                    </span>
+                    <MonitorButtons callId={c.callId} />
                   </td>
                 </tr>
               );

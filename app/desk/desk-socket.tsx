@@ -2,7 +2,8 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
-import type { DeskCallRequest, DeskCallResult, DeskClientToServer, DeskDialRequest, LoopbackReply, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
+import type { DeskCallRequest, DeskCallResult, DeskClientToServer, DeskDialRequest, LoopbackReply, MonitorView, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
+import type { WhisperReceiver } from "./whisper-receiver";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -23,6 +24,8 @@ export interface DeskSocketValue {
   transferTargets(): Promise<TransferTargetOption[]>;
   /** Outbound calls: the server asks this desk to dial (a callback clicked on /callbacks); returns the unsubscribe. */
   onDial(listener: (request: DeskDialRequest) => void): () => void;
+  /** A supervisor listening to or whispering into the current call (server/monitoring); undefined when nobody. */
+  monitor?: MonitorView;
 }
 
 const DeskSocketContext = createContext<DeskSocketValue | undefined>(undefined);
@@ -39,8 +42,39 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
   const socketRef = useRef<DeskSocket | undefined>(undefined);
   const [operator, setOperator] = useState<OperatorStateView>();
   const dialListeners = useRef(new Set<(request: DeskDialRequest) => void>());
+  const [monitor, setMonitor] = useState<MonitorView>();
+  /** The whisper's connection (app/desk/whisper-receiver.ts, loaded on the first whisper). */
+  const whisper = useRef<WhisperReceiver | undefined>(undefined);
   const connection = useSocket(connectDesk, (socket) => {
     socketRef.current = socket;
+    socket.on("monitor:state", (view) => {
+      setMonitor(view ?? undefined);
+      if (view?.mode !== "whisper") {
+        whisper.current?.close();
+        whisper.current = undefined;
+      }
+    });
+    socket.on("monitor:whisper", (offer, ack) => {
+      if (typeof ack !== "function") return;
+      import("./whisper-receiver")
+        .then(({ receiveWhisper }) => receiveWhisper(offer))
+        .then(
+          ({ answer, receiver }) => {
+            whisper.current?.close();
+            whisper.current = receiver;
+            ack({ ok: true, sdp: answer });
+          },
+          (error: unknown) => {
+            console.warn("whisper connection failed", error);
+            ack({ ok: false, error: "failed" });
+          },
+        );
+    });
+    socket.on("disconnect", () => {
+      whisper.current?.close();
+      whisper.current = undefined;
+      setMonitor(undefined);
+    });
     socket.on("operator:state", (state) => setOperator(state));
     socket.on("desk:dial", (request) => dialListeners.current.forEach((listener) => listener(request)));
   });
@@ -87,8 +121,8 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial }),
-    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial],
+    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial, monitor }),
+    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial, monitor],
   );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }

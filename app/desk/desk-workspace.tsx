@@ -13,6 +13,7 @@ import { CallPanel } from "./call-panel";
 import { CallerHistoryPanel } from "./caller-history-panel";
 import { DeskConnection } from "./desk-connection";
 import { ScriptPanel } from "./script-panel";
+import { MonitorNotice } from "./monitor-notice";
 import { StatusControls } from "./status-controls";
 import { useSoftphone } from "./use-softphone";
 
@@ -211,6 +212,7 @@ export function DeskWorkspace({
         {/* The phone first: it is what the operator acts on, in reading and tab order. */}
         <section className={CARD}>
           <CallPanel controls={controls} />
+          <MonitorNotice />
           <DialPad controls={controls} />
           {quality?.poor && (
             <div role="alert" data-testid="quality-warning" className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">

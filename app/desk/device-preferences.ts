@@ -38,6 +38,11 @@ export function subscribeDevicePreferences(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** The headset output chosen on this browser, if any (the whisper plays there, as the call does). */
+export function chosenSpeaker(): string | undefined {
+  return readDevicePreferences().speaker || undefined;
+}
+
 export function chosenMicrophone(): string | undefined {
   return readDevicePreferences().microphone || undefined;
 }

@@ -134,6 +134,8 @@ export interface OperatorLegSource {
 export class CallController implements InboundCallHandler {
   readonly engine: DispatchEngine;
   private readonly sessions = new Map<string, CallSession>();
+  /** Told when a call ends or leaves its operator (listen and whisper end then, server/monitoring). */
+  readonly callChanges = new Set<(callId: string, reason: "call-ended" | "operator-changed" | "media-lost") => void>();
   /** What each operator's desk and the board show. */
   private readonly views: OperatorViews;
   /** operatorId -> the call they talked on last (its record gets the wrap-up's end). */
@@ -383,8 +385,11 @@ export class CallController implements InboundCallHandler {
     this.sessions.set(session.id, session);
     session.on("finished", () => {
       if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+      for (const listener of this.callChanges) listener(session.id, "call-ended");
     });
     session.on("state", (state, operatorId) => {
+      // Back in a queue (transferred) or over: whoever monitored the operator's conversation stops (server/monitoring).
+      if (state === "queued") for (const listener of this.callChanges) listener(session.id, "operator-changed");
       if (operatorId === undefined) return;
       this.views.setCall(operatorId, state === "talking" || state === "held" ? { id: session.id, state } : undefined);
       this.views.publish();
@@ -459,6 +464,8 @@ export class CallController implements InboundCallHandler {
    * call ends as `media-lost` (see {@link CallSession.mediaLost}).
    */
   mediaLost(callId: string): void {
+    // The monitoring's copies died with the instance; the call itself may be re-created elsewhere.
+    for (const listener of this.callChanges) listener(callId, "media-lost");
     this.sessions.get(callId)?.mediaLost();
   }
 

@@ -56,6 +56,17 @@ export interface CallMedia {
   sendDtmf(digit: string): Promise<void>;
   /** True when the caller takes DTMF as RFC 4733 events; otherwise digits go by SIP INFO. */
   readonly dtmfByRtp: boolean;
+  /**
+   * The call's parties in the media relay while caller and operator are bridged (for listen and whisper,
+   * server/monitoring): the caller leg's tag and the connected operator attempt's. Undefined otherwise.
+   */
+  monitorTags?(): { trunkTag: string; operatorTag: string } | undefined;
+  /** Take-over (the board's barge): a WebRTC offer from the caller's side for a supervisor's browser (MediaBridge). */
+  takeOverOffer?(tag: string): Promise<string>;
+  /** The supervisor answered: the caller talks with them instead of the operator. */
+  takeOverAnswered?(tag: string, browserAnswerSdp: string): Promise<unknown>;
+  /** Back to the operator. */
+  endTakeOver?(): Promise<void>;
 }
 
 /** `trunkTag` is the caller leg's From-tag, the trunk side's identity in the media relay. */

@@ -169,6 +169,8 @@ export class MediaBridge {
   private playingLoop = false;
   /** The operator browser's last answer: repeated to rtpengine when the caller re-offers during the conversation. */
   private operatorSdp: string | undefined;
+  /** A supervisor's participant the caller is paired with instead of the operator ({@link takeOverAnswered}). */
+  private takenOverBy: string | undefined;
   /** The operator put the caller on hold ({@link holdCaller}): both directions blocked, music to the caller. */
   private held = false;
   /** Late offer: the caller's answer (in its ACK) that the first step waits for. */
@@ -190,6 +192,11 @@ export class MediaBridge {
 
   get state(): MediaBridgeState {
     return this.stateValue;
+  }
+
+  /** The caller's and the connected operator's tags while bridged (listen and whisper, server/monitoring). */
+  monitorTags(): { trunkTag: string; operatorTag: string } | undefined {
+    return this.stateValue === "bridged" && this.currentAttempt ? { trunkTag: this.trunkTag, operatorTag: this.currentAttempt } : undefined;
   }
 
   /** The operator attempt currently offered or connected. */
@@ -433,6 +440,75 @@ export class MediaBridge {
    * renegotiated: the operator's WebRTC session (ICE, DTLS) and the trunk's dialog stay as they are, so the resume is
    * instant and no re-INVITE can cross one of SIP.js's. Bridged calls only; holding twice is a no-op.
    */
+  /**
+   * Take-over (the board's barge, server/monitoring): a WebRTC offer from the caller's side toward a supervisor's
+   * browser, as for an operator attempt. Until {@link takeOverAnswered} the caller still talks with the operator.
+   */
+  takeOverOffer(tag: string): Promise<string> {
+    return this.serial("takeOverOffer", ["bridged"], async () => {
+      if (this.usedAttempts.has(tag) || tag === this.trunkTag || tag === this.queueTag) throw new MediaBridgeStateError(`tag ${tag} already used on call ${this.callId}`);
+      this.usedAttempts.add(tag);
+      const { sdp } = await this.ng.offer({
+        callId: this.callId,
+        fromTag: this.trunkTag,
+        sdp: this.requireTrunkSdp(),
+        options: { ...latched(this.caller.operatorOfferOptions), "via-branch": tag },
+      });
+      return finishBrowserSdp(sdp);
+    });
+  }
+
+  /**
+   * The supervisor's browser answered: the caller is paired with the supervisor instead of the operator (the
+   * operator's leg stays up, hearing nothing and muted). The trunk-facing port does not move, so no re-INVITE.
+   */
+  takeOverAnswered(tag: string, browserAnswerSdp: string): Promise<TrunkSdpStatus> {
+    return this.serial("takeOverAnswered", ["bridged"], async () => {
+      const { sdp } = await this.ng.answer({
+        callId: this.callId,
+        fromTag: this.trunkTag,
+        toTag: tag,
+        sdp: browserAnswerSdp,
+        options: { ...latched(this.caller.answerOptions), "via-branch": tag },
+      });
+      // 10.5 moves the caller's media to the supervisor but keeps the operator as a second source toward the trunk
+      // (measured: two SSRCs reached it); the operator's media is blocked so the caller hears the supervisor alone.
+      await this.ng.blockMedia({ callId: this.callId, fromTag: this.currentAttempt! });
+      this.takenOverBy = tag;
+      return this.checkTrunkSdp(this.caller.finish(sdp));
+    });
+  }
+
+  /**
+   * Ends a take-over: the supervisor's media is blocked, and the caller is paired with the operator again by the
+   * caller's offer and the operator browser's last answer (as for a caller's re-INVITE: no SIP toward either).
+   */
+  endTakeOver(): Promise<void> {
+    return this.serial("endTakeOver", ["bridged"], async () => {
+      const tag = this.takenOverBy;
+      if (!tag) return;
+      this.takenOverBy = undefined;
+      await this.ng.blockMedia({ callId: this.callId, fromTag: tag });
+      const attempt = this.currentAttempt!;
+      await this.ng.offer({
+        callId: this.callId,
+        fromTag: this.trunkTag,
+        sdp: this.requireTrunkSdp(),
+        options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
+      });
+      const answer = await this.ng.answer({
+        callId: this.callId,
+        fromTag: this.trunkTag,
+        toTag: attempt,
+        sdp: this.operatorSdp ?? "",
+        options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
+      });
+      this.checkTrunkSdp(this.caller.finish(answer.sdp));
+      // A caller on hold stays held: the operator's media is unblocked by the resume.
+      if (!this.held) await this.ng.unblockMedia({ callId: this.callId, fromTag: attempt });
+    });
+  }
+
   holdCaller(): Promise<void> {
     return this.serial("holdCaller", ["bridged"], async () => {
       if (this.held) return;
@@ -472,7 +548,8 @@ export class MediaBridge {
   private async unblockHeld(): Promise<void> {
     if (!this.held) return;
     this.held = false;
-    if (this.currentAttempt) await this.ng.unblockMedia({ callId: this.callId, fromTag: this.currentAttempt });
+    // Taken over (the board's barge): the operator stays muted toward the caller.
+    if (this.currentAttempt && !this.takenOverBy) await this.ng.unblockMedia({ callId: this.callId, fromTag: this.currentAttempt });
     await this.ng.unblockMedia({ callId: this.callId, fromTag: this.trunkTag });
   }
 

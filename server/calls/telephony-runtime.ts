@@ -31,6 +31,7 @@ import type { OutboundCalls } from "../outbound/outbound-calls";
 import type { CallbackService } from "../callbacks/callback-service";
 import { startHours, type HoursWiring } from "../hours/hours-wiring";
 import type { HoursRuntime } from "../hours/hours-runtime";
+import { startMonitoring } from "../monitoring/monitoring-wiring";
 
 export interface Telephony {
   controller: CallController;
@@ -129,6 +130,8 @@ export async function startTelephony(args: {
     setStatus: (userId, request) =>
       request.status === "available" && outbound.isOnCall(userId) ? { ok: false, error: "on an outbound call" } : hooks.setStatus(userId, request),
   });
+  // Listen and whisper from the board (server/monitoring).
+  const monitoring = startMonitoring({ controller, pool: media.pool, realtime: args.realtime, clock, logger, showListening: config.MONITOR_SHOW_LISTENING });
   const stopSipWebSockets = listenForSipWebSockets({ http: args.http, publicUrl: config.PUBLIC_URL, auth: args.auth, connections: args.connections, b2bua });
 
   return {
@@ -146,6 +149,7 @@ export async function startTelephony(args: {
       shifts.stop();
       engineConfig.close();
       outbound.close();
+      await monitoring.close();
       await controller.close();
       board.stop();
       hours.runtime.stop();

@@ -83,6 +83,14 @@ const schema = z
       .enum(["0", "1", "true", "false"])
       .default("false")
       .transform((v) => v === "1" || v === "true"),
+    /**
+     * Show the operator that a supervisor is listening to their call (issue 12). `false` hides listening for quality
+     * monitoring, as many call centers do; a whisper is always shown (the operator hears it anyway).
+     */
+    MONITOR_SHOW_LISTENING: z
+      .enum(["0", "1", "true", "false"])
+      .default("true")
+      .transform((v) => v === "1" || v === "true"),
     /** With TRUST_PROXY: how many reverse proxies in front of Hotline append to X-Forwarded-For (the client is that many entries from the right). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     /** Seconds an operator stays logged in to the queues after their last desk connection closed (network blips, reloads). */

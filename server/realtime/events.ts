@@ -69,7 +69,24 @@ export interface DeskServerToClient {
   "session:ended": () => void;
   /** Outbound calls (hook): place this call from the desk's softphone (a callback clicked on /callbacks). */
   "desk:dial": (request: DeskDialRequest) => void;
+  /**
+   * Monitoring (server/monitoring): who listens to or whispers into this operator's call now; `null` when nobody (or
+   * a listener hidden by policy). Anything but `whisper` also closes the desk's whisper connection.
+   */
+  "monitor:state": (view: MonitorView | null) => void;
+  /** Whisper: rtpengine's sendonly offer of the supervisor's voice; the desk answers (recvonly) on a second connection. */
+  "monitor:whisper": (offerSdp: string, ack: (reply: MonitorSdpReply) => void) => void;
 }
+/** `monitor:start`'s reply: one offer per party (the caller's voice, then the operator's), or why not. */
+export type MonitorStartReply = { ok: true; sdps: string[] } | Extract<MonitorSdpReply, { ok: false }>;
+/** What the operator is shown about a supervisor monitoring their call. */
+export interface MonitorView {
+  /** `barge`: the supervisor took the call over (the caller talks with them; the operator is not heard). */
+  mode: "listen" | "whisper" | "barge";
+  supervisorName: string;
+}
+/** A monitoring step's reply: the SDP for the browser's connection, or why not (server/monitoring MonitorErrorCode). */
+export type MonitorSdpReply = { ok: true; sdp: string } | { ok: false; error: "no-call" | "busy" | "invalid" | "failed" | "no-desk" | "unavailable" };
 /** Outbound calls: a number for the desk to dial; `callbackId` goes in `X-Hotline-Callback`. */
 export interface DeskDialRequest {
   number: string;
@@ -147,6 +164,8 @@ export interface BoardServerToClient {
   "board:queue": (update: { queue: QueuePanelDelta; serverNow: number }) => void;
   /** Today's per-operator figures, when one changed. */
   "board:operators": (update: { operators: OperatorFiguresView[]; serverNow: number }) => void;
+  /** This supervisor's monitoring ended without being asked (call over, operator changed, setup timed out). */
+  "monitor:ended": (info: { callId: string; reason: string }) => void;
 }
 export interface BoardClientToServer {
   "presence:get": (ack: (users: OnlineUser[]) => void) => void;
@@ -160,6 +179,16 @@ export interface BoardClientToServer {
   "operator:queues": (userId: number, ack: (view: OperatorQueuesView | undefined) => void) => void;
   /** Sets an operator's queues for today (empty list: the usual ones again), with the supervisor's reason. */
   "operator:set-queues": (request: DayQueuesRequest, ack: (result: DayQueuesResult) => void) => void;
+  /**
+   * Listen or whisper (server/monitoring/call-monitoring-service.ts): start answers rtpengine's sendonly offers for
+   * the supervisor's two listening connections (caller, operator); `monitor:answer` takes their answers in that order;
+   * whisper then sends the microphone connection's offer with `monitor:publish` and gets rtpengine's answer. Barge
+   * (a take-over) gets one sendrecv offer, answered with the microphone on it.
+   */
+  "monitor:start": (request: { callId: string; mode: "listen" | "whisper" | "barge" }, ack: (reply: MonitorStartReply) => void) => void;
+  "monitor:answer": (sdps: string[], ack: (reply: { ok: true } | { ok: false; error: string }) => void) => void;
+  "monitor:publish": (sdp: string, ack: (reply: MonitorSdpReply) => void) => void;
+  "monitor:stop": () => void;
 }
 
 /** Namespace `/wallboard`: the read-only TV screen (wallboard accounts and supervisors up). */

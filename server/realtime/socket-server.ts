@@ -18,6 +18,8 @@ import type {
   DeskCallResult,
   DeskClientToServer,
   DeskServerToClient,
+  MonitorSdpReply,
+  MonitorView,
   OnlineUser,
   OperatorStateView,
   SocketData,
@@ -83,6 +85,10 @@ export interface RealtimeServer {
   publishAlert(alert: BoardAlert): void;
   /** Outbound calls (hook): asks the user's open desk(s) to dial; false when no desk is open. */
   publishDial(userId: number, request: DeskDialRequest): Promise<boolean>;
+  /** Monitoring (server/monitoring): tells the operator's desk(s) who monitors their call; kept for desks opened later. */
+  publishMonitorState(userId: number, view: MonitorView | null): void;
+  /** Whisper: offers the supervisor's voice to the operator's most recent desk; rejects when none answers in time. */
+  askWhisper(userId: number, offerSdp: string): Promise<string>;
   /** Disconnects every socket of a user (account disabled, logged out everywhere). */
   disconnectUser(userId: number): void;
   close(): Promise<void>;
@@ -97,6 +103,9 @@ export interface RealtimeOptions {
   /** Session ends, to log out at once an operator whose desk already closed. */
   sessionEnds?: { on(event: "session-ended" | "user-sessions-ended", listener: (event: { userId: number }) => void): unknown };
 }
+
+/** How long the operator's desk may take to answer a whisper offer, ms. */
+export const WHISPER_ANSWER_MS = 8_000;
 
 /** Default of OPERATOR_LOGOUT_GRACE_S, in ms. */
 export const DEFAULT_LOGOUT_GRACE_MS = 120_000;
@@ -125,6 +134,8 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   wallboard.use(requireRole(auth, "wallboard"));
 
   const online = new Map<number, OnlineUser>();
+  /** Monitoring shown to each operator now (server/monitoring), for desks that connect later. */
+  const monitorViews = new Map<number, MonitorView>();
   let hooks: DeskHooks | undefined;
   let loopback: LoopbackHooks | undefined;
   /** Last loopback start per operator, to bound how often one can make rtpengine open a session. */
@@ -179,6 +190,8 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     if (entry.connections === 1) hooks?.connected(user.id);
     const state = hooks?.state(user.id);
     if (state) socket.emit("operator:state", state);
+    const monitored = monitorViews.get(user.id);
+    if (monitored) socket.emit("monitor:state", monitored);
     socket.on("ping", (ack) => {
       if (typeof ack === "function") ack(Date.now());
     });
@@ -263,6 +276,21 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
       if (desks.length === 0) return false;
       desk.to(userRoom(userId)).emit("desk:dial", request);
       return true;
+    },
+    publishMonitorState(userId, view) {
+      if (view) monitorViews.set(userId, view);
+      else monitorViews.delete(userId);
+      desk.to(userRoom(userId)).emit("monitor:state", view);
+    },
+    async askWhisper(userId, offerSdp) {
+      const desks = await desk.in(userRoom(userId)).fetchSockets();
+      const target = desks.at(-1);
+      if (!target) throw new Error("no desk open");
+      // One socket's ack: socket.io 4.8 gives that socket's reply itself (not an array) for a fetched socket.
+      const replies = (await target.timeout(WHISPER_ANSWER_MS).emitWithAck("monitor:whisper", offerSdp)) as MonitorSdpReply | MonitorSdpReply[];
+      const reply = Array.isArray(replies) ? replies[0] : replies;
+      if (!reply?.ok) throw new Error(`desk refused the whisper: ${reply?.error ?? "no reply"}`);
+      return reply.sdp;
     },
     disconnectUser(userId) {
       for (const ns of [desk, board] as Namespace[]) {

@@ -13,12 +13,15 @@ export class TrunkMedia {
   sent = 0;
   /** Payload bytes seen in received packets: a live microphone changes them, a silent stream does not. */
   readonly distinctPayloads = new Set<string>();
+  /** Packets received per SSRC since the last reset: one SSRC per stream rtpengine forwards to the trunk. */
+  readonly ssrcs = new Map<number, number>();
 
   async start(): Promise<number> {
     await new Promise<void>((resolve) => this.socket.bind(0, "127.0.0.1", resolve));
     this.socket.on("message", (packet, from) => {
       this.received += 1;
       if (this.distinctPayloads.size < 1000) this.distinctPayloads.add(packet.subarray(12, 28).toString("hex"));
+      if (packet.length >= 12) this.ssrcs.set(packet.readUInt32BE(8), (this.ssrcs.get(packet.readUInt32BE(8)) ?? 0) + 1);
       if (!this.peer) {
         this.peer = { address: from.address, port: from.port };
         this.startSending();
@@ -31,6 +34,7 @@ export class TrunkMedia {
   reset(): void {
     this.received = 0;
     this.distinctPayloads.clear();
+    this.ssrcs.clear();
   }
 
   private startSending(): void {
