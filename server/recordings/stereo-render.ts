@@ -1,0 +1,96 @@
+/**
+ * Turns the RTP packets of one recorded call (see {@link readPcapDatagrams}) into stereo 16-bit PCM at 8 kHz:
+ * the caller on the left channel, the operator side (every operator the call reached, one after the other) on the
+ * right. Pure: no file or process.
+ *
+ * - Which side a packet is from: the rtpengine port it arrived on. Packets that reached the trunk-facing port
+ *   (`callerPort`, the port in our 200 OK to the trunk, which never changes during the call) are the caller's;
+ *   every other port faces an operator (a transfer adds one).
+ * - Where a packet goes in time: per stream (channel + SSRC), the first packet is placed at its capture time and
+ *   every later one at its RTP timestamp's distance from that first packet (RFC 3550 §5.1: the timestamp is the
+ *   sampling instant, so network jitter does not move the audio). Gaps (silence suppression, hold) stay silent.
+ * - Only G.711 payloads (PT 0 PCMU, 8 PCMA: RFC 3551) are decoded; RTCP, telephone-event (RFC 4733) and comfort
+ *   noise are skipped and counted in {@link StereoRecording.skippedPackets}.
+ */
+import { G711_PAYLOAD_TYPES } from "./g711";
+import type { CapturedDatagram } from "./pcap";
+
+export const SAMPLE_RATE = 8000;
+/** Longest recording rendered (4 h): later audio is dropped rather than exhausting memory. */
+export const MAX_RECORDING_SAMPLES = SAMPLE_RATE * 3600 * 4;
+
+export interface StereoRecording {
+  /** Interleaved signed 16-bit little-endian samples, left (caller) then right (operator). */
+  pcm: Buffer;
+  /** Capture time of the first audio sample, ms since the epoch; undefined when no audio was found. */
+  startMs: number | undefined;
+  durationMs: number;
+  /** Audio packets per channel. */
+  packets: { caller: number; operator: number };
+  /** RTP/RTCP packets that carried no G.711 audio. */
+  skippedPackets: number;
+}
+
+interface RtpAudio {
+  ssrc: number;
+  timestamp: number;
+  samples: Buffer;
+  table: Int16Array;
+}
+
+/** The audio of one RTP packet (RFC 3550 §5.1 header), or undefined for RTCP and non-G.711 payloads. */
+export function parseRtpAudio(packet: Buffer): RtpAudio | undefined {
+  if (packet.length < 12 || packet[0]! >> 6 !== 2) return undefined;
+  const payloadType = packet[1]! & 0x7f;
+  const table = G711_PAYLOAD_TYPES[payloadType];
+  if (!table) return undefined;
+  let offset = 12 + (packet[0]! & 0x0f) * 4;
+  if (packet[0]! & 0x10) {
+    if (offset + 4 > packet.length) return undefined;
+    offset += 4 + packet.readUInt16BE(offset + 2) * 4;
+  }
+  let end = packet.length;
+  if (packet[0]! & 0x20) end -= packet[packet.length - 1]!;
+  if (offset >= end) return undefined;
+  return { ssrc: packet.readUInt32BE(8), timestamp: packet.readUInt32BE(4), samples: packet.subarray(offset, end), table };
+}
+
+/** Renders the datagrams of one call; `callerPort` is rtpengine's trunk-facing port. */
+export function renderStereo(datagrams: readonly CapturedDatagram[], callerPort: number): StereoRecording {
+  const audio: { channel: 0 | 1; atMs: number; rtp: RtpAudio }[] = [];
+  let skippedPackets = 0;
+  for (const datagram of datagrams) {
+    const rtp = parseRtpAudio(datagram.payload);
+    if (!rtp) {
+      skippedPackets++;
+      continue;
+    }
+    audio.push({ channel: datagram.dstPort === callerPort ? 0 : 1, atMs: datagram.atMs, rtp });
+  }
+  const packets = { caller: audio.filter((a) => a.channel === 0).length, operator: audio.filter((a) => a.channel === 1).length };
+  if (audio.length === 0) return { pcm: Buffer.alloc(0), startMs: undefined, durationMs: 0, packets, skippedPackets };
+  const startMs = Math.min(...audio.map((a) => a.atMs));
+  const anchors = new Map<string, { sample: number; timestamp: number }>();
+  const placed: { channel: 0 | 1; sample: number; rtp: RtpAudio }[] = [];
+  let total = 0;
+  for (const { channel, atMs, rtp } of audio) {
+    const key = `${channel}:${rtp.ssrc}`;
+    let anchor = anchors.get(key);
+    if (!anchor) {
+      anchor = { sample: Math.round(((atMs - startMs) * SAMPLE_RATE) / 1000), timestamp: rtp.timestamp };
+      anchors.set(key, anchor);
+    }
+    // Signed 32-bit distance: timestamps wrap (RFC 3550 §5.1).
+    const sample = anchor.sample + ((rtp.timestamp - anchor.timestamp) | 0);
+    if (sample < 0 || sample + rtp.samples.length > MAX_RECORDING_SAMPLES) continue;
+    placed.push({ channel, sample, rtp });
+    total = Math.max(total, sample + rtp.samples.length);
+  }
+  const pcm = Buffer.alloc(total * 4);
+  for (const { channel, sample, rtp } of placed) {
+    for (let i = 0; i < rtp.samples.length; i++) {
+      pcm.writeInt16LE(rtp.table[rtp.samples[i]!]!, (sample + i) * 4 + channel * 2);
+    }
+  }
+  return { pcm, startMs, durationMs: (total * 1000) / SAMPLE_RATE, packets, skippedPackets };
+}
