@@ -24,6 +24,8 @@ import { controllerDeps } from "./controller-config";
 import { deskCallHandlers, deskHooks } from "./desk-bridge";
 import { EngineConfig } from "./engine-config";
 import { startMedia } from "./media-runtime";
+import { RecordingService } from "../recordings/recording-service";
+import { recordingsDirOf } from "../recordings/recording-files";
 import type { BoardFeed } from "../board/board-feed";
 import { startBoard } from "../board/board-runtime";
 import { startOutbound } from "../outbound/outbound-wiring";
@@ -40,6 +42,8 @@ export interface Telephony {
   board: BoardFeed;
   /** Operating hours: numbers' and queues' open states (server/hours). */
   hours: HoursRuntime;
+  /** Call recordings: conversion after each recorded call, retention (server/recordings). */
+  recordings: RecordingService;
   /** Outbound calls from the desk (server/outbound). */
   outbound: OutboundCalls;
   /** The callback work list, whose "Call back" dials from the desk. */
@@ -71,13 +75,29 @@ export async function startTelephony(args: {
   const { config, database, clock, logger } = args;
   const sipHost = config.SIP_HOST ?? config.HOST;
   const advertised = config.SIP_ADVERTISED_ADDRESS ?? (sipHost === "0.0.0.0" || sipHost === "::" ? "127.0.0.1" : sipHost);
-  const media = await startMedia(config, config.MEDIA_ADDRESS ?? advertised, args.health, logger);
+  // Call recordings (server/recordings): rtpengine spools pcaps there; converted and stored after each recorded call.
+  // Only a supervised rtpengine is given the spool (external instances write on their own host).
+  const recordings = new RecordingService(database.db, recordingsDirOf(config), clock, logger);
+  const media = await startMedia(config, config.MEDIA_ADDRESS ?? advertised, args.health, logger, {
+    recordingSpoolDir: config.RTPENGINE_URLS ? undefined : recordings.spoolDir,
+  });
+  await recordings.start();
   // eslint-disable-next-line prefer-const -- the controller and the configuration refer to each other
   let engineConfig: EngineConfig;
   // eslint-disable-next-line prefer-const -- the controller and the hours refer to each other
   let hours: HoursWiring;
   const controller = new CallController(
-    controllerDeps({ config, database, clock, logger, media, realtime: args.realtime, engine: () => engineConfig, hours: () => hours }),
+    controllerDeps({
+      config,
+      database,
+      clock,
+      logger,
+      media,
+      realtime: args.realtime,
+      engine: () => engineConfig,
+      hours: () => hours,
+      recordings: config.RTPENGINE_URLS ? undefined : recordings,
+    }),
   );
   hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
   media.events.timedOut = (callId) => controller.mediaTimedOut(callId);
@@ -137,6 +157,7 @@ export async function startTelephony(args: {
     pool: media.pool,
     board,
     hours: hours.runtime,
+    recordings,
     outbound,
     callbacks,
     syncQueues: () => engineConfig.sync(),
@@ -151,6 +172,7 @@ export async function startTelephony(args: {
       await registration?.stop();
       await b2bua.close();
       await media.stop();
+      await recordings.stop();
     },
   };
 }

@@ -14,6 +14,10 @@ import path from "node:path";
 import { readPcapDatagrams } from "./pcap";
 import { renderStereo, SAMPLE_RATE } from "./stereo-render";
 
+/** The recordings folder of a configuration: RECORDINGS_DIR, else `<DATA_DIR>/recordings`. */
+export const recordingsDirOf = (config: { RECORDINGS_DIR?: string; DATA_DIR: string }): string =>
+  path.resolve(config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, "recordings"));
+
 /** Where rtpengine writes its pcap and metadata files (its `--recording-dir`). */
 export const spoolDirOf = (recordingsDir: string): string => path.join(path.resolve(recordingsDir), "spool");
 
