@@ -1,0 +1,121 @@
+/**
+ * Call recording end to end: real SIPp as the trunk (its G.711 sample, no echo, so the channels differ), the B2BUA, a real rtpengine (pcap
+ * recording method) and a scripted operator. A recorded queue's caller hears the consent notice before being
+ * queued; after the call the stereo Ogg Opus file exists, has two channels (ffprobe) and lasts the talk time ± 1 s;
+ * rtpengine's spool is emptied. Retention: the sweeper's single timer deletes a recording once it is due and the
+ * record keeps that it was deleted.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { desc, eq, gte } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { listCallEvents } from "../../../db/queries/calls";
+import { findQueueByName, updateQueueSettings } from "../../../db/queries/queues";
+import { callRecords, type CallRecord } from "../../../db/schema";
+import { resolveRecordingPath } from "../../../server/recordings/recording-files";
+import { startHarness, type Harness } from "../../support/hotline-harness";
+import { runSipp } from "../../support/sipp";
+import { sleep, waitUntil } from "../../support/wait";
+
+let harness: Harness;
+const TALK_MS = 3000;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  await harness.cli("queue", "add", "Recorded");
+  await harness.cli("number", "add", "5100", "--queue", "Recorded");
+  const db = harness.hotline.services.database.db;
+  const queue = await findQueueByName(db, "Recorded");
+  await updateQueueSettings(db, queue!.id, { recordingEnabled: true, recordingSamplePct: 100, recordingRetentionDays: 30 });
+  await harness.hotline.telephony!.syncQueues();
+}, 60_000);
+afterAll(() => harness?.stop());
+
+function probe(file: string): { channels: number; durationS: number; codec: string } {
+  const out = JSON.parse(
+    execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=channels,codec_name:format=duration", "-of", "json", file], { encoding: "utf8" }),
+  ) as { streams: Array<{ channels: number; codec_name: string }>; format: { duration: string } };
+  return { channels: out.streams[0]!.channels, codec: out.streams[0]!.codec_name, durationS: Number(out.format.duration) };
+}
+
+/** Mean absolute level of each channel (decoded back with ffmpeg), 16-bit scale. */
+function channelLevels(file: string): [number, number] {
+  const pcm = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-f", "s16le", "-ac", "2", "-ar", "8000", "pipe:1"], { maxBuffer: 64 << 20 });
+  const sums = [0, 0];
+  for (let i = 0; i + 4 <= pcm.length; i += 4) {
+    sums[0] += Math.abs(pcm.readInt16LE(i));
+    sums[1] += Math.abs(pcm.readInt16LE(i + 2));
+  }
+  const frames = pcm.length / 4;
+  return [sums[0]! / frames, sums[1]! / frames];
+}
+
+let recorded: CallRecord;
+
+it("records a call of a recorded queue: notice first, stereo Opus file of the talk time, spool emptied", async () => {
+  const started = new Date();
+  const operator = await harness.operator("rania");
+  await harness.cli("queue", "member", "Recorded", "rania");
+  operator.speaksTone = true;
+  await operator.goAvailable();
+  const sipp = runSipp("answered-call-operator-hangs-up.xml", harness.sipTarget, { service: "5100", timeoutS: 40 });
+  await operator.waitFor(() => operator.current !== undefined, "the call to be answered", 20_000);
+  await operator.waitFor(() => operator.rtpReceived > 50, "caller audio at the operator", 10_000);
+  await operator.waitFor(() => operator.state?.call?.recorded === true, "the desk to show the call is recorded", 5_000);
+  await sleep(TALK_MS);
+  operator.hangup();
+  const result = await sipp;
+  expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+
+  const db = harness.hotline.services.database.db;
+  recorded = (await waitUntil(
+    "the recording to be stored",
+    async () => (await db.select().from(callRecords).where(gte(callRecords.arrivedAt, started)).orderBy(desc(callRecords.arrivedAt)).limit(1))[0],
+    (call) => call?.recordingFile != null,
+    15_000,
+  ))!;
+  const file = resolveRecordingPath(harness.hotline.telephony!.recordings.recordingsDir, recorded.recordingFile!);
+  expect(existsSync(file)).toBe(true);
+  const { channels, durationS, codec } = probe(file);
+  const talkS = (recorded.endedAt!.getTime() - recorded.answeredAt!.getTime()) / 1000;
+  expect(codec).toBe("opus");
+  expect(channels).toBe(2);
+  expect(Math.abs(durationS - talkS), `recording ${durationS} s, talk ${talkS} s`).toBeLessThanOrEqual(1);
+  // Both sides are heard, each on its own channel: SIPp's quiet sample on the left, the operator's loud tone right.
+  const [left, right] = channelLevels(file);
+  console.log(`recording: ${durationS.toFixed(2)} s for ${talkS.toFixed(2)} s of talk; mean level left ${left.toFixed(0)}, right ${right.toFixed(0)}`);
+  expect(left).toBeGreaterThan(20);
+  expect(right).toBeGreaterThan(1000);
+  expect(left).toBeLessThan(right / 10);
+  expect(recorded.recordingExpiresAt!.getTime() - recorded.endedAt!.getTime()).toBeGreaterThan(29 * 86_400_000);
+
+  // The notice played before the caller was queued (so before any operator was connected).
+  const events = await listCallEvents(db, recorded.id);
+  const noticeAt = events.findIndex((e) => e.type === "call.announcement" && (e.data as { announcement?: string }).announcement === "recording-notice");
+  const offeredAt = events.findIndex((e) => e.type === "call.offered");
+  expect(noticeAt).toBeGreaterThanOrEqual(0);
+  expect(noticeAt).toBeLessThan(offeredAt);
+  expect(events.map((e) => e.type)).toContain("call.recording-started");
+  // rtpengine's pcap and metadata are gone once converted.
+  const spool = harness.hotline.telephony!.recordings.spoolDir;
+  for (const sub of ["pcaps", "metadata"]) expect(readdirSync(path.join(spool, sub)).filter((n) => n.includes(recorded.id))).toEqual([]);
+}, 60_000);
+
+it("deletes a recording when its retention runs out, and the record keeps that it was recorded", async () => {
+  expect(recorded?.recordingFile).toBeTruthy();
+  const db = harness.hotline.services.database.db;
+  const recordings = harness.hotline.telephony!.recordings;
+  const file = resolveRecordingPath(recordings.recordingsDir, recorded.recordingFile!);
+  // As if the call had ended 30 days ago: due in 300 ms. The sweeper's one timer is set for it.
+  await db.update(callRecords).set({ recordingExpiresAt: new Date(Date.now() + 300) }).where(eq(callRecords.id, recorded.id));
+  await recordings.sweeper.reschedule();
+  const after = await waitUntil(
+    "the sweeper to delete the recording",
+    async () => (await db.select().from(callRecords).where(eq(callRecords.id, recorded.id)))[0]!,
+    (call) => call.recordingFile === null,
+    5_000,
+  );
+  expect(after.recordingDeletedAt).toBeInstanceOf(Date);
+  expect(existsSync(file)).toBe(false);
+}, 20_000);
