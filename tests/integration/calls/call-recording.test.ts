@@ -12,7 +12,9 @@ import { desc, eq, gte } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { findQueueByName, updateQueueSettings } from "../../../db/queries/queues";
-import { callRecords, type CallRecord } from "../../../db/schema";
+import { listRecordingAccesses } from "../../../db/queries/recordings";
+import { callRecords, users, type CallRecord } from "../../../db/schema";
+import { serveRecording } from "../../../server/recordings/recording-access";
 import { resolveRecordingPath } from "../../../server/recordings/recording-files";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { runSipp } from "../../support/sipp";
@@ -42,13 +44,14 @@ function probe(file: string): { channels: number; durationS: number; codec: stri
 /** Mean absolute level of each channel (decoded back with ffmpeg), 16-bit scale. */
 function channelLevels(file: string): [number, number] {
   const pcm = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-f", "s16le", "-ac", "2", "-ar", "8000", "pipe:1"], { maxBuffer: 64 << 20 });
-  const sums = [0, 0];
+  let left = 0;
+  let right = 0;
   for (let i = 0; i + 4 <= pcm.length; i += 4) {
-    sums[0] += Math.abs(pcm.readInt16LE(i));
-    sums[1] += Math.abs(pcm.readInt16LE(i + 2));
+    left += Math.abs(pcm.readInt16LE(i));
+    right += Math.abs(pcm.readInt16LE(i + 2));
   }
   const frames = pcm.length / 4;
-  return [sums[0]! / frames, sums[1]! / frames];
+  return [left / frames, right / frames];
 }
 
 let recorded: CallRecord;
@@ -101,6 +104,46 @@ it("records a call of a recorded queue: notice first, stereo Opus file of the ta
   const spool = harness.hotline.telephony!.recordings.spoolDir;
   for (const sub of ["pcaps", "metadata"]) expect(readdirSync(path.join(spool, sub)).filter((n) => n.includes(recorded.id))).toEqual([]);
 }, 60_000);
+
+it("serves the recording with Range to the call's operator and supervisors, downloads to supervisors only, and logs each access", async () => {
+  const db = harness.hotline.services.database.db;
+  const dir = harness.hotline.telephony!.recordings.recordingsDir;
+  const operator = { id: recorded.operatorId!, role: "operator" as const };
+  const stranger = { id: recorded.operatorId! + 1000, role: "operator" as const };
+  await harness.cli("user", "add", "sofia", "--role", "supervisor", "--password", "sofia-password-1");
+  const supervisor = { id: await userId("sofia"), role: "supervisor" as const };
+  const ask = (user: { id: number; role: "operator" | "supervisor" }, range: string | null, download = false) =>
+    serveRecording(db, dir, { callId: recorded.id, download, range, user });
+
+  const full = await ask(operator, null);
+  expect(full.status).toBe(200);
+  const bytes = Buffer.from(await full.arrayBuffer());
+  expect(bytes.subarray(0, 4).toString()).toBe("OggS");
+  expect(full.headers.get("accept-ranges")).toBe("bytes");
+  const part = await ask(operator, "bytes=100-199");
+  expect(part.status).toBe(206);
+  expect(part.headers.get("content-range")).toBe(`bytes 100-199/${bytes.length}`);
+  expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+  expect((await ask(operator, `bytes=${bytes.length}-`)).status).toBe(416);
+  expect((await ask(stranger, null)).status).toBe(404);
+  expect((await ask(operator, null, true)).status).toBe(403);
+  const download = await ask(supervisor, null, true);
+  expect(download.status).toBe(200);
+  expect(download.headers.get("content-disposition")).toContain("attachment");
+  await download.arrayBuffer();
+
+  // Two plays (the seek to byte 100 is not one) and one download, by whom.
+  const accesses = await listRecordingAccesses(db, recorded.id);
+  expect(accesses.map((a) => [a.action, a.userId]).sort()).toEqual(
+    [["download", supervisor.id], ["play", operator.id]].sort(),
+  );
+});
+
+async function userId(username: string): Promise<number> {
+  const db = harness.hotline.services.database.db;
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
+  return row!.id;
+}
 
 it("deletes a recording when its retention runs out, and the record keeps that it was recorded", async () => {
   expect(recorded?.recordingFile).toBeTruthy();
