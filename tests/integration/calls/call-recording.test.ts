@@ -41,9 +41,10 @@ function probe(file: string): { channels: number; durationS: number; codec: stri
   return { channels: out.streams[0]!.channels, codec: out.streams[0]!.codec_name, durationS: Number(out.format.duration) };
 }
 
-/** Mean absolute level of each channel (decoded back with ffmpeg), 16-bit scale. */
-function channelLevels(file: string): [number, number] {
-  const pcm = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-f", "s16le", "-ac", "2", "-ar", "8000", "pipe:1"], { maxBuffer: 64 << 20 });
+/** Mean absolute level of each channel (decoded back with ffmpeg), 16-bit scale, between two times (s). */
+function channelLevels(file: string, fromS = 0, toS = Infinity): [number, number] {
+  const all = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-f", "s16le", "-ac", "2", "-ar", "8000", "pipe:1"], { maxBuffer: 64 << 20 });
+  const pcm = all.subarray(Math.round(fromS * 8000) * 4, Number.isFinite(toS) ? Math.round(toS * 8000) * 4 : all.length);
   let left = 0;
   let right = 0;
   for (let i = 0; i + 4 <= pcm.length; i += 4) {
@@ -56,17 +57,26 @@ function channelLevels(file: string): [number, number] {
 
 let recorded: CallRecord;
 
-it("records a call of a recorded queue: notice first, stereo Opus file of the talk time, spool emptied", async () => {
+it("records a call of a recorded queue across a transfer: notice first, stereo Opus file of the talk time, spool emptied", async () => {
   const started = new Date();
-  const operator = await harness.operator("rania");
+  const first = await harness.operator("rania");
+  const operator = await harness.operator("samir");
   await harness.cli("queue", "member", "Recorded", "rania");
+  first.speaksTone = true;
   operator.speaksTone = true;
-  await operator.goAvailable();
+  await first.goAvailable();
   const sipp = runSipp("answered-call-operator-hangs-up.xml", harness.sipTarget, { service: "5100", timeoutS: 40 });
-  await operator.waitFor(() => operator.current !== undefined, "the call to be answered", 20_000);
-  await operator.waitFor(() => operator.rtpReceived > 50, "caller audio at the operator", 10_000);
-  await operator.waitFor(() => operator.state?.call?.recorded === true, "the desk to show the call is recorded", 5_000);
-  await sleep(TALK_MS);
+  await first.waitFor(() => first.current !== undefined, "the call to be answered", 20_000);
+  await first.waitFor(() => first.rtpReceived > 50, "caller audio at the operator", 10_000);
+  await first.waitFor(() => first.state?.call?.recorded === true, "the desk to show the call is recorded", 5_000);
+  await sleep(TALK_MS / 2);
+  // Blind transfer to samir: the same rtpengine call id, so the recording goes on with the second segment.
+  await operator.goAvailable();
+  const samirId = await userId("samir");
+  expect(await first.callRequest({ action: "transfer", target: { kind: "operator", userId: samirId } })).toEqual({ ok: true });
+  await operator.waitFor(() => operator.current !== undefined, "samir to answer the transfer", 10_000);
+  await operator.waitFor(() => operator.state?.call?.recorded === true, "samir's desk to show the call is recorded", 5_000);
+  await sleep(TALK_MS / 2);
   operator.hangup();
   const result = await sipp;
   expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
@@ -91,6 +101,11 @@ it("records a call of a recorded queue: notice first, stereo Opus file of the ta
   expect(left).toBeGreaterThan(20);
   expect(right).toBeGreaterThan(1000);
   expect(left).toBeLessThan(right / 10);
+  // The operator side is there in both segments: rania's tone at the start, samir's at the end.
+  expect(channelLevels(file, 0.2, 1.2)[1]).toBeGreaterThan(1000);
+  expect(channelLevels(file, durationS - 1.2, durationS - 0.2)[1]).toBeGreaterThan(1000);
+  const answers = (await listCallEvents(db, recorded.id)).filter((e) => e.type === "call.answered").map((e) => e.operatorId);
+  expect(answers).toEqual([await userId("rania"), samirId]);
   expect(recorded.recordingExpiresAt!.getTime() - recorded.endedAt!.getTime()).toBeGreaterThan(29 * 86_400_000);
 
   // The notice played before the caller was queued (so before any operator was connected).
