@@ -7,12 +7,13 @@
  * `<recordingsDir>/spool` (see {@link spoolDirOf}). The spool must be on rtpengine's host: recording works with the
  * supervised local rtpengine (or external ones that share this folder).
  */
-import { rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
 import type { Db } from "../../db/client";
 import { earliestRecordingExpiry, listDueRecordings, markRecordingDeleted, setCallRecording } from "../../db/queries/recordings";
 import type { Logger } from "../logger";
 import { convertRecording, findSpooledRecording, recordingRelativePath, resolveRecordingPath, spoolDirOf } from "./recording-files";
-import { recordingExpiry, RetentionSweeper, type RetentionStore } from "./retention";
+import { DAY_MS, recordingExpiry, RetentionSweeper, type RetentionStore } from "./retention";
 
 export interface RecordedCall {
   /** The call record's id (also its rtpengine call id). */
@@ -43,8 +44,31 @@ export class RecordingService {
     this.sweeper = new RetentionSweeper(store, clock, logger);
   }
 
-  start(): Promise<void> {
-    return this.sweeper.start();
+  /** Starts the retention sweeper, after pruning what a crash left in the spool (see {@link pruneSpool}). */
+  async start(): Promise<void> {
+    await this.pruneSpool();
+    await this.sweeper.start();
+  }
+
+  /**
+   * Spool files untouched for `maxAgeMs` (default a day) belong to calls whose conversion never ran (the server
+   * stopped or crashed before their end): rtpengine appends to a live call's pcap continuously, so an old
+   * modification time means no call is writing it. They are removed, with a warning, so the spool cannot grow forever.
+   */
+  async pruneSpool(maxAgeMs = DAY_MS): Promise<number> {
+    let removed = 0;
+    for (const sub of ["pcaps", "metadata"]) {
+      const dir = path.join(this.spoolDir, sub);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const file = path.join(dir, name);
+        const info = await stat(file).catch(() => undefined);
+        if (!info || this.clock.now() - info.mtimeMs < maxAgeMs) continue;
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    if (removed > 0) this.logger.warn("stale recording spool files removed (calls never converted)", { removed });
+    return removed;
   }
 
   /** Stops the sweeper and waits for conversions under way. */
