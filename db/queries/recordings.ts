@@ -1,5 +1,5 @@
 /** Call recordings: the stored file of a call, its retention, and the audit of every playback and download. */
-import { and, asc, desc, eq, isNotNull, lte, min } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, lte, min, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { callRecords, recordingAccesses, users } from "../schema";
 
@@ -35,6 +35,17 @@ export async function listDueRecordings(db: Db, now: Date, limit = 500): Promise
     .orderBy(asc(callRecords.recordingExpiresAt))
     .limit(limit);
   return rows.map((r) => ({ id: r.id, recordingFile: r.recordingFile! }));
+}
+
+/**
+ * A queue's retention changed: its stored recordings are due `days` after their call ended (null: kept). Calls are
+ * the queue's by their record's queue (the queue the caller dialled into).
+ */
+export async function applyRecordingRetention(db: Db, queueId: number, days: number | null): Promise<void> {
+  await db
+    .update(callRecords)
+    .set({ recordingExpiresAt: days === null ? null : sql`${callRecords.endedAt} + make_interval(days => ${days})` })
+    .where(and(eq(callRecords.queueId, queueId), isNotNull(callRecords.recordingFile)));
 }
 
 /** The file is gone: the record keeps that it was recorded and when the recording was deleted. */

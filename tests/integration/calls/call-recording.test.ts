@@ -12,7 +12,7 @@ import { desc, eq, gte } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { findQueueByName, updateQueueSettings } from "../../../db/queries/queues";
-import { listRecordingAccesses } from "../../../db/queries/recordings";
+import { applyRecordingRetention, listRecordingAccesses } from "../../../db/queries/recordings";
 import { callRecords, users, type CallRecord } from "../../../db/schema";
 import { serveRecording } from "../../../server/recordings/recording-access";
 import { resolveRecordingPath } from "../../../server/recordings/recording-files";
@@ -165,6 +165,10 @@ it("deletes a recording when its retention runs out, and the record keeps that i
   const db = harness.hotline.services.database.db;
   const recordings = harness.hotline.telephony!.recordings;
   const file = resolveRecordingPath(recordings.recordingsDir, recorded.recordingFile!);
+  // The queue's retention changed to 1 day: its stored recordings follow (due one day after their call ended).
+  await applyRecordingRetention(db, recorded.queueId!, 1);
+  const [moved] = await db.select().from(callRecords).where(eq(callRecords.id, recorded.id));
+  expect(moved!.recordingExpiresAt!.getTime() - moved!.endedAt!.getTime()).toBe(86_400_000);
   // As if the call had ended 30 days ago: due in 300 ms. The sweeper's one timer is set for it.
   await db.update(callRecords).set({ recordingExpiresAt: new Date(Date.now() + 300) }).where(eq(callRecords.id, recorded.id));
   await recordings.sweeper.reschedule();
