@@ -91,8 +91,9 @@ export async function convertRecording(spool: SpooledRecording, callerPort: numb
   if (spool.pcapPaths.length === 0) throw new RecordingMissingError("rtpengine wrote no pcap for this call");
   const datagrams = [];
   for (const pcap of spool.pcapPaths) datagrams.push(...readPcapDatagrams(await readFile(pcap)));
-  datagrams.sort((a, b) => a.atMs - b.atMs);
-  const stereo = renderStereo(datagrams, callerPort);
+  // One pcap is in capture order already; several (rtpengine restarted mid-call) are merged by time.
+  if (spool.pcapPaths.length > 1) datagrams.sort((a, b) => a.atMs - b.atMs);
+  const stereo = await renderStereo(datagrams, callerPort);
   if (stereo.pcm.length === 0) throw new RecordingMissingError("the recording holds no G.711 audio");
   await mkdir(path.dirname(outputPath), { recursive: true, mode: 0o700 });
   await encodeOpus(stereo.pcm, outputPath, ffmpeg);

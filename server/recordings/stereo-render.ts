@@ -12,6 +12,7 @@
  * - Only G.711 payloads (PT 0 PCMU, 8 PCMA: RFC 3551) are decoded; RTCP, telephone-event (RFC 4733) and comfort
  *   noise are skipped and counted in {@link StereoRecording.skippedPackets}.
  */
+import { endianness } from "node:os";
 import { G711_PAYLOAD_TYPES } from "./g711";
 import type { CapturedDatagram } from "./pcap";
 
@@ -55,11 +56,24 @@ export function parseRtpAudio(packet: Buffer): RtpAudio | undefined {
   return { ssrc: packet.readUInt32BE(8), timestamp: packet.readUInt32BE(4), samples: packet.subarray(offset, end), table };
 }
 
-/** Renders the datagrams of one call; `callerPort` is rtpengine's trunk-facing port. */
-export function renderStereo(datagrams: readonly CapturedDatagram[], callerPort: number): StereoRecording {
+/** Packets handled between two yields to the event loop (~2 ms of work): calls go on while a recording renders. */
+const YIELD_EVERY = 5000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Renders the datagrams of one call; `callerPort` is rtpengine's trunk-facing port. Async only to yield to the
+ * event loop every {@link YIELD_EVERY} packets (an hour's call is ~360,000 packets, ~0.5 s of work on this process,
+ * which also runs the SIP stack).
+ */
+export async function renderStereo(datagrams: readonly CapturedDatagram[], callerPort: number): Promise<StereoRecording> {
   const audio: { channel: 0 | 1; atMs: number; rtp: RtpAudio }[] = [];
   let skippedPackets = 0;
+  let work = 0;
+  const pause = async () => {
+    if (++work % YIELD_EVERY === 0) await yieldToEventLoop();
+  };
   for (const datagram of datagrams) {
+    await pause();
     const rtp = parseRtpAudio(datagram.payload);
     if (!rtp) {
       skippedPackets++;
@@ -69,11 +83,14 @@ export function renderStereo(datagrams: readonly CapturedDatagram[], callerPort:
   }
   const packets = { caller: audio.filter((a) => a.channel === 0).length, operator: audio.filter((a) => a.channel === 1).length };
   if (audio.length === 0) return { pcm: Buffer.alloc(0), startMs: undefined, durationMs: 0, packets, skippedPackets };
-  const startMs = Math.min(...audio.map((a) => a.atMs));
+  // A loop, not Math.min(...): an hour's call has ~360,000 packets, more arguments than a call may take.
+  let startMs = Infinity;
+  for (const a of audio) if (a.atMs < startMs) startMs = a.atMs;
   const anchors = new Map<string, { sample: number; timestamp: number }>();
   const placed: { channel: 0 | 1; sample: number; rtp: RtpAudio }[] = [];
   let total = 0;
   for (const { channel, atMs, rtp } of audio) {
+    await pause();
     const key = `${channel}:${rtp.ssrc}`;
     let anchor = anchors.get(key);
     if (!anchor) {
@@ -86,11 +103,15 @@ export function renderStereo(datagrams: readonly CapturedDatagram[], callerPort:
     placed.push({ channel, sample, rtp });
     total = Math.max(total, sample + rtp.samples.length);
   }
-  const pcm = Buffer.alloc(total * 4);
+  // Typed-array stores (~10x faster than Buffer.writeInt16LE: this runs on the telephony process's event loop).
+  const frames = new Int16Array(total * 2);
   for (const { channel, sample, rtp } of placed) {
-    for (let i = 0; i < rtp.samples.length; i++) {
-      pcm.writeInt16LE(rtp.table[rtp.samples[i]!]!, (sample + i) * 4 + channel * 2);
-    }
+    await pause();
+    const { samples, table } = rtp;
+    for (let i = 0, at = sample * 2 + channel; i < samples.length; i++, at += 2) frames[at] = table[samples[i]!]!;
   }
+  const pcm = Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength);
+  // Int16Array is in the host's byte order; s16le is little-endian.
+  if (endianness() === "BE") pcm.swap16();
   return { pcm, startMs, durationMs: (total * 1000) / SAMPLE_RATE, packets, skippedPackets };
 }

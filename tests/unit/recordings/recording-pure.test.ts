@@ -91,7 +91,7 @@ describe("pcap reading", () => {
 
 describe("stereo rendering", () => {
   const CALLER_PORT = 40000;
-  it("puts the trunk-facing port's audio left, every other port's right, placed by RTP timestamp", () => {
+  it("puts the trunk-facing port's audio left, every other port's right, placed by RTP timestamp", async () => {
     const packets: Packet[] = [];
     // Caller: 1 s of PCMU 0x80 (+32124) from t=0. Operator: PCMA from t=0.5 s, arriving with jitter.
     for (let i = 0; i < 50; i++) packets.push({ atMs: 10_000 + i * 20, srcPort: 5000, dstPort: CALLER_PORT, payload: rtp(0, i, 1000 + i * 160, 11, 0x80) });
@@ -99,7 +99,7 @@ describe("stereo rendering", () => {
     // RTCP and telephone-event are skipped.
     packets.push({ atMs: 10_100, srcPort: 5001, dstPort: CALLER_PORT + 1, payload: Buffer.from([0x80, 200, 0, 6, 0, 0, 0, 1]) });
     packets.push({ atMs: 10_200, srcPort: 5000, dstPort: CALLER_PORT, payload: rtp(101, 99, 0, 11, 0, 4) });
-    const result = renderStereo(readPcapDatagrams(pcapOf(packets)), CALLER_PORT);
+    const result = await renderStereo(readPcapDatagrams(pcapOf(packets)), CALLER_PORT);
     expect(result.durationMs).toBe(1000);
     expect(result.packets).toEqual({ caller: 50, operator: 25 });
     expect(result.skippedPackets).toBe(2);
@@ -112,21 +112,21 @@ describe("stereo rendering", () => {
     expect(right(7999)).toBe(32256);
   });
 
-  it("keeps a silent gap where no packets came, and survives timestamp wrap", () => {
+  it("keeps a silent gap where no packets came, and survives timestamp wrap", async () => {
     const packets: Packet[] = [
       { atMs: 0, srcPort: 1, dstPort: CALLER_PORT, payload: rtp(0, 1, 0xffffff60, 5, 0x80) },
       { atMs: 20, srcPort: 1, dstPort: CALLER_PORT, payload: rtp(0, 2, 0, 5, 0x80) },
       { atMs: 1020, srcPort: 1, dstPort: CALLER_PORT, payload: rtp(0, 3, 8000, 5, 0x80) },
     ];
-    const result = renderStereo(readPcapDatagrams(pcapOf(packets)), CALLER_PORT);
+    const result = await renderStereo(readPcapDatagrams(pcapOf(packets)), CALLER_PORT);
     expect(result.durationMs).toBe(1040);
     expect(result.pcm.readInt16LE(200 * 4)).toBe(32124);
     expect(result.pcm.readInt16LE(4000 * 4)).toBe(0);
     expect(result.pcm.readInt16LE(8200 * 4)).toBe(32124);
   });
 
-  it("renders nothing from a capture without G.711", () => {
-    expect(renderStereo([], CALLER_PORT)).toMatchObject({ durationMs: 0, startMs: undefined });
+  it("renders nothing from a capture without G.711", async () => {
+    expect(await renderStereo([], CALLER_PORT)).toMatchObject({ durationMs: 0, startMs: undefined });
   });
 });
 
