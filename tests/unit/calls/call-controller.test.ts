@@ -58,6 +58,22 @@ describe("call controller with fake legs and media", () => {
     expect(r.recorded).toEqual([{ callId, callerPort: 40000, endedAt: new Date(r.clock.t), retentionDays: 7 }]);
   });
 
+  it("a caller who hangs up during the recording notice is an abandoned call, never queued nor recorded", async () => {
+    const r = rig();
+    r.ready(1);
+    const { trunk, callId } = await r.call("300");
+    trunk.bye();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    await r.controller.records.flushWithin(1000);
+    expect(r.legs.of("1")).toBeUndefined();
+    expect(r.controller.activeCalls).toBe(0);
+    expect(FakeMedia.open.size).toBe(0);
+    expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ outcome: "abandoned" }));
+    expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ endedBy: "caller", endReason: "caller-hung-up" }));
+    expect(r.recorded).toEqual([]);
+  });
+
   it("an unrecorded queue's call plays no notice and records nothing", async () => {
     const r = rig();
     r.ready(1);
