@@ -66,49 +66,51 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * which also runs the SIP stack).
  */
 export async function renderStereo(datagrams: readonly CapturedDatagram[], callerPort: number): Promise<StereoRecording> {
-  const audio: { channel: 0 | 1; atMs: number; rtp: RtpAudio }[] = [];
+  // Two passes over the datagrams, with no object per packet (an hour is ~360,000 packets; garbage collection of
+  // per-packet objects was the largest pause): the first places each audio packet (numbers in typed arrays), the
+  // second decodes into the frames.
+  const position = new Float64Array(datagrams.length).fill(-1);
+  const channelOf = new Uint8Array(datagrams.length);
+  const anchors = new Map<number, { sample: number; timestamp: number }>();
+  const packets = { caller: 0, operator: 0 };
   let skippedPackets = 0;
-  let work = 0;
-  const pause = async () => {
-    if (++work % YIELD_EVERY === 0) await yieldToEventLoop();
-  };
-  for (const datagram of datagrams) {
-    await pause();
+  let startMs: number | undefined;
+  let total = 0;
+  for (let index = 0; index < datagrams.length; index++) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+    const datagram = datagrams[index]!;
     const rtp = parseRtpAudio(datagram.payload);
     if (!rtp) {
       skippedPackets++;
       continue;
     }
-    audio.push({ channel: datagram.dstPort === callerPort ? 0 : 1, atMs: datagram.atMs, rtp });
-  }
-  const packets = { caller: audio.filter((a) => a.channel === 0).length, operator: audio.filter((a) => a.channel === 1).length };
-  if (audio.length === 0) return { pcm: Buffer.alloc(0), startMs: undefined, durationMs: 0, packets, skippedPackets };
-  // A loop, not Math.min(...): an hour's call has ~360,000 packets, more arguments than a call may take.
-  let startMs = Infinity;
-  for (const a of audio) if (a.atMs < startMs) startMs = a.atMs;
-  const anchors = new Map<string, { sample: number; timestamp: number }>();
-  const placed: { channel: 0 | 1; sample: number; rtp: RtpAudio }[] = [];
-  let total = 0;
-  for (const { channel, atMs, rtp } of audio) {
-    await pause();
-    const key = `${channel}:${rtp.ssrc}`;
+    const channel = datagram.dstPort === callerPort ? 0 : 1;
+    if (channel === 0) packets.caller++;
+    else packets.operator++;
+    // Datagrams come in capture order (see convertRecording): the first audio packet starts the recording.
+    startMs ??= datagram.atMs;
+    // Per stream: channel and SSRC (the key is a number: channel * 2^32 + SSRC).
+    const key = channel * 0x1_0000_0000 + rtp.ssrc;
     let anchor = anchors.get(key);
     if (!anchor) {
-      anchor = { sample: Math.round(((atMs - startMs) * SAMPLE_RATE) / 1000), timestamp: rtp.timestamp };
+      anchor = { sample: Math.round(((datagram.atMs - startMs) * SAMPLE_RATE) / 1000), timestamp: rtp.timestamp };
       anchors.set(key, anchor);
     }
     // Signed 32-bit distance: timestamps wrap (RFC 3550 §5.1).
     const sample = anchor.sample + ((rtp.timestamp - anchor.timestamp) | 0);
     if (sample < 0 || sample + rtp.samples.length > MAX_RECORDING_SAMPLES) continue;
-    placed.push({ channel, sample, rtp });
+    position[index] = sample;
+    channelOf[index] = channel;
     total = Math.max(total, sample + rtp.samples.length);
   }
+  if (startMs === undefined) return { pcm: Buffer.alloc(0), startMs: undefined, durationMs: 0, packets, skippedPackets };
   // Typed-array stores (~10x faster than Buffer.writeInt16LE: this runs on the telephony process's event loop).
   const frames = new Int16Array(total * 2);
-  for (const { channel, sample, rtp } of placed) {
-    await pause();
-    const { samples, table } = rtp;
-    for (let i = 0, at = sample * 2 + channel; i < samples.length; i++, at += 2) frames[at] = table[samples[i]!]!;
+  for (let index = 0; index < datagrams.length; index++) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+    if (position[index]! < 0) continue;
+    const { samples, table } = parseRtpAudio(datagrams[index]!.payload)!;
+    for (let i = 0, at = position[index]! * 2 + channelOf[index]!; i < samples.length; i++, at += 2) frames[at] = table[samples[i]!]!;
   }
   const pcm = Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength);
   // Int16Array is in the host's byte order; s16le is little-endian.
