@@ -160,6 +160,12 @@ export const queues = pgTable(
     alertWaitOverS: integer("alert_wait_over_s"),
     /** Alert when callers wait and no member of the queue is available. */
     alertNobodyAvailable: boolean("alert_nobody_available").notNull().default(true),
+    // Call recording (server/recordings): off by default; a consent notice is played to recorded callers.
+    recordingEnabled: boolean("recording_enabled").notNull().default(false),
+    /** Share of this queue's calls that are recorded, percent (1-100): sampling. */
+    recordingSamplePct: integer("recording_sample_pct").notNull().default(100),
+    /** Days a recording is kept before automatic deletion; null keeps it forever. */
+    recordingRetentionDays: integer("recording_retention_days"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("queues_name_lower").on(sql`lower(${t.name})`)],
@@ -349,6 +355,10 @@ export const callRecords = pgTable(
     notes: text("notes"),
     /** The recording's file under the recordings folder; null when the call was not recorded. */
     recordingFile: text("recording_file"),
+    /** When the recording is due for deletion (its queue's retention); null: kept. */
+    recordingExpiresAt: timestamp("recording_expires_at", { withTimezone: true, precision: 3 }),
+    /** When the recording was deleted (retention); the record keeps that the call was recorded. */
+    recordingDeletedAt: timestamp("recording_deleted_at", { withTimezone: true, precision: 3 }),
   },
   (t) => [
     index("call_records_arrived").on(t.arrivedAt),
@@ -361,6 +371,7 @@ export const callRecords = pgTable(
     index("call_records_caller_trgm").using("gin", t.callerNumber.op("gin_trgm_ops")),
     index("call_records_queue_arrived").on(t.queueId, t.arrivedAt),
     index("call_records_operator_arrived").on(t.operatorId, t.arrivedAt),
+    index("call_records_recording_expires").on(t.recordingExpiresAt).where(sql`${t.recordingFile} is not null`),
     index("call_records_in_progress").on(t.outcome).where(sql`${t.outcome} = 'in_progress'`),
     // Caller history: candidates share the last 8 digits; the exact comparison is on the normalised number.
     index("call_records_caller_tail").on(sql`right(regexp_replace(${t.callerNumber}, '[^0-9]', '', 'g'), 8)`, t.arrivedAt),
@@ -551,6 +562,22 @@ export const answerUses = pgTable(
     at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index("answer_uses_answer").on(t.answerId), index("answer_uses_call").on(t.callId)],
+);
+
+/** Every playback and download of a call recording: who, when (issue 13: recording access is audited). */
+export const recordingAccesses = pgTable(
+  "recording_accesses",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    callId: uuid("call_id")
+      .notNull()
+      .references(() => callRecords.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** `play` (streamed to the page's player) or `download`. */
+    action: text("action").$type<"play" | "download">().notNull(),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index("recording_accesses_call").on(t.callId, t.at)],
 );
 
 /**

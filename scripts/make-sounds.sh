@@ -40,6 +40,7 @@ speak max-wait "We are sorry, all of our agents are still busy and cannot take y
 speak queue-full "We are sorry, too many callers are waiting right now. Please call again in a few minutes. Goodbye."
 speak no-operators "We are sorry, no agent is available at the moment. Please call again later. Goodbye."
 speak callback-registered "We have noted your number and an agent will call you back as soon as possible. Goodbye."
+speak recording-notice "This call may be recorded for quality and training purposes."
 speak callback-unavailable "We are sorry, your number is hidden, so we cannot call you back. Please call again later, or call with your number shown. Goodbye."
 
 # Position and estimated-wait prompts (server/calls/queue-announcements.ts): whole sentences, not spliced numbers.
@@ -75,6 +76,6 @@ sox "$tmp"/n*.wav "${FMT[@]}" "$tmp/melody.wav"
 sox -n "${FMT[@]}" "$tmp/drone.wav" synth 18 sine C3 vol 0.15 fade q 0.5 18 0.5
 sox -m "$tmp/melody.wav" "$tmp/drone.wav" "${FMT[@]}" "$out/hold-music.wav" lowpass 3400 norm -6
 
-for f in greeting periodic apology closed max-wait queue-full no-operators callback-registered callback-unavailable hold-music; do
+for f in greeting periodic apology closed max-wait queue-full no-operators callback-registered callback-unavailable recording-notice hold-music; do
   printf 'make-sounds: %-16s %s\n' "$f.wav" "$(soxi -d "$out/$f.wav") $(stat -c %s "$out/$f.wav") bytes"
 done

@@ -14,7 +14,7 @@ import type { OperatorStatus } from "./realtime/events";
 import type { StartCallbackResult } from "./callbacks/callback-service";
 
 export interface Services {
-  readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV" | "TIMEZONE" | "SOUNDS_DIR">; // SOUNDS_DIR: hours (issue 11) prompts
+  readonly config: Pick<Config, "PUBLIC_URL" | "TRUST_PROXY" | "NODE_ENV" | "TIMEZONE" | "SOUNDS_DIR" | "DATA_DIR" | "RECORDINGS_DIR">; // SOUNDS_DIR: hours (issue 11) prompts; DATA_DIR, RECORDINGS_DIR: recordings
   readonly database: Database;
   readonly auth: AuthService;
   /** Live Socket.IO and SIP WebSocket connections by user and session, closed when their session ends. */

@@ -25,7 +25,11 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
   const { state, answer, decline, hangup, setMuted, retryNow, attachAudio } = controls;
   const tc = useTranslations("callControls");
   // The server's view of the call refines "talking": the caller on hold, or the operator consulting a colleague.
-  const serverCall = useDeskSocket().operator?.call?.state;
+  const serverView = useDeskSocket().operator?.call;
+  const serverCall = serverView?.state;
+  // The call is being recorded (its queue records it, server/recordings): the operator must know.
+  const recorded = state.call !== "idle" && serverView?.recorded === true;
+  const tr = useTranslations("recordings");
   const shown = state.call === "talking" && serverCall && serverCall !== "talking" ? serverCall : state.call;
 
   return (
@@ -40,6 +44,12 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
           <span data-testid="call-state" className={RAW_BADGE} aria-hidden>
             {shown}
           </span>
+          {recorded && (
+            <span data-testid="call-recorded" className="inline-flex items-center gap-1 rounded bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800">
+              <span className="inline-block h-2 w-2 rounded-full bg-red-600" aria-hidden />
+              {tr("deskBadge")}
+            </span>
+          )}
         </p>
       </div>
 

@@ -22,6 +22,8 @@ import { CallSession, type CallRequestResult, type CallSessionHost, type CallSes
 import type { HoursRoute } from "../hours/hours-runtime";
 import { OperatorViews } from "./operator-views";
 import { positionAnnouncement } from "./queue-announcements";
+import { shouldRecord } from "../recordings/sampling";
+import type { RecordedCall } from "../recordings/recording-service";
 
 export { MEDIA_RECOVERY_WAIT_MS, type MediaFailure } from "./call-session";
 
@@ -58,6 +60,8 @@ export interface RoutedNumber {
   hours?: HoursRoute;
   /** The prompt file of a sound in the number's language (server/hours). */
   localize?(sound: Sound): Sound;
+  /** The queue records its calls (server/recordings): the share recorded (percent) and the retention (days, null: kept). */
+  recording?: { samplePct: number; retentionDays: number | null };
 }
 
 export interface CallControllerDeps {
@@ -101,6 +105,10 @@ export interface CallControllerDeps {
   callerPriority?(callerNumber: string): number | undefined;
   /** An operator's wrap-up is over (Done, or its time ran out): their open wrap-up draft is saved as it stands. */
   wrapUpEnded?(operatorId: number): void;
+  /** Stores recorded calls' recordings (server/recordings); without it no call is recorded. */
+  recordings?: { callEnded(call: RecordedCall): unknown };
+  /** A draw in [0, 1) for recording sampling. Default Math.random. */
+  random?(): number;
   /** A queue's name by id (transfers name the queue to the next operator's softphone). */
   queueName?(queueId: number): string | undefined;
   /** The record buffer's bound and spill file (see call-records.ts). */
@@ -330,7 +338,19 @@ export class CallController implements InboundCallHandler {
       this.rejectForNoMedia(trunk);
       return endNow("failed", "system", "no-media");
     }
-    const call = this.startSession({ id: record.id, trunk, media, queueId: route.queueId, queueName: route.queueName, localize: route.localize });
+    const recorded =
+      this.deps.recordings !== undefined &&
+      route.recording !== undefined &&
+      shouldRecord({ recordingEnabled: true, recordingSamplePct: route.recording.samplePct }, (this.deps.random ?? Math.random)());
+    const call = this.startSession({
+      id: record.id,
+      trunk,
+      media,
+      queueId: route.queueId,
+      queueName: route.queueName,
+      localize: route.localize,
+      ...(recorded && { recording: { retentionDays: route.recording!.retentionDays } }),
+    });
     if (trunk.ended) {
       call.finishMedia();
       return endNow("abandoned", "caller", "cancelled");
@@ -360,6 +380,14 @@ export class CallController implements InboundCallHandler {
     this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
     // A number outside its hours plays its closed message and hangs up (server/hours; outcome closed).
     if (route.hours?.closed) return call.answerClosed(route.hours.closed);
+    // A recorded call: the consent notice first, so no operator is connected before the caller heard it (issue 13).
+    if (call.recording) {
+      await call.playRecordingNotice();
+      if (trunk.ended || call.finished) {
+        if (!call.mediaFailure) this.records.writeCall(call.id, { outcome: "abandoned", endedAt: new Date(this.deps.clock.now()) });
+        return;
+      }
+    }
     // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
     // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
     // rings, unless the engine already turned the caller away (hang-up announcement) or an
@@ -391,7 +419,10 @@ export class CallController implements InboundCallHandler {
       // Back in a queue (transferred) or over: whoever monitored the operator's conversation stops (server/monitoring).
       if (state === "queued") for (const listener of this.callChanges) listener(session.id, "operator-changed");
       if (operatorId === undefined) return;
-      this.views.setCall(operatorId, state === "talking" || state === "held" ? { id: session.id, state } : undefined);
+      this.views.setCall(
+        operatorId,
+        state === "talking" || state === "held" ? { id: session.id, state, ...(session.recording && { recorded: true }) } : undefined,
+      );
       this.views.publish();
     });
     return session;
@@ -417,6 +448,7 @@ export class CallController implements InboundCallHandler {
       mediaReady: this.deps.mediaReady && ((timeoutMs) => this.deps.mediaReady!(timeoutMs)),
       soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
       trackMediaClose: (done) => this.trackMediaClose(done),
+      recordingEnded: (recorded) => void this.deps.recordings?.callEnded(recorded),
       operatorInviteSent: (sipCallId) => this.onTiming?.({ phase: "operator-invite-sent", sipCallId, at: performance.now() }),
     };
   }

@@ -18,6 +18,7 @@ export const FIXED_SOUNDS = [
   "no-operators",
   "callback-registered",
   "callback-unavailable",
+  "recording-notice",
 ] as const;
 /** The recorded English set, `<SOUNDS_DIR>/<name>.wav`. */
 export type BaseSound = (typeof FIXED_SOUNDS)[number] | PromptSound;
@@ -54,6 +55,11 @@ export interface CallMedia {
   resumeCaller(): Promise<void>;
   /** One DTMF digit to the caller as RFC 4733 events (bridged calls whose caller takes them, see dtmfByRtp). */
   sendDtmf(digit: string): Promise<void>;
+  /**
+   * Starts recording the call in the media relay (server/recordings); resolves with the relay's caller-facing port,
+   * which tells the caller's packets from the operators' in the recording. Optional: media without it records nothing.
+   */
+  startRecording?(): Promise<{ callerPort: number }>;
   /** True when the caller takes DTMF as RFC 4733 events; otherwise digits go by SIP INFO. */
   readonly dtmfByRtp: boolean;
   /**

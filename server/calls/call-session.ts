@@ -20,6 +20,7 @@ import type { OperatorLeg, OperatorLegEvents } from "../telephony/operator-leg";
 import type { TrunkLeg, TrunkLegEvents } from "../telephony/trunk-leg";
 import type { CallMedia, Sound } from "./call-media";
 import type { RecordWrite } from "./call-records";
+import type { RecordedCall } from "../recordings/recording-service";
 
 /**
  * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
@@ -93,6 +94,8 @@ export interface CallSessionHost {
   enqueueWrite(write: RecordWrite): void;
   /** A new operator leg toward the operator's registered softphone, or undefined when it is not registered. */
   operatorLeg(operatorId: string): OperatorLegPort | undefined;
+  /** A recorded call's media was deleted: its recording can be converted and stored (server/recordings). */
+  recordingEnded?(call: RecordedCall): void;
   /** This call's media on a live instance (after its instance died). */
   newMedia(): CallMedia;
   /** Resolves true once some media instance is up (false after `timeoutMs` ms); absent: lost media ends the call. */
@@ -121,6 +124,8 @@ export interface CallSessionInit {
   queueName: string;
   /** The prompt file of a sound in the number's language (server/hours); default: the sound itself. */
   localize?(sound: Sound): Sound;
+  /** Set when this call is recorded (its queue records, and the sampling chose it): the queue's retention. */
+  recording?: { retentionDays: number | null };
 }
 
 /** A number outside its hours (server/hours): the prompts to play, then BYE with this end reason. */
@@ -142,6 +147,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   operatorId: string | undefined;
   operator: OperatorLegPort | undefined;
   private readonly localizer: ((sound: Sound) => Sound) | undefined;
+  /** Set when the call is recorded (server/recordings): the retention of its queue. */
+  readonly recording: { retentionDays: number | null } | undefined;
+  /** rtpengine's caller-facing port once the recording started (it starts with the first operator). */
+  private recordingPort: number | undefined;
+  private recordingAsked = false;
   /** Set when the number answered outside its hours: the record's end reason unless the caller hangs up first. */
   private closedReason: string | undefined;
   /** Media steps run one after the other (rtpengine commands must not overtake each other). */
@@ -187,6 +197,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.queueId = init.queueId;
     this.queueName = init.queueName;
     this.localizer = init.localize;
+    this.recording = init.recording;
     this.fsm = new StateMachine<CallSessionState>("call-session", CALL_SESSION_TRANSITIONS, "queued", (_from, to) =>
       this.emit("state", to, this.operatorId),
     );
@@ -439,6 +450,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     clearTimeout(this.followUp);
     if (this.staleOffers.delete(leg)) this.enqueueMedia(() => this.moveOperatorMedia(operatorId, leg));
     else this.enqueueMedia(() => this.media.operatorAnswered(leg.localTag, sdp));
+    this.startRecording();
     this.moveTo("talking");
     this.host.dispatch({ type: "offer-answered", callId: this.id, operatorId });
   }
@@ -572,6 +584,44 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     });
   }
 
+  /**
+   * The consent notice of a recorded call ("this call may be recorded", in the number's language), played before
+   * the caller joins the queue, so no operator is connected before the caller heard it. Resolves when it has been
+   * played (its length) or the call ended.
+   */
+  playRecordingNotice(): Promise<void> {
+    const notice = this.localize("recording-notice");
+    this.log("call.announcement", { announcement: "recording-notice", prompts: [notice] });
+    return new Promise((resolve) => {
+      this.enqueueMedia(async () => {
+        let ms: number | undefined;
+        try {
+          ms = await this.media.playToCaller(notice);
+        } catch (error) {
+          resolve();
+          throw error;
+        }
+        setTimeout(resolve, ms ?? this.host.soundDurationMs(notice)).unref();
+      });
+      // A step skipped (the call ended) or failed must not leave the caller waiting.
+      this.chain = this.chain.then(() => (this.finished ? resolve() : undefined));
+    });
+  }
+
+  /**
+   * Starts the recording with the first operator connected (server/recordings): rtpengine then records every
+   * later segment of the call on the same call id (transfers, a second operator), until the call is deleted.
+   */
+  private startRecording(): void {
+    if (!this.recording || this.recordingAsked || !this.media.startRecording) return;
+    this.recordingAsked = true;
+    this.enqueueMedia(async () => {
+      const started = await this.media.startRecording!();
+      this.recordingPort = started.callerPort;
+      this.log("call.recording-started");
+    });
+  }
+
   /** Ends the session's media (rtpengine delete) once; later steps on its chain are skipped. */
   finishMedia(): void {
     if (this.finished) return;
@@ -582,9 +632,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.emit("finished");
     // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
     // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.
-    this.host.trackMediaClose(
-      this.media.close().catch((error) => this.host.logger.warn("media close failed", { callId: this.id, error: String(error) })),
-    );
+    const closed = this.media.close().catch((error) => this.host.logger.warn("media close failed", { callId: this.id, error: String(error) }));
+    this.host.trackMediaClose(closed);
+    // The recording's files are complete once rtpengine deleted the call (it writes the metadata at delete).
+    void closed.then(() => {
+      if (this.recordingPort === undefined || !this.recording) return;
+      this.host.recordingEnded?.({ callId: this.id, callerPort: this.recordingPort, endedAt: new Date(this.now()), retentionDays: this.recording.retentionDays });
+    });
   }
 
   // ---- media failures -------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ export function controllerDeps(args: {
   engine: () => Pick<EngineConfig, "routeNumber" | "callerPriority" | "queueName">;
   /** Operating hours (server/hours/hours-wiring.ts): routes get the number's state and language, prompts their length. */
   hours?: () => Pick<HoursWiring, "decorate" | "durationMs"> | undefined;
+  /** Stores recorded calls (server/recordings); without it nothing is recorded. */
+  recordings?: CallControllerDeps["recordings"];
 }): CallControllerDeps {
   const { config, database, clock, logger, media, realtime } = args;
   return {
@@ -33,6 +35,7 @@ export function controllerDeps(args: {
     clock,
     logger,
     media: media.factory,
+    recordings: args.recordings,
     routeNumber: (dialed) => {
       const route = args.engine().routeNumber(dialed);
       return args.hours?.()?.decorate(route) ?? route;

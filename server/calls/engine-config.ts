@@ -120,7 +120,19 @@ export class EngineConfig {
       (await listHotlineNumbers(this.db)).flatMap((n) => {
         const queue = byId.get(n.queueId);
         return queue
-          ? [[n.number, { numberId: n.id, queueId: queue.id, queueName: queue.name, slThresholdS: queue.slThresholdS, shortAbandonS: queue.shortAbandonS }] as const]
+          ? [
+              [
+                n.number,
+                {
+                  numberId: n.id,
+                  queueId: queue.id,
+                  queueName: queue.name,
+                  slThresholdS: queue.slThresholdS,
+                  shortAbandonS: queue.shortAbandonS,
+                  ...(queue.recordingEnabled && { recording: { samplePct: queue.recordingSamplePct, retentionDays: queue.recordingRetentionDays } }),
+                },
+              ] as const,
+            ]
           : [];
       }),
     );

@@ -583,6 +583,23 @@ export class MediaBridge {
   }
 
   /** Tears the call down in rtpengine (`delete`). Idempotent; an already unknown call counts as deleted. */
+  /**
+   * Starts rtpengine's recording of the whole call (ng `start recording`; rtpengine must run with
+   * `--recording-method=pcap --recording-dir`, see server/recordings): every packet rtpengine receives from now on,
+   * from the caller and from every operator branch, until the call is deleted. Resolves with rtpengine's
+   * trunk-facing port (the port of our 200 OK to the trunk, fixed for the call by `port-latching`): packets that
+   * arrived there are the caller's. Whether a file was really written is checked after the call (a `proc` method
+   * without the kernel module answers ok and writes nothing).
+   */
+  startRecording(): Promise<{ callerPort: number }> {
+    return this.serial("startRecording", ["parked", "offering", "bridged"], async () => {
+      const callerPort = audioEndpoint(this.announcedTrunkSdp ?? "")?.port;
+      if (callerPort === undefined) throw new MediaBridgeStateError(`no trunk-facing port known (call ${this.callId})`);
+      await this.ng.startRecording({ callId: this.callId });
+      return { callerPort };
+    });
+  }
+
   close(): Promise<void> {
     // A late-offer call whose answer never came: the first step must stop waiting, or nothing after it runs.
     this.lateAnswer?.reject(new MediaBridgeStateError("closed before the caller's answer"));

@@ -4,6 +4,7 @@
  * factory of each call's {@link CallMedia} (a {@link MediaBridge} on the instance the pool picks).
  */
 import { statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/config";
 import type { HealthRegistry } from "../health";
@@ -30,7 +31,15 @@ export interface MediaRuntime {
   stop(): Promise<void>;
 }
 
-export async function startMedia(config: Config, mediaAddress: string, health: HealthRegistry, logger: Logger): Promise<MediaRuntime> {
+/** `recordingSpoolDir`: rtpengine's `--recording-dir` (server/recordings), created here; none disables recording. */
+export async function startMedia(
+  config: Config,
+  mediaAddress: string,
+  health: HealthRegistry,
+  logger: Logger,
+  options: { recordingSpoolDir?: string } = {},
+): Promise<MediaRuntime> {
+  if (options.recordingSpoolDir) await mkdir(options.recordingSpoolDir, { recursive: true, mode: 0o700 });
   const soundsDir = path.resolve(config.SOUNDS_DIR);
   const events: MediaEvents = { timedOut: () => {}, lost: () => {} };
   // Set once started (a timeout report cannot come before rtpengine runs).
@@ -65,6 +74,7 @@ export async function startMedia(config: Config, mediaAddress: string, health: H
           mediaTimeoutSec: config.RTPENGINE_TIMEOUT_S,
           silentTimeoutSec: config.RTPENGINE_SILENT_TIMEOUT_S,
           timeoutNotifyUrl: timeouts.url,
+          recordingDir: options.recordingSpoolDir,
           logger,
         }),
       ];

@@ -43,7 +43,7 @@ export class OperatorViews {
   /** The operator's call as the desk shows it (held, consulting), or undefined when they are on none. */
   setCall(operatorId: string, call: OperatorStateView["call"]): void {
     const before = this.calls.get(operatorId);
-    if (before?.id === call?.id && before?.state === call?.state) return;
+    if (before?.id === call?.id && before?.state === call?.state && before?.recorded === call?.recorded) return;
     if (call) this.calls.set(operatorId, call);
     else this.calls.delete(operatorId);
     this.changed.add(operatorId);

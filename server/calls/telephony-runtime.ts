@@ -24,6 +24,8 @@ import { controllerDeps } from "./controller-config";
 import { deskCallHandlers, deskHooks } from "./desk-bridge";
 import { EngineConfig } from "./engine-config";
 import { startMedia } from "./media-runtime";
+import { RecordingService } from "../recordings/recording-service";
+import { recordingsDirOf } from "../recordings/recording-files";
 import type { BoardFeed } from "../board/board-feed";
 import { startBoard } from "../board/board-runtime";
 import { startOutbound } from "../outbound/outbound-wiring";
@@ -41,6 +43,8 @@ export interface Telephony {
   board: BoardFeed;
   /** Operating hours: numbers' and queues' open states (server/hours). */
   hours: HoursRuntime;
+  /** Call recordings: conversion after each recorded call, retention (server/recordings). */
+  recordings: RecordingService;
   /** Outbound calls from the desk (server/outbound). */
   outbound: OutboundCalls;
   /** The callback work list, whose "Call back" dials from the desk. */
@@ -72,13 +76,29 @@ export async function startTelephony(args: {
   const { config, database, clock, logger } = args;
   const sipHost = config.SIP_HOST ?? config.HOST;
   const advertised = config.SIP_ADVERTISED_ADDRESS ?? (sipHost === "0.0.0.0" || sipHost === "::" ? "127.0.0.1" : sipHost);
-  const media = await startMedia(config, config.MEDIA_ADDRESS ?? advertised, args.health, logger);
+  // Call recordings (server/recordings): rtpengine spools pcaps there; converted and stored after each recorded call.
+  // Only a supervised rtpengine is given the spool (external instances write on their own host).
+  const recordings = new RecordingService(database.db, recordingsDirOf(config), clock, logger);
+  const media = await startMedia(config, config.MEDIA_ADDRESS ?? advertised, args.health, logger, {
+    recordingSpoolDir: config.RTPENGINE_URLS ? undefined : recordings.spoolDir,
+  });
+  await recordings.start();
   // eslint-disable-next-line prefer-const -- the controller and the configuration refer to each other
   let engineConfig: EngineConfig;
   // eslint-disable-next-line prefer-const -- the controller and the hours refer to each other
   let hours: HoursWiring;
   const controller = new CallController(
-    controllerDeps({ config, database, clock, logger, media, realtime: args.realtime, engine: () => engineConfig, hours: () => hours }),
+    controllerDeps({
+      config,
+      database,
+      clock,
+      logger,
+      media,
+      realtime: args.realtime,
+      engine: () => engineConfig,
+      hours: () => hours,
+      recordings: config.RTPENGINE_URLS ? undefined : recordings,
+    }),
   );
   hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
   media.events.timedOut = (callId) => controller.mediaTimedOut(callId);
@@ -140,6 +160,7 @@ export async function startTelephony(args: {
     pool: media.pool,
     board,
     hours: hours.runtime,
+    recordings,
     outbound,
     callbacks,
     syncQueues: () => engineConfig.sync(),
@@ -156,6 +177,7 @@ export async function startTelephony(args: {
       await registration?.stop();
       await b2bua.close();
       await media.stop();
+      await recordings.stop();
     },
   };
 }

@@ -60,6 +60,11 @@ const schema = z
     RTPENGINE_SILENT_TIMEOUT_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
     /** External rtpengine instances (host:port of their ng sockets, comma-separated) instead of a local one. */
     RTPENGINE_URLS: z.string().trim().default(""),
+    /**
+     * Call recordings (server/recordings): stored files and rtpengine's pcap spool (`<dir>/spool`). Default
+     * `<DATA_DIR>/recordings`. Must be writable by rtpengine too (it writes the spool).
+     */
+    RECORDINGS_DIR: optionalText,
     /** Folder with greeting.wav, hold-music.wav, apology.wav, closed.wav (8 kHz 16-bit mono). */
     SOUNDS_DIR: z.string().trim().default("./public/sounds"),
     /** IANA zone of the hotline's clocks: shifts (and opening hours) are wall-clock times there. */

@@ -114,6 +114,12 @@ export function promptTexts(language: PromptLanguage): Record<string, string> {
     "Nous avons noté votre numéro, un conseiller vous rappellera dès que possible. Au revoir.",
     "لقد سجلنا رقمك وسيتصل بك أحد موظفينا في أقرب وقت ممكن. مع السلامة.",
   );
+  // Call recording (issue 13): played before the operator is connected when the call is recorded.
+  t["recording-notice"] = L(
+    "This call may be recorded for quality and training purposes.",
+    "Cet appel peut être enregistré à des fins de qualité et de formation.",
+    "قد يتم تسجيل هذه المكالمة لأغراض الجودة والتدريب.",
+  );
   for (const n of RECORDED_POSITIONS) {
     t[`position-${n}`] = L(
       `You are number ${EN_NUMBERS[n]} in the queue.`,

@@ -208,6 +208,12 @@ export interface RtpengineSupervisorOptions {
   timeoutNotifyUrl?: string;
   /** Default `<tmpdir>/hotline-rtpengine-<ngPort>.pid`. */
   pidFile?: string;
+  /**
+   * Where rtpengine writes call recordings (`--recording-dir`, with `--recording-method=pcap`, the userspace method:
+   * `proc` needs the kernel module and fails silently). It creates `pcaps/`, `metadata/` and `tmp/` inside. Only
+   * calls asked for (`start recording`) are recorded. Default: none (recording disabled).
+   */
+  recordingDir?: string;
   /** Appended to the command line, e.g. `--recording-method=pcap`, `--dtmf-log-dest=...`. */
   extraArgs?: readonly string[];
   /** How long a start may take to answer ping, ms. Default 5000 (measured: first pong ~130 ms after exec). */
@@ -299,6 +305,7 @@ export class RtpengineSupervisor extends InstanceBase {
       // Timeouts are reported to Hotline, which ends the call's dialogs with BYE (format 1: call id only).
       ...(o.timeoutNotifyUrl ? [`--b2b-url=${o.timeoutNotifyUrl}`, "--xmlrpc-format=1"] : []),
       `--pidfile=${o.pidFile}`,
+      ...(o.recordingDir ? [`--recording-dir=${o.recordingDir}`, "--recording-method=pcap"] : []),
       ...o.extraArgs,
     ];
   }

@@ -18,6 +18,7 @@ import {
   updateQueueSettings,
   upsertVipNumber,
 } from "../../db/queries/queues";
+import { applyRecordingRetention } from "../../db/queries/recordings";
 import { findUserById } from "../../db/queries/users";
 import type { HotlineNumber, Queue, VipNumber } from "../../db/schema";
 import { fieldErrors, type Result } from "../accounts/user-input";
@@ -42,7 +43,13 @@ export async function saveQueueSettings(db: Db, queueId: number, input: QueueSet
   const parsed = parseQueueSettings(input, { queueId, queueIds });
   if (!parsed.ok) return parsed;
   try {
+    const before = await findQueueById(db, queueId);
     const queue = await updateQueueSettings(db, queueId, parsed.value);
+    // A changed retention applies to the queue's stored recordings too; the retention sweeper looks again within a
+    // day (server/recordings/retention.ts), so a shortened retention deletes the older ones by then.
+    if (queue && before && before.recordingRetentionDays !== queue.recordingRetentionDays) {
+      await applyRecordingRetention(db, queueId, queue.recordingRetentionDays);
+    }
     return queue ? { ok: true, value: queue } : QUEUE_GONE;
   } catch (error) {
     if (error instanceof ConflictError) return { ok: false, errors: { name: "validation.queueNameTaken" } };

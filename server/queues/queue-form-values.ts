@@ -29,6 +29,9 @@ export function queueFormValues(queue: Queue): Record<string, string> {
     alertSlBelowPct: str(queue.alertSlBelowPct),
     alertWaitOverS: str(queue.alertWaitOverS),
     alertNobodyAvailable: queue.alertNobodyAvailable ? "on" : "",
+    recordingEnabled: queue.recordingEnabled ? "on" : "",
+    recordingSamplePct: str(queue.recordingSamplePct),
+    recordingRetentionDays: str(queue.recordingRetentionDays),
   };
   for (const slot of ACTION_SLOTS) {
     values[`${slot}Action`] = queue[`${slot}Action`];

@@ -64,6 +64,11 @@ const settingsObject = z.object({
   alertSlBelowPct: optionalWholeNumber(1, 100, "validation.alertServiceLevel"),
   alertWaitOverS: optionalWholeNumber(5, 86_400, "validation.alertWait"),
   alertNobodyAvailable: z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean()),
+  // Call recording (server/recordings): an unticked box sends nothing (off); retention empty keeps recordings.
+  recordingEnabled: z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean()),
+  // Absent (an older form or API client): every call, as before sampling existed.
+  recordingSamplePct: z.preprocess((value) => (isEmpty(value) ? 100 : value), wholeNumber(1, 100, "validation.recordingSample")),
+  recordingRetentionDays: optionalWholeNumber(1, 3650, "validation.recordingRetention"),
   ...actionFields,
 });
 

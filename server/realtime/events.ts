@@ -35,7 +35,8 @@ export interface OperatorStateView {
   /** Inside one of the operator's shifts now; absent for an operator who has no shift set. */
   onShift?: boolean;
   /** The call the operator is on (record id), and whether its caller is held or being consulted about (issue 9). */
-  call?: { id: string; state: DeskCallState };
+  /** `recorded`: the call is being recorded (server/recordings); the desk shows it. */
+  call?: { id: string; state: DeskCallState; recorded?: boolean };
 }
 
 /** A connected call as the desk shows it: talking, the caller on hold, or the operator consulting a colleague. */

@@ -41,6 +41,8 @@ export class TestOperator {
   private ws!: WebSocket;
   private desk!: Socket;
   readonly rtp = dgram.createSocket("udp4");
+  /** The "microphone" sends a loud tone after the marker bytes instead of near-silence (see startSending). */
+  speaksTone = false;
   rtpReceived = 0;
   /** Packets that came back carrying the operator's own voice marker: SIPp (-rtp_echo) received them. */
   echoedBack = 0;
@@ -256,6 +258,11 @@ export class TestOperator {
     const ssrc = Math.floor(Math.random() * 2 ** 32);
     this.sender = setInterval(() => {
       const packet = Buffer.alloc(12 + 160, VOICE_MARKER);
+      // A loud 400 Hz square wave after the 4 marker samples, when asked (a recording test hears this side).
+      if (this.speaksTone) {
+        const [high, low] = this.payloadType === 8 ? [0xaa, 0x2a] : [0x80, 0x00];
+        for (let i = 4; i < 160; i++) packet[12 + i] = Math.floor(i / 10) % 2 === 0 ? high : low;
+      }
       packet[0] = 0x80;
       packet[1] = this.payloadType;
       packet.writeUInt16BE(seq++ & 0xffff, 2);

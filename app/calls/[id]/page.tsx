@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { findCallLogRow, listAnswersUsedOnCall, listCallTimeline } from "../../../db/queries/call-log";
+import { findCallRecording, listRecordingAccesses } from "../../../db/queries/recordings";
 import { hasRole } from "../../../server/auth/roles";
 import { getServices } from "../../../server/runtime-registry";
 import { AppShell } from "../../components/app-shell";
@@ -26,7 +27,15 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
   const db = getServices().database.db;
   const call = await findCallLogRow(db, id);
   if (!call || (!hasRole(user.role, "supervisor") && call.operatorId !== user.id)) notFound();
-  const [timeline, answers] = await Promise.all([listCallTimeline(db, id), listAnswersUsedOnCall(db, id)]);
+  const supervisor = hasRole(user.role, "supervisor");
+  const [timeline, answers, recording, accesses] = await Promise.all([
+    listCallTimeline(db, id),
+    listAnswersUsedOnCall(db, id),
+    findCallRecording(db, id),
+    // Who played or downloaded the recording: supervisors and admins see the audit.
+    supervisor ? listRecordingAccesses(db, id) : Promise.resolve([]),
+  ]);
+  const tr = await getTranslations("recordings");
   const t = await getTranslations("callLog");
   const format = await getFormatter();
   const when = (date: Date | null) => (date ? format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" }) + `.${String(date.getMilliseconds()).padStart(3, "0")}` : "—");
@@ -105,13 +114,42 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
           {t("recording")}
         </h2>
         {call.recordingUrl ? (
-          <audio controls preload="metadata" src={call.recordingUrl} className="mt-2 w-full max-w-xl" data-testid="recording-player">
-            <a href={call.recordingUrl}>{t("downloadRecording")}</a>
-          </audio>
+          <>
+            {/* Ogg Opus, stereo: the caller on the left, the operator on the right; the route serves ranges for seeking. */}
+            <audio controls preload="metadata" src={call.recordingUrl} className="mt-2 w-full max-w-xl" data-testid="recording-player" />
+            {supervisor && (
+              <p className="mt-1 text-sm">
+                <a href={`${call.recordingUrl}?download=1`} className="text-sky-700 underline" data-testid="recording-download">
+                  {t("downloadRecording")}
+                </a>
+              </p>
+            )}
+          </>
+        ) : recording?.recordingDeletedAt ? (
+          <p className="mt-1 text-sm text-slate-500" data-testid="recording-deleted">
+            {tr("deleted", { date: format.dateTime(recording.recordingDeletedAt, { dateStyle: "medium" }) })}
+          </p>
         ) : (
           <p className="mt-1 text-sm text-slate-500" data-testid="no-recording">
             {t("noRecording")}
           </p>
+        )}
+        {supervisor && (call.recordingUrl || recording?.recordingDeletedAt) && (
+          <div className="mt-3">
+            <h3 className="text-sm font-semibold">{tr("accessesTitle")}</h3>
+            {accesses.length === 0 ? (
+              <p className="text-sm text-slate-500">{tr("noAccesses")}</p>
+            ) : (
+              <ul className="text-sm" data-testid="recording-accesses">
+                {accesses.map((access, i) => (
+                  <li key={i}>
+                    <span className="tabular-nums text-slate-500">{when(access.at)}</span> · {access.username ?? "—"} ·{" "}
+                    {access.action === "download" ? tr("accessDownload") : tr("accessPlay")}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         )}
       </section>
 

@@ -33,6 +33,61 @@ describe("call controller with fake legs and media", () => {
     expect(r.views.get(1)?.call).toBeUndefined();
   });
 
+  it("a recorded call hears the consent notice before it is queued, is recorded from its first operator on (once), and is handed over for storage at its end", async () => {
+    const r = rig();
+    r.ready(1, 2);
+    const { trunk, callId } = await r.call("300");
+    const media = r.media.get(callId)!;
+    // The notice plays first; nobody is offered the call before it ends.
+    expect(media.calls).toEqual(["answerCaller", "play:recording-notice"]);
+    expect(r.legs.of("1")).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    const first = r.legs.of("1")!;
+    first.answer();
+    await settle();
+    expect(r.views.get(1)?.call).toEqual({ id: callId, state: "talking", recorded: true });
+    expect(r.controller.callRequest(1, { action: "transfer", to: { queueId: 2 } })).toEqual({ ok: true });
+    await settle();
+    r.legs.of("2")!.answer();
+    await settle();
+    expect(media.calls.filter((c) => c === "startRecording")).toHaveLength(1);
+    expect(media.calls.indexOf("play:recording-notice")).toBeLessThan(media.calls.findIndex((c) => c.startsWith("offer:")));
+    trunk.bye();
+    await settle();
+    expect(r.recorded).toEqual([{ callId, callerPort: 40000, endedAt: new Date(r.clock.t), retentionDays: 7 }]);
+  });
+
+  it("a caller who hangs up during the recording notice is an abandoned call, never queued nor recorded", async () => {
+    const r = rig();
+    r.ready(1);
+    const { trunk, callId } = await r.call("300");
+    trunk.bye();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    await r.controller.records.flushWithin(1000);
+    expect(r.legs.of("1")).toBeUndefined();
+    expect(r.controller.activeCalls).toBe(0);
+    expect(FakeMedia.open.size).toBe(0);
+    expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ outcome: "abandoned" }));
+    expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ endedBy: "caller", endReason: "caller-hung-up" }));
+    expect(r.recorded).toEqual([]);
+  });
+
+  it("an unrecorded queue's call plays no notice and records nothing", async () => {
+    const r = rig();
+    r.ready(1);
+    const { trunk, callId } = await r.call("100");
+    r.legs.of("1")!.answer();
+    await settle();
+    trunk.bye();
+    await settle();
+    expect(r.media.get(callId)!.calls).not.toContain("play:recording-notice");
+    expect(r.media.get(callId)!.calls).not.toContain("startRecording");
+    expect(r.recorded).toEqual([]);
+    expect(r.views.get(1)?.call).toBeUndefined();
+  });
+
   it("hold plays music to the caller, marks the leg and the desk held, and resume adds the hold to the record", async () => {
     const r = rig();
     r.ready(1);

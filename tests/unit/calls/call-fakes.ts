@@ -215,6 +215,10 @@ export class FakeMedia implements CallMedia {
     this.held = false;
     this.playing = undefined;
   }
+  async startRecording(): Promise<{ callerPort: number }> {
+    this.step("startRecording", ["bridged"]);
+    return { callerPort: 40000 };
+  }
   async sendDtmf(digit: string): Promise<void> {
     this.step(`dtmf:${digit}`, ["bridged"]);
     this.dtmf.push(digit);

@@ -2,7 +2,8 @@
  * A call controller on the real queue engine with fake legs, fake media and in-memory records: two queues (1 sales on
  * number 100, 2 support on 200) and three operators (1 in sales, 2 in support, 3 in both).
  */
-import { CallController } from "../../../server/calls/call-controller";
+import { CallController, type RoutedNumber } from "../../../server/calls/call-controller";
+import type { RecordedCall } from "../../../server/recordings/recording-service";
 import { silentLogger } from "../../../server/logger";
 import type { OperatorStateView } from "../../../server/realtime/events";
 import { FakeLegSource, FakeMedia, FakeTrunk, MemoryRecordStore, settle } from "./call-fakes";
@@ -14,8 +15,10 @@ export interface Rig {
   media: Map<string, FakeMedia>;
   views: Map<number, OperatorStateView>;
   clock: { t: number; now(): number };
-  /** A caller dials the sales number (queue 1) or the support number (queue 2). */
-  call(number?: "100" | "200"): Promise<{ trunk: FakeTrunk; callId: string }>;
+  /** Recorded calls handed over for storage (number 300: sales, recorded, kept 7 days). */
+  recorded: RecordedCall[];
+  /** A caller dials the sales number (queue 1), the support number (queue 2) or the recorded sales number (300). */
+  call(number?: "100" | "200" | "300"): Promise<{ trunk: FakeTrunk; callId: string }>;
   ready(...userIds: number[]): void;
 }
 
@@ -25,10 +28,12 @@ export function rig(): Rig {
   const media = new Map<string, FakeMedia>();
   const views = new Map<number, OperatorStateView>();
   const legs = new FakeLegSource();
-  const routes: Record<string, { numberId: number; queueId: number; queueName: string; slThresholdS: number; shortAbandonS: number }> = {
+  const routes: Record<string, RoutedNumber> = {
     "100": { numberId: 1, queueId: 1, queueName: "sales", slThresholdS: 20, shortAbandonS: 5 },
     "200": { numberId: 2, queueId: 2, queueName: "support", slThresholdS: 20, shortAbandonS: 5 },
+    "300": { numberId: 3, queueId: 1, queueName: "sales", slThresholdS: 20, shortAbandonS: 5, recording: { samplePct: 100, retentionDays: 7 } },
   };
+  const recorded: RecordedCall[] = [];
   const controller = new CallController({
     db: undefined as never,
     recordStore: store,
@@ -44,6 +49,7 @@ export function rig(): Rig {
     alertSupervisors: () => {},
     soundDurationMs: () => 1_000,
     queueName: (id) => (id === 1 ? "sales" : id === 2 ? "support" : undefined),
+    recordings: { callEnded: (call) => recorded.push(call) },
   });
   controller.attach(legs);
   controller.dispatch({ type: "queue-configured", settings: { id: "1", ringTimeoutMs: 15_000, retryDelayMs: 0, wrapUpMs: 5_000 } });
@@ -58,6 +64,7 @@ export function rig(): Rig {
     media,
     views,
     clock,
+    recorded,
     ready: (...userIds) => {
       for (const userId of userIds) {
         legs.registered.add(userId);

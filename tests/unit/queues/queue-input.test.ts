@@ -56,6 +56,9 @@ describe("queue settings input", () => {
         alertSlBelowPct: null,
         alertWaitOverS: null,
         alertNobodyAvailable: false,
+        recordingEnabled: false,
+        recordingSamplePct: 100,
+        recordingRetentionDays: null,
         maxWaitAction: "hang-up",
         maxWaitTargetId: null,
         queueFullAction: "hang-up",
@@ -64,6 +67,15 @@ describe("queue settings input", () => {
         noOperatorsTargetId: null,
       },
     });
+  });
+
+  it("takes the recording switch, a sampling share of 1-100 % and a retention of 1-3650 days (empty: kept)", () => {
+    const on = parseQueueSettings(form({ recordingEnabled: "on", recordingSamplePct: "25", recordingRetentionDays: "90" }), context);
+    expect(on.ok && [on.value.recordingEnabled, on.value.recordingSamplePct, on.value.recordingRetentionDays]).toEqual([true, 25, 90]);
+    const bad = parseQueueSettings(form({ recordingEnabled: "on", recordingSamplePct: "0", recordingRetentionDays: "0" }), context);
+    expect(bad).toEqual({ ok: false, errors: { recordingSamplePct: "validation.recordingSample", recordingRetentionDays: "validation.recordingRetention" } });
+    const tooMuch = parseQueueSettings(form({ recordingSamplePct: "101", recordingRetentionDays: "4000" }), context);
+    expect(tooMuch.ok).toBe(false);
   });
 
   it("accepts numbers as well as strings, and an empty tier list as [0]", () => {

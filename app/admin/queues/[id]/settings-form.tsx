@@ -28,6 +28,8 @@ const FIELDS = [
   "shortAbandonS",
   "alertSlBelowPct",
   "alertWaitOverS",
+  "recordingSamplePct",
+  "recordingRetentionDays",
   ...ACTION_SLOTS.flatMap((slot) => [`${slot}Action`, `${slot}TargetId`]),
 ];
 
@@ -54,6 +56,7 @@ export function QueueSettingsForm({ queueId, values, otherQueues }: Props) {
 function SettingsFields({ state, action, pending, queueId, values, otherQueues }: Props & { state: State; action: (form: FormData) => void; pending: boolean }) {
   const t = useTranslations("queues");
   const tb = useTranslations("boardQueues");
+  const tr = useTranslations("recordings");
   const field = (name: string) => ({ name, defaultValue: values[name] ?? "", error: state.errors?.[name] });
   const number = (name: string, hint?: string) => <FormField label={t(name)} inputMode="numeric" autoComplete="off" hint={hint} {...field(name)} />;
   const select = (name: string, options: ReadonlyArray<{ value: string; label: string }>) => <SelectField label={t(name)} options={options} {...field(name)} />;
@@ -126,6 +129,16 @@ function SettingsFields({ state, action, pending, queueId, values, otherQueues }
           <input type="checkbox" name="alertNobodyAvailable" defaultChecked={values.alertNobodyAvailable === "on"} className="h-4 w-4" data-testid="alert-nobody-available" />
           {tb("alertNobodyAvailable")}
         </label>
+      </fieldset>
+
+      <fieldset className={fieldset} data-testid="queue-recording-settings">
+        <legend className={legend}>{tr("legend")}</legend>
+        <label className="flex items-center gap-2 text-sm font-medium sm:col-span-2">
+          <input type="checkbox" name="recordingEnabled" defaultChecked={values.recordingEnabled === "on"} className="h-4 w-4" data-testid="recording-enabled" />
+          {tr("enabled")}
+        </label>
+        <FormField label={tr("samplePct")} inputMode="numeric" autoComplete="off" hint={tr("samplePctHint")} {...field("recordingSamplePct")} />
+        <FormField label={tr("retentionDays")} inputMode="numeric" autoComplete="off" hint={tr("retentionDaysHint")} {...field("recordingRetentionDays")} />
       </fieldset>
 
       <div className="flex items-center gap-4">
