@@ -20,6 +20,8 @@ import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
 import { CallSession, type CallRequestResult, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
 import type { HoursRoute } from "../hours/hours-runtime";
+import type { MenuChoice } from "../hours/caller-menu";
+import type { PromptLanguage } from "../../db/enums";
 import { OperatorViews } from "./operator-views";
 import { positionAnnouncement } from "./queue-announcements";
 
@@ -58,6 +60,8 @@ export interface RoutedNumber {
   hours?: HoursRoute;
   /** The prompt file of a sound in the number's language (server/hours). */
   localize?(sound: Sound): Sound;
+  /** The prompt file of a sound in another language (a caller menu's language option). */
+  localizeIn?(language: PromptLanguage): (sound: Sound) => Sound;
 }
 
 export interface CallControllerDeps {
@@ -240,6 +244,14 @@ export class CallController implements InboundCallHandler {
     return this.sessions.size;
   }
 
+  /** A digit the caller sent as RFC 4733 events, reported by rtpengine's DTMF log (its call id is the record id). */
+  callerDtmf(callId: string, digit: string, sourceTag?: string): void {
+    const session = this.sessions.get(callId);
+    // Digits the operator's keypad sent toward the caller are logged by rtpengine too: only the caller's count.
+    if (!session || (sourceTag !== undefined && sourceTag !== session.trunk.remoteTag)) return;
+    session.callerDigit(digit, "rfc4733");
+  }
+
   /** The live session of a call record id (desk requests, tests). */
   session(callId: string): CallSession | undefined {
     return this.sessions.get(callId);
@@ -358,6 +370,33 @@ export class CallController implements InboundCallHandler {
     this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
     // A number outside its hours plays its closed message and hangs up (server/hours; outcome closed).
     if (route.hours?.closed) return call.answerClosed(route.hours.closed);
+    // The number's caller menu comes before the queue: the engine sees the call once the caller chose.
+    const menu = route.hours?.menu;
+    if (menu) return call.runMenu(menu, (choice) => this.menuChosen(call, trunk, route, menu.queues, choice));
+    this.enterQueue(call, trunk, route.queueId, route.hours?.greeting);
+  }
+
+  /** Carries out a caller's menu choice: a queue, a language (then the number's queue), a callback, or the default. */
+  private menuChosen(call: CallSession, trunk: TrunkLeg, route: RoutedNumber, queues: ReadonlyMap<string, { queueId: number; queueName: string }>, choice: MenuChoice): void {
+    if (choice.kind === "option" && choice.action.kind === "callback") return call.leaveForCallback();
+    let greeting: Sound | undefined = route.hours?.greeting;
+    if (choice.kind === "option" && choice.action.kind === "queue") {
+      const target = queues.get(choice.digit);
+      if (target && target.queueId !== call.queueId) {
+        call.queueId = target.queueId;
+        call.queueName = target.queueName;
+        this.records.writeCall(call.id, { queueId: target.queueId });
+      }
+    }
+    if (choice.kind === "option" && choice.action.kind === "language" && route.localizeIn) {
+      call.setLocalizer(route.localizeIn(choice.action.language));
+      // The number's own greeting is in its language: the standard one of the chosen language plays instead.
+      greeting = undefined;
+    }
+    this.enterQueue(call, trunk, call.queueId, greeting);
+  }
+
+  private enterQueue(call: CallSession, trunk: TrunkLeg, queueId: number, greeting: Sound | undefined): void {
     // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
     // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
     // rings, unless the engine already turned the caller away (hang-up announcement) or an
@@ -365,13 +404,13 @@ export class CallController implements InboundCallHandler {
     this.dispatch({
       type: "caller-entered",
       callId: call.id,
-      queueId: String(route.queueId),
+      queueId: String(queueId),
       callerNumber: trunk.callerNumber,
       // VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's
       // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
       priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
     });
-    call.greet(route.hours?.greeting);
+    call.greet(greeting);
   }
 
   /**

@@ -20,6 +20,9 @@ import type { OperatorLeg, OperatorLegEvents } from "../telephony/operator-leg";
 import type { TrunkLeg, TrunkLegEvents } from "../telephony/trunk-leg";
 import type { CallMedia, Sound } from "./call-media";
 import type { RecordWrite } from "./call-records";
+import { CallMenuRun } from "./call-menu";
+import type { MenuChoice } from "../hours/caller-menu";
+import type { MenuPlan } from "../hours/hours-runtime";
 
 /**
  * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
@@ -141,7 +144,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   readonly offers = new Map<string, OperatorLegPort>();
   operatorId: string | undefined;
   operator: OperatorLegPort | undefined;
-  private readonly localizer: ((sound: Sound) => Sound) | undefined;
+  private localizer: ((sound: Sound) => Sound) | undefined;
+  /** The caller menu while the caller chooses (before the engine knows the call). */
+  private menuRun: CallMenuRun | undefined;
   /** Set when the number answered outside its hours: the record's end reason unless the caller hangs up first. */
   private closedReason: string | undefined;
   /** Media steps run one after the other (rtpengine commands must not overtake each other). */
@@ -192,7 +197,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     );
     this.trunk.on("ended", (reason) => this.trunkEnded(reason));
     this.trunk.on("hold", (held) => this.callerHold(held));
-    this.trunk.on("dtmf", (digit) => this.log("call.dtmf", { digit }));
+    this.trunk.on("dtmf", (digit) => this.callerDigit(digit, "info"));
     // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
     this.trunk.attachMedia(this.media);
   }
@@ -297,6 +302,55 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   hangUpForShutdown(): void {
     this.endedBy = "system";
     this.trunk.hangup("local");
+  }
+
+  /**
+   * A digit from the caller: by SIP INFO (the trunk leg's `dtmf` event) or as RFC 4733 events (rtpengine's DTMF log,
+   * routed by the controller). Logged; taken by the caller menu while it runs.
+   */
+  callerDigit(digit: string, via: "info" | "rfc4733"): void {
+    if (this.finished) return;
+    this.log("call.dtmf", { digit, via });
+    this.menuRun?.digit(digit);
+  }
+
+  /**
+   * The number's caller menu (issue 11, point 4), before the caller is queued: its prompts, digits, repeats and
+   * default (server/hours/caller-menu.ts). `chosen` is called once with the caller's choice; not when the caller
+   * hangs up first (the record is then closed here as abandoned).
+   */
+  runMenu(plan: MenuPlan, chosen: (choice: MenuChoice) => void): void {
+    this.menuRun = new CallMenuRun(plan, {
+      play: (sound) => this.enqueueMedia(() => this.media.playToCaller(this.localize(sound))),
+      durationMs: (sound) => this.host.soundDurationMs(this.localize(sound)),
+      log: (type, data) => this.log(type, data, { queueId: this.queueId }),
+      chosen: (choice) => {
+        this.menuRun = undefined;
+        if (!this.finished && !this.trunk.ended) chosen(choice);
+      },
+    });
+    this.menuRun.start();
+  }
+
+  /** The caller chose another language in the menu: every later prompt of the call is in that language. */
+  setLocalizer(localize: (sound: Sound) => Sound): void {
+    this.localizer = localize;
+  }
+
+  /**
+   * The caller chose "callback" in the menu: a callback request for the number's queue (as the engine's callback
+   * action makes one), the confirmation, then BYE. The record is closed as `abandoned` with end reason
+   * `menu-callback` (the caller left on purpose, before queueing; the request is in the worklist).
+   */
+  leaveForCallback(): void {
+    this.endedBy = "system";
+    this.closedReason = "menu-callback";
+    const requestedAt = new Date(this.now());
+    this.host.enqueueWrite({ op: "insert-callback-request", request: { callId: this.id, queueId: this.queueId, callerNumber: this.trunk.callerNumber, reason: "menu", requestedAt } });
+    this.log("queue.create-callback-request", { queueId: this.queueId, reason: "menu" }, { queueId: this.queueId });
+    const goodbye = this.localize("callback-registered");
+    this.enqueueMedia(() => this.media.playToCaller(goodbye));
+    setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(goodbye)).unref();
   }
 
   /** The greeting once the caller is queued (unless the engine already turned them away). */
@@ -520,10 +574,23 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
+    if (this.closedReason === "menu-callback") {
+      this.write({ outcome: "abandoned", endedAt: new Date(this.now()), endedBy: reason === "bye" ? "caller" : "system", endReason: "menu-callback" });
+      this.finishMedia();
+      return;
+    }
     if (this.closedReason !== undefined) {
       const byCaller = reason === "bye";
       if (byCaller) this.endedBy = "caller";
       this.write({ outcome: "closed", endedAt: new Date(this.now()), endedBy: this.endedBy, endReason: byCaller ? "caller-hung-up" : this.closedReason });
+      this.finishMedia();
+      return;
+    }
+    if (this.menuRun) {
+      // Gone while choosing in the menu: the engine never saw the call.
+      this.menuRun.cancel();
+      this.menuRun = undefined;
+      this.write({ outcome: "abandoned", endedAt: new Date(this.now()), endedBy: SYSTEM_END_REASONS.has(reason) ? "system" : "caller", endReason: reason === "bye" ? "caller-hung-up-in-menu" : reason });
       this.finishMedia();
       return;
     }
@@ -579,6 +646,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.moveTo("ended");
     clearTimeout(this.followUp);
     clearTimeout(this.mediaExpiredOnHold);
+    this.menuRun?.cancel();
     this.emit("finished");
     // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
     // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.

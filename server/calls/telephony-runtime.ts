@@ -82,6 +82,7 @@ export async function startTelephony(args: {
   hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
   media.events.timedOut = (callId) => controller.mediaTimedOut(callId);
   media.events.lost = (callId) => controller.mediaLost(callId);
+  media.events.dtmf = (callId, digit, sourceTag) => controller.callerDtmf(callId, digit, sourceTag);
   const dispatch = controller.dispatch.bind(controller);
   const shifts = new ShiftScheduler({ clock, zone: config.TIMEZONE, logger, dispatch, onStatus: (status) => controller.setShiftStatus(status) });
   engineConfig = new EngineConfig(database.db, dispatch, shifts);
