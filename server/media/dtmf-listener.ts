@@ -96,6 +96,7 @@ export class DtmfListener {
       this.logger.warn("unreadable DTMF log datagram from rtpengine", { bytes: message.length });
       return;
     }
+    this.logger.debug("rtpengine DTMF", { callId: event.callId, sourceTag: event.sourceTag, digit: event.digit });
     const key = `${event.callId}|${event.sourceTag ?? ""}|${String(event.timestamp)}|${event.digit}`;
     if (event.timestamp !== undefined && this.recent.includes(key)) return;
     this.recent.push(key);
