@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import type { ConnectionState } from "../components/connection-status";
 import type { DeskCallRequest, DeskCallResult, DeskClientToServer, DeskDialRequest, LoopbackReply, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
+import type { DeskHoursView } from "../../server/hours/hours-desk";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -13,6 +14,8 @@ export interface DeskSocketValue {
   connection: ConnectionState;
   /** The operator's routing state as last pushed by the server; undefined until the first push. */
   operator?: OperatorStateView;
+  /** The hours of the operator's queues (issue 11), as last pushed. */
+  hours?: DeskHoursView;
   setStatus(request: StatusRequest): Promise<StatusResult>;
   /** One step of the pre-call loopback check (app/desk/loopback-check.ts). */
   loopback(step: "offer" | "answer", sdp: string): Promise<LoopbackReply>;
@@ -38,10 +41,12 @@ const ACK_TIMEOUT_MS = 10_000;
 export function DeskSocketProvider({ children }: { children: ReactNode }) {
   const socketRef = useRef<DeskSocket | undefined>(undefined);
   const [operator, setOperator] = useState<OperatorStateView>();
+  const [hours, setHours] = useState<DeskHoursView>();
   const dialListeners = useRef(new Set<(request: DeskDialRequest) => void>());
   const connection = useSocket(connectDesk, (socket) => {
     socketRef.current = socket;
     socket.on("operator:state", (state) => setOperator(state));
+    socket.on("desk:hours", (view) => setHours(view));
     socket.on("desk:dial", (request) => dialListeners.current.forEach((listener) => listener(request)));
   });
 
@@ -87,8 +92,8 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial }),
-    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial],
+    () => ({ connection, operator, hours, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial }),
+    [connection, operator, hours, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial],
   );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }

@@ -12,7 +12,7 @@ import type { MenuOption, PromptLanguage } from "../../db/enums";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { organisationName } from "../organisation/organisation-service";
-import { closedPromptNames, nextBoundary, numberStatus, queueOpenStates, type NumberHours, type NumberStatus } from "./number-hours";
+import { closedPromptNames, nextBoundary, numberStatus, queueHoursStates, queueOpenStates, type NumberHours, type NumberStatus, type QueueHoursState } from "./number-hours";
 import type { PromptCatalog, PromptFile } from "./prompt-catalog";
 import { synthesize } from "./prompt-synth";
 import { defaultGreeting, menuQueuePhrase } from "./prompt-texts";
@@ -84,6 +84,14 @@ export class HoursRuntime {
    * over days), so it is done once per boundary, not once per call.
    */
   private statuses = new Map<number, { status: NumberStatus; from: number; until: number }>();
+  /** Each queue's hours as last applied (queues without numbers are absent: always open). */
+  private queueStates = new Map<number, QueueHoursState>();
+  private queueStatesJson = "";
+  /**
+   * Told each time a queue's hours state changes (at a boundary, or after a reload), with every queue's state: the
+   * board and the desks are pushed it (no polling).
+   */
+  readonly queueHoursChanged = new Set<(states: ReadonlyMap<number, QueueHoursState>) => void>();
 
   constructor(private readonly deps: HoursRuntimeDeps) {}
 
@@ -205,11 +213,32 @@ export class HoursRuntime {
     // A queue that lost its last number is open again.
     for (const queueId of this.applied.keys()) if (!states.has(queueId)) this.deps.setQueueOpen(queueId, true);
     this.applied = states;
+    this.publishQueueHours(entries, now, statusOf);
     clearTimeout(this.timer);
     const next = nextBoundary(entries, now, statusOf);
     if (next === undefined) return;
     this.timer = setTimeout(() => this.apply(), Math.min(Math.max(0, next - now), MAX_SLEEP_MS));
     this.timer.unref();
+  }
+
+  /** Each queue's hours now (board snapshot, desk on connect). */
+  queueHours(): ReadonlyMap<number, QueueHoursState> {
+    return this.queueStates;
+  }
+
+  private publishQueueHours(entries: Entry[], now: number, statusOf: (n: Entry, at: number) => NumberStatus): void {
+    const states = queueHoursStates(entries, now, statusOf);
+    const json = JSON.stringify([...states]);
+    if (json === this.queueStatesJson) return;
+    this.queueStates = states;
+    this.queueStatesJson = json;
+    for (const listener of this.queueHoursChanged) {
+      try {
+        listener(states);
+      } catch (error) {
+        this.deps.logger.error("queue hours listener failed", { error: String(error) });
+      }
+    }
   }
 
   private status(entry: Entry, now: number): NumberStatus {

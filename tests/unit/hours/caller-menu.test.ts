@@ -2,7 +2,10 @@
  * The caller menu's rules (server/hours/caller-menu.ts): a digit chooses its option, also during the prompts; a wrong
  * digit or no digit plays the menu again (twice at most), then the default choice; nothing happens after a choice.
  */
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
+import { deskHoursView } from "../../../server/hours/hours-desk";
+import { queueHoursStates } from "../../../server/hours/number-hours";
 import { CallerMenu, MENU_REPEATS, digitName, parseMenuAction } from "../../../server/hours/caller-menu";
 import { parseDtmfLog } from "../../../server/media/dtmf-listener";
 import { menuQueuePhrase, pressPhrase, promptTexts } from "../../../server/hours/prompt-texts";
@@ -92,5 +95,39 @@ describe("rtpengine's DTMF log", () => {
     expect(parseDtmfLog('{"callid":"abc","event":16}')).toBeUndefined();
     expect(parseDtmfLog('{"event":1}')).toBeUndefined();
     expect(parseDtmfLog("not json")).toBeUndefined();
+  });
+});
+
+describe("queue hours on the board and the desk", () => {
+  const PARIS = "Europe/Paris";
+  const base = { zone: PARIS, campaignFrom: null, campaignTo: null, language: "en" as const };
+  const spec = (closures: Array<{ from: string; to: string; reason: string }> = []) => ({
+    zone: PARIS,
+    alwaysOpen: false,
+    weekly: [1, 2, 3, 4, 5].map((day) => ({ day: day as 1, startMinute: 9 * 60, endMinute: 18 * 60 })),
+    periods: [],
+    closures,
+  });
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: PARIS }).toMillis();
+
+  it("a queue is open while any of its numbers is, closed until the earliest opening, with a closure's reason", () => {
+    const numbers = [
+      { ...base, numberId: 1, queueId: 10, schedule: spec([{ from: "2026-12-24", to: "2026-12-25", reason: "Christmas" }]) },
+      { ...base, numberId: 2, queueId: 20, schedule: spec() },
+      { ...base, numberId: 3, queueId: 20, schedule: undefined },
+    ];
+    const states = queueHoursStates(numbers, at("2026-12-24T10:00"));
+    expect(states.get(10)).toEqual({ state: "closed", until: at("2026-12-28T09:00"), closure: "Christmas" });
+    expect(states.get(20)).toEqual({ state: "open" });
+    expect(queueHoursStates([numbers[1]!], at("2026-12-23T10:00")).get(20)).toEqual({ state: "open", until: at("2026-12-23T18:00") });
+  });
+
+  it("the desk: only queues with hours, and allClosed when every queue of the operator is closed", () => {
+    const names = new Map([[10, "Admissions"], [20, "Support"]]);
+    const states = new Map([[10, { state: "closed" as const, closure: "Christmas" }]]);
+    expect(deskHoursView([10], names, states)).toEqual({ allClosed: true, queues: [{ queueId: 10, name: "Admissions", hours: { state: "closed", closure: "Christmas" } }] });
+    // Support has no hours: always open, so the operator may still get calls.
+    expect(deskHoursView([10, 20], names, states).allClosed).toBe(false);
+    expect(deskHoursView([], names, states)).toEqual({ allClosed: false, queues: [] });
   });
 });
