@@ -1,15 +1,16 @@
 /**
  * The caller menu on the call path (real SIPp as the trunk, real rtpengine): the menu is played in the number's
  * language, a caller who presses 2 as RFC 4733 telephone events (reported by rtpengine's DTMF log) or by SIP INFO
- * (application/dtmf-relay) is routed to the second option's queue, and a caller who presses nothing gets the menu
- * three times, then the default (the number's own queue).
+ * (application/dtmf-relay) is routed to the second option's queue; one who presses the callback option leaves a
+ * callback request for the number's queue and is not queued. (Timeouts, repeats and the default are unit-tested:
+ * tests/unit/calls/call-menu.test.ts.)
  */
 import path from "node:path";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { findQueueByName } from "../../../db/queries/queues";
-import { callRecords } from "../../../db/schema";
+import { callbackRequests, callRecords } from "../../../db/schema";
 import { makePrompts } from "../../../server/hours/make-prompts";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { runSipp } from "../../support/sipp";
@@ -25,7 +26,7 @@ beforeAll(async () => {
   harness = await startHarness();
   await harness.cli("queue", "add", "Support");
   await harness.cli("queue", "add", "Billing");
-  for (const number of ["5300", "5301", "5302"]) {
+  for (const number of ["5300", "5301", "5302", "5303"]) {
     await harness.cli("number", "add", number, "--queue", "Support");
     await harness.cli("number", "menu", number, "--option", "1=queue:Support", "--option", "2=queue:Billing", "--option", "9=callback");
   }
@@ -75,4 +76,13 @@ it("a French number speaks its menu in French", async () => {
   expect(menu.prompts[2]).toBe("fr/menu-callback-9");
   expect(call.queueId).toBe(billing);
   expect(support).not.toBe(billing);
+}, 60_000);
+
+it("the callback option registers a callback request and does not queue the caller", async () => {
+  const { call, events } = await menuCall("caller-presses-9-by-info-then-hangs-up.xml", "5303", 1000);
+  expect(events.find((e) => e.type === "call.menu-choice")?.data).toEqual({ digit: "9", action: { kind: "callback" } });
+  const db = harness.hotline.services.database.db;
+  const requests = await waitUntil("the callback request", () => db.select().from(callbackRequests).where(eq(callbackRequests.callId, call.id)), (r) => r.length === 1);
+  expect(requests[0]).toMatchObject({ queueId: support, callerNumber: "+15550001111", reason: "menu" });
+  expect(call).toMatchObject({ outcome: "abandoned", endReason: "menu-callback", queuedAt: null });
 }, 60_000);
