@@ -13,6 +13,7 @@ import type { EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import type { AnnouncementKind, EngineEvent, TransferTarget } from "../queue";
+import { isCallbackNumber } from "../queue/callback-number";
 import { OFFER_HEADERS } from "../realtime/events";
 import type { ReofferResult } from "../telephony/leg-signalling";
 import { StateMachine, TypedEmitter, type EventMap, type TransitionTable } from "../telephony/leg-state";
@@ -340,11 +341,18 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /**
    * The caller chose "callback" in the menu: a callback request for the number's queue (as the engine's callback
    * action makes one), the confirmation, then BYE. The record is closed as `abandoned` with end reason
-   * `menu-callback` (the caller left on purpose, before queueing; the request is in the worklist).
+   * `menu-callback` (the caller left on purpose, before queueing; the request is in the worklist). A caller whose
+   * number cannot be called back (anonymous, withheld) is told so, as the engine's callback action does.
    */
   leaveForCallback(): void {
     this.endedBy = "system";
     this.closedReason = "menu-callback";
+    if (!isCallbackNumber(this.trunk.callerNumber)) {
+      const sorry = this.localize("callback-unavailable");
+      this.enqueueMedia(() => this.media.playToCaller(sorry));
+      setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(sorry)).unref();
+      return;
+    }
     const requestedAt = new Date(this.now());
     this.host.enqueueWrite({ op: "insert-callback-request", request: { callId: this.id, queueId: this.queueId, callerNumber: this.trunk.callerNumber, reason: "menu", requestedAt } });
     this.log("queue.create-callback-request", { queueId: this.queueId, reason: "menu" }, { queueId: this.queueId });
