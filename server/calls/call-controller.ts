@@ -12,6 +12,7 @@ import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
 import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
+import { isCallbackNumber } from "../queue/callback-number";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import type { InboundCallHandler } from "../telephony/b2bua";
 import type { Binding } from "../telephony/registrar";
@@ -378,7 +379,13 @@ export class CallController implements InboundCallHandler {
 
   /** Carries out a caller's menu choice: a queue, a language (then the number's queue), a callback, or the default. */
   private menuChosen(call: CallSession, trunk: TrunkLeg, route: RoutedNumber, queues: ReadonlyMap<string, { queueId: number; queueName: string }>, choice: MenuChoice): void {
-    if (choice.kind === "option" && choice.action.kind === "callback") return call.leaveForCallback();
+    if (choice.kind === "option" && choice.action.kind === "callback") {
+      // The caller keeps their place in the number's queue without staying on the line: the engine makes the callback
+      // request when their turn comes (or at once if the queue cannot keep them).
+      const keep = isCallbackNumber(trunk.callerNumber);
+      if (keep) this.dispatch({ type: "caller-entered", callId: call.id, queueId: String(call.queueId), callerNumber: trunk.callerNumber, priority: this.priorityOf(trunk), keepsPlace: true });
+      return call.leaveForCallback(keep);
+    }
     let greeting: Sound | undefined = route.hours?.greeting;
     if (choice.kind === "option" && choice.action.kind === "queue") {
       const target = queues.get(choice.digit);
@@ -406,11 +413,17 @@ export class CallController implements InboundCallHandler {
       callId: call.id,
       queueId: String(queueId),
       callerNumber: trunk.callerNumber,
-      // VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's
-      // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
-      priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
+      priority: this.priorityOf(trunk),
     });
     call.greet(greeting);
+  }
+
+  /**
+   * VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's own
+   * claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
+   */
+  private priorityOf(trunk: TrunkLeg): number | undefined {
+    return trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0;
   }
 
   /**

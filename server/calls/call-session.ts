@@ -13,7 +13,6 @@ import type { EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import type { AnnouncementKind, EngineEvent, TransferTarget } from "../queue";
-import { isCallbackNumber } from "../queue/callback-number";
 import { OFFER_HEADERS } from "../realtime/events";
 import type { ReofferResult } from "../telephony/leg-signalling";
 import { StateMachine, TypedEmitter, type EventMap, type TransitionTable } from "../telephony/leg-state";
@@ -339,24 +338,15 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   /**
-   * The caller chose "callback" in the menu: a callback request for the number's queue (as the engine's callback
-   * action makes one), the confirmation, then BYE. The record is closed as `abandoned` with end reason
-   * `menu-callback` (the caller left on purpose, before queueing; the request is in the worklist). A caller whose
-   * number cannot be called back (anonymous, withheld) is told so, as the engine's callback action does.
+   * The caller chose "callback" in the menu: the confirmation, then BYE. `keptPlace`: the controller put a place for
+   * them in the number's queue (the engine makes the callback request when their turn comes); the record then stays
+   * open until that turn (the engine writes its outcome), with end reason `menu-callback`. A caller whose number
+   * cannot be called back (anonymous, withheld) is told so instead, and the record closes as abandoned.
    */
-  leaveForCallback(): void {
+  leaveForCallback(keptPlace: boolean): void {
     this.endedBy = "system";
-    this.closedReason = "menu-callback";
-    if (!isCallbackNumber(this.trunk.callerNumber)) {
-      const sorry = this.localize("callback-unavailable");
-      this.enqueueMedia(() => this.media.playToCaller(sorry));
-      setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(sorry)).unref();
-      return;
-    }
-    const requestedAt = new Date(this.now());
-    this.host.enqueueWrite({ op: "insert-callback-request", request: { callId: this.id, queueId: this.queueId, callerNumber: this.trunk.callerNumber, reason: "menu", requestedAt } });
-    this.log("queue.create-callback-request", { queueId: this.queueId, reason: "menu" }, { queueId: this.queueId });
-    const goodbye = this.localize("callback-registered");
+    this.closedReason = keptPlace ? "menu-callback" : "callback-unavailable";
+    const goodbye = this.localize(keptPlace ? "callback-registered" : "callback-unavailable");
     this.enqueueMedia(() => this.media.playToCaller(goodbye));
     setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(goodbye)).unref();
   }
@@ -582,8 +572,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
-    if (this.closedReason === "menu-callback") {
-      this.write({ outcome: "abandoned", endedAt: new Date(this.now()), endedBy: reason === "bye" ? "caller" : "system", endReason: "menu-callback" });
+    if (this.closedReason === "menu-callback" || this.closedReason === "callback-unavailable") {
+      const endedBy = reason === "bye" ? "caller" : "system";
+      // A kept place: the engine closes the record when the caller's turn comes (outcome, end time).
+      if (this.closedReason === "menu-callback") this.write({ endedBy, endReason: "menu-callback" });
+      else this.write({ outcome: "abandoned", endedAt: new Date(this.now()), endedBy, endReason: "callback-unavailable" });
       this.finishMedia();
       return;
     }

@@ -78,11 +78,24 @@ it("a French number speaks its menu in French", async () => {
   expect(support).not.toBe(billing);
 }, 60_000);
 
-it("the callback option registers a callback request and does not queue the caller", async () => {
-  const { call, events } = await menuCall("caller-presses-9-by-info-then-hangs-up.xml", "5303", 1000);
-  expect(events.find((e) => e.type === "call.menu-choice")?.data).toEqual({ digit: "9", action: { kind: "callback" } });
+it("the callback option keeps the caller's place: the request comes when their turn does", async () => {
+  // Nobody serves Support: the place waits (the engine's own tests cover the turn coming behind other callers).
   const db = harness.hotline.services.database.db;
-  const requests = await waitUntil("the callback request", () => db.select().from(callbackRequests).where(eq(callbackRequests.callId, call.id)), (r) => r.length === 1);
-  expect(requests[0]).toMatchObject({ queueId: support, callerNumber: "+15550001111", reason: "menu" });
-  expect(call).toMatchObject({ outcome: "abandoned", endReason: "menu-callback", queuedAt: null });
+  const result = await runSipp("caller-presses-9-by-info-then-hangs-up.xml", harness.sipTarget, { service: "5303", holdMs: 1000, timeoutS: 40 });
+  expect(result.code, result.stdout.slice(-1500)).toBe(0);
+  const call = await waitUntil(
+    "the caller to have left",
+    async () => (await db.select().from(callRecords).where(eq(callRecords.dialedNumber, "5303")))[0],
+    (c) => c?.endReason === "menu-callback",
+  );
+  expect(call).toMatchObject({ outcome: "in_progress", queueId: support, queuedAt: expect.any(Date) });
+  expect(await db.select().from(callbackRequests).where(eq(callbackRequests.callId, call!.id))).toEqual([]);
+  // An operator of Support comes: the place is at the head, so its callback request is made (no offer, no ringing).
+  const amina = await harness.operator("amina");
+  await harness.cli("queue", "member", "Support", "amina");
+  await amina.goAvailable();
+  const requests = await waitUntil("the callback request", () => db.select().from(callbackRequests).where(eq(callbackRequests.callId, call!.id)), (r) => r.length === 1);
+  expect(requests[0]).toMatchObject({ queueId: support, callerNumber: "+15550001111", reason: "callback-turn" });
+  const events = await listCallEvents(db, call!.id);
+  expect(events.find((e) => e.type === "call.menu-choice")?.data).toEqual({ digit: "9", action: { kind: "callback" } });
 }, 60_000);
