@@ -5,9 +5,11 @@
  * callback request for the number's queue and is not queued. (Timeouts, repeats and the default are unit-tested:
  * tests/unit/calls/call-menu.test.ts.)
  */
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { requestCallbacksOfLostPlaces } from "../../../db/queries/callback-requests";
 import { listCallEvents } from "../../../db/queries/calls";
 import { findQueueByName } from "../../../db/queries/queues";
 import { callbackRequests, callRecords } from "../../../db/schema";
@@ -99,3 +101,11 @@ it("the callback option keeps the caller's place: the request comes when their t
   const events = await listCallEvents(db, call!.id);
   expect(events.find((e) => e.type === "call.menu-choice")?.data).toEqual({ digit: "9", action: { kind: "callback" } });
 }, 60_000);
+
+it("after a restart, a menu caller whose kept place was lost gets their callback request", async () => {
+  const db = harness.hotline.services.database.db;
+  const id = randomUUID();
+  await db.insert(callRecords).values({ id, callerNumber: "+15550002222", dialedNumber: "5303", queueId: support, arrivedAt: new Date(), slThresholdS: 20, shortAbandonS: 5, endReason: "menu-callback" });
+  expect(await requestCallbacksOfLostPlaces(db, new Date())).toBe(1);
+  expect(await db.select().from(callbackRequests).where(eq(callbackRequests.callId, id))).toMatchObject([{ queueId: support, callerNumber: "+15550002222", reason: "menu" }]);
+});
