@@ -408,7 +408,7 @@ export const callbackRequests = pgTable(
     callId: uuid("call_id").references(() => callRecords.id, { onDelete: "set null" }),
     queueId: integer("queue_id").references(() => queues.id, { onDelete: "set null" }),
     callerNumber: text("caller_number").notNull(),
-    /** Why the caller left: `max-wait`, `queue-full`, `no-operators` or `closed`. */
+    /** Why the caller left: `max-wait`, `queue-full`, `no-operators`, `closed`, `callback-turn` (chose it in the caller menu, and their kept place reached the head of the queue) or `menu` (the same, whose place was lost in a restart). */
     reason: text("reason").notNull(),
     requestedAt: timestamp("requested_at", { withTimezone: true, precision: 3 }).notNull(),
     doneAt: timestamp("done_at", { withTimezone: true, precision: 3 }),

@@ -9,6 +9,7 @@ import { useNow } from "../desk/use-now";
 import { connectBoard, type BoardSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 import { BoardAlerts } from "./board-alerts";
+import { HoursState } from "../components/hours-state";
 import { formatDuration, formatPercent, NONE, occupancy } from "./board-format";
 import { MonitorButtons, MonitorProvider } from "./monitor-buttons";
 
@@ -128,8 +129,9 @@ function QueueSection({ queue: q, now, name, zone }: { queue: QueuePanelView; no
       data-queue={q.name}
       aria-labelledby={`queue-${q.queueId}`}
     >
-      <h3 id={`queue-${q.queueId}`} className="text-base font-semibold">
+      <h3 id={`queue-${q.queueId}`} className="flex flex-wrap items-center gap-2 text-base font-semibold">
         {q.name}
+        {q.hours && <HoursState hours={q.hours} zone={zone} testId="queue-hours" />}
       </h3>
       <dl className="mt-2 grid grid-cols-3 gap-2 sm:grid-cols-6">
         <Figure label={t("waiting")} value={q.waitingCount} testId="queue-waiting" />

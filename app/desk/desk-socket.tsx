@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import type { ConnectionState } from "../components/connection-status";
 import type { DeskCallRequest, DeskCallResult, DeskClientToServer, DeskDialRequest, LoopbackReply, MonitorView, OperatorStateView, TransferTargetOption } from "../../server/realtime/events";
 import type { WhisperReceiver } from "./whisper-receiver";
+import type { DeskHoursView } from "../../server/hours/hours-desk";
 import { connectDesk, type DeskSocket } from "../lib/socket";
 import { useSocket } from "../lib/use-socket-state";
 
@@ -14,6 +15,8 @@ export interface DeskSocketValue {
   connection: ConnectionState;
   /** The operator's routing state as last pushed by the server; undefined until the first push. */
   operator?: OperatorStateView;
+  /** The hours of the operator's queues (issue 11), as last pushed. */
+  hours?: DeskHoursView;
   setStatus(request: StatusRequest): Promise<StatusResult>;
   /** One step of the pre-call loopback check (app/desk/loopback-check.ts). */
   loopback(step: "offer" | "answer", sdp: string): Promise<LoopbackReply>;
@@ -41,6 +44,7 @@ const ACK_TIMEOUT_MS = 10_000;
 export function DeskSocketProvider({ children }: { children: ReactNode }) {
   const socketRef = useRef<DeskSocket | undefined>(undefined);
   const [operator, setOperator] = useState<OperatorStateView>();
+  const [hours, setHours] = useState<DeskHoursView>();
   const dialListeners = useRef(new Set<(request: DeskDialRequest) => void>());
   const [monitor, setMonitor] = useState<MonitorView>();
   /** The whisper's connection (app/desk/whisper-receiver.ts, loaded on the first whisper). */
@@ -76,6 +80,7 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
       setMonitor(undefined);
     });
     socket.on("operator:state", (state) => setOperator(state));
+    socket.on("desk:hours", (view) => setHours(view));
     socket.on("desk:dial", (request) => dialListeners.current.forEach((listener) => listener(request)));
   });
 
@@ -121,8 +126,8 @@ export function DeskSocketProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial, monitor }),
-    [connection, operator, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial, monitor],
+    () => ({ connection, operator, hours, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial, monitor }),
+    [connection, operator, hours, setStatus, loopback, endLoopback, callRequest, transferTargets, onDial, monitor],
   );
   return <DeskSocketContext.Provider value={value}>{children}</DeskSocketContext.Provider>;
 }

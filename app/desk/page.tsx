@@ -3,9 +3,9 @@ import { listPauseReasons } from "../../db/queries/pause-reasons";
 import { openDraft } from "../../server/desk/wrap-up-service";
 import { getServices } from "../../server/runtime-registry";
 import { AppShell } from "../components/app-shell";
-import { QueueHours } from "../components/queue-hours";
 import { requireRole } from "../lib/auth";
 import { sipClientConfig } from "../lib/sip-config";
+import { DeskHours } from "./desk-hours";
 import { DeskSocketProvider } from "./desk-socket";
 import { DeskWorkspace } from "./desk-workspace";
 
@@ -27,8 +27,8 @@ export default async function DeskPage() {
         {t("title")}
       </h1>
       <p className="mt-1 text-slate-600">{t("welcome", { name: user.displayName })}</p>
-      <QueueHours /> {/* hours (issue 11) */}
       <DeskSocketProvider>
+        <DeskHours zone={getServices().config.TIMEZONE} /> {/* hours (issue 11), live */}
         <DeskWorkspace config={sipClientConfig(user)} pauseReasons={pauseReasons} initialDraft={draft} autoAnswer={user.autoAnswer} />
       </DeskSocketProvider>
     </AppShell>

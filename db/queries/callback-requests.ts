@@ -11,6 +11,20 @@ export async function insertCallbackRequest(
   return row!;
 }
 
+/**
+ * After a restart: places kept in a queue for callers who chose a callback in a caller menu (records still open,
+ * end reason `menu-callback`) were lost with the process; each gets its callback request now (reason `menu`), so no
+ * promised callback is forgotten. Returns how many. Run before the open records are closed.
+ */
+export async function requestCallbacksOfLostPlaces(db: Db, at: Date): Promise<number> {
+  const lost = await db
+    .select({ id: callRecords.id, queueId: callRecords.queueId, callerNumber: callRecords.callerNumber })
+    .from(callRecords)
+    .where(and(eq(callRecords.outcome, "in_progress"), eq(callRecords.endReason, "menu-callback")));
+  for (const call of lost) await insertCallbackRequest(db, { callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason: "menu", requestedAt: at });
+  return lost.length;
+}
+
 /** Requests nobody has handled yet, oldest first: the first to call back is the one who waited longest. */
 export function listOpenCallbackRequests(db: Db) {
   return db

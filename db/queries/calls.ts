@@ -34,7 +34,7 @@ export async function insertCallOnce(db: Db, call: NewCall & { id: string }): Pr
 }
 
 export type CallPatch = Partial<
-  Pick<CallRecord, "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "operatorId" | "outcome" | "endedBy" | "endReason" | "holdMs" | "topic" | "notes">
+  Pick<CallRecord, "queueId" | "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "operatorId" | "outcome" | "endedBy" | "endReason" | "holdMs" | "topic" | "notes">
 >;
 
 export async function updateCall(db: Db, id: string, patch: CallPatch): Promise<void> {

@@ -19,6 +19,7 @@ import { alertChanges, nextAlertDeadline, NO_ALERTS, queueAlerts, type AlertThre
 import { panelDelta, type PushedSeries, type QueuePanelDelta } from "./board-delta";
 import { BoardState } from "./board-state";
 import type { BoardSnapshot, OperatorFiguresView, QueueAlertView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "./board-view";
+import type { QueueHoursState } from "../hours/number-hours";
 
 /**
  * How long changes gather before they are pushed, ms: the per-board rate cap (at most one update per queue per
@@ -66,6 +67,8 @@ export class BoardFeed {
   /** What was last pushed of each queue's slots and history (deltas are taken against it). */
   private readonly pushed = new Map<number, PushedSeries>();
   private stopped = false;
+  /** Each queue's operating hours (server/hours), pushed with its panel. */
+  private hours: ReadonlyMap<number, QueueHoursState> = new Map();
 
   constructor(private readonly deps: BoardFeedDeps) {
     this.state = new BoardState(deps.zone, deps.clock.now());
@@ -100,12 +103,26 @@ export class BoardFeed {
     if (change.queues.size > 0 || change.operators) this.scheduleFlush();
   }
 
+  /** The hours runtime crossed a boundary (or reloaded): the queues whose state changed are pushed. */
+  setQueueHours(states: ReadonlyMap<number, QueueHoursState>): void {
+    if (this.stopped) return;
+    for (const id of new Set([...states.keys(), ...this.hours.keys()])) {
+      if (JSON.stringify(states.get(id)) !== JSON.stringify(this.hours.get(id))) this.dirtyQueues.add(id);
+    }
+    this.hours = states;
+    if (this.dirtyQueues.size > 0) this.scheduleFlush();
+  }
+
   /** Everything, for a board that connects. */
   snapshot(): BoardSnapshot {
     const now = this.deps.clock.now();
     this.state.figures.rollOver(now);
     const snapshot = this.state.snapshot(now);
-    for (const panel of snapshot.queues) panel.alerts = this.alerts.get(panel.queueId) ?? [];
+    for (const panel of snapshot.queues) {
+      panel.alerts = this.alerts.get(panel.queueId) ?? [];
+      const hours = this.hours.get(panel.queueId);
+      if (hours) panel.hours = hours;
+    }
     return snapshot;
   }
 
@@ -160,6 +177,8 @@ export class BoardFeed {
       const panel = this.state.panel(queueId, now);
       if (!panel) continue;
       panel.alerts = this.checkAlerts(panel, now);
+      const hours = this.hours.get(queueId);
+      if (hours) panel.hours = hours;
       const { delta, pushed } = panelDelta(panel, this.pushed.get(queueId));
       this.pushed.set(queueId, pushed);
       this.deps.publish.queue(delta, now);

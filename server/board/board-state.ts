@@ -108,6 +108,8 @@ export class BoardState {
         if (!current) break;
         const p = write.patch;
         const next: FigureCall = { ...current };
+        // A caller menu sent the caller to another queue than the number's.
+        if (p.queueId !== undefined) next.queueId = p.queueId;
         if (p.queuedAt !== undefined) next.queuedAt = ms(p.queuedAt);
         if (p.answeredAt !== undefined) next.answeredAt = ms(p.answeredAt);
         if (p.endedAt !== undefined) next.endedAt = ms(p.endedAt);
@@ -115,6 +117,8 @@ export class BoardState {
         if (p.operatorId !== undefined) next.operatorId = p.operatorId;
         if (p.outcome !== undefined) next.outcome = p.outcome;
         if (p.holdMs !== undefined) next.holdMs = p.holdMs;
+        // A menu caller who chose a callback left the line; their kept place waits, shown as a callback.
+        if (p.endReason === "menu-callback") touch(this.live.callbackRequested(write.id));
         const touched = this.figures.applyCall(next, now);
         for (const id of touched) touch(id);
         if (touched.length > 0 && (p.answeredAt !== undefined || p.endedAt !== undefined || p.operatorId !== undefined || p.holdMs !== undefined)) change.operators = true;

@@ -3,6 +3,7 @@
  * are epoch ms of the server's clock (the board computes waits and talk times from them against its own clock,
  * corrected by the `serverNow` sent with each update); durations are ms.
  */
+import type { QueueHoursState } from "../hours/number-hours";
 
 /** Today's figures of one queue, since local midnight in `TIMEZONE` (definitions: db/schema.ts, queue-figures.ts). */
 export interface QueueFiguresView {
@@ -101,6 +102,8 @@ export interface QueuePanelView {
   /** Waiting callers over the last hour: the most waiting in each minute, `[minuteStartMs, count]`, oldest first. */
   waitingHistory: Array<[number, number]>;
   alerts: QueueAlertView[];
+  /** Operating hours (issue 11): open, or closed until …, with a closure's reason; absent for a queue without hours. */
+  hours?: QueueHoursState;
 }
 
 /** One operator's figures today. */

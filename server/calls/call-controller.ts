@@ -12,6 +12,7 @@ import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
 import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
+import { isCallbackNumber } from "../queue/callback-number";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import type { InboundCallHandler } from "../telephony/b2bua";
 import type { Binding } from "../telephony/registrar";
@@ -20,6 +21,8 @@ import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
 import { CallSession, type CallRequestResult, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
 import type { HoursRoute } from "../hours/hours-runtime";
+import type { MenuChoice } from "../hours/caller-menu";
+import type { PromptLanguage } from "../../db/enums";
 import { OperatorViews } from "./operator-views";
 import { positionAnnouncement } from "./queue-announcements";
 import { shouldRecord } from "../recordings/sampling";
@@ -62,6 +65,8 @@ export interface RoutedNumber {
   localize?(sound: Sound): Sound;
   /** The queue records its calls (server/recordings): the share recorded (percent) and the retention (days, null: kept). */
   recording?: { samplePct: number; retentionDays: number | null };
+  /** The prompt file of a sound in another language (a caller menu's language option). */
+  localizeIn?(language: PromptLanguage): (sound: Sound) => Sound;
 }
 
 export interface CallControllerDeps {
@@ -250,6 +255,14 @@ export class CallController implements InboundCallHandler {
     return this.sessions.size;
   }
 
+  /** A digit the caller sent as RFC 4733 events, reported by rtpengine's DTMF log (its call id is the record id). */
+  callerDtmf(callId: string, digit: string, sourceTag?: string): void {
+    const session = this.sessions.get(callId);
+    // Digits the operator's keypad sent toward the caller are logged by rtpengine too: only the caller's count.
+    if (!session || (sourceTag !== undefined && sourceTag !== session.trunk.remoteTag)) return;
+    session.callerDigit(digit, "rfc4733");
+  }
+
   /** The live session of a call record id (desk requests, tests). */
   session(callId: string): CallSession | undefined {
     return this.sessions.get(callId);
@@ -388,6 +401,39 @@ export class CallController implements InboundCallHandler {
         return;
       }
     }
+    // The number's caller menu comes before the queue: the engine sees the call once the caller chose.
+    const menu = route.hours?.menu;
+    if (menu) return call.runMenu(menu, (choice) => this.menuChosen(call, trunk, route, menu.queues, choice));
+    this.enterQueue(call, trunk, route.queueId, route.hours?.greeting);
+  }
+
+  /** Carries out a caller's menu choice: a queue, a language (then the number's queue), a callback, or the default. */
+  private menuChosen(call: CallSession, trunk: TrunkLeg, route: RoutedNumber, queues: ReadonlyMap<string, { queueId: number; queueName: string }>, choice: MenuChoice): void {
+    if (choice.kind === "option" && choice.action.kind === "callback") {
+      // The caller keeps their place in the number's queue without staying on the line: the engine makes the callback
+      // request when their turn comes (or at once if the queue cannot keep them).
+      const keep = isCallbackNumber(trunk.callerNumber);
+      if (keep) this.dispatch({ type: "caller-entered", callId: call.id, queueId: String(call.queueId), callerNumber: trunk.callerNumber, priority: this.priorityOf(trunk), keepsPlace: true });
+      return call.leaveForCallback(keep);
+    }
+    let greeting: Sound | undefined = route.hours?.greeting;
+    if (choice.kind === "option" && choice.action.kind === "queue") {
+      const target = queues.get(choice.digit);
+      if (target && target.queueId !== call.queueId) {
+        call.queueId = target.queueId;
+        call.queueName = target.queueName;
+        this.records.writeCall(call.id, { queueId: target.queueId });
+      }
+    }
+    if (choice.kind === "option" && choice.action.kind === "language" && route.localizeIn) {
+      call.setLocalizer(route.localizeIn(choice.action.language));
+      // The number's own greeting is in its language: the standard one of the chosen language plays instead.
+      greeting = undefined;
+    }
+    this.enterQueue(call, trunk, call.queueId, greeting);
+  }
+
+  private enterQueue(call: CallSession, trunk: TrunkLeg, queueId: number, greeting: Sound | undefined): void {
     // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
     // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
     // rings, unless the engine already turned the caller away (hang-up announcement) or an
@@ -395,13 +441,19 @@ export class CallController implements InboundCallHandler {
     this.dispatch({
       type: "caller-entered",
       callId: call.id,
-      queueId: String(route.queueId),
+      queueId: String(queueId),
       callerNumber: trunk.callerNumber,
-      // VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's
-      // own claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
-      priority: trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0,
+      priority: this.priorityOf(trunk),
     });
-    call.greet(route.hours?.greeting);
+    call.greet(greeting);
+  }
+
+  /**
+   * VIP priority only for a number a trusted trunk asserted (P-Asserted-Identity, RFC 3325): From is the caller's own
+   * claim, which anyone can write. 0, not undefined, so the engine's own VIP table is not consulted either.
+   */
+  private priorityOf(trunk: TrunkLeg): number | undefined {
+    return trunk.callerAsserted ? this.deps.callerPriority?.(trunk.callerNumber) : 0;
   }
 
   /**

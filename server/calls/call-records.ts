@@ -33,7 +33,7 @@
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../../db/client";
-import { insertCallbackRequest } from "../../db/queries/callback-requests";
+import { insertCallbackRequest, requestCallbacksOfLostPlaces } from "../../db/queries/callback-requests";
 import { appendEvents, closeOperatorStatesAfterRestart, closeOrphanedCalls, incrementOffers, lastOperatorStates, insertCallOnce, updateCall, type CallPatch, type NewCall, type NewCallEvent } from "../../db/queries/calls";
 import { sqlState } from "../../db/queries/errors";
 import type { CallOutcome as RecordOutcome } from "../../db/schema";
@@ -598,6 +598,9 @@ export async function recoverAfterRestart(
   options: { takeover?: boolean } = {},
 ): Promise<RestoredOperatorStates> {
   await records.replay();
+  // Callers who chose a callback in a menu and were still waiting for their turn get their request now.
+  const lostPlaces = await requestCallbacksOfLostPlaces(db, new Date(clock.now()));
+  if (lostPlaces > 0) logger.warn("callback requests made for menu callers whose place was lost", { count: lostPlaces });
   const orphans = await closeOrphanedCalls(db, new Date(clock.now()), options.takeover ? "node-lost" : "server restarted during the call");
   if (orphans > 0) logger.warn("closed calls left open by a previous run", { count: orphans });
   const restored: RestoredOperatorStates = options.takeover ? await lastOperatorStates(db) : new Map();

@@ -21,6 +21,9 @@ import type { TrunkLeg, TrunkLegEvents } from "../telephony/trunk-leg";
 import type { CallMedia, Sound } from "./call-media";
 import type { RecordWrite } from "./call-records";
 import type { RecordedCall } from "../recordings/recording-service";
+import { CallMenuRun } from "./call-menu";
+import type { MenuChoice } from "../hours/caller-menu";
+import type { MenuPlan } from "../hours/hours-runtime";
 
 /**
  * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
@@ -146,7 +149,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   readonly offers = new Map<string, OperatorLegPort>();
   operatorId: string | undefined;
   operator: OperatorLegPort | undefined;
-  private readonly localizer: ((sound: Sound) => Sound) | undefined;
+  private localizer: ((sound: Sound) => Sound) | undefined;
+  /** The caller menu while the caller chooses (before the engine knows the call). */
+  private menuRun: CallMenuRun | undefined;
   /** Set when the call is recorded (server/recordings): the retention of its queue. */
   readonly recording: { retentionDays: number | null } | undefined;
   /** rtpengine's caller-facing port once the recording started (it starts with the first operator). */
@@ -203,7 +208,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     );
     this.trunk.on("ended", (reason) => this.trunkEnded(reason));
     this.trunk.on("hold", (held) => this.callerHold(held));
-    this.trunk.on("dtmf", (digit) => this.log("call.dtmf", { digit }));
+    this.trunk.on("dtmf", (digit) => this.callerDigit(digit, "info"));
     // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
     this.trunk.attachMedia(this.media);
   }
@@ -308,6 +313,53 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   hangUpForShutdown(): void {
     this.endedBy = "system";
     this.trunk.hangup("local");
+  }
+
+  /**
+   * A digit from the caller: by SIP INFO (the trunk leg's `dtmf` event) or as RFC 4733 events (rtpengine's DTMF log,
+   * routed by the controller). Logged; taken by the caller menu while it runs.
+   */
+  callerDigit(digit: string, via: "info" | "rfc4733"): void {
+    if (this.finished) return;
+    this.log("call.dtmf", { digit, via });
+    this.menuRun?.digit(digit);
+  }
+
+  /**
+   * The number's caller menu (issue 11, point 4), before the caller is queued: its prompts, digits, repeats and
+   * default (server/hours/caller-menu.ts). `chosen` is called once with the caller's choice; not when the caller
+   * hangs up first (the record is then closed here as abandoned).
+   */
+  runMenu(plan: MenuPlan, chosen: (choice: MenuChoice) => void): void {
+    this.menuRun = new CallMenuRun(plan, {
+      play: (sound) => this.enqueueMedia(() => this.media.playToCaller(this.localize(sound))),
+      durationMs: (sound) => this.host.soundDurationMs(this.localize(sound)),
+      log: (type, data) => this.log(type, data, { queueId: this.queueId }),
+      chosen: (choice) => {
+        this.menuRun = undefined;
+        if (!this.finished && !this.trunk.ended) chosen(choice);
+      },
+    });
+    this.menuRun.start();
+  }
+
+  /** The caller chose another language in the menu: every later prompt of the call is in that language. */
+  setLocalizer(localize: (sound: Sound) => Sound): void {
+    this.localizer = localize;
+  }
+
+  /**
+   * The caller chose "callback" in the menu: the confirmation, then BYE. `keptPlace`: the controller put a place for
+   * them in the number's queue (the engine makes the callback request when their turn comes); the record then stays
+   * open until that turn (the engine writes its outcome), with end reason `menu-callback`. A caller whose number
+   * cannot be called back (anonymous, withheld) is told so instead, and the record closes as abandoned.
+   */
+  leaveForCallback(keptPlace: boolean): void {
+    this.endedBy = "system";
+    this.closedReason = keptPlace ? "menu-callback" : "callback-unavailable";
+    const goodbye = this.localize(keptPlace ? "callback-registered" : "callback-unavailable");
+    this.enqueueMedia(() => this.media.playToCaller(goodbye));
+    setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(goodbye)).unref();
   }
 
   /** The greeting once the caller is queued (unless the engine already turned them away). */
@@ -532,10 +584,26 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
+    if (this.closedReason === "menu-callback" || this.closedReason === "callback-unavailable") {
+      const endedBy = reason === "bye" ? "caller" : "system";
+      // A kept place: the engine closes the record when the caller's turn comes (outcome, end time).
+      if (this.closedReason === "menu-callback") this.write({ endedBy, endReason: "menu-callback" });
+      else this.write({ outcome: "abandoned", endedAt: new Date(this.now()), endedBy, endReason: "callback-unavailable" });
+      this.finishMedia();
+      return;
+    }
     if (this.closedReason !== undefined) {
       const byCaller = reason === "bye";
       if (byCaller) this.endedBy = "caller";
       this.write({ outcome: "closed", endedAt: new Date(this.now()), endedBy: this.endedBy, endReason: byCaller ? "caller-hung-up" : this.closedReason });
+      this.finishMedia();
+      return;
+    }
+    if (this.menuRun) {
+      // Gone while choosing in the menu: the engine never saw the call.
+      this.menuRun.cancel();
+      this.menuRun = undefined;
+      this.write({ outcome: "abandoned", endedAt: new Date(this.now()), endedBy: SYSTEM_END_REASONS.has(reason) ? "system" : "caller", endReason: reason === "bye" ? "caller-hung-up-in-menu" : reason });
       this.finishMedia();
       return;
     }
@@ -629,6 +697,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.moveTo("ended");
     clearTimeout(this.followUp);
     clearTimeout(this.mediaExpiredOnHold);
+    this.menuRun?.cancel();
     this.emit("finished");
     // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
     // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { Config } from "../config/config";
 import type { HealthRegistry } from "../health";
 import type { Logger } from "../logger";
-import { ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
+import { DtmfListener, ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
 import { MediaTimeoutListener } from "../media/timeout-listener";
 import { ALL_SOUNDS, type CallMediaFactory, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
@@ -20,6 +20,8 @@ export interface MediaEvents {
   timedOut(callId: string): void;
   /** The instance holding the call died or restarted. */
   lost(callId: string): void;
+  /** A party of the call sent a digit as RFC 4733 events (rtpengine's DTMF log). */
+  dtmf(callId: string, digit: string, sourceTag: string | undefined): void;
 }
 
 export interface MediaRuntime {
@@ -41,7 +43,7 @@ export async function startMedia(
 ): Promise<MediaRuntime> {
   if (options.recordingSpoolDir) await mkdir(options.recordingSpoolDir, { recursive: true, mode: 0o700 });
   const soundsDir = path.resolve(config.SOUNDS_DIR);
-  const events: MediaEvents = { timedOut: () => {}, lost: () => {} };
+  const events: MediaEvents = { timedOut: () => {}, lost: () => {}, dtmf: () => {} };
   // Set once started (a timeout report cannot come before rtpengine runs).
   const current: { pool?: MediaPool } = {};
   // rtpengine reports media timeouts here (XML-RPC, see MediaTimeoutListener); the controller ends those calls.
@@ -59,6 +61,9 @@ export async function startMedia(
       );
     },
   });
+  // Callers' RFC 4733 digits (the caller menu): the supervised rtpengine logs each one here. The operator's keypad
+  // digits toward the caller are logged too; only the caller's reach the call (the session ignores digits after its menu).
+  const dtmf = await DtmfListener.listen({ host: "127.0.0.1", logger, onDigit: (event) => events.dtmf(event.callId, event.digit, event.sourceTag) });
   const instances: MediaInstance[] = config.RTPENGINE_URLS
     ? config.RTPENGINE_URLS.split(",").map((entry) => {
         const [host = "", port = "0"] = entry.trim().split(":");
@@ -75,12 +80,14 @@ export async function startMedia(
           silentTimeoutSec: config.RTPENGINE_SILENT_TIMEOUT_S,
           timeoutNotifyUrl: timeouts.url,
           recordingDir: options.recordingSpoolDir,
+          dtmfLogDest: dtmf.destination,
           logger,
         }),
       ];
   const started = new MediaPool(instances);
   await started.start().catch(async (error: unknown) => {
     await timeouts.close();
+    await dtmf.close();
     throw error;
   });
   current.pool = started;
@@ -122,6 +129,7 @@ export async function startMedia(
     stop: async () => {
       await started.stop();
       await timeouts.close();
+      await dtmf.close();
     },
   };
 }

@@ -32,6 +32,7 @@ import { startOutbound } from "../outbound/outbound-wiring";
 import type { OutboundCalls } from "../outbound/outbound-calls";
 import type { CallbackService } from "../callbacks/callback-service";
 import { startHours, type HoursWiring } from "../hours/hours-wiring";
+import { DeskHoursPush } from "../hours/hours-desk";
 import type { HoursRuntime } from "../hours/hours-runtime";
 import { startMonitoring } from "../monitoring/monitoring-wiring";
 
@@ -103,11 +104,18 @@ export async function startTelephony(args: {
   hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
   media.events.timedOut = (callId) => controller.mediaTimedOut(callId);
   media.events.lost = (callId) => controller.mediaLost(callId);
+  media.events.dtmf = (callId, digit, sourceTag) => controller.callerDtmf(callId, digit, sourceTag);
   const dispatch = controller.dispatch.bind(controller);
   const shifts = new ShiftScheduler({ clock, zone: config.TIMEZONE, logger, dispatch, onStatus: (status) => controller.setShiftStatus(status) });
   engineConfig = new EngineConfig(database.db, dispatch, shifts, { clock, zone: config.TIMEZONE });
   engineConfig.synced.add((queues) => hours.runtime.reload(database.db, queues));
   const board = startBoard({ config, database, clock, logger, realtime: args.realtime, controller, engineConfig });
+  // Each queue's hours on the board's panels, pushed when the hours runtime crosses a boundary (no polling).
+  hours.runtime.queueHoursChanged.add((states) => board.setQueueHours(states));
+  // And on each operator's desk: the hours of the queues they serve.
+  const deskHours = new DeskHoursPush((userId, view) => args.realtime.publishDeskHours(userId, view));
+  hours.runtime.queueHoursChanged.add((states) => deskHours.setStates(states));
+  engineConfig.synced.add((queues, byUser) => deskHours.configure(queues, byUser));
   await engineConfig.sync();
   const restoring = await recoverAfterRestart(controller.records, database.db, clock, logger, { takeover: args.takeover });
   // Operators who do not come back within the logout grace start as any new login does.
@@ -146,6 +154,7 @@ export async function startTelephony(args: {
   const hooks = deskHooks(controller, engineConfig, callRequests, restoring);
   args.realtime.setDeskHooks({
     ...hooks,
+    hours: (userId) => deskHours.view(userId),
     // Available again only once the outbound call is over (the engine would offer a queue call).
     setStatus: (userId, request) =>
       request.status === "available" && outbound.isOnCall(userId) ? { ok: false, error: "on an outbound call" } : hooks.setStatus(userId, request),

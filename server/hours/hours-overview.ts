@@ -25,7 +25,7 @@ export interface NumberView {
   number: string;
   queue: string;
   /** Form values: schedule name ("" for 24/7), closed action text, language, greeting, campaign dates. */
-  values: Record<"schedule" | "closedAction" | "language" | "greeting" | "campaignFrom" | "campaignTo", string>;
+  values: Record<"schedule" | "closedAction" | "language" | "greeting" | "campaignFrom" | "campaignTo" | "menu", string>;
 }
 
 /** Schedules and numbers, evaluated at `at` in each schedule's zone (default `zone`). */
@@ -58,6 +58,7 @@ export async function hoursOverview(db: Db, zone: string, at: Date): Promise<{ s
         greeting: n.greeting ?? "",
         campaignFrom: n.campaignFrom ?? "",
         campaignTo: n.campaignTo ?? "",
+        menu: n.menu.map((o) => `${o.digit}=${o.action}`).join(", "),
       },
     })),
   };

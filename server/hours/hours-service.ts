@@ -182,6 +182,14 @@ export async function parseMenu(db: Db, options: readonly string[]): Promise<Men
   return menu;
 }
 
+/** The options of a menu typed in one field: "1=queue:Support, 2=language:ar; 9=callback" (commas, semicolons or lines). */
+export function menuOptionsOfText(text: string): string[] {
+  return text
+    .split(/[,;\n]/)
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
+}
+
 /** Replaces a number's caller menu (no options: no menu). */
 export async function setNumberMenu(db: Db, number: string, options: readonly string[]): Promise<Result<MenuOption[]>> {
   const menu = await parseMenu(db, options);

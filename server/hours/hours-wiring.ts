@@ -7,6 +7,7 @@ import path from "node:path";
 import type { RoutedNumber } from "../calls/call-controller";
 import type { Sound } from "../calls/call-media";
 import type { Clock } from "../clock";
+import type { PromptLanguage } from "../../db/enums";
 import type { Config } from "../config/config";
 import type { Logger } from "../logger";
 import type { EngineEvent } from "../queue";
@@ -37,8 +38,8 @@ export function startHours(args: { config: Config; clock: Clock; logger: Logger;
     decorate: (route) => {
       const state = route && runtime.route(route.numberId);
       if (!route || !state) return route;
-      const localize = (sound: Sound): Sound => prompts.resolve(state.language, sound) ?? sound;
-      return { ...route, ...(state.queue && { queueId: state.queue.queueId, queueName: state.queue.queueName }), hours: state, localize };
+      const localizeIn = (language: PromptLanguage) => (sound: Sound): Sound => prompts.resolve(language, sound) ?? sound;
+      return { ...route, ...(state.queue && { queueId: state.queue.queueId, queueName: state.queue.queueName }), hours: state, localize: localizeIn(state.language), localizeIn };
     },
     durationMs: (sound) => prompts.durationMs(sound),
   };

@@ -86,3 +86,39 @@ export function nextBoundary<N extends NumberHours>(numbers: readonly N[], at: n
   }
   return next;
 }
+
+/**
+ * A queue's hours as the board and the desk show it: open (until its next closing, when known), or closed until its
+ * next opening, with the closure's reason when a closure (a holiday) is why. Epoch ms.
+ */
+export interface QueueHoursState {
+  state: "open" | "closed";
+  until?: number;
+  /** The reason of the closure that closes the queue now ("Holidays"). */
+  closure?: string;
+}
+
+/**
+ * Each queue's {@link QueueHoursState} at `at`, from its numbers: open while any is open (until the last open one
+ * closes), closed until the earliest opening of any, with the reason of a closure that closes one of them.
+ */
+export function queueHoursStates<N extends NumberHours>(numbers: readonly N[], at: number, statusOf: (n: N, at: number) => NumberStatus = numberStatus): Map<number, QueueHoursState> {
+  const byQueue = new Map<number, NumberStatus[]>();
+  for (const n of numbers) byQueue.set(n.queueId, [...(byQueue.get(n.queueId) ?? []), statusOf(n, at)]);
+  const states = new Map<number, QueueHoursState>();
+  for (const [queueId, statuses] of byQueue) {
+    const earliest = (values: Array<number | undefined>) => values.filter((v): v is number => v !== undefined).sort((a, b) => a - b)[0];
+    const open = statuses.filter((s) => s.state === "open");
+    if (open.length > 0) {
+      // Open until the last open number closes (none: one stays open beyond the schedules' horizon).
+      const untils = open.map((s) => s.until);
+      const until = untils.includes(undefined) ? undefined : Math.max(...(untils as number[]));
+      states.set(queueId, { state: "open", ...(until !== undefined && { until }) });
+      continue;
+    }
+    const until = earliest(statuses.map((s) => (s.state === "closed" ? s.nextOpening : s.state === "not-yet" ? s.until : undefined)));
+    const closure = statuses.map((s) => (s.state === "closed" ? s.closure : undefined)).find((c) => c);
+    states.set(queueId, { state: "closed", ...(until !== undefined && { until }), ...(closure && { closure }) });
+  }
+  return states;
+}

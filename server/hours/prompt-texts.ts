@@ -7,6 +7,7 @@
  */
 import type { PromptLanguage } from "../../db/enums";
 import { RECORDED_POSITIONS, RECORDED_WAIT_MINUTES } from "../calls/queue-announcements";
+import { digitName, MENU_DIGITS } from "./caller-menu";
 
 /** Weekday prompt names, ISO order (1 = Monday). */
 export const WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
@@ -158,7 +159,40 @@ export function promptTexts(language: PromptLanguage): Record<string, string> {
     "Merci de votre appel. Ce numéro n'est plus en service. Au revoir.",
     "شكرًا لاتصالك. هذا الرقم لم يعد في الخدمة. مع السلامة.",
   );
+  // Caller menu (issue 11, point 4): one phrase per option, composed into the menu. A language option is spoken in
+  // its own language (the file lives in that language's folder: "Pour le français, appuyez sur la touche deux").
+  for (const digit of MENU_DIGITS) {
+    const press = pressPhrase(language, digit);
+    t[`menu-language-${digitName(digit)}`] = L(`For English, ${press}.`, `Pour le français, ${press}.`, `للعربية، ${press}.`);
+    t[`menu-callback-${digitName(digit)}`] = L(
+      `To leave your number and be called back, ${press}.`,
+      `Pour laisser votre numéro et être rappelé, ${press}.`,
+      `لترك رقمك ليتصل بك أحد موظفينا، ${press}.`,
+    );
+    t[`menu-press-${digitName(digit)}`] = `${press.charAt(0).toUpperCase()}${press.slice(1)}.`;
+  }
+  t["menu-invalid"] = L("Sorry, that choice is not valid.", "Désolé, ce choix n'est pas valide.", "عذرًا، هذا الاختيار غير صحيح.");
   return t;
+}
+
+const EN_DIGITS: Record<string, string> = { "0": "zero", "*": "star", "#": "hash" };
+const FR_DIGITS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"];
+const AR_DIGITS = ["صفر", "واحد", "اثنين", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة"];
+
+/** "press two", "appuyez sur la touche deux", "اضغط على الرقم اثنين" (star and hash keys by name). */
+export function pressPhrase(language: PromptLanguage, digit: string): string {
+  const n = Number(digit);
+  if (language === "en") return `press ${EN_DIGITS[digit] ?? EN_NUMBERS[n]}`;
+  if (language === "fr") return `appuyez sur la touche ${digit === "*" ? "étoile" : digit === "#" ? "dièse" : FR_DIGITS[n]}`;
+  return digit === "*" ? "اضغط على زر النجمة" : digit === "#" ? "اضغط على زر المربع" : `اضغط على الرقم ${AR_DIGITS[n]}`;
+}
+
+/** The phrase of a menu option that sends the caller to a queue: "For Support, press one." (synthesised at run time). */
+export function menuQueuePhrase(language: PromptLanguage, queueName: string, digit: string): string {
+  const press = pressPhrase(language, digit);
+  if (language === "fr") return `Pour ${queueName}, ${press}.`;
+  if (language === "ar") return `لـ ${queueName}، ${press}.`;
+  return `For ${queueName}, ${press}.`;
 }
 
 /** The default greeting of a number, from the organisation's name as said in the number's language. */

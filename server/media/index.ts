@@ -6,6 +6,7 @@
  * - `rtpengine-supervisor`: spawned/external rtpengine instances, health, and the per-call pool.
  */
 export * from "./bencode.js";
+export * from "./dtmf-listener.js";
 export * from "./leg-profiles.js";
 export * from "./logger.js";
 export * from "./ng-client.js";

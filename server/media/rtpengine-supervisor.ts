@@ -206,6 +206,11 @@ export interface RtpengineSupervisorOptions {
    * method `teardown`, one string parameter, the call id). See {@link MediaTimeoutListener}. Default: none.
    */
   timeoutNotifyUrl?: string;
+  /**
+   * `host:port` where rtpengine sends one JSON datagram per RFC 4733 digit a party sent (`--dtmf-log-dest`). See
+   * {@link DtmfListener}. Default: none.
+   */
+  dtmfLogDest?: string;
   /** Default `<tmpdir>/hotline-rtpengine-<ngPort>.pid`. */
   pidFile?: string;
   /**
@@ -304,6 +309,8 @@ export class RtpengineSupervisor extends InstanceBase {
       `--offer-timeout=${o.offerTimeoutSec ?? o.mediaTimeoutSec}`,
       // Timeouts are reported to Hotline, which ends the call's dialogs with BYE (format 1: call id only).
       ...(o.timeoutNotifyUrl ? [`--b2b-url=${o.timeoutNotifyUrl}`, "--xmlrpc-format=1"] : []),
+      // Callers' digits (RFC 4733) for the caller menu: one datagram per digit, no polling.
+      ...(o.dtmfLogDest ? [`--dtmf-log-dest=${o.dtmfLogDest}`] : []),
       `--pidfile=${o.pidFile}`,
       ...(o.recordingDir ? [`--recording-dir=${o.recordingDir}`, "--recording-method=pcap"] : []),
       ...o.extraArgs,

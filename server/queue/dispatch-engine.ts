@@ -11,7 +11,7 @@
  * so an event costs O(queues of the operator x log n) rather than a scan of everyone.
  */
 import { DeadlineHeap } from "./deadline-heap.js";
-import type { AnnouncementKind, CallOutcome, Effect, LeaveReason, MissReason, RecordEntry } from "./engine-effects.js";
+import type { AnnouncementKind, CallbackTurn, CallOutcome, Effect, LeaveReason, MissReason, RecordEntry } from "./engine-effects.js";
 import type { EngineEvent, MembershipInput, TransferTarget } from "./engine-events.js";
 import type {
   CallRecord,
@@ -728,6 +728,7 @@ export class DispatchEngine {
     const arrivedAt = Math.min(event.arrivedAt ?? now, now);
     const priority = event.priority ?? options.vipPriorities[event.callerNumber] ?? 0;
     const call = this.createCall({ ...event, priority, arrivedAt });
+    if (event.keepsPlace) call.keepsPlace = true;
     this.record({ kind: "caller-entered", at: now, callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, priority });
     this.enterQueue(call, q);
   }
@@ -755,6 +756,8 @@ export class DispatchEngine {
     q.waiting.insert(call);
     this.pendingCalls.add(call.id);
     const now = this.state.now;
+    // Nobody listens on a kept place: no announcements.
+    if (call.keepsPlace) return;
     if (s.positionAnnounceEveryMs !== undefined && !this.state.timers.has(`position|${call.id}`)) {
       this.setCallTimer("position", call, now + s.positionAnnounceEveryMs);
     }
@@ -786,6 +789,8 @@ export class DispatchEngine {
 
   /** Takes a caller out of its queue without an operator, by the queue's action for `reason`. */
   private leave(call: CallRecord, action: QueueAction, reason: LeaveReason): void {
+    // A kept place leaves as a callback whatever the queue's action: the caller asked for one and is gone.
+    if (call.keepsPlace) return this.callbackNow(call, reason);
     const { queues, options, now } = this.state;
     const from = queues.get(call.queueId);
     switch (action.type) {
@@ -822,8 +827,14 @@ export class DispatchEngine {
     }
   }
 
+  /** A kept place's turn came, or it cannot wait longer: the callback request is made, and the place ends. */
+  private callbackNow(call: CallRecord, reason: LeaveReason | CallbackTurn): void {
+    this.effects.push({ type: "create-callback-request", callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason });
+    this.finish(call, "callback", reason);
+  }
+
   /** The one exit of a call from the engine: removes every trace so memory stays bounded. */
-  private finish(call: CallRecord, outcome: CallOutcome, reason: LeaveReason | "caller-hung-up" | "call-ended"): void {
+  private finish(call: CallRecord, outcome: CallOutcome, reason: LeaveReason | CallbackTurn | "caller-hung-up" | "call-ended"): void {
     const q = this.state.queues.get(call.queueId);
     if (call.status === "waiting") q?.waiting.remove(call);
     this.clearCallTimers(call);
@@ -956,6 +967,12 @@ export class DispatchEngine {
   private offer(call: CallRecord, operators: readonly OperatorRecord[]): void {
     const q = this.state.queues.get(call.queueId);
     if (q === undefined) return;
+    if (call.keepsPlace) {
+      // The caller's turn: the callback request instead of an offer; the operators stay free for the next caller.
+      this.callbackNow(call, "callback-turn");
+      for (const op of operators) this.pendingOperators.add(op.id);
+      return;
+    }
     q.waiting.remove(call);
     call.status = "offered";
     const deadline = this.state.now + q.settings.ringTimeoutMs;

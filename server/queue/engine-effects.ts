@@ -21,6 +21,11 @@ export type AnnouncementKind =
 
 /** Why a caller left the queue without being answered by an operator. */
 export type LeaveReason = "max-wait" | "queue-full" | "no-operators" | "closed";
+/**
+ * A caller who chose a callback in a caller menu kept their place in the queue without staying on the line; their
+ * turn came (they would have been offered to an operator now), so the callback request is made.
+ */
+export type CallbackTurn = "callback-turn";
 
 /** How a call's life in the engine ended; every call gets exactly one. */
 export type CallOutcome =
@@ -77,7 +82,7 @@ export type RecordEntry =
       callId: string;
       queueId: string;
       outcome: CallOutcome;
-      reason: LeaveReason | "caller-hung-up" | "call-ended";
+      reason: LeaveReason | CallbackTurn | "caller-hung-up" | "call-ended";
       /** From arrival to answer, or to the end when never answered. */
       waitedMs: number;
       talkMs: number;
@@ -104,7 +109,7 @@ export type Effect =
     }
   /** Transfer C to another queue; when the engine manages that queue it has already moved the caller. */
   | { type: "overflow"; callId: string; fromQueueId: string; toQueueId: string; reason: LeaveReason }
-  | { type: "create-callback-request"; callId: string; queueId: string; callerNumber: string; reason: LeaveReason }
+  | { type: "create-callback-request"; callId: string; queueId: string; callerNumber: string; reason: LeaveReason | CallbackTurn }
   | { type: "hang-up"; callId: string; announcement: AnnouncementKind; reason: LeaveReason }
   | {
       type: "operator-state-changed";

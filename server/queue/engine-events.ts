@@ -39,6 +39,12 @@ export type EngineEvent =
       priority?: number;
       /** Defaults to the event time. */
       arrivedAt?: number;
+      /**
+       * The caller chose a callback in a caller menu and hung up: this entry only keeps their place. When they would
+       * be offered to an operator (their turn), or would leave the queue (max wait, closed, full), a callback request
+       * is made instead; nothing is ever played or offered for it.
+       */
+      keepsPlace?: boolean;
     }
   | { type: "caller-hung-up"; callId: string }
   | { type: "offer-answered"; callId: string; operatorId: string }

@@ -75,6 +75,8 @@ export interface CallRecord {
   talkMs: number;
   /** operatorId -> time until which that operator is not offered this caller again. */
   cooldowns: Map<string, number>;
+  /** A place kept for a caller who chose a callback in a menu (no one on the line): see `keepsPlace` of caller-entered. */
+  keepsPlace?: boolean;
   /** Max wait passed while ringing: act when the caller comes back to the queue. */
   maxWaitDue: boolean;
   overflowHops: number;

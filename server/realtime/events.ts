@@ -6,6 +6,7 @@ import type { Role } from "../auth/roles";
 import type { QueuePanelDelta } from "../board/board-delta";
 import type { DayQueuesRequest, DayQueuesResult, OperatorAction, OperatorActionResult, OperatorQueuesView } from "../board/operator-actions";
 import type { BoardSnapshot, OperatorFiguresView, WallboardQueueView, WallboardSnapshot } from "../board/board-view";
+import type { DeskHoursView } from "../hours/hours-desk";
 
 export interface OnlineUser {
   id: number;
@@ -64,6 +65,8 @@ export const OFFER_HEADERS = {
 export interface DeskServerToClient {
   /** The operator's routing state, on connect and on every change. */
   "operator:state": (state: OperatorStateView) => void;
+  /** The hours of the operator's queues (issue 11), on connect and at each change. */
+  "desk:hours": (hours: DeskHoursView) => void;
   /** Sent on connect: who the server thinks you are. */
   welcome: (me: { id: number; username: string; displayName: string; role: Role }) => void;
   /** The session behind this socket ended (logout elsewhere, disabled account). */

@@ -28,6 +28,7 @@ import type {
   TransferTargetOption,
 } from "./events";
 import { z } from "zod";
+import type { DeskHoursView } from "../hours/hours-desk";
 
 export interface SocketAuth {
   authenticateSession(token: string | undefined): Promise<AuthenticatedSession | undefined>;
@@ -45,6 +46,8 @@ export interface DeskHooks {
   loggedOut?(userId: number): void;
   setStatus(userId: number, request: { status: "available" } | { status: "paused"; reason: string }): { ok: true } | { ok: false; error: string };
   state(userId: number): OperatorStateView | undefined;
+  /** The hours of the operator's queues (issue 11). */
+  hours?(userId: number): DeskHoursView | undefined;
   /** All operators' states, for a supervisor's first view. */
   allStates(): BoardOperator[];
   /** Requests about the operator's current call (hold, keypad, transfer); see server/calls/desk-bridge.ts. */
@@ -82,6 +85,8 @@ export interface RealtimeServer {
   /** Enables the desk's pre-call loopback check (while telephony runs). */
   setLoopbackHooks(hooks: LoopbackHooks | undefined): void;
   publishOperatorState(userId: number, state: OperatorStateView): void;
+  /** The hours of an operator's queues changed (issue 11). */
+  publishDeskHours(userId: number, hours: DeskHoursView): void;
   publishAlert(alert: BoardAlert): void;
   /** Outbound calls (hook): asks the user's open desk(s) to dial; false when no desk is open. */
   publishDial(userId: number, request: DeskDialRequest): Promise<boolean>;
@@ -192,6 +197,8 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     if (state) socket.emit("operator:state", state);
     const monitored = monitorViews.get(user.id);
     if (monitored) socket.emit("monitor:state", monitored);
+    const hours = hooks?.hours?.(user.id);
+    if (hours) socket.emit("desk:hours", hours);
     socket.on("ping", (ack) => {
       if (typeof ack === "function") ack(Date.now());
     });
@@ -267,6 +274,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     publishOperatorState(userId, state) {
       desk.to(userRoom(userId)).emit("operator:state", state);
       board.emit("operator:state", { userId, ...state });
+    },
+    publishDeskHours(userId, hours) {
+      desk.to(userRoom(userId)).emit("desk:hours", hours);
     },
     publishAlert(alert) {
       board.emit("alert", alert);

@@ -9,7 +9,7 @@ import { addExceptionAction, removeExceptionAction, saveNumberAction, saveSchedu
 
 const SCHEDULE_FIELDS = ["name", "weekly", "zone"];
 const EXCEPTION_FIELDS = ["schedule", "kind", "from", "to", "hours", "reason"];
-const NUMBER_FIELDS = ["schedule", "closedAction", "language", "greeting", "campaignFrom", "campaignTo", "campaign"];
+const NUMBER_FIELDS = ["schedule", "closedAction", "language", "greeting", "campaignFrom", "campaignTo", "campaign", "menu"];
 
 /** The card every hours form is drawn in. */
 export const FORM_CARD = "mt-4 flex max-w-3xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4";
@@ -129,6 +129,7 @@ export function NumberForm({ number, schedules, values: saved }: { number: strin
         <FormField label={t("greeting")} name="greeting" id={id("greeting")} defaultValue={values.greeting} error={state.errors?.greeting} />
         <FormField label={t("campaignFrom")} name="campaignFrom" id={id("campaign-from")} type="date" dir="ltr" defaultValue={values.campaignFrom} error={state.errors?.campaign} />
         <FormField label={t("campaignTo")} name="campaignTo" id={id("campaign-to")} type="date" dir="ltr" defaultValue={values.campaignTo} />
+        <FormField label={t("menu.label")} name="menu" id={id("menu")} dir="ltr" hint={t("menu.hint")} defaultValue={values.menu} error={state.errors?.menu} />
       </div>
       <div className="flex flex-wrap items-center gap-3 self-end">
         <button type="submit" disabled={pending} data-testid="save-number" className={buttonClass}>
