@@ -18,6 +18,7 @@ import type { Binding } from "../telephony/registrar";
 import type { TrunkLeg } from "../telephony/trunk-leg";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
+import type { ExternalDialler } from "./external-party";
 import { CallSession, type CallRequestResult, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
 import type { HoursRoute } from "../hours/hours-runtime";
 import { OperatorViews } from "./operator-views";
@@ -151,6 +152,8 @@ export class CallController implements InboundCallHandler {
   /** One timer for all bridged calls' media checks (see watchBridgedMedia); calls whose check is in flight. */
   private mediaWatch: NodeJS.Timeout | undefined;
   private readonly mediaChecks = new Set<string>();
+  /** Calls to external numbers through the trunk (set by server/outbound once a trunk route exists). */
+  externalDialler: ExternalDialler | undefined;
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
@@ -186,13 +189,13 @@ export class CallController implements InboundCallHandler {
     // rtpengine's `last packet` is wall-clock seconds: compare with the wall clock, not the injected one.
     const nowS = Math.floor(Date.now() / 1000);
     for (const call of this.sessions.values()) {
-      if ((!call.operator && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
+      if ((!call.bridged && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
       const check = call.media.callerSilenceS?.(nowS);
       if (!check) continue;
       this.mediaChecks.add(call.id);
       void check
         .then((silentS) => {
-          if (silentS !== undefined && silentS * 1000 >= timeoutMs && (call.operator || queuedToo) && call.heldSince === undefined) {
+          if (silentS !== undefined && silentS * 1000 >= timeoutMs && (call.bridged || queuedToo) && call.heldSince === undefined) {
             this.mediaTimedOut(call.id);
           }
         })
@@ -263,6 +266,25 @@ export class CallController implements InboundCallHandler {
           "queueId" in request.to ? { queueId: String(request.to.queueId) } : { operatorId: String(request.to.operatorId) },
         );
     }
+  }
+
+  /**
+   * Blind transfer of the operator's call to an external number (a typed one, or a directory contact's): the number
+   * must pass the outbound allow-list first (toll-fraud guard), then the session carries it out.
+   */
+  async transferExternal(userId: number, number: string): Promise<CallRequestResult> {
+    const dialler = this.externalDialler;
+    if (!dialler) return { ok: false, error: "external-transfer-unavailable" };
+    const operatorId = String(userId);
+    if (!this.sessionOf(operatorId)) return { ok: false, error: "not-on-this-call" };
+    const check = await dialler.check(number, userId);
+    if (!check.ok) return { ok: false, error: "number-not-allowed" };
+    const session = this.sessionOf(operatorId);
+    return session ? session.transferExternal(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
+  }
+
+  private sessionOf(operatorId: string): CallSession | undefined {
+    return [...this.sessions.values()].find((s) => s.operatorId === operatorId);
   }
 
   private schedule(): void {
@@ -413,6 +435,7 @@ export class CallController implements InboundCallHandler {
       soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
       trackMediaClose: (done) => this.trackMediaClose(done),
       operatorInviteSent: (sipCallId) => this.onTiming?.({ phase: "operator-invite-sent", sipCallId, at: performance.now() }),
+      external: this.externalDialler,
     };
   }
 

@@ -19,6 +19,7 @@ import { StateMachine, TypedEmitter, type EventMap, type TransitionTable } from 
 import type { OperatorLeg, OperatorLegEvents } from "../telephony/operator-leg";
 import type { TrunkLeg, TrunkLegEvents } from "../telephony/trunk-leg";
 import type { CallMedia, Sound } from "./call-media";
+import { EXTERNAL_RING_TIMEOUT_MS, type ExternalCall, type ExternalDialler } from "./external-party";
 import type { RecordWrite } from "./call-records";
 
 /**
@@ -50,13 +51,16 @@ const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
 
 /**
  * queued (waiting, operators may ring) -> talking (bridged to an operator) <-> held (the operator put the caller on
- * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ; any -> ended.
+ * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ;
+ * queued -> external (a blind transfer to a number: the external party rings, then talks to the caller) -> queued
+ * (it did not answer: the caller comes back) ; any -> ended.
  */
-export type CallSessionState = "queued" | "talking" | "held" | "ended";
+export type CallSessionState = "queued" | "talking" | "held" | "external" | "ended";
 export const CALL_SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
-  queued: ["talking", "ended"],
+  queued: ["talking", "external", "ended"],
   talking: ["held", "queued", "ended"],
   held: ["talking", "queued", "ended"],
+  external: ["queued", "ended"],
   ended: [],
 };
 
@@ -73,7 +77,17 @@ export type CallerLeg = Listens<TrunkLegEvents> & Pick<
 
 /** The answer to an operator's request about their call (hold, keypad, transfer), for the desk. */
 export type CallRequestResult = { ok: true } | { ok: false; error: CallRequestError };
-export type CallRequestError = "not-on-this-call" | "not-talking" | "not-held" | "bad-digit" | "queue-unavailable" | "operator-unavailable";
+export type CallRequestError =
+  | "not-on-this-call"
+  | "not-talking"
+  | "not-held"
+  | "bad-digit"
+  | "queue-unavailable"
+  | "operator-unavailable"
+  /** No trunk route or no media support for calls to external numbers. */
+  | "external-transfer-unavailable"
+  /** The number is outside the outbound allow-list (toll-fraud guard) or not a number. */
+  | "number-not-allowed";
 
 /** A DTMF digit the keypad may send (RFC 4733 §3.2 events 0-15). */
 export const DTMF_DIGIT = /^[0-9*#A-D]$/;
@@ -103,6 +117,8 @@ export interface CallSessionHost {
   trackMediaClose(done: Promise<unknown>): void;
   /** Bench probe: an INVITE to an operator was handed to the transaction layer. */
   operatorInviteSent?(sipCallId: string): void;
+  /** Calls to external numbers through the trunk; absent: external transfers are refused. */
+  readonly external?: ExternalDialler;
 }
 
 /** What a session tells its owner. */
@@ -175,6 +191,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private mediaMoves = 0;
   /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
   private operatorMovedOnto: CallMedia | undefined;
+  /** The external party of a blind transfer to a number (ringing or answered), and its media attempt tag. */
+  private external: { number: string; attempt: string; call: ExternalCall | undefined; answered: boolean; ringTimer?: NodeJS.Timeout } | undefined;
+  /** The record's end reason when it is not the trunk's (the external party hung up). */
+  private endReasonOverride: string | undefined;
+  /** External attempts so far, for fresh attempt tags. */
+  private externalAttempts = 0;
 
   constructor(
     private readonly host: CallSessionHost,
@@ -199,6 +221,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   get state(): CallSessionState {
     return this.fsm.state;
+  }
+
+  /** True while the caller talks to someone (an operator, or the external party of a transfer): no music, no prompts. */
+  get bridged(): boolean {
+    return this.operator !== undefined || this.external?.answered === true;
   }
 
   private now(): number {
@@ -280,7 +307,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /** An announcement for a waiting caller (position, periodic); skipped once an operator talks to them. */
   announce(prompts: readonly Sound[]): boolean {
-    if (this.operator || prompts.length === 0) return false;
+    if (this.bridged || prompts.length === 0) return false;
     this.playThenMusic(prompts);
     return true;
   }
@@ -426,6 +453,84 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
   }
 
+  /**
+   * Blind transfer to an external number (a directory contact or a typed one) through the trunk. `number` must have
+   * passed the allow-list ({@link ExternalDialler.check}). The engine ends the operator's part (wrap-up, segment,
+   * `call.transferred` with `toNumber`); the caller hears hold music while the external party rings (an INVITE with a
+   * plain-RTP offer from rtpengine: trunk to trunk, same G.711 codec, no transcoding), then is bridged to it. If it
+   * does not answer (busy, no answer within {@link EXTERNAL_RING_TIMEOUT_MS}, failure) the caller is never dropped:
+   * back to the transferring operator if available, else to the head of the queue, with an apology (the engine's
+   * `external-transfer-ended`).
+   */
+  transferExternal(operatorId: string, number: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!this.host.external || !this.media.offerToExternal) return { ok: false, error: "external-transfer-unavailable" };
+    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: number } });
+    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
+    this.externalAttempts += 1;
+    const attempt = `${this.trunk.remoteTag}-x${this.externalAttempts}`;
+    const external: NonNullable<CallSession["external"]> = { number, attempt, call: undefined, answered: false };
+    this.external = external;
+    this.moveTo("external");
+    external.ringTimer = setTimeout(() => this.externalFailed(external, 408), EXTERNAL_RING_TIMEOUT_MS);
+    external.ringTimer.unref();
+    const media = this.media;
+    this.enqueueMedia(async () => {
+      if (this.external !== external) return;
+      const sdp = await media.offerToExternal!(attempt);
+      if (this.external !== external) return void (await media.abandonOperatorAttempt(attempt));
+      const placed = await this.host.external!.place({
+        number,
+        operatorId: Number(operatorId),
+        queueId: this.queueId,
+        sdp,
+        events: {
+          answered: (answer) => this.externalAnswered(external, answer),
+          failed: (status) => this.externalFailed(external, status),
+          hungUp: () => this.externalHungUp(external),
+        },
+      });
+      if (!placed.ok) return this.externalFailed(external, placed.reason === "no-trunk" ? 503 : 403);
+      if (this.external === external) external.call = placed.call;
+      else placed.call.end();
+    });
+    return { ok: true };
+  }
+
+  private externalAnswered(external: NonNullable<CallSession["external"]>, sdp: string): void {
+    if (this.external !== external || this.finished) {
+      external.call?.end();
+      return;
+    }
+    clearTimeout(external.ringTimer);
+    clearTimeout(this.followUp);
+    external.answered = true;
+    this.log("call.external-answered", { number: external.number }, { queueId: this.queueId });
+    this.enqueueMedia(() => this.media.operatorAnswered(external.attempt, sdp));
+  }
+
+  /** The external party did not answer: the caller comes back (the engine decides where), after an apology. */
+  private externalFailed(external: NonNullable<CallSession["external"]>, status: number): void {
+    if (this.external !== external || external.answered || this.finished) return;
+    clearTimeout(external.ringTimer);
+    this.external = undefined;
+    external.call?.end();
+    this.log("call.external-failed", { number: external.number, status }, { queueId: this.queueId });
+    this.moveTo("queued");
+    this.enqueueMedia(() => this.media.abandonOperatorAttempt(external.attempt));
+    this.host.dispatch({ type: "external-transfer-ended", callId: this.id, answered: false });
+  }
+
+  /** The external party hung up after answering: the call is over (BYE to the caller). */
+  private externalHungUp(external: NonNullable<CallSession["external"]>): void {
+    if (this.external !== external || this.finished) return;
+    this.external = undefined;
+    this.endedBy = "system";
+    this.endReasonOverride = "external-hung-up";
+    this.trunk.hangup("local");
+  }
+
   // ---- operator legs --------------------------------------------------------------------------------------------
 
   private operatorAnswered(operatorId: string, leg: OperatorLegPort, sdp: string): void {
@@ -533,7 +638,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     // The session timer (RFC 4028) or an error answered by the transaction layer is the system's doing too.
     this.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
     const endReason = this.host.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
-    this.write({ endedBy: this.endedBy, endReason });
+    this.write({ endedBy: this.endedBy, endReason: this.endReasonOverride ?? endReason });
+    if (this.external) {
+      clearTimeout(this.external.ringTimer);
+      this.external.call?.end();
+      this.external = undefined;
+    }
     if (this.operator) {
       this.operator.hangup();
       this.host.dispatch({ type: "call-ended", callId: this.id });
@@ -556,17 +666,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const [sound, ...rest] = sounds;
     if (sound === undefined) {
       this.enqueueMedia(async () => {
-        if (!this.operator && !this.finished) await this.media.playToCaller("hold-music", { loop: true });
+        if (!this.bridged && !this.finished) await this.media.playToCaller("hold-music", { loop: true });
       });
       return;
     }
     this.enqueueMedia(async () => {
-      if (this.operator || this.finished) return;
+      if (this.bridged || this.finished) return;
       clearTimeout(this.followUp);
       // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
       const ms = await this.media.playToCaller(this.localize(sound));
       this.followUp = setTimeout(() => {
-        if (!this.operator && !this.finished) this.playThenMusic(rest);
+        if (!this.bridged && !this.finished) this.playThenMusic(rest);
       }, ms ?? 0);
       this.followUp.unref();
     });

@@ -63,14 +63,27 @@ const callRequestSchema = z.discriminatedUnion("action", [
   }),
 ]);
 
+/** The directory as the transfer panel needs it (server/directory): contacts with a number to call. */
+export interface DirectoryPort {
+  /** Contacts with at least one phone number, for the list (name, first dialable phone). */
+  contacts(): Promise<Array<{ id: number; name: string; phone: string }>>;
+  /** The first dialable phone number of a contact, or undefined (unknown contact, only SIP URIs). */
+  phoneOf(contactId: number): Promise<string | undefined>;
+}
+
+/** Contacts listed in the transfer panel at most (the rest are reached by typing their number). */
+export const MAX_LISTED_CONTACTS = 200;
+
 /**
  * The desk's requests about the operator's current call: validated here (zod), then carried out by the call's
- * session. External transfer targets (a directory contact, a typed number) are refused until outbound calls exist.
+ * session. External targets (a directory contact, a typed number) go through the trunk
+ * ({@link CallController.transferExternal}, allow-list first); without a directory or trunk they are refused.
  */
 export function deskCallHandlers(
-  controller: Pick<CallController, "callRequest" | "allOperatorStates">,
+  controller: Pick<CallController, "callRequest" | "allOperatorStates"> & Partial<Pick<CallController, "transferExternal">>,
   config: Pick<EngineConfig, "queues">,
   operatorName: (userId: number) => string | undefined,
+  directory?: DirectoryPort,
 ): DeskCallHandlers {
   return {
     request: (userId, raw) => {
@@ -81,14 +94,21 @@ export function deskCallHandlers(
       const { target } = request;
       if (target.kind === "queue") return controller.callRequest(userId, { action: "transfer", to: { queueId: target.queueId } });
       if (target.kind === "operator") return controller.callRequest(userId, { action: "transfer", to: { operatorId: target.userId } });
-      return { ok: false, error: "external-transfer-unavailable" };
+      const external = controller.transferExternal?.bind(controller);
+      if (!external) return { ok: false, error: "external-transfer-unavailable" };
+      if (target.kind === "number") return external(userId, target.number);
+      if (!directory) return { ok: false, error: "external-transfer-unavailable" };
+      return directory.phoneOf(target.contactId).then((phone) => (phone ? external(userId, phone) : { ok: false as const, error: "number-not-allowed" as const }));
     },
-    transferTargets: (userId) => [
+    transferTargets: async (userId) => [
       ...config.queues().map((q): TransferTargetOption => ({ target: { kind: "queue", queueId: q.id }, label: q.name })),
       ...controller
         .allOperatorStates()
         .filter((op) => op.userId !== userId && op.status !== "offline")
         .map((op): TransferTargetOption => ({ target: { kind: "operator", userId: op.userId }, label: operatorName(op.userId) ?? `#${op.userId}`, status: op.status })),
+      ...(await (directory?.contacts() ?? Promise.resolve([])))
+        .slice(0, MAX_LISTED_CONTACTS)
+        .map((c): TransferTargetOption => ({ target: { kind: "contact", contactId: c.id }, label: `${c.name} (${c.phone})` })),
     ],
   };
 }

@@ -23,6 +23,7 @@ import type { CallRecords } from "../calls/call-records";
 import { OutboundCallSession, type OutboundResult, type TrunkTarget } from "../calls/outbound-call-session";
 export { outcomeOf } from "../calls/outbound-call-session";
 import { OutboundMedia } from "../calls/outbound-media";
+import type { ExternalDialler } from "../calls/external-party";
 import type { NgClient } from "../media/ng-client";
 import type { OperatorStateView } from "../realtime/events";
 import type { EngineEvent } from "../queue";
@@ -193,6 +194,43 @@ export class OutboundCalls implements OutboundCallHandler {
   /** Ends every outbound call (shutdown). */
   close(): void {
     for (const live of [...this.live.values()]) live.session.hangup("shutdown");
+  }
+
+  /**
+   * The port call sessions use for blind transfers to external numbers (server/calls/external-party.ts): the
+   * allow-list as for any operator (the transferring operator staffs the desk), then {@link placeTrunkCall} with the
+   * caller ID of the caller's queue (its hotline number).
+   */
+  externalDialler(): ExternalDialler {
+    return {
+      check: (number) => this.deps.policy.check(number, "operator"),
+      place: async ({ number, operatorId, queueId, sdp, events }) => {
+        let release = () => {};
+        const placed = await this.placeTrunkCall({
+          number,
+          role: "operator",
+          operatorId,
+          queueId,
+          sdp,
+          events: { onAnswered: (answer) => events.answered(answer), onFailed: (failure) => events.failed(failure.status) },
+          onBye: () => {
+            release();
+            events.hungUp();
+          },
+        });
+        if (!placed.ok) return placed;
+        release = placed.release;
+        return {
+          ok: true,
+          call: {
+            end: () => {
+              placed.call.hangup();
+              placed.release();
+            },
+          },
+        };
+      },
+    };
   }
 
   /**
