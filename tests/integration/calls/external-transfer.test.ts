@@ -1,0 +1,122 @@
+/**
+ * Blind transfer to an external number (issue 9) against a real B2BUA and rtpengine: a scripted trunk caller (plain
+ * RTP counted packet by packet), a scripted operator on the SIP WebSocket, and SIPp as the provider reaching the
+ * external party (UAS with a digest challenge). The caller is bridged trunk to trunk through rtpengine (SIPp echoes
+ * the caller's audio back); an external party that is busy never drops the caller: back to the operator.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { listCallEvents } from "../../../db/queries/calls";
+import { callRecords } from "../../../db/schema";
+import { callSegments } from "../../../server/calls/call-segments";
+import { startHarness, type Harness } from "../../support/hotline-harness";
+import { freePort } from "../../support/net";
+import { RtpEndpoint, SipPeer, audioSdp, sdpFacts, type PeerDialog } from "../../support/sip-peer";
+import type { TestOperator } from "../../support/test-operator";
+import { waitFor, waitUntil } from "../../support/wait";
+import { startSippProvider } from "../telephony/sipp-provider";
+
+let harness: Harness;
+let amina: TestOperator;
+let proxyPort: number;
+const target = () => ({ host: "127.0.0.1", port: harness.hotline.telephony!.b2bua.port });
+const db = () => harness.hotline.services.database.db;
+
+beforeAll(async () => {
+  proxyPort = await freePort();
+  harness = await startHarness({
+    TRUNK_OUTBOUND_PROXY: `127.0.0.1:${proxyPort}`,
+    TRUNK_DOMAIN: "provider.test",
+    TRUNK_USERNAME: "hotline-acct",
+    TRUNK_PASSWORD: "s3cret-pw",
+  });
+  await harness.cli("queue", "add", "Sales");
+  await harness.cli("queue", "set", "Sales", "--wrap-up", "0", "--ring-timeout", "5");
+  await harness.cli("number", "add", "1000", "--queue", "Sales");
+  await harness.cli("outbound", "allow", "0[1-9]*");
+  amina = await harness.operator("amina");
+  await harness.cli("queue", "member", "Sales", "amina");
+}, 60_000);
+afterAll(() => harness?.stop());
+
+/** A trunk call answered by amina, media flowing both ways. */
+async function talkingToAmina(): Promise<{ peer: SipPeer; media: RtpEndpoint; dialog: PeerDialog; callId: string }> {
+  await amina.waitFor(() => amina.current === undefined, "amina to be free");
+  await amina.goAvailable();
+  const peer = await SipPeer.udp(target());
+  const media = await RtpEndpoint.open();
+  const dialog = peer.invite({ sdp: audioSdp(media.port) });
+  const ok = await peer.answered(dialog);
+  peer.ack(dialog);
+  const relay = sdpFacts(ok.body);
+  media.startSending({ address: relay.address, port: relay.port });
+  await amina.waitFor(() => amina.current !== undefined, "amina to answer");
+  const voice = media.operatorVoice;
+  await waitUntil("amina's voice at the caller", () => media.operatorVoice, (n) => n - voice > 10, 5000);
+  const [row] = await waitUntil("the record", () => db().select().from(callRecords).where(eq(callRecords.sipCallId, dialog.callId)), (rows) => rows.length > 0);
+  return { peer, media, dialog, callId: row!.id };
+}
+
+it("answered: the caller talks to the external party through rtpengine (trunk to trunk), and the record has both segments", async () => {
+  const sipp = await startSippProvider("external-party-answers-after-401-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    expect(await amina.callRequest({ action: "transfer", target: { kind: "number", number: "06 12 34 56 78" } })).toEqual({ ok: true });
+    await amina.waitFor(() => amina.current === undefined, "amina's leg to end");
+    // SIPp echoes what it receives: the caller's own packets (PCMA 0xd5) come back through rtpengine, no music.
+    const echoed = media.operatorVoice;
+    await waitUntil("the caller's audio echoed by the external party", () => media.operatorVoice, (n) => n - echoed > 40, 8000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    expect(events.find((e) => e.type === "call.transferred")?.data).toMatchObject({ toNumber: "0612345678" });
+    const segments = callSegments(events);
+    expect(segments.map((s) => [s.operatorId === null ? null : "amina", s.externalNumber, s.endedBy])).toEqual([
+      ["amina", undefined, "transfer"],
+      [null, "0612345678", "call-ended"],
+    ]);
+    const [record] = await waitUntil("the closed record", () => db().select().from(callRecords).where(eq(callRecords.id, callId)), (rows) => rows[0]?.endedAt !== null);
+    expect(record).toMatchObject({ outcome: "answered", endedBy: "caller" });
+    await waitFor("rtpengine session deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("busy: the caller is not dropped, they come back to the transferring operator", async () => {
+  const sipp = await startSippProvider("outbound-invite-gets-486.xml", "UDP", { port: proxyPort });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    const first = amina.current!.invite.headers.get("Call-ID");
+    expect(await amina.callRequest({ action: "transfer", target: { kind: "number", number: "0612345678" } })).toEqual({ ok: true });
+    expect((await sipp.done).code).toBe(0);
+    // Sales has no wrap-up: amina is available again and is offered the caller once more.
+    await amina.waitFor(() => amina.current !== undefined && amina.current.invite.headers.get("Call-ID") !== first, "the caller back at amina", 10_000);
+    const voice = media.operatorVoice;
+    await waitUntil("amina's voice again", () => media.operatorVoice, (n) => n - voice > 10, 5000);
+    const events = await listCallEvents(db(), callId);
+    expect(events.find((e) => e.type === "call.external-failed")?.data).toMatchObject({ number: "0612345678", status: 486 });
+    expect(events.some((e) => e.type === "call.requeued")).toBe(true);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("a number outside the allow-list is refused and the caller stays with the operator", async () => {
+  const { peer, media, dialog } = await talkingToAmina();
+  try {
+    expect(await amina.callRequest({ action: "transfer", target: { kind: "number", number: "0044 20 7123 4567" } })).toEqual({ ok: false, error: "number-not-allowed" });
+    expect(amina.current).toBeDefined();
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 30_000);
