@@ -10,12 +10,15 @@ const key = (target: TransferTargetRef): string =>
   target.kind === "queue" ? `queue:${target.queueId}` : target.kind === "operator" ? `operator:${target.userId}` : target.kind === "contact" ? `contact:${target.contactId}` : `number:${target.number}`;
 
 /**
- * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time) or a colleague
- * (only they ring; unanswered, the caller comes back to the queue first in line), then transfer. Consultation
- * (attended transfer) is not offered yet: see the note shown with its button.
+ * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time), a colleague
+ * (only they ring; unanswered, the caller comes back to the queue first in line), a directory contact, or type a
+ * number (both called through the trunk, within the outbound allow-list; unanswered, the caller comes back), then
+ * transfer. Consultation (attended transfer) is not offered yet: see the note shown with its button.
  */
 export default function TransferPanel({ onTransfer }: { onTransfer: (target: TransferTargetRef) => Promise<boolean> }) {
   const t = useTranslations("callControls");
+  const tx = useTranslations("externalTransfer");
+  const [typed, setTyped] = useState("");
   const { transferTargets } = useDeskSocket();
   const [targets, setTargets] = useState<TransferTargetOption[]>();
   const [chosen, setChosen] = useState("");
@@ -30,7 +33,9 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
     };
   }, [transferTargets]);
 
-  const target = targets?.find((option) => key(option.target) === chosen)?.target;
+  const number = typed.trim();
+  const target: TransferTargetRef | undefined = number ? { kind: "number", number } : targets?.find((option) => key(option.target) === chosen)?.target;
+  const contacts = targets?.filter((option) => option.target.kind === "contact") ?? [];
   const queues = targets?.filter((option) => option.target.kind === "queue") ?? [];
   const colleagues = targets?.filter((option) => option.target.kind === "operator") ?? [];
 
@@ -68,7 +73,30 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
             ))}
           </optgroup>
         )}
+        {contacts.length > 0 && (
+          <optgroup label={tx("contacts")}>
+            {contacts.map((option) => (
+              <option key={key(option.target)} value={key(option.target)}>
+                {option.label}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
+      <label htmlFor={`${selectId}-number`} className="text-sm text-slate-700">
+        {tx("number")}
+      </label>
+      <input
+        id={`${selectId}-number`}
+        data-testid="transfer-number"
+        type="tel"
+        inputMode="tel"
+        autoComplete="off"
+        maxLength={32}
+        value={typed}
+        onChange={(event) => setTyped(event.target.value)}
+        className="rounded border border-slate-300 px-2 py-1"
+      />
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
