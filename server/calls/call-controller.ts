@@ -47,7 +47,9 @@ export type CallRequest =
   | { action: "hold" }
   | { action: "resume" }
   | { action: "dtmf"; digit: string }
-  | { action: "transfer"; to: { queueId: number } | { operatorId: number } };
+  | { action: "transfer"; to: { queueId: number } | { operatorId: number } }
+  | { action: "consult-complete" }
+  | { action: "consult-cancel" };
 
 export interface RoutedNumber {
   numberId: number;
@@ -260,6 +262,10 @@ export class CallController implements InboundCallHandler {
         return session.resume(operatorId);
       case "dtmf":
         return session.sendDtmf(operatorId, request.digit);
+      case "consult-complete":
+        return session.completeConsult(operatorId);
+      case "consult-cancel":
+        return session.cancelConsult(operatorId);
       case "transfer":
         return session.transfer(
           operatorId,
@@ -281,6 +287,18 @@ export class CallController implements InboundCallHandler {
     if (!check.ok) return { ok: false, error: "number-not-allowed" };
     const session = this.sessionOf(operatorId);
     return session ? session.transferExternal(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
+  }
+
+  /** Consultation (attended transfer) with an external number, after the allow-list (see {@link CallSession.consult}). */
+  async consultExternal(userId: number, number: string): Promise<CallRequestResult> {
+    const dialler = this.externalDialler;
+    if (!dialler) return { ok: false, error: "external-transfer-unavailable" };
+    const operatorId = String(userId);
+    if (!this.sessionOf(operatorId)) return { ok: false, error: "not-on-this-call" };
+    const check = await dialler.check(number, userId);
+    if (!check.ok) return { ok: false, error: "number-not-allowed" };
+    const session = this.sessionOf(operatorId);
+    return session ? session.consult(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
   }
 
   private sessionOf(operatorId: string): CallSession | undefined {
@@ -408,7 +426,7 @@ export class CallController implements InboundCallHandler {
     });
     session.on("state", (state, operatorId) => {
       if (operatorId === undefined) return;
-      this.views.setCall(operatorId, state === "talking" || state === "held" ? { id: session.id, state } : undefined);
+      this.views.setCall(operatorId, state === "talking" || state === "held" || state === "consulting" ? { id: session.id, state } : undefined);
       this.views.publish();
     });
     return session;
@@ -431,6 +449,7 @@ export class CallController implements InboundCallHandler {
         return binding && this.legs ? this.legs.createOperatorLeg(binding) : undefined;
       },
       newMedia: () => this.deps.media(callId, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
+      consultMedia: (consultId, targetTag) => this.deps.media(consultId, targetTag, "trunk"),
       mediaReady: this.deps.mediaReady && ((timeoutMs) => this.deps.mediaReady!(timeoutMs)),
       soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
       trackMediaClose: (done) => this.trackMediaClose(done),

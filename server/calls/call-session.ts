@@ -39,6 +39,18 @@ export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
 /** Trunk-leg end reasons that are Hotline's doing, not the caller's (the record's `ended_by` is `system`). */
 const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
 
+/** A consultation in progress (see {@link CallSession.consult}). */
+interface Consultation {
+  number: string;
+  /** Its own rtpengine call: the target is its "caller" (late offer), the operator's leg joins as its branch. */
+  media: CallMedia;
+  call: ExternalCall | undefined;
+  answered: boolean;
+  /** The operator's branch tag in the consultation's media. */
+  attempt: string;
+  since: number;
+}
+
 /** The message a caller hears before the engine sends them away. */
 const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
   closed: "closed",
@@ -53,13 +65,17 @@ const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
  * queued (waiting, operators may ring) -> talking (bridged to an operator) <-> held (the operator put the caller on
  * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ;
  * queued -> external (a blind transfer to a number: the external party rings, then talks to the caller) -> queued
- * (it did not answer: the caller comes back) ; any -> ended.
+ * (it did not answer: the caller comes back) ; talking/held -> consulting (the caller holds with music, the operator
+ * talks to a number: attended transfer) -> talking (cancelled), held (the target hung up or never answered),
+ * external (completed: caller and target bridged, the operator leaves) or queued (the operator's leg dropped) ;
+ * any -> ended.
  */
-export type CallSessionState = "queued" | "talking" | "held" | "external" | "ended";
+export type CallSessionState = "queued" | "talking" | "held" | "consulting" | "external" | "ended";
 export const CALL_SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
   queued: ["talking", "external", "ended"],
-  talking: ["held", "queued", "ended"],
-  held: ["talking", "queued", "ended"],
+  talking: ["held", "consulting", "queued", "ended"],
+  held: ["talking", "consulting", "queued", "ended"],
+  consulting: ["talking", "held", "external", "queued", "ended"],
   external: ["queued", "ended"],
   ended: [],
 };
@@ -87,7 +103,9 @@ export type CallRequestError =
   /** No trunk route or no media support for calls to external numbers. */
   | "external-transfer-unavailable"
   /** The number is outside the outbound allow-list (toll-fraud guard) or not a number. */
-  | "number-not-allowed";
+  | "number-not-allowed"
+  /** Complete or cancel without a consultation, or complete before the target answered. */
+  | "not-consulting";
 
 /** A DTMF digit the keypad may send (RFC 4733 §3.2 events 0-15). */
 export const DTMF_DIGIT = /^[0-9*#A-D]$/;
@@ -109,6 +127,8 @@ export interface CallSessionHost {
   operatorLeg(operatorId: string): OperatorLegPort | undefined;
   /** This call's media on a live instance (after its instance died). */
   newMedia(): CallMedia;
+  /** A second media call for a consultation (the target's side is its "caller", `targetTag` its tag); absent: no consultation. */
+  consultMedia?(consultId: string, targetTag: string): CallMedia;
   /** Resolves true once some media instance is up (false after `timeoutMs` ms); absent: lost media ends the call. */
   mediaReady?(timeoutMs: number): Promise<boolean>;
   /** Length of each sound, ms: the hang-up after a goodbye waits for it. */
@@ -195,6 +215,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private external: { number: string; attempt: string; call: ExternalCall | undefined; answered: boolean; ringTimer?: NodeJS.Timeout } | undefined;
   /** The record's end reason when it is not the trunk's (the external party hung up). */
   private endReasonOverride: string | undefined;
+  /** The consultation in progress (attended transfer to a number): its own media call and the external call. */
+  private consultation: Consultation | undefined;
   /** External attempts so far, for fresh attempt tags. */
   private externalAttempts = 0;
 
@@ -448,9 +470,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       this.queueId = toQueue.id;
       this.queueName = toQueue.name;
     }
-    this.moveTo("queued");
+    // A completed consultation: the caller is parked already and the target is being joined (completeConsult).
+    const consulted = this.fsm.is("consulting");
+    if (!consulted) this.moveTo("queued");
     leg.hangup();
-    this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
+    if (!consulted) this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
   }
 
   /**
@@ -531,6 +555,190 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.trunk.hangup("local");
   }
 
+  // ---- consultation (attended transfer) -------------------------------------------------------------------------
+
+  /**
+   * Consultation before a transfer, to an external number (attended transfer, RFC 5589's "consultation" without
+   * REFER: Hotline is the B2BUA of every leg). rtpengine 10.5 cannot mix, so the operator's one WebRTC leg is MOVED:
+   * the caller goes back to its placeholder with hold music (its media call), a second rtpengine call is made for the
+   * consultation (the target's trunk leg, late offer: our INVITE carries rtpengine's offer), and once the target
+   * answers the operator's leg is re-INVITEd onto it (RFC 3261 §14.1; new WebRTC offer, same dialog). `number` must
+   * have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
+   */
+  consult(operatorId: string, number: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!this.fsm.is("talking", "held")) return { ok: false, error: "not-talking" };
+    const dialler = this.host.external;
+    if (!dialler || !this.host.consultMedia) return { ok: false, error: "external-transfer-unavailable" };
+    const operator = this.operator!;
+    this.mediaMoves += 1;
+    const consultId = `${this.id}-k${this.mediaMoves}`;
+    const media = this.host.consultMedia(consultId, `${operator.localTag}-kt${this.mediaMoves}`);
+    const consultation: Consultation = { number, media, call: undefined, answered: false, attempt: `${operator.localTag}-ko${this.mediaMoves}`, since: this.now() };
+    this.consultation = consultation;
+    if (this.deskHeldSince === undefined) this.deskHeldSince = this.now();
+    this.fsm.move("consulting");
+    this.log("call.consulted", { number }, { operatorId: Number(operatorId), queueId: this.queueId });
+    // The caller: back on the placeholder, with music (the operator's branch of its media is left idle).
+    this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
+    void (async () => {
+      const offer = await media.answerCaller("");
+      if (this.consultation !== consultation) return;
+      const placed = await dialler.place({
+        number,
+        operatorId: Number(operatorId),
+        queueId: this.queueId,
+        sdp: offer,
+        events: {
+          answered: (sdp) => this.consultAnswered(consultation, sdp),
+          failed: (status) => this.consultGone(consultation, `failed-${status}`),
+          hungUp: () => this.consultGone(consultation, "target-hung-up"),
+        },
+      });
+      if (!placed.ok) return this.consultGone(consultation, placed.reason);
+      if (this.consultation === consultation) consultation.call = placed.call;
+      else placed.call.end();
+    })().catch((error: unknown) => {
+      this.host.logger.warn("consultation failed", { callId: this.id, error: String(error) });
+      this.consultGone(consultation, "failed");
+    });
+    return { ok: true };
+  }
+
+  /** The target answered: its media call gets the operator, whose leg is re-INVITEd onto it. */
+  private consultAnswered(consultation: Consultation, sdp: string): void {
+    if (this.consultation !== consultation || !this.operator) {
+      consultation.call?.end();
+      return;
+    }
+    consultation.answered = true;
+    const operator = this.operator;
+    void (async () => {
+      await consultation.media.callerAnswered!(sdp);
+      const offer = await consultation.media.offerToOperator(consultation.attempt);
+      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+      if (this.consultation !== consultation) return;
+      if (reply.status >= 300 || !reply.sdp) throw new Error(`operator refused the consultation re-INVITE: ${reply.status}`);
+      await consultation.media.operatorAnswered(consultation.attempt, reply.sdp);
+      this.log("call.consult-answered", { number: consultation.number }, { operatorId: Number(this.operatorId), queueId: this.queueId });
+    })().catch((error: unknown) => {
+      this.host.logger.warn("consultation bridge failed", { callId: this.id, error: String(error) });
+      this.consultGone(consultation, "failed");
+    });
+  }
+
+  /** Cancel: the consultation leg ends and the operator talks to the caller again. */
+  cancelConsult(operatorId: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    const consultation = this.consultation;
+    if (!consultation || !this.fsm.is("consulting")) return { ok: false, error: "not-consulting" };
+    this.endConsultation(consultation, "cancelled");
+    this.backToCaller("talking");
+    return { ok: true };
+  }
+
+  /**
+   * Complete: the caller and the target are bridged and the operator leaves (wrap-up, as after a blind transfer). The
+   * target's leg is re-INVITEd onto the caller's media call (a plain-RTP branch of the caller, as for a blind
+   * transfer to a number), the consultation's media call is deleted, and the call goes on as an answered external
+   * transfer (`call.transferred` with `toNumber`, then the external segment).
+   */
+  completeConsult(operatorId: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    const consultation = this.consultation;
+    if (!consultation || !this.fsm.is("consulting") || !consultation.answered || !consultation.call) return { ok: false, error: "not-consulting" };
+    const call = consultation.call;
+    this.consultation = undefined;
+    this.endDeskHold();
+    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: consultation.number } });
+    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
+    this.externalAttempts += 1;
+    const external: NonNullable<CallSession["external"]> = { number: consultation.number, attempt: `${this.trunk.remoteTag}-x${this.externalAttempts}`, call, answered: true };
+    this.external = external;
+    this.moveTo("external");
+    this.log("call.external-answered", { number: external.number, consulted: true }, { queueId: this.queueId });
+    const media = this.media;
+    this.enqueueMedia(async () => {
+      try {
+        const offer = await media.offerToExternal!(external.attempt);
+        const reply = await retryAfterGlare(() => call.reoffer(offer), 2100);
+        if (reply.status >= 300 || !reply.sdp) throw new Error(`the target refused the re-INVITE: ${reply.status}`);
+        if (this.external !== external) return;
+        await media.operatorAnswered(external.attempt, reply.sdp);
+      } catch (error) {
+        this.host.logger.warn("completing the consultation failed", { callId: this.id, error: String(error) });
+        // The target could not be joined: it is let go, and the caller comes back as from an unanswered transfer.
+        external.answered = false;
+        this.externalFailed(external, 500);
+      } finally {
+        this.host.trackMediaClose(consultation.media.close().catch(() => undefined));
+      }
+    });
+    return { ok: true };
+  }
+
+  /** The target hung up, never answered, or the consultation failed: the operator is back with the held caller. */
+  private consultGone(consultation: Consultation, reason: string): void {
+    if (this.consultation !== consultation || this.finished) return;
+    this.endConsultation(consultation, reason);
+    this.backToCaller("held");
+  }
+
+  /** Ends the consultation's leg (CANCEL or BYE) and deletes its media call. */
+  private endConsultation(consultation: Consultation, reason: string): void {
+    this.consultation = undefined;
+    consultation.call?.end();
+    this.host.trackMediaClose(consultation.media.close().catch(() => undefined));
+    this.log("call.consult-ended", { number: consultation.number, reason, ms: this.now() - consultation.since }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId), queueId: this.queueId });
+  }
+
+  /**
+   * The operator's leg back onto the caller's media call (a new branch, re-INVITE) after a consultation: talking (the
+   * music stops) after a cancel, held (music on, the desk shows `held`) after the target left.
+   */
+  private backToCaller(to: "talking" | "held"): void {
+    const operator = this.operator;
+    const operatorId = this.operatorId;
+    if (!operator || !operatorId) return;
+    if (to === "talking") this.endDeskHold();
+    this.fsm.move(to);
+    operator.setHeld(to === "held");
+    this.mediaMoves += 1;
+    const attempt = `${operator.localTag}-kb${this.mediaMoves}`;
+    const media = this.media;
+    this.enqueueMedia(async () => {
+      if (this.operator !== operator) return;
+      const offer = await media.offerToOperator(attempt);
+      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+      if (this.operator !== operator || this.finished) return void (await media.abandonOperatorAttempt(attempt));
+      if (reply.status < 300 && reply.sdp) {
+        await media.operatorAnswered(attempt, reply.sdp);
+        if (this.fsm.is("held")) await media.holdCaller();
+        return;
+      }
+      this.host.logger.warn("operator refused the re-INVITE back to the caller", { callId: this.id, status: reply.status });
+      await media.abandonOperatorAttempt(attempt);
+      operator.hangup();
+      this.operatorLeftParkedCaller(operatorId);
+    });
+  }
+
+  /**
+   * The operator's leg is gone while the caller sits on its placeholder (a consultation): the caller is queued again
+   * at the head (the engine's `operator-leg-failed`), hearing the apology, then music. No operator branch to drop.
+   */
+  private operatorLeftParkedCaller(operatorId: string): void {
+    this.operator = undefined;
+    this.operatorId = undefined;
+    this.moveTo("queued");
+    this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
+    this.playThenMusic([this.localize("apology")]);
+    this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
+  }
+
   // ---- operator legs --------------------------------------------------------------------------------------------
 
   private operatorAnswered(operatorId: string, leg: OperatorLegPort, sdp: string): void {
@@ -552,10 +760,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (this.operator !== leg || this.finished) return;
     this.endDeskHold();
     // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
+    if (this.consultation) this.endConsultation(this.consultation, "operator-left");
     if (reason !== "bye") {
+      const parked = this.fsm.is("consulting");
       this.operator = undefined;
       this.operatorId = undefined;
       this.moveTo("queued");
+      if (parked) return this.operatorLeftParkedCaller(operatorId);
       this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
       this.enqueueMedia(() => this.media.operatorLegLost({ apology: this.localizer ? this.localize("apology") : true }));
       this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
@@ -639,6 +850,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
     const endReason = this.host.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
     this.write({ endedBy: this.endedBy, endReason: this.endReasonOverride ?? endReason });
+    if (this.consultation) this.endConsultation(this.consultation, "caller-hung-up");
     if (this.external) {
       clearTimeout(this.external.ringTimer);
       this.external.call?.end();

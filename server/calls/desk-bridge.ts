@@ -48,19 +48,21 @@ export function deskHooks(
   };
 }
 
+const targetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("queue"), queueId: z.number().int().positive() }),
+  z.object({ kind: z.literal("operator"), userId: z.number().int().positive() }),
+  z.object({ kind: z.literal("contact"), contactId: z.number().int().positive() }),
+  z.object({ kind: z.literal("number"), number: z.string().trim().min(1).max(32) }),
+]);
+
 const callRequestSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("hold") }),
   z.object({ action: z.literal("resume") }),
   z.object({ action: z.literal("dtmf"), digit: z.string().regex(DTMF_DIGIT) }),
-  z.object({
-    action: z.literal("transfer"),
-    target: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("queue"), queueId: z.number().int().positive() }),
-      z.object({ kind: z.literal("operator"), userId: z.number().int().positive() }),
-      z.object({ kind: z.literal("contact"), contactId: z.number().int().positive() }),
-      z.object({ kind: z.literal("number"), number: z.string().trim().min(1).max(32) }),
-    ]),
-  }),
+  z.object({ action: z.literal("transfer"), target: targetSchema }),
+  z.object({ action: z.literal("consult"), target: targetSchema }),
+  z.object({ action: z.literal("consult-complete") }),
+  z.object({ action: z.literal("consult-cancel") }),
 ]);
 
 /** The directory as the transfer panel needs it (server/directory): contacts with a number to call. */
@@ -80,7 +82,7 @@ export const MAX_LISTED_CONTACTS = 200;
  * ({@link CallController.transferExternal}, allow-list first); without a directory or trunk they are refused.
  */
 export function deskCallHandlers(
-  controller: Pick<CallController, "callRequest" | "allOperatorStates"> & Partial<Pick<CallController, "transferExternal">>,
+  controller: Pick<CallController, "callRequest" | "allOperatorStates"> & Partial<Pick<CallController, "transferExternal" | "consultExternal">>,
   config: Pick<EngineConfig, "queues">,
   operatorName: (userId: number) => string | undefined,
   directory?: DirectoryPort,
@@ -90,8 +92,16 @@ export function deskCallHandlers(
       const parsed = callRequestSchema.safeParse(raw);
       if (!parsed.success) return { ok: false, error: "invalid request" };
       const request = parsed.data;
-      if (request.action !== "transfer") return controller.callRequest(userId, request);
+      if (request.action !== "transfer" && request.action !== "consult") return controller.callRequest(userId, request);
       const { target } = request;
+      if (request.action === "consult") {
+        // Consultation reaches external numbers only (operators and queues: not yet, see the closing note of issue 9).
+        const consult = controller.consultExternal?.bind(controller);
+        if (!consult || target.kind === "queue" || target.kind === "operator") return { ok: false, error: "consult-unavailable" };
+        if (target.kind === "number") return consult(userId, target.number);
+        if (!directory) return { ok: false, error: "external-transfer-unavailable" };
+        return directory.phoneOf(target.contactId).then((phone) => (phone ? consult(userId, phone) : { ok: false as const, error: "number-not-allowed" as const }));
+      }
       if (target.kind === "queue") return controller.callRequest(userId, { action: "transfer", to: { queueId: target.queueId } });
       if (target.kind === "operator") return controller.callRequest(userId, { action: "transfer", to: { operatorId: target.userId } });
       const external = controller.transferExternal?.bind(controller);

@@ -19,6 +19,11 @@ export interface ExternalCallEvents {
 export interface ExternalCall {
   /** CANCEL while it rings, BYE once answered (RFC 3261 §9.1, §15). */
   end(): void;
+  /**
+   * A re-INVITE with a new SDP offer once answered (RFC 3261 §14.1): moves the external party's media (a completed
+   * consultation joins it to the caller). Resolves with the final status (481 before the answer) and the answer SDP.
+   */
+  reoffer(sdp: string): Promise<{ status: number; sdp: string | undefined }>;
 }
 
 /** Places external calls; refusals (`not-allowed`, `not-a-number`, `forbidden-role`, `no-trunk`) are not thrown. */

@@ -30,6 +30,7 @@ import type { EngineEvent } from "../queue";
 import type { OutboundCallHandler, TrunkLeg } from "../telephony/b2bua";
 import type { B2bua } from "../telephony/b2bua";
 import { OutboundCall, type OutboundCallEvents } from "../telephony/outbound-call";
+import type { SipDialog } from "../telephony/sip-dialog";
 import type { WsIdentity } from "../telephony/registrar";
 import type { OutboundPolicy } from "./outbound-policy";
 import { resolveDestination, type TrunkRoute } from "./trunk-route";
@@ -43,7 +44,7 @@ export interface CallbackPort {
 }
 
 export interface OutboundCallsDeps {
-  b2bua: Pick<B2bua, "layer" | "localContact" | "watchUacDialog">;
+  b2bua: Pick<B2bua, "layer" | "localContact" | "watchUacDialog"> & Partial<Pick<B2bua, "sendReInvite">>;
   route: TrunkRoute | undefined;
   policy: OutboundPolicy;
   records: Pick<CallRecords, "enqueueWrite" | "writeCall" | "log" | "flushWithin">;
@@ -206,13 +207,20 @@ export class OutboundCalls implements OutboundCallHandler {
       check: (number) => this.deps.policy.check(number, "operator"),
       place: async ({ number, operatorId, queueId, sdp, events }) => {
         let release = () => {};
+        let dialog: SipDialog | undefined;
         const placed = await this.placeTrunkCall({
           number,
           role: "operator",
           operatorId,
           queueId,
           sdp,
-          events: { onAnswered: (answer) => events.answered(answer), onFailed: (failure) => events.failed(failure.status) },
+          events: {
+            onAnswered: (answer, answered) => {
+              dialog = answered;
+              events.answered(answer);
+            },
+            onFailed: (failure) => events.failed(failure.status),
+          },
           onBye: () => {
             release();
             events.hungUp();
@@ -226,6 +234,14 @@ export class OutboundCalls implements OutboundCallHandler {
             end: () => {
               placed.call.hangup();
               placed.release();
+            },
+            reoffer: async (offer) => {
+              const send = this.deps.b2bua.sendReInvite?.bind(this.deps.b2bua);
+              if (!dialog || !send) return { status: 481, sdp: undefined };
+              const reply = await send(dialog, offer);
+              // The provider's session refreshes are answered with what it has now.
+              if (reply.status < 300) release = this.deps.b2bua.watchUacDialog(dialog, () => events.hungUp(), offer);
+              return reply;
             },
           },
         };

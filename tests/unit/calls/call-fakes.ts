@@ -107,7 +107,9 @@ export class FakeOperatorLeg extends TypedEmitter<OperatorLegEvents> {
     if (this.state === "answered" && held) this.state = "held";
     else if (this.state === "held" && !held) this.state = "answered";
   }
-  reoffer(): Promise<ReofferResult> {
+  readonly reoffers: string[] = [];
+  reoffer(sdp: string): Promise<ReofferResult> {
+    this.reoffers.push(sdp);
     return Promise.resolve({ status: 200, sdp: "v=0 browser again" });
   }
   /** The softphone answers (only once the INVITE left). */
@@ -188,6 +190,10 @@ export class FakeMedia implements CallMedia {
     this.state = "offering";
     return "v=0 webrtc offer";
   }
+  readonly lateAnswers: string[] = [];
+  async callerAnswered(sdp: string): Promise<void> {
+    this.lateAnswers.push(sdp);
+  }
   async offerToExternal(tag: string): Promise<string> {
     this.step(`external-offer:${tag}`, ["parked"]);
     this.state = "offering";
@@ -255,12 +261,23 @@ export async function settle(): Promise<void> {
 export class FakeDialler implements ExternalDialler {
   readonly placed: Array<{ number: string; queueId: number; sdp: string; events: ExternalCallEvents; ended: boolean }> = [];
   allowed = (number: string) => /^0[1-9]/.test(number);
+  readonly reoffers: string[] = [];
+  reofferStatus = 200;
   async check(number: string): Promise<{ ok: true; number: string } | { ok: false; reason: string }> {
     return this.allowed(number) ? { ok: true, number } : { ok: false, reason: "not-allowed" };
   }
   async place(args: { number: string; operatorId: number; queueId: number; sdp: string; events: ExternalCallEvents }) {
     const call = { number: args.number, queueId: args.queueId, sdp: args.sdp, events: args.events, ended: false };
     this.placed.push(call);
-    return { ok: true as const, call: { end: () => void (call.ended = true) } };
+    return {
+      ok: true as const,
+      call: {
+        end: () => void (call.ended = true),
+        reoffer: async (sdp: string) => {
+          this.reoffers.push(sdp);
+          return { status: this.reofferStatus, sdp: "v=0 external re-answer" };
+        },
+      },
+    };
   }
 }
