@@ -1,8 +1,12 @@
 /**
- * Blind transfer to an external number (issue 9) against a real B2BUA and rtpengine: a scripted trunk caller (plain
- * RTP counted packet by packet), a scripted operator on the SIP WebSocket, and SIPp as the provider reaching the
- * external party (UAS with a digest challenge). The caller is bridged trunk to trunk through rtpengine (SIPp echoes
- * the caller's audio back); an external party that is busy never drops the caller: back to the operator.
+ * Transfers to an external number (issue 9) against a real B2BUA and rtpengine 10.5: a scripted trunk caller (plain
+ * RTP counted packet by packet), a scripted operator on the SIP WebSocket (its RTP marked, so an echo is recognised),
+ * and SIPp as the provider reaching the external party (UAS, with a digest challenge in the first test), echoing what
+ * it receives.
+ * - Blind: the caller is bridged trunk to trunk through rtpengine; an external party that is busy never drops the
+ *   caller: back to the operator.
+ * - Consultation (attended): rtpengine cannot mix, so the operator's leg is re-INVITEd between the caller's media call
+ *   and the consultation's; complete re-INVITEs the target onto the caller's.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -21,6 +25,7 @@ let amina: TestOperator;
 let proxyPort: number;
 const target = () => ({ host: "127.0.0.1", port: harness.hotline.telephony!.b2bua.port });
 const db = () => harness.hotline.services.database.db;
+const consult = { action: "consult", target: { kind: "number", number: "0612345678" } } as const;
 
 beforeAll(async () => {
   proxyPort = await freePort();
@@ -120,3 +125,63 @@ it("a number outside the allow-list is refused and the caller stays with the ope
     peer.close();
   }
 }, 30_000);
+
+/** The consultation is up: the caller hears music (not amina), amina hears her own voice echoed by the target. */
+async function consultationUp(media: RtpEndpoint): Promise<void> {
+  expect(await amina.callRequest(consult)).toEqual({ ok: true });
+  await waitUntil("amina's desk to show the consultation", () => amina.state?.call?.state, (s) => s === "consulting", 5000);
+  const echoed = amina.echoedBack;
+  await amina.waitFor(() => amina.echoedBack - echoed > 25, "amina's voice echoed by the target", 8000);
+  const [voice, received] = [media.operatorVoice, media.received];
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  expect(media.operatorVoice - voice).toBe(0);
+  expect(media.received - received).toBeGreaterThan(15);
+}
+
+it("consultation then complete: the caller talks to the target, amina leaves, both rtpengine calls go away at the end", async () => {
+  const sipp = await startSippProvider("external-party-answers-is-reinvited-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultationUp(media);
+    expect(await amina.callRequest({ action: "consult-complete" })).toEqual({ ok: true });
+    await amina.waitFor(() => amina.current === undefined, "amina's leg to end");
+    // The target now echoes the caller's own audio (PCMA 0xd5) back to the caller through rtpengine.
+    const echoed = media.operatorVoice;
+    await waitUntil("the caller's audio echoed by the target", () => media.operatorVoice, (n) => n - echoed > 25, 8000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    const types = events.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["call.consulted", "call.consult-answered", "call.transferred", "call.external-answered"]));
+    await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("consultation cancelled: the target gets BYE and amina talks to the caller again, both ways", async () => {
+  const sipp = await startSippProvider("external-party-answers-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultationUp(media);
+    expect(await amina.callRequest({ action: "consult-cancel" })).toEqual({ ok: true });
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    await waitUntil("amina's desk back to talking", () => amina.state?.call?.state, (s) => s === "talking", 5000);
+    const voice = media.operatorVoice;
+    await waitUntil("amina's voice at the caller again", () => media.operatorVoice, (n) => n - voice > 10, 5000);
+    const heard = amina.rtpReceived;
+    await amina.waitFor(() => amina.rtpReceived - heard > 10, "the caller's voice at amina again");
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "cancelled" });
+    await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
