@@ -22,6 +22,8 @@ export function CallControls() {
   const t = useTranslations("callControls");
   const { operator, callRequest } = useDeskSocket();
   const held = operator?.call?.state === "held";
+  const consulting = operator?.call?.state === "consulting";
+  const tx = useTranslations("externalTransfer");
   const [open, setOpen] = useState<"keypad" | "transfer" | undefined>();
   const [error, setError] = useState<string>();
   const send = async (request: DeskCallRequest) => {
@@ -66,7 +68,29 @@ export function CallControls() {
         </p>
       )}
       {open === "keypad" && <Keypad disabled={held} onDigit={(digit) => void send({ action: "dtmf", digit })} />}
-      {open === "transfer" && <TransferPanel onTransfer={(target) => send({ action: "transfer", target })} />}
+      {consulting && (
+        <div role="group" aria-label={tx("consulting")} className="flex flex-wrap items-center gap-2">
+          <p role="status" className="text-sm text-slate-800">
+            {tx("consulting")}
+          </p>
+          <button type="button" data-testid="transfer-complete" onClick={() => void send({ action: "consult-complete" })} className={`${BUTTON} bg-brand-700 text-white hover:bg-brand-800`}>
+            {tx("complete")}
+          </button>
+          <button type="button" data-testid="transfer-cancel" onClick={() => void send({ action: "consult-cancel" })} className={OUTLINE}>
+            {tx("cancel")}
+          </button>
+        </div>
+      )}
+      {open === "transfer" && !consulting && (
+        <TransferPanel
+          onTransfer={(target) => send({ action: "transfer", target })}
+          onConsult={async (target) => {
+            const ok = await send({ action: "consult", target });
+            if (ok) setOpen(undefined);
+            return ok;
+          }}
+        />
+      )}
     </div>
   );
 }

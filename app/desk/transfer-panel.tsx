@@ -13,9 +13,16 @@ const key = (target: TransferTargetRef): string =>
  * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time), a colleague
  * (only they ring; unanswered, the caller comes back to the queue first in line), a directory contact, or type a
  * number (both called through the trunk, within the outbound allow-list; unanswered, the caller comes back), then
- * transfer. Consultation (attended transfer) is not offered yet: see the note shown with its button.
+ * transfer. Consult first (attended transfer) reaches outside numbers and directory contacts: the caller holds with
+ * music while the operator talks to them, then completes or cancels (the buttons in CallControls).
  */
-export default function TransferPanel({ onTransfer }: { onTransfer: (target: TransferTargetRef) => Promise<boolean> }) {
+export default function TransferPanel({
+  onTransfer,
+  onConsult,
+}: {
+  onTransfer: (target: TransferTargetRef) => Promise<boolean>;
+  onConsult: (target: TransferTargetRef) => Promise<boolean>;
+}) {
   const t = useTranslations("callControls");
   const tx = useTranslations("externalTransfer");
   const [typed, setTyped] = useState("");
@@ -36,6 +43,8 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
   const number = typed.trim();
   const target: TransferTargetRef | undefined = number ? { kind: "number", number } : targets?.find((option) => key(option.target) === chosen)?.target;
   const contacts = targets?.filter((option) => option.target.kind === "contact") ?? [];
+  // Consultation reaches outside numbers and directory contacts (not yet colleagues or queues).
+  const consultable = target !== undefined && (target.kind === "number" || target.kind === "contact");
   const queues = targets?.filter((option) => option.target.kind === "queue") ?? [];
   const colleagues = targets?.filter((option) => option.target.kind === "operator") ?? [];
 
@@ -111,11 +120,22 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
         >
           {t("blind")}
         </button>
-        <button type="button" data-testid="transfer-consult" disabled title={t("consultUnavailable")} className={`${BUTTON} border border-slate-300 bg-white text-slate-800`}>
+        <button
+          type="button"
+          data-testid="transfer-consult"
+          disabled={!consultable || busy}
+          title={consultable ? undefined : tx("consultOutsideOnly")}
+          onClick={() => {
+            if (!target || !consultable) return;
+            setBusy(true);
+            void onConsult(target).finally(() => setBusy(false));
+          }}
+          className={`${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`}
+        >
           {t("consult")}
         </button>
       </div>
-      <p className="text-xs text-slate-600">{t("consultUnavailable")}</p>
+      <p className="text-xs text-slate-600">{tx("consultOutsideOnly")}</p>
     </div>
   );
 }
