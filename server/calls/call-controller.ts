@@ -397,7 +397,11 @@ export class CallController implements InboundCallHandler {
     trunk.answer(answer);
     this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
     // A number outside its hours plays its closed message and hangs up (server/hours; outcome closed).
-    if (route.hours?.closed) return call.answerClosed(route.hours.closed);
+    if (route.hours?.closed) {
+      // `forward:<number>`: through the trunk like a transfer to a number; the closed message if that fails.
+      if (route.hours.forward && call.forwardClosed(route.hours.forward, route.hours.closed)) return;
+      return call.answerClosed(route.hours.closed);
+    }
     // Queue first, greeting second: rtpengine's `play media` takes ~20 ms, and an operator who is
     // free must not wait for it (measured by bench/calls/call-setup). The greeting plays while it
     // rings, unless the engine already turned the caller away (hang-up announcement) or an

@@ -212,7 +212,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
   private operatorMovedOnto: CallMedia | undefined;
   /** The external party of a blind transfer to a number (ringing or answered), and its media attempt tag. */
-  private external: { number: string; attempt: string; call: ExternalCall | undefined; answered: boolean; ringTimer?: NodeJS.Timeout } | undefined;
+  private external:
+    | {
+        number: string;
+        attempt: string;
+        call: ExternalCall | undefined;
+        answered: boolean;
+        ringTimer?: NodeJS.Timeout;
+        /** Not answered: what happens to the caller (default: back through the engine, `external-transfer-ended`). */
+        onFailed?: () => void;
+      }
+    | undefined;
   /** The record's end reason when it is not the trunk's (the external party hung up). */
   private endReasonOverride: string | undefined;
   /** The consultation in progress (attended transfer to a number): its own media call and the external call. */
@@ -492,11 +502,35 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (!this.host.external || !this.media.offerToExternal) return { ok: false, error: "external-transfer-unavailable" };
     this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: number } });
     if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
+    this.moveTo("external");
+    this.callExternal(number, Number(operatorId));
+    return { ok: true };
+  }
+
+  /**
+   * A number outside its hours with action `forward:<number>` (server/hours): the caller, answered already, hears
+   * music while the number rings through the trunk (as for a blind transfer to a number), then talks to it. The
+   * engine never sees the call; the record is closed as `closed` with end reason `forwarded`. If the forward fails
+   * (busy, no answer, refused by the allow-list) the closed message plays, then BYE. False when forwarding is
+   * impossible here (no trunk route): then the caller gets the closed message at once.
+   */
+  forwardClosed(number: string, closed: ClosedAnswer): boolean {
+    if (!this.host.external || !this.media.offerToExternal) return false;
+    this.endedBy = "system";
+    this.closedReason = "forwarded";
+    this.log("call.forwarded", { number }, { queueId: this.queueId });
+    this.moveTo("external");
+    this.playThenMusic([]);
+    this.callExternal(number, 0, () => this.answerClosed(closed));
+    return true;
+  }
+
+  /** Rings `number` through the trunk with a plain-RTP branch of the caller's media; see {@link transferExternal}. */
+  private callExternal(number: string, operatorId: number, onFailed?: () => void): void {
     this.externalAttempts += 1;
     const attempt = `${this.trunk.remoteTag}-x${this.externalAttempts}`;
-    const external: NonNullable<CallSession["external"]> = { number, attempt, call: undefined, answered: false };
+    const external: NonNullable<CallSession["external"]> = { number, attempt, call: undefined, answered: false, ...(onFailed && { onFailed }) };
     this.external = external;
-    this.moveTo("external");
     external.ringTimer = setTimeout(() => this.externalFailed(external, 408), EXTERNAL_RING_TIMEOUT_MS);
     external.ringTimer.unref();
     const media = this.media;
@@ -506,7 +540,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       if (this.external !== external) return void (await media.abandonOperatorAttempt(attempt));
       const placed = await this.host.external!.place({
         number,
-        operatorId: Number(operatorId),
+        operatorId,
         queueId: this.queueId,
         sdp,
         events: {
@@ -519,7 +553,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       if (this.external === external) external.call = placed.call;
       else placed.call.end();
     });
-    return { ok: true };
   }
 
   private externalAnswered(external: NonNullable<CallSession["external"]>, sdp: string): void {
@@ -541,8 +574,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.external = undefined;
     external.call?.end();
     this.log("call.external-failed", { number: external.number, status }, { queueId: this.queueId });
-    this.moveTo("queued");
     this.enqueueMedia(() => this.media.abandonOperatorAttempt(external.attempt));
+    if (external.onFailed) return external.onFailed();
+    this.moveTo("queued");
     this.host.dispatch({ type: "external-transfer-ended", callId: this.id, answered: false });
   }
 
@@ -836,6 +870,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
+    if (this.external) {
+      clearTimeout(this.external.ringTimer);
+      this.external.call?.end();
+      this.external = undefined;
+    }
     if (this.closedReason !== undefined) {
       const byCaller = reason === "bye";
       if (byCaller) this.endedBy = "caller";
@@ -851,11 +890,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const endReason = this.host.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
     this.write({ endedBy: this.endedBy, endReason: this.endReasonOverride ?? endReason });
     if (this.consultation) this.endConsultation(this.consultation, "caller-hung-up");
-    if (this.external) {
-      clearTimeout(this.external.ringTimer);
-      this.external.call?.end();
-      this.external = undefined;
-    }
     if (this.operator) {
       this.operator.hangup();
       this.host.dispatch({ type: "call-ended", callId: this.id });

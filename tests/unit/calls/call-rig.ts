@@ -4,6 +4,7 @@
  */
 import { CallController } from "../../../server/calls/call-controller";
 import { silentLogger } from "../../../server/logger";
+import type { HoursRoute } from "../../../server/hours/hours-runtime";
 import type { OperatorStateView } from "../../../server/realtime/events";
 import { FakeLegSource, FakeMedia, FakeTrunk, MemoryRecordStore, settle } from "./call-fakes";
 
@@ -19,7 +20,8 @@ export interface Rig {
   ready(...userIds: number[]): void;
 }
 
-export function rig(): Rig {
+/** `hours`: what the numbers' hours say (server/hours), by dialled number. */
+export function rig(hours: Record<string, HoursRoute> = {}): Rig {
   const clock = { t: 1_000_000, now: () => clock.t };
   const store = new MemoryRecordStore();
   const media = new Map<string, FakeMedia>();
@@ -39,7 +41,7 @@ export function rig(): Rig {
       media.set(callId, m);
       return m;
     },
-    routeNumber: (dialed) => routes[dialed],
+    routeNumber: (dialed) => (routes[dialed] && hours[dialed] ? { ...routes[dialed], hours: hours[dialed] } : routes[dialed]),
     publishOperatorState: (userId, view) => views.set(userId, view),
     alertSupervisors: () => {},
     soundDurationMs: () => 1_000,

@@ -142,4 +142,53 @@ describe("blind transfer to an external number", () => {
     await r.controller.records.flushWithin(1000);
     expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ endedBy: "system", endReason: "external-hung-up" }));
   });
+
+  describe("closed-hours action forward:<number>", () => {
+    const closed = { prompts: ["closed"], endReason: "closed" as const };
+    const forwarding = { language: "en" as const, greeting: undefined, closed, queue: undefined, forward: "0140000000" };
+
+    it("forwards the caller through the trunk; the engine never sees the call; the record says forwarded", async () => {
+      const r = rig({ "100": forwarding });
+      const dialler = new FakeDialler();
+      r.controller.externalDialler = dialler;
+      const { trunk, callId } = await r.call("100");
+      await settle();
+      expect(dialler.placed[0]).toMatchObject({ number: "0140000000", sdp: "v=0 plain rtp offer" });
+      expect(r.controller.engine.state.calls.has(callId)).toBe(false);
+      expect(r.media.get(callId)!.playing).toBe("hold-music");
+      dialler.placed[0]!.events.answered("v=0 external answer");
+      await settle();
+      expect(r.media.get(callId)!.state).toBe("bridged");
+      trunk.bye();
+      await settle();
+      expect(dialler.placed[0]!.ended).toBe(true);
+      expect(FakeMedia.open.size).toBe(0);
+      await r.controller.records.flushWithin(1000);
+      expect(r.store.events("call.forwarded")[0]).toMatchObject({ callId, data: { number: "0140000000" } });
+      expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ outcome: "closed", endedBy: "caller", endReason: "caller-hung-up" }));
+    });
+
+    it("a forward that fails plays the closed message, then hangs up", async () => {
+      const r = rig({ "100": forwarding });
+      const dialler = new FakeDialler();
+      r.controller.externalDialler = dialler;
+      const { trunk, callId } = await r.call("100");
+      await settle();
+      dialler.placed[0]!.events.failed(480);
+      await vi.advanceTimersByTimeAsync(2_000);
+      await settle();
+      expect(r.media.get(callId)!.calls).toContain("play:closed");
+      expect(trunk.endReason).toBe("local");
+      await r.controller.records.flushWithin(1000);
+      expect(r.store.patches(callId)).toContainEqual(expect.objectContaining({ outcome: "closed", endedBy: "system", endReason: "closed" }));
+    });
+
+    it("without a trunk route the closed message plays at once", async () => {
+      const r = rig({ "100": forwarding });
+      const { callId } = await r.call("100");
+      await vi.advanceTimersByTimeAsync(10);
+      await settle();
+      expect(r.media.get(callId)!.calls).toContain("play:closed");
+    });
+  });
 });
