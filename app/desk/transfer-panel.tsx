@@ -6,6 +6,14 @@ import type { TransferTargetOption, TransferTargetRef } from "../../server/realt
 import { BUTTON } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
 
+/**
+ * The server's consultation moves the operator's leg by re-INVITE onto a second rtpengine call (rtpengine 10.5 has no
+ * mixing). Measured with Chromium 156: after that re-INVITE no audio flows (rtpengine: "SRTP output wanted, but no
+ * crypto suite was negotiated"; its one DTLS certificate per process shows the browser an unchanged fingerprint), so
+ * the desk does not offer it yet. SIP softphones (the integration tests' operators) follow the move.
+ */
+const CONSULT_FROM_DESK = false;
+
 const key = (target: TransferTargetRef): string =>
   target.kind === "queue" ? `queue:${target.queueId}` : target.kind === "operator" ? `operator:${target.userId}` : target.kind === "contact" ? `contact:${target.contactId}` : `number:${target.number}`;
 
@@ -13,8 +21,9 @@ const key = (target: TransferTargetRef): string =>
  * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time), a colleague
  * (only they ring; unanswered, the caller comes back to the queue first in line), a directory contact, or type a
  * number (both called through the trunk, within the outbound allow-list; unanswered, the caller comes back), then
- * transfer. Consult first (attended transfer) reaches outside numbers and directory contacts: the caller holds with
- * music while the operator talks to them, then completes or cancels (the buttons in CallControls).
+ * transfer. Consult first (attended transfer) is wired (outside numbers and directory contacts: the caller holds with
+ * music while the operator talks to them, then completes or cancels with the buttons in CallControls) but not offered
+ * from the browser yet: see CONSULT_FROM_DESK.
  */
 export default function TransferPanel({
   onTransfer,
@@ -43,8 +52,9 @@ export default function TransferPanel({
   const number = typed.trim();
   const target: TransferTargetRef | undefined = number ? { kind: "number", number } : targets?.find((option) => key(option.target) === chosen)?.target;
   const contacts = targets?.filter((option) => option.target.kind === "contact") ?? [];
-  // Consultation reaches outside numbers and directory contacts (not yet colleagues or queues).
-  const consultable = target !== undefined && (target.kind === "number" || target.kind === "contact");
+  // Consultation reaches outside numbers and directory contacts (not yet colleagues or queues), and only once the
+  // browser can follow the move of its leg (CONSULT_FROM_DESK).
+  const consultable = CONSULT_FROM_DESK && target !== undefined && (target.kind === "number" || target.kind === "contact");
   const queues = targets?.filter((option) => option.target.kind === "queue") ?? [];
   const colleagues = targets?.filter((option) => option.target.kind === "operator") ?? [];
 
@@ -124,7 +134,7 @@ export default function TransferPanel({
           type="button"
           data-testid="transfer-consult"
           disabled={!consultable || busy}
-          title={consultable ? undefined : tx("consultOutsideOnly")}
+          title={consultable ? undefined : tx("consultUnavailable")}
           onClick={() => {
             if (!target || !consultable) return;
             setBusy(true);
@@ -135,7 +145,7 @@ export default function TransferPanel({
           {t("consult")}
         </button>
       </div>
-      <p className="text-xs text-slate-600">{tx("consultOutsideOnly")}</p>
+      <p className="text-xs text-slate-600">{tx(CONSULT_FROM_DESK ? "consultOutsideOnly" : "consultUnavailable")}</p>
     </div>
   );
 }
