@@ -9,6 +9,7 @@
  *   and the consultation's; complete re-INVITEs the target onto the caller's.
  */
 import { eq } from "drizzle-orm";
+import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords } from "../../../db/schema";
@@ -41,6 +42,12 @@ beforeAll(async () => {
   await harness.cli("outbound", "allow", "0[1-9]*");
   amina = await harness.operator("amina");
   await harness.cli("queue", "member", "Sales", "amina");
+  // Issue 11's closed-hours action forward:<number>: a number closed from yesterday to tomorrow.
+  const today = DateTime.now().setZone("Europe/Paris").startOf("day");
+  await harness.cli("number", "add", "1001", "--queue", "Sales");
+  await harness.cli("schedule", "add", "Shut", "--weekly", "mon-sun 00:00-24:00", "--tz", "Europe/Paris");
+  await harness.cli("schedule", "closure", "Shut", "--from", today.minus({ days: 1 }).toISODate()!, "--to", today.plus({ days: 1 }).toISODate()!, "--reason", "Works");
+  await harness.cli("number", "set", "1001", "--schedule", "Shut", "--closed-action", "forward:0612345678");
 }, 60_000);
 afterAll(() => harness?.stop());
 
@@ -194,6 +201,31 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
     const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
     expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "cancelled" });
     await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("closed-hours action forward:<number>: the caller of a closed number is forwarded through the trunk, recorded closed/forwarded", async () => {
+  const sipp = await startSippProvider("external-party-answers-after-401-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const peer = await SipPeer.udp(target());
+  const media = await RtpEndpoint.open();
+  try {
+    const dialog = peer.invite({ sdp: audioSdp(media.port), number: "1001" });
+    const ok = await peer.answered(dialog);
+    peer.ack(dialog);
+    const relay = sdpFacts(ok.body);
+    media.startSending({ address: relay.address, port: relay.port });
+    // The forwarded-to party echoes the caller's own audio (PCMA 0xd5) back through rtpengine.
+    await waitUntil("the caller's audio echoed by the forwarded-to party", () => media.operatorVoice, (n) => n > 40, 8000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    const [record] = await waitUntil("the closed record", () => db().select().from(callRecords).where(eq(callRecords.sipCallId, dialog.callId)), (rows) => rows[0]?.endedAt != null);
+    expect(record).toMatchObject({ outcome: "closed", endedBy: "caller", operatorId: null });
+    expect((await listCallEvents(db(), record!.id)).find((e) => e.type === "call.forwarded")?.data).toMatchObject({ number: "0612345678" });
   } finally {
     media.close();
     peer.close();
