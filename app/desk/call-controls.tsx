@@ -10,6 +10,7 @@ import { useDeskSocket } from "./desk-socket";
 // Loaded when opened: the desk's first load stays small (bench bundle budget).
 const Keypad = dynamic(() => import("./keypad"), { ssr: false });
 const TransferPanel = dynamic(() => import("./transfer-panel"), { ssr: false });
+const ConsultBar = dynamic(() => import("./consult-bar"), { ssr: false });
 
 const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`;
 
@@ -23,7 +24,6 @@ export function CallControls() {
   const { operator, callRequest } = useDeskSocket();
   const held = operator?.call?.state === "held";
   const consulting = operator?.call?.state === "consulting";
-  const tx = useTranslations("externalTransfer");
   const [open, setOpen] = useState<"keypad" | "transfer" | undefined>();
   const [error, setError] = useState<string>();
   const send = async (request: DeskCallRequest) => {
@@ -68,19 +68,7 @@ export function CallControls() {
         </p>
       )}
       {open === "keypad" && <Keypad disabled={held} onDigit={(digit) => void send({ action: "dtmf", digit })} />}
-      {consulting && (
-        <div role="group" aria-label={tx("consulting")} className="flex flex-wrap items-center gap-2">
-          <p role="status" className="text-sm text-slate-800">
-            {tx("consulting")}
-          </p>
-          <button type="button" data-testid="transfer-complete" onClick={() => void send({ action: "consult-complete" })} className={`${BUTTON} bg-brand-700 text-white hover:bg-brand-800`}>
-            {tx("complete")}
-          </button>
-          <button type="button" data-testid="transfer-cancel" onClick={() => void send({ action: "consult-cancel" })} className={OUTLINE}>
-            {tx("cancel")}
-          </button>
-        </div>
-      )}
+      {consulting && <ConsultBar onComplete={() => void send({ action: "consult-complete" })} onCancel={() => void send({ action: "consult-cancel" })} />}
       {open === "transfer" && !consulting && (
         <TransferPanel
           onTransfer={(target) => send({ action: "transfer", target })}
