@@ -10,6 +10,7 @@ import { useDeskSocket } from "./desk-socket";
 // Loaded when opened: the desk's first load stays small (bench bundle budget).
 const Keypad = dynamic(() => import("./keypad"), { ssr: false });
 const TransferPanel = dynamic(() => import("./transfer-panel"), { ssr: false });
+const ConsultBar = dynamic(() => import("./consult-bar"), { ssr: false });
 
 const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`;
 
@@ -22,6 +23,7 @@ export function CallControls() {
   const t = useTranslations("callControls");
   const { operator, callRequest } = useDeskSocket();
   const held = operator?.call?.state === "held";
+  const consulting = operator?.call?.state === "consulting";
   const [open, setOpen] = useState<"keypad" | "transfer" | undefined>();
   const [error, setError] = useState<string>();
   const send = async (request: DeskCallRequest) => {
@@ -66,7 +68,17 @@ export function CallControls() {
         </p>
       )}
       {open === "keypad" && <Keypad disabled={held} onDigit={(digit) => void send({ action: "dtmf", digit })} />}
-      {open === "transfer" && <TransferPanel onTransfer={(target) => send({ action: "transfer", target })} />}
+      {consulting && <ConsultBar onComplete={() => void send({ action: "consult-complete" })} onCancel={() => void send({ action: "consult-cancel" })} />}
+      {open === "transfer" && !consulting && (
+        <TransferPanel
+          onTransfer={(target) => send({ action: "transfer", target })}
+          onConsult={async (target) => {
+            const ok = await send({ action: "consult", target });
+            if (ok) setOpen(undefined);
+            return ok;
+          }}
+        />
+      )}
     </div>
   );
 }

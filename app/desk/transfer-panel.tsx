@@ -6,16 +6,35 @@ import type { TransferTargetOption, TransferTargetRef } from "../../server/realt
 import { BUTTON } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
 
+/**
+ * The server's consultation moves the operator's leg by re-INVITE onto a second rtpengine call (rtpengine 10.5 has no
+ * mixing). Measured with Chromium 156: after that re-INVITE no audio flows (rtpengine: "SRTP output wanted, but no
+ * crypto suite was negotiated"; its one DTLS certificate per process shows the browser an unchanged fingerprint), so
+ * the desk does not offer it yet. SIP softphones (the integration tests' operators) follow the move.
+ */
+const CONSULT_FROM_DESK = false;
+
 const key = (target: TransferTargetRef): string =>
   target.kind === "queue" ? `queue:${target.queueId}` : target.kind === "operator" ? `operator:${target.userId}` : target.kind === "contact" ? `contact:${target.contactId}` : `number:${target.number}`;
 
 /**
- * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time) or a colleague
- * (only they ring; unanswered, the caller comes back to the queue first in line), then transfer. Consultation
- * (attended transfer) is not offered yet: see the note shown with its button.
+ * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time), a colleague
+ * (only they ring; unanswered, the caller comes back to the queue first in line), a directory contact, or type a
+ * number (both called through the trunk, within the outbound allow-list; unanswered, the caller comes back), then
+ * transfer. Consult first (attended transfer) is wired (outside numbers and directory contacts: the caller holds with
+ * music while the operator talks to them, then completes or cancels with the buttons in CallControls) but not offered
+ * from the browser yet: see CONSULT_FROM_DESK.
  */
-export default function TransferPanel({ onTransfer }: { onTransfer: (target: TransferTargetRef) => Promise<boolean> }) {
+export default function TransferPanel({
+  onTransfer,
+  onConsult,
+}: {
+  onTransfer: (target: TransferTargetRef) => Promise<boolean>;
+  onConsult: (target: TransferTargetRef) => Promise<boolean>;
+}) {
   const t = useTranslations("callControls");
+  const tx = useTranslations("externalTransfer");
+  const [typed, setTyped] = useState("");
   const { transferTargets } = useDeskSocket();
   const [targets, setTargets] = useState<TransferTargetOption[]>();
   const [chosen, setChosen] = useState("");
@@ -30,7 +49,12 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
     };
   }, [transferTargets]);
 
-  const target = targets?.find((option) => key(option.target) === chosen)?.target;
+  const number = typed.trim();
+  const target: TransferTargetRef | undefined = number ? { kind: "number", number } : targets?.find((option) => key(option.target) === chosen)?.target;
+  const contacts = targets?.filter((option) => option.target.kind === "contact") ?? [];
+  // Consultation reaches outside numbers and directory contacts (not yet colleagues or queues), and only once the
+  // browser can follow the move of its leg (CONSULT_FROM_DESK).
+  const consultable = CONSULT_FROM_DESK && target !== undefined && (target.kind === "number" || target.kind === "contact");
   const queues = targets?.filter((option) => option.target.kind === "queue") ?? [];
   const colleagues = targets?.filter((option) => option.target.kind === "operator") ?? [];
 
@@ -68,7 +92,30 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
             ))}
           </optgroup>
         )}
+        {contacts.length > 0 && (
+          <optgroup label={tx("contacts")}>
+            {contacts.map((option) => (
+              <option key={key(option.target)} value={key(option.target)}>
+                {option.label}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
+      <label htmlFor={`${selectId}-number`} className="text-sm text-slate-700">
+        {tx("number")}
+      </label>
+      <input
+        id={`${selectId}-number`}
+        data-testid="transfer-number"
+        type="tel"
+        inputMode="tel"
+        autoComplete="off"
+        maxLength={32}
+        value={typed}
+        onChange={(event) => setTyped(event.target.value)}
+        className="rounded border border-slate-300 px-2 py-1"
+      />
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
@@ -83,11 +130,22 @@ export default function TransferPanel({ onTransfer }: { onTransfer: (target: Tra
         >
           {t("blind")}
         </button>
-        <button type="button" data-testid="transfer-consult" disabled title={t("consultUnavailable")} className={`${BUTTON} border border-slate-300 bg-white text-slate-800`}>
+        <button
+          type="button"
+          data-testid="transfer-consult"
+          disabled={!consultable || busy}
+          title={consultable ? undefined : tx("consultUnavailable")}
+          onClick={() => {
+            if (!target || !consultable) return;
+            setBusy(true);
+            void onConsult(target).finally(() => setBusy(false));
+          }}
+          className={`${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`}
+        >
           {t("consult")}
         </button>
       </div>
-      <p className="text-xs text-slate-600">{t("consultUnavailable")}</p>
+      <p className="text-xs text-slate-600">{tx(CONSULT_FROM_DESK ? "consultOutsideOnly" : "consultUnavailable")}</p>
     </div>
   );
 }

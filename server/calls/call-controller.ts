@@ -19,6 +19,7 @@ import type { Binding } from "../telephony/registrar";
 import type { TrunkLeg } from "../telephony/trunk-leg";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
+import type { ExternalDialler } from "./external-party";
 import { CallSession, type CallRequestResult, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
 import type { HoursRoute } from "../hours/hours-runtime";
 import type { MenuChoice } from "../hours/caller-menu";
@@ -51,7 +52,9 @@ export type CallRequest =
   | { action: "hold" }
   | { action: "resume" }
   | { action: "dtmf"; digit: string }
-  | { action: "transfer"; to: { queueId: number } | { operatorId: number } };
+  | { action: "transfer"; to: { queueId: number } | { operatorId: number } }
+  | { action: "consult-complete" }
+  | { action: "consult-cancel" };
 
 export interface RoutedNumber {
   numberId: number;
@@ -166,6 +169,8 @@ export class CallController implements InboundCallHandler {
   /** One timer for all bridged calls' media checks (see watchBridgedMedia); calls whose check is in flight. */
   private mediaWatch: NodeJS.Timeout | undefined;
   private readonly mediaChecks = new Set<string>();
+  /** Calls to external numbers through the trunk (set by server/outbound once a trunk route exists). */
+  externalDialler: ExternalDialler | undefined;
   /** Optional probe for benchmarks; unset (the default) it costs nothing: its arguments are not even evaluated. */
   onTiming: ((timing: CallTiming) => void) | undefined;
 
@@ -201,13 +206,13 @@ export class CallController implements InboundCallHandler {
     // rtpengine's `last packet` is wall-clock seconds: compare with the wall clock, not the injected one.
     const nowS = Math.floor(Date.now() / 1000);
     for (const call of this.sessions.values()) {
-      if ((!call.operator && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
+      if ((!call.bridged && !queuedToo) || call.finished || call.heldSince !== undefined || this.mediaChecks.has(call.id)) continue;
       const check = call.media.callerSilenceS?.(nowS);
       if (!check) continue;
       this.mediaChecks.add(call.id);
       void check
         .then((silentS) => {
-          if (silentS !== undefined && silentS * 1000 >= timeoutMs && (call.operator || queuedToo) && call.heldSince === undefined) {
+          if (silentS !== undefined && silentS * 1000 >= timeoutMs && (call.bridged || queuedToo) && call.heldSince === undefined) {
             this.mediaTimedOut(call.id);
           }
         })
@@ -280,12 +285,47 @@ export class CallController implements InboundCallHandler {
         return session.resume(operatorId);
       case "dtmf":
         return session.sendDtmf(operatorId, request.digit);
+      case "consult-complete":
+        return session.completeConsult(operatorId);
+      case "consult-cancel":
+        return session.cancelConsult(operatorId);
       case "transfer":
         return session.transfer(
           operatorId,
           "queueId" in request.to ? { queueId: String(request.to.queueId) } : { operatorId: String(request.to.operatorId) },
         );
     }
+  }
+
+  /**
+   * Blind transfer of the operator's call to an external number (a typed one, or a directory contact's): the number
+   * must pass the outbound allow-list first (toll-fraud guard), then the session carries it out.
+   */
+  async transferExternal(userId: number, number: string): Promise<CallRequestResult> {
+    const dialler = this.externalDialler;
+    if (!dialler) return { ok: false, error: "external-transfer-unavailable" };
+    const operatorId = String(userId);
+    if (!this.sessionOf(operatorId)) return { ok: false, error: "not-on-this-call" };
+    const check = await dialler.check(number, userId);
+    if (!check.ok) return { ok: false, error: "number-not-allowed" };
+    const session = this.sessionOf(operatorId);
+    return session ? session.transferExternal(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
+  }
+
+  /** Consultation (attended transfer) with an external number, after the allow-list (see {@link CallSession.consult}). */
+  async consultExternal(userId: number, number: string): Promise<CallRequestResult> {
+    const dialler = this.externalDialler;
+    if (!dialler) return { ok: false, error: "external-transfer-unavailable" };
+    const operatorId = String(userId);
+    if (!this.sessionOf(operatorId)) return { ok: false, error: "not-on-this-call" };
+    const check = await dialler.check(number, userId);
+    if (!check.ok) return { ok: false, error: "number-not-allowed" };
+    const session = this.sessionOf(operatorId);
+    return session ? session.consult(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
+  }
+
+  private sessionOf(operatorId: string): CallSession | undefined {
+    return [...this.sessions.values()].find((s) => s.operatorId === operatorId);
   }
 
   private schedule(): void {
@@ -392,7 +432,11 @@ export class CallController implements InboundCallHandler {
     trunk.answer(answer);
     this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
     // A number outside its hours plays its closed message and hangs up (server/hours; outcome closed).
-    if (route.hours?.closed) return call.answerClosed(route.hours.closed);
+    if (route.hours?.closed) {
+      // `forward:<number>`: through the trunk like a transfer to a number; the closed message if that fails.
+      if (route.hours.forward && call.forwardClosed(route.hours.forward, route.hours.closed)) return;
+      return call.answerClosed(route.hours.closed);
+    }
     // A recorded call: the consent notice first, so no operator is connected before the caller heard it (issue 13).
     if (call.recording) {
       await call.playRecordingNotice();
@@ -473,7 +517,7 @@ export class CallController implements InboundCallHandler {
       if (operatorId === undefined) return;
       this.views.setCall(
         operatorId,
-        state === "talking" || state === "held" ? { id: session.id, state, ...(session.recording && { recorded: true }) } : undefined,
+        state === "talking" || state === "held" || state === "consulting" ? { id: session.id, state, ...(session.recording && { recorded: true }) } : undefined,
       );
       this.views.publish();
     });
@@ -497,11 +541,13 @@ export class CallController implements InboundCallHandler {
         return binding && this.legs ? this.legs.createOperatorLeg(binding) : undefined;
       },
       newMedia: () => this.deps.media(callId, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
+      consultMedia: (consultId, targetTag) => this.deps.media(consultId, targetTag, "trunk"),
       mediaReady: this.deps.mediaReady && ((timeoutMs) => this.deps.mediaReady!(timeoutMs)),
       soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
       trackMediaClose: (done) => this.trackMediaClose(done),
       recordingEnded: (recorded) => void this.deps.recordings?.callEnded(recorded),
       operatorInviteSent: (sipCallId) => this.onTiming?.({ phase: "operator-invite-sent", sipCallId, at: performance.now() }),
+      external: this.externalDialler,
     };
   }
 

@@ -35,6 +35,12 @@ export interface CallMedia {
   /** A WebRTC offer for one operator attempt. */
   offerToOperator(attemptTag: string): Promise<string>;
   operatorAnswered(attemptTag: string, browserAnswerSdp: string): Promise<unknown>;
+  /**
+   * A plain-RTP G.711 offer for an external party reached through the trunk (blind transfer to a number); its answer
+   * goes to {@link operatorAnswered}, its failure to {@link abandonOperatorAttempt}. Optional: without it external
+   * transfers are refused.
+   */
+  offerToExternal?(attemptTag: string): Promise<string>;
   abandonOperatorAttempt(attemptTag: string): Promise<unknown>;
   /** Back to music after the operator leg died, after an apology when asked. */
   /** `apology`: true for the English recording, or the prompt file to play (the number's language). */

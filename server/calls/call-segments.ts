@@ -1,13 +1,16 @@
 /**
  * The segments of a call: who talked to the caller, from when to when, and how each part ended (the call ended, a
  * blind transfer, the operator's line dropped). Derived from the call's event log (`call_events`), which records
- * every answer (`call.answered`), transfer (`call.transferred`), failed operator leg (`call.operator-leg-failed`) and
+ * every answer (`call.answered`, and `call.external-answered` for an external party reached by a transfer), transfer (`call.transferred`), failed operator leg (`call.operator-leg-failed`) and
  * the end (`call.finished`): no table of its own. Reports count each operator's part from these.
  */
 import type { CallEvent } from "../../db/schema";
 
 export interface CallSegment {
-  operatorId: number;
+  /** Null for the segment of an external party (a blind transfer to a number: `externalNumber`). */
+  operatorId: number | null;
+  /** The number the caller talked to, for a segment after a transfer to an external number. */
+  externalNumber?: string;
   queueId: number | null;
   from: Date;
   /** Undefined while the segment goes on. */
@@ -16,7 +19,7 @@ export interface CallSegment {
   talkMs: number | undefined;
   endedBy: "call-ended" | "transfer" | "leg-failed" | undefined;
   /** Where a transfer sent the caller. */
-  transferredTo?: { queueId: number } | { operatorId: number };
+  transferredTo?: { queueId: number } | { operatorId: number } | { number: string };
 }
 
 /** The segments of one call, in order, from its events (any order; sorted by time, then id). */
@@ -42,10 +45,20 @@ export function callSegments(events: ReadonlyArray<Pick<CallEvent, "id" | "at" |
       case "call.transferred": {
         const segment = open;
         close(event.at, "transfer");
-        const data = event.data as { toQueueId?: string; toOperatorId?: string };
+        const data = event.data as { toQueueId?: string; toOperatorId?: string; toNumber?: string };
         if (segment) {
-          segment.transferredTo = data.toQueueId !== undefined ? { queueId: Number(data.toQueueId) } : { operatorId: Number(data.toOperatorId) };
+          segment.transferredTo =
+            data.toQueueId !== undefined ? { queueId: Number(data.toQueueId) }
+            : data.toNumber !== undefined ? { number: data.toNumber }
+            : { operatorId: Number(data.toOperatorId) };
         }
+        break;
+      }
+      case "call.external-answered": {
+        close(event.at, "call-ended");
+        const number = (event.data as { number?: string } | null)?.number ?? "";
+        open = { operatorId: null, externalNumber: number, queueId: event.queueId, from: event.at, to: undefined, talkMs: undefined, endedBy: undefined };
+        segments.push(open);
         break;
       }
       case "call.operator-leg-failed":

@@ -19,6 +19,7 @@ import { StateMachine, TypedEmitter, type EventMap, type TransitionTable } from 
 import type { OperatorLeg, OperatorLegEvents } from "../telephony/operator-leg";
 import type { TrunkLeg, TrunkLegEvents } from "../telephony/trunk-leg";
 import type { CallMedia, Sound } from "./call-media";
+import { EXTERNAL_RING_TIMEOUT_MS, type ExternalCall, type ExternalDialler } from "./external-party";
 import type { RecordWrite } from "./call-records";
 import type { RecordedCall } from "../recordings/recording-service";
 import { CallMenuRun } from "./call-menu";
@@ -42,6 +43,18 @@ export type MediaFailure = "media-timeout" | "media-lost" | "no-media";
 /** Trunk-leg end reasons that are Hotline's doing, not the caller's (the record's `ended_by` is `system`). */
 const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
 
+/** A consultation in progress (see {@link CallSession.consult}). */
+interface Consultation {
+  number: string;
+  /** Its own rtpengine call: the target is its "caller" (late offer), the operator's leg joins as its branch. */
+  media: CallMedia;
+  call: ExternalCall | undefined;
+  answered: boolean;
+  /** The operator's branch tag in the consultation's media. */
+  attempt: string;
+  since: number;
+}
+
 /** The message a caller hears before the engine sends them away. */
 const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
   closed: "closed",
@@ -54,13 +67,20 @@ const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
 
 /**
  * queued (waiting, operators may ring) -> talking (bridged to an operator) <-> held (the operator put the caller on
- * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ; any -> ended.
+ * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ;
+ * queued -> external (a blind transfer to a number: the external party rings, then talks to the caller) -> queued
+ * (it did not answer: the caller comes back) ; talking/held -> consulting (the caller holds with music, the operator
+ * talks to a number: attended transfer) -> talking (cancelled), held (the target hung up or never answered),
+ * external (completed: caller and target bridged, the operator leaves) or queued (the operator's leg dropped) ;
+ * any -> ended.
  */
-export type CallSessionState = "queued" | "talking" | "held" | "ended";
+export type CallSessionState = "queued" | "talking" | "held" | "consulting" | "external" | "ended";
 export const CALL_SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
-  queued: ["talking", "ended"],
-  talking: ["held", "queued", "ended"],
-  held: ["talking", "queued", "ended"],
+  queued: ["talking", "external", "ended"],
+  talking: ["held", "consulting", "queued", "ended"],
+  held: ["talking", "consulting", "queued", "ended"],
+  consulting: ["talking", "held", "external", "queued", "ended"],
+  external: ["queued", "ended"],
   ended: [],
 };
 
@@ -77,7 +97,19 @@ export type CallerLeg = Listens<TrunkLegEvents> & Pick<
 
 /** The answer to an operator's request about their call (hold, keypad, transfer), for the desk. */
 export type CallRequestResult = { ok: true } | { ok: false; error: CallRequestError };
-export type CallRequestError = "not-on-this-call" | "not-talking" | "not-held" | "bad-digit" | "queue-unavailable" | "operator-unavailable";
+export type CallRequestError =
+  | "not-on-this-call"
+  | "not-talking"
+  | "not-held"
+  | "bad-digit"
+  | "queue-unavailable"
+  | "operator-unavailable"
+  /** No trunk route or no media support for calls to external numbers. */
+  | "external-transfer-unavailable"
+  /** The number is outside the outbound allow-list (toll-fraud guard) or not a number. */
+  | "number-not-allowed"
+  /** Complete or cancel without a consultation, or complete before the target answered. */
+  | "not-consulting";
 
 /** A DTMF digit the keypad may send (RFC 4733 §3.2 events 0-15). */
 export const DTMF_DIGIT = /^[0-9*#A-D]$/;
@@ -101,6 +133,8 @@ export interface CallSessionHost {
   recordingEnded?(call: RecordedCall): void;
   /** This call's media on a live instance (after its instance died). */
   newMedia(): CallMedia;
+  /** A second media call for a consultation (the target's side is its "caller", `targetTag` its tag); absent: no consultation. */
+  consultMedia?(consultId: string, targetTag: string): CallMedia;
   /** Resolves true once some media instance is up (false after `timeoutMs` ms); absent: lost media ends the call. */
   mediaReady?(timeoutMs: number): Promise<boolean>;
   /** Length of each sound, ms: the hang-up after a goodbye waits for it. */
@@ -109,6 +143,8 @@ export interface CallSessionHost {
   trackMediaClose(done: Promise<unknown>): void;
   /** Bench probe: an INVITE to an operator was handed to the transaction layer. */
   operatorInviteSent?(sipCallId: string): void;
+  /** Calls to external numbers through the trunk; absent: external transfers are refused. */
+  readonly external?: ExternalDialler;
 }
 
 /** What a session tells its owner. */
@@ -190,6 +226,24 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private mediaMoves = 0;
   /** The media the operator leg was last moved onto by re-INVITE (a second move onto the same one is skipped). */
   private operatorMovedOnto: CallMedia | undefined;
+  /** The external party of a blind transfer to a number (ringing or answered), and its media attempt tag. */
+  private external:
+    | {
+        number: string;
+        attempt: string;
+        call: ExternalCall | undefined;
+        answered: boolean;
+        ringTimer?: NodeJS.Timeout;
+        /** Not answered: what happens to the caller (default: back through the engine, `external-transfer-ended`). */
+        onFailed?: () => void;
+      }
+    | undefined;
+  /** The record's end reason when it is not the trunk's (the external party hung up). */
+  private endReasonOverride: string | undefined;
+  /** The consultation in progress (attended transfer to a number): its own media call and the external call. */
+  private consultation: Consultation | undefined;
+  /** External attempts so far, for fresh attempt tags. */
+  private externalAttempts = 0;
 
   constructor(
     private readonly host: CallSessionHost,
@@ -215,6 +269,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   get state(): CallSessionState {
     return this.fsm.state;
+  }
+
+  /** True while the caller talks to someone (an operator, or the external party of a transfer): no music, no prompts. */
+  get bridged(): boolean {
+    return this.operator !== undefined || this.external?.answered === true;
   }
 
   private now(): number {
@@ -296,7 +355,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /** An announcement for a waiting caller (position, periodic); skipped once an operator talks to them. */
   announce(prompts: readonly Sound[]): boolean {
-    if (this.operator || prompts.length === 0) return false;
+    if (this.bridged || prompts.length === 0) return false;
     this.playThenMusic(prompts);
     return true;
   }
@@ -484,9 +543,297 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       this.queueId = toQueue.id;
       this.queueName = toQueue.name;
     }
-    this.moveTo("queued");
+    // A completed consultation: the caller is parked already and the target is being joined (completeConsult).
+    const consulted = this.fsm.is("consulting");
+    if (!consulted) this.moveTo("queued");
     leg.hangup();
+    if (!consulted) this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
+  }
+
+  /**
+   * Blind transfer to an external number (a directory contact or a typed one) through the trunk. `number` must have
+   * passed the allow-list ({@link ExternalDialler.check}). The engine ends the operator's part (wrap-up, segment,
+   * `call.transferred` with `toNumber`); the caller hears hold music while the external party rings (an INVITE with a
+   * plain-RTP offer from rtpengine: trunk to trunk, same G.711 codec, no transcoding), then is bridged to it. If it
+   * does not answer (busy, no answer within {@link EXTERNAL_RING_TIMEOUT_MS}, failure) the caller is never dropped:
+   * back to the transferring operator if available, else to the head of the queue, with an apology (the engine's
+   * `external-transfer-ended`).
+   */
+  transferExternal(operatorId: string, number: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!this.host.external || !this.media.offerToExternal) return { ok: false, error: "external-transfer-unavailable" };
+    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: number } });
+    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
+    this.moveTo("external");
+    this.callExternal(number, Number(operatorId));
+    return { ok: true };
+  }
+
+  /**
+   * A number outside its hours with action `forward:<number>` (server/hours): the caller, answered already, hears
+   * music while the number rings through the trunk (as for a blind transfer to a number), then talks to it. The
+   * engine never sees the call; the record is closed as `closed` with end reason `forwarded`. If the forward fails
+   * (busy, no answer, refused by the allow-list) the closed message plays, then BYE. False when forwarding is
+   * impossible here (no trunk route): then the caller gets the closed message at once.
+   */
+  forwardClosed(number: string, closed: ClosedAnswer): boolean {
+    if (!this.host.external || !this.media.offerToExternal) return false;
+    this.endedBy = "system";
+    this.closedReason = "forwarded";
+    this.log("call.forwarded", { number }, { queueId: this.queueId });
+    this.moveTo("external");
+    this.playThenMusic([]);
+    this.callExternal(number, 0, () => this.answerClosed(closed));
+    return true;
+  }
+
+  /** Rings `number` through the trunk with a plain-RTP branch of the caller's media; see {@link transferExternal}. */
+  private callExternal(number: string, operatorId: number, onFailed?: () => void): void {
+    this.externalAttempts += 1;
+    const attempt = `${this.trunk.remoteTag}-x${this.externalAttempts}`;
+    const external: NonNullable<CallSession["external"]> = { number, attempt, call: undefined, answered: false, ...(onFailed && { onFailed }) };
+    this.external = external;
+    external.ringTimer = setTimeout(() => this.externalFailed(external, 408), EXTERNAL_RING_TIMEOUT_MS);
+    external.ringTimer.unref();
+    const media = this.media;
+    this.enqueueMedia(async () => {
+      if (this.external !== external) return;
+      const sdp = await media.offerToExternal!(attempt);
+      if (this.external !== external) return void (await media.abandonOperatorAttempt(attempt));
+      const placed = await this.host.external!.place({
+        number,
+        operatorId,
+        queueId: this.queueId,
+        sdp,
+        events: {
+          answered: (answer) => this.externalAnswered(external, answer),
+          failed: (status) => this.externalFailed(external, status),
+          hungUp: () => this.externalHungUp(external),
+        },
+      });
+      if (!placed.ok) return this.externalFailed(external, placed.reason === "no-trunk" ? 503 : 403);
+      if (this.external === external) external.call = placed.call;
+      else placed.call.end();
+    });
+  }
+
+  private externalAnswered(external: NonNullable<CallSession["external"]>, sdp: string): void {
+    if (this.external !== external || this.finished) {
+      external.call?.end();
+      return;
+    }
+    clearTimeout(external.ringTimer);
+    clearTimeout(this.followUp);
+    external.answered = true;
+    this.log("call.external-answered", { number: external.number }, { queueId: this.queueId });
+    this.enqueueMedia(() => this.media.operatorAnswered(external.attempt, sdp));
+  }
+
+  /** The external party did not answer: the caller comes back (the engine decides where), after an apology. */
+  private externalFailed(external: NonNullable<CallSession["external"]>, status: number): void {
+    if (this.external !== external || external.answered || this.finished) return;
+    clearTimeout(external.ringTimer);
+    this.external = undefined;
+    external.call?.end();
+    this.log("call.external-failed", { number: external.number, status }, { queueId: this.queueId });
+    this.enqueueMedia(() => this.media.abandonOperatorAttempt(external.attempt));
+    if (external.onFailed) return external.onFailed();
+    this.moveTo("queued");
+    this.host.dispatch({ type: "external-transfer-ended", callId: this.id, answered: false });
+  }
+
+  /** The external party hung up after answering: the call is over (BYE to the caller). */
+  private externalHungUp(external: NonNullable<CallSession["external"]>): void {
+    if (this.external !== external || this.finished) return;
+    this.external = undefined;
+    this.endedBy = "system";
+    this.endReasonOverride = "external-hung-up";
+    this.trunk.hangup("local");
+  }
+
+  // ---- consultation (attended transfer) -------------------------------------------------------------------------
+
+  /**
+   * Consultation before a transfer, to an external number (attended transfer, RFC 5589's "consultation" without
+   * REFER: Hotline is the B2BUA of every leg). rtpengine 10.5 cannot mix, so the operator's one WebRTC leg is MOVED:
+   * the caller goes back to its placeholder with hold music (its media call), a second rtpengine call is made for the
+   * consultation (the target's trunk leg, late offer: our INVITE carries rtpengine's offer), and once the target
+   * answers the operator's leg is re-INVITEd onto it (RFC 3261 §14.1; new WebRTC offer, same dialog). `number` must
+   * have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
+   */
+  consult(operatorId: string, number: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    if (!this.fsm.is("talking", "held")) return { ok: false, error: "not-talking" };
+    const dialler = this.host.external;
+    if (!dialler || !this.host.consultMedia) return { ok: false, error: "external-transfer-unavailable" };
+    const operator = this.operator!;
+    this.mediaMoves += 1;
+    const consultId = `${this.id}-k${this.mediaMoves}`;
+    const media = this.host.consultMedia(consultId, `${operator.localTag}-kt${this.mediaMoves}`);
+    const consultation: Consultation = { number, media, call: undefined, answered: false, attempt: `${operator.localTag}-ko${this.mediaMoves}`, since: this.now() };
+    this.consultation = consultation;
+    if (this.deskHeldSince === undefined) this.deskHeldSince = this.now();
+    this.fsm.move("consulting");
+    this.log("call.consulted", { number }, { operatorId: Number(operatorId), queueId: this.queueId });
+    // The caller: back on the placeholder, with music (the operator's branch of its media is left idle).
     this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
+    void (async () => {
+      const offer = await media.answerCaller("");
+      if (this.consultation !== consultation) return;
+      const placed = await dialler.place({
+        number,
+        operatorId: Number(operatorId),
+        queueId: this.queueId,
+        sdp: offer,
+        events: {
+          answered: (sdp) => this.consultAnswered(consultation, sdp),
+          failed: (status) => this.consultGone(consultation, `failed-${status}`),
+          hungUp: () => this.consultGone(consultation, "target-hung-up"),
+        },
+      });
+      if (!placed.ok) return this.consultGone(consultation, placed.reason);
+      if (this.consultation === consultation) consultation.call = placed.call;
+      else placed.call.end();
+    })().catch((error: unknown) => {
+      this.host.logger.warn("consultation failed", { callId: this.id, error: String(error) });
+      this.consultGone(consultation, "failed");
+    });
+    return { ok: true };
+  }
+
+  /** The target answered: its media call gets the operator, whose leg is re-INVITEd onto it. */
+  private consultAnswered(consultation: Consultation, sdp: string): void {
+    if (this.consultation !== consultation || !this.operator) {
+      consultation.call?.end();
+      return;
+    }
+    consultation.answered = true;
+    const operator = this.operator;
+    void (async () => {
+      await consultation.media.callerAnswered!(sdp);
+      const offer = await consultation.media.offerToOperator(consultation.attempt);
+      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+      if (this.consultation !== consultation) return;
+      if (reply.status >= 300 || !reply.sdp) throw new Error(`operator refused the consultation re-INVITE: ${reply.status}`);
+      await consultation.media.operatorAnswered(consultation.attempt, reply.sdp);
+      this.log("call.consult-answered", { number: consultation.number }, { operatorId: Number(this.operatorId), queueId: this.queueId });
+    })().catch((error: unknown) => {
+      this.host.logger.warn("consultation bridge failed", { callId: this.id, error: String(error) });
+      this.consultGone(consultation, "failed");
+    });
+  }
+
+  /** Cancel: the consultation leg ends and the operator talks to the caller again. */
+  cancelConsult(operatorId: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    const consultation = this.consultation;
+    if (!consultation || !this.fsm.is("consulting")) return { ok: false, error: "not-consulting" };
+    this.endConsultation(consultation, "cancelled");
+    this.backToCaller("talking");
+    return { ok: true };
+  }
+
+  /**
+   * Complete: the caller and the target are bridged and the operator leaves (wrap-up, as after a blind transfer). The
+   * target's leg is re-INVITEd onto the caller's media call (a plain-RTP branch of the caller, as for a blind
+   * transfer to a number), the consultation's media call is deleted, and the call goes on as an answered external
+   * transfer (`call.transferred` with `toNumber`, then the external segment).
+   */
+  completeConsult(operatorId: string): CallRequestResult {
+    const refused = this.talkingWith(operatorId);
+    if (refused) return refused;
+    const consultation = this.consultation;
+    if (!consultation || !this.fsm.is("consulting") || !consultation.answered || !consultation.call) return { ok: false, error: "not-consulting" };
+    const call = consultation.call;
+    this.consultation = undefined;
+    this.endDeskHold();
+    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: consultation.number } });
+    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
+    this.externalAttempts += 1;
+    const external: NonNullable<CallSession["external"]> = { number: consultation.number, attempt: `${this.trunk.remoteTag}-x${this.externalAttempts}`, call, answered: true };
+    this.external = external;
+    this.moveTo("external");
+    this.log("call.external-answered", { number: external.number, consulted: true }, { queueId: this.queueId });
+    const media = this.media;
+    this.enqueueMedia(async () => {
+      try {
+        const offer = await media.offerToExternal!(external.attempt);
+        const reply = await retryAfterGlare(() => call.reoffer(offer), 2100);
+        if (reply.status >= 300 || !reply.sdp) throw new Error(`the target refused the re-INVITE: ${reply.status}`);
+        if (this.external !== external) return;
+        await media.operatorAnswered(external.attempt, reply.sdp);
+      } catch (error) {
+        this.host.logger.warn("completing the consultation failed", { callId: this.id, error: String(error) });
+        // The target could not be joined: it is let go, and the caller comes back as from an unanswered transfer.
+        external.answered = false;
+        this.externalFailed(external, 500);
+      } finally {
+        this.host.trackMediaClose(consultation.media.close().catch(() => undefined));
+      }
+    });
+    return { ok: true };
+  }
+
+  /** The target hung up, never answered, or the consultation failed: the operator is back with the held caller. */
+  private consultGone(consultation: Consultation, reason: string): void {
+    if (this.consultation !== consultation || this.finished) return;
+    this.endConsultation(consultation, reason);
+    this.backToCaller("held");
+  }
+
+  /** Ends the consultation's leg (CANCEL or BYE) and deletes its media call. */
+  private endConsultation(consultation: Consultation, reason: string): void {
+    this.consultation = undefined;
+    consultation.call?.end();
+    this.host.trackMediaClose(consultation.media.close().catch(() => undefined));
+    this.log("call.consult-ended", { number: consultation.number, reason, ms: this.now() - consultation.since }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId), queueId: this.queueId });
+  }
+
+  /**
+   * The operator's leg back onto the caller's media call (a new branch, re-INVITE) after a consultation: talking (the
+   * music stops) after a cancel, held (music on, the desk shows `held`) after the target left.
+   */
+  private backToCaller(to: "talking" | "held"): void {
+    const operator = this.operator;
+    const operatorId = this.operatorId;
+    if (!operator || !operatorId) return;
+    if (to === "talking") this.endDeskHold();
+    this.fsm.move(to);
+    operator.setHeld(to === "held");
+    this.mediaMoves += 1;
+    const attempt = `${operator.localTag}-kb${this.mediaMoves}`;
+    const media = this.media;
+    this.enqueueMedia(async () => {
+      if (this.operator !== operator) return;
+      const offer = await media.offerToOperator(attempt);
+      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
+      if (this.operator !== operator || this.finished) return void (await media.abandonOperatorAttempt(attempt));
+      if (reply.status < 300 && reply.sdp) {
+        await media.operatorAnswered(attempt, reply.sdp);
+        if (this.fsm.is("held")) await media.holdCaller();
+        return;
+      }
+      this.host.logger.warn("operator refused the re-INVITE back to the caller", { callId: this.id, status: reply.status });
+      await media.abandonOperatorAttempt(attempt);
+      operator.hangup();
+      this.operatorLeftParkedCaller(operatorId);
+    });
+  }
+
+  /**
+   * The operator's leg is gone while the caller sits on its placeholder (a consultation): the caller is queued again
+   * at the head (the engine's `operator-leg-failed`), hearing the apology, then music. No operator branch to drop.
+   */
+  private operatorLeftParkedCaller(operatorId: string): void {
+    this.operator = undefined;
+    this.operatorId = undefined;
+    this.moveTo("queued");
+    this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
+    this.playThenMusic([this.localize("apology")]);
+    this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
   }
 
   // ---- operator legs --------------------------------------------------------------------------------------------
@@ -511,10 +858,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (this.operator !== leg || this.finished) return;
     this.endDeskHold();
     // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
+    if (this.consultation) this.endConsultation(this.consultation, "operator-left");
     if (reason !== "bye") {
+      const parked = this.fsm.is("consulting");
       this.operator = undefined;
       this.operatorId = undefined;
       this.moveTo("queued");
+      if (parked) return this.operatorLeftParkedCaller(operatorId);
       this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
       this.enqueueMedia(() => this.media.operatorLegLost({ apology: this.localizer ? this.localize("apology") : true }));
       this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
@@ -584,6 +934,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
+    if (this.external) {
+      clearTimeout(this.external.ringTimer);
+      this.external.call?.end();
+      this.external = undefined;
+    }
     if (this.closedReason === "menu-callback" || this.closedReason === "callback-unavailable") {
       const endedBy = reason === "bye" ? "caller" : "system";
       // A kept place: the engine closes the record when the caller's turn comes (outcome, end time).
@@ -613,7 +968,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     // The session timer (RFC 4028) or an error answered by the transaction layer is the system's doing too.
     this.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
     const endReason = this.host.closing ? "shutdown" : reason === "bye" ? "caller-hung-up" : reason;
-    this.write({ endedBy: this.endedBy, endReason });
+    this.write({ endedBy: this.endedBy, endReason: this.endReasonOverride ?? endReason });
+    if (this.consultation) this.endConsultation(this.consultation, "caller-hung-up");
     if (this.operator) {
       this.operator.hangup();
       this.host.dispatch({ type: "call-ended", callId: this.id });
@@ -636,17 +992,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const [sound, ...rest] = sounds;
     if (sound === undefined) {
       this.enqueueMedia(async () => {
-        if (!this.operator && !this.finished) await this.media.playToCaller("hold-music", { loop: true });
+        if (!this.bridged && !this.finished) await this.media.playToCaller("hold-music", { loop: true });
       });
       return;
     }
     this.enqueueMedia(async () => {
-      if (this.operator || this.finished) return;
+      if (this.bridged || this.finished) return;
       clearTimeout(this.followUp);
       // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
       const ms = await this.media.playToCaller(this.localize(sound));
       this.followUp = setTimeout(() => {
-        if (!this.operator && !this.finished) this.playThenMusic(rest);
+        if (!this.bridged && !this.finished) this.playThenMusic(rest);
       }, ms ?? 0);
       this.followUp.unref();
     });

@@ -48,47 +48,77 @@ export function deskHooks(
   };
 }
 
+const targetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("queue"), queueId: z.number().int().positive() }),
+  z.object({ kind: z.literal("operator"), userId: z.number().int().positive() }),
+  z.object({ kind: z.literal("contact"), contactId: z.number().int().positive() }),
+  z.object({ kind: z.literal("number"), number: z.string().trim().min(1).max(32) }),
+]);
+
 const callRequestSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("hold") }),
   z.object({ action: z.literal("resume") }),
   z.object({ action: z.literal("dtmf"), digit: z.string().regex(DTMF_DIGIT) }),
-  z.object({
-    action: z.literal("transfer"),
-    target: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("queue"), queueId: z.number().int().positive() }),
-      z.object({ kind: z.literal("operator"), userId: z.number().int().positive() }),
-      z.object({ kind: z.literal("contact"), contactId: z.number().int().positive() }),
-      z.object({ kind: z.literal("number"), number: z.string().trim().min(1).max(32) }),
-    ]),
-  }),
+  z.object({ action: z.literal("transfer"), target: targetSchema }),
+  z.object({ action: z.literal("consult"), target: targetSchema }),
+  z.object({ action: z.literal("consult-complete") }),
+  z.object({ action: z.literal("consult-cancel") }),
 ]);
+
+/** The directory as the transfer panel needs it (server/directory): contacts with a number to call. */
+export interface DirectoryPort {
+  /** Contacts with at least one phone number, for the list (name, first dialable phone). */
+  contacts(): Promise<Array<{ id: number; name: string; phone: string }>>;
+  /** The first dialable phone number of a contact, or undefined (unknown contact, only SIP URIs). */
+  phoneOf(contactId: number): Promise<string | undefined>;
+}
+
+/** Contacts listed in the transfer panel at most (the rest are reached by typing their number). */
+export const MAX_LISTED_CONTACTS = 200;
 
 /**
  * The desk's requests about the operator's current call: validated here (zod), then carried out by the call's
- * session. External transfer targets (a directory contact, a typed number) are refused until outbound calls exist.
+ * session. External targets (a directory contact, a typed number) go through the trunk
+ * ({@link CallController.transferExternal}, allow-list first); without a directory or trunk they are refused.
  */
 export function deskCallHandlers(
-  controller: Pick<CallController, "callRequest" | "allOperatorStates">,
+  controller: Pick<CallController, "callRequest" | "allOperatorStates"> & Partial<Pick<CallController, "transferExternal" | "consultExternal">>,
   config: Pick<EngineConfig, "queues">,
   operatorName: (userId: number) => string | undefined,
+  directory?: DirectoryPort,
 ): DeskCallHandlers {
   return {
     request: (userId, raw) => {
       const parsed = callRequestSchema.safeParse(raw);
       if (!parsed.success) return { ok: false, error: "invalid request" };
       const request = parsed.data;
-      if (request.action !== "transfer") return controller.callRequest(userId, request);
+      if (request.action !== "transfer" && request.action !== "consult") return controller.callRequest(userId, request);
       const { target } = request;
+      if (request.action === "consult") {
+        // Consultation reaches external numbers only (operators and queues: not yet, see the closing note of issue 9).
+        const consult = controller.consultExternal?.bind(controller);
+        if (!consult || target.kind === "queue" || target.kind === "operator") return { ok: false, error: "consult-unavailable" };
+        if (target.kind === "number") return consult(userId, target.number);
+        if (!directory) return { ok: false, error: "external-transfer-unavailable" };
+        return directory.phoneOf(target.contactId).then((phone) => (phone ? consult(userId, phone) : { ok: false as const, error: "number-not-allowed" as const }));
+      }
       if (target.kind === "queue") return controller.callRequest(userId, { action: "transfer", to: { queueId: target.queueId } });
       if (target.kind === "operator") return controller.callRequest(userId, { action: "transfer", to: { operatorId: target.userId } });
-      return { ok: false, error: "external-transfer-unavailable" };
+      const external = controller.transferExternal?.bind(controller);
+      if (!external) return { ok: false, error: "external-transfer-unavailable" };
+      if (target.kind === "number") return external(userId, target.number);
+      if (!directory) return { ok: false, error: "external-transfer-unavailable" };
+      return directory.phoneOf(target.contactId).then((phone) => (phone ? external(userId, phone) : { ok: false as const, error: "number-not-allowed" as const }));
     },
-    transferTargets: (userId) => [
+    transferTargets: async (userId) => [
       ...config.queues().map((q): TransferTargetOption => ({ target: { kind: "queue", queueId: q.id }, label: q.name })),
       ...controller
         .allOperatorStates()
         .filter((op) => op.userId !== userId && op.status !== "offline")
         .map((op): TransferTargetOption => ({ target: { kind: "operator", userId: op.userId }, label: operatorName(op.userId) ?? `#${op.userId}`, status: op.status })),
+      ...(await (directory?.contacts() ?? Promise.resolve([])))
+        .slice(0, MAX_LISTED_CONTACTS)
+        .map((c): TransferTargetOption => ({ target: { kind: "contact", contactId: c.id }, label: `${c.name} (${c.phone})` })),
     ],
   };
 }

@@ -69,7 +69,7 @@
  */
 import type { Sound } from "./call-media.js";
 import { join } from "node:path";
-import { finishBrowserSdp, trunkLegOptions } from "../media/leg-profiles.js";
+import { finishBrowserSdp, finishTrunkSdp, trunkLegOptions } from "../media/leg-profiles.js";
 import { RetryLaterError } from "../telephony/uas-inspection.js";
 import { MIRRORED_DIRECTION, receivesMedia, sdpDirection, type SdpDirection } from "../media/sdp.js";
 import { type Logger, silentLogger } from "../media/logger.js";
@@ -354,7 +354,21 @@ export class MediaBridge {
    * first. `attemptTag` must be new within this call (e.g. the To-tag or a counter) and differ from the other tags.
    */
   offerToOperator(attemptTag: string): Promise<string> {
-    return this.serial("offerToOperator", ["parked"], async () => {
+    return this.offerBranch("offerToOperator", attemptTag, this.caller.operatorOfferOptions, finishBrowserSdp);
+  }
+
+  /**
+   * A plain-RTP offer (the trunk's agreed G.711 codec + telephone-event, no ICE/DTLS) for an INVITE to an external
+   * party through the trunk (a blind transfer to a number): the same branch mechanics as {@link offerToOperator}, so
+   * the external party's answer goes to {@link operatorAnswered} and a failure to {@link abandonOperatorAttempt}.
+   * Trunk to trunk with one codec: rtpengine forwards without transcoding.
+   */
+  offerToExternal(attemptTag: string): Promise<string> {
+    return this.offerBranch("offerToExternal", attemptTag, this.caller.placeholderOfferOptions, finishTrunkSdp);
+  }
+
+  private offerBranch(name: string, attemptTag: string, options: BencodeDict, finish: (sdp: string) => string): Promise<string> {
+    return this.serial(name, ["parked"], async () => {
       if (this.usedAttempts.has(attemptTag) || attemptTag === this.trunkTag || attemptTag === this.queueTag) {
         throw new MediaBridgeStateError(`attempt tag ${attemptTag} already used on call ${this.callId}`);
       }
@@ -363,11 +377,11 @@ export class MediaBridge {
         callId: this.callId,
         fromTag: this.trunkTag,
         sdp: this.requireTrunkSdp(),
-        options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attemptTag },
+        options: { ...latched(options), "via-branch": attemptTag },
       });
       this.currentAttempt = attemptTag;
       this.stateValue = "offering";
-      return finishBrowserSdp(sdp);
+      return finish(sdp);
     });
   }
 

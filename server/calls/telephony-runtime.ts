@@ -29,6 +29,7 @@ import { recordingsDirOf } from "../recordings/recording-files";
 import type { BoardFeed } from "../board/board-feed";
 import { startBoard } from "../board/board-runtime";
 import { startOutbound } from "../outbound/outbound-wiring";
+import { transferDirectory } from "../directory/directory-service";
 import type { OutboundCalls } from "../outbound/outbound-calls";
 import type { CallbackService } from "../callbacks/callback-service";
 import { startHours, type HoursWiring } from "../hours/hours-wiring";
@@ -150,7 +151,7 @@ export async function startTelephony(args: {
   const trunk = trunkSettings(config);
   // Registration at the provider (TRUNK_REGISTRAR), on the B2BUA's layer so its calls reach us.
   const registration = trunk && startProviderRegistration(trunk, b2bua, logger, args.health);
-  const callRequests = deskCallHandlers(controller, engineConfig, (userId) => engineConfig.operatorName(userId));
+  const callRequests = deskCallHandlers(controller, engineConfig, (userId) => engineConfig.operatorName(userId), transferDirectory(database.db));
   const hooks = deskHooks(controller, engineConfig, callRequests, restoring);
   args.realtime.setDeskHooks({
     ...hooks,

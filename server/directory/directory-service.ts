@@ -52,6 +52,25 @@ export function findPeople(db: Db, text: string): Promise<DirectoryRow[]> {
   return trimmed.length < 2 ? Promise.resolve([]) : searchDirectory(db, trimmed, 8);
 }
 
+/** The first phone of a contact that the trunk can dial (a SIP URI cannot be), digits and a leading + only. */
+export function dialablePhone(phones: readonly string[]): string | undefined {
+  for (const phone of phones) if (!/^sips?:/i.test(phone)) return phone.replace(/[^0-9+]/g, "");
+  return undefined;
+}
+
+/** The directory for the desk's transfer panel (server/calls/desk-bridge.ts): contacts with a dialable phone. */
+export function transferDirectory(db: Db): { contacts(): Promise<Array<{ id: number; name: string; phone: string }>>; phoneOf(id: number): Promise<string | undefined> } {
+  const dialable = async () =>
+    (await listDirectory(db)).flatMap((row) => {
+      const phone = dialablePhone(row.phones);
+      return phone ? [{ id: row.id, name: row.name, phone }] : [];
+    });
+  return {
+    contacts: dialable,
+    phoneOf: async (id) => (await dialable()).find((c) => c.id === id)?.phone,
+  };
+}
+
 /** A colleague on the hotline found by name, with their live routing state (undefined: not known to the engine). */
 export interface Colleague {
   userId: number;

@@ -31,6 +31,11 @@ export interface HoursRoute {
   closed: { prompts: string[]; endReason: "closed" | "not-in-service-yet" | "not-in-service-anymore" } | undefined;
   /** Closed with action `queue:<name>`: the caller goes to that queue instead. */
   queue: { queueId: number; queueName: string } | undefined;
+  /**
+   * Closed with action `forward:<number>`: the caller is forwarded to that number through the trunk (within the
+   * outbound allow-list); `closed` is still set, the fallback when the forward fails.
+   */
+  forward?: string;
   /** The number's caller menu, when it has one and answers now (see server/hours/caller-menu.ts). */
   menu: MenuPlan | undefined;
 }
@@ -155,16 +160,18 @@ export class HoursRuntime {
     const status = this.status(entry, now);
     let closed: HoursRoute["closed"];
     let queue: HoursRoute["queue"];
+    let forward: string | undefined;
     if (status.state !== "open") {
       const target = entry.closedAction === "queue" && status.state === "closed" ? this.queueNames.get((entry.closedTarget ?? "").toLowerCase()) : undefined;
       if (target) queue = { queueId: target.id, queueName: target.name };
       else {
-        // Voicemail and forwarding are not built yet: those numbers hang up after the closed message too.
+        // Voicemail is not built yet: those numbers hang up after the closed message too (and a failed forward).
         closed = { prompts: closedPromptNames(status, entry.zone, now), endReason: status.state === "closed" ? "closed" : status.state === "not-yet" ? "not-in-service-yet" : "not-in-service-anymore" };
+        if (entry.closedAction === "forward" && status.state === "closed" && entry.closedTarget) forward = entry.closedTarget;
       }
     }
     const menu = closed || queue || entry.menu.length === 0 ? undefined : this.menuPlan(entry);
-    return { language: entry.language, greeting: entry.greeting, closed, queue, menu };
+    return { language: entry.language, greeting: entry.greeting, closed, queue, menu, ...(forward !== undefined && { forward }) };
   }
 
   /** The number's menu with its prompt files; options whose queue no longer exists are left out. */

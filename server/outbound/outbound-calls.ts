@@ -23,12 +23,14 @@ import type { CallRecords } from "../calls/call-records";
 import { OutboundCallSession, type OutboundResult, type TrunkTarget } from "../calls/outbound-call-session";
 export { outcomeOf } from "../calls/outbound-call-session";
 import { OutboundMedia } from "../calls/outbound-media";
+import type { ExternalDialler } from "../calls/external-party";
 import type { NgClient } from "../media/ng-client";
 import type { OperatorStateView } from "../realtime/events";
 import type { EngineEvent } from "../queue";
 import type { OutboundCallHandler, TrunkLeg } from "../telephony/b2bua";
 import type { B2bua } from "../telephony/b2bua";
 import { OutboundCall, type OutboundCallEvents } from "../telephony/outbound-call";
+import type { SipDialog } from "../telephony/sip-dialog";
 import type { WsIdentity } from "../telephony/registrar";
 import type { OutboundPolicy } from "./outbound-policy";
 import { resolveDestination, type TrunkRoute } from "./trunk-route";
@@ -42,7 +44,7 @@ export interface CallbackPort {
 }
 
 export interface OutboundCallsDeps {
-  b2bua: Pick<B2bua, "layer" | "localContact" | "watchUacDialog">;
+  b2bua: Pick<B2bua, "layer" | "localContact" | "watchUacDialog"> & Partial<Pick<B2bua, "sendReInvite">>;
   route: TrunkRoute | undefined;
   policy: OutboundPolicy;
   records: Pick<CallRecords, "enqueueWrite" | "writeCall" | "log" | "flushWithin">;
@@ -193,6 +195,58 @@ export class OutboundCalls implements OutboundCallHandler {
   /** Ends every outbound call (shutdown). */
   close(): void {
     for (const live of [...this.live.values()]) live.session.hangup("shutdown");
+  }
+
+  /**
+   * The port call sessions use for blind transfers to external numbers (server/calls/external-party.ts): the
+   * allow-list as for any operator (the transferring operator staffs the desk), then {@link placeTrunkCall} with the
+   * caller ID of the caller's queue (its hotline number).
+   */
+  externalDialler(): ExternalDialler {
+    return {
+      check: (number) => this.deps.policy.check(number, "operator"),
+      place: async ({ number, operatorId, queueId, sdp, events }) => {
+        let release = () => {};
+        let dialog: SipDialog | undefined;
+        const placed = await this.placeTrunkCall({
+          number,
+          role: "operator",
+          operatorId,
+          queueId,
+          sdp,
+          events: {
+            onAnswered: (answer, answered) => {
+              dialog = answered;
+              events.answered(answer);
+            },
+            onFailed: (failure) => events.failed(failure.status),
+          },
+          onBye: () => {
+            release();
+            events.hungUp();
+          },
+        });
+        if (!placed.ok) return placed;
+        release = placed.release;
+        return {
+          ok: true,
+          call: {
+            end: () => {
+              placed.call.hangup();
+              placed.release();
+            },
+            reoffer: async (offer) => {
+              const send = this.deps.b2bua.sendReInvite?.bind(this.deps.b2bua);
+              if (!dialog || !send) return { status: 481, sdp: undefined };
+              const reply = await send(dialog, offer);
+              // The provider's session refreshes are answered with what it has now.
+              if (reply.status < 300) release = this.deps.b2bua.watchUacDialog(dialog, () => events.hungUp(), offer);
+              return reply;
+            },
+          },
+        };
+      },
+    };
   }
 
   /**

@@ -36,5 +36,7 @@ export function startOutbound(args: {
     logger,
   });
   b2bua.setOutboundHandler(outbound);
+  // Blind transfers to external numbers go out the same way, under the same allow-list.
+  if (route) controller.externalDialler = outbound.externalDialler();
   return { outbound, callbacks };
 }

@@ -322,6 +322,8 @@ export class DispatchEngine {
         return this.withCall(event, (call) => this.legFailed(call, event.operatorId));
       case "call-transferred":
         return this.withCall(event, (call) => this.transfer(call, event.operatorId, event.to));
+      case "external-transfer-ended":
+        return this.withCall(event, (call) => this.externalEnded(call, event.answered));
       default:
         return this.withOperator(event, (op) => this.operatorEvent(op, event));
     }
@@ -860,6 +862,8 @@ export class DispatchEngine {
 
   private callerHungUp(call: CallRecord): void {
     if (call.status === "connected") return this.callEnded(call);
+    // Answered before, passed to an external number: the caller was served.
+    if (call.status === "external") return this.finish(call, "answered", "call-ended");
     if (call.status === "offered") {
       for (const operatorId of [...call.offers]) this.withdrawOffer(call, operatorId, "caller-hung-up");
     }
@@ -931,12 +935,19 @@ export class DispatchEngine {
     const op = operators.get(operatorId);
     const talkMs = this.endTalk(call, op);
     const fromQueue = queues.get(call.queueId);
-    const target = "queueId" in to ? { toQueueId: to.queueId } : { toOperatorId: to.operatorId };
+    const target = "queueId" in to ? { toQueueId: to.queueId } : "operatorId" in to ? { toOperatorId: to.operatorId } : { toNumber: to.external };
     this.record({ kind: "call-transferred", at: now, callId: call.id, queueId: call.queueId, operatorId, talkMs, ...target });
     call.firstAnsweredAt ??= call.answeredAt;
     call.operatorId = undefined;
     call.answeredAt = undefined;
     if (op !== undefined) this.afterTalk(op, fromQueue?.settings.wrapUpMs ?? 0, "call-transferred");
+    if ("external" in to) {
+      // The trunk call is the session's business; the engine waits for `external-transfer-ended`.
+      this.clearCallTimers(call);
+      call.status = "external";
+      call.transferredBy = operatorId;
+      return;
+    }
     if (targetOp !== undefined) {
       call.directTransfer = true;
       call.transferredBy = operatorId;
@@ -950,6 +961,25 @@ export class DispatchEngine {
     call.boosted = false;
     this.enqueue(call, q);
     this.scheduleTier(call, q);
+  }
+
+  /**
+   * The external party of a blind transfer answered (the call leaves the engine, answered) or did not (the caller
+   * comes back as from an unanswered transfer to an operator, see {@link missOffer}).
+   */
+  private externalEnded(call: CallRecord, answered: boolean): void {
+    if (call.status !== "external") return this.ignore("external-transfer-ended", `call ${call.id} is not with an external party`);
+    if (answered) return this.finish(call, "answered", "call-ended");
+    const q = this.state.queues.get(call.queueId);
+    const back = call.transferredBy === undefined ? undefined : this.state.operators.get(call.transferredBy);
+    call.transferredBy = undefined;
+    call.boosted = true;
+    call.status = "waiting";
+    this.record({ kind: "call-requeued", at: this.state.now, callId: call.id, queueId: call.queueId, why: "transfer-unanswered" });
+    this.effects.push({ type: "play-announcement", callId: call.id, announcement: "transfer-returned" });
+    if (back !== undefined && back.status === OperatorStatus.Available) return this.offer(call, [back]);
+    if (q === undefined) return this.finish(call, "answered", "call-ended");
+    this.enqueue(call, q);
   }
 
   /** An operator's talk is over: wrap-up for `wrapUpMs`, or straight to their next state. */

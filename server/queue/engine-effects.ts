@@ -73,6 +73,8 @@ export type RecordEntry =
       operatorId: string;
       toQueueId?: string;
       toOperatorId?: string;
+      /** A blind transfer to an external number (through the trunk). */
+      toNumber?: string;
       talkMs: number;
     }
   | { kind: "call-overflowed"; at: number; callId: string; fromQueueId: string; toQueueId: string; reason: LeaveReason }

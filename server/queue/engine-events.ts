@@ -27,7 +27,7 @@ export type OperatorSignal =
   | "shift-ended";
 
 /** Where a blind transfer sends the caller. */
-export type TransferTarget = { queueId: string } | { operatorId: string };
+export type TransferTarget = { queueId: string } | { operatorId: string } | { external: string };
 
 export type EngineEvent =
   | {
@@ -62,6 +62,13 @@ export type EngineEvent =
    * caller with the transferring operator and reports `transfer-refused`.
    */
   | { type: "call-transferred"; callId: string; operatorId: string; to: TransferTarget }
+  /**
+   * A blind transfer to an external number (`to: { external }`) is over: `answered`, the caller talks to the external
+   * party and the call leaves the engine (answered); not answered (busy, no answer, failed), the caller comes back like
+   * an unanswered transfer to an operator: to the transferring operator when available, else the head of its queue,
+   * with an apology.
+   */
+  | { type: "external-transfer-ended"; callId: string; answered: boolean }
   | { type: OperatorSignal; operatorId: string }
   | { type: "pause-requested"; operatorId: string; reason: PauseReason }
   /** The operator asked for more wrap-up time: the wrap-up's end moves `byMs` later (ignored outside wrap-up). */

@@ -52,7 +52,8 @@ export interface OperatorRecord {
   idleEntries: Map<string, IdleEntry>;
 }
 
-export type CallStatus = "waiting" | "offered" | "connected";
+/** `external`: passed to an external number by a blind transfer (ringing or talking there; no operator involved). */
+export type CallStatus = "waiting" | "offered" | "connected" | "external";
 
 export interface CallRecord {
   id: string;

@@ -105,7 +105,11 @@ export type DeskCallRequest =
   | { action: "hold" }
   | { action: "resume" }
   | { action: "dtmf"; digit: string }
-  | { action: "transfer"; target: TransferTargetRef };
+  | { action: "transfer"; target: TransferTargetRef }
+  /** Attended transfer: consult the target first (an external number or a directory contact), then complete or cancel. */
+  | { action: "consult"; target: TransferTargetRef }
+  | { action: "consult-complete" }
+  | { action: "consult-cancel" };
 export type TransferTargetRef =
   | { kind: "queue"; queueId: number }
   | { kind: "operator"; userId: number }

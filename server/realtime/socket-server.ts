@@ -56,8 +56,8 @@ export interface DeskHooks {
 
 /** The desk's call requests, validated by their handler (zod at the boundary). */
 export interface DeskCallHandlers {
-  request(userId: number, request: unknown): DeskCallResult;
-  transferTargets(userId: number): TransferTargetOption[];
+  request(userId: number, request: unknown): DeskCallResult | Promise<DeskCallResult>;
+  transferTargets(userId: number): TransferTargetOption[] | Promise<TransferTargetOption[]>;
 }
 
 const setStatusSchema = z.discriminatedUnion("status", [
@@ -226,10 +226,11 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     socket.on("loopback:end", () => void loopback?.end(user.id));
     socket.on("call:request", (request, ack) => {
       if (typeof ack !== "function") return;
-      ack(hooks?.callRequests ? hooks.callRequests.request(user.id, request) : { ok: false, error: "telephony not running" });
+      const result = hooks?.callRequests ? hooks.callRequests.request(user.id, request) : { ok: false as const, error: "telephony not running" };
+      void Promise.resolve(result).then(ack, () => ack({ ok: false, error: "failed" }));
     });
     socket.on("call:transfer-targets", (ack) => {
-      if (typeof ack === "function") ack(hooks?.callRequests?.transferTargets(user.id) ?? []);
+      if (typeof ack === "function") void Promise.resolve(hooks?.callRequests?.transferTargets(user.id) ?? []).then(ack, () => ack([]));
     });
     socket.on("disconnect", () => {
       const current = online.get(user.id);

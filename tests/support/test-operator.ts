@@ -46,6 +46,8 @@ export class TestOperator {
   rtpReceived = 0;
   /** Packets that came back carrying the operator's own voice marker: SIPp (-rtp_echo) received them. */
   echoedBack = 0;
+  /** RTP packets received by source address:port (each rtpengine call, and each branch of one, has its own port). */
+  readonly rtpBySource = new Map<string, number>();
   mode: AnswerMode = "answer";
   /** Re-INVITEs received in the current call (answered with 200 and the same local RTP port). */
   reInvites = 0;
@@ -71,8 +73,10 @@ export class TestOperator {
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.rtp.bind(0, "127.0.0.1", resolve));
-    this.rtp.on("message", (packet) => {
+    this.rtp.on("message", (packet, from) => {
       this.rtpReceived += 1;
+      const source = `${from.address}:${from.port}`;
+      this.rtpBySource.set(source, (this.rtpBySource.get(source) ?? 0) + 1);
       if (packet.length > 16 && packet.subarray(12, 16).every((b) => b === VOICE_MARKER)) this.echoedBack += 1;
     });
     const cookie = `${SESSION_COOKIE}=${this.token}`;

@@ -2,6 +2,7 @@
  * Fakes (not mocks) for the call path's unit tests: a caller leg, operator legs and the call's media that record
  * what was asked of them and keep the state a real one would, with no socket and no rtpengine.
  */
+import type { ExternalCallEvents, ExternalDialler } from "../../../server/calls/external-party";
 import type { Binding } from "../../../server/telephony/registrar";
 import type { CallMedia, Sound } from "../../../server/calls/call-media";
 import type { RecordStore, RecordWrite } from "../../../server/calls/call-records";
@@ -106,7 +107,9 @@ export class FakeOperatorLeg extends TypedEmitter<OperatorLegEvents> {
     if (this.state === "answered" && held) this.state = "held";
     else if (this.state === "held" && !held) this.state = "answered";
   }
-  reoffer(): Promise<ReofferResult> {
+  readonly reoffers: string[] = [];
+  reoffer(sdp: string): Promise<ReofferResult> {
+    this.reoffers.push(sdp);
     return Promise.resolve({ status: 200, sdp: "v=0 browser again" });
   }
   /** The softphone answers (only once the INVITE left). */
@@ -187,6 +190,15 @@ export class FakeMedia implements CallMedia {
     this.state = "offering";
     return "v=0 webrtc offer";
   }
+  readonly lateAnswers: string[] = [];
+  async callerAnswered(sdp: string): Promise<void> {
+    this.lateAnswers.push(sdp);
+  }
+  async offerToExternal(tag: string): Promise<string> {
+    this.step(`external-offer:${tag}`, ["parked"]);
+    this.state = "offering";
+    return "v=0 plain rtp offer";
+  }
   async operatorAnswered(): Promise<unknown> {
     this.step("operatorAnswered", ["offering"]);
     this.state = "bridged";
@@ -247,4 +259,29 @@ export class MemoryRecordStore implements RecordStore {
 /** Lets every queued promise (media chains, record writes) run. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await Promise.resolve();
+}
+
+/** The trunk toward external numbers: every call placed, to answer, fail or hang up by hand. */
+export class FakeDialler implements ExternalDialler {
+  readonly placed: Array<{ number: string; queueId: number; sdp: string; events: ExternalCallEvents; ended: boolean }> = [];
+  allowed = (number: string) => /^0[1-9]/.test(number);
+  readonly reoffers: string[] = [];
+  reofferStatus = 200;
+  async check(number: string): Promise<{ ok: true; number: string } | { ok: false; reason: string }> {
+    return this.allowed(number) ? { ok: true, number } : { ok: false, reason: "not-allowed" };
+  }
+  async place(args: { number: string; operatorId: number; queueId: number; sdp: string; events: ExternalCallEvents }) {
+    const call = { number: args.number, queueId: args.queueId, sdp: args.sdp, events: args.events, ended: false };
+    this.placed.push(call);
+    return {
+      ok: true as const,
+      call: {
+        end: () => void (call.ended = true),
+        reoffer: async (sdp: string) => {
+          this.reoffers.push(sdp);
+          return { status: this.reofferStatus, sdp: "v=0 external re-answer" };
+        },
+      },
+    };
+  }
 }

@@ -5,6 +5,7 @@
 import { CallController, type RoutedNumber } from "../../../server/calls/call-controller";
 import type { RecordedCall } from "../../../server/recordings/recording-service";
 import { silentLogger } from "../../../server/logger";
+import type { HoursRoute } from "../../../server/hours/hours-runtime";
 import type { OperatorStateView } from "../../../server/realtime/events";
 import { FakeLegSource, FakeMedia, FakeTrunk, MemoryRecordStore, settle } from "./call-fakes";
 
@@ -22,7 +23,8 @@ export interface Rig {
   ready(...userIds: number[]): void;
 }
 
-export function rig(): Rig {
+/** `hours`: what the numbers' hours say (server/hours), by dialled number. */
+export function rig(hours: Record<string, HoursRoute> = {}): Rig {
   const clock = { t: 1_000_000, now: () => clock.t };
   const store = new MemoryRecordStore();
   const media = new Map<string, FakeMedia>();
@@ -44,7 +46,7 @@ export function rig(): Rig {
       media.set(callId, m);
       return m;
     },
-    routeNumber: (dialed) => routes[dialed],
+    routeNumber: (dialed) => (routes[dialed] && hours[dialed] ? { ...routes[dialed], hours: hours[dialed] } : routes[dialed]),
     publishOperatorState: (userId, view) => views.set(userId, view),
     alertSupervisors: () => {},
     soundDurationMs: () => 1_000,

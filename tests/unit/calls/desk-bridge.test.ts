@@ -32,10 +32,35 @@ describe("desk call requests", () => {
     expect(seen).toHaveLength(3);
   });
 
-  it("offers queues and the colleagues who are online, not the operator themselves", () => {
-    expect(handlers.transferTargets(1)).toEqual([
+  it("offers queues and the colleagues who are online, not the operator themselves", async () => {
+    expect(await handlers.transferTargets(1)).toEqual([
       { target: { kind: "queue", queueId: 4 }, label: "Support" },
       { target: { kind: "operator", userId: 2 }, label: "Bilal", status: "available" },
     ]);
+  });
+
+  it("sends typed numbers and directory contacts to the external transfer, and lists contacts", async () => {
+    const external: Array<[number, string]> = [];
+    const withTrunk = deskCallHandlers(
+      {
+        callRequest: () => ({ ok: true }),
+        allOperatorStates: () => [],
+        transferExternal: async (userId, number) => {
+          external.push([userId, number]);
+          return { ok: true };
+        },
+      },
+      { queues: () => [] },
+      () => undefined,
+      { contacts: async () => [{ id: 9, name: "Legal", phone: "0140000000" }], phoneOf: async (id) => (id === 9 ? "0140000000" : undefined) },
+    );
+    expect(await withTrunk.request(1, { action: "transfer", target: { kind: "number", number: "0612345678" } })).toEqual({ ok: true });
+    expect(await withTrunk.request(1, { action: "transfer", target: { kind: "contact", contactId: 9 } })).toEqual({ ok: true });
+    expect(await withTrunk.request(1, { action: "transfer", target: { kind: "contact", contactId: 10 } })).toEqual({ ok: false, error: "number-not-allowed" });
+    expect(external).toEqual([
+      [1, "0612345678"],
+      [1, "0140000000"],
+    ]);
+    expect(await withTrunk.transferTargets(1)).toEqual([{ target: { kind: "contact", contactId: 9 }, label: "Legal (0140000000)" }]);
   });
 });

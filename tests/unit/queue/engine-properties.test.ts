@@ -75,7 +75,7 @@ type Step = { dt: number; pick: number; kind: number; a: number; b: number; text
 const stepArb: fc.Arbitrary<Step> = fc.record({
   dt: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 40_000 })),
   pick: fc.nat(),
-  kind: fc.integer({ min: 0, max: 18 }),
+  kind: fc.integer({ min: 0, max: 19 }),
   a: fc.nat(),
   b: fc.nat(),
   text: fc.integer({ min: 0, max: 4 }),
@@ -130,9 +130,15 @@ function toEvent(step: Step, engine: DispatchEngine, config: EngineConfig, nextC
     case 18: {
       // Blind transfer by whoever talks to the caller: to a queue, or to another operator (often not available).
       const callId = engine.operatorView(operatorId)?.callId ?? someCall;
-      const to = step.kind === 17 ? { queueId: queues[step.b % queues.length]!.id } : { operatorId: ops[step.pick % ops.length]!.id };
+      const to =
+        step.kind === 17 ? { queueId: queues[step.b % queues.length]!.id }
+        : step.text === 4 ? { external: `06${step.pick % 100}` }
+        : { operatorId: ops[step.pick % ops.length]!.id };
       return { type: "call-transferred", callId, operatorId, to };
     }
+    case 19:
+      // The external party of a transfer to a number answered or not (often for a call that is not with one).
+      return { type: "external-transfer-ended", callId: someCall, answered: step.text < 2 };
     default:
       return { type: SIGNALS[step.pick % SIGNALS.length]!, operatorId };
   }
