@@ -1,0 +1,2 @@
+ALTER TYPE "public"."call_outcome" ADD VALUE 'voicemail' BEFORE 'rejected';--> statement-breakpoint
+ALTER TABLE "callback_requests" ADD COLUMN "message_ms" integer;
