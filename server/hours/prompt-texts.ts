@@ -173,11 +173,11 @@ export function promptTexts(language: PromptLanguage): Record<string, string> {
   }
   // Voicemail (issue 11, point 2): after the closed message, the tone (voicemail-beep.wav), the recording, then thanks.
   t["voicemail-leave"] = L(
-    "Please leave your message after the tone. Press the hash key when you have finished.",
-    "Veuillez laisser votre message après le bip. Appuyez sur la touche dièse lorsque vous avez terminé.",
-    "يرجى ترك رسالتك بعد سماع الصافرة. اضغط على مفتاح المربع عند الانتهاء.",
+    "Please leave your message after the tone.",
+    "Veuillez laisser votre message après le bip.",
+    "يرجى ترك رسالتك بعد سماع الصافرة.",
   );
-  t["voicemail-thanks"] = L("Thank you, your message has been recorded. Goodbye.", "Merci, votre message a été enregistré. Au revoir.", "شكرًا، لقد تم تسجيل رسالتك. مع السلامة.");
+  t["voicemail-thanks"] = L("Thank you for your message. Goodbye.", "Merci pour votre message. Au revoir.", "شكرًا على رسالتك. مع السلامة.");
   t["menu-invalid"] = L("Sorry, that choice is not valid.", "Désolé, ce choix n'est pas valide.", "عذرًا، هذا الاختيار غير صحيح.");
   return t;
 }
