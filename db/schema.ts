@@ -228,6 +228,8 @@ export const hotlineNumbers = pgTable("hotline_numbers", {
   closedAction: closedActionEnum("closed_action").notNull().default("hang-up"),
   /** The number to forward to, or the queue's name, for closed actions `forward` and `queue`. */
   closedTarget: text("closed_target"),
+  /** Closed action `voicemail`: the longest message, s; null: the server's VOICEMAIL_MAX_S. */
+  voicemailMaxS: integer("voicemail_max_s"),
   language: promptLanguageEnum("language").notNull().default("en"),
   /** The greeting's words; null: generated from the organisation's name. */
   greeting: text("greeting"),

@@ -57,6 +57,8 @@ export interface MenuPlan {
 interface Entry extends NumberHours {
   closedAction: string;
   closedTarget: string | null;
+  /** The number's longest voicemail, s; null: the server's. */
+  voicemailMaxS: number | null;
   greeting: PromptFile | undefined;
   menu: MenuOption[];
   /** Synthesised "For <queue>, press <digit>" of each queue option, by digit, once ready. */
@@ -119,6 +121,7 @@ export class HoursRuntime {
         ...hours,
         closedAction: n.closedAction,
         closedTarget: n.closedTarget,
+        voicemailMaxS: n.voicemailMaxS,
         greeting: greetingFile && this.deps.catalog.durationMs(greetingFile) > 0 ? greetingFile : undefined,
         menu: n.menu,
         menuPhrases: new Map(),
@@ -174,7 +177,7 @@ export class HoursRuntime {
         if (entry.closedAction === "voicemail" && status.state === "closed") {
           // The closed message with the next opening, without its "call again... goodbye": the voicemail follows.
           closed.prompts = closed.prompts.filter((p) => p !== "goodbye" && p !== "call-again");
-          closed.voicemail = { prompts: [...VOICEMAIL_PROMPTS], goodbye: VOICEMAIL_GOODBYE, maxMs: (this.deps.voicemailMaxS ?? DEFAULT_VOICEMAIL_MAX_S) * 1000 };
+          closed.voicemail = { prompts: [...VOICEMAIL_PROMPTS], goodbye: VOICEMAIL_GOODBYE, maxMs: (entry.voicemailMaxS ?? this.deps.voicemailMaxS ?? DEFAULT_VOICEMAIL_MAX_S) * 1000 };
         }
       }
     }

@@ -39,7 +39,8 @@ beforeAll(async () => {
   // Closed for weeks: the closed message names no opening ("we are currently closed"), the shortest there is.
   await harness.cli("schedule", "add", "Away", "--weekly", "mon-sun 00:00-24:00", "--tz", zone);
   await harness.cli("schedule", "closure", "Away", "--from", day(-1), "--to", day(30), "--reason", "Away");
-  await harness.cli("number", "set", "5500", "--schedule", "Away", "--closed-action", "voicemail", "--language", "en");
+  await harness.cli("number", "set", "5500", "--schedule", "Away", "--closed-action", "voicemail", "--voicemail-max", "60", "--language", "en");
+  await expect(harness.cli("number", "set", "5500", "--voicemail-max", "2")).rejects.toThrow(/voicemail/i);
 }, 120_000);
 afterAll(() => harness?.stop());
 
@@ -71,6 +72,8 @@ it("leaves a message: mono Opus file of what was sent, record `voicemail`, item 
 
   const events = await listCallEvents(db, call.id);
   expect(events.find((e) => e.type === "call.announcement")?.data).toEqual({ announcement: "closed", prompts: ["en/closed-now"] });
+  // The number's own limit (60 s), not the server's default (120 s).
+  expect(events.find((e) => e.type === "call.voicemail-recording")?.data).toEqual({ maxMs: 60_000 });
   expect(events.find((e) => e.type === "call.voicemail-stopped")?.data).toEqual({ why: "hash" });
 
   const item = (await listOpenCallbackRequests(db)).find((r) => r.callId === call.id);
