@@ -3,8 +3,9 @@
  * caller's side: rtpengine does not capture the prompts it plays) is rendered mono and encoded as Ogg Opus like a
  * call recording (server/recordings), stored as the call record's recording file, the record's outcome becomes
  * `voicemail`, and a callback request (reason `voicemail`, with the message's length) puts it in the work list.
- * A message shorter than {@link MIN_MESSAGE_MS} (the caller hung up at the tone) leaves no file and no item, and the
- * record stays `closed`.
+ * Leading and trailing silence is cut after the call ({@link trimSilence}); a message then shorter than
+ * {@link MIN_MESSAGE_MS} (the caller hung up at the tone, or said nothing) leaves no file and no item, and the record
+ * stays `closed`.
  *
  * Files: `<recordingsDir>/<yyyy-mm>/<record id>.opus`, served by `/api/calls/<id>/recording` (its access rules let
  * the queue's members listen; every playback is logged).
@@ -16,6 +17,8 @@ import { setCallRecording } from "../../db/queries/recordings";
 import type { CallPatch } from "../../db/queries/calls";
 import type { Logger } from "../logger";
 import { findSpooledRecording, recordingRelativePath, renderCallerOnly, resolveRecordingPath, spoolDirOf, storeMonoOpus } from "../recordings/recording-files";
+import { SAMPLE_RATE } from "../recordings/stereo-render";
+import { trimSilence } from "./silence-trim";
 import { keepsMessage } from "./voicemail-step";
 
 /** A voicemail's call after its media was deleted in rtpengine. */
@@ -67,10 +70,13 @@ export class VoicemailService {
   private async store(call: VoicemailEnded): Promise<VoicemailStored> {
     const spool = await findSpooledRecording(this.spoolDir, call.callId);
     const removeSpool = () => Promise.all(spool.files.map((file) => rm(file, { force: true })));
-    const { pcm, durationMs } = await renderCallerOnly(spool, call.callerPort);
+    const rendered = await renderCallerOnly(spool, call.callerPort);
+    // Leading and trailing silence cut (post hoc): a caller who said nothing leaves no message.
+    const pcm = trimSilence(rendered.pcm, SAMPLE_RATE);
+    const durationMs = (pcm.length / 2 / SAMPLE_RATE) * 1000;
     if (!keepsMessage(durationMs)) {
       await removeSpool();
-      this.logger.info("voicemail too short: no message", { callId: call.callId, durationMs: Math.round(durationMs) });
+      this.logger.info("voicemail too short or silent: no message", { callId: call.callId, recordedMs: Math.round(rendered.durationMs), durationMs: Math.round(durationMs) });
       return { kept: false, durationMs };
     }
     const relative = recordingRelativePath(call.callId, call.endedAt);
