@@ -384,6 +384,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /**
    * Outside the number's hours (server/hours): the closed message (with the next opening), then BYE. The engine never
    * sees the call; its record is closed here as `closed`, ended by the system (or by the caller who hung up first).
+   * With closed action `voicemail` the voicemail step follows the message ({@link runVoicemail}); the record becomes
+   * `voicemail` once a message is stored (server/voicemail/voicemail-service.ts).
    */
   answerClosed(closed: ClosedAnswer): void {
     this.endedBy = "system";

@@ -20,7 +20,7 @@ export interface VoicemailPlan {
 export interface VoicemailPort {
   play(sound: Sound): void;
   durationMs(sound: Sound): number;
-  /** Starts recording the caller (the call's media chain); `at` is the clock's ms. */
+  /** Starts recording the caller (on the call's media chain). */
   startRecording(): void;
   stopRecording(): void;
   hangUp(): void;
