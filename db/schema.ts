@@ -48,6 +48,8 @@ export const CALL_OUTCOMES = [
   "overflowed",
   "no_operators",
   "closed",
+  /** A closed number's caller left a voicemail (the record's recording file is the message; issue 11). */
+  "voicemail",
   "rejected",
   "failed",
   /** Outbound only: the far end answered 486/600 Busy. */
@@ -226,6 +228,8 @@ export const hotlineNumbers = pgTable("hotline_numbers", {
   closedAction: closedActionEnum("closed_action").notNull().default("hang-up"),
   /** The number to forward to, or the queue's name, for closed actions `forward` and `queue`. */
   closedTarget: text("closed_target"),
+  /** Closed action `voicemail`: the longest message, s; null: the server's VOICEMAIL_MAX_S. */
+  voicemailMaxS: integer("voicemail_max_s"),
   language: promptLanguageEnum("language").notNull().default("en"),
   /** The greeting's words; null: generated from the organisation's name. */
   greeting: text("greeting"),
@@ -408,7 +412,7 @@ export const callbackRequests = pgTable(
     callId: uuid("call_id").references(() => callRecords.id, { onDelete: "set null" }),
     queueId: integer("queue_id").references(() => queues.id, { onDelete: "set null" }),
     callerNumber: text("caller_number").notNull(),
-    /** Why the caller left: `max-wait`, `queue-full`, `no-operators`, `closed`, `callback-turn` (chose it in the caller menu, and their kept place reached the head of the queue) or `menu` (the same, whose place was lost in a restart). */
+    /** Why the caller left: `max-wait`, `queue-full`, `no-operators`, `closed`, `voicemail` (a message left at a closed number), `callback-turn` (chose it in the caller menu, and their kept place reached the head of the queue) or `menu` (the same, whose place was lost in a restart). */
     reason: text("reason").notNull(),
     requestedAt: timestamp("requested_at", { withTimezone: true, precision: 3 }).notNull(),
     doneAt: timestamp("done_at", { withTimezone: true, precision: 3 }),
@@ -416,6 +420,8 @@ export const callbackRequests = pgTable(
     /** Who is calling this person back (set by the first "Call back"), so two operators do not call the same person. */
     assignedTo: integer("assigned_to").references(() => users.id, { onDelete: "set null" }),
     assignedAt: timestamp("assigned_at", { withTimezone: true, precision: 3 }),
+    /** Reason `voicemail`: the message's length, ms (the file is the call record's recording). */
+    messageMs: integer("message_ms"),
   },
   (t) => [index("callback_requests_open").on(t.requestedAt).where(sql`${t.doneAt} is null`)],
 );

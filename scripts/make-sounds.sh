@@ -76,6 +76,9 @@ sox "$tmp"/n*.wav "${FMT[@]}" "$tmp/melody.wav"
 sox -n "${FMT[@]}" "$tmp/drone.wav" synth 18 sine C3 vol 0.15 fade q 0.5 18 0.5
 sox -m "$tmp/melody.wav" "$tmp/drone.wav" "${FMT[@]}" "$out/hold-music.wav" lowpass 3400 norm -6
 
-for f in greeting periodic apology closed max-wait queue-full no-operators callback-registered callback-unavailable recording-notice hold-music; do
+# The voicemail tone (issue 11): 0.5 s at 1 kHz after "please leave your message after the tone", then 0.2 s of silence.
+sox -n "${FMT[@]}" "$out/voicemail-beep.wav" synth 0.5 sine 1000 vol 0.5 fade q 0.01 0.5 0.01 pad 0 0.2
+
+for f in greeting periodic apology closed max-wait queue-full no-operators callback-registered callback-unavailable recording-notice hold-music voicemail-beep; do
   printf 'make-sounds: %-16s %s\n' "$f.wav" "$(soxi -d "$out/$f.wav") $(stat -c %s "$out/$f.wav") bytes"
 done

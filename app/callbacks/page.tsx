@@ -21,13 +21,14 @@ const RESULT_KEYS: Record<string, string> = {
 };
 
 /**
- * The team's list of people to call back: callback requests (oldest first, with each attempt and who is calling) and
- * callers who hung up while waiting. "Call back" has the operator's desk place the call.
+ * The team's list of people to call back: callback requests (oldest first, with each attempt and who is calling; a
+ * voicemail with its length and a player) and callers who hung up while waiting. "Call back" has the operator's desk place the call.
  */
 export default async function CallbacksPage({ searchParams }: { searchParams: Promise<{ result?: string }> }) {
   const user = await requireRole("operator", "/callbacks");
   const t = await getTranslations("callbacks");
   const tc = await getTranslations("callbackCalls");
+  const tv = await getTranslations("voicemail");
   const format = await getFormatter();
   const { requests, missed } = await new CallbackService(getServices().database.db, Date.now).workList();
   const result = (await searchParams).result;
@@ -60,7 +61,25 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
                 )}
               </td>
               <td className="p-3">{request.queue ?? "—"}</td>
-              <td className="p-3">{t.has(`reasons.${request.reason}`) ? t(`reasons.${request.reason}`) : request.reason}</td>
+              <td className="p-3">
+                {request.reason === "voicemail" ? tv("reason") : t.has(`reasons.${request.reason}`) ? t(`reasons.${request.reason}`) : request.reason}
+                {request.reason === "voicemail" && request.callId && request.messageMs !== null && (
+                  // The message is the call record's recording: served with Range (seeking), each playback logged.
+                  <div className="mt-1" data-testid="voicemail">
+                    <p className="text-xs text-slate-600" data-testid="voicemail-length" data-ms={request.messageMs}>
+                      {tv("length", { seconds: Math.round(request.messageMs / 1000) })}
+                    </p>
+                    <audio
+                      controls
+                      preload="none"
+                      src={`/api/calls/${request.callId}/recording`}
+                      aria-label={tv("player", { number: request.callerNumber, time: when(request.requestedAt) })}
+                      className="mt-1 w-64 max-w-full"
+                      data-testid="voicemail-player"
+                    />
+                  </div>
+                )}
+              </td>
               <td className="p-3">{when(request.requestedAt)}</td>
               <td className="p-3 text-sm" data-testid="callback-attempts">
                 {request.attempts.length === 0 ? (

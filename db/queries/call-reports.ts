@@ -71,7 +71,8 @@ function metricsOf(c: Derived) {
     answeredInSl: n(sql`${answered} and ${c.waitS} <= ${c.slS}`),
     abandoned: n(abandoned),
     shortAbandoned: n(sql`${c.outcome} = 'abandoned' and ${c.waitS} < ${c.shortS}`),
-    closed: n(sql`${c.outcome} = 'closed'`),
+    // Callers who tried outside hours: those who left a voicemail too (issue 11, point 6).
+    closed: n(sql`${c.outcome} in ('closed', 'voicemail')`),
     timedOut: n(sql`${c.outcome} = 'timed_out'`),
     overflowed: n(sql`${c.outcome} = 'overflowed'`),
     noOperators: n(sql`${c.outcome} = 'no_operators'`),

@@ -5,7 +5,7 @@ import { callbackAttempts, callbackRequests, callRecords, queues, users, type Ca
 
 export async function insertCallbackRequest(
   db: Db,
-  request: { callId: string; queueId: number | null; callerNumber: string; reason: string; requestedAt: Date },
+  request: { callId: string; queueId: number | null; callerNumber: string; reason: string; requestedAt: Date; messageMs?: number },
 ): Promise<CallbackRequest> {
   const [row] = await db.insert(callbackRequests).values(request).returning();
   return row!;
@@ -37,6 +37,9 @@ export function listOpenCallbackRequests(db: Db) {
       queueId: callbackRequests.queueId,
       assignedTo: callbackRequests.assignedTo,
       assignee: users.displayName,
+      /** Reason `voicemail`: the call whose recording is the message, and its length (ms). */
+      callId: callbackRequests.callId,
+      messageMs: callbackRequests.messageMs,
     })
     .from(callbackRequests)
     .leftJoin(queues, eq(queues.id, callbackRequests.queueId))

@@ -1,17 +1,23 @@
 /** Call recordings: the stored file of a call, its retention, and the audit of every playback and download. */
 import { and, asc, desc, eq, isNotNull, lte, min, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { callRecords, recordingAccesses, users } from "../schema";
+import { callRecords, queueMembers, recordingAccesses, users } from "../schema";
 
 /** A call's recording was stored: its file (relative to the recordings folder) and when it is due for deletion. */
 export async function setCallRecording(db: Db, callId: string, file: string, expiresAt: Date | null): Promise<void> {
   await db.update(callRecords).set({ recordingFile: file, recordingExpiresAt: expiresAt, recordingDeletedAt: null }).where(eq(callRecords.id, callId));
 }
 
-/** The call's recording file and operator (for the access check), or undefined for an unknown call. */
-export async function findCallRecording(db: Db, callId: string): Promise<{ recordingFile: string | null; operatorId: number | null; recordingDeletedAt: Date | null } | undefined> {
+/**
+ * The call's recording file, operator, outcome and queue (for the access check), or undefined for an unknown call.
+ * A voicemail's record has no operator: its queue's members may listen to it.
+ */
+export async function findCallRecording(
+  db: Db,
+  callId: string,
+): Promise<{ recordingFile: string | null; operatorId: number | null; recordingDeletedAt: Date | null; outcome: string; queueId: number | null } | undefined> {
   const [row] = await db
-    .select({ recordingFile: callRecords.recordingFile, operatorId: callRecords.operatorId, recordingDeletedAt: callRecords.recordingDeletedAt })
+    .select({ recordingFile: callRecords.recordingFile, operatorId: callRecords.operatorId, recordingDeletedAt: callRecords.recordingDeletedAt, outcome: callRecords.outcome, queueId: callRecords.queueId })
     .from(callRecords)
     .where(eq(callRecords.id, callId));
   return row;
@@ -66,4 +72,13 @@ export async function listRecordingAccesses(db: Db, callId: string) {
     .leftJoin(users, eq(users.id, recordingAccesses.userId))
     .where(eq(recordingAccesses.callId, callId))
     .orderBy(desc(recordingAccesses.at));
+}
+
+/** Whether `userId` is a member of queue `queueId` (an operator may listen to the voicemails of their queues). */
+export async function isQueueMember(db: Db, queueId: number, userId: number): Promise<boolean> {
+  const rows = await db
+    .select({ queueId: queueMembers.queueId })
+    .from(queueMembers)
+    .where(and(eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId)));
+  return rows.length > 0;
 }

@@ -71,6 +71,7 @@ export interface NumberHoursPatch {
   scheduleId?: number | null;
   closedAction?: ClosedAction;
   closedTarget?: string | null;
+  voicemailMaxS?: number | null;
   language?: PromptLanguage;
   greeting?: string | null;
   campaignFrom?: string | null;
@@ -96,6 +97,7 @@ export function listNumberHours(db: Db) {
       scheduleId: hotlineNumbers.scheduleId,
       closedAction: hotlineNumbers.closedAction,
       closedTarget: hotlineNumbers.closedTarget,
+      voicemailMaxS: hotlineNumbers.voicemailMaxS,
       language: hotlineNumbers.language,
       greeting: hotlineNumbers.greeting,
       campaignFrom: hotlineNumbers.campaignFrom,

@@ -28,6 +28,7 @@ import { OperatorViews } from "./operator-views";
 import { positionAnnouncement } from "./queue-announcements";
 import { shouldRecord } from "../recordings/sampling";
 import type { RecordedCall } from "../recordings/recording-service";
+import type { VoicemailEnded } from "../voicemail/voicemail-service";
 
 export { MEDIA_RECOVERY_WAIT_MS, type MediaFailure } from "./call-session";
 
@@ -115,6 +116,8 @@ export interface CallControllerDeps {
   wrapUpEnded?(operatorId: number): void;
   /** Stores recorded calls' recordings (server/recordings); without it no call is recorded. */
   recordings?: { callEnded(call: RecordedCall): unknown };
+  /** Stores voicemails (server/voicemail); without it a message is recorded but not kept. */
+  voicemail?: { callEnded(call: VoicemailEnded): unknown };
   /** A draw in [0, 1) for recording sampling. Default Math.random. */
   random?(): number;
   /** A queue's name by id (transfers name the queue to the next operator's softphone). */
@@ -546,6 +549,7 @@ export class CallController implements InboundCallHandler {
       soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
       trackMediaClose: (done) => this.trackMediaClose(done),
       recordingEnded: (recorded) => void this.deps.recordings?.callEnded(recorded),
+      voicemailEnded: (ended) => void this.deps.voicemail?.callEnded(ended),
       operatorInviteSent: (sipCallId) => this.onTiming?.({ phase: "operator-invite-sent", sipCallId, at: performance.now() }),
       external: this.externalDialler,
     };

@@ -66,6 +66,8 @@ export interface CallMedia {
    * which tells the caller's packets from the operators' in the recording. Optional: media without it records nothing.
    */
   startRecording?(): Promise<{ callerPort: number }>;
+  /** Stops the recording started by {@link startRecording} (a voicemail's `#` or limit); the files stay in the spool. */
+  stopRecording?(): Promise<void>;
   /** True when the caller takes DTMF as RFC 4733 events; otherwise digits go by SIP INFO. */
   readonly dtmfByRtp: boolean;
   /**

@@ -25,6 +25,8 @@ import type { RecordedCall } from "../recordings/recording-service";
 import { CallMenuRun } from "./call-menu";
 import type { MenuChoice } from "../hours/caller-menu";
 import type { MenuPlan } from "../hours/hours-runtime";
+import { VoicemailRun, type VoicemailPlan } from "../voicemail/voicemail-run";
+import type { VoicemailEnded } from "../voicemail/voicemail-service";
 
 /**
  * How long a call whose rtpengine died waits for an instance to be up again (the supervisor restarts a dead child
@@ -131,6 +133,8 @@ export interface CallSessionHost {
   operatorLeg(operatorId: string): OperatorLegPort | undefined;
   /** A recorded call's media was deleted: its recording can be converted and stored (server/recordings). */
   recordingEnded?(call: RecordedCall): void;
+  /** A voicemail's media was deleted: its message can be stored (server/voicemail). */
+  voicemailEnded?(call: VoicemailEnded): void;
   /** This call's media on a live instance (after its instance died). */
   newMedia(): CallMedia;
   /** A second media call for a consultation (the target's side is its "caller", `targetTag` its tag); absent: no consultation. */
@@ -171,6 +175,11 @@ export interface CallSessionInit {
 export interface ClosedAnswer {
   prompts: readonly string[];
   endReason: string;
+  /**
+   * Closed action `voicemail`: after `prompts`, these prompts ("leave your message after the tone", the beep), the
+   * recording (up to `maxMs`, `#` ends it), then `goodbye` and BYE (server/voicemail).
+   */
+  voicemail?: { prompts: readonly string[]; goodbye: string; maxMs: VoicemailPlan["maxMs"] };
 }
 
 export class CallSession extends TypedEmitter<CallSessionEvents> {
@@ -193,6 +202,10 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** rtpengine's caller-facing port once the recording started (it starts with the first operator). */
   private recordingPort: number | undefined;
   private recordingAsked = false;
+  /** The voicemail step of a closed number's call (server/voicemail). */
+  private voicemailRun: VoicemailRun | undefined;
+  /** rtpengine's caller-facing port once the voicemail's recording started. */
+  private voicemailPort: number | undefined;
   /** Set when the number answered outside its hours: the record's end reason unless the caller hangs up first. */
   private closedReason: string | undefined;
   /** Media steps run one after the other (rtpengine commands must not overtake each other). */
@@ -382,6 +395,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (this.finished) return;
     this.log("call.dtmf", { digit, via });
     this.menuRun?.digit(digit);
+    this.voicemailRun?.digit(digit);
   }
 
   /**
@@ -429,12 +443,15 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /**
    * Outside the number's hours (server/hours): the closed message (with the next opening), then BYE. The engine never
    * sees the call; its record is closed here as `closed`, ended by the system (or by the caller who hung up first).
+   * With closed action `voicemail` the voicemail step follows the message ({@link runVoicemail}); the record becomes
+   * `voicemail` once a message is stored (server/voicemail/voicemail-service.ts).
    */
   answerClosed(closed: ClosedAnswer): void {
     this.endedBy = "system";
     this.closedReason = closed.endReason;
     const prompts = closed.prompts.map((p) => this.localize(p as Sound));
     this.log("call.announcement", { announcement: "closed", prompts });
+    if (closed.voicemail) return this.runVoicemail(prompts, closed.voicemail);
     let totalMs = 0;
     for (const sound of prompts) {
       const startMs = totalMs;
@@ -442,6 +459,30 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       setTimeout(() => this.enqueueMedia(() => this.media.playToCaller(sound)), startMs).unref();
     }
     setTimeout(() => this.trunk.hangup("local"), totalMs).unref();
+  }
+
+  /** The closed message, then the voicemail step (server/voicemail/voicemail-run.ts). */
+  private runVoicemail(closedPrompts: readonly Sound[], plan: NonNullable<ClosedAnswer["voicemail"]>): void {
+    const prompts = [...closedPrompts, ...plan.prompts.map((p) => this.localize(p as Sound))];
+    const goodbye = this.localize(plan.goodbye as Sound);
+    this.voicemailRun = new VoicemailRun(
+      { prompts, goodbye, maxMs: plan.maxMs },
+      {
+        play: (sound) => this.enqueueMedia(() => this.media.playToCaller(sound)),
+        durationMs: (sound) => this.host.soundDurationMs(sound),
+        startRecording: () =>
+          this.enqueueMedia(async () => {
+            if (!this.media.startRecording) throw new Error("this call's media cannot record");
+            // Nothing plays while the caller speaks (the beep may still be ending).
+            await this.media.stopCallerPlayback();
+            this.voicemailPort = (await this.media.startRecording()).callerPort;
+          }),
+        stopRecording: () => this.enqueueMedia(async () => this.media.stopRecording?.()),
+        hangUp: () => this.trunk.hangup("local"),
+        log: (type, data) => this.log(type, data, { queueId: this.queueId }),
+      },
+    );
+    this.voicemailRun.start();
   }
 
   // ---- the operator's requests (desk) ---------------------------------------------------------------------------
@@ -948,6 +989,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       return;
     }
     if (this.closedReason !== undefined) {
+      this.voicemailRun?.hungUp();
       const byCaller = reason === "bye";
       if (byCaller) this.endedBy = "caller";
       this.write({ outcome: "closed", endedAt: new Date(this.now()), endedBy: this.endedBy, endReason: byCaller ? "caller-hung-up" : this.closedReason });
@@ -1054,6 +1096,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     clearTimeout(this.followUp);
     clearTimeout(this.mediaExpiredOnHold);
     this.menuRun?.cancel();
+    this.voicemailRun?.cancel();
     this.emit("finished");
     // Not behind the call's chain: a step there may be waiting on the media itself (a late offer's answer that will
     // never come now), and the media orders its own rtpengine commands. Steps still queued see `finished` and skip.
@@ -1061,6 +1104,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.host.trackMediaClose(closed);
     // The recording's files are complete once rtpengine deleted the call (it writes the metadata at delete).
     void closed.then(() => {
+      if (this.voicemailPort !== undefined) {
+        this.host.voicemailEnded?.({ callId: this.id, callerPort: this.voicemailPort, callerNumber: this.trunk.callerNumber, queueId: this.queueId, endedAt: new Date(this.now()) });
+      }
       if (this.recordingPort === undefined || !this.recording) return;
       this.host.recordingEnded?.({ callId: this.id, callerPort: this.recordingPort, endedAt: new Date(this.now()), retentionDays: this.recording.retentionDays });
     });

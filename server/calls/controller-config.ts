@@ -28,6 +28,8 @@ export function controllerDeps(args: {
   hours?: () => Pick<HoursWiring, "decorate" | "durationMs"> | undefined;
   /** Stores recorded calls (server/recordings); without it nothing is recorded. */
   recordings?: CallControllerDeps["recordings"];
+  /** Stores voicemails (server/voicemail). */
+  voicemail?: CallControllerDeps["voicemail"];
 }): CallControllerDeps {
   const { config, database, clock, logger, media, realtime } = args;
   return {
@@ -36,6 +38,7 @@ export function controllerDeps(args: {
     logger,
     media: media.factory,
     recordings: args.recordings,
+    voicemail: args.voicemail,
     routeNumber: (dialed) => {
       const route = args.engine().routeNumber(dialed);
       return args.hours?.()?.decorate(route) ?? route;

@@ -614,6 +614,13 @@ export class MediaBridge {
     });
   }
 
+  /** Stops rtpengine's recording of the call (ng `stop recording`); what was recorded stays in the spool. */
+  stopRecording(): Promise<void> {
+    return this.serial("stopRecording", ["parked", "offering", "bridged"], async () => {
+      await this.ng.stopRecording({ callId: this.callId });
+    });
+  }
+
   close(): Promise<void> {
     // A late-offer call whose answer never came: the first step must stop waiting, or nothing after it runs.
     this.lateAnswer?.reject(new MediaBridgeStateError("closed before the caller's answer"));

@@ -26,6 +26,7 @@ import { EngineConfig } from "./engine-config";
 import { startMedia } from "./media-runtime";
 import { RecordingService } from "../recordings/recording-service";
 import { recordingsDirOf } from "../recordings/recording-files";
+import { VoicemailService } from "../voicemail/voicemail-service";
 import type { BoardFeed } from "../board/board-feed";
 import { startBoard } from "../board/board-runtime";
 import { startOutbound } from "../outbound/outbound-wiring";
@@ -85,6 +86,8 @@ export async function startTelephony(args: {
     recordingSpoolDir: config.RTPENGINE_URLS ? undefined : recordings.spoolDir,
   });
   await recordings.start();
+  // Voicemails (server/voicemail): the same spool and folder; the outcome goes through the controller's record writer.
+  const voicemail = new VoicemailService(database.db, recordings.recordingsDir, (id, patch) => controller.records.writeCall(id, patch), logger);
   // eslint-disable-next-line prefer-const -- the controller and the configuration refer to each other
   let engineConfig: EngineConfig;
   // eslint-disable-next-line prefer-const -- the controller and the hours refer to each other
@@ -100,6 +103,7 @@ export async function startTelephony(args: {
       engine: () => engineConfig,
       hours: () => hours,
       recordings: config.RTPENGINE_URLS ? undefined : recordings,
+      voicemail: config.RTPENGINE_URLS ? undefined : voicemail,
     }),
   );
   hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
@@ -188,6 +192,7 @@ export async function startTelephony(args: {
       await b2bua.close();
       await media.stop();
       await recordings.stop();
+      await voicemail.stop();
     },
   };
 }

@@ -65,6 +65,8 @@ const schema = z
      * `<DATA_DIR>/recordings`. Must be writable by rtpengine too (it writes the spool).
      */
     RECORDINGS_DIR: optionalText,
+    /** Longest voicemail a caller of a closed number may leave (closed action `voicemail`), seconds. */
+    VOICEMAIL_MAX_S: z.coerce.number().int().min(5).max(3600).default(120),
     /** Folder with greeting.wav, hold-music.wav, apology.wav, closed.wav (8 kHz 16-bit mono). */
     SOUNDS_DIR: z.string().trim().default("./public/sounds"),
     /** IANA zone of the hotline's clocks: shifts (and opening hours) are wall-clock times there. */

@@ -4,7 +4,7 @@
  *   schedule closure <name> --from 2026-12-24 [--to 2026-12-26] --reason "Holidays" [--hours 14:00-24:00]
  *   schedule period <name> --from 2027-07-01 --to 2027-07-20 --hours "08:00-18:00"
  *   schedule list
- *   number set <number> [--schedule <name>|24/7] [--closed-action hang-up|voicemail|forward:<number>|queue:<queue>]
+ *   number set <number> [--schedule <name>|24/7] [--closed-action hang-up|voicemail|forward:<number>|queue:<queue>] [--voicemail-max <seconds>|default]
  *                       [--language en|fr|ar] [--greeting "<text>"] [--campaign-from YYYY-MM-DD] [--campaign-to YYYY-MM-DD]
  *   number menu <number> --option "1=queue:Support" [--option "2=language:ar" …]
  */
@@ -20,7 +20,7 @@ export const HOURS_USAGE = `  schedule add <name> --weekly "mon-fri 09:00-18:00;
   schedule closure <name> --from YYYY-MM-DD [--to YYYY-MM-DD] --reason "<reason>" [--hours HH:MM-HH:MM]
   schedule period <name> --from YYYY-MM-DD --to YYYY-MM-DD --hours "08:00-18:00"
   schedule list
-  number set <number> [--schedule <name>|24/7] [--closed-action hang-up|voicemail|forward:<number>|queue:<queue>]
+  number set <number> [--schedule <name>|24/7] [--closed-action hang-up|voicemail|forward:<number>|queue:<queue>] [--voicemail-max <seconds>|default]
                       [--language en|fr|ar] [--greeting "<text>"] [--campaign-from YYYY-MM-DD] [--campaign-to YYYY-MM-DD]
   number menu <number> --option "1=queue:Support" [--option "2=language:ar" --option "9=callback" …]`;
 
@@ -34,6 +34,7 @@ export const HOURS_OPTIONS = {
   hours: { type: "string" },
   schedule: { type: "string" },
   "closed-action": { type: "string" },
+  "voicemail-max": { type: "string" },
   language: { type: "string" },
   greeting: { type: "string" },
   "campaign-from": { type: "string" },
@@ -98,6 +99,7 @@ export async function runHoursCommand(db: Db, key: string, args: readonly string
       const input = {
         schedule: values.schedule,
         closedAction: values["closed-action"],
+        voicemailMax: values["voicemail-max"],
         language: values.language,
         greeting: values.greeting,
         campaignFrom: values["campaign-from"],
@@ -110,7 +112,8 @@ export async function runHoursCommand(db: Db, key: string, args: readonly string
       const schedule = row.scheduleId === null ? "24/7" : (await listSchedules(db)).find((s) => s.id === row.scheduleId)?.name;
       const action = row.closedTarget ? `${row.closedAction}:${row.closedTarget}` : row.closedAction;
       const campaign = row.campaignFrom || row.campaignTo ? `, campaign ${row.campaignFrom ?? "…"} to ${row.campaignTo ?? "…"}` : "";
-      out.push(`number ${number}: schedule ${schedule}, when closed ${action}, language ${row.language}${campaign}`);
+      const voicemail = row.closedAction === "voicemail" ? ` (messages up to ${row.voicemailMaxS === null ? "the default" : `${row.voicemailMaxS} s`})` : "";
+      out.push(`number ${number}: schedule ${schedule}, when closed ${action}${voicemail}, language ${row.language}${campaign}`);
       return true;
     }
     case "number menu": {

@@ -25,7 +25,7 @@ export interface NumberView {
   number: string;
   queue: string;
   /** Form values: schedule name ("" for 24/7), closed action text, language, greeting, campaign dates. */
-  values: Record<"schedule" | "closedAction" | "language" | "greeting" | "campaignFrom" | "campaignTo" | "menu", string>;
+  values: Record<"schedule" | "closedAction" | "voicemailMax" | "language" | "greeting" | "campaignFrom" | "campaignTo" | "menu", string>;
 }
 
 /** Schedules and numbers, evaluated at `at` in each schedule's zone (default `zone`). */
@@ -54,6 +54,7 @@ export async function hoursOverview(db: Db, zone: string, at: Date): Promise<{ s
       values: {
         schedule: n.scheduleId === null ? "" : (names.get(n.scheduleId) ?? ""),
         closedAction: n.closedTarget ? `${n.closedAction}:${n.closedTarget}` : n.closedAction,
+        voicemailMax: n.voicemailMaxS === null ? "" : String(n.voicemailMaxS),
         language: n.language,
         greeting: n.greeting ?? "",
         campaignFrom: n.campaignFrom ?? "",

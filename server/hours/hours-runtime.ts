@@ -17,6 +17,7 @@ import type { PromptCatalog, PromptFile } from "./prompt-catalog";
 import { synthesize } from "./prompt-synth";
 import { defaultGreeting, menuQueuePhrase } from "./prompt-texts";
 import { digitName, parseMenuAction } from "./caller-menu";
+import { DEFAULT_VOICEMAIL_MAX_S, VOICEMAIL_GOODBYE, VOICEMAIL_PROMPTS } from "../voicemail/voicemail-step";
 import { loadHours } from "./hours-loader";
 
 /** Re-check at least this often, so a timer never sleeps across a clock jump for long (setTimeout caps at ~24.8 days). */
@@ -28,7 +29,14 @@ export interface HoursRoute {
   /** The number's own greeting (synthesised), when ready. */
   greeting: PromptFile | undefined;
   /** Set when the number does not answer now: the prompts to play, then hang up with outcome `closed`. */
-  closed: { prompts: string[]; endReason: "closed" | "not-in-service-yet" | "not-in-service-anymore" } | undefined;
+  closed:
+    | {
+        prompts: string[];
+        endReason: "closed" | "not-in-service-yet" | "not-in-service-anymore";
+        /** Closed action `voicemail` (closed hours only): the invitation and beep, the goodbye, the longest message. */
+        voicemail?: { prompts: string[]; goodbye: string; maxMs: number };
+      }
+    | undefined;
   /** Closed with action `queue:<name>`: the caller goes to that queue instead. */
   queue: { queueId: number; queueName: string } | undefined;
   /**
@@ -54,6 +62,8 @@ export interface MenuPlan {
 interface Entry extends NumberHours {
   closedAction: string;
   closedTarget: string | null;
+  /** The number's longest voicemail, s; null: the server's. */
+  voicemailMaxS: number | null;
   greeting: PromptFile | undefined;
   menu: MenuOption[];
   /** Synthesised "For <queue>, press <digit>" of each queue option, by digit, once ready. */
@@ -73,6 +83,8 @@ export interface HoursRuntimeDeps {
   logger: Logger;
   /** Opens or closes a queue in the engine. */
   setQueueOpen(queueId: number, open: boolean): void;
+  /** Longest voicemail, s (closed action `voicemail`); default {@link DEFAULT_VOICEMAIL_MAX_S}. */
+  voicemailMaxS?: number;
   /** Speech synthesis for greetings (tests replace it). Default espeak-ng + sox. */
   synthesize?: typeof synthesize;
 }
@@ -114,6 +126,7 @@ export class HoursRuntime {
         ...hours,
         closedAction: n.closedAction,
         closedTarget: n.closedTarget,
+        voicemailMaxS: n.voicemailMaxS,
         greeting: greetingFile && this.deps.catalog.durationMs(greetingFile) > 0 ? greetingFile : undefined,
         menu: n.menu,
         menuPhrases: new Map(),
@@ -165,9 +178,14 @@ export class HoursRuntime {
       const target = entry.closedAction === "queue" && status.state === "closed" ? this.queueNames.get((entry.closedTarget ?? "").toLowerCase()) : undefined;
       if (target) queue = { queueId: target.id, queueName: target.name };
       else {
-        // Voicemail is not built yet: those numbers hang up after the closed message too (and a failed forward).
+        // A failed forward falls back to the closed message; voicemail follows a shortened closed message.
         closed = { prompts: closedPromptNames(status, entry.zone, now), endReason: status.state === "closed" ? "closed" : status.state === "not-yet" ? "not-in-service-yet" : "not-in-service-anymore" };
         if (entry.closedAction === "forward" && status.state === "closed" && entry.closedTarget) forward = entry.closedTarget;
+        if (entry.closedAction === "voicemail" && status.state === "closed") {
+          // The closed message with the next opening, without its "call again... goodbye": the voicemail follows.
+          closed.prompts = closed.prompts.filter((p) => p !== "goodbye" && p !== "call-again");
+          closed.voicemail = { prompts: [...VOICEMAIL_PROMPTS], goodbye: VOICEMAIL_GOODBYE, maxMs: (entry.voicemailMaxS ?? this.deps.voicemailMaxS ?? DEFAULT_VOICEMAIL_MAX_S) * 1000 };
+        }
       }
     }
     const menu = closed || queue || entry.menu.length === 0 ? undefined : this.menuPlan(entry);

@@ -29,6 +29,7 @@ export const HOURS_ERRORS = {
   reason: "hours.validation.reason",
   schedule: "hours.validation.schedule",
   closedAction: "hours.validation.closedAction",
+  voicemailMax: "hours.validation.voicemailMax",
   language: "hours.validation.language",
   greeting: "hours.validation.greeting",
   campaign: "hours.validation.campaign",
@@ -105,6 +106,8 @@ export interface NumberHoursForm {
   schedule?: unknown;
   /** `hang-up`, `voicemail`, `forward:<number>` or `queue:<queue name>`. */
   closedAction?: unknown;
+  /** Longest voicemail, whole seconds 5-3600; "" or "default": the server's VOICEMAIL_MAX_S. */
+  voicemailMax?: unknown;
   language?: unknown;
   /** "" restores the greeting generated from the organisation's name. */
   greeting?: unknown;
@@ -140,6 +143,13 @@ export async function setNumberHours(db: Db, number: string, input: NumberHoursF
     const action = await closedAction(db, input.closedAction);
     if (action) Object.assign(patch, action);
     else errors.closedAction = HOURS_ERRORS.closedAction;
+  }
+  if (typeof input.voicemailMax === "string") {
+    const text = input.voicemailMax.trim();
+    const seconds = /^[0-9]{1,4}$/.test(text) ? Number(text) : NaN;
+    if (text === "" || text === "default") patch.voicemailMaxS = null;
+    else if (seconds >= 5 && seconds <= 3600) patch.voicemailMaxS = seconds;
+    else errors.voicemailMax = HOURS_ERRORS.voicemailMax;
   }
   if (input.language !== undefined) {
     const language = z.enum(PROMPT_LANGUAGES).safeParse(input.language);

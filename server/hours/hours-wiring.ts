@@ -31,6 +31,7 @@ export function startHours(args: { config: Config; clock: Clock; logger: Logger;
     soundsDir,
     catalog: prompts,
     logger: args.logger,
+    voicemailMaxS: args.config.VOICEMAIL_MAX_S,
     setQueueOpen: (queueId, open) => args.dispatch({ type: "queue-configured", settings: { id: String(queueId), open } }),
   });
   return {

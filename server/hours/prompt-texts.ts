@@ -171,6 +171,13 @@ export function promptTexts(language: PromptLanguage): Record<string, string> {
     );
     t[`menu-press-${digitName(digit)}`] = `${press.charAt(0).toUpperCase()}${press.slice(1)}.`;
   }
+  // Voicemail (issue 11, point 2): after the closed message, the tone (voicemail-beep.wav), the recording, then thanks.
+  t["voicemail-leave"] = L(
+    "Please leave your message after the tone.",
+    "Veuillez laisser votre message après le bip.",
+    "يرجى ترك رسالتك بعد سماع الصافرة.",
+  );
+  t["voicemail-thanks"] = L("Thank you for your message. Goodbye.", "Merci pour votre message. Au revoir.", "شكرًا على رسالتك. مع السلامة.");
   t["menu-invalid"] = L("Sorry, that choice is not valid.", "Désolé, ce choix n'est pas valide.", "عذرًا، هذا الاختيار غير صحيح.");
   return t;
 }

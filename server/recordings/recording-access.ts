@@ -13,7 +13,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { Db } from "../../db/client";
-import { findCallRecording, logRecordingAccess } from "../../db/queries/recordings";
+import { findCallRecording, isQueueMember, logRecordingAccess } from "../../db/queries/recordings";
 import { hasRole, type Role } from "../auth/roles";
 import { parseRange } from "./http-range";
 import { resolveRecordingPath } from "./recording-files";
@@ -34,7 +34,10 @@ export async function serveRecording(db: Db, recordingsDir: string, request: Rec
   if (!UUID.test(request.callId)) return json(404, "not found");
   const row = await findCallRecording(db, request.callId);
   const supervisor = hasRole(request.user.role, "supervisor");
-  if (!row || (!supervisor && row.operatorId !== request.user.id)) return json(404, "not found");
+  if (!row) return json(404, "not found");
+  // A voicemail (no operator took the call): the members of its queue may listen to it (issue 11).
+  const theirVoicemail = row.outcome === "voicemail" && row.queueId !== null && (await isQueueMember(db, row.queueId, request.user.id));
+  if (!supervisor && row.operatorId !== request.user.id && !theirVoicemail) return json(404, "not found");
   if (request.download && !supervisor) return json(403, "forbidden");
   if (!row.recordingFile) return row.recordingDeletedAt ? json(410, "recording deleted") : json(404, "no recording");
   let file: string;

@@ -101,12 +101,35 @@ export async function convertRecording(spool: SpooledRecording, callerPort: numb
   return { durationMs: stereo.durationMs, packets: stereo.packets };
 }
 
-/** Stereo s16le PCM at 8 kHz -> Ogg Opus (VoIP tuning, 24 kbit/s: ~180 kB a minute). */
-function encodeOpus(pcm: Buffer, outputPath: string, ffmpeg: string): Promise<void> {
+/**
+ * The caller's side only of the spooled pcaps (a voicemail: nothing else speaks), rendered to mono 16-bit PCM at
+ * 8 kHz. Throws {@link RecordingMissingError} when rtpengine wrote no pcap. `durationMs` is 0 when the caller sent no
+ * G.711 audio.
+ */
+export async function renderCallerOnly(spool: SpooledRecording, callerPort: number): Promise<{ pcm: Buffer; durationMs: number }> {
+  if (spool.pcapPaths.length === 0) throw new RecordingMissingError("rtpengine wrote no pcap for this call");
+  const datagrams = [];
+  for (const pcap of spool.pcapPaths) datagrams.push(...readPcapDatagrams(await readFile(pcap)));
+  if (spool.pcapPaths.length > 1) datagrams.sort((a, b) => a.atMs - b.atMs);
+  const stereo = await renderStereo(datagrams.filter((d) => d.dstPort === callerPort), callerPort);
+  const frames = stereo.pcm.length / 4;
+  const mono = Buffer.alloc(frames * 2);
+  for (let i = 0; i < frames; i++) stereo.pcm.copy(mono, i * 2, i * 4, i * 4 + 2);
+  return { pcm: mono, durationMs: stereo.durationMs };
+}
+
+/** Mono s16le PCM at 8 kHz -> Ogg Opus at `outputPath` (a voicemail), folders made as for recordings. */
+export async function storeMonoOpus(pcm: Buffer, outputPath: string, ffmpeg = "ffmpeg"): Promise<void> {
+  await mkdir(path.dirname(outputPath), { recursive: true, mode: 0o700 });
+  await encodeOpus(pcm, outputPath, ffmpeg, 1);
+}
+
+/** s16le PCM at 8 kHz (stereo, or mono with `channels` 1) -> Ogg Opus (VoIP tuning, 24 kbit/s: ~180 kB a minute). */
+function encodeOpus(pcm: Buffer, outputPath: string, ffmpeg: string, channels = 2): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       ffmpeg,
-      ["-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", String(SAMPLE_RATE), "-ac", "2", "-i", "pipe:0",
+      ["-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", String(SAMPLE_RATE), "-ac", String(channels), "-i", "pipe:0",
         "-c:a", "libopus", "-b:a", "24k", "-application", "voip", "-f", "ogg", outputPath],
       { stdio: ["pipe", "ignore", "pipe"] },
     );

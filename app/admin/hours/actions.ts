@@ -32,6 +32,7 @@ export async function saveNumberAction(_previous: StaffingFormState, form: FormD
   const input = {
     schedule: formText(form, "schedule"),
     closedAction: formText(form, "closedAction"),
+    voicemailMax: formText(form, "voicemailMax"),
     language: formText(form, "language"),
     greeting: formText(form, "greeting"),
     campaignFrom: formText(form, "campaignFrom"),

@@ -9,7 +9,7 @@ import { addExceptionAction, removeExceptionAction, saveNumberAction, saveSchedu
 
 const SCHEDULE_FIELDS = ["name", "weekly", "zone"];
 const EXCEPTION_FIELDS = ["schedule", "kind", "from", "to", "hours", "reason"];
-const NUMBER_FIELDS = ["schedule", "closedAction", "language", "greeting", "campaignFrom", "campaignTo", "campaign", "menu"];
+const NUMBER_FIELDS = ["schedule", "closedAction", "voicemailMax", "language", "greeting", "campaignFrom", "campaignTo", "campaign", "menu"];
 
 /** The card every hours form is drawn in. */
 export const FORM_CARD = "mt-4 flex max-w-3xl flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4";
@@ -102,6 +102,7 @@ export function RemoveExceptionForm({ id, label }: { id: number; /** Accessible 
 export function NumberForm({ number, schedules, values: saved }: { number: string; schedules: readonly string[]; values: Record<string, string> }) {
   const t = useTranslations("hours");
   const tLanguages = useTranslations("languages");
+  const tVoicemail = useTranslations("voicemail");
   const { state, action, pending } = useStaffingForm(saveNumberAction);
   const values = state.values ?? saved;
   const id = (name: string) => `number-${number.replace(/\W/g, "")}-${name}`;
@@ -118,6 +119,16 @@ export function NumberForm({ number, schedules, values: saved }: { number: strin
           error={state.errors?.schedule}
         />
         <FormField label={t("closedAction")} name="closedAction" id={id("closed-action")} dir="ltr" defaultValue={values.closedAction} error={state.errors?.closedAction} />
+        <FormField
+          label={tVoicemail("maxLabel")}
+          name="voicemailMax"
+          id={id("voicemail-max")}
+          dir="ltr"
+          inputMode="numeric"
+          hint={tVoicemail("maxHint")}
+          defaultValue={values.voicemailMax}
+          error={state.errors?.voicemailMax}
+        />
         <SelectField
           label={t("language")}
           name="language"
