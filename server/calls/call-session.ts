@@ -703,8 +703,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   claimConsult(operatorId: string): ConsultClaim | undefined {
     const consultation = this.consultation;
     if (!consultation || consultation.call || consultation.claimed || this.operatorId !== operatorId || !this.fsm.is("consulting")) return undefined;
+    // The timer runs on until the call is placed: an INVITE refused after this (allow-list, no trunk) brings the caller back too.
     consultation.claimed = true;
-    clearTimeout(consultation.inviteTimer);
     return {
       number: consultation.number,
       queueId: this.queueId,
@@ -714,6 +714,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
           return { answered: () => {}, ended: () => {}, hungUp: () => {} };
         }
         consultation.call = call;
+        clearTimeout(consultation.inviteTimer);
         return {
           answered: () => {
             if (this.consultation !== consultation) return;

@@ -136,7 +136,7 @@ describe("consultation with an external number (a second session of the operator
     expect(caller.held).toBe(false);
   });
 
-  it("the desk never sends its INVITE: the caller comes back, held", async () => {
+  it("the desk's INVITE never arrives or is refused: the caller comes back, held", async () => {
     const r = rig();
     r.controller.externalDialler = new FakeDialler();
     r.ready(1);
@@ -144,7 +144,11 @@ describe("consultation with an external number (a second session of the operator
     r.legs.of("1")!.answer();
     await settle();
     await r.controller.consultExternal(1, "0612345678");
-    vi.advanceTimersByTime(CONSULT_INVITE_TIMEOUT_MS + 1);
+    // Claimed, then refused before it was placed (e.g. by the allow-list): never attached.
+    expect(r.controller.claimConsult(callId, 1)).toBeDefined();
+    vi.advanceTimersByTime(CONSULT_INVITE_TIMEOUT_MS - 1);
+    expect(r.controller.session(callId)!.state).toBe("consulting");
+    vi.advanceTimersByTime(2);
     await settle();
     expect(r.controller.session(callId)!.state).toBe("held");
     expect(r.controller.claimConsult(callId, 1)).toBeUndefined();
