@@ -211,6 +211,28 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
   }
 }, 40_000);
 
+it("the target hangs up during the consultation: amina is back with the caller, held, and resumes", async () => {
+  const sipp = await startSippProvider("provider-answers-outbound-after-401-then-hangs-up.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultationUp(media, callId);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    await amina.waitFor(() => amina.parked === undefined, "amina's consultation session to end", 5000);
+    await waitUntil("amina's desk to show the held caller", () => amina.state?.call?.state, (s) => s === "held", 5000);
+    expect(await amina.callRequest({ action: "resume" })).toEqual({ ok: true });
+    const voice = media.operatorVoice;
+    await waitUntil("amina's voice at the caller again", () => media.operatorVoice, (n) => n - voice > 10, 5000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "target-hung-up" });
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
 it("closed-hours action forward:<number>: the caller of a closed number is forwarded through the trunk, recorded closed/forwarded", async () => {
   const sipp = await startSippProvider("external-party-answers-after-401-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
   const peer = await SipPeer.udp(target());
