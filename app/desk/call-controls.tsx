@@ -16,10 +16,11 @@ const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover
 
 /**
  * The controls of a call in progress beside mute and hang up: hold / resume (the caller hears music), the keypad
- * (digits to the caller's side) and blind transfer. The raw `hold`/`resume` token is what tests read; the label
+ * (digits to the caller's side), blind transfer, and consultation (attended transfer: the caller holds, the
+ * softphone places a second session to the target, then complete or cancel). The raw `hold`/`resume` token is what tests read; the label
  * next to it is translated.
  */
-export function CallControls() {
+export function CallControls({ onConsult }: { onConsult: (callId: string) => void }) {
   const t = useTranslations("callControls");
   const { operator, callRequest } = useDeskSocket();
   const held = operator?.call?.state === "held";
@@ -73,7 +74,10 @@ export function CallControls() {
         <TransferPanel
           onTransfer={(target) => send({ action: "transfer", target })}
           onConsult={async (target) => {
+            const callId = operator?.call?.id;
             const ok = await send({ action: "consult", target });
+            // The server holds the caller and waits for the consultation's INVITE: a second session of the softphone.
+            if (ok && callId) onConsult(callId);
             if (ok) setOpen(undefined);
             return ok;
           }}

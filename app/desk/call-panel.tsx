@@ -132,7 +132,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               {t("muted")}
             </p>
           )}
-          <CallControls />
+          <CallControls onConsult={controls.consult} />
         </div>
       )}
 

@@ -19,3 +19,18 @@ export function outboundInviter(userAgent: UserAgent, aor: string, number: strin
     sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
   });
 }
+
+/**
+ * The consultation's INVITE (attended transfer, issue 9): an outbound call tied by `X-Hotline-Consult` to the call
+ * whose caller holds; the server calls the number the operator chose for the consultation (the Request-URI's user is
+ * only a label).
+ */
+export function consultInviter(userAgent: UserAgent, aor: string, callId: string): Inviter | undefined {
+  const host = /@([^;>]+)/.exec(aor)?.[1] ?? "hotline.invalid";
+  const target = UserAgent.makeURI(`sip:consult@${host}`);
+  if (!target) return undefined;
+  return new Inviter(userAgent, target, {
+    extraHeaders: ["X-Hotline-Outbound: 1", `X-Hotline-Consult: ${callId}`],
+    sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+  });
+}

@@ -29,7 +29,7 @@ import { callTransition, canTakeOffer, IllegalCallTransitionError, type CallEven
 import { backoffDelay } from "./reconnect-backoff";
 import { sipWebSocketUrl } from "./sip-websocket-url";
 import { chosenMicrophone } from "./device-preferences";
-import { dialFailureOf, outboundInviter, type DialFailure } from "./outbound-dial";
+import { consultInviter, dialFailureOf, outboundInviter, type DialFailure } from "./outbound-dial";
 
 declare global {
   interface Window {
@@ -39,6 +39,8 @@ declare global {
      * Harmless in production: the page's own script could reach the connection anyway.
      */
     __hotlinePeerConnection?: RTCPeerConnection;
+    /** Test hook: the consultation's RTCPeerConnection (attended transfer) while it is up. */
+    __hotlineConsultPeerConnection?: RTCPeerConnection;
   }
 }
 
@@ -100,6 +102,8 @@ export class Softphone {
   private invitation?: Invitation;
   /** The outbound call in progress (see {@link dial}). */
   private inviter?: Inviter;
+  /** The consultation's session while the call's caller holds (see {@link consult}). */
+  private consultation?: Inviter;
   /** Set by our own actions so the Terminated handler knows which machine event happened. */
   private endReason?: CallOutcome;
   private retryTimer?: ReturnType<typeof setTimeout>;
@@ -169,6 +173,7 @@ export class Softphone {
     if (!userAgent) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    this.endConsult();
     if (this.invitation) this.endCall(this.invitation);
     if (this.inviter?.state === SessionState.Established) this.inviter.bye().catch(() => undefined);
     else if (this.inviter?.state === SessionState.Establishing) this.inviter.cancel().catch(() => undefined);
@@ -235,6 +240,45 @@ export class Softphone {
       .catch(() => {
         if (inviter === this.inviter) this.endReason = "failed";
       });
+  }
+
+  /**
+   * Attended transfer: once the server put the call `callId` in `consulting` (its caller holds with music), the
+   * consultation is placed as a second SIP session (an outbound INVITE with `X-Hotline-Consult`; the server calls the
+   * target it was given). The remote audio plays the consultation while it is up, then the call again. The server
+   * completes or cancels it (BYE); {@link endConsult} hangs it up from here.
+   */
+  consult(callId: string): void {
+    const userAgent = this.userAgent;
+    if (!userAgent || this.consultation || this.snapshot.call !== "talking") return;
+    const inviter = consultInviter(userAgent, this.config.aor, callId);
+    if (!inviter) return;
+    this.consultation = inviter;
+    inviter.stateChange.addListener((state) => {
+      if (inviter !== this.consultation) return;
+      if (state === SessionState.Established) {
+        const handler = this.sessionDescriptionHandler(inviter);
+        if (!handler) return;
+        if (this.audioElement) {
+          this.audioElement.srcObject = handler.remoteMediaStream;
+          this.audioElement.play().catch(() => undefined);
+        }
+        if (handler.peerConnection) window.__hotlineConsultPeerConnection = handler.peerConnection;
+      } else if (state === SessionState.Terminated) {
+        this.consultation = undefined;
+        delete window.__hotlineConsultPeerConnection;
+        const live = this.invitation ?? this.inviter;
+        if (live && this.snapshot.call === "talking") this.attachMedia(live);
+      }
+    });
+    inviter.invite().catch(() => undefined);
+  }
+
+  /** Hangs up the consultation's session (BYE, or CANCEL while it rings), if any. */
+  endConsult(): void {
+    const inviter = this.consultation;
+    if (inviter?.state === SessionState.Established) inviter.bye().catch(() => undefined);
+    else if (inviter?.state === SessionState.Establishing) inviter.cancel().catch(() => undefined);
   }
 
   async answer(): Promise<void> {

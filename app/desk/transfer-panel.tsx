@@ -7,12 +7,11 @@ import { BUTTON } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
 
 /**
- * The server's consultation moves the operator's leg by re-INVITE onto a second rtpengine call (rtpengine 10.5 has no
- * mixing). Measured with Chromium 156: after that re-INVITE no audio flows (rtpengine: "SRTP output wanted, but no
- * crypto suite was negotiated"; its one DTLS certificate per process shows the browser an unchanged fingerprint), so
- * the desk does not offer it yet. SIP softphones (the integration tests' operators) follow the move.
+ * Consultation (attended transfer) from the desk: the server holds the caller (music) and the softphone places the
+ * consultation as a second SIP session with its own rtpengine call (moving the one WebRTC leg onto another rtpengine
+ * call left Chromium without SRTP: see call-session.ts). Outside numbers and directory contacts only.
  */
-const CONSULT_FROM_DESK = false;
+const CONSULT_FROM_DESK = true;
 
 const key = (target: TransferTargetRef): string =>
   target.kind === "queue" ? `queue:${target.queueId}` : target.kind === "operator" ? `operator:${target.userId}` : target.kind === "contact" ? `contact:${target.contactId}` : `number:${target.number}`;
@@ -21,9 +20,8 @@ const key = (target: TransferTargetRef): string =>
  * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time), a colleague
  * (only they ring; unanswered, the caller comes back to the queue first in line), a directory contact, or type a
  * number (both called through the trunk, within the outbound allow-list; unanswered, the caller comes back), then
- * transfer. Consult first (attended transfer) is wired (outside numbers and directory contacts: the caller holds with
- * music while the operator talks to them, then completes or cancels with the buttons in CallControls) but not offered
- * from the browser yet: see CONSULT_FROM_DESK.
+ * transfer, or consult first (attended transfer, outside numbers and directory contacts: the caller holds with music
+ * while the operator talks to them on a second session, then completes or cancels with the buttons in CallControls).
  */
 export default function TransferPanel({
   onTransfer,

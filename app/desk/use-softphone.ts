@@ -13,6 +13,8 @@ export interface SoftphoneControls {
   hangup(): void;
   /** Calls a number out through the trunk (outbound call; `callbackId` for a callback request). */
   dial(number: string, callbackId?: number): void;
+  /** Attended transfer: places the consultation of call `callId` as a second session (see Softphone.consult). */
+  consult(callId: string): void;
   setMuted(muted: boolean): void;
   retryNow(): void;
   /** Ref callback for the `<audio>` element that plays the remote party. */
@@ -75,6 +77,7 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
       decline: () => phone?.decline(),
       hangup: () => phone?.hangup(),
       dial: (number: string, callbackId?: number) => phone?.dial(number, callbackId),
+      consult: (callId: string) => phone?.consult(callId),
       setMuted: (muted: boolean) => phone?.setMuted(muted),
       retryNow: () => phone?.retryNow(),
       attachAudio: (element: HTMLAudioElement | null) => phone?.setAudioElement(element),

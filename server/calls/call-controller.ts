@@ -20,7 +20,7 @@ import type { TrunkLeg } from "../telephony/trunk-leg";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
 import type { ExternalDialler } from "./external-party";
-import { CallSession, type CallRequestResult, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
+import { CallSession, type CallRequestResult, type ConsultClaim, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
 import type { HoursRoute } from "../hours/hours-runtime";
 import type { MenuChoice } from "../hours/caller-menu";
 import type { PromptLanguage } from "../../db/enums";
@@ -327,6 +327,14 @@ export class CallController implements InboundCallHandler {
     return session ? session.consult(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
   }
 
+  /**
+   * The operator's consultation INVITE (server/outbound, `X-Hotline-Consult: <call id>`) tied to the consultation
+   * they asked for on that call; undefined when there is none (the INVITE is refused).
+   */
+  claimConsult(callId: string, userId: number): ConsultClaim | undefined {
+    return this.sessions.get(callId)?.claimConsult(String(userId));
+  }
+
   private sessionOf(operatorId: string): CallSession | undefined {
     return [...this.sessions.values()].find((s) => s.operatorId === operatorId);
   }
@@ -544,7 +552,6 @@ export class CallController implements InboundCallHandler {
         return binding && this.legs ? this.legs.createOperatorLeg(binding) : undefined;
       },
       newMedia: () => this.deps.media(callId, trunk.remoteTag, trunk.fromBrowser ? "browser" : "trunk"),
-      consultMedia: (consultId, targetTag) => this.deps.media(consultId, targetTag, "trunk"),
       mediaReady: this.deps.mediaReady && ((timeoutMs) => this.deps.mediaReady!(timeoutMs)),
       soundDurationMs: (sound) => this.deps.soundDurationMs(sound),
       trackMediaClose: (done) => this.trackMediaClose(done),

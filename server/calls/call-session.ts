@@ -48,13 +48,29 @@ const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expir
 /** A consultation in progress (see {@link CallSession.consult}). */
 interface Consultation {
   number: string;
-  /** Its own rtpengine call: the target is its "caller" (late offer), the operator's leg joins as its branch. */
-  media: CallMedia;
+  /** The consultation's call (the operator's second session and the target's trunk leg), once its INVITE came. */
   call: ExternalCall | undefined;
+  /** The operator's INVITE was tied to it ({@link CallSession.claimConsult}). */
+  claimed?: boolean;
   answered: boolean;
-  /** The operator's branch tag in the consultation's media. */
-  attempt: string;
   since: number;
+  inviteTimer?: NodeJS.Timeout;
+}
+
+/** How long the desk has to send its consultation INVITE after asking to consult, ms. */
+export const CONSULT_INVITE_TIMEOUT_MS = 15_000;
+
+/**
+ * The consultation's outbound INVITE tied to its call ({@link CallSession.claimConsult}): the number to call, the
+ * queue for the caller ID, and `attach(call)` giving the session the placed call (`end()`: BYE/CANCEL both legs;
+ * `reoffer(sdp)`: re-INVITE of the target, which hands the trunk leg over to this call) and returning the session's
+ * listeners: `answered` (the target answered), `ended` (the consultation ended before completion: its reason),
+ * `hungUp` (the target hung up after completion).
+ */
+export interface ConsultClaim {
+  number: string;
+  queueId: number;
+  attach(call: ExternalCall): { answered(): void; ended(reason: string): void; hungUp(): void };
 }
 
 /** The message a caller hears before the engine sends them away. */
@@ -137,8 +153,6 @@ export interface CallSessionHost {
   voicemailEnded?(call: VoicemailEnded): void;
   /** This call's media on a live instance (after its instance died). */
   newMedia(): CallMedia;
-  /** A second media call for a consultation (the target's side is its "caller", `targetTag` its tag); absent: no consultation. */
-  consultMedia?(consultId: string, targetTag: string): CallMedia;
   /** Resolves true once some media instance is up (false after `timeoutMs` ms); absent: lost media ends the call. */
   mediaReady?(timeoutMs: number): Promise<boolean>;
   /** Length of each sound, ms: the hang-up after a goodbye waits for it. */
@@ -584,11 +598,10 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       this.queueId = toQueue.id;
       this.queueName = toQueue.name;
     }
-    // A completed consultation: the caller is parked already and the target is being joined (completeConsult).
-    const consulted = this.fsm.is("consulting");
-    if (!consulted) this.moveTo("queued");
+    // A completed consultation: the target is being joined (completeConsult), so the caller is not queued.
+    if (!this.fsm.is("consulting")) this.moveTo("queued");
     leg.hangup();
-    if (!consulted) this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
+    this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
   }
 
   /**
@@ -697,76 +710,67 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /**
    * Consultation before a transfer, to an external number (attended transfer, RFC 5589's "consultation" without
-   * REFER: Hotline is the B2BUA of every leg). rtpengine 10.5 cannot mix, so the operator's one WebRTC leg is MOVED:
-   * the caller goes back to its placeholder with hold music (its media call), a second rtpengine call is made for the
-   * consultation (the target's trunk leg, late offer: our INVITE carries rtpengine's offer), and once the target
-   * answers the operator's leg is re-INVITEd onto it (RFC 3261 §14.1; new WebRTC offer, same dialog). `number` must
-   * have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
+   * REFER: Hotline is the B2BUA of every leg). The caller is put on hold as by {@link hold} (music, the operator's
+   * leg held, nothing renegotiated), and the operator's softphone places the consultation as a SECOND SIP session:
+   * an outbound INVITE carrying `X-Hotline-Consult: <call id>` (server/outbound), which {@link claimConsult} ties to
+   * this call; the target gets its own rtpengine call there. (Moving the operator's one WebRTC leg onto another
+   * rtpengine call by re-INVITE leaves Chromium without SRTP: its DTLS is not redone against the same certificate.)
+   * `number` must have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
    */
   consult(operatorId: string, number: string): CallRequestResult {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
     if (!this.fsm.is("talking", "held")) return { ok: false, error: "not-talking" };
-    const dialler = this.host.external;
-    if (!dialler || !this.host.consultMedia) return { ok: false, error: "external-transfer-unavailable" };
-    const operator = this.operator!;
-    this.mediaMoves += 1;
-    const consultId = `${this.id}-k${this.mediaMoves}`;
-    const media = this.host.consultMedia(consultId, `${operator.localTag}-kt${this.mediaMoves}`);
-    const consultation: Consultation = { number, media, call: undefined, answered: false, attempt: `${operator.localTag}-ko${this.mediaMoves}`, since: this.now() };
+    if (!this.host.external) return { ok: false, error: "external-transfer-unavailable" };
+    const wasTalking = this.fsm.is("talking");
+    const consultation: Consultation = { number, call: undefined, answered: false, since: this.now() };
     this.consultation = consultation;
+    // The desk's INVITE should follow at once; a desk that never sends it gets its caller back (held).
+    consultation.inviteTimer = setTimeout(() => !consultation.call && this.consultGone(consultation, "no-invite"), CONSULT_INVITE_TIMEOUT_MS);
+    consultation.inviteTimer.unref();
     if (this.deskHeldSince === undefined) this.deskHeldSince = this.now();
     this.fsm.move("consulting");
+    this.operator!.setHeld(true);
     this.log("call.consulted", { number }, { operatorId: Number(operatorId), queueId: this.queueId });
-    // The caller: back on the placeholder, with music (the operator's branch of its media is left idle).
-    this.enqueueMedia(() => this.media.operatorLegLost({ apology: false }));
-    void (async () => {
-      const offer = await media.answerCaller("");
-      if (this.consultation !== consultation) return;
-      const placed = await dialler.place({
-        number,
-        operatorId: Number(operatorId),
-        queueId: this.queueId,
-        sdp: offer,
-        events: {
-          answered: (sdp) => this.consultAnswered(consultation, sdp),
-          failed: (status) => this.consultGone(consultation, `failed-${status}`),
-          hungUp: () => this.consultGone(consultation, "target-hung-up"),
-        },
-      });
-      if (!placed.ok) return this.consultGone(consultation, placed.reason);
-      if (this.consultation === consultation) consultation.call = placed.call;
-      else placed.call.end();
-    })().catch((error: unknown) => {
-      this.host.logger.warn("consultation failed", { callId: this.id, error: String(error) });
-      this.consultGone(consultation, "failed");
-    });
+    if (wasTalking) this.enqueueMedia(() => this.media.holdCaller());
     return { ok: true };
   }
 
-  /** The target answered: its media call gets the operator, whose leg is re-INVITEd onto it. */
-  private consultAnswered(consultation: Consultation, sdp: string): void {
-    if (this.consultation !== consultation || !this.operator) {
-      consultation.call?.end();
-      return;
-    }
-    consultation.answered = true;
-    const operator = this.operator;
-    void (async () => {
-      await consultation.media.callerAnswered!(sdp);
-      const offer = await consultation.media.offerToOperator(consultation.attempt);
-      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
-      if (this.consultation !== consultation) return;
-      if (reply.status >= 300 || !reply.sdp) throw new Error(`operator refused the consultation re-INVITE: ${reply.status}`);
-      await consultation.media.operatorAnswered(consultation.attempt, reply.sdp);
-      this.log("call.consult-answered", { number: consultation.number }, { operatorId: Number(this.operatorId), queueId: this.queueId });
-    })().catch((error: unknown) => {
-      this.host.logger.warn("consultation bridge failed", { callId: this.id, error: String(error) });
-      this.consultGone(consultation, "failed");
-    });
+  /**
+   * The operator's consultation INVITE arrived (server/outbound, `X-Hotline-Consult`): the number to call and the
+   * queue whose caller ID to show, and `attach` to hand the session the placed call. Undefined when this operator
+   * has no consultation waiting for its INVITE on this call (the INVITE is then refused).
+   */
+  claimConsult(operatorId: string): ConsultClaim | undefined {
+    const consultation = this.consultation;
+    if (!consultation || consultation.call || consultation.claimed || this.operatorId !== operatorId || !this.fsm.is("consulting")) return undefined;
+    // The timer runs on until the call is placed: an INVITE refused after this (allow-list, no trunk) brings the caller back too.
+    consultation.claimed = true;
+    return {
+      number: consultation.number,
+      queueId: this.queueId,
+      attach: (call) => {
+        if (this.consultation !== consultation) {
+          call.end();
+          return { answered: () => {}, ended: () => {}, hungUp: () => {} };
+        }
+        consultation.call = call;
+        clearTimeout(consultation.inviteTimer);
+        return {
+          answered: () => {
+            if (this.consultation !== consultation) return;
+            consultation.answered = true;
+            this.log("call.consult-answered", { number: consultation.number }, { operatorId: Number(this.operatorId), queueId: this.queueId });
+          },
+          ended: (reason) => this.consultGone(consultation, reason),
+          // After a completed consultation: the target, now bridged to the caller, hung up.
+          hungUp: () => this.external?.call === call && this.externalHungUp(this.external),
+        };
+      },
+    };
   }
 
-  /** Cancel: the consultation leg ends and the operator talks to the caller again. */
+  /** Cancel: the consultation's session ends (BYE or CANCEL to both its legs) and the operator talks to the caller again. */
   cancelConsult(operatorId: string): CallRequestResult {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
@@ -778,10 +782,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   /**
-   * Complete: the caller and the target are bridged and the operator leaves (wrap-up, as after a blind transfer). The
-   * target's leg is re-INVITEd onto the caller's media call (a plain-RTP branch of the caller, as for a blind
-   * transfer to a number), the consultation's media call is deleted, and the call goes on as an answered external
-   * transfer (`call.transferred` with `toNumber`, then the external segment).
+   * Complete: the caller and the target are bridged and the operator leaves (wrap-up, as after a blind transfer; BYE
+   * to both of the operator's sessions). The target's trunk leg is re-INVITEd onto the caller's media call (a
+   * plain-RTP branch of the caller, as for a blind transfer to a number: G.711 forwarded), the consultation's own
+   * media call is deleted, and the call goes on as an answered external transfer (`call.transferred` with
+   * `toNumber`, then the external segment).
    */
   completeConsult(operatorId: string): CallRequestResult {
     const refused = this.talkingWith(operatorId);
@@ -791,6 +796,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const call = consultation.call;
     this.consultation = undefined;
     this.endDeskHold();
+    this.log("call.consult-ended", { number: consultation.number, reason: "completed", ms: this.now() - consultation.since }, { operatorId: Number(operatorId), queueId: this.queueId });
+    // The engine ends the operator's part (wrap-up, segment); transferredOut sends BYE to their first session.
     this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: consultation.number } });
     if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
     this.externalAttempts += 1;
@@ -811,8 +818,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         // The target could not be joined: it is let go, and the caller comes back as from an unanswered transfer.
         external.answered = false;
         this.externalFailed(external, 500);
-      } finally {
-        this.host.trackMediaClose(consultation.media.close().catch(() => undefined));
       }
     });
     return { ok: true };
@@ -825,56 +830,25 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.backToCaller("held");
   }
 
-  /** Ends the consultation's leg (CANCEL or BYE) and deletes its media call. */
+  /** Ends the consultation's session (CANCEL or BYE to the target and to the operator's second session). */
   private endConsultation(consultation: Consultation, reason: string): void {
     this.consultation = undefined;
+    clearTimeout(consultation.inviteTimer);
     consultation.call?.end();
-    this.host.trackMediaClose(consultation.media.close().catch(() => undefined));
     this.log("call.consult-ended", { number: consultation.number, reason, ms: this.now() - consultation.since }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId), queueId: this.queueId });
   }
 
   /**
-   * The operator's leg back onto the caller's media call (a new branch, re-INVITE) after a consultation: talking (the
-   * music stops) after a cancel, held (music on, the desk shows `held`) after the target left.
+   * Back to the caller after a consultation, on the operator's first session (it never moved): talking (music
+   * stops, both hear each other) after a cancel, held (music on, the desk shows `held`) after the target left.
    */
   private backToCaller(to: "talking" | "held"): void {
     const operator = this.operator;
-    const operatorId = this.operatorId;
-    if (!operator || !operatorId) return;
+    if (!operator) return;
     if (to === "talking") this.endDeskHold();
     this.fsm.move(to);
     operator.setHeld(to === "held");
-    this.mediaMoves += 1;
-    const attempt = `${operator.localTag}-kb${this.mediaMoves}`;
-    const media = this.media;
-    this.enqueueMedia(async () => {
-      if (this.operator !== operator) return;
-      const offer = await media.offerToOperator(attempt);
-      const reply = await retryAfterGlare(() => operator.reoffer(offer), 2100);
-      if (this.operator !== operator || this.finished) return void (await media.abandonOperatorAttempt(attempt));
-      if (reply.status < 300 && reply.sdp) {
-        await media.operatorAnswered(attempt, reply.sdp);
-        if (this.fsm.is("held")) await media.holdCaller();
-        return;
-      }
-      this.host.logger.warn("operator refused the re-INVITE back to the caller", { callId: this.id, status: reply.status });
-      await media.abandonOperatorAttempt(attempt);
-      operator.hangup();
-      this.operatorLeftParkedCaller(operatorId);
-    });
-  }
-
-  /**
-   * The operator's leg is gone while the caller sits on its placeholder (a consultation): the caller is queued again
-   * at the head (the engine's `operator-leg-failed`), hearing the apology, then music. No operator branch to drop.
-   */
-  private operatorLeftParkedCaller(operatorId: string): void {
-    this.operator = undefined;
-    this.operatorId = undefined;
-    this.moveTo("queued");
-    this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
-    this.playThenMusic([this.localize("apology")]);
-    this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
+    if (to === "talking") this.enqueueMedia(() => this.media.resumeCaller());
   }
 
   // ---- operator legs --------------------------------------------------------------------------------------------
@@ -901,11 +875,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
     if (this.consultation) this.endConsultation(this.consultation, "operator-left");
     if (reason !== "bye") {
-      const parked = this.fsm.is("consulting");
       this.operator = undefined;
       this.operatorId = undefined;
       this.moveTo("queued");
-      if (parked) return this.operatorLeftParkedCaller(operatorId);
       this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
       this.enqueueMedia(() => this.media.operatorLegLost({ apology: this.localizer ? this.localize("apology") : true }));
       this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });

@@ -93,6 +93,8 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
   private ringTimer: NodeJS.Timeout | undefined;
   private answeredAt: number | undefined;
   private unwatch: (() => void) | undefined;
+  /** The trunk's dialog once answered (a completed consultation re-INVITEs it, see {@link handOver}). */
+  private trunkDialogValue: SipDialog | undefined;
   /** The SDP we offered the trunk, repeated when it refreshes the session. */
   private trunkOffer = "";
   private readonly leg: TrunkLeg;
@@ -112,6 +114,25 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
   /** The trunk INVITE's Call-ID once sent. */
   get trunkCallId(): string | undefined {
     return this.call?.callId;
+  }
+
+  /** The answered trunk leg's dialog, for an in-dialog re-INVITE (a completed consultation). */
+  get trunkDialog(): SipDialog | undefined {
+    return this.current === "answered" ? this.trunkDialogValue : undefined;
+  }
+
+  /**
+   * A completed consultation: the answered trunk leg now belongs to the caller's call (its re-INVITE onto the
+   * caller's media succeeded). This session ends (`transferred`): BYE to the operator's leg, its own media deleted,
+   * the trunk dialog unhooked but NOT ended. Returns the trunk call (its `hangup()` sends BYE later), or undefined
+   * when not answered.
+   */
+  handOver(): OutboundCall | undefined {
+    if (this.current !== "answered" || !this.call) return undefined;
+    const call = this.call;
+    this.call = undefined;
+    this.finish({ outcome: "answered", endedBy: "operator", reason: "transferred" });
+    return call;
   }
 
   /** Offers media and sends the trunk INVITE. The operator's leg ending at any point ends the call. */
@@ -181,6 +202,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
 
   private async answered(answer: string, dialog: SipDialog): Promise<void> {
     if (this.current === "ended") return;
+    this.trunkDialogValue = dialog;
     this.unwatch = this.options.watchTrunkDialog(dialog, () => this.trunkEnded(), this.trunkOffer);
     let sdp: string;
     try {

@@ -13,6 +13,12 @@
  *   outcome answered/busy/no_answer/failed, answered and ended times: talk time = ended - answered) through the
  *   durable {@link CallRecords} writer; a callback attempt row for a callback, which closes the request when answered.
  *
+ * - **Consultation** (attended transfer, issue 9): an INVITE that also carries `X-Hotline-Consult: <call id>` is the
+ *   operator's second session while their caller holds ({@link ConsultPort}): the number is the consultation's
+ *   (checked against the allow-list again), the operator is on a call already (no 486, no pause), the caller ID is
+ *   the caller's queue's, and the call session completes it by re-INVITEing the trunk leg onto the caller's media
+ *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call.
+ *
  * {@link OutboundCalls.placeTrunkCall} is the API for other features (a transfer to an external number or a
  * directory contact): it checks the same allow-list and places only the trunk leg.
  * @module
@@ -24,6 +30,7 @@ import { OutboundCallSession, type OutboundResult, type TrunkTarget } from "../c
 export { outcomeOf } from "../calls/outbound-call-session";
 import { OutboundMedia } from "../calls/outbound-media";
 import type { ExternalDialler } from "../calls/external-party";
+import type { ConsultClaim } from "../calls/call-session";
 import type { NgClient } from "../media/ng-client";
 import type { OperatorStateView } from "../realtime/events";
 import type { EngineEvent } from "../queue";
@@ -43,6 +50,11 @@ export interface CallbackPort {
   attempted(requestId: number, attempt: { callId: string; operatorId: number; at: Date; outcome: string }): Promise<void>;
 }
 
+/** Consultations waiting for the operator's INVITE (server/calls: `CallController.claimConsult`). */
+export interface ConsultPort {
+  claim(callId: string, operatorId: number): ConsultClaim | undefined;
+}
+
 export interface OutboundCallsDeps {
   b2bua: Pick<B2bua, "layer" | "localContact" | "watchUacDialog"> & Partial<Pick<B2bua, "sendReInvite">>;
   route: TrunkRoute | undefined;
@@ -52,6 +64,8 @@ export interface OutboundCallsDeps {
   media: { acquire(callId: string): NgClient; release(callId: string): void };
   engine: { state(userId: number): OperatorStateView | undefined; dispatch(event: EngineEvent): void };
   callbacks?: CallbackPort;
+  /** Absent: `X-Hotline-Consult` INVITEs are refused. */
+  consults?: ConsultPort;
   now: () => number;
   logger: Logger;
   /** How long a trunk may ring (ms). Default 60 s. */
@@ -93,17 +107,20 @@ export class OutboundCalls implements OutboundCallHandler {
     if (callbackHeader !== undefined && callbackId === undefined) return leg.reject(400, "Bad X-Hotline-Callback");
     const callback = callbackId !== undefined ? await deps.callbacks?.claimed(callbackId, operatorId) : undefined;
     if (callbackId !== undefined && !callback) return leg.reject(403, "Forbidden: callback not yours or closed");
-    const check = await deps.policy.check(callback?.callerNumber ?? leg.dialedNumber, identity.role);
+    const consultHeader = leg.invite.headers.get("X-Hotline-Consult");
+    const consult = consultHeader !== undefined ? deps.consults?.claim(consultHeader.trim(), operatorId) : undefined;
+    if (consultHeader !== undefined && !consult) return leg.reject(403, "Forbidden: no consultation waiting");
+    const check = await deps.policy.check(consult?.number ?? callback?.callerNumber ?? leg.dialedNumber, identity.role);
     if (!check.ok) {
       deps.logger.warn("outbound call refused", { operatorId, reason: check.reason });
       return leg.reject(403, `Forbidden: ${check.reason}`);
     }
     if (!deps.route) return leg.reject(503, "No trunk for outbound calls");
     const status = deps.engine.state(operatorId)?.status;
-    if (this.live.has(operatorId) || status === "offered" || status === "on-call" || status === "wrap-up") return leg.reject(486);
+    if (this.live.has(operatorId) || (!consult && (status === "offered" || status === "on-call" || status === "wrap-up"))) return leg.reject(486);
     if (leg.ended) return;
 
-    const callerId = await deps.policy.callerId(operatorId, callback?.queueId);
+    const callerId = await deps.policy.callerId(operatorId, consult?.queueId ?? callback?.queueId);
     const destination = await resolveDestination(deps.route);
     const mediaCallId = `out-${randomUUID()}`;
     const ng = deps.media.acquire(mediaCallId);
@@ -120,7 +137,7 @@ export class OutboundCalls implements OutboundCallHandler {
       logger: deps.logger,
       cnonce: deps.cnonce,
     });
-    const pausedByUs = status === "available";
+    const pausedByUs = !consult && status === "available";
     // The engine offers a paused operator nothing: the outbound call keeps inbound calls away (see the module).
     if (pausedByUs) deps.engine.dispatch({ type: "pause-requested", operatorId: String(operatorId), reason: "outbound" });
     const recordId = randomUUID();
@@ -137,20 +154,59 @@ export class OutboundCalls implements OutboundCallHandler {
         callerNumber: callerId,
         dialedNumber: check.number,
         operatorId,
-        queueId: callback?.queueId ?? null,
+        queueId: consult?.queueId ?? callback?.queueId ?? null,
         arrivedAt: startedAt,
         slThresholdS: 0,
         shortAbandonS: 0,
       },
     });
+    if (consult) this.attachConsult(consult, session);
     await session.start();
     deps.records.log({
       at: startedAt,
       type: "call.outbound",
       callId: recordId,
       operatorId,
-      data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }) },
+      data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }), ...(consultHeader !== undefined && { consultOf: consultHeader.trim() }) },
     });
+  }
+
+  /**
+   * Gives a consultation's call session the placed call: `end()` hangs up both legs (BYE/CANCEL), `reoffer(sdp)`
+   * re-INVITEs the answered trunk leg (RFC 3261 §14.1) and, when it accepts, hands it over (this session ends with
+   * reason `transferred`, the trunk dialog stays up and its BYE now reaches the call session).
+   */
+  private attachConsult(consult: ConsultClaim, session: OutboundCallSession): void {
+    let handed: { hangup(): void } | undefined;
+    let handing = false;
+    let release = () => {};
+    const listeners = consult.attach({
+      end: () => {
+        if (!handed) return session.hangup("consult-ended");
+        handed.hangup();
+        release();
+      },
+      reoffer: async (offer) => {
+        const dialog = session.trunkDialog;
+        const send = this.deps.b2bua.sendReInvite?.bind(this.deps.b2bua);
+        if (!dialog || !send) return { status: 481, sdp: undefined };
+        const reply = await send(dialog, offer);
+        if (reply.status >= 300) return reply;
+        handing = true;
+        handed = session.handOver();
+        release = this.deps.b2bua.watchUacDialog(
+          dialog,
+          () => {
+            release();
+            listeners.hungUp();
+          },
+          offer,
+        );
+        return reply;
+      },
+    });
+    session.on("state", (state) => state === "answered" && listeners.answered());
+    session.once("ended", (result) => !handing && listeners.ended(result.reason === "bye" ? "target-hung-up" : `consult-${result.reason}`));
   }
 
   private trunkTarget(destination: TrunkTarget["destination"]): TrunkTarget {

@@ -32,6 +32,7 @@ export function startOutbound(args: {
     media: { acquire: (callId) => pool.acquire(callId).client, release: (callId) => pool.release(callId) },
     engine: { state: (userId) => controller.operatorState(userId), dispatch: (event) => controller.dispatch(event) },
     callbacks,
+    consults: { claim: (callId, operatorId) => controller.claimConsult(callId, operatorId) },
     now: () => clock.now(),
     logger,
   });

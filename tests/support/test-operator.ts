@@ -64,6 +64,8 @@ export class TestOperator {
   private readonly tag = generateTag();
   /** The outbound call in progress or last placed. */
   dialled: DialledCall | undefined;
+  /** The call on hold while this operator consults on a second session (see {@link dial}'s `consultOf`). */
+  parked: TestOperator["current"];
 
   constructor(
     readonly baseUrl: string,
@@ -227,10 +229,22 @@ export class TestOperator {
         reply(200);
         if (this.current?.invite.headers.get("Call-ID") === request.headers.get("Call-ID")) this.current = undefined;
         return;
-      case "BYE":
+      case "BYE": {
         reply(200);
+        const callId = request.headers.get("Call-ID");
+        // The consultation ended: back to the held call. The held call ended (a completed consultation): forgotten.
+        if (this.parked && callId === this.current?.invite.headers.get("Call-ID")) {
+          this.current = this.parked;
+          this.parked = undefined;
+          return this.notify();
+        }
+        if (this.parked && callId === this.parked.invite.headers.get("Call-ID")) {
+          this.parked = undefined;
+          return this.notify();
+        }
         this.endCall();
         return;
+      }
       default:
         reply(200);
     }
@@ -282,7 +296,7 @@ export class TestOperator {
    * Calls `number` out through the trunk, as the desk's dial pad does: an INVITE marked `X-Hotline-Outbound` with a
    * plain-RTP offer (PCMU, PCMA, telephone-event); the 2xx is ACKed and the "microphone" starts.
    */
-  dial(number: string, options: { callbackId?: number } = {}): DialledCall {
+  dial(number: string, options: { callbackId?: number; consultOf?: string } = {}): DialledCall {
     const callId = `${generateTag()}@test-operator-out`;
     const fromTag = generateTag();
     const port = this.rtp.address().port;
@@ -314,6 +328,8 @@ export class TestOperator {
       `Contact: <sip:${this.tag}@${this.tag}.invalid;transport=ws>`,
       `X-Hotline-Outbound: 1`,
       ...(options.callbackId === undefined ? [] : [`X-Hotline-Callback: ${options.callbackId}`]),
+      // A consultation: a second session while the call holds; its answer takes the "microphone" until it ends.
+      ...(options.consultOf === undefined ? [] : [`X-Hotline-Consult: ${options.consultOf}`]),
       `Content-Type: application/sdp`,
       `Content-Length: ${Buffer.byteLength(sdp)}`,
       ``,
@@ -355,8 +371,9 @@ export class TestOperator {
         const remote = rtpTarget(response.body.toString());
         this.payloadType = Number(/^m=audio \d+ \S+ (\d+)/m.exec(response.body.toString())?.[1] ?? 0);
         const invite = parseMessage(Buffer.from(call.invite), { framing: "datagram" });
+        if (/^X-Hotline-Consult:/m.test(call.invite) && this.current) this.parked = this.current;
         if (invite.ok && invite.message.type === "request") this.current = { invite: invite.message, toTag: call.fromTag, remote };
-        this.startSending();
+        if (!this.sender) this.startSending();
       }
     }
     this.notify();

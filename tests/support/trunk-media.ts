@@ -39,8 +39,7 @@ export class TrunkMedia {
 
   private startSending(): void {
     let seq = 0;
-    const tone = Buffer.alloc(160);
-    for (let i = 0; i < 160; i++) tone[i] = alaw(Math.round(8000 * Math.sin((2 * Math.PI * 400 * i) / 8000)));
+    const tone = toneFrame();
     this.timer = setInterval(() => {
       const packet = Buffer.concat([Buffer.alloc(12), tone]);
       packet[0] = 0x80;
@@ -61,6 +60,16 @@ export class TrunkMedia {
 }
 
 /** G.711 A-law encoding of one 16-bit sample (ITU-T G.711). */
+/** One 20 ms packet of the 400 Hz tone (A-law): every packet carries the same payload. */
+function toneFrame(): Buffer {
+  const tone = Buffer.alloc(160);
+  for (let i = 0; i < 160; i++) tone[i] = alaw(Math.round(8000 * Math.sin((2 * Math.PI * 400 * i) / 8000)));
+  return tone;
+}
+
+/** The tone's payload as {@link TrunkMedia.distinctPayloads} records it: an echo of the caller is recognised by it. */
+export const TRUNK_TONE_PAYLOAD = toneFrame().subarray(0, 16).toString("hex");
+
 function alaw(sample: number): number {
   const sign = sample >= 0 ? 0x80 : 0;
   let magnitude = Math.min(Math.abs(sample), 32635);

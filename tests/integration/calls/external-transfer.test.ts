@@ -5,8 +5,9 @@
  * it receives.
  * - Blind: the caller is bridged trunk to trunk through rtpengine; an external party that is busy never drops the
  *   caller: back to the operator.
- * - Consultation (attended): rtpengine cannot mix, so the operator's leg is re-INVITEd between the caller's media call
- *   and the consultation's; complete re-INVITEs the target onto the caller's.
+ * - Consultation (attended): the caller holds (music) on the operator's first leg, the operator calls the target on a
+ *   second session (an outbound INVITE with `X-Hotline-Consult`, its own rtpengine call), as the desk's softphone
+ *   does; complete re-INVITEs the target onto the caller's media call.
  */
 import { eq } from "drizzle-orm";
 import { DateTime } from "luxon";
@@ -138,7 +139,7 @@ it("a number outside the allow-list is refused and the caller stays with the ope
  * nothing of the caller. Caller and echo are both PCMA 0xd5 at amina: told apart by where they come from (the
  * caller's media call reaches amina from its own rtpengine port, learnt before the consultation).
  */
-async function consultationUp(media: RtpEndpoint): Promise<void> {
+async function consultationUp(media: RtpEndpoint, callId: string): Promise<void> {
   const callerSource = await waitUntil(
     "the caller's stream at amina",
     async () => [...amina.rtpBySource.entries()].find(([, count]) => count > 10)?.[0],
@@ -148,6 +149,9 @@ async function consultationUp(media: RtpEndpoint): Promise<void> {
   const fromCaller = () => amina.rtpBySource.get(callerSource!) ?? 0;
   expect(await amina.callRequest(consult)).toEqual({ ok: true });
   await waitUntil("amina's desk to show the consultation", () => amina.state?.call?.state, (s) => s === "consulting", 5000);
+  const second = amina.dial("consult", { consultOf: callId });
+  await amina.waitFor(() => second.final !== undefined, "the consultation's answer", 8000);
+  expect(second.final).toBe(200);
   const echoed = () => amina.echoedBack - fromCaller();
   const before = echoed();
   await amina.waitFor(() => echoed() - before > 25, "amina's voice echoed by the target", 8000);
@@ -163,9 +167,9 @@ it("consultation then complete: the caller talks to the target, amina leaves, bo
   const sipp = await startSippProvider("external-party-answers-is-reinvited-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
   const { peer, media, dialog, callId } = await talkingToAmina();
   try {
-    await consultationUp(media);
+    await consultationUp(media, callId);
     expect(await amina.callRequest({ action: "consult-complete" })).toEqual({ ok: true });
-    await amina.waitFor(() => amina.current === undefined, "amina's leg to end");
+    await amina.waitFor(() => amina.current === undefined && amina.parked === undefined, "amina's two sessions to end");
     // The target now echoes the caller's own audio (PCMA 0xd5) back to the caller through rtpengine.
     const echoed = media.operatorVoice;
     await waitUntil("the caller's audio echoed by the target", () => media.operatorVoice, (n) => n - echoed > 25, 8000);
@@ -187,7 +191,7 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
   const sipp = await startSippProvider("external-party-answers-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
   const { peer, media, dialog, callId } = await talkingToAmina();
   try {
-    await consultationUp(media);
+    await consultationUp(media, callId);
     expect(await amina.callRequest({ action: "consult-cancel" })).toEqual({ ok: true });
     const result = await sipp.done;
     expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
@@ -201,6 +205,28 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
     const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
     expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "cancelled" });
     await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("the target hangs up during the consultation: amina is back with the caller, held, and resumes", async () => {
+  const sipp = await startSippProvider("provider-answers-outbound-after-401-then-hangs-up.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultationUp(media, callId);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    await amina.waitFor(() => amina.parked === undefined, "amina's consultation session to end", 5000);
+    await waitUntil("amina's desk to show the held caller", () => amina.state?.call?.state, (s) => s === "held", 5000);
+    expect(await amina.callRequest({ action: "resume" })).toEqual({ ok: true });
+    const voice = media.operatorVoice;
+    await waitUntil("amina's voice at the caller again", () => media.operatorVoice, (n) => n - voice > 10, 5000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "target-hung-up" });
   } finally {
     media.close();
     peer.close();

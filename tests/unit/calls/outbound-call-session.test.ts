@@ -190,4 +190,22 @@ describe("outbound call session", () => {
     expect(h.leg.rejected).toBe(480);
     expect(h.results).toEqual([expect.objectContaining({ outcome: "no_answer", endedBy: "system", reason: "ring-timeout" })]);
   });
+
+  it("a completed consultation hands the answered trunk leg over: BYE to the operator, media closed, the trunk kept", async () => {
+    const h = await session();
+    expect(h.s.handOver()).toBeUndefined();
+    h.trunk.respond(200, { headers: [["Contact", "<sip:gw@127.0.0.1:5070>"]], body: SDP });
+    await tick();
+    expect(h.s.trunkDialog).toBeDefined();
+    const call = h.s.handOver();
+    expect(call).toBeDefined();
+    expect(h.leg.hungUp).toBe(true);
+    expect(h.trunk.methods()).toEqual(["INVITE", "ACK"]);
+    expect(h.watched).toEqual(["watch", "unwatch"]);
+    expect(h.calls.at(-1)).toBe("close");
+    expect(h.results).toEqual([expect.objectContaining({ outcome: "answered", endedBy: "operator", reason: "transferred" })]);
+    // The trunk leg now belongs to the caller's call: its BYE is sent through the call handed over.
+    call!.hangup();
+    expect(h.trunk.methods()).toEqual(["INVITE", "ACK", "BYE"]);
+  });
 });
