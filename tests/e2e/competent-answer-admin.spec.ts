@@ -59,7 +59,8 @@ test("an admin sets the organisation, writes a script (an unknown placeholder is
   await page.getByTestId("directory-import-submit").click();
   await expect(page.getByTestId("directory-row")).toHaveCount(1);
   const csv = await (await page.request.get("/api/directory/export")).text();
-  expect(csv).toContain("Sophie Bernard,,,+33478000000,,état civil;passeports,,");
+  // A phone starting with "+" is exported with an apostrophe, so no spreadsheet reads it as a formula.
+  expect(csv).toContain("Sophie Bernard,,,'+33478000000,,état civil;passeports,,");
 
   // Prepared answers belong to supervisors too.
   const supervisorContext = await browser.newContext();

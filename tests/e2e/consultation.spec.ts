@@ -84,4 +84,8 @@ test("an operator consults an outside number on a second session while the calle
   const result = await caller;
   expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
   await trunk.stop();
+  // The operator's wrap-up is theirs to end: Done with the outcome, and they are available for the next spec.
+  await page.getByTestId("wrap-up-outcome").selectOption("transferred");
+  await page.getByTestId("wrap-up-done").click();
+  await expect(desk.operatorStatus()).toHaveText("available");
 });
