@@ -88,8 +88,11 @@ export class FakeOperatorLeg extends TypedEmitter<OperatorLegEvents> {
   constructor(readonly operatorId: string) {
     super();
   }
-  send(sdp: string): void {
+  /** The INVITE's extra headers (X-Hotline-…). */
+  headers: Array<[string, string]> = [];
+  send(sdp: string, headers: Array<[string, string]> = []): void {
     this.sent = sdp;
+    this.headers = headers;
     this.state = "inviting";
   }
   cancel(): void {
