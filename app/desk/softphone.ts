@@ -65,6 +65,8 @@ export interface IncomingOffer {
   callId?: string;
   /** A consultation call from a colleague (`X-Hotline-Consult-From`): their name. */
   consultFrom?: string;
+  /** Answered at once, without ringing (`X-Hotline-Auto-Answer: consult`, the caller of an agreed consultation). */
+  autoAnswer?: boolean;
 }
 
 export interface SoftphoneSnapshot {
@@ -411,6 +413,7 @@ export class Softphone {
       queue: request.getHeader(OFFER_HEADERS.queue)?.trim() || undefined,
       callId: request.getHeader(OFFER_HEADERS.callId)?.trim() || undefined,
       consultFrom: decodeHeader(request.getHeader(OFFER_HEADERS.consultFrom)),
+      autoAnswer: request.getHeader(OFFER_HEADERS.autoAnswer)?.trim() === "consult",
     };
     this.invitation = invitation;
     this.endReason = undefined;
@@ -427,7 +430,7 @@ export class Softphone {
     });
     this.move("offer", { offer, answering: false, muted: false, lastOutcome: undefined, microphoneProblem: undefined });
     // The caller of a consultation the operator just agreed to take (issue 9): answered at once, no ringing.
-    if (request.getHeader(OFFER_HEADERS.autoAnswer)?.trim() === "consult") void this.answer();
+    if (offer.autoAnswer) void this.answer();
   }
 
   private established(invitation: Session): void {
