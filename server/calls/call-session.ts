@@ -727,7 +727,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
    * `number` must have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
    */
   consult(operatorId: string, number: string): CallRequestResult {
-    if (!this.host.external && this.operatorId === operatorId && this.operator) return { ok: false, error: "external-transfer-unavailable" };
     return this.startConsult(operatorId, { number });
   }
 
@@ -747,8 +746,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
     if (!this.fsm.is("talking", "held")) return { ok: false, error: "not-talking" };
-    const wasTalking = this.fsm.is("talking");
     const { number, colleague } = target;
+    if (colleague === undefined && !this.host.external) return { ok: false, error: "external-transfer-unavailable" };
+    const wasTalking = this.fsm.is("talking");
     const consultation: Consultation = { number, ...(colleague !== undefined && { colleague }), call: undefined, answered: false, since: this.now() };
     this.consultation = consultation;
     // The desk's INVITE should follow at once; a desk that never sends it gets its caller back (held).

@@ -17,7 +17,9 @@
  *   operator's second session while their caller holds ({@link ConsultPort}): the number is the consultation's
  *   (checked against the allow-list again), the operator is on a call already (no 486, no pause), the caller ID is
  *   the caller's queue's, and the call session completes it by re-INVITEing the trunk leg onto the caller's media
- *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call.
+ *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call. A consultation
+ *   of a colleague rings their softphone instead, as an internal call ({@link InternalConsultCall}, no trunk, not
+ *   recorded as a call), the colleague paused (`outbound`) meanwhile.
  *
  * {@link OutboundCalls.placeTrunkCall} is the API for other features (a transfer to an external number or a
  * directory contact): it checks the same allow-list and places only the trunk leg.
