@@ -132,3 +132,24 @@ it("consult a colleague then cancel: ben gets BYE and is available again, amina 
     peer.close();
   }
 }, 40_000);
+
+it("the colleague hangs up during the consultation: amina is back with the held caller, and resumes", async () => {
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultingBen(media, callId);
+    ben.hangup();
+    await amina.waitFor(() => amina.parked === undefined && amina.current !== undefined, "amina's consultation session to end", 5000);
+    await waitUntil("amina's desk to show the held caller", () => amina.state?.call?.state, (s) => s === "held", 5000);
+    await waitUntil("ben available again", () => ben.state?.status, (s) => s === "available", 3000);
+    expect(await amina.callRequest({ action: "resume" })).toEqual({ ok: true });
+    const voice = media.operatorVoice;
+    await waitUntil("amina's voice at the caller again", () => media.operatorVoice, (n) => n - voice > 25, 5000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ operatorTarget: benId, reason: "target-hung-up" });
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
