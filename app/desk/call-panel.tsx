@@ -196,6 +196,7 @@ function CallParty({ offer }: { offer: IncomingOffer }) {
           {offer.caller || t("unknownCaller")}
         </span>
       </dd>
+      {offer.consultFrom && <dd className="col-span-2 text-sm" data-testid="consult-from">{t("consultFrom", { name: offer.consultFrom })}</dd>}
       {offer.queue && (
         <>
           <dt className="text-sm text-slate-600">{t("queue")}</dt>

@@ -63,6 +63,10 @@ export interface IncomingOffer {
   caller: string;
   queue?: string;
   callId?: string;
+  /** A consultation call from a colleague (`X-Hotline-Consult-From`): their name. */
+  consultFrom?: string;
+  /** Answered at once, without ringing (`X-Hotline-Auto-Answer: consult`, the caller of an agreed consultation). */
+  autoAnswer?: boolean;
 }
 
 export interface SoftphoneSnapshot {
@@ -408,6 +412,8 @@ export class Softphone {
       caller: request.getHeader(OFFER_HEADERS.caller)?.trim() || invitation.remoteIdentity.uri.user || "",
       queue: request.getHeader(OFFER_HEADERS.queue)?.trim() || undefined,
       callId: request.getHeader(OFFER_HEADERS.callId)?.trim() || undefined,
+      consultFrom: decodeHeader(request.getHeader(OFFER_HEADERS.consultFrom)),
+      autoAnswer: request.getHeader(OFFER_HEADERS.autoAnswer)?.trim() === "consult",
     };
     this.invitation = invitation;
     this.endReason = undefined;
@@ -423,6 +429,8 @@ export class Softphone {
       else if (state === SessionState.Terminated) this.terminated();
     });
     this.move("offer", { offer, answering: false, muted: false, lastOutcome: undefined, microphoneProblem: undefined });
+    // The caller of a consultation the operator just agreed to take (issue 9): answered at once, no ringing.
+    if (offer.autoAnswer) void this.answer();
   }
 
   private established(invitation: Session): void {
@@ -527,5 +535,14 @@ export class Softphone {
   /** Ignores callbacks of a user agent already replaced by stop()/start(). */
   private ifCurrent(userAgent: UserAgent, action: () => void): void {
     if (userAgent === this.userAgent) action();
+  }
+}
+
+/** A URI-encoded header value, or undefined (absent, empty or malformed). */
+function decodeHeader(value: string | undefined): string | undefined {
+  try {
+    return value?.trim() ? decodeURIComponent(value.trim()) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -62,7 +62,8 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
     };
   }, [initialConfig]);
 
-  const ringing = state.call === "ringing";
+  // An auto-answered offer (a consultation's caller, issue 9) does not ring.
+  const ringing = state.call === "ringing" && !state.offer?.autoAnswer;
   useEffect(() => {
     if (!ringing) return;
     const ringtone = new Ringtone(readDevicePreferences().ringer);

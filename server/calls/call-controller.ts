@@ -328,6 +328,20 @@ export class CallController implements InboundCallHandler {
   }
 
   /**
+   * Consultation of a colleague (issue 9): `colleagueId` must be available (routing state `available`) with a
+   * registered softphone, else `operator-unavailable`; then the session holds the caller and waits for the desk's
+   * INVITE (see {@link CallSession.consultOperator}).
+   */
+  consultOperator(userId: number, colleagueId: number): CallRequestResult {
+    const operatorId = String(userId);
+    const session = this.sessionOf(operatorId);
+    if (!session) return { ok: false, error: "not-on-this-call" };
+    const available = this.operatorState(colleagueId)?.status === "available" && (!this.legs || this.legs.registrar.binding(colleagueId) !== undefined);
+    if (!available || colleagueId === userId) return { ok: false, error: "operator-unavailable" };
+    return session.consultOperator(operatorId, String(colleagueId));
+  }
+
+  /**
    * The operator's consultation INVITE (server/outbound, `X-Hotline-Consult: <call id>`) tied to the consultation
    * they asked for on that call; undefined when there is none (the INVITE is refused).
    */

@@ -47,7 +47,10 @@ const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expir
 
 /** A consultation in progress (see {@link CallSession.consult}). */
 interface Consultation {
+  /** The external number consulted; empty when consulting a colleague. */
   number: string;
+  /** The colleague consulted (operator user id), for a consultation of another operator. */
+  colleague?: string;
   /** The consultation's call (the operator's second session and the target's trunk leg), once its INVITE came. */
   call: ExternalCall | undefined;
   /** The operator's INVITE was tied to it ({@link CallSession.claimConsult}). */
@@ -69,6 +72,8 @@ export const CONSULT_INVITE_TIMEOUT_MS = 15_000;
  */
 export interface ConsultClaim {
   number: string;
+  /** Set for a consultation of another operator: whom to ring (user id), as an internal browser-to-browser call. */
+  colleague?: number;
   queueId: number;
   attach(call: ExternalCall): { answered(): void; ended(reason: string): void; hungUp(): void };
 }
@@ -269,6 +274,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private endReasonOverride: string | undefined;
   /** The consultation in progress (attended transfer to a number): its own media call and the external call. */
   private consultation: Consultation | undefined;
+  /** The colleague whose next offer of this call is answered by their desk at once (a completed consultation). */
+  private autoAnswerOperator: string | undefined;
   /** External attempts so far, for fresh attempt tags. */
   private externalAttempts = 0;
 
@@ -348,6 +355,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     leg.on("failed", (status) => {
       if (this.offers.get(operatorId) !== leg) return;
       this.offers.delete(operatorId);
+      if (this.autoAnswerOperator === operatorId) this.autoAnswerOperator = undefined;
       this.enqueueMedia(() => this.media.abandonOperatorAttempt(leg.localTag));
       const type = status === 408 || status === 480 ? "offer-timed-out" : "offer-declined";
       this.host.dispatch({ type, callId: this.id, operatorId });
@@ -364,6 +372,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
           [OFFER_HEADERS.callId, this.id],
           [OFFER_HEADERS.caller, this.trunk.callerNumber],
           [OFFER_HEADERS.queue, encodeURIComponent(this.queueName)],
+          ...(this.autoAnswerOperator === operatorId ? [[OFFER_HEADERS.autoAnswer, "consult"] as [string, string]] : []),
         ],
         this.trunk.callerNumber,
       );
@@ -718,12 +727,29 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
    * `number` must have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
    */
   consult(operatorId: string, number: string): CallRequestResult {
+    return this.startConsult(operatorId, { number });
+  }
+
+  /**
+   * Consultation of a colleague (another operator, `colleagueId`): as {@link consult}, but the desk's second session
+   * rings the colleague's softphone as an internal call (server/outbound: its own rtpengine call, WebRTC both sides).
+   * Whether the colleague is available is the controller's check ({@link CallController.consultOperator}).
+   * Completing it ends that call and transfers the caller to the colleague by the blind transfer to a named operator,
+   * whose offer then carries `X-Hotline-Auto-Answer: consult` ({@link completeConsult}).
+   */
+  consultOperator(operatorId: string, colleagueId: string): CallRequestResult {
+    if (colleagueId === operatorId) return { ok: false, error: "operator-unavailable" };
+    return this.startConsult(operatorId, { number: "", colleague: colleagueId });
+  }
+
+  private startConsult(operatorId: string, target: { number: string; colleague?: string }): CallRequestResult {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
     if (!this.fsm.is("talking", "held")) return { ok: false, error: "not-talking" };
-    if (!this.host.external) return { ok: false, error: "external-transfer-unavailable" };
+    const { number, colleague } = target;
+    if (colleague === undefined && !this.host.external) return { ok: false, error: "external-transfer-unavailable" };
     const wasTalking = this.fsm.is("talking");
-    const consultation: Consultation = { number, call: undefined, answered: false, since: this.now() };
+    const consultation: Consultation = { number, ...(colleague !== undefined && { colleague }), call: undefined, answered: false, since: this.now() };
     this.consultation = consultation;
     // The desk's INVITE should follow at once; a desk that never sends it gets its caller back (held).
     consultation.inviteTimer = setTimeout(() => !consultation.call && this.consultGone(consultation, "no-invite"), CONSULT_INVITE_TIMEOUT_MS);
@@ -731,7 +757,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (this.deskHeldSince === undefined) this.deskHeldSince = this.now();
     this.fsm.move("consulting");
     this.operator!.setHeld(true);
-    this.log("call.consulted", { number }, { operatorId: Number(operatorId), queueId: this.queueId });
+    this.log("call.consulted", colleague !== undefined ? { operatorTarget: Number(colleague) } : { number }, { operatorId: Number(operatorId), queueId: this.queueId });
     if (wasTalking) this.enqueueMedia(() => this.media.holdCaller());
     return { ok: true };
   }
@@ -748,6 +774,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     consultation.claimed = true;
     return {
       number: consultation.number,
+      ...(consultation.colleague !== undefined && { colleague: Number(consultation.colleague) }),
       queueId: this.queueId,
       attach: (call) => {
         if (this.consultation !== consultation) {
@@ -760,7 +787,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
           answered: () => {
             if (this.consultation !== consultation) return;
             consultation.answered = true;
-            this.log("call.consult-answered", { number: consultation.number }, { operatorId: Number(this.operatorId), queueId: this.queueId });
+            this.log("call.consult-answered", this.consultLabel(consultation), { operatorId: Number(this.operatorId), queueId: this.queueId });
           },
           ended: (reason) => this.consultGone(consultation, reason),
           // After a completed consultation: the target, now bridged to the caller, hung up.
@@ -793,6 +820,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (refused) return refused;
     const consultation = this.consultation;
     if (!consultation || !this.fsm.is("consulting") || !consultation.answered || !consultation.call) return { ok: false, error: "not-consulting" };
+    if (consultation.colleague !== undefined) return this.completeOperatorConsult(operatorId, consultation, consultation.colleague);
     const call = consultation.call;
     this.consultation = undefined;
     this.endDeskHold();
@@ -823,6 +851,31 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return { ok: true };
   }
 
+  /**
+   * Complete with a colleague: the consultation's call ends first (BYE to both softphones; the colleague is no longer
+   * busy for the engine), then the caller goes to the colleague by the blind transfer to a named operator (only
+   * that operator rings, the caller keeps place and priority, the engine falls back to the queue head if it is not
+   * answered), with `X-Hotline-Auto-Answer: consult` on that offer: the colleague's desk answers without ringing,
+   * since they just agreed. The first operator leaves (wrap-up). Refused by the engine (the colleague went away), the
+   * first operator is back with the held caller and the engine's reason is returned.
+   */
+  private completeOperatorConsult(operatorId: string, consultation: Consultation, colleague: string): CallRequestResult {
+    this.consultation = undefined;
+    clearTimeout(consultation.inviteTimer);
+    consultation.call?.end();
+    this.log("call.consult-ended", { operatorTarget: Number(colleague), reason: "completed", ms: this.now() - consultation.since }, { operatorId: Number(operatorId), queueId: this.queueId });
+    this.fsm.move("held");
+    this.autoAnswerOperator = colleague;
+    const result = this.transfer(operatorId, { operatorId: colleague });
+    if (!result.ok) this.autoAnswerOperator = undefined;
+    return result;
+  }
+
+  /** What a consultation's log entries say about its target. */
+  private consultLabel(consultation: Consultation): Record<string, unknown> {
+    return consultation.colleague !== undefined ? { operatorTarget: Number(consultation.colleague) } : { number: consultation.number };
+  }
+
   /** The target hung up, never answered, or the consultation failed: the operator is back with the held caller. */
   private consultGone(consultation: Consultation, reason: string): void {
     if (this.consultation !== consultation || this.finished) return;
@@ -835,7 +888,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.consultation = undefined;
     clearTimeout(consultation.inviteTimer);
     consultation.call?.end();
-    this.log("call.consult-ended", { number: consultation.number, reason, ms: this.now() - consultation.since }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId), queueId: this.queueId });
+    this.log("call.consult-ended", { ...this.consultLabel(consultation), reason, ms: this.now() - consultation.since }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId), queueId: this.queueId });
   }
 
   /**
@@ -859,6 +912,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       return;
     }
     this.offers.delete(operatorId);
+    this.autoAnswerOperator = undefined;
     this.operator = leg;
     this.operatorId = operatorId;
     clearTimeout(this.followUp);

@@ -148,7 +148,7 @@ export async function startTelephony(args: {
     },
   });
   controller.attach(b2bua);
-  const { outbound, callbacks } = startOutbound({ config, database, b2bua, controller, pool: media.pool, clock, logger });
+  const { outbound, callbacks } = startOutbound({ config, database, b2bua, controller, pool: media.pool, clock, logger, operatorName: (userId) => engineConfig.operatorName(userId) });
   outboundSlot.calls = outbound;
   args.health.register("sip", () => ({ ok: true, port: b2bua.port, ...b2bua.stats, calls: controller.activeCalls }));
   if (!config.TRUNK_ALLOW) logger.warn("TRUNK_ALLOW is empty: no trunk may send calls");

@@ -17,7 +17,9 @@
  *   operator's second session while their caller holds ({@link ConsultPort}): the number is the consultation's
  *   (checked against the allow-list again), the operator is on a call already (no 486, no pause), the caller ID is
  *   the caller's queue's, and the call session completes it by re-INVITEing the trunk leg onto the caller's media
- *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call.
+ *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call. A consultation
+ *   of a colleague rings their softphone instead, as an internal call ({@link InternalConsultCall}, no trunk, not
+ *   recorded as a call), the colleague paused (`outbound`) meanwhile.
  *
  * {@link OutboundCalls.placeTrunkCall} is the API for other features (a transfer to an external number or a
  * directory contact): it checks the same allow-list and places only the trunk leg.
@@ -29,6 +31,7 @@ import type { CallRecords } from "../calls/call-records";
 import { OutboundCallSession, type OutboundResult, type TrunkTarget } from "../calls/outbound-call-session";
 export { outcomeOf } from "../calls/outbound-call-session";
 import { OutboundMedia } from "../calls/outbound-media";
+import { InternalConsultCall, type ColleagueLeg } from "../calls/internal-consult-call";
 import type { ExternalDialler } from "../calls/external-party";
 import type { ConsultClaim } from "../calls/call-session";
 import type { NgClient } from "../media/ng-client";
@@ -66,6 +69,11 @@ export interface OutboundCallsDeps {
   callbacks?: CallbackPort;
   /** Absent: `X-Hotline-Consult` INVITEs are refused. */
   consults?: ConsultPort;
+  /**
+   * Colleagues' softphones, for a consultation of another operator: a new leg toward `userId`'s registered softphone
+   * (undefined when not registered) and their name. Absent: such consultations are refused (503).
+   */
+  colleagues?: { leg(userId: number): ColleagueLeg | undefined; name(userId: number): string | undefined };
   now: () => number;
   logger: Logger;
   /** How long a trunk may ring (ms). Default 60 s. */
@@ -83,6 +91,8 @@ interface Live {
 
 export class OutboundCalls implements OutboundCallHandler {
   private readonly live = new Map<number, Live>();
+  /** Colleagues being consulted (internal consultation calls), busy for the queues meanwhile. */
+  private readonly consultTargets = new Set<number>();
 
   constructor(private readonly deps: OutboundCallsDeps) {}
 
@@ -110,6 +120,7 @@ export class OutboundCalls implements OutboundCallHandler {
     const consultHeader = leg.invite.headers.get("X-Hotline-Consult");
     const consult = consultHeader !== undefined ? deps.consults?.claim(consultHeader.trim(), operatorId) : undefined;
     if (consultHeader !== undefined && !consult) return leg.reject(403, "Forbidden: no consultation waiting");
+    if (consult?.colleague !== undefined) return this.admitColleague(leg, operatorId, consultHeader!.trim(), consult, consult.colleague);
     const check = await deps.policy.check(consult?.number ?? callback?.callerNumber ?? leg.dialedNumber, identity.role);
     if (!check.ok) {
       deps.logger.warn("outbound call refused", { operatorId, reason: check.reason });
@@ -169,6 +180,46 @@ export class OutboundCalls implements OutboundCallHandler {
       operatorId,
       data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }), ...(consultHeader !== undefined && { consultOf: consultHeader.trim() }) },
     });
+  }
+
+  /**
+   * A consultation of a colleague (issue 9): no trunk, no allow-list; the colleague's softphone rings as an internal
+   * call ({@link InternalConsultCall}, its own rtpengine call). The colleague must still be `available` (else 486);
+   * meanwhile they are paused with reason `outbound`, as for an outbound call, so the engine offers them no queue
+   * call ({@link isOnCall} is true for them too), and resumed when the internal call ends. Not recorded as a call.
+   */
+  private admitColleague(leg: TrunkLeg, operatorId: number, callId: string, consult: ConsultClaim, colleagueId: number): void {
+    const { deps } = this;
+    if (this.live.has(operatorId) || this.consultTargets.has(colleagueId) || deps.engine.state(colleagueId)?.status !== "available") return leg.reject(486);
+    const colleague = deps.colleagues?.leg(colleagueId);
+    if (!colleague) return leg.reject(deps.colleagues ? 480 : 503);
+    const mediaCallId = `consult-${randomUUID()}`;
+    const call = new InternalConsultCall({
+      leg,
+      colleague,
+      fromName: deps.colleagues?.name(operatorId) ?? `#${operatorId}`,
+      callId,
+      ng: deps.media.acquire(mediaCallId),
+      mediaCallId,
+      ringTimeoutMs: deps.ringTimeoutMs ?? 60_000,
+      logger: deps.logger,
+    });
+    this.consultTargets.add(colleagueId);
+    deps.engine.dispatch({ type: "pause-requested", operatorId: String(colleagueId), reason: "outbound" });
+    const listeners = consult.attach({
+      end: () => call.hangup("consult-ended"),
+      reoffer: () => Promise.resolve({ status: 481, sdp: undefined }),
+    });
+    call.on("state", (state) => state === "answered" && listeners.answered());
+    call.once("ended", (result) => {
+      this.consultTargets.delete(colleagueId);
+      deps.media.release(mediaCallId);
+      // Resumed synchronously: a completed consultation transfers the caller to this colleague right after.
+      if (deps.engine.state(colleagueId)?.reason === "outbound") deps.engine.dispatch({ type: "resume-requested", operatorId: String(colleagueId) });
+      deps.records.log({ at: new Date(deps.now()), type: "call.consult-internal-ended", callId, operatorId, data: { operatorTarget: colleagueId, answered: result.answered, reason: result.reason } });
+      listeners.ended(result.reason === "bye" ? "target-hung-up" : `consult-${result.reason}`);
+    });
+    void call.start();
   }
 
   /**
@@ -240,7 +291,7 @@ export class OutboundCalls implements OutboundCallHandler {
 
   /** True while `operatorId` has an outbound call (ringing out or talking). */
   isOnCall(operatorId: number): boolean {
-    return this.live.has(operatorId);
+    return this.live.has(operatorId) || this.consultTargets.has(operatorId);
   }
 
   /** The operator's softphone is gone (unregistered, socket closed): their outbound call ends. */

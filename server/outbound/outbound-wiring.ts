@@ -19,6 +19,8 @@ export function startOutbound(args: {
   pool: MediaPool;
   clock: Clock;
   logger: Logger;
+  /** Operators' names, shown on a colleague's desk during a consultation. */
+  operatorName?: (userId: number) => string | undefined;
 }): { outbound: OutboundCalls; callbacks: CallbackService } {
   const { config, database, b2bua, controller, pool, clock, logger } = args;
   const route = trunkRoute(config);
@@ -33,6 +35,13 @@ export function startOutbound(args: {
     engine: { state: (userId) => controller.operatorState(userId), dispatch: (event) => controller.dispatch(event) },
     callbacks,
     consults: { claim: (callId, operatorId) => controller.claimConsult(callId, operatorId) },
+    colleagues: {
+      leg: (userId) => {
+        const binding = b2bua.registrar.binding(userId);
+        return binding && b2bua.createOperatorLeg(binding);
+      },
+      name: (userId) => args.operatorName?.(userId),
+    },
     now: () => clock.now(),
     logger,
   });

@@ -59,6 +59,10 @@ export const OFFER_HEADERS = {
   callId: "X-Hotline-Call-Id",
   caller: "X-Hotline-Caller",
   queue: "X-Hotline-Queue",
+  /** `consult`: the desk answers at once, without ringing (the colleague of a completed consultation just agreed). */
+  autoAnswer: "X-Hotline-Auto-Answer",
+  /** On an internal consultation call (issue 9): the name of the operator consulting (URI-encoded). */
+  consultFrom: "X-Hotline-Consult-From",
 } as const;
 
 /** Namespace `/desk`: an operator's own desk. */

@@ -21,7 +21,7 @@ export class FakeTrunk extends TypedEmitter<TrunkLegEvents> {
   readonly callerName = undefined;
   readonly callerAsserted = false;
   readonly fromBrowser = false;
-  readonly offerSdp = "v=0 caller";
+  readonly offerSdp: string = "v=0 caller";
   dialedNumber: string;
   readonly dialedCandidates: string[];
   ended = false;
@@ -88,8 +88,11 @@ export class FakeOperatorLeg extends TypedEmitter<OperatorLegEvents> {
   constructor(readonly operatorId: string) {
     super();
   }
-  send(sdp: string): void {
+  /** The INVITE's extra headers (X-Hotline-…). */
+  headers: Array<[string, string]> = [];
+  send(sdp: string, headers: Array<[string, string]> = []): void {
     this.sent = sdp;
+    this.headers = headers;
     this.state = "inviting";
   }
   cancel(): void {
@@ -111,6 +114,10 @@ export class FakeOperatorLeg extends TypedEmitter<OperatorLegEvents> {
   reoffer(sdp: string): Promise<ReofferResult> {
     this.reoffers.push(sdp);
     return Promise.resolve({ status: 200, sdp: "v=0 browser again" });
+  }
+  /** The softphone rings (180). */
+  ring(): void {
+    if (this.state === "inviting") this.emit("ringing");
   }
   /** The softphone answers (only once the INVITE left). */
   answer(): void {
