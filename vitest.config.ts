@@ -11,8 +11,10 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Integration tests start real servers (PostgreSQL, rtpengine, SIPp); keep them sequential on 2 cores.
-          fileParallelism: false,
+          // Integration tests start real servers (PostgreSQL, rtpengine, SIPp) and mostly wait on real time (session
+          // timers, rings, media timeouts): two files at once, each worker in its own RTP port block
+          // (tests/support/net.ts). More would starve the media on 2 cores.
+          maxWorkers: 2,
           globalSetup: ["tests/support/global-setup.ts"],
         },
       },

@@ -25,10 +25,13 @@ export async function freePort(): Promise<number> {
  * Test RTP port ranges (harness 20000-21499, fixed-range tests 21500-22999, e2e 23000-23999) all sit below Linux's
  * ephemeral ports, where `freePort()` finds SIPp's and the servers' ports. `HOTLINE_TEST_RTP_SHIFT` (a multiple of
  * 4000, default 0) moves the whole block down (or, negative, up above the ephemeral range: -41000 gives
- * 61000-64999), so two checkouts can run their tests at once without sharing ports.
+ * 61000-64999), so two checkouts can run their tests at once without sharing ports. The integration tests run in
+ * two Vitest workers: the second (`VITEST_POOL_ID` 2) moves its block 4000 further down (16000-19999 by default).
  */
 export function testRtpPort(port: number): number {
-  const shift = Number(process.env.HOTLINE_TEST_RTP_SHIFT ?? 0);
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1);
+  if (worker > 2) throw new Error(`no RTP block for Vitest worker ${worker}: at most 2 integration workers`);
+  const shift = Number(process.env.HOTLINE_TEST_RTP_SHIFT ?? 0) + (worker === 2 ? 4000 : 0);
   if (!Number.isInteger(shift) || port - shift < 1024 || port - shift > 65535) throw new Error(`bad HOTLINE_TEST_RTP_SHIFT: ${shift}`);
   return port - shift;
 }
