@@ -6,6 +6,7 @@
  */
 import type { BoardSocket } from "../lib/socket";
 import type { MonitorSdpReply, MonitorStartReply } from "../../server/realtime/events";
+import { gathered } from "../lib/ice-gathering";
 
 declare global {
   interface Window {
@@ -41,19 +42,6 @@ function sdpOf(reply: MonitorSdpReply): string {
   return reply.sdp;
 }
 
-/** The local description once ICE gathering is complete (rtpengine takes no trickled candidates here). */
-function gathered(pc: RTCPeerConnection): Promise<string> {
-  return new Promise((resolve) => {
-    const done = () => resolve(pc.localDescription?.sdp ?? "");
-    if (pc.iceGatheringState === "complete") return done();
-    const timer = setTimeout(done, 2_000);
-    pc.addEventListener("icegatheringstatechange", () => {
-      if (pc.iceGatheringState !== "complete") return;
-      clearTimeout(timer);
-      done();
-    });
-  });
-}
 
 /**
  * Starts listening (or whispering) to `callId`. Resolves once the supervisor hears the call (and, for whisper, the

@@ -5,6 +5,7 @@
  * and the packet loss and jitter B saw. The server side is server/media/loopback-check.ts.
  */
 import type { LoopbackReply } from "../../server/realtime/events";
+import { gathered } from "../lib/ice-gathering";
 
 /** What the check measured. Round trip and jitter in ms; loss in percent of the packets B should have received. */
 export interface LoopbackResult {
@@ -64,19 +65,6 @@ async function step(args: LoopbackCheckArgs, name: "offer" | "answer", sdp: stri
   return reply.sdp;
 }
 
-/** The local description once ICE gathering is complete (no trickle toward rtpengine, as the softphone does). */
-function gathered(pc: RTCPeerConnection): Promise<string> {
-  return new Promise((resolve) => {
-    const done = () => resolve(pc.localDescription?.sdp ?? "");
-    if (pc.iceGatheringState === "complete") return done();
-    const timer = setTimeout(done, 2_000);
-    pc.addEventListener("icegatheringstatechange", () => {
-      if (pc.iceGatheringState !== "complete") return;
-      clearTimeout(timer);
-      done();
-    });
-  });
-}
 
 function connected(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
  * touched, so the caller never hears it (server/monitoring/call-monitoring-service.ts).
  */
 import { chosenSpeaker, routeToOutput } from "./device-preferences";
+import { gathered } from "../lib/ice-gathering";
 
 declare global {
   interface Window {
@@ -16,19 +17,6 @@ export interface WhisperReceiver {
   close(): void;
 }
 
-/** The local description once ICE gathering is complete (rtpengine takes no trickled candidates here). */
-function gathered(pc: RTCPeerConnection): Promise<string> {
-  return new Promise((resolve) => {
-    const done = () => resolve(pc.localDescription?.sdp ?? "");
-    if (pc.iceGatheringState === "complete") return done();
-    const timer = setTimeout(done, 2_000);
-    pc.addEventListener("icegatheringstatechange", () => {
-      if (pc.iceGatheringState !== "complete") return;
-      clearTimeout(timer);
-      done();
-    });
-  });
-}
 
 /** Answers rtpengine's sendonly offer; resolves with the answer (recvonly) and the receiver to close later. */
 export async function receiveWhisper(offerSdp: string, iceServers: RTCIceServer[] = []): Promise<{ answer: string; receiver: WhisperReceiver }> {

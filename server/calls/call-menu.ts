@@ -8,6 +8,7 @@
 import { CallerMenu, MENU_DIGIT_WAIT_MS, type MenuChoice, type MenuStep } from "../hours/caller-menu";
 import type { MenuPlan } from "../hours/hours-runtime";
 import type { Sound } from "./call-media";
+import { TimerSet } from "../timer-set";
 
 /** What a menu run needs of its call. */
 export interface CallMenuPort {
@@ -22,7 +23,7 @@ export interface CallMenuPort {
 
 export class CallMenuRun {
   private readonly machine: CallerMenu;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new TimerSet();
 
   constructor(
     private readonly plan: MenuPlan,
@@ -47,12 +48,12 @@ export class CallMenuRun {
 
   /** The call ended: no more prompts or timers. */
   cancel(): void {
-    this.clearTimers();
+    this.timers.clear();
   }
 
   private carryOut(step: MenuStep): void {
     if (step.type === "none") return;
-    this.clearTimers();
+    this.timers.clear();
     if (step.type === "chosen") {
       this.port.log("call.menu-choice", step.choice.kind === "option" ? { digit: step.choice.digit, action: step.choice.action } : { default: step.choice.why });
       this.port.chosen(step.choice);
@@ -62,24 +63,10 @@ export class CallMenuRun {
     this.port.log("call.announcement", { announcement: "menu", round: step.round, prompts });
     let atMs = 0;
     for (const sound of prompts) {
-      this.after(atMs, () => this.port.play(sound));
+      this.timers.after(atMs, () => this.port.play(sound));
       atMs += this.port.durationMs(sound);
     }
     // Prompts that were still to come are not played over the caller's choice: a digit clears these timers.
-    this.after(atMs + this.waitMs, () => this.carryOut(this.machine.timeout()));
-  }
-
-  private after(ms: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
-  }
-
-  private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.after(atMs + this.waitMs, () => this.carryOut(this.machine.timeout()));
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Sound } from "../calls/call-media";
 import { VoicemailStep, type VoicemailEffect } from "./voicemail-step";
+import { TimerSet } from "../timer-set";
 
 export interface VoicemailPlan {
   /** Played before the recording: the closed message, "leave your message after the tone", the beep. */
@@ -29,7 +30,7 @@ export interface VoicemailPort {
 
 export class VoicemailRun {
   readonly step = new VoicemailStep();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new TimerSet();
 
   constructor(
     private readonly plan: VoicemailPlan,
@@ -39,10 +40,10 @@ export class VoicemailRun {
   start(): void {
     let atMs = 0;
     for (const sound of this.plan.prompts) {
-      this.after(atMs, () => this.port.play(sound));
+      this.timers.after(atMs, () => this.port.play(sound));
       atMs += this.port.durationMs(sound);
     }
-    this.after(atMs, () => this.carryOut(this.step.promptsPlayed()));
+    this.timers.after(atMs, () => this.carryOut(this.step.promptsPlayed()));
   }
 
   digit(digit: string): void {
@@ -56,7 +57,6 @@ export class VoicemailRun {
   }
 
   cancel(): void {
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 
@@ -67,7 +67,7 @@ export class VoicemailRun {
       case "start-recording":
         this.port.startRecording();
         this.port.log("call.voicemail-recording", { maxMs: this.plan.maxMs });
-        this.after(this.plan.maxMs, () => this.carryOut(this.step.limitReached()));
+        this.timers.after(this.plan.maxMs, () => this.carryOut(this.step.limitReached()));
         return;
       case "stop-recording":
         this.cancel();
@@ -75,7 +75,7 @@ export class VoicemailRun {
         this.port.log("call.voicemail-stopped", { why: effect.why });
         if (!effect.goodbye) return;
         this.port.play(this.plan.goodbye);
-        this.after(this.port.durationMs(this.plan.goodbye), () => this.carryOut(this.step.goodbyePlayed()));
+        this.timers.after(this.port.durationMs(this.plan.goodbye), () => this.carryOut(this.step.goodbyePlayed()));
         return;
       case "hang-up":
         this.port.hangUp();
@@ -83,12 +83,4 @@ export class VoicemailRun {
     }
   }
 
-  private after(ms: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
-  }
 }
