@@ -304,27 +304,30 @@ export class CallController implements InboundCallHandler {
    * Blind transfer of the operator's call to an external number (a typed one, or a directory contact's): the number
    * must pass the outbound allow-list first (toll-fraud guard), then the session carries it out.
    */
-  async transferExternal(userId: number, number: string): Promise<CallRequestResult> {
-    const dialler = this.externalDialler;
-    if (!dialler) return { ok: false, error: "external-transfer-unavailable" };
-    const operatorId = String(userId);
-    if (!this.sessionOf(operatorId)) return { ok: false, error: "not-on-this-call" };
-    const check = await dialler.check(number, userId);
-    if (!check.ok) return { ok: false, error: "number-not-allowed" };
-    const session = this.sessionOf(operatorId);
-    return session ? session.transferExternal(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
+  transferExternal(userId: number, number: string): Promise<CallRequestResult> {
+    return this.withAllowedNumber(userId, number, (session, operatorId, allowed) => session.transferExternal(operatorId, allowed));
   }
 
   /** Consultation (attended transfer) with an external number, after the allow-list (see {@link CallSession.consult}). */
-  async consultExternal(userId: number, number: string): Promise<CallRequestResult> {
+  consultExternal(userId: number, number: string): Promise<CallRequestResult> {
+    return this.withAllowedNumber(userId, number, (session, operatorId, allowed) => session.consult(operatorId, allowed));
+  }
+
+  /** Runs `act` on the operator's call once `number` passed the outbound allow-list (normalised as dialled). */
+  private async withAllowedNumber(
+    userId: number,
+    number: string,
+    act: (session: CallSession, operatorId: string, allowed: string) => CallRequestResult,
+  ): Promise<CallRequestResult> {
     const dialler = this.externalDialler;
     if (!dialler) return { ok: false, error: "external-transfer-unavailable" };
     const operatorId = String(userId);
     if (!this.sessionOf(operatorId)) return { ok: false, error: "not-on-this-call" };
     const check = await dialler.check(number, userId);
     if (!check.ok) return { ok: false, error: "number-not-allowed" };
+    // The allow-list check awaited: the call may have ended or moved meanwhile.
     const session = this.sessionOf(operatorId);
-    return session ? session.consult(operatorId, check.number) : { ok: false, error: "not-on-this-call" };
+    return session ? act(session, operatorId, check.number) : { ok: false, error: "not-on-this-call" };
   }
 
   /**
