@@ -15,6 +15,8 @@ export default defineConfig({
           // timers, rings, media timeouts): two files at once, each worker in its own RTP port block
           // (tests/support/net.ts). More would starve the media on 2 cores.
           maxWorkers: 2,
+          // After the unit tests (a project with its own worker count needs its own group).
+          sequence: { groupOrder: 1 },
           globalSetup: ["tests/support/global-setup.ts"],
         },
       },

@@ -216,8 +216,15 @@ describe("engine properties", () => {
             for (const op of engine.state.operators.values()) {
               if (op.status === OperatorStatus.Available) idle.set(op.id, op.idleSince);
             }
+            // A transfer that was not answered goes back to the operator who made it when they are free, whoever has
+            // been idle longest (the caller knows them): that offer is the one exception.
+            const transferredBy = new Map([...engine.state.calls.values()].map((call) => [call.id, call.transferredBy]));
             const effects = engine.handle(event, at);
             for (const e of effects) {
+              if (e.type === "offer" && transferredBy.get(e.callId) === e.operatorId) {
+                idle.delete(e.operatorId);
+                continue;
+              }
               if (e.type === "operator-state-changed") {
                 if (e.status === OperatorStatus.Available) {
                   idle.set(e.operatorId, engine.state.operators.get(e.operatorId)!.idleSince);
