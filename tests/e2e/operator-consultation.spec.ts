@@ -91,5 +91,13 @@ test("an operator consults a colleague (browser to browser) while the caller hol
   const result = await caller;
   expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
   await trunk.stop();
+  // Both operators end their wrap-up with Done, so the next specs (which share these accounts) find them available.
+  await expect(colleague.operatorStatus()).not.toHaveText("on-call", { timeout: 10_000 });
+  for (const [p, d] of [[page, desk], [colleaguePage, colleague]] as const) {
+    if ((await d.operatorStatus().textContent()) !== "wrap-up") continue;
+    await p.getByTestId("wrap-up-outcome").selectOption(p === page ? "transferred" : "answered-on-the-spot");
+    await p.getByTestId("wrap-up-done").click();
+    await expect(d.operatorStatus()).toHaveText("available");
+  }
   await colleagueContext.close();
 });
