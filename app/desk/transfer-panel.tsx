@@ -9,10 +9,9 @@ import { useDeskSocket } from "./desk-socket";
 /**
  * Consultation (attended transfer) from the desk: the server holds the caller (music) and the softphone places the
  * consultation as a second SIP session with its own rtpengine call (moving the one WebRTC leg onto another rtpengine
- * call left Chromium without SRTP: see call-session.ts). Outside numbers, directory contacts and colleagues.
+ * call left Chromium without SRTP: see call-session.ts). Outside numbers, directory contacts, colleagues and queues
+ * (the queue's next free operator, chosen by the server).
  */
-const CONSULT_FROM_DESK = true;
-
 const key = (target: TransferTargetRef): string =>
   target.kind === "queue" ? `queue:${target.queueId}` : target.kind === "operator" ? `operator:${target.userId}` : target.kind === "contact" ? `contact:${target.contactId}` : `number:${target.number}`;
 
@@ -20,7 +19,7 @@ const key = (target: TransferTargetRef): string =>
  * Blind transfer of the current call: choose a queue (the caller keeps their place by arrival time), a colleague
  * (only they ring; unanswered, the caller comes back to the queue first in line), a directory contact, or type a
  * number (both called through the trunk, within the outbound allow-list; unanswered, the caller comes back), then
- * transfer, or consult first (attended transfer, outside numbers, directory contacts and colleagues: the caller holds with music
+ * transfer, or consult first (attended transfer to any of them; for a queue, its next free operator: the caller holds with music
  * while the operator talks to them on a second session, then completes or cancels with the buttons in CallControls).
  */
 export default function TransferPanel({
@@ -50,9 +49,10 @@ export default function TransferPanel({
   const number = typed.trim();
   const target: TransferTargetRef | undefined = number ? { kind: "number", number } : targets?.find((option) => key(option.target) === chosen)?.target;
   const contacts = targets?.filter((option) => option.target.kind === "contact") ?? [];
-  // Consultation reaches outside numbers, directory contacts and available colleagues (their softphone rings as an
-  // internal call; completed, the caller is transferred to them and their desk answers at once). Not queues.
-  const consultable = CONSULT_FROM_DESK && target !== undefined && target.kind !== "queue";
+  // Consultation reaches outside numbers, directory contacts, available colleagues and a queue's next free operator
+  // (a colleague's softphone rings as an internal call; completed, the caller is transferred to them and their desk
+  // answers at once).
+  const consultable = target !== undefined;
   const queues = targets?.filter((option) => option.target.kind === "queue") ?? [];
   const colleagues = targets?.filter((option) => option.target.kind === "operator") ?? [];
 
@@ -143,7 +143,7 @@ export default function TransferPanel({
           {t("consult")}
         </button>
       </div>
-      <p className="text-xs text-slate-600">{tx(CONSULT_FROM_DESK ? "consultOutsideOnly" : "consultUnavailable")}</p>
+      <p className="text-xs text-slate-600">{tx("consultOutsideOnly")}</p>
     </div>
   );
 }

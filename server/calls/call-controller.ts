@@ -345,6 +345,21 @@ export class CallController implements InboundCallHandler {
   }
 
   /**
+   * Consultation of a queue (issue 9): "the next free operator of Support". The colleague is the one the queue
+   * engine would offer that queue's next caller (its strategy: longest idle by default), skipping the consulting
+   * operator and anyone without a registered softphone; then as {@link consultOperator}. `queue-busy` when nobody
+   * in the queue is free now (the caller stays with the operator, who may transfer blind to queue them instead).
+   */
+  consultQueue(userId: number, queueId: number): CallRequestResult {
+    if (!this.sessionOf(String(userId))) return { ok: false, error: "not-on-this-call" };
+    const free = this.engine
+      .idleOperatorIds(String(queueId))
+      .map(Number)
+      .find((id) => id !== userId && (!this.legs || this.legs.registrar.binding(id) !== undefined));
+    return free === undefined ? { ok: false, error: "queue-busy" } : this.consultOperator(userId, free);
+  }
+
+  /**
    * The operator's consultation INVITE (server/outbound, `X-Hotline-Consult: <call id>`) tied to the consultation
    * they asked for on that call; undefined when there is none (the INVITE is refused).
    */

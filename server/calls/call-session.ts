@@ -127,6 +127,8 @@ export type CallRequestError =
   | "bad-digit"
   | "queue-unavailable"
   | "operator-unavailable"
+  /** Consultation of a queue: none of its operators is free now. */
+  | "queue-busy"
   /** No trunk route or no media support for calls to external numbers. */
   | "external-transfer-unavailable"
   /** The number is outside the outbound allow-list (toll-fraud guard) or not a number. */

@@ -82,7 +82,7 @@ export const MAX_LISTED_CONTACTS = 200;
  * ({@link CallController.transferExternal}, allow-list first); without a directory or trunk they are refused.
  */
 export function deskCallHandlers(
-  controller: Pick<CallController, "callRequest" | "allOperatorStates"> & Partial<Pick<CallController, "transferExternal" | "consultExternal" | "consultOperator">>,
+  controller: Pick<CallController, "callRequest" | "allOperatorStates"> & Partial<Pick<CallController, "transferExternal" | "consultExternal" | "consultOperator" | "consultQueue">>,
   config: Pick<EngineConfig, "queues">,
   operatorName: (userId: number) => string | undefined,
   directory?: DirectoryPort,
@@ -95,13 +95,13 @@ export function deskCallHandlers(
       if (request.action !== "transfer" && request.action !== "consult") return controller.callRequest(userId, request);
       const { target } = request;
       if (request.action === "consult") {
-        // Consultation reaches external numbers and colleagues (queues: not yet, see the closing note of issue 9).
-        if (target.kind === "operator") {
-          const consultOperator = controller.consultOperator?.bind(controller);
-          return consultOperator ? consultOperator(userId, target.userId) : { ok: false, error: "consult-unavailable" };
+        // Consultation reaches colleagues, a queue's next free operator, and external numbers through the trunk.
+        if (target.kind === "operator" || target.kind === "queue") {
+          if (!controller.consultOperator || !controller.consultQueue) return { ok: false, error: "consult-unavailable" };
+          return target.kind === "operator" ? controller.consultOperator(userId, target.userId) : controller.consultQueue(userId, target.queueId);
         }
         const consult = controller.consultExternal?.bind(controller);
-        if (!consult || target.kind === "queue") return { ok: false, error: "consult-unavailable" };
+        if (!consult) return { ok: false, error: "consult-unavailable" };
         if (target.kind === "number") return consult(userId, target.number);
         if (!directory) return { ok: false, error: "external-transfer-unavailable" };
         return directory.phoneOf(target.contactId).then((phone) => (phone ? consult(userId, phone) : { ok: false as const, error: "number-not-allowed" as const }));

@@ -198,6 +198,14 @@ export class DispatchEngine {
   }
 
   /**
+   * The free (available) members of a queue, best first for its strategy: the first is the one the engine would
+   * offer its next caller. Empty for an unknown queue. Used to consult "the next free operator" of a queue.
+   */
+  idleOperatorIds(queueId: string): string[] {
+    return [...(this.state.queues.get(queueId)?.idle.values() ?? [])].map((entry) => entry.operatorId);
+  }
+
+  /**
    * Rebuilds operators and calls after a restart; see {@link reconcile}, which is the intended entry point.
    * Only surviving calls are trusted: an operator persisted as on-call or offered without one is settled.
    */

@@ -9,8 +9,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
-import { callRecords, users } from "../../../db/schema";
+import { callRecords, queues, users } from "../../../db/schema";
 import { callSegments } from "../../../server/calls/call-segments";
+import type { TransferTargetRef } from "../../../server/realtime/events";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { RtpEndpoint, SipPeer, audioSdp, sdpFacts, type PeerDialog } from "../../support/sip-peer";
 import type { TestOperator } from "../../support/test-operator";
@@ -21,6 +22,7 @@ let amina: TestOperator;
 let ben: TestOperator;
 let aminaId: number;
 let benId: number;
+let supportId: number;
 const target = () => ({ host: "127.0.0.1", port: harness.hotline.telephony!.b2bua.port });
 const db = () => harness.hotline.services.database.db;
 
@@ -38,6 +40,7 @@ beforeAll(async () => {
   await harness.cli("queue", "member", "Support", "ben");
   aminaId = (await db().select().from(users).where(eq(users.username, "amina")))[0]!.id;
   benId = (await db().select().from(users).where(eq(users.username, "ben")))[0]!.id;
+  supportId = (await db().select().from(queues).where(eq(queues.name, "Support")))[0]!.id;
 }, 60_000);
 afterAll(() => harness?.stop());
 
@@ -61,10 +64,14 @@ async function talkingToAmina(): Promise<{ peer: SipPeer; media: RtpEndpoint; di
   return { peer, media, dialog, callId: row!.id };
 }
 
-/** Amina consults ben: his softphone rings as an internal call, both hear each other, the caller hears music only. */
-async function consultingBen(media: RtpEndpoint, callId: string): Promise<void> {
+/**
+ * Amina consults ben (named, or as the Support queue's next free operator): his softphone rings as an internal call,
+ * both hear each other, the caller hears music only.
+ */
+async function consultingBen(media: RtpEndpoint, callId: string, via: "operator" | "queue" = "operator"): Promise<void> {
   const offers = ben.offers.length;
-  expect(await amina.callRequest({ action: "consult", target: { kind: "operator", userId: benId } })).toEqual({ ok: true });
+  const target: TransferTargetRef = via === "operator" ? { kind: "operator", userId: benId } : { kind: "queue", queueId: supportId };
+  expect(await amina.callRequest({ action: "consult", target })).toEqual({ ok: true });
   await waitUntil("amina's desk to show the consultation", () => amina.state?.call?.state, (s) => s === "consulting", 5000);
   const second = amina.dial("consult", { consultOf: callId });
   await amina.waitFor(() => second.final !== undefined, "the consultation's answer", 8000);
@@ -127,6 +134,29 @@ it("consult a colleague then cancel: ben gets BYE and is available again, amina 
     expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
     const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
     expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ operatorTarget: benId, reason: "cancelled" });
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
+it("consult the Support queue: its free operator (ben) rings, then cancel; nobody free: queue-busy", async () => {
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultingBen(media, callId, "queue");
+    expect(await amina.callRequest({ action: "consult-cancel" })).toEqual({ ok: true });
+    await ben.waitFor(() => ben.current === undefined, "ben's BYE", 5000);
+    await amina.waitFor(() => amina.parked === undefined && amina.current !== undefined, "amina back on the call", 5000);
+    await waitUntil("ben available again", () => ben.state?.status, (s) => s === "available", 3000);
+    // Ben, Support's only member, goes on a break: nobody in Support is free, the caller stays with amina.
+    expect(await ben.setStatus({ status: "paused", reason: "break" })).toMatchObject({ ok: true });
+    await waitUntil("ben on a break", () => ben.state?.status, (s) => s === "paused", 3000);
+    expect(await amina.callRequest({ action: "consult", target: { kind: "queue", queueId: supportId } })).toEqual({ ok: false, error: "queue-busy" });
+    expect(amina.state?.call?.state).toBe("talking");
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    expect(events.find((e) => e.type === "call.consulted")?.data).toMatchObject({ operatorTarget: benId });
   } finally {
     media.close();
     peer.close();

@@ -144,19 +144,51 @@ describe("consultation of a colleague", () => {
     expect(caller.held).toBe(true);
   });
 
-  it("the desk request: an operator target goes to consultOperator", async () => {
-    const calls: Array<[number, number]> = [];
-    const handlers = deskCallHandlers(
-      {
-        callRequest: () => ({ ok: true }),
-        allOperatorStates: () => [],
-        consultOperator: (userId: number, colleagueId: number) => (calls.push([userId, colleagueId]), { ok: true as const }),
-      },
-      { queues: () => [] },
-      () => undefined,
-    );
+  it("the desk request: an operator target goes to consultOperator, a queue to consultQueue", async () => {
+    const calls: Array<[string, number, number]> = [];
+    const controller = {
+      callRequest: () => ({ ok: true as const }),
+      allOperatorStates: () => [],
+      consultOperator: (userId: number, colleagueId: number) => (calls.push(["operator", userId, colleagueId]), { ok: true as const }),
+      consultQueue: (userId: number, queueId: number) => (calls.push(["queue", userId, queueId]), { ok: true as const }),
+    };
+    const handlers = deskCallHandlers(controller, { queues: () => [] }, () => undefined);
     expect(await handlers.request(1, { action: "consult", target: { kind: "operator", userId: 3 } })).toEqual({ ok: true });
-    expect(calls).toEqual([[1, 3]]);
-    expect(await handlers.request(1, { action: "consult", target: { kind: "queue", queueId: 1 } })).toEqual({ ok: false, error: "consult-unavailable" });
+    expect(await handlers.request(1, { action: "consult", target: { kind: "queue", queueId: 2 } })).toEqual({ ok: true });
+    expect(calls).toEqual([
+      ["operator", 1, 3],
+      ["queue", 1, 2],
+    ]);
+    const withoutConsultation = deskCallHandlers({ callRequest: controller.callRequest, allOperatorStates: () => [] }, { queues: () => [] }, () => undefined);
+    expect(await withoutConsultation.request(1, { action: "consult", target: { kind: "queue", queueId: 2 } })).toEqual({ ok: false, error: "consult-unavailable" });
+  });
+
+  it("consulting a queue rings its next free operator (longest idle, not oneself, registered); none free: queue-busy", async () => {
+    const r = rig();
+    r.ready(1);
+    const { callId } = await r.call("100");
+    r.legs.of("1")!.answer();
+    await settle();
+    // Queue 2 (support): operator 2 and 3 are members, nobody is free yet.
+    expect(r.controller.consultQueue(1, 2)).toEqual({ ok: false, error: "queue-busy" });
+    expect(r.controller.consultQueue(2, 2)).toEqual({ ok: false, error: "not-on-this-call" });
+    r.ready(3);
+    r.clock.t += 1_000;
+    r.ready(2);
+    // Operator 3 has been free the longest: the engine would offer them support's next caller.
+    expect(r.controller.consultQueue(1, 2)).toEqual({ ok: true });
+    await settle();
+    expect(r.controller.session(callId)!.state).toBe("consulting");
+    expect(r.controller.claimConsult(callId, 1)).toMatchObject({ colleague: 3 });
+  });
+
+  it("consulting a queue skips a free member whose softphone is not registered", async () => {
+    const r = rig();
+    r.ready(1, 2);
+    await r.call("100");
+    r.legs.of("1")!.answer();
+    await settle();
+    r.legs.registered.delete(2);
+    expect(r.controller.consultQueue(1, 2)).toEqual({ ok: false, error: "queue-busy" });
   });
 });

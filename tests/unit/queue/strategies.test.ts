@@ -31,6 +31,19 @@ describe("strategies", () => {
     expect(offers(h.call("c3"))).toEqual([{ callId: "c3", operatorId: "c" }]);
   });
 
+  it("lists a queue's free operators in the order the next caller would be offered them (consulting a queue)", () => {
+    const h = center("longest-idle");
+    h.ready("b");
+    h.now = 10;
+    h.ready("a");
+    h.now = 20;
+    h.ready("c");
+    expect(h.engine.idleOperatorIds("q")).toEqual(["b", "a", "c"]);
+    h.call("c1"); // offered to b: b is no longer free
+    expect(h.engine.idleOperatorIds("q")).toEqual(["a", "c"]);
+    expect(h.engine.idleOperatorIds("unknown")).toEqual([]);
+  });
+
   it("round-robin continues after the last operator offered", () => {
     const h = center("round-robin");
     h.ready("a", "b", "c");
