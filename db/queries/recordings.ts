@@ -1,7 +1,7 @@
 /** Call recordings: the stored file of a call, its retention, and the audit of every playback and download. */
 import { and, asc, desc, eq, isNotNull, lte, min, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { callRecords, queueMembers, recordingAccesses, users } from "../schema";
+import { callRecords, queueMembers, queues, recordingAccesses, users } from "../schema";
 
 /** A call's recording was stored: its file (relative to the recordings folder) and when it is due for deletion. */
 export async function setCallRecording(db: Db, callId: string, file: string, expiresAt: Date | null): Promise<void> {
@@ -52,6 +52,12 @@ export async function applyRecordingRetention(db: Db, queueId: number, days: num
     .update(callRecords)
     .set({ recordingExpiresAt: days === null ? null : sql`${callRecords.endedAt} + make_interval(days => ${days})` })
     .where(and(eq(callRecords.queueId, queueId), isNotNull(callRecords.recordingFile)));
+}
+
+/** How long a queue keeps its audio (recordings and voicemail messages), days; null (or no such queue): kept. */
+export async function queueAudioRetentionDays(db: Db, queueId: number): Promise<number | null> {
+  const [row] = await db.select({ days: queues.recordingRetentionDays }).from(queues).where(eq(queues.id, queueId));
+  return row?.days ?? null;
 }
 
 /** The file is gone: the record keeps that it was recorded and when the recording was deleted. */

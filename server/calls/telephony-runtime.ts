@@ -87,7 +87,7 @@ export async function startTelephony(args: {
   });
   await recordings.start();
   // Voicemails (server/voicemail): the same spool and folder; the outcome goes through the controller's record writer.
-  const voicemail = new VoicemailService(database.db, recordings.recordingsDir, (id, patch) => controller.records.writeCall(id, patch), logger);
+  const voicemail = new VoicemailService(database.db, recordings.recordingsDir, (id, patch) => controller.records.writeCall(id, patch), logger, recordings.sweeper);
   // eslint-disable-next-line prefer-const -- the controller and the configuration refer to each other
   let engineConfig: EngineConfig;
   // eslint-disable-next-line prefer-const -- the controller and the hours refer to each other

@@ -8,12 +8,14 @@
  * stays `closed`.
  *
  * Files: `<recordingsDir>/<yyyy-mm>/<record id>.opus`, served by `/api/calls/<id>/recording` (its access rules let
- * the queue's members listen; every playback is logged).
+ * the queue's members listen; every playback is logged). A message is kept as long as its queue keeps recordings
+ * (the queue's recording retention, days, from the call's end; none: kept), deleted by the recordings' sweeper.
  */
 import { rm } from "node:fs/promises";
 import type { Db } from "../../db/client";
 import { insertCallbackRequest } from "../../db/queries/callback-requests";
-import { setCallRecording } from "../../db/queries/recordings";
+import { queueAudioRetentionDays, setCallRecording } from "../../db/queries/recordings";
+import { recordingExpiry, type RetentionSweeper } from "../recordings/retention";
 import type { CallPatch } from "../../db/queries/calls";
 import type { Logger } from "../logger";
 import { findSpooledRecording, recordingRelativePath, renderCallerOnly, resolveRecordingPath, spoolDirOf, storeMonoOpus } from "../recordings/recording-files";
@@ -41,12 +43,16 @@ export class VoicemailService {
   private readonly spoolDir: string;
   private readonly pending = new Set<Promise<unknown>>();
 
-  /** `writeCall`: the call records' ordered writer (the outcome is written after the record's closing write). */
+  /**
+   * `writeCall`: the call records' ordered writer (the outcome is written after the record's closing write).
+   * `retention`: the recordings' sweeper, told when a message gets a deletion date (server/recordings/retention.ts).
+   */
   constructor(
     private readonly db: Db,
     private readonly recordingsDir: string,
     private readonly writeCall: (id: string, patch: CallPatch) => void,
     private readonly logger: Logger,
+    private readonly retention?: Pick<RetentionSweeper, "reschedule">,
   ) {
     this.spoolDir = spoolDirOf(recordingsDir);
   }
@@ -82,7 +88,9 @@ export class VoicemailService {
     const relative = recordingRelativePath(call.callId, call.endedAt);
     await storeMonoOpus(pcm, resolveRecordingPath(this.recordingsDir, relative));
     await removeSpool();
-    await setCallRecording(this.db, call.callId, relative, null);
+    const expires = recordingExpiry(call.endedAt, await queueAudioRetentionDays(this.db, call.queueId)) ?? null;
+    await setCallRecording(this.db, call.callId, relative, expires);
+    if (expires) await this.retention?.reschedule();
     this.writeCall(call.callId, { outcome: "voicemail" });
     await insertCallbackRequest(this.db, {
       callId: call.callId,

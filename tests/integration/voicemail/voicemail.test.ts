@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { listOpenCallbackRequests } from "../../../db/queries/callback-requests";
 import { listCallEvents } from "../../../db/queries/calls";
 import { listRecordingAccesses } from "../../../db/queries/recordings";
-import { callRecords, users } from "../../../db/schema";
+import { callRecords, queues, users } from "../../../db/schema";
 import { makePrompts } from "../../../server/hours/make-prompts";
 import { PromptCatalog } from "../../../server/hours/prompt-catalog";
 import { serveRecording } from "../../../server/recordings/recording-access";
@@ -36,6 +36,9 @@ beforeAll(async () => {
   harness = await startHarness();
   await harness.cli("queue", "add", "Messages");
   await harness.cli("number", "add", "5500", "--queue", "Messages");
+  // The queue keeps its audio 30 days: the message is due for deletion then, like a recording.
+  const db = harness.hotline.services.database.db;
+  await db.update(queues).set({ recordingRetentionDays: 30 }).where(eq(queues.name, "Messages"));
   // Closed for weeks: the closed message names no opening ("we are currently closed"), the shortest there is.
   await harness.cli("schedule", "add", "Away", "--weekly", "mon-sun 00:00-24:00", "--tz", zone);
   await harness.cli("schedule", "closure", "Away", "--from", day(-1), "--to", day(30), "--reason", "Away");
@@ -62,6 +65,8 @@ it("leaves a message: mono Opus file of what was sent, record `voicemail`, item 
   const db = harness.hotline.services.database.db;
   const call = (await waitUntil("the voicemail to be stored", latestCall, (c) => c?.outcome === "voicemail" && c.recordingFile != null, 10_000))!;
   expect(call).toMatchObject({ outcome: "voicemail", endedBy: "system", endReason: "closed" });
+  // 30 days from the end of the call (the message's end is taken a few ms apart from the record's).
+  expect(Math.abs(call.recordingExpiresAt!.getTime() - (call.endedAt!.getTime() + 30 * 86_400_000))).toBeLessThan(1000);
   const file = resolveRecordingPath(harness.hotline.telephony!.recordings.recordingsDir, call.recordingFile!);
   expect(existsSync(file)).toBe(true);
   const probe = JSON.parse(
