@@ -46,6 +46,8 @@ export function startOutbound(args: {
     logger,
   });
   b2bua.setOutboundHandler(outbound);
+  // A provider may challenge our re-INVITEs (a completed consultation, hold): answered with the same account.
+  b2bua.setTrunkCredentials(route?.credentials);
   // Blind transfers to external numbers go out the same way, under the same allow-list.
   if (route) controller.externalDialler = outbound.externalDialler();
   return { outbound, callbacks };
