@@ -17,7 +17,9 @@
  *   operator's second session while their caller holds ({@link ConsultPort}): the number is the consultation's
  *   (checked against the allow-list again), the operator is on a call already (no 486, no pause), the caller ID is
  *   the caller's queue's, and the call session completes it by re-INVITEing the trunk leg onto the caller's media
- *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call. A consultation
+ *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Its record (direction `outbound`,
+ *   `consult_of` = the inbound call) is no outbound call: the call log, reports, board and callback work list leave it
+ *   out; the inbound call's timeline shows it (`call.consultation` placed / ended, with the record's id). A consultation
  *   of a colleague rings their softphone instead, as an internal call ({@link InternalConsultCall}, no trunk, not
  *   recorded as a call), the colleague paused (`outbound`) meanwhile.
  *
@@ -154,7 +156,7 @@ export class OutboundCalls implements OutboundCallHandler {
     const recordId = randomUUID();
     const startedAt = new Date(deps.now());
     this.live.set(operatorId, { session, recordId, pausedByUs });
-    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId }));
+    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId, consultOf: consult && consultHeader!.trim() }));
     deps.records.enqueueWrite({
       op: "insert-call",
       call: {
@@ -166,6 +168,8 @@ export class OutboundCalls implements OutboundCallHandler {
         dialedNumber: check.number,
         operatorId,
         queueId: consult?.queueId ?? callback?.queueId ?? null,
+        // A consultation's leg belongs to its inbound call: no outbound call in the log, reports or callbacks.
+        ...(consult && { consultOf: consultHeader!.trim() }),
         arrivedAt: startedAt,
         slThresholdS: 0,
         shortAbandonS: 0,
@@ -180,6 +184,9 @@ export class OutboundCalls implements OutboundCallHandler {
       operatorId,
       data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }), ...(consultHeader !== undefined && { consultOf: consultHeader.trim() }) },
     });
+    if (consult) {
+      deps.records.log({ at: startedAt, type: "call.consultation", callId: consultHeader!.trim(), operatorId, data: { step: "placed", consultCallId: recordId, number: check.number } });
+    }
   }
 
   /**
@@ -265,7 +272,11 @@ export class OutboundCalls implements OutboundCallHandler {
     return { layer: this.deps.b2bua.layer, local: this.deps.b2bua.localContact(route.transport), destination, domain: route.domain, credentials: route.credentials };
   }
 
-  private async ended(operatorId: number, result: OutboundResult, call: { recordId: string; callbackId: number | undefined; mediaCallId: string }): Promise<void> {
+  private async ended(
+    operatorId: number,
+    result: OutboundResult,
+    call: { recordId: string; callbackId: number | undefined; mediaCallId: string; consultOf: string | undefined },
+  ): Promise<void> {
     const { deps } = this;
     const live = this.live.get(operatorId);
     this.live.delete(operatorId);
@@ -281,6 +292,9 @@ export class OutboundCalls implements OutboundCallHandler {
       ...(result.answeredAt !== undefined && { answeredAt: new Date(result.answeredAt) }),
     });
     deps.records.log({ at: new Date(result.endedAt), type: "call.ended", callId: call.recordId, operatorId, data: { outcome: result.outcome, reason: result.reason } });
+    if (call.consultOf !== undefined) {
+      deps.records.log({ at: new Date(result.endedAt), type: "call.consultation", callId: call.consultOf, operatorId, data: { step: "ended", consultCallId: call.recordId, outcome: result.outcome, reason: result.reason } });
+    }
     if (call.callbackId === undefined || !deps.callbacks) return;
     // The attempt refers to the record: the record's insert must be in the database first.
     await deps.records.flushWithin(5_000);
