@@ -9,6 +9,9 @@
  * - **Busy for the queues**: an operator who is offered or on an inbound call, or in wrap-up, gets 486 (one call at a
  *   time); an available operator is paused with reason `outbound` for the call (the engine then offers them
  *   nothing) and resumed when it ends; a paused operator stays paused as they were.
+ * - **After the call**: an answered call gives its operator after-call work as an inbound call does (wrap-up for the
+ *   wrap-up time of the queue whose number was the caller ID, else the default; the desk's wrap-up form files topic,
+ *   outcome and notes on the outbound record); an unanswered or failed attempt does not.
  * - **Records**: one call record (direction `outbound`, caller number = our caller ID, dialled number, operator,
  *   outcome answered/busy/no_answer/failed, answered and ended times: talk time = ended - answered) through the
  *   durable {@link CallRecords} writer; a callback attempt row for a callback, which closes the request when answered.
@@ -67,7 +70,15 @@ export interface OutboundCallsDeps {
   records: Pick<CallRecords, "enqueueWrite" | "writeCall" | "log" | "flushWithin">;
   /** rtpengine for a new call id, and its release. */
   media: { acquire(callId: string): NgClient; release(callId: string): void };
-  engine: { state(userId: number): OperatorStateView | undefined; dispatch(event: EngineEvent): void };
+  engine: {
+    state(userId: number): OperatorStateView | undefined;
+    dispatch(event: EngineEvent): void;
+    /**
+     * An answered outbound call (not a consultation) ended: the operator's after-call work, for the wrap-up time of
+     * `queueId` (server/calls: `CallController.outboundCallEnded`). Absent: the operator is resumed at once.
+     */
+    outboundCallEnded?(userId: number, callId: string, queueId: number | undefined): void;
+  };
   callbacks?: CallbackPort;
   /** Absent: `X-Hotline-Consult` INVITEs are refused. */
   consults?: ConsultPort;
@@ -89,6 +100,9 @@ interface Live {
   session: OutboundCallSession;
   recordId: string;
   pausedByUs: boolean;
+  /** The queue whose number is the caller ID (its wrap-up time applies after the call). */
+  callerIdQueue: number | undefined;
+  consult: boolean;
 }
 
 export class OutboundCalls implements OutboundCallHandler {
@@ -133,9 +147,10 @@ export class OutboundCalls implements OutboundCallHandler {
     if (this.live.has(operatorId) || (!consult && (status === "offered" || status === "on-call" || status === "wrap-up"))) return leg.reject(486);
     if (leg.ended) return;
 
-    const callerId = await deps.policy.callerId(operatorId, consult?.queueId ?? callback?.queueId);
+    const { number: callerId, queueId: callerIdQueue } = await deps.policy.callerIdOf(operatorId, consult?.queueId ?? callback?.queueId);
     const destination = await resolveDestination(deps.route);
     const mediaCallId = `out-${randomUUID()}`;
+    const recordId = randomUUID();
     const ng = deps.media.acquire(mediaCallId);
     const media = new OutboundMedia(ng, mediaCallId, leg.remoteTag, leg.offerSdp);
     const session = new OutboundCallSession({
@@ -149,13 +164,14 @@ export class OutboundCalls implements OutboundCallHandler {
       now: deps.now,
       logger: deps.logger,
       cnonce: deps.cnonce,
+      // The desk files its wrap-up on this record (a consultation has none: the operator is on the caller's call).
+      ...(!consult && { recordId }),
     });
     const pausedByUs = !consult && status === "available";
     // The engine offers a paused operator nothing: the outbound call keeps inbound calls away (see the module).
     if (pausedByUs) deps.engine.dispatch({ type: "pause-requested", operatorId: String(operatorId), reason: "outbound" });
-    const recordId = randomUUID();
     const startedAt = new Date(deps.now());
-    this.live.set(operatorId, { session, recordId, pausedByUs });
+    this.live.set(operatorId, { session, recordId, pausedByUs, callerIdQueue, consult: consult !== undefined });
     session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId, consultOf: consult && consultHeader!.trim() }));
     deps.records.enqueueWrite({
       op: "insert-call",
@@ -281,7 +297,12 @@ export class OutboundCalls implements OutboundCallHandler {
     const live = this.live.get(operatorId);
     this.live.delete(operatorId);
     deps.media.release(call.mediaCallId);
-    if (live?.pausedByUs && deps.engine.state(operatorId)?.reason === "outbound") {
+    // After-call work for an answered call (issue 9), as after an inbound one; none after an unanswered attempt, nor
+    // after a consultation (the operator is still on the caller's call).
+    const wrapUp = live !== undefined && !live.consult && result.outcome === "answered" && result.answeredAt !== undefined && deps.engine.outboundCallEnded;
+    if (wrapUp) {
+      deps.engine.outboundCallEnded!(operatorId, call.recordId, live.callerIdQueue);
+    } else if (live?.pausedByUs && deps.engine.state(operatorId)?.reason === "outbound") {
       deps.engine.dispatch({ type: "resume-requested", operatorId: String(operatorId) });
     }
     deps.records.writeCall(call.recordId, {

@@ -32,7 +32,11 @@ export function startOutbound(args: {
     policy: new OutboundPolicy(database.db, route?.accountUser),
     records: controller.records,
     media: { acquire: (callId) => pool.acquire(callId).client, release: (callId) => pool.release(callId) },
-    engine: { state: (userId) => controller.operatorState(userId), dispatch: (event) => controller.dispatch(event) },
+    engine: {
+      state: (userId) => controller.operatorState(userId),
+      dispatch: (event) => controller.dispatch(event),
+      outboundCallEnded: (userId, callId, queueId) => controller.outboundCallEnded(userId, callId, queueId),
+    },
     callbacks,
     consults: { claim: (callId, operatorId) => controller.claimConsult(callId, operatorId) },
     colleagues: {
