@@ -250,6 +250,28 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
   }
 }, 40_000);
 
+it("the target is busy: the consultation's INVITE gets 486 (the desk says busy), amina is back with the held caller", async () => {
+  const sipp = await startSippProvider("outbound-invite-gets-486.xml", "UDP", { port: proxyPort });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    expect(await amina.callRequest(consult)).toEqual({ ok: true });
+    await waitUntil("amina's desk to show the consultation", () => amina.state?.call?.state, (s) => s === "consulting", 5000);
+    const second = amina.dial("consult", { consultOf: callId });
+    await amina.waitFor(() => second.final !== undefined, "the consultation's answer", 8000);
+    // The trunk's status reaches the softphone unchanged: app/desk/call-view.ts consultFailureOf(486) = busy.
+    expect(second.final).toBe(486);
+    expect((await sipp.done).code).toBe(0);
+    await waitUntil("amina's desk to show the held caller", () => amina.state?.call?.state, (s) => s === "held", 5000);
+    const leg = await waitUntil("the consultation's record", () => listConsultations(db(), callId), (rows) => rows[0]?.endedAt != null, 5000);
+    expect(leg[0]).toMatchObject({ outcome: "busy" });
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 30_000);
+
 it("the target hangs up during the consultation: amina is back with the caller, held, and resumes", async () => {
   const sipp = await startSippProvider("provider-answers-outbound-after-401-then-hangs-up.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
   const { peer, media, dialog, callId } = await talkingToAmina();
