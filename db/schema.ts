@@ -334,6 +334,12 @@ export const callRecords = pgTable(
     sipCallId: text("sip_call_id"),
     /** Outbound records: `callerNumber` is the caller ID we sent, `dialedNumber` the number the operator dialled. */
     direction: callDirectionEnum("direction").notNull().default("inbound"),
+    /**
+     * A consultation (attended transfer, issue 9): the outbound leg the operator placed while the caller of this
+     * inbound call held. Not an outbound call of its own: left out of the call log, the reports and callback attempts
+     * (db/queries/call-log.ts `callLogWhere`), shown with the inbound call it belongs to. Null for every other call.
+     */
+    consultOf: uuid("consult_of"),
     callerNumber: text("caller_number").notNull(),
     callerName: text("caller_name"),
     dialedNumber: text("dialed_number").notNull(),
@@ -377,6 +383,7 @@ export const callRecords = pgTable(
     index("call_records_operator_arrived").on(t.operatorId, t.arrivedAt),
     index("call_records_recording_expires").on(t.recordingExpiresAt).where(sql`${t.recordingFile} is not null`),
     index("call_records_in_progress").on(t.outcome).where(sql`${t.outcome} = 'in_progress'`),
+    index("call_records_consult_of").on(t.consultOf).where(sql`${t.consultOf} is not null`),
     // Caller history: candidates share the last 8 digits; the exact comparison is on the normalised number.
     index("call_records_caller_tail").on(sql`right(regexp_replace(${t.callerNumber}, '[^0-9]', '', 'g'), 8)`, t.arrivedAt),
   ],

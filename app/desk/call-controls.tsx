@@ -6,6 +6,7 @@ import { useState } from "react";
 import type { DeskCallRequest } from "../../server/realtime/events";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
+import { consultFailureOf } from "./call-view";
 
 // Loaded when opened: the desk's first load stays small (bench bundle budget).
 const Keypad = dynamic(() => import("./keypad"), { ssr: false });
@@ -20,8 +21,12 @@ const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover
  * softphone places a second session to the target, then complete or cancel). The raw `hold`/`resume` token is what tests read; the label
  * next to it is translated.
  */
-export function CallControls({ onConsult }: { onConsult: (callId: string) => void }) {
+export function CallControls({ onConsult, consultFailure }: { onConsult: (callId: string) => void; consultFailure?: number }) {
   const t = useTranslations("callControls");
+  const tg = useTranslations("callGaps.consultFailure");
+  // Whom the last consultation was for: a refusal of a colleague's and of a number's INVITE mean different things.
+  const [consultTarget, setConsultTarget] = useState<"number" | "colleague">();
+  const failure = consultFailure !== undefined && consultTarget ? consultFailureOf(consultFailure, consultTarget) : undefined;
   const { operator, callRequest } = useDeskSocket();
   const held = operator?.call?.state === "held";
   const consulting = operator?.call?.state === "consulting";
@@ -68,6 +73,11 @@ export function CallControls({ onConsult }: { onConsult: (callId: string) => voi
           {t.has(`error.${error}`) ? t(`error.${error}`) : t("error.other")} <span className={RAW_BADGE}>{error}</span>
         </p>
       )}
+      {failure && (
+        <p role="alert" data-testid="consult-failure" data-failure={failure} className="text-sm text-red-800">
+          {tg(failure)}
+        </p>
+      )}
       {open === "keypad" && <Keypad disabled={held} onDigit={(digit) => void send({ action: "dtmf", digit })} />}
       {consulting && <ConsultBar onComplete={() => void send({ action: "consult-complete" })} onCancel={() => void send({ action: "consult-cancel" })} />}
       {open === "transfer" && !consulting && (
@@ -75,6 +85,7 @@ export function CallControls({ onConsult }: { onConsult: (callId: string) => voi
           onTransfer={(target) => send({ action: "transfer", target })}
           onConsult={async (target) => {
             const callId = operator?.call?.id;
+            setConsultTarget(target.kind === "operator" ? "colleague" : "number");
             const ok = await send({ action: "consult", target });
             // The server holds the caller and waits for the consultation's INVITE: a second session of the softphone.
             if (ok && callId) onConsult(callId);

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { CallControls } from "./call-controls";
+import { activeCallView } from "./call-view";
 import { useDeskSocket } from "./desk-socket";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
 import { ElapsedTime } from "./elapsed-time";
@@ -31,6 +32,9 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
   const recorded = state.call !== "idle" && serverView?.recorded === true;
   const tr = useTranslations("recordings");
   const shown = state.call === "talking" && serverCall && serverCall !== "talking" ? serverCall : state.call;
+  // Call controls only for the call the server says this operator is on; a colleague's consultation: hang-up only.
+  const view = activeCallView(state.offer, serverView);
+  const tg = useTranslations("callGaps.consulted");
 
   return (
     <section aria-labelledby="phone-title" className="flex flex-col gap-4">
@@ -112,17 +116,24 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               </span>
             )}
           </div>
+          {view.consulted && (
+            <p role="status" data-testid="consulted" className="text-sm text-slate-700">
+              {tg("hint")}
+            </p>
+          )}
           <div className="flex flex-wrap gap-2">
-            <button
-              type="button"
-              data-testid="mute"
-              aria-keyshortcuts="Alt+M"
-              aria-pressed={state.muted}
-              onClick={() => setMuted(!state.muted)}
-              className={`${BUTTON} border border-slate-300 ${state.muted ? "bg-slate-800 text-white" : "bg-white text-slate-800 hover:bg-slate-100"}`}
-            >
-              {state.muted ? t("unmute") : t("mute")}
-            </button>
+            {view.mute && (
+              <button
+                type="button"
+                data-testid="mute"
+                aria-keyshortcuts="Alt+M"
+                aria-pressed={state.muted}
+                onClick={() => setMuted(!state.muted)}
+                className={`${BUTTON} border border-slate-300 ${state.muted ? "bg-slate-800 text-white" : "bg-white text-slate-800 hover:bg-slate-100"}`}
+              >
+                {state.muted ? t("unmute") : t("mute")}
+              </button>
+            )}
             <button type="button" data-testid="hangup" aria-keyshortcuts="Alt+H" onClick={hangup} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>
               {t("hangup")}
             </button>
@@ -132,7 +143,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               {t("muted")}
             </p>
           )}
-          <CallControls onConsult={controls.consult} />
+          {view.callControls && <CallControls onConsult={controls.consult} consultFailure={state.consultFailure} />}
         </div>
       )}
 

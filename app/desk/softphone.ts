@@ -85,6 +85,8 @@ export interface SoftphoneSnapshot {
   lastOutcome?: CallOutcome;
   /** The last outbound call did not connect: why (refused by the allow-list, busy, no answer…). */
   dialFailure?: DialFailure;
+  /** The last consultation's INVITE was refused: its final SIP status (see call-view.ts `consultFailureOf`). */
+  consultFailure?: number;
 }
 
 export const INITIAL_SOFTPHONE_SNAPSHOT: SoftphoneSnapshot = Object.freeze({
@@ -234,6 +236,9 @@ export class Softphone {
     inviter
       .invite({
         requestDelegate: {
+          // The server names the call's record (X-Hotline-Call-Id): the desk files the wrap-up form on it afterwards.
+          onProgress: (response) => this.learnOutboundCallId(inviter, response.message.getHeader(OFFER_HEADERS.callId)),
+          onAccept: (response) => this.learnOutboundCallId(inviter, response.message.getHeader(OFFER_HEADERS.callId)),
           // SIP.js ends the session (Terminated) before it calls this, so the call is already over here.
           onReject: (response) => {
             if (this.inviter && this.inviter !== inviter) return;
@@ -244,6 +249,13 @@ export class Softphone {
       .catch(() => {
         if (inviter === this.inviter) this.endReason = "failed";
       });
+  }
+
+  /** The record id of the outbound call in progress, from the server's 18x or 200 (once; UUIDs only). */
+  private learnOutboundCallId(inviter: Inviter, header: string | undefined): void {
+    const callId = header?.trim();
+    if (inviter !== this.inviter || !callId || !/^[0-9a-f-]{36}$/i.test(callId) || this.snapshot.offer?.callId === callId) return;
+    this.update({ offer: { ...this.snapshot.offer, caller: this.snapshot.offer?.caller ?? "", callId } });
   }
 
   /**
@@ -258,6 +270,7 @@ export class Softphone {
     const inviter = consultInviter(userAgent, this.config.aor, callId);
     if (!inviter) return;
     this.consultation = inviter;
+    this.update({ consultFailure: undefined });
     inviter.stateChange.addListener((state) => {
       if (inviter !== this.consultation) return;
       if (state === SessionState.Established) {
@@ -275,7 +288,14 @@ export class Softphone {
         if (live && this.snapshot.call === "talking") this.attachMedia(live);
       }
     });
-    inviter.invite().catch(() => undefined);
+    inviter
+      .invite({
+        requestDelegate: {
+          // Refused (not allowed, busy, not connected, failed): the desk says why; the caller holds, as the server left it.
+          onReject: (response) => this.update({ consultFailure: response.message.statusCode ?? 0 }),
+        },
+      })
+      .catch(() => undefined);
   }
 
   /** Hangs up the consultation's session (BYE, or CANCEL while it rings), if any. */
@@ -448,6 +468,7 @@ export class Softphone {
       answering: false,
       talkingSince: undefined,
       muted: false,
+      consultFailure: undefined,
       lastOutcome: dialFailed ? undefined : reason,
       ...(dialFailed && { dialFailure: this.snapshot.dialFailure ?? "failed" }),
     });

@@ -2,7 +2,7 @@
  * What the supervisors' board reads at boot to rebuild today's figures (server/board): the day's call records and
  * its operator state changes, in order. Two queries a start, never on a timer.
  */
-import { and, asc, eq, gte } from "drizzle-orm";
+import { and, asc, eq, gte, isNull } from "drizzle-orm";
 import type { Db } from "../client";
 import { callEvents, callRecords } from "../schema";
 
@@ -24,7 +24,8 @@ export function listRecordsSince(db: Db, since: Date) {
       shortAbandonS: callRecords.shortAbandonS,
     })
     .from(callRecords)
-    .where(gte(callRecords.arrivedAt, since));
+    // A consultation's leg is not a call of the day (see call_records.consult_of).
+    .where(and(gte(callRecords.arrivedAt, since), isNull(callRecords.consultOf)));
 }
 
 /** `operator.state` events at or after `since`, in log order. */

@@ -50,7 +50,8 @@ const WAIT = sql`coalesce(coalesce(${callRecords.answeredAt}, ${callRecords.ende
 
 /** The WHERE clause of a filter (shared by the log, its export and the reports). */
 export function callLogWhere(filter: CallLogFilter): SQL | undefined {
-  const conditions: Array<SQL | undefined> = [];
+  // A consultation's leg is part of its inbound call (shown there, listConsultations), not a call of its own.
+  const conditions: Array<SQL | undefined> = [isNull(callRecords.consultOf)];
   if (filter.from) conditions.push(gte(callRecords.arrivedAt, filter.from));
   if (filter.to) conditions.push(lt(callRecords.arrivedAt, filter.to));
   if (filter.queue) conditions.push(sql`${callRecords.queueId} in (select ${queues.id} from ${queues} where lower(${queues.name}) = lower(${filter.queue}))`);
@@ -105,6 +106,7 @@ export function decodeCursor(text: string, sort: CallLogSort): Cursor {
 const rowColumns = {
   id: callRecords.id,
   sipCallId: callRecords.sipCallId,
+  consultOf: callRecords.consultOf,
   callerNumber: callRecords.callerNumber,
   callerName: callRecords.callerName,
   dialedNumber: callRecords.dialedNumber,
@@ -202,6 +204,28 @@ export function listCallTimeline(db: Db, callId: string) {
     .leftJoin(users, eq(users.id, callEvents.operatorId))
     .where(eq(callEvents.callId, callId))
     .orderBy(callEvents.at, callEvents.id);
+}
+
+/**
+ * The consultations placed during a call (attended transfer, issue 9): their own records (`consult_of` = the call),
+ * oldest first, with the number called, the operator and how each went.
+ */
+export function listConsultations(db: Db, callId: string) {
+  return db
+    .select({
+      id: callRecords.id,
+      number: callRecords.dialedNumber,
+      operatorName: users.displayName,
+      arrivedAt: callRecords.arrivedAt,
+      answeredAt: callRecords.answeredAt,
+      endedAt: callRecords.endedAt,
+      outcome: callRecords.outcome,
+      endReason: callRecords.endReason,
+    })
+    .from(callRecords)
+    .leftJoin(users, eq(users.id, callRecords.operatorId))
+    .where(eq(callRecords.consultOf, callId))
+    .orderBy(callRecords.arrivedAt, callRecords.id);
 }
 
 /** The prepared answers an operator marked as used on a call, in the order used. */

@@ -162,7 +162,8 @@ export async function listMissedCallers(db: Db, since: Date, limit = 200) {
                 sql`${later.id} <> ${callRecords.id}`,
                 or(
                   and(eq(later.direction, "inbound"), eq(later.callerNumber, callRecords.callerNumber), eq(later.outcome, "answered")),
-                  and(eq(later.direction, "outbound"), eq(later.dialedNumber, callRecords.callerNumber)),
+                  // A consultation's leg to that number is no call back (see call_records.consult_of).
+                  and(eq(later.direction, "outbound"), eq(later.dialedNumber, callRecords.callerNumber), isNull(later.consultOf)),
                 ),
               ),
             ),

@@ -18,6 +18,8 @@ export interface NewCall {
   direction?: CallDirection;
   /** Set at once for an outbound call (the operator who dials). */
   operatorId?: number | null;
+  /** A consultation's leg: the inbound call it belongs to (see call_records.consult_of). */
+  consultOf?: string | null;
 }
 
 export async function insertCall(db: Db, call: NewCall): Promise<CallRecord> {

@@ -11,7 +11,7 @@ import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
-import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
+import { DispatchEngine, resolveQueueSettings, type Effect, type EngineEvent } from "../queue";
 import { isCallbackNumber } from "../queue/callback-number";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import type { InboundCallHandler } from "../telephony/b2bua";
@@ -363,6 +363,21 @@ export class CallController implements InboundCallHandler {
    * The operator's consultation INVITE (server/outbound, `X-Hotline-Consult: <call id>`) tied to the consultation
    * they asked for on that call; undefined when there is none (the INVITE is refused).
    */
+  /**
+   * An answered outbound call of `userId` ended (record `callId`, server/outbound): after-call work as after an inbound
+   * call (engine event `outbound-call-ended`), for the wrap-up time of `queueId` (the queue whose caller ID was used),
+   * else the default queue setting. As after an inbound call, the wrap-up's end is written on that record and the
+   * desk's open draft saved as it stands (see `operator-state-changed` in {@link apply}).
+   */
+  outboundCallEnded(userId: number, callId: string, queueId: number | null | undefined): void {
+    const operatorId = String(userId);
+    const settings = queueId == null ? undefined : this.engine.state.queues.get(String(queueId))?.settings;
+    const wrapUpMs = (settings ?? resolveQueueSettings({ id: "default" })).wrapUpMs;
+    this.lastCallOf.set(operatorId, callId);
+    this.dispatch({ type: "outbound-call-ended", operatorId, wrapUpMs });
+    if (this.engine.operatorView(operatorId)?.status !== "wrap-up") this.lastCallOf.delete(operatorId);
+  }
+
   claimConsult(callId: string, userId: number): ConsultClaim | undefined {
     return this.sessions.get(callId)?.claimConsult(String(userId));
   }

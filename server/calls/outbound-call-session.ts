@@ -20,6 +20,7 @@
 import { EventEmitter } from "node:events";
 import { createResponse, type DigestCredentials, type Destination } from "../sip";
 import type { Logger } from "../logger";
+import { OFFER_HEADERS } from "../realtime/events";
 import type { TrunkLeg } from "../telephony/b2bua";
 import { OutboundCall, type OutboundCallFailure } from "../telephony/outbound-call";
 import { contactHeader, type LocalContact, type SipDialog } from "../telephony/sip-dialog";
@@ -80,6 +81,11 @@ export interface OutboundSessionOptions {
   logger: Logger;
   /** Fixed cnonce for deterministic digest answers in tests. */
   cnonce?: () => string;
+  /**
+   * The call record's id, told to the operator's softphone in `X-Hotline-Call-Id` on the 18x and the 200 (its desk
+   * opens the wrap-up form for that record when the answered call ends).
+   */
+  recordId?: string;
 }
 
 /** Thrown on a move the table does not allow. */
@@ -195,7 +201,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
     }
     if (this.current !== "dialling" && this.current !== "ringing") return;
     if (this.current === "dialling") this.move("ringing");
-    const headers: Array<[string, string]> = [["Contact", contactHeader(this.options.leg.dialog?.init.local ?? { hostport: "hotline.invalid", transport: "WS" })]];
+    const headers: Array<[string, string]> = [["Contact", contactHeader(this.options.leg.dialog?.init.local ?? { hostport: "hotline.invalid", transport: "WS" })], ...this.recordHeader()];
     if (body) headers.push(["Content-Type", "application/sdp"]);
     this.leg.transaction.respond(createResponse(this.leg.invite, body ? 183 : status === 183 ? 183 : 180, { toTag: this.leg.localTag, headers, body }));
   }
@@ -216,7 +222,11 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
     clearTimeout(this.ringTimer);
     this.answeredAt = this.options.now();
     this.move("answered");
-    this.leg.answer(sdp);
+    this.leg.answer(sdp, this.recordHeader());
+  }
+
+  private recordHeader(): Array<[string, string]> {
+    return this.options.recordId === undefined ? [] : [[OFFER_HEADERS.callId, this.options.recordId]];
   }
 
   private failed(failure: OutboundCallFailure): void {

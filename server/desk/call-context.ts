@@ -39,11 +39,14 @@ export async function callContext(db: Db, user: User, callId: string, locale: Lo
   if (!call) return undefined;
   const supervisor = hasRole(user.role, "supervisor");
   const myQueues = await listQueueIdsOfUser(db, user.id);
-  if (!supervisor && (call.queueId === null || !myQueues.includes(call.queueId))) return undefined;
+  // An operator's own outbound call (dial pad, callback) has its context too: the wrap-up form after it.
+  const ownOutbound = call.direction === "outbound" && call.operatorId === user.id;
+  if (!supervisor && !ownOutbound && (call.queueId === null || !myQueues.includes(call.queueId))) return undefined;
   const queue = call.queueId === null ? undefined : await findQueueById(db, call.queueId);
   const org = await getOrganisation(db);
   const script = await scriptFor(db, call.queueId, locale);
-  const caller = call.callerNumber;
+  // Outbound: the person called (callerNumber is our caller ID).
+  const caller = call.direction === "outbound" ? call.dialedNumber : call.callerNumber;
   return {
     callId,
     queueId: call.queueId,

@@ -9,6 +9,9 @@
  * - **Busy for the queues**: an operator who is offered or on an inbound call, or in wrap-up, gets 486 (one call at a
  *   time); an available operator is paused with reason `outbound` for the call (the engine then offers them
  *   nothing) and resumed when it ends; a paused operator stays paused as they were.
+ * - **After the call**: an answered call gives its operator after-call work as an inbound call does (wrap-up for the
+ *   wrap-up time of the queue whose number was the caller ID, else the default; the desk's wrap-up form files topic,
+ *   outcome and notes on the outbound record); an unanswered or failed attempt does not.
  * - **Records**: one call record (direction `outbound`, caller number = our caller ID, dialled number, operator,
  *   outcome answered/busy/no_answer/failed, answered and ended times: talk time = ended - answered) through the
  *   durable {@link CallRecords} writer; a callback attempt row for a callback, which closes the request when answered.
@@ -17,7 +20,9 @@
  *   operator's second session while their caller holds ({@link ConsultPort}): the number is the consultation's
  *   (checked against the allow-list again), the operator is on a call already (no 486, no pause), the caller ID is
  *   the caller's queue's, and the call session completes it by re-INVITEing the trunk leg onto the caller's media
- *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Recorded as an outbound call. A consultation
+ *   ({@link OutboundCallSession.handOver}) or cancels it (BYE both legs). Its record (direction `outbound`,
+ *   `consult_of` = the inbound call) is no outbound call: the call log, reports, board and callback work list leave it
+ *   out; the inbound call's timeline shows it (`call.consultation` placed / ended, with the record's id). A consultation
  *   of a colleague rings their softphone instead, as an internal call ({@link InternalConsultCall}, no trunk, not
  *   recorded as a call), the colleague paused (`outbound`) meanwhile.
  *
@@ -65,7 +70,15 @@ export interface OutboundCallsDeps {
   records: Pick<CallRecords, "enqueueWrite" | "writeCall" | "log" | "flushWithin">;
   /** rtpengine for a new call id, and its release. */
   media: { acquire(callId: string): NgClient; release(callId: string): void };
-  engine: { state(userId: number): OperatorStateView | undefined; dispatch(event: EngineEvent): void };
+  engine: {
+    state(userId: number): OperatorStateView | undefined;
+    dispatch(event: EngineEvent): void;
+    /**
+     * An answered outbound call (not a consultation) ended: the operator's after-call work, for the wrap-up time of
+     * `queueId` (server/calls: `CallController.outboundCallEnded`). Absent: the operator is resumed at once.
+     */
+    outboundCallEnded?(userId: number, callId: string, queueId: number | undefined): void;
+  };
   callbacks?: CallbackPort;
   /** Absent: `X-Hotline-Consult` INVITEs are refused. */
   consults?: ConsultPort;
@@ -87,6 +100,9 @@ interface Live {
   session: OutboundCallSession;
   recordId: string;
   pausedByUs: boolean;
+  /** The queue whose number is the caller ID (its wrap-up time applies after the call). */
+  callerIdQueue: number | undefined;
+  consult: boolean;
 }
 
 export class OutboundCalls implements OutboundCallHandler {
@@ -131,9 +147,10 @@ export class OutboundCalls implements OutboundCallHandler {
     if (this.live.has(operatorId) || (!consult && (status === "offered" || status === "on-call" || status === "wrap-up"))) return leg.reject(486);
     if (leg.ended) return;
 
-    const callerId = await deps.policy.callerId(operatorId, consult?.queueId ?? callback?.queueId);
+    const { number: callerId, queueId: callerIdQueue } = await deps.policy.callerIdOf(operatorId, consult?.queueId ?? callback?.queueId);
     const destination = await resolveDestination(deps.route);
     const mediaCallId = `out-${randomUUID()}`;
+    const recordId = randomUUID();
     const ng = deps.media.acquire(mediaCallId);
     const media = new OutboundMedia(ng, mediaCallId, leg.remoteTag, leg.offerSdp);
     const session = new OutboundCallSession({
@@ -147,14 +164,15 @@ export class OutboundCalls implements OutboundCallHandler {
       now: deps.now,
       logger: deps.logger,
       cnonce: deps.cnonce,
+      // The desk files its wrap-up on this record (a consultation has none: the operator is on the caller's call).
+      ...(!consult && { recordId }),
     });
     const pausedByUs = !consult && status === "available";
     // The engine offers a paused operator nothing: the outbound call keeps inbound calls away (see the module).
     if (pausedByUs) deps.engine.dispatch({ type: "pause-requested", operatorId: String(operatorId), reason: "outbound" });
-    const recordId = randomUUID();
     const startedAt = new Date(deps.now());
-    this.live.set(operatorId, { session, recordId, pausedByUs });
-    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId }));
+    this.live.set(operatorId, { session, recordId, pausedByUs, callerIdQueue, consult: consult !== undefined });
+    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId, consultOf: consult && consultHeader!.trim() }));
     deps.records.enqueueWrite({
       op: "insert-call",
       call: {
@@ -166,6 +184,8 @@ export class OutboundCalls implements OutboundCallHandler {
         dialedNumber: check.number,
         operatorId,
         queueId: consult?.queueId ?? callback?.queueId ?? null,
+        // A consultation's leg belongs to its inbound call: no outbound call in the log, reports or callbacks.
+        ...(consult && { consultOf: consultHeader!.trim() }),
         arrivedAt: startedAt,
         slThresholdS: 0,
         shortAbandonS: 0,
@@ -180,6 +200,9 @@ export class OutboundCalls implements OutboundCallHandler {
       operatorId,
       data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }), ...(consultHeader !== undefined && { consultOf: consultHeader.trim() }) },
     });
+    if (consult) {
+      deps.records.log({ at: startedAt, type: "call.consultation", callId: consultHeader!.trim(), operatorId, data: { step: "placed", consultCallId: recordId, number: check.number } });
+    }
   }
 
   /**
@@ -265,12 +288,21 @@ export class OutboundCalls implements OutboundCallHandler {
     return { layer: this.deps.b2bua.layer, local: this.deps.b2bua.localContact(route.transport), destination, domain: route.domain, credentials: route.credentials };
   }
 
-  private async ended(operatorId: number, result: OutboundResult, call: { recordId: string; callbackId: number | undefined; mediaCallId: string }): Promise<void> {
+  private async ended(
+    operatorId: number,
+    result: OutboundResult,
+    call: { recordId: string; callbackId: number | undefined; mediaCallId: string; consultOf: string | undefined },
+  ): Promise<void> {
     const { deps } = this;
     const live = this.live.get(operatorId);
     this.live.delete(operatorId);
     deps.media.release(call.mediaCallId);
-    if (live?.pausedByUs && deps.engine.state(operatorId)?.reason === "outbound") {
+    // After-call work for an answered call (issue 9), as after an inbound one; none after an unanswered attempt, nor
+    // after a consultation (the operator is still on the caller's call).
+    const wrapUp = live !== undefined && !live.consult && result.outcome === "answered" && result.answeredAt !== undefined && deps.engine.outboundCallEnded;
+    if (wrapUp) {
+      deps.engine.outboundCallEnded!(operatorId, call.recordId, live.callerIdQueue);
+    } else if (live?.pausedByUs && deps.engine.state(operatorId)?.reason === "outbound") {
       deps.engine.dispatch({ type: "resume-requested", operatorId: String(operatorId) });
     }
     deps.records.writeCall(call.recordId, {
@@ -281,6 +313,9 @@ export class OutboundCalls implements OutboundCallHandler {
       ...(result.answeredAt !== undefined && { answeredAt: new Date(result.answeredAt) }),
     });
     deps.records.log({ at: new Date(result.endedAt), type: "call.ended", callId: call.recordId, operatorId, data: { outcome: result.outcome, reason: result.reason } });
+    if (call.consultOf !== undefined) {
+      deps.records.log({ at: new Date(result.endedAt), type: "call.consultation", callId: call.consultOf, operatorId, data: { step: "ended", consultCallId: call.recordId, outcome: result.outcome, reason: result.reason } });
+    }
     if (call.callbackId === undefined || !deps.callbacks) return;
     // The attempt refers to the record: the record's insert must be in the database first.
     await deps.records.flushWithin(5_000);

@@ -42,12 +42,20 @@ export class OutboundPolicy {
 
   /** The caller ID for a call by `operatorId`, for `queueId` when the call is made for a queue (a callback). */
   async callerId(operatorId: number, queueId?: number | null): Promise<string> {
+    return (await this.callerIdOf(operatorId, queueId)).number;
+  }
+
+  /**
+   * {@link callerId} and the queue whose number it is (undefined for the trunk account's fallback): that queue's
+   * wrap-up time applies after the call.
+   */
+  async callerIdOf(operatorId: number, queueId?: number | null): Promise<{ number: string; queueId: number | undefined }> {
     const queues = queueId ? [queueId] : await queuesOfOperator(this.db, operatorId);
     for (const queue of queues) {
       const number = await firstNumberOfQueue(this.db, queue);
-      if (number) return number;
+      if (number) return { number, queueId: queue };
     }
-    return this.fallbackCallerId ?? "anonymous";
+    return { number: this.fallbackCallerId ?? "anonymous", queueId: undefined };
   }
 
   async patterns(): Promise<NumberPattern[]> {

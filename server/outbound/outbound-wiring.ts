@@ -32,7 +32,11 @@ export function startOutbound(args: {
     policy: new OutboundPolicy(database.db, route?.accountUser),
     records: controller.records,
     media: { acquire: (callId) => pool.acquire(callId).client, release: (callId) => pool.release(callId) },
-    engine: { state: (userId) => controller.operatorState(userId), dispatch: (event) => controller.dispatch(event) },
+    engine: {
+      state: (userId) => controller.operatorState(userId),
+      dispatch: (event) => controller.dispatch(event),
+      outboundCallEnded: (userId, callId, queueId) => controller.outboundCallEnded(userId, callId, queueId),
+    },
     callbacks,
     consults: { claim: (callId, operatorId) => controller.claimConsult(callId, operatorId) },
     colleagues: {
@@ -46,6 +50,8 @@ export function startOutbound(args: {
     logger,
   });
   b2bua.setOutboundHandler(outbound);
+  // A provider may challenge our re-INVITEs (a completed consultation, hold): answered with the same account.
+  b2bua.setTrunkCredentials(route?.credentials);
   // Blind transfers to external numbers go out the same way, under the same allow-list.
   if (route) controller.externalDialler = outbound.externalDialler();
   return { outbound, callbacks };

@@ -355,6 +355,10 @@ export class DispatchEngine {
         this.state.timers.set(key, until + event.byMs, { kind: "wrap-up", operatorId: op.id });
         return;
       }
+      case "outbound-call-ended":
+        if (op.status !== OperatorStatus.Paused) return this.ignore(event.type, "operator not paused for an outbound call");
+        if (op.pause?.reason === "outbound") this.setPause(op, undefined);
+        return this.afterTalk(op, Math.max(0, event.wrapUpMs), "outbound-call-ended");
       case "wrap-up-finished":
         if (op.status !== OperatorStatus.WrapUp) return this.ignore(event.type, "operator not in wrap-up");
         this.state.timers.delete(timerKey({ kind: "wrap-up", operatorId: op.id }));

@@ -47,8 +47,9 @@ export const OPERATOR_TRANSITIONS: Readonly<Record<OperatorStatus, readonly Oper
   // Straight to available/paused/offline when the queue has no wrap-up time or the operator leg failed.
   [OperatorStatus.OnCall]: [OperatorStatus.WrapUp, OperatorStatus.Available, OperatorStatus.Paused, OperatorStatus.Offline],
   [OperatorStatus.WrapUp]: [OperatorStatus.Available, OperatorStatus.Paused, OperatorStatus.Offline],
-  // Paused to paused is a change of reason (e.g. break becomes missed-calls).
-  [OperatorStatus.Paused]: [OperatorStatus.Available, OperatorStatus.Offline, OperatorStatus.Paused],
+  // Paused to paused is a change of reason (e.g. break becomes missed-calls). Paused to wrap-up: an answered outbound
+  // call ended (the operator is paused for its length, see the `outbound-call-ended` event).
+  [OperatorStatus.Paused]: [OperatorStatus.Available, OperatorStatus.Offline, OperatorStatus.Paused, OperatorStatus.WrapUp],
 };
 
 /** Thrown on an illegal status change; carries both ends for the log. */

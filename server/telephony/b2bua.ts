@@ -38,6 +38,7 @@ import {
   type ClientTransactionUser,
   type Connection,
   type Destination,
+  type DigestCredentials,
   type InviteServerTransaction,
   type MessageSource,
   type ServerTransaction,
@@ -53,6 +54,7 @@ import type { AddressAllowList } from "./address-allow-list";
 import { ALLOW, SUPPORTED, type LegSignalling, type ReofferResult } from "./leg-signalling";
 import { OperatorLeg } from "./operator-leg";
 import { Registrar, type Binding, type RegistrarEvents, type WsIdentity } from "./registrar";
+import { sendReInvite as sendReInviteWithDigest } from "./re-invite";
 import { SipDialog, contactHeader, type LocalContact } from "./sip-dialog";
 import { TrunkSourceAdmission } from "./source-rate-limiter";
 import { TrunkLeg, dtmfOfInfo } from "./trunk-leg";
@@ -126,6 +128,8 @@ export class B2bua implements TransactionUser, LegSignalling {
   /** Outbound calls (hook): see {@link setOutboundHandler}, {@link watchUacDialog}. */
   private outboundHandler: OutboundCallHandler | undefined;
   private readonly uacDialogs = new Map<string, UacDialogWatch>(); // dialog key -> what to do with its requests
+  /** See {@link setTrunkCredentials}. */
+  private trunkCredentials: DigestCredentials | undefined;
 
   private constructor(
     private readonly options: B2buaOptions,
@@ -419,23 +423,30 @@ export class B2bua implements TransactionUser, LegSignalling {
   }
 
   /**
-   * A re-INVITE carrying an SDP offer in an existing dialog (RFC 3261 §14.1). Every 2xx (retransmissions included,
-   * RFC 6026 §7.2; see onStrayResponse) is acknowledged with an ACK carrying the re-INVITE's CSeq number
-   * (§13.2.2.4). Resolves with the final status (408 on timeout or transport failure) and the answer; never rejects.
+   * A re-INVITE carrying an SDP offer in an existing dialog (RFC 3261 §14.1), see re-invite.ts: every 2xx
+   * (retransmissions included, RFC 6026 §7.2; see onStrayResponse) is acknowledged with an ACK carrying the CSeq of the
+   * re-INVITE it answers (§13.2.2.4); a 401/407 of a trunk's dialog is answered once with the trunk's credentials
+   * ({@link setTrunkCredentials}, §22.2), CSeq + 1. Resolves with the final status (408 on timeout or transport
+   * failure) and the answer; never rejects.
    */
   sendReInvite(dialog: SipDialog, sdp: string): Promise<ReofferResult> {
-    return new Promise((resolve) => {
-      const invite = dialog.request("INVITE", { body: sdp });
-      const cseq = dialog.localSeq;
-      let settled = false;
-      this.sendInDialogRequest(dialog, invite, (response) => {
-        if (response.status < 200) return;
-        if (response.status < 300) this.sendAck(dialog, cseq);
-        if (settled) return;
-        settled = true;
-        resolve({ status: response.status, sdp: response.body.length ? response.body.toString("utf8") : undefined });
-      });
+    const toBrowser = dialog.init.local.transport === "WS" || dialog.init.local.transport === "WSS";
+    return sendReInviteWithDigest({
+      dialog,
+      sdp,
+      // Never toward an operator's browser: the trunk's password is for the trunk only.
+      credentials: toBrowser ? undefined : this.trunkCredentials,
+      send: (request, onResponse) => this.sendInDialogRequest(dialog, request, onResponse),
+      ack: (cseq) => this.sendAck(dialog, cseq),
     });
+  }
+
+  /**
+   * The provider account's digest credentials (TRUNK_USERNAME/TRUNK_PASSWORD, server/outbound/trunk-route.ts), used to
+   * answer a challenge to a re-INVITE we send in a trunk's dialog. Undefined: such a challenge fails the re-INVITE.
+   */
+  setTrunkCredentials(credentials: DigestCredentials | undefined): void {
+    this.trunkCredentials = credentials;
   }
 
   /** ACK for a 2xx: matched to the dialog (RFC 3261 §13.3.1.4), from its peer only; anything else is dropped. */

@@ -248,8 +248,11 @@ export class TrunkLeg extends TypedEmitter<TrunkLegEvents> {
     this.emit("released");
   }
 
-  /** Sends 200 OK with our SDP and retransmits it until the ACK (UDP), as the UAS core must. */
-  answer(sdp: string): void {
+  /**
+   * Sends 200 OK with our SDP and retransmits it until the ACK (UDP), as the UAS core must; `headers` are added to it
+   * (e.g. `X-Hotline-Call-Id` toward an operator's outbound call).
+   */
+  answer(sdp: string, headers: Array<[string, string]> = []): void {
     if (!this.fsm.is("offered")) return;
     this.fsm.move("answered");
     // RFC 3264 §6.1: the answer's direction mirrors the offer's; a late offer's 200 is our offer (sendrecv).
@@ -264,6 +267,7 @@ export class TrunkLeg extends TypedEmitter<TrunkLegEvents> {
         ...this.extensionHeaders(),
         ["Content-Type", "application/sdp"],
         ["User-Agent", USER_AGENT],
+        ...headers,
       ],
       body: answerSdp,
     });

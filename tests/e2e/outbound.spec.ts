@@ -19,7 +19,7 @@ test("an administrator keeps the outbound allow-list: a malformed pattern is ref
   expect(await cli("outbound", "list")).toContain("0[1-9]*");
 });
 
-test("the dial pad calls a number through the trunk (audio both ways in the browser), and refuses a number outside the allow-list", async ({ page }) => {
+test("the dial pad calls a number through the trunk (audio both ways in the browser), wrap-up filed on the outbound record after it, and refuses a number outside the allow-list", async ({ page }) => {
   test.setTimeout(90_000);
   // Allowed by the administrator's test above, or here when this test runs alone.
   await cli("outbound", "allow", "0[1-9]*");
@@ -49,5 +49,14 @@ test("the dial pad calls a number through the trunk (audio both ways in the brow
   await desk.hangup();
   const result = await sipp.done;
   expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
-  await expect(desk.operatorStatus()).toHaveText("available");
+  // After-call work, as after an inbound call: wrap-up, and the form for the outbound call's record; Done ends it.
+  await expect(desk.operatorStatus()).toHaveText("wrap-up");
+  await expect(page.getByTestId("wrap-up")).toContainText("01 42 00 00 00".replace(/ /g, ""));
+  await page.getByTestId("wrap-up-outcome").selectOption("callback-promised");
+  await page.getByTestId("wrap-up-notes").fill("Will call back with the quote.");
+  await page.getByTestId("wrap-up-done").click();
+  await expect(desk.operatorStatus()).toHaveText("available", { timeout: 5_000 });
+  await expect(page.getByTestId("wrap-up")).toHaveCount(0);
+  const [call] = await (await page.request.get("/api/calls?limit=1")).json();
+  expect(call).toMatchObject({ direction: "outbound", dialedNumber: "0142000000", outcome: "answered", outcomeDetail: "callback-promised", notes: "Will call back with the quote." });
 });

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { findCallLogRow, listAnswersUsedOnCall, listCallTimeline } from "../../../db/queries/call-log";
+import { findCallLogRow, listAnswersUsedOnCall, listCallTimeline, listConsultations } from "../../../db/queries/call-log";
 import { findCallRecording, listRecordingAccesses } from "../../../db/queries/recordings";
 import { hasRole } from "../../../server/auth/roles";
 import { getServices } from "../../../server/runtime-registry";
@@ -28,13 +28,15 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
   const call = await findCallLogRow(db, id);
   if (!call || (!hasRole(user.role, "supervisor") && call.operatorId !== user.id)) notFound();
   const supervisor = hasRole(user.role, "supervisor");
-  const [timeline, answers, recording, accesses] = await Promise.all([
+  const [timeline, answers, recording, accesses, consultations] = await Promise.all([
     listCallTimeline(db, id),
     listAnswersUsedOnCall(db, id),
     findCallRecording(db, id),
     // Who played or downloaded the recording: supervisors and admins see the audit.
     supervisor ? listRecordingAccesses(db, id) : Promise.resolve([]),
+    listConsultations(db, id),
   ]);
+  const tg = await getTranslations("callGaps.consultations");
   const tr = await getTranslations("recordings");
   const t = await getTranslations("callLog");
   const format = await getFormatter();
@@ -82,6 +84,35 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
           </div>
         ))}
       </dl>
+
+      {call.consultOf && (
+        <p className="mt-2 text-sm" data-testid="consultation-of">
+          {tg("isConsultation")}:{" "}
+          <Link href={`/calls/${call.consultOf}`} className="underline">
+            {tg("openCall")}
+          </Link>
+        </p>
+      )}
+
+      {consultations.length > 0 && (
+        <section className="mt-6" aria-labelledby="consultations-title">
+          <h2 id="consultations-title" className="text-lg font-semibold">
+            {tg("title")}
+          </h2>
+          <ul className="mt-1 text-sm" data-testid="consultations">
+            {consultations.map((c) => (
+              <li key={c.id} data-testid="consultation">
+                <span className="tabular-nums text-slate-500">{when(c.arrivedAt)}</span>{" "}
+                <span dir="ltr">{tg("item", { number: c.number, outcome: t(`outcomes.${c.outcome}`) })}</span>
+                {c.operatorName && <span className="text-slate-600"> · {c.operatorName}</span>}{" "}
+                <Link href={`/calls/${c.id}`} className="text-sky-700 underline">
+                  {tg("open")}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section className="mt-6" aria-labelledby="notes-title">
         <h2 id="notes-title" className="text-lg font-semibold">

@@ -50,9 +50,13 @@ describe.each(DATABASE_KINDS)("callback work list on %s", (kind) => {
     await inbound("+33600000005", 30, "abandoned");
     await insertCallbackRequest(database.db, { callId: null as unknown as string, queueId: null, callerNumber: "+33600000005", reason: "max-wait", requestedAt: minutesAgo(25) });
     await inbound("+33600000006", 60 * 24 * 8, "abandoned"); // older than the list's 7 days
+    // A consultation's leg to a missed caller's number (an operator asked them about another call) is no call back.
+    const seven = await inbound("+33600000007", 30, "abandoned");
+    await insertCall(database.db, { sipCallId: "consult-7", callerNumber: "100", dialedNumber: "+33600000007", arrivedAt: minutesAgo(10), slThresholdS: 0, shortAbandonS: 0, direction: "outbound", consultOf: seven.id });
 
     const { missed: list } = await callbacks.workList();
-    expect(list.map((m) => m.callerNumber)).toEqual(["+33600000001"]);
+    expect(list.map((m) => m.callerNumber)).toEqual(["+33600000007", "+33600000001"]);
+    await updateCall(database.db, seven.id, { outcome: "answered" });
 
     // Calling a missed caller back turns them into a request claimed by the caller, and off the missed list.
     const dialled: unknown[] = [];

@@ -12,6 +12,9 @@
 import { eq } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { listRecordsSince } from "../../../db/queries/board";
+import { aggregateCalls } from "../../../db/queries/call-reports";
+import { listCallLog, listConsultations } from "../../../db/queries/call-log";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords } from "../../../db/schema";
 import { callSegments } from "../../../server/calls/call-segments";
@@ -187,6 +190,30 @@ it("consultation then complete: the caller talks to the target, amina leaves, bo
   }
 }, 40_000);
 
+it("consultation then complete while the provider challenges the re-INVITE (401): answered with the trunk account, the caller talks to the target", async () => {
+  const sipp = await startSippProvider("external-party-challenges-the-reinvite-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    await consultationUp(media, callId);
+    expect(await amina.callRequest({ action: "consult-complete" })).toEqual({ ok: true });
+    await amina.waitFor(() => amina.current === undefined && amina.parked === undefined, "amina's two sessions to end");
+    // The target now echoes the caller's own audio (PCMA 0xd5) back to the caller through rtpengine.
+    const echoed = media.operatorVoice;
+    await waitUntil("the caller's audio echoed by the target", () => media.operatorVoice, (n) => n - echoed > 25, 8000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
+    const types = events.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["call.consulted", "call.consult-answered", "call.transferred", "call.external-answered"]));
+    await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
 it("consultation cancelled: the target gets BYE and amina talks to the caller again, both ways", async () => {
   const sipp = await startSippProvider("external-party-answers-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
   const { peer, media, dialog, callId } = await talkingToAmina();
@@ -204,12 +231,46 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
     expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
     const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
     expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "cancelled" });
+    // The consultation's leg is recorded apart, tied to the call: no outbound call in the log, reports or board.
+    const consultations = await waitUntil("the consultation's record closed", () => listConsultations(db(), callId), (rows) => rows.length === 1 && rows[0]!.endedAt !== null, 5000);
+    expect(consultations[0]).toMatchObject({ number: "0612345678", outcome: "answered" });
+    const [leg] = await db().select().from(callRecords).where(eq(callRecords.id, consultations[0]!.id));
+    expect(leg).toMatchObject({ direction: "outbound", consultOf: callId });
+    const log = await listCallLog(db(), { from: new Date(Date.now() - 60_000) }, { sort: "arrived", order: "desc", limit: 500 });
+    expect(log.rows.map((r) => r.id)).toContain(callId);
+    expect(log.rows.map((r) => r.id)).not.toContain(leg!.id);
+    expect((await aggregateCalls(db(), { direction: "outbound" })).calls).toBe(0);
+    expect((await listRecordsSince(db(), new Date(Date.now() - 60_000))).map((r) => r.id)).not.toContain(leg!.id);
+    const steps = events.filter((e) => e.type === "call.consultation").map((e) => e.data);
+    expect(steps).toEqual([expect.objectContaining({ step: "placed", consultCallId: leg!.id }), expect.objectContaining({ step: "ended", consultCallId: leg!.id, outcome: "answered" })]);
     await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
   } finally {
     media.close();
     peer.close();
   }
 }, 40_000);
+
+it("the target is busy: the consultation's INVITE gets 486 (the desk says busy), amina is back with the held caller", async () => {
+  const sipp = await startSippProvider("outbound-invite-gets-486.xml", "UDP", { port: proxyPort });
+  const { peer, media, dialog, callId } = await talkingToAmina();
+  try {
+    expect(await amina.callRequest(consult)).toEqual({ ok: true });
+    await waitUntil("amina's desk to show the consultation", () => amina.state?.call?.state, (s) => s === "consulting", 5000);
+    const second = amina.dial("consult", { consultOf: callId });
+    await amina.waitFor(() => second.final !== undefined, "the consultation's answer", 8000);
+    // The trunk's status reaches the softphone unchanged: app/desk/call-view.ts consultFailureOf(486) = busy.
+    expect(second.final).toBe(486);
+    expect((await sipp.done).code).toBe(0);
+    await waitUntil("amina's desk to show the held caller", () => amina.state?.call?.state, (s) => s === "held", 5000);
+    const leg = await waitUntil("the consultation's record", () => listConsultations(db(), callId), (rows) => rows[0]?.endedAt != null, 5000);
+    expect(leg[0]).toMatchObject({ outcome: "busy" });
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 30_000);
 
 it("the target hangs up during the consultation: amina is back with the caller, held, and resumes", async () => {
   const sipp = await startSippProvider("provider-answers-outbound-after-401-then-hangs-up.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertCallbackRequest } from "../../../db/queries/callback-requests";
 import { callbackAttempts, callbackRequests, callRecords, users, type CallRecord } from "../../../db/schema";
 import { CallbackService } from "../../../server/callbacks/callback-service";
+import { finishWrapUp } from "../../../server/desk/wrap-up-service";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { freePort } from "../../support/net";
 import type { TestOperator } from "../../support/test-operator";
@@ -73,7 +74,16 @@ describe("outbound calls from the desk", () => {
     const talkMs = record.endedAt!.getTime() - record.answeredAt!.getTime();
     expect(talkMs).toBeGreaterThan(1500);
     expect(talkMs).toBeLessThan(6000);
-    await operator.waitFor(() => operator.state?.status === "available", "available again");
+    // After-call work, as after an inbound call: wrap-up (Sales, the caller ID's queue: 10 s by default) until Done,
+    // which files the form on the outbound record and ends the wrap-up early.
+    await operator.waitFor(() => operator.state?.status === "wrap-up", "wrap-up after the answered call");
+    const done = await finishWrapUp(db(), record.operatorId!, { callId: record.id, outcomeDetail: "callback-promised", notes: "Called back about the invoice" }, new Date());
+    expect(done).toEqual({ ok: true, value: { callId: record.id } });
+    harness.hotline.services.onWrapUpDone!(record.operatorId!);
+    await operator.waitFor(() => operator.state?.status === "available", "available again after Done");
+    const filed = await recordOf(call.callId, (r) => r.wrapUpEndedAt !== null);
+    expect(filed).toMatchObject({ outcomeDetail: "callback-promised", notes: "Called back about the invoice" });
+    expect(filed.wrapUpEndedAt!.getTime()).toBeGreaterThanOrEqual(filed.endedAt!.getTime());
     await waitFor("rtpengine session deleted", async () => (await rtpengineCalls()).length === 0);
   });
 
@@ -86,7 +96,9 @@ describe("outbound calls from the desk", () => {
     expect((await sipp.done).code).toBe(0);
     const record = await recordOf(call.callId, (r) => r.outcome !== "in_progress");
     expect(record).toMatchObject({ direction: "outbound", outcome: "busy", answeredAt: null, dialedNumber: "0612345678" });
+    // An unanswered attempt gives no wrap-up: available at once.
     await operator.waitFor(() => operator.state?.status === "available", "available again");
+    expect(operator.state?.reason).not.toBe("outbound-call-ended");
   });
 
   it("no answer (480 after ringing) is recorded as no_answer", async () => {

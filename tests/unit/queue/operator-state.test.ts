@@ -21,6 +21,7 @@ describe("operator state machine", () => {
     [S.WrapUp, S.Available, true],
     [S.Paused, S.Available, true],
     [S.Paused, S.Paused, true],
+    [S.Paused, S.WrapUp, true],
     [S.Offline, S.Offered, false],
     [S.Offline, S.OnCall, false],
     [S.Available, S.OnCall, false],

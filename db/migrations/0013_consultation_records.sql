@@ -1,0 +1,2 @@
+ALTER TABLE "call_records" ADD COLUMN "consult_of" uuid;--> statement-breakpoint
+CREATE INDEX "call_records_consult_of" ON "call_records" USING btree ("consult_of") WHERE "call_records"."consult_of" is not null;
