@@ -14,88 +14,34 @@
 import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { EndedBy } from "../../db/schema";
 import type { AnnouncementKind, TransferTarget } from "../queue";
-import { OFFER_HEADERS } from "../realtime/events";
 import { SYSTEM_END_REASONS } from "../telephony/leg-signalling";
-import { StateMachine, TypedEmitter, type TransitionTable } from "../telephony/leg-state";
+import { StateMachine, TypedEmitter } from "../telephony/leg-state";
 import type { CallMedia, Sound } from "./call-media";
+import type { ExternalCall } from "./external-party";
 import type { MenuChoice } from "../hours/caller-menu";
 import type { MenuPlan } from "../hours/hours-runtime";
-import { CallConsultation, type ConsultClaim, type ConsultTarget } from "./session/consultation";
+import { CallConsultation, type ConsultClaim } from "./session/consultation";
 import { CallerSteps, type ClosedAnswer } from "./session/caller-steps";
 import { CallRecording } from "./session/call-recording";
 import { ExternalTransfer } from "./session/external-transfer";
+import { HoldTiming } from "./session/hold-timing";
 import { MediaRecovery } from "./session/media-recovery";
+import { OperatorOffers } from "./session/operator-offers";
+import { CALL_SESSION_TRANSITIONS, type CallSessionState } from "./session/session-state";
 import {
   DTMF_DIGIT,
   type CallerLeg,
   type CallRequestError,
   type CallRequestResult,
+  type CallSessionEvents,
   type CallSessionHost,
+  type CallSessionInit,
   type MediaFailure,
   type OperatorLegPort,
 } from "./session/session-ports";
 
-export { MEDIA_RECOVERY_WAIT_MS } from "./session/media-recovery";
-export { CONSULT_INVITE_TIMEOUT_MS, type ConsultClaim } from "./session/consultation";
-export type { ClosedAnswer } from "./session/caller-steps";
-export {
-  DTMF_DIGIT,
-  type CallerLeg,
-  type CallRequestError,
-  type CallRequestResult,
-  type CallSessionHost,
-  type MediaFailure,
-  type OperatorLegPort,
-} from "./session/session-ports";
-
-/** The message a caller hears before the engine sends them away. */
-const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
-  closed: "closed",
-  "max-wait": "max-wait",
-  "queue-full": "queue-full",
-  "no-operators": "no-operators",
-  "callback-registered": "callback-registered",
-  "callback-unavailable": "callback-unavailable",
-};
-
-/**
- * queued (waiting, operators may ring) -> talking (bridged to an operator) <-> held (the operator put the caller on
- * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ;
- * queued -> external (a blind transfer to a number: the external party rings, then talks to the caller) -> queued
- * (it did not answer: the caller comes back) ; talking/held -> consulting (the caller holds with music, the operator
- * talks to a number: attended transfer) -> talking (cancelled), held (the target hung up or never answered),
- * external (completed: caller and target bridged, the operator leaves) or queued (the operator's leg dropped) ;
- * any -> ended.
- */
-export type CallSessionState = "queued" | "talking" | "held" | "consulting" | "external" | "ended";
-export const CALL_SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
-  queued: ["talking", "external", "ended"],
-  talking: ["held", "consulting", "queued", "ended"],
-  held: ["talking", "consulting", "queued", "ended"],
-  consulting: ["talking", "held", "external", "queued", "ended"],
-  external: ["queued", "ended"],
-  ended: [],
-};
-
-/** What a session tells its owner. */
-export type CallSessionEvents = {
-  /** The session's media is closing and it takes no more steps: the owner forgets it. Emitted once. */
-  finished: () => void;
-  /** The session moved (e.g. talking -> held): desks showing it are updated. */
-  state: (state: CallSessionState, operatorId: string | undefined) => void;
-};
-
-export interface CallSessionInit {
-  id: string;
-  trunk: CallerLeg;
-  media: CallMedia;
-  queueId: number;
-  queueName: string;
-  /** The prompt file of a sound in the number's language (server/hours); default: the sound itself. */
-  localize?(sound: Sound): Sound;
-  /** Set when this call is recorded (its queue records, and the sampling chose it): the queue's retention. */
-  recording?: { retentionDays: number | null };
-}
+/** Re-exported for server/outbound, which ties a consultation's INVITE to its call. */
+export type { ConsultClaim } from "./session/consultation";
 
 export class CallSession extends TypedEmitter<CallSessionEvents> {
   readonly id: string;
@@ -105,8 +51,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   queueId: number;
   queueName: string;
   readonly fsm: StateMachine<CallSessionState>;
-  /** Operators ringing, by operator id. */
-  readonly offers = new Map<string, OperatorLegPort>();
   operatorId: string | undefined;
   operator: OperatorLegPort | undefined;
   private localizer: ((sound: Sound) => Sound) | undefined;
@@ -116,12 +60,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   chain: Promise<unknown> = Promise.resolve();
   endedBy: EndedBy | undefined;
   finished = false;
-  /** Hold time so far, ms (the caller's own hold by re-INVITE, and the operator's hold from the desk). */
-  holdMs = 0;
-  /** Since when the caller's side holds the call (its re-INVITE said sendonly/inactive), epoch ms. */
-  heldSince: number | undefined;
-  /** Since when the operator holds the caller (the desk's hold button), epoch ms. */
-  deskHeldSince: number | undefined;
+  /** The call's hold time (the caller's own holds by re-INVITE, and the operator's holds from the desk). */
+  private readonly holdTime = new HoldTiming(() => this.now(), (holdMs) => this.write({ holdMs }));
   /** Why the engine refused the last transfer asked for (set while it is being dispatched). */
   private transferRefusal: CallRequestError | undefined;
   /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
@@ -129,8 +69,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private followUp: NodeJS.Timeout | undefined;
   /** The record's end reason when it is not the trunk's (the external party hung up). */
   private endReasonOverride: string | undefined;
-  /** The colleague whose next offer of this call is answered by their desk at once (a completed consultation). */
-  private autoAnswerOperator: string | undefined;
+  /** The operators ringing (the engine's offers). */
+  private readonly offers: OperatorOffers;
   private readonly consultation: CallConsultation;
   private readonly externalParty: ExternalTransfer;
   private readonly callerSteps: CallerSteps;
@@ -164,10 +104,26 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       warn: (message: string, data: Record<string, unknown>) => this.host.logger.warn(message, { callId: this.id, ...data }),
       afterQueuedSteps: (run: () => unknown) => void (this.chain = this.chain.then(run)),
     };
+    this.offers = new OperatorOffers({
+      ...common,
+      callId: this.id,
+      operatorLeg: (operatorId) => this.host.operatorLeg(operatorId),
+      dispatch: (event) => this.host.dispatch(event),
+      counted: () => this.host.enqueueWrite({ op: "increment-offers", id: this.id }),
+      callerNumber: () => this.trunk.callerNumber,
+      queueName: () => this.queueName,
+      inviteSent: () => this.host.operatorInviteSent?.(this.trunk.sipCallId),
+      answered: (operatorId, leg, sdp) => this.operatorAnswered(operatorId, leg, sdp),
+      ended: (operatorId, leg, reason) => this.operatorHungUp(operatorId, leg, reason),
+    });
     this.consultation = new CallConsultation({
       ...common,
       operatorId: () => this.operatorId,
-      targetLeft: () => this.backToCaller("held"),
+      holdCaller: () => this.holdForConsultation(),
+      backToCaller: (to) => this.backToCaller(to),
+      endDeskHold: () => void this.holdTime.deskResumed(),
+      transferToColleague: (operatorId, colleague) => this.transferToColleague(operatorId, colleague),
+      handOver: (operatorId, number, call) => this.handOver(operatorId, number, call),
       targetHungUp: (call) => this.externalParty.hungUp(call),
     });
     this.externalParty = new ExternalTransfer(this.host.external, {
@@ -206,7 +162,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       ...(this.host.mediaReady && { mediaReady: (timeoutMs: number) => this.host.mediaReady!(timeoutMs) }),
       over: () => this.finished || this.mediaFailure !== undefined,
       operator: () => (this.operator && this.operatorId !== undefined ? { id: this.operatorId, leg: this.operator } : undefined),
-      ringing: () => this.offers.values(),
+      ringing: () => this.offers.legs(),
       operatorHolds: () => this.fsm.is("held"),
       callerHeldSince: () => this.heldSince,
       fail: (failure) => this.mediaFailed(failure),
@@ -223,6 +179,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.trunk.on("dtmf", (digit) => this.callerDigit(digit, "info"));
     // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
     this.trunk.attachMedia(this.media);
+  }
+
+  /** Since when the caller's side holds the call (its re-INVITE said sendonly/inactive), epoch ms. */
+  get heldSince(): number | undefined {
+    return this.holdTime.callerHeldSince;
   }
 
   get state(): CallSessionState {
@@ -265,52 +226,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   // ---- the engine's decisions -----------------------------------------------------------------------------------
 
-  /** The engine offers the call to `operatorId`: an INVITE with rtpengine's WebRTC offer to their softphone. */
+  /** The engine offers the call to `operatorId`: an INVITE to their softphone ({@link OperatorOffers.offer}). */
   offer(operatorId: string): void {
-    const leg = this.host.operatorLeg(operatorId);
-    if (!leg) {
-      // The engine believed the softphone registered; it is not (race with an unregister).
-      this.host.dispatch({ type: "offer-declined", callId: this.id, operatorId });
-      return;
-    }
-    this.offers.set(operatorId, leg);
-    this.host.enqueueWrite({ op: "increment-offers", id: this.id });
-    leg.on("answered", (sdp) => this.operatorAnswered(operatorId, leg, sdp));
-    leg.on("failed", (status) => {
-      if (this.offers.get(operatorId) !== leg) return;
-      this.offers.delete(operatorId);
-      if (this.autoAnswerOperator === operatorId) this.autoAnswerOperator = undefined;
-      this.enqueueMedia(() => this.media.abandonOperatorAttempt(leg.localTag));
-      const type = status === 408 || status === 480 ? "offer-timed-out" : "offer-declined";
-      this.host.dispatch({ type, callId: this.id, operatorId });
-    });
-    leg.on("ended", (reason) => this.operatorHungUp(operatorId, leg, reason));
-    this.enqueueMedia(async () => {
-      if (leg.ended) return;
-      const sdp = await this.media.offerToOperator(leg.localTag);
-      // The offer may have been cancelled while rtpengine prepared it.
-      if (leg.ended) return;
-      leg.send(
-        sdp,
-        [
-          [OFFER_HEADERS.callId, this.id],
-          [OFFER_HEADERS.caller, this.trunk.callerNumber],
-          [OFFER_HEADERS.queue, encodeURIComponent(this.queueName)],
-          ...(this.autoAnswerOperator === operatorId ? [[OFFER_HEADERS.autoAnswer, "consult"] as [string, string]] : []),
-        ],
-        this.trunk.callerNumber,
-      );
-      if (!leg.ended) this.host.operatorInviteSent?.(this.trunk.sipCallId);
-    });
+    this.offers.offer(operatorId);
   }
 
   /** The engine withdraws an offer (someone else answered, ring timeout, the caller left). */
   cancelOffer(operatorId: string): void {
-    const leg = this.offers.get(operatorId);
-    if (!leg) return;
-    this.offers.delete(operatorId);
-    leg.cancel();
-    this.enqueueMedia(() => this.media.abandonOperatorAttempt(leg.localTag));
+    this.offers.cancel(operatorId);
   }
 
   /** An announcement for a waiting caller (position, periodic); skipped once an operator talks to them. */
@@ -322,10 +245,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /** The engine sends the caller away: its goodbye, then BYE once it has been heard. */
   sendAway(announcement: AnnouncementKind): void {
-    this.endedBy = "system";
-    const goodbye = this.localize(GOODBYES[announcement] ?? "closed");
-    this.enqueueMedia(() => this.media.playToCaller(goodbye));
-    setTimeout(() => this.trunk.hangup("local"), this.host.soundDurationMs(goodbye)).unref();
+    this.callerSteps.sendAway(announcement);
   }
 
   /** Shutdown: BYE to the caller, recorded as the system's doing. */
@@ -435,7 +355,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (!this.fsm.is("talking")) return { ok: false, error: "not-talking" };
     this.fsm.move("held");
     this.operator!.setHeld(true);
-    this.deskHeldSince = this.now();
+    this.holdTime.deskHeld();
     this.log("call.held", undefined, { operatorId: Number(operatorId), queueId: this.queueId });
     this.enqueueMedia(() => this.media.holdCaller());
     return { ok: true };
@@ -446,22 +366,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
     if (!this.fsm.is("held")) return { ok: false, error: "not-held" };
-    const heldMs = this.endDeskHold();
+    const heldMs = this.holdTime.deskResumed();
     this.fsm.move("talking");
     this.operator!.setHeld(false);
     this.log("call.resumed", { heldMs }, { operatorId: Number(operatorId), queueId: this.queueId });
     this.enqueueMedia(() => this.media.resumeCaller());
     return { ok: true };
-  }
-
-  /** Ends the desk hold's timing (if any) and writes the record's hold time; returns this hold's length, ms. */
-  private endDeskHold(): number {
-    if (this.deskHeldSince === undefined) return 0;
-    const heldMs = this.now() - this.deskHeldSince;
-    this.deskHeldSince = undefined;
-    this.holdMs += heldMs;
-    this.write({ holdMs: this.holdMs });
-    return heldMs;
   }
 
   /**
@@ -509,7 +419,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   transferredOut(toQueue?: { id: number; name: string }): void {
     const leg = this.operator;
     if (!leg || this.finished) return;
-    this.endDeskHold();
+    this.holdTime.deskResumed();
     this.operator = undefined;
     this.operatorId = undefined;
     if (toQueue) {
@@ -544,41 +454,33 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   // ---- consultation (attended transfer, ./session/consultation.ts) ----------------------------------------------
 
   /**
-   * Consultation before a transfer, to an external number (attended transfer; see {@link CallConsultation}). The
-   * caller is put on hold as by {@link hold} (music, the operator's leg held, nothing renegotiated), and the
-   * operator's softphone places the consultation as a second SIP session, which {@link claimConsult} ties to this
-   * call. `number` must have passed the allow-list. Logged as `call.consulted`; the desk shows `consulting`.
+   * Consultation before a transfer, to an external number past the allow-list (attended transfer, see
+   * {@link CallConsultation}): the caller is held as by {@link hold}, the operator's softphone places the consultation
+   * as a second SIP session, which {@link claimConsult} ties to this call. The desk shows `consulting`.
    */
   consult(operatorId: string, number: string): CallRequestResult {
-    return this.startConsult(operatorId, { number });
+    const refused = this.consultable(operatorId);
+    if (refused) return refused;
+    if (!this.host.external) return { ok: false, error: "external-transfer-unavailable" };
+    this.consultation.start(operatorId, { number });
+    return { ok: true };
   }
 
   /**
    * Consultation of a colleague (another operator, `colleagueId`): as {@link consult}, but the desk's second session
-   * rings the colleague's softphone as an internal call (server/outbound: its own rtpengine call, WebRTC both sides).
-   * Whether the colleague is available is the controller's check ({@link CallController.consultOperator}).
-   * Completing it ends that call and transfers the caller to the colleague by the blind transfer to a named operator,
-   * whose offer then carries `X-Hotline-Auto-Answer: consult` ({@link completeConsult}).
+   * rings the colleague's softphone as an internal call (server/outbound). Whether the colleague is available is the
+   * controller's check ({@link CallController.consultOperator}).
    */
   consultOperator(operatorId: string, colleagueId: string): CallRequestResult {
     if (colleagueId === operatorId) return { ok: false, error: "operator-unavailable" };
-    return this.startConsult(operatorId, { number: "", colleague: colleagueId });
+    const refused = this.consultable(operatorId);
+    if (refused) return refused;
+    this.consultation.start(operatorId, { number: "", colleague: colleagueId });
+    return { ok: true };
   }
 
-  private startConsult(operatorId: string, target: ConsultTarget): CallRequestResult {
-    const refused = this.talkingWith(operatorId);
-    if (refused) return refused;
-    if (!this.fsm.is("talking", "held")) return { ok: false, error: "not-talking" };
-    const { number, colleague } = target;
-    if (colleague === undefined && !this.host.external) return { ok: false, error: "external-transfer-unavailable" };
-    const wasTalking = this.fsm.is("talking");
-    this.consultation.start(target);
-    if (this.deskHeldSince === undefined) this.deskHeldSince = this.now();
-    this.fsm.move("consulting");
-    this.operator!.setHeld(true);
-    this.log("call.consulted", colleague !== undefined ? { operatorTarget: Number(colleague) } : { number }, { operatorId: Number(operatorId), queueId: this.queueId });
-    if (wasTalking) this.enqueueMedia(() => this.media.holdCaller());
-    return { ok: true };
+  private consultable(operatorId: string): CallRequestResult | undefined {
+    return this.talkingWith(operatorId) ?? (this.fsm.is("talking", "held") ? undefined : { ok: false, error: "not-talking" });
   }
 
   /** The operator's consultation INVITE arrived (server/outbound): see {@link CallConsultation.claim}. */
@@ -586,50 +488,28 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return this.fsm.is("consulting") ? this.consultation.claim(operatorId) : undefined;
   }
 
-  /** Cancel: the consultation's session ends (BYE or CANCEL to both its legs) and the operator talks to the caller again. */
+  /** Cancel the consultation: the operator talks to the caller again ({@link CallConsultation.cancel}). */
   cancelConsult(operatorId: string): CallRequestResult {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
-    if (!this.consultation.active || !this.fsm.is("consulting")) return { ok: false, error: "not-consulting" };
-    this.consultation.end("cancelled");
-    this.backToCaller("talking");
+    if (!this.fsm.is("consulting") || !this.consultation.cancel()) return { ok: false, error: "not-consulting" };
     return { ok: true };
   }
 
-  /**
-   * Complete: the caller and the target are bridged and the operator leaves (wrap-up, as after a blind transfer; BYE
-   * to both of the operator's sessions). An external target's trunk leg is re-INVITEd onto the caller's media call
-   * ({@link ExternalTransfer.join}), the consultation's own media call is deleted, and the call goes on as an answered
-   * external transfer (`call.transferred` with `toNumber`, then the external segment).
-   *
-   * With a colleague, the consultation's call ends first (BYE to both softphones; the colleague is no longer busy for
-   * the engine), then the caller goes to the colleague by the blind transfer to a named operator (only that operator
-   * rings, the caller keeps place and priority, the engine falls back to the queue head if it is not answered), with
-   * `X-Hotline-Auto-Answer: consult` on that offer: the colleague's desk answers without ringing, since they just
-   * agreed. Refused by the engine (the colleague went away), the first operator is back with the held caller and
-   * the engine's reason is returned.
-   */
+  /** Complete the consultation: caller and target bridged, the operator leaves ({@link CallConsultation.complete}). */
   completeConsult(operatorId: string): CallRequestResult {
     const refused = this.talkingWith(operatorId);
     if (refused) return refused;
-    const target = this.consultation.answeredTarget();
-    if (!target || !this.fsm.is("consulting")) return { ok: false, error: "not-consulting" };
-    if (target.colleague !== undefined) {
-      this.consultation.complete(operatorId);
-      this.fsm.move("held");
-      this.autoAnswerOperator = target.colleague;
-      const result = this.transfer(operatorId, { operatorId: target.colleague });
-      if (!result.ok) this.autoAnswerOperator = undefined;
-      return result;
-    }
-    this.endDeskHold();
-    this.consultation.complete(operatorId);
-    // The engine ends the operator's part (wrap-up, segment); transferredOut sends BYE to their first session.
-    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: target.number } });
-    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
-    this.moveTo("external");
-    this.externalParty.join(target.number, target.call);
-    return { ok: true };
+    return this.fsm.is("consulting") ? this.consultation.complete(operatorId) : { ok: false, error: "not-consulting" };
+  }
+
+  /** The caller holds for a consultation: music (unless held already), the operator's leg held, the hold timed. */
+  private holdForConsultation(): void {
+    const wasTalking = this.fsm.is("talking");
+    if (!this.holdTime.deskHolding) this.holdTime.deskHeld();
+    this.fsm.move("consulting");
+    this.operator!.setHeld(true);
+    if (wasTalking) this.enqueueMedia(() => this.media.holdCaller());
   }
 
   /**
@@ -639,10 +519,29 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private backToCaller(to: "talking" | "held"): void {
     const operator = this.operator;
     if (!operator) return;
-    if (to === "talking") this.endDeskHold();
+    if (to === "talking") this.holdTime.deskResumed();
     this.fsm.move(to);
     operator.setHeld(to === "held");
     if (to === "talking") this.enqueueMedia(() => this.media.resumeCaller());
+  }
+
+  /** A completed consultation of a colleague: blind transfer to them, their desk answering the offer at once. */
+  private transferToColleague(operatorId: string, colleague: string): CallRequestResult {
+    this.fsm.move("held");
+    this.offers.autoAnswerNext(colleague);
+    const result = this.transfer(operatorId, { operatorId: colleague });
+    if (!result.ok) this.offers.autoAnswerNext(undefined);
+    return result;
+  }
+
+  /** A completed consultation of a number: the engine ends the operator's part, the target joins the caller. */
+  private handOver(operatorId: string, number: string, call: ExternalCall): CallRequestResult {
+    // transferredOut sends BYE to the operator's first session.
+    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: number } });
+    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
+    this.moveTo("external");
+    this.externalParty.join(number, call);
+    return { ok: true };
   }
 
   // ---- operator legs --------------------------------------------------------------------------------------------
@@ -652,8 +551,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       leg.hangup();
       return;
     }
-    this.offers.delete(operatorId);
-    this.autoAnswerOperator = undefined;
+    this.offers.taken(operatorId);
     this.operator = leg;
     this.operatorId = operatorId;
     clearTimeout(this.followUp);
@@ -667,7 +565,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   private operatorHungUp(operatorId: string, leg: OperatorLegPort, reason: string): void {
     if (this.operator !== leg || this.finished) return;
-    this.endDeskHold();
+    this.holdTime.deskResumed();
     // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
     this.consultation.end("operator-left");
     if (reason !== "bye") {
@@ -699,13 +597,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /** Hold time is part of AHT: count it from the caller's hold/unhold re-INVITEs. */
   private callerHold(held: boolean): void {
-    const now = this.now();
-    if (held && this.heldSince === undefined) this.heldSince = now;
-    if (!held && this.heldSince !== undefined) {
-      this.holdMs += now - this.heldSince;
-      this.heldSince = undefined;
-      this.write({ holdMs: this.holdMs });
-    }
+    this.holdTime.callerHeld(held);
     this.log(held ? "call.hold" : "call.unhold");
     if (!held) this.recovery.callerResumed();
   }
@@ -714,7 +606,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.externalParty.end();
     if (this.callerSteps.callerLeft(reason)) return;
     if (this.heldSince !== undefined) this.callerHold(false);
-    if (!this.finished) this.endDeskHold();
+    if (!this.finished) this.holdTime.deskResumed();
     if (this.finished) return;
     // The session timer (RFC 4028) or an error answered by the transaction layer is the system's doing too.
     this.endedBy ??= SYSTEM_END_REASONS.has(reason) ? "system" : "caller";
@@ -725,8 +617,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       this.operator.hangup();
       this.host.dispatch({ type: "call-ended", callId: this.id });
     } else {
-      for (const leg of this.offers.values()) leg.cancel();
-      this.offers.clear();
+      this.offers.cancelAll();
       this.host.dispatch({ type: "caller-hung-up", callId: this.id });
       // A queued caller cut off by our shutdown did not give up: not an abandon in the figures (written after the
       // engine's record, in order).

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { TransferTargetOption } from "../realtime/events";
 import type { DeskCallHandlers, DeskHooks } from "../realtime/socket-server";
 import type { CallController } from "./call-controller";
-import { DTMF_DIGIT } from "./call-session";
+import { DTMF_DIGIT } from "./session/session-ports";
 import type { RestoredOperatorStates } from "./call-records";
 import type { EngineConfig } from "./engine-config";
 

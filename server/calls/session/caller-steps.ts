@@ -1,15 +1,16 @@
 /**
  * What a caller goes through before (or instead of) the queue, on an answered call whose media is up: the number's
  * caller menu (issue 11, point 4; ../call-menu.ts), the answer of a closed number (its message, then BYE, or the
- * voicemail step: server/voicemail/voicemail-run.ts), and the goodbye of a caller who chose a callback in the menu.
- * The engine never sees these calls (or sees only the kept place of a callback), so the record is closed here when
- * the caller's leg ends ({@link CallerSteps.callerLeft}).
+ * voicemail step: server/voicemail/voicemail-run.ts), the goodbye of a caller who chose a callback in the menu, and
+ * the goodbye of a caller the engine sends away. The engine never sees the closed and menu calls (or sees only the
+ * kept place of a callback), so their record is closed here when the caller's leg ends ({@link CallerSteps.callerLeft}).
  * @module
  */
 import type { CallPatch } from "../../../db/queries/calls";
 import type { EndedBy } from "../../../db/schema";
 import type { MenuChoice } from "../../hours/caller-menu";
 import type { MenuPlan } from "../../hours/hours-runtime";
+import type { AnnouncementKind } from "../../queue";
 import { SYSTEM_END_REASONS } from "../../telephony/leg-signalling";
 import { VoicemailRun, type VoicemailPlan } from "../../voicemail/voicemail-run";
 import type { CallMedia, Sound } from "../call-media";
@@ -26,6 +27,16 @@ export interface ClosedAnswer {
    */
   voicemail?: { prompts: readonly string[]; goodbye: string; maxMs: VoicemailPlan["maxMs"] };
 }
+
+/** The message a caller hears before the engine sends them away. */
+const GOODBYES: Partial<Record<AnnouncementKind, Sound>> = {
+  closed: "closed",
+  "max-wait": "max-wait",
+  "queue-full": "queue-full",
+  "no-operators": "no-operators",
+  "callback-registered": "callback-registered",
+  "callback-unavailable": "callback-unavailable",
+};
 
 /** What the caller's steps need of their call session. */
 export interface CallerStepsPort {
@@ -108,9 +119,19 @@ export class CallerSteps {
   leaveForCallback(keptPlace: boolean): void {
     this.port.setEndedBy("system");
     this.closedReason = keptPlace ? "menu-callback" : "callback-unavailable";
-    const goodbye = this.port.localize(keptPlace ? "callback-registered" : "callback-unavailable");
-    this.port.enqueueMedia(() => this.port.media().playToCaller(goodbye));
-    setTimeout(() => this.port.hangUp(), this.port.durationMs(goodbye)).unref();
+    this.goodbye(this.port.localize(keptPlace ? "callback-registered" : "callback-unavailable"));
+  }
+
+  /** The engine sends the caller away (`announcement`: why): its goodbye, then BYE once it has been heard. */
+  sendAway(announcement: AnnouncementKind): void {
+    this.port.setEndedBy("system");
+    this.goodbye(this.port.localize(GOODBYES[announcement] ?? "closed"));
+  }
+
+  /** Plays `sound`, then BYE when its length has passed. */
+  private goodbye(sound: Sound): void {
+    this.port.enqueueMedia(() => this.port.media().playToCaller(sound));
+    setTimeout(() => this.port.hangUp(), this.port.durationMs(sound)).unref();
   }
 
   /** A closed number forwards the caller (server/hours): the record closes as `closed`, end reason `forwarded`. */

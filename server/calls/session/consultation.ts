@@ -6,13 +6,14 @@
  * the target gets its own rtpengine call there. (Moving the operator's one WebRTC leg onto another rtpengine call by
  * re-INVITE leaves Chromium without SRTP: its DTLS is not redone against the same certificate.)
  *
- * This file keeps the consultation in progress (at most one per call), its INVITE timer and its claim, and logs
- * `call.consult-answered` and `call.consult-ended`. The hold, the call's state and the completion (a transfer) are
- * the session's ({@link CallSession.consult}, {@link CallSession.completeConsult}).
+ * This file keeps the consultation in progress (at most one per call), its INVITE timer, its claim and its ending
+ * (cancel, completion, the target gone), and logs `call.consulted`, `call.consult-answered` and `call.consult-ended`.
+ * The caller's hold, the call's state and the transfer that completes it are the session's, reached through
+ * {@link ConsultationPort}.
  * @module
  */
 import type { ExternalCall } from "../external-party";
-import type { SessionLog } from "./session-ports";
+import type { CallRequestResult, SessionLog } from "./session-ports";
 
 /** How long the desk has to send its consultation INVITE after asking to consult, ms. */
 export const CONSULT_INVITE_TIMEOUT_MS = 15_000;
@@ -39,12 +40,6 @@ export interface ConsultTarget {
   colleague?: string;
 }
 
-/** An answered consultation handed over for completion ({@link CallConsultation.answeredTarget}). */
-export interface AnsweredConsultation extends ConsultTarget {
-  /** The consultation's call (the operator's second session and the target's leg). */
-  call: ExternalCall;
-}
-
 /** What a consultation needs of its call session. */
 export interface ConsultationPort {
   /** Epoch ms (the session's clock). */
@@ -56,8 +51,25 @@ export interface ConsultationPort {
   /** True once the session ended: late news is dropped. */
   finished(): boolean;
   log: SessionLog;
-  /** The consultation ended without completion (the target left, never answered, no INVITE): back to the held caller. */
-  targetLeft(): void;
+  /**
+   * Holds the caller for the consultation, as the desk's hold does (music unless held already, nothing
+   * renegotiated; the operator's leg marked held; the hold's timing starts): the session moves to `consulting`.
+   */
+  holdCaller(): void;
+  /** Back to the caller on the operator's first session: `talking` after a cancel, `held` after the target left. */
+  backToCaller(to: "talking" | "held"): void;
+  /** The desk hold's timing ends (its time is written to the record). */
+  endDeskHold(): void;
+  /**
+   * Completion with a colleague: the caller goes to `colleague` by the blind transfer to a named operator, whose desk
+   * answers that offer at once. The engine's refusal is returned.
+   */
+  transferToColleague(operatorId: string, colleague: string): CallRequestResult;
+  /**
+   * Completion with an external target: the engine ends the operator's part (`call.transferred` with `toNumber`) and
+   * the target's answered `call` joins the caller.
+   */
+  handOver(operatorId: string, number: string, call: ExternalCall): CallRequestResult;
   /** After completion, the target (now bridged to the caller) hung up. */
   targetHungUp(call: ExternalCall): void;
 }
@@ -85,14 +97,17 @@ export class CallConsultation {
   }
 
   /**
-   * Begins a consultation of `target`. The desk's INVITE should follow at once: a desk that never sends it within
-   * {@link CONSULT_INVITE_TIMEOUT_MS} gets its caller back, held ({@link ConsultationPort.targetLeft}).
+   * `operatorId`, talking to the caller or holding them, consults `target`: the caller is held, logged as
+   * `call.consulted`. The desk's INVITE should follow at once: a desk that never sends it within
+   * {@link CONSULT_INVITE_TIMEOUT_MS} gets its caller back, held.
    */
-  start(target: ConsultTarget): void {
+  start(operatorId: string, target: ConsultTarget): void {
     const consultation: Consultation = { number: target.number, ...(target.colleague !== undefined && { colleague: target.colleague }), call: undefined, answered: false, since: this.port.now() };
     this.current = consultation;
     consultation.inviteTimer = setTimeout(() => !consultation.call && this.gone(consultation, "no-invite"), CONSULT_INVITE_TIMEOUT_MS);
     consultation.inviteTimer.unref();
+    this.port.holdCaller();
+    this.port.log("call.consulted", label(consultation), { operatorId: Number(operatorId), queueId: this.port.queueId() });
   }
 
   /**
@@ -129,24 +144,34 @@ export class CallConsultation {
     };
   }
 
-  /** The consultation in progress once its target answered, for completion; undefined otherwise. */
-  answeredTarget(): AnsweredConsultation | undefined {
-    const consultation = this.current;
-    if (!consultation?.answered || !consultation.call) return undefined;
-    return { number: consultation.number, ...(consultation.colleague !== undefined && { colleague: consultation.colleague }), call: consultation.call };
+  /** Cancel: the consultation's session ends (BYE or CANCEL to both its legs), the operator talks to the caller again. False: none. */
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.end("cancelled");
+    this.port.backToCaller("talking");
+    return true;
   }
 
   /**
-   * Completion by `operatorId`: the consultation is over (logged `completed`). A colleague's consultation call ends
-   * here (BYE to both softphones); an external target's call goes on, joined to the caller by the session.
+   * Complete, by `operatorId`: the caller and the target are bridged and the operator leaves (wrap-up, as after a
+   * blind transfer; BYE to both of the operator's sessions). An external target's trunk leg joins the caller's media
+   * call ({@link ConsultationPort.handOver}) and the consultation's own media call is deleted. A colleague's
+   * consultation call ends first (BYE to both softphones: the colleague is no longer busy for the engine), then the
+   * caller goes to the colleague ({@link ConsultationPort.transferToColleague}); refused by the engine (the colleague
+   * went away), the operator is back with the held caller and the engine's reason is returned. `not-consulting`
+   * before the target answered.
    */
-  complete(operatorId: string): void {
+  complete(operatorId: string): CallRequestResult {
     const consultation = this.current;
-    if (!consultation) return;
+    const call = consultation?.call;
+    if (!consultation?.answered || !call) return { ok: false, error: "not-consulting" };
     this.current = undefined;
     clearTimeout(consultation.inviteTimer);
-    if (consultation.colleague !== undefined) consultation.call?.end();
+    const colleague = consultation.colleague;
+    if (colleague !== undefined) call.end();
+    else this.port.endDeskHold();
     this.port.log("call.consult-ended", { ...label(consultation), reason: "completed", ms: this.port.now() - consultation.since }, { operatorId: Number(operatorId), queueId: this.port.queueId() });
+    return colleague !== undefined ? this.port.transferToColleague(operatorId, colleague) : this.port.handOver(operatorId, consultation.number, call);
   }
 
   /** Ends the consultation in progress, if any, for `reason` (CANCEL or BYE to the target and the operator's second session). */
@@ -164,7 +189,7 @@ export class CallConsultation {
   private gone(consultation: Consultation, reason: string): void {
     if (this.current !== consultation || this.port.finished()) return;
     this.end(reason);
-    this.port.targetLeft();
+    this.port.backToCaller("held");
   }
 }
 

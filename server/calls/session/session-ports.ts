@@ -17,6 +17,7 @@ import type { VoicemailEnded } from "../../voicemail/voicemail-service";
 import type { CallMedia, Sound } from "../call-media";
 import type { RecordWrite } from "../call-records";
 import type { ExternalDialler } from "../external-party";
+import type { CallSessionState } from "./session-state";
 
 /**
  * Why a call's media failed, as written to the record's `end_reason` (outcome `failed`):
@@ -92,3 +93,24 @@ export interface CallSessionHost {
 
 /** The steps a call session's collaborators may log: the session adds the time and the call id. */
 export type SessionLog = (type: string, data?: Record<string, unknown>, extra?: Partial<NewCallEvent>) => void;
+
+/** What a session tells its owner. */
+export type CallSessionEvents = {
+  /** The session's media is closing and it takes no more steps: the owner forgets it. Emitted once. */
+  finished: () => void;
+  /** The session moved (e.g. talking -> held): desks showing it are updated. */
+  state: (state: CallSessionState, operatorId: string | undefined) => void;
+};
+
+/** A new call session: its record id, the caller's leg and media, and the queue it is routed to. */
+export interface CallSessionInit {
+  id: string;
+  trunk: CallerLeg;
+  media: CallMedia;
+  queueId: number;
+  queueName: string;
+  /** The prompt file of a sound in the number's language (server/hours); default: the sound itself. */
+  localize?(sound: Sound): Sound;
+  /** Set when this call is recorded (its queue records, and the sampling chose it): the queue's retention. */
+  recording?: { retentionDays: number | null };
+}
