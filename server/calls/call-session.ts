@@ -6,10 +6,14 @@
  * The session does what the engine decided for this call ({@link offer}, {@link cancelOffer}, {@link announce},
  * {@link sendAway}) and tells the engine what happened to it (through {@link CallSessionHost.dispatch}). Its legs tell
  * it their news by typed events; the session is their only listener. Its own life is a state machine
- * ({@link CALL_SESSION_TRANSITIONS}). Each capability beyond that is a collaborator in ./session/, reached through a
- * small port: the consultation ({@link CallConsultation}), the external party of a transfer ({@link ExternalTransfer}),
- * the caller's steps before the queue ({@link CallerSteps}), the recording ({@link CallRecording}) and the recovery
- * of failed media ({@link MediaRecovery}).
+ * ({@link CALL_SESSION_TRANSITIONS}).
+ *
+ * Each capability beyond that is a collaborator in ./session/, given a small port (closures over this session; no
+ * collaborator sees the session itself): the operators rung ({@link OperatorOffers}), what a waiting caller hears
+ * ({@link WaitingAudio}), the desk's hold ({@link DeskHold}) and the hold time ({@link HoldTiming}), the transfers
+ * asked of the engine ({@link CallTransfers}), the external party of a transfer ({@link ExternalTransfer}), the
+ * consultation ({@link CallConsultation}), the caller's steps before the queue ({@link CallerSteps}), the recording
+ * ({@link CallRecording}) and the recovery of failed media ({@link MediaRecovery}).
  */
 import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { EndedBy } from "../../db/schema";
@@ -17,21 +21,22 @@ import type { AnnouncementKind, TransferTarget } from "../queue";
 import { SYSTEM_END_REASONS } from "../telephony/leg-signalling";
 import { StateMachine, TypedEmitter } from "../telephony/leg-state";
 import type { CallMedia, Sound } from "./call-media";
-import type { ExternalCall } from "./external-party";
 import type { MenuChoice } from "../hours/caller-menu";
 import type { MenuPlan } from "../hours/hours-runtime";
 import { CallConsultation, type ConsultClaim } from "./session/consultation";
 import { CallerSteps, type ClosedAnswer } from "./session/caller-steps";
 import { CallRecording } from "./session/call-recording";
+import { DeskHold } from "./session/desk-hold";
 import { ExternalTransfer } from "./session/external-transfer";
 import { HoldTiming } from "./session/hold-timing";
 import { MediaRecovery } from "./session/media-recovery";
 import { OperatorOffers } from "./session/operator-offers";
+import { CallTransfers } from "./session/transfers";
+import { WaitingAudio } from "./session/waiting-audio";
 import { CALL_SESSION_TRANSITIONS, type CallSessionState } from "./session/session-state";
 import {
   DTMF_DIGIT,
   type CallerLeg,
-  type CallRequestError,
   type CallRequestResult,
   type CallSessionEvents,
   type CallSessionHost,
@@ -60,19 +65,18 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   chain: Promise<unknown> = Promise.resolve();
   endedBy: EndedBy | undefined;
   finished = false;
-  /** The call's hold time (the caller's own holds by re-INVITE, and the operator's holds from the desk). */
-  private readonly holdTime = new HoldTiming(() => this.now(), (holdMs) => this.write({ holdMs }));
-  /** Why the engine refused the last transfer asked for (set while it is being dispatched). */
-  private transferRefusal: CallRequestError | undefined;
   /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
   mediaFailure: MediaFailure | undefined;
-  private followUp: NodeJS.Timeout | undefined;
   /** The record's end reason when it is not the trunk's (the external party hung up). */
   private endReasonOverride: string | undefined;
-  /** The operators ringing (the engine's offers). */
+  /** The call's hold time (the caller's own holds by re-INVITE, and the operator's holds from the desk). */
+  private readonly holdTime = new HoldTiming(() => this.now(), (holdMs) => this.write({ holdMs }));
+  private readonly deskHold: DeskHold;
+  private readonly waiting: WaitingAudio;
   private readonly offers: OperatorOffers;
-  private readonly consultation: CallConsultation;
+  private readonly transfers: CallTransfers;
   private readonly externalParty: ExternalTransfer;
+  private readonly consultation: CallConsultation;
   private readonly callerSteps: CallerSteps;
   private readonly recorder: CallRecording;
   private readonly recovery: MediaRecovery;
@@ -104,6 +108,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       warn: (message: string, data: Record<string, unknown>) => this.host.logger.warn(message, { callId: this.id, ...data }),
       afterQueuedSteps: (run: () => unknown) => void (this.chain = this.chain.then(run)),
     };
+    this.deskHold = new DeskHold(this.holdTime, { ...common, fsm: this.fsm, operatorLeg: () => this.operator! });
+    this.waiting = new WaitingAudio({ ...common, quiet: () => this.bridged || this.finished });
     this.offers = new OperatorOffers({
       ...common,
       callId: this.id,
@@ -119,18 +125,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.consultation = new CallConsultation({
       ...common,
       operatorId: () => this.operatorId,
-      holdCaller: () => this.holdForConsultation(),
-      backToCaller: (to) => this.backToCaller(to),
+      holdCaller: () => this.deskHold.forConsultation(),
+      backToCaller: (to) => this.operator && this.deskHold.back(to),
       endDeskHold: () => void this.holdTime.deskResumed(),
-      transferToColleague: (operatorId, colleague) => this.transferToColleague(operatorId, colleague),
-      handOver: (operatorId, number, call) => this.handOver(operatorId, number, call),
+      transferToColleague: (operatorId, colleague) => this.transfers.toColleague(operatorId, colleague),
+      handOver: (operatorId, number, call) => this.transfers.handOver(operatorId, number, call),
       targetHungUp: (call) => this.externalParty.hungUp(call),
     });
     this.externalParty = new ExternalTransfer(this.host.external, {
       ...common,
       callerTag: () => this.trunk.remoteTag,
-      log: (type, data) => this.log(type, data, { queueId: this.queueId }),
-      answered: () => clearTimeout(this.followUp),
+      answered: () => this.waiting.stop(),
       notAnswered: () => {
         this.moveTo("queued");
         this.host.dispatch({ type: "external-transfer-ended", callId: this.id, answered: false });
@@ -140,6 +145,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         this.endReasonOverride = "external-hung-up";
         this.trunk.hangup("local");
       },
+    });
+    this.transfers = new CallTransfers({
+      ...common,
+      callId: this.id,
+      dispatch: (event) => this.host.dispatch(event),
+      operatorId: () => this.operatorId,
+      externalPossible: () => this.host.external !== undefined && this.media.offerToExternal !== undefined,
+      toExternal: () => this.moveTo("external"),
+      external: this.externalParty,
+      toColleague: () => this.fsm.move("held"),
+      autoAnswer: (operatorId) => this.offers.autoAnswerNext(operatorId),
     });
     this.callerSteps = new CallerSteps({
       ...common,
@@ -168,9 +184,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       fail: (failure) => this.mediaFailed(failure),
       dropOperator: (leg) => {
         leg.hangup();
-        this.operator = undefined;
-        this.operatorId = undefined;
-        this.moveTo("queued");
+        this.releaseOperator();
       },
       operatorDropped: (operatorId, media) => this.operatorDropped(operatorId, media),
     });
@@ -292,11 +306,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   /**
-   * A number outside its hours with action `forward:<number>` (server/hours): the caller, answered already, hears
-   * music while the number rings through the trunk (as for a blind transfer to a number), then talks to it. The
-   * engine never sees the call; the record is closed as `closed` with end reason `forwarded`. If the forward fails
-   * (busy, no answer, refused by the allow-list) the closed message plays, then BYE. False when forwarding is
-   * impossible here (no trunk route): then the caller gets the closed message at once.
+   * A closed number with action `forward:<number>` (server/hours): music while the number rings through the trunk, as
+   * for a blind transfer to a number; record `closed`, end reason `forwarded`. Failed (busy, no answer, not allowed):
+   * the closed message, then BYE. False when forwarding is impossible (no trunk route): the caller gets it at once.
    */
   forwardClosed(number: string, closed: ClosedAnswer): boolean {
     if (!this.host.external || !this.media.offerToExternal) return false;
@@ -313,28 +325,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return this.recorder.playNotice();
   }
 
-  /**
-   * An announcement, then hold music when it ends (rtpengine has no playlist). The switch is skipped when the
-   * caller reached an operator meanwhile.
-   */
+  /** Announcements, then hold music ({@link WaitingAudio.play}); nothing once the caller talks to someone. */
   playThenMusic(sounds: readonly Sound[]): void {
-    const [sound, ...rest] = sounds;
-    if (sound === undefined) {
-      this.enqueueMedia(async () => {
-        if (!this.bridged && !this.finished) await this.media.playToCaller("hold-music", { loop: true });
-      });
-      return;
-    }
-    this.enqueueMedia(async () => {
-      if (this.bridged || this.finished) return;
-      clearTimeout(this.followUp);
-      // rtpengine tells each prompt's length; the next one starts when it ends (no completion event exists).
-      const ms = await this.media.playToCaller(this.localize(sound));
-      this.followUp = setTimeout(() => {
-        if (!this.bridged && !this.finished) this.playThenMusic(rest);
-      }, ms ?? 0);
-      this.followUp.unref();
-    });
+    this.waiting.play(sounds);
   }
 
   // ---- the operator's requests (desk) ---------------------------------------------------------------------------
@@ -344,34 +337,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return undefined;
   }
 
-  /**
-   * The operator puts the caller on hold: the caller hears hold music, neither side hears the other (the media's
-   * {@link CallMedia.holdCaller}), the operator's leg is marked held, and the hold time counts toward the record's
-   * hold time (AHT = talk + hold + wrap-up). Logged as `call.held`.
-   */
+  /** The operator puts the caller on hold (hold music, the hold timed: {@link DeskHold.hold}). */
   hold(operatorId: string): CallRequestResult {
-    const refused = this.talkingWith(operatorId);
-    if (refused) return refused;
-    if (!this.fsm.is("talking")) return { ok: false, error: "not-talking" };
-    this.fsm.move("held");
-    this.operator!.setHeld(true);
-    this.holdTime.deskHeld();
-    this.log("call.held", undefined, { operatorId: Number(operatorId), queueId: this.queueId });
-    this.enqueueMedia(() => this.media.holdCaller());
-    return { ok: true };
+    return this.talkingWith(operatorId) ?? this.deskHold.hold(operatorId);
   }
 
-  /** Back from {@link hold}: music stops, both sides hear each other. Logged as `call.resumed` with the hold's length. */
+  /** Back from {@link hold} ({@link DeskHold.resume}). */
   resume(operatorId: string): CallRequestResult {
-    const refused = this.talkingWith(operatorId);
-    if (refused) return refused;
-    if (!this.fsm.is("held")) return { ok: false, error: "not-held" };
-    const heldMs = this.holdTime.deskResumed();
-    this.fsm.move("talking");
-    this.operator!.setHeld(false);
-    this.log("call.resumed", { heldMs }, { operatorId: Number(operatorId), queueId: this.queueId });
-    this.enqueueMedia(() => this.media.resumeCaller());
-    return { ok: true };
+    return this.talkingWith(operatorId) ?? this.deskHold.resume(operatorId);
   }
 
   /**
@@ -390,26 +363,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return { ok: true };
   }
 
-  /**
-   * Blind transfer (to a queue, or to one operator): the engine decides whether it can be carried out (see the
-   * `call-transferred` engine event). Accepted, the operator's leg ends (BYE) and the caller hears hold music until
-   * the next operator answers ({@link transferredOut}); refused, nothing changes and the reason is returned.
-   */
+  /** Blind transfer to a queue or to one operator ({@link CallTransfers.blind}). */
   transfer(operatorId: string, to: TransferTarget): CallRequestResult {
-    const refused = this.talkingWith(operatorId);
-    if (refused) return refused;
-    this.transferRefusal = undefined;
-    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to });
-    const refusal = this.transferRefusal;
-    this.transferRefusal = undefined;
-    if (refusal) return { ok: false, error: refusal };
-    return this.operatorId === operatorId ? { ok: false, error: "not-on-this-call" } : { ok: true };
+    return this.talkingWith(operatorId) ?? this.transfers.blind(operatorId, to);
   }
 
   /** The engine refused a transfer of this call: the caller stays with the operator. */
   transferRefused(reason: "queue-unavailable" | "operator-unavailable"): void {
-    this.transferRefusal = reason;
-    this.log("call.transfer-refused", { reason }, { operatorId: this.operatorId === undefined ? null : Number(this.operatorId) });
+    this.transfers.refused(reason);
   }
 
   /**
@@ -433,22 +394,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   /**
-   * Blind transfer to an external number (a directory contact or a typed one) through the trunk
-   * (./session/external-transfer.ts). `number` must have passed the allow-list ({@link ExternalDialler.check}). The
-   * engine ends the operator's part (wrap-up, segment, `call.transferred` with `toNumber`); the caller hears hold
-   * music while the external party rings, then is bridged to it. If it does not answer (busy, no answer within
-   * {@link EXTERNAL_RING_TIMEOUT_MS}, failure) the caller is never dropped: back to the transferring operator if
-   * available, else to the head of the queue, with an apology (the engine's `external-transfer-ended`).
+   * Blind transfer to an external number past the allow-list ({@link CallTransfers.toNumber}). If it does not answer
+   * (busy, no answer within {@link EXTERNAL_RING_TIMEOUT_MS}, failure) the caller is never dropped: back to the
+   * transferring operator if available, else to the head of the queue, with an apology (`external-transfer-ended`).
    */
   transferExternal(operatorId: string, number: string): CallRequestResult {
-    const refused = this.talkingWith(operatorId);
-    if (refused) return refused;
-    if (!this.host.external || !this.media.offerToExternal) return { ok: false, error: "external-transfer-unavailable" };
-    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: number } });
-    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
-    this.moveTo("external");
-    this.externalParty.ring(number, Number(operatorId));
-    return { ok: true };
+    return this.talkingWith(operatorId) ?? this.transfers.toNumber(operatorId, number);
   }
 
   // ---- consultation (attended transfer, ./session/consultation.ts) ----------------------------------------------
@@ -503,47 +454,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return this.fsm.is("consulting") ? this.consultation.complete(operatorId) : { ok: false, error: "not-consulting" };
   }
 
-  /** The caller holds for a consultation: music (unless held already), the operator's leg held, the hold timed. */
-  private holdForConsultation(): void {
-    const wasTalking = this.fsm.is("talking");
-    if (!this.holdTime.deskHolding) this.holdTime.deskHeld();
-    this.fsm.move("consulting");
-    this.operator!.setHeld(true);
-    if (wasTalking) this.enqueueMedia(() => this.media.holdCaller());
-  }
-
-  /**
-   * Back to the caller after a consultation, on the operator's first session (it never moved): talking (music
-   * stops, both hear each other) after a cancel, held (music on, the desk shows `held`) after the target left.
-   */
-  private backToCaller(to: "talking" | "held"): void {
-    const operator = this.operator;
-    if (!operator) return;
-    if (to === "talking") this.holdTime.deskResumed();
-    this.fsm.move(to);
-    operator.setHeld(to === "held");
-    if (to === "talking") this.enqueueMedia(() => this.media.resumeCaller());
-  }
-
-  /** A completed consultation of a colleague: blind transfer to them, their desk answering the offer at once. */
-  private transferToColleague(operatorId: string, colleague: string): CallRequestResult {
-    this.fsm.move("held");
-    this.offers.autoAnswerNext(colleague);
-    const result = this.transfer(operatorId, { operatorId: colleague });
-    if (!result.ok) this.offers.autoAnswerNext(undefined);
-    return result;
-  }
-
-  /** A completed consultation of a number: the engine ends the operator's part, the target joins the caller. */
-  private handOver(operatorId: string, number: string, call: ExternalCall): CallRequestResult {
-    // transferredOut sends BYE to the operator's first session.
-    this.host.dispatch({ type: "call-transferred", callId: this.id, operatorId, to: { external: number } });
-    if (this.operatorId === operatorId) return { ok: false, error: "not-on-this-call" };
-    this.moveTo("external");
-    this.externalParty.join(number, call);
-    return { ok: true };
-  }
-
   // ---- operator legs --------------------------------------------------------------------------------------------
 
   private operatorAnswered(operatorId: string, leg: OperatorLegPort, sdp: string): void {
@@ -554,7 +464,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.offers.taken(operatorId);
     this.operator = leg;
     this.operatorId = operatorId;
-    clearTimeout(this.followUp);
+    this.waiting.stop();
     if (this.recovery.offeredStale(leg)) this.enqueueMedia(() => this.recovery.moveOperator(operatorId, leg));
     else this.enqueueMedia(() => this.media.operatorAnswered(leg.localTag, sdp));
     // The recording starts with the first operator connected (server/recordings).
@@ -569,9 +479,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     // BYE from the operator ends the call; a dead connection is a failure the caller must survive.
     this.consultation.end("operator-left");
     if (reason !== "bye") {
-      this.operator = undefined;
-      this.operatorId = undefined;
-      this.moveTo("queued");
+      this.releaseOperator();
       this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
       this.enqueueMedia(() => this.media.operatorLegLost({ apology: this.localizer ? this.localize("apology") : true }));
       this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
@@ -582,14 +490,20 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.trunk.hangup("local");
   }
 
+  /** The operator leaves the caller, who is queued again (the engine decides what next). */
+  private releaseOperator(): void {
+    this.operator = undefined;
+    this.operatorId = undefined;
+    this.moveTo("queued");
+  }
+
   /** The operator's leg was dropped because it refused the media's move: the engine is told, the caller apologised to. */
   private async operatorDropped(operatorId: string, media: CallMedia): Promise<void> {
     this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
     this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
     if (!this.operator && !this.finished) {
       const ms = await media.playToCaller("apology");
-      this.followUp = setTimeout(() => !this.operator && !this.finished && this.playThenMusic([]), ms ?? 0);
-      this.followUp.unref();
+      this.waiting.musicAfter(ms ?? 0);
     }
   }
 
@@ -631,7 +545,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (this.finished) return;
     this.finished = true;
     this.moveTo("ended");
-    clearTimeout(this.followUp);
+    this.waiting.stop();
     this.recovery.stop();
     this.callerSteps.cancel();
     this.emit("finished");

@@ -10,6 +10,7 @@
 import type { CallMedia } from "../call-media";
 import { EXTERNAL_RING_TIMEOUT_MS, type ExternalCall, type ExternalDialler } from "../external-party";
 import { retryAfterGlare } from "../../telephony/leg-signalling";
+import type { SessionLog } from "./session-ports";
 
 /** What an external transfer needs of its call session. */
 export interface ExternalTransferPort {
@@ -23,8 +24,7 @@ export interface ExternalTransferPort {
   finished(): boolean;
   /** Runs a step on the call's media chain (errors are logged there). */
   enqueueMedia(step: () => Promise<unknown>): void;
-  /** Logs a `call.external-*` event of this call (the session adds the queue). */
-  log(type: string, data: Record<string, unknown>): void;
+  log: SessionLog;
   warn(message: string, data: Record<string, unknown>): void;
   /** The party answered: whatever plays to the caller stops being followed by more prompts. */
   answered(): void;
@@ -103,7 +103,7 @@ export class ExternalTransfer {
   join(number: string, call: ExternalCall): void {
     const party: ExternalParty = { number, attempt: this.nextAttempt(), call, answered: true };
     this.party = party;
-    this.port.log("call.external-answered", { number, consulted: true });
+    this.log("call.external-answered", { number, consulted: true });
     const media = this.port.media();
     this.port.enqueueMedia(async () => {
       try {
@@ -133,6 +133,11 @@ export class ExternalTransfer {
     this.party = undefined;
   }
 
+  /** A `call.external-*` event, with the caller's queue. */
+  private log(type: string, data: Record<string, unknown>): void {
+    this.port.log(type, data, { queueId: this.port.queueId() });
+  }
+
   private nextAttempt(): string {
     this.attempts += 1;
     return `${this.port.callerTag()}-x${this.attempts}`;
@@ -146,7 +151,7 @@ export class ExternalTransfer {
     clearTimeout(party.ringTimer);
     this.port.answered();
     party.answered = true;
-    this.port.log("call.external-answered", { number: party.number });
+    this.log("call.external-answered", { number: party.number });
     this.port.enqueueMedia(() => this.port.media().operatorAnswered(party.attempt, sdp));
   }
 
@@ -156,7 +161,7 @@ export class ExternalTransfer {
     clearTimeout(party.ringTimer);
     this.party = undefined;
     party.call?.end();
-    this.port.log("call.external-failed", { number: party.number, status });
+    this.log("call.external-failed", { number: party.number, status });
     this.port.enqueueMedia(() => this.port.media().abandonOperatorAttempt(party.attempt));
     if (party.onFailed) return party.onFailed();
     this.port.notAnswered();
