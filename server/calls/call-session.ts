@@ -253,7 +253,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** An announcement for a waiting caller (position, periodic); skipped once an operator talks to them. */
   announce(prompts: readonly Sound[]): boolean {
     if (this.bridged || prompts.length === 0) return false;
-    this.playThenMusic(prompts);
+    this.waiting.play(prompts);
     return true;
   }
 
@@ -297,7 +297,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /** The greeting once the caller is queued (unless the engine already turned them away). */
   greet(greeting: Sound = "greeting"): void {
-    if (!this.endedBy) this.playThenMusic([greeting]);
+    if (!this.endedBy) this.waiting.play([greeting]);
   }
 
   /** Outside the number's hours (server/hours): the closed message, then BYE or voicemail ({@link CallerSteps.answerClosed}). */
@@ -315,7 +315,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.callerSteps.forwarding();
     this.log("call.forwarded", { number }, { queueId: this.queueId });
     this.moveTo("external");
-    this.playThenMusic([]);
+    this.waiting.play([]);
     this.externalParty.ring(number, 0, () => this.answerClosed(closed));
     return true;
   }
@@ -323,11 +323,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** The consent notice of a recorded call, before the caller joins the queue ({@link CallRecording.playNotice}). */
   playRecordingNotice(): Promise<void> {
     return this.recorder.playNotice();
-  }
-
-  /** Announcements, then hold music ({@link WaitingAudio.play}); nothing once the caller talks to someone. */
-  playThenMusic(sounds: readonly Sound[]): void {
-    this.waiting.play(sounds);
   }
 
   // ---- the operator's requests (desk) ---------------------------------------------------------------------------
