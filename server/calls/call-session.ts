@@ -475,10 +475,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.consultation.end("operator-left");
     if (reason !== "bye") {
       this.releaseOperator();
-      this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
       this.enqueueMedia(() => this.media.operatorLegLost({ apology: this.localizer ? this.localize("apology") : true }));
-      this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
-      return;
+      return this.operatorLegFailed(operatorId);
     }
     this.endedBy = "operator";
     this.write({ endedBy: "operator", endReason: "operator-hung-up" });
@@ -492,10 +490,15 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.moveTo("queued");
   }
 
-  /** The operator's leg was dropped because it refused the media's move: the engine is told, the caller apologised to. */
-  private async operatorDropped(operatorId: string, media: CallMedia): Promise<void> {
+  /** The operator's line dropped (not a BYE): logged, and the engine offers the caller again (`operator-leg-failed`). */
+  private operatorLegFailed(operatorId: string): void {
     this.log("call.operator-leg-failed", undefined, { operatorId: Number(operatorId) });
     this.host.dispatch({ type: "operator-leg-failed", callId: this.id, operatorId });
+  }
+
+  /** The operator's leg was dropped because it refused the media's move: the engine is told, the caller apologised to. */
+  private async operatorDropped(operatorId: string, media: CallMedia): Promise<void> {
+    this.operatorLegFailed(operatorId);
     if (!this.operator && !this.finished) {
       const ms = await media.playToCaller("apology");
       this.waiting.musicAfter(ms ?? 0);
