@@ -20,7 +20,9 @@ import type { TrunkLeg } from "../telephony/trunk-leg";
 import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
 import type { ExternalDialler } from "./external-party";
-import { CallSession, type CallRequestResult, type ConsultClaim, type CallSessionHost, type CallSessionInit, type CallerLeg, type OperatorLegPort } from "./call-session";
+import { CallSession } from "./call-session";
+import type { ConsultClaim } from "./session/consultation";
+import type { CallRequestResult, CallSessionHost, CallSessionInit, CallerLeg, OperatorLegPort } from "./session/session-ports";
 import type { HoursRoute } from "../hours/hours-runtime";
 import type { MenuChoice } from "../hours/caller-menu";
 import type { PromptLanguage } from "../../db/enums";
@@ -30,7 +32,8 @@ import { shouldRecord } from "../recordings/sampling";
 import type { RecordedCall } from "../recordings/recording-service";
 import type { VoicemailEnded } from "../voicemail/voicemail-service";
 
-export { MEDIA_RECOVERY_WAIT_MS, type MediaFailure } from "./call-session";
+export { MEDIA_RECOVERY_WAIT_MS } from "./session/media-recovery";
+export type { MediaFailure } from "./session/session-ports";
 
 /** Service-level defaults for calls that never reached a queue (issue #2's definitions). */
 const DEFAULT_SL_THRESHOLD_S = 20;

@@ -5,9 +5,11 @@
  */
 import { z } from "zod";
 import type { TransferTargetOption } from "../realtime/events";
-import type { DeskCallHandlers, DeskHooks } from "../realtime/socket-server";
+import type { DeskCallHandlers, DeskHooks, RealtimeServer } from "../realtime/socket-server";
+import type { DeskHoursPush } from "../hours/hours-desk";
+import type { OutboundCalls } from "../outbound/outbound-calls";
 import type { CallController } from "./call-controller";
-import { DTMF_DIGIT } from "./call-session";
+import { DTMF_DIGIT } from "./session/session-ports";
 import type { RestoredOperatorStates } from "./call-records";
 import type { EngineConfig } from "./engine-config";
 
@@ -125,4 +127,30 @@ export function deskCallHandlers(
         .map((c): TransferTargetOption => ({ target: { kind: "contact", contactId: c.id }, label: `${c.name} (${c.phone})` })),
     ],
   };
+}
+
+/**
+ * Gives the realtime server its desk hooks ({@link deskHooks} with {@link deskCallHandlers}): the desk's status and
+ * call requests, the hours of the operator's queues (`deskHours`), and no return to `available` while the operator is
+ * on an outbound call (the engine would offer a queue call; refused with `on an outbound call`).
+ */
+export function wireDesks(args: {
+  realtime: Pick<RealtimeServer, "setDeskHooks">;
+  controller: CallController;
+  engineConfig: EngineConfig;
+  directory: DirectoryPort;
+  /** After a takeover: operators' states on the node that died (see {@link deskHooks}). */
+  restoring: RestoredOperatorStates;
+  deskHours: Pick<DeskHoursPush, "view">;
+  outbound: Pick<OutboundCalls, "isOnCall">;
+}): void {
+  const { controller, engineConfig, outbound } = args;
+  const callRequests = deskCallHandlers(controller, engineConfig, (userId) => engineConfig.operatorName(userId), args.directory);
+  const hooks = deskHooks(controller, engineConfig, callRequests, args.restoring);
+  args.realtime.setDeskHooks({
+    ...hooks,
+    hours: (userId) => args.deskHours.view(userId),
+    setStatus: (userId, request) =>
+      request.status === "available" && outbound.isOnCall(userId) ? { ok: false, error: "on an outbound call" } : hooks.setStatus(userId, request),
+  });
 }

@@ -5,7 +5,7 @@
  * their WebSocket, RFC 3261 §13.2, RFC 7118), media through ITS OWN rtpengine call: browser to browser, WebRTC on
  * both sides (a plain-RTP offerer, the scripted test operator, gets plain RTP both ways). Nothing here touches the
  * caller's rtpengine call: re-INVITEing a Chromium leg onto another rtpengine call does not work, and offering from an
- * operator's tag inside the caller's call crashed rtpengine 10.5 (see server/calls/call-session.ts, consultation).
+ * operator's tag inside the caller's call crashed rtpengine 10.5 (see server/calls/session/consultation.ts).
  *
  * States ({@link INTERNAL_CONSULT_TRANSITIONS}): `dialling` -> `ringing` (the colleague's 180, relayed as 180) ->
  * `answered` (their 200: rtpengine's answer goes to the consulting operator in our 200) -> `ended`. Endings: either

@@ -33,6 +33,13 @@ export interface MediaRuntime {
   stop(): Promise<void>;
 }
 
+/** The media relays' reports go to `to` (the call controller, once it exists), by call record id. */
+export function reportMedia(media: MediaRuntime, to: { mediaTimedOut(callId: string): void; mediaLost(callId: string): void; callerDtmf: MediaEvents["dtmf"] }): void {
+  media.events.timedOut = (callId) => to.mediaTimedOut(callId);
+  media.events.lost = (callId) => to.mediaLost(callId);
+  media.events.dtmf = (callId, digit, sourceTag) => to.callerDtmf(callId, digit, sourceTag);
+}
+
 /** `recordingSpoolDir`: rtpengine's `--recording-dir` (server/recordings), created here; none disables recording. */
 export async function startMedia(
   config: Config,

@@ -11,7 +11,10 @@ import type { PromptLanguage } from "../../db/enums";
 import type { Config } from "../config/config";
 import type { Logger } from "../logger";
 import type { EngineEvent } from "../queue";
+import type { EngineConfig } from "../calls/engine-config";
+import { DeskHoursPush, type DeskHoursView } from "./hours-desk";
 import { HoursRuntime } from "./hours-runtime";
+import type { QueueHoursState } from "./number-hours";
 import { PromptCatalog } from "./prompt-catalog";
 
 export interface HoursWiring {
@@ -44,4 +47,22 @@ export function startHours(args: { config: Config; clock: Clock; logger: Logger;
     },
     durationMs: (sound) => prompts.durationMs(sound),
   };
+}
+
+/**
+ * Each queue's hours where people look at them, pushed when the hours runtime crosses a boundary (no polling): the
+ * board's panels, and each operator's desk (the hours of the queues they serve; who serves which is taken after each
+ * configuration sync, `synced`). Returns the desks' push, whose `view(userId)` answers a desk that opens.
+ */
+export function showQueueHours(args: {
+  runtime: HoursRuntime;
+  board: { setQueueHours(states: ReadonlyMap<number, QueueHoursState>): void };
+  synced: EngineConfig["synced"];
+  publishDeskHours(userId: number, view: DeskHoursView): void;
+}): DeskHoursPush {
+  args.runtime.queueHoursChanged.add((states) => args.board.setQueueHours(states));
+  const deskHours = new DeskHoursPush((userId, view) => args.publishDeskHours(userId, view));
+  args.runtime.queueHoursChanged.add((states) => deskHours.setStates(states));
+  args.synced.add((queues, byUser) => deskHours.configure(queues, byUser));
+  return deskHours;
 }

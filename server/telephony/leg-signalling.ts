@@ -23,6 +23,21 @@ export interface ReofferResult {
   sdp: string | undefined;
 }
 
+/** End reasons that are Hotline's doing, not the peer's (a call record's `ended_by` is then `system`). */
+export const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
+
+/**
+ * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a
+ * random wait of `minMs` to `minMs + 1900` ms (RFC 3261 §14.1: 2.1-4 s when we own the Call-ID, 0-2 s when not).
+ * Resolves with the last attempt's result; never rejects unless `send` does.
+ */
+export async function retryAfterGlare(send: () => Promise<ReofferResult>, minMs: number): Promise<ReofferResult> {
+  const first = await send();
+  if (first.status !== 491) return first;
+  await new Promise((resolve) => setTimeout(resolve, minMs + Math.random() * 1900));
+  return send();
+}
+
 export interface LegSignalling {
   readonly logger: Logger;
   /** Our Contact toward `transport`'s peers. */

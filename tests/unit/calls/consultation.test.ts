@@ -5,7 +5,8 @@
  * complete re-INVITEs the target onto the caller's media, cancel or the target leaving brings the operator back.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CALL_SESSION_TRANSITIONS, CONSULT_INVITE_TIMEOUT_MS } from "../../../server/calls/call-session";
+import { CALL_SESSION_TRANSITIONS } from "../../../server/calls/session/session-state";
+import { CONSULT_INVITE_TIMEOUT_MS } from "../../../server/calls/session/consultation";
 import { FakeDialler, FakeMedia, settle } from "./call-fakes";
 import { rig } from "./call-rig";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CALL_SESSION_TRANSITIONS } from "../../../server/calls/call-session";
+import { CALL_SESSION_TRANSITIONS } from "../../../server/calls/session/session-state";
 import { IllegalTransitionError, StateMachine, TypedEmitter } from "../../../server/telephony/leg-state";
 import { OPERATOR_LEG_TRANSITIONS } from "../../../server/telephony/operator-leg";
 import { TRUNK_LEG_TRANSITIONS } from "../../../server/telephony/trunk-leg";
