@@ -10,7 +10,7 @@ import type { Db } from "../../db/client";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import { NgTimeoutError, NgUnavailableError, NoMediaInstanceError } from "../media";
+import { NoMediaInstanceError } from "../media";
 import { DispatchEngine, resolveQueueSettings, type Effect, type EngineEvent } from "../queue";
 import { isCallbackNumber } from "../queue/callback-number";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
@@ -21,6 +21,7 @@ import type { CallMedia, CallMediaFactory, Sound } from "./call-media";
 import { CallRecords, databaseRecordStore, systemRecordsClock, type RecordStore, type RecordsOptions } from "./call-records";
 import type { ExternalDialler } from "./external-party";
 import { CallSession } from "./call-session";
+import { mediaRefusal } from "./media-refusal";
 import type { ConsultClaim } from "./session/consultation";
 import type { CallRequestResult, CallSessionHost, CallSessionInit, CallerLeg, OperatorLegPort } from "./session/session-ports";
 import type { HoursRoute } from "../hours/hours-runtime";
@@ -477,11 +478,11 @@ export class CallController implements InboundCallHandler {
       if (call.mediaFailure) return;
       this.deps.logger.warn("media refused the caller's offer", { callId: call.id, error: String(error) });
       this.sessions.delete(call.id);
-      // An instance that does not answer is no media at all (503, try later), not an offer we cannot accept (488).
-      const unreachable = error instanceof NgTimeoutError || error instanceof NgUnavailableError;
-      if (unreachable) this.rejectForNoMedia(trunk);
+      // Only an offer we cannot accept is 488; rtpengine out of ports, at a limit or unreachable is 503, try later.
+      const refusal = mediaRefusal(error);
+      if (refusal.status === 503) this.rejectForNoMedia(trunk);
       else trunk.reject(488, "Not Acceptable Here");
-      this.records.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: unreachable ? "no-media" : "media" });
+      this.records.writeCall(call.id, { outcome: "failed", endedAt: new Date(this.deps.clock.now()), endedBy: "system", endReason: refusal.endReason });
       this.trackMediaClose(call.media.close().catch(() => {}));
       return;
     }

@@ -24,6 +24,7 @@ import type { OperatorLeg } from "../telephony/operator-leg";
 import { contactHeader } from "../telephony/sip-dialog";
 import { OFFER_HEADERS } from "../realtime/events";
 import { isWebRtcSdp } from "./outbound-media";
+import { mediaRefusal } from "./media-refusal";
 
 export type InternalConsultState = "dialling" | "ringing" | "answered" | "ended";
 
@@ -143,7 +144,7 @@ export class InternalConsultCall extends EventEmitter<InternalConsultEvents> {
       sdp = this.webRtc ? finishBrowserSdp(reply.sdp) : finishTrunkSdp(reply.sdp);
     } catch (error) {
       this.options.logger.warn("internal consultation: media answer failed", { error: String(error) });
-      return this.finish({ reason: "media-failed" }, 488);
+      return this.finish({ reason: "media-failed" }, mediaRefusal(error).status);
     }
     if ((this.current as InternalConsultState) === "ended") return;
     clearTimeout(this.ringTimer);

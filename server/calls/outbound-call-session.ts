@@ -26,6 +26,7 @@ import { OutboundCall, type OutboundCallFailure } from "../telephony/outbound-ca
 import { contactHeader, type LocalContact, type SipDialog } from "../telephony/sip-dialog";
 import type { TrunkLayer } from "../telephony/trunk-auth";
 import type { OutboundMedia } from "./outbound-media";
+import { mediaRefusal } from "./media-refusal";
 
 export type OutboundSessionState = "dialling" | "ringing" | "answered" | "ended";
 
@@ -216,7 +217,7 @@ export class OutboundCallSession extends EventEmitter<OutboundSessionEvents> {
     } catch (error) {
       this.options.logger.warn("outbound answer refused by media", { error: String(error) });
       this.call?.hangup();
-      return this.finish({ outcome: "failed", endedBy: "system", reason: "media-failed" }, 488);
+      return this.finish({ outcome: "failed", endedBy: "system", reason: "media-failed" }, mediaRefusal(error).status);
     }
     if ((this.current as OutboundSessionState) === "ended") return this.call?.hangup();
     clearTimeout(this.ringTimer);

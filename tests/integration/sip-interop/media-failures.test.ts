@@ -14,6 +14,7 @@ import { callRecords, type CallRecord } from "../../../db/schema";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { freePort, testRtpPort } from "../../support/net";
+import { SipPeer, audioSdp, header, tagOf, type PeerMessage } from "../../support/sip-peer";
 import { TrunkPeer } from "../../support/trunk-peer";
 import { waitUntil } from "../../support/wait";
 
@@ -275,6 +276,41 @@ describe("no media relay at admission", () => {
     const record = await closedRecord(harness, peer.callId);
     expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "no-media", offers: 0 });
   }, 30_000);
+});
+
+describe("rtpengine out of ports", () => {
+  let harness: Harness;
+  let peer: SipPeer;
+
+  beforeAll(async () => {
+    // Four RTP ports: the first call's trunk side takes them (RTP and RTCP on each side of its one stream).
+    const rtpMin = testRtpPort(23000);
+    harness = await startHarness({ RTP_PORT_MIN: String(rtpMin), RTP_PORT_MAX: String(rtpMin + 3) });
+    await harness.cli("queue", "add", "Support");
+    await harness.cli("number", "add", "1000", "--queue", "Support");
+    peer = await SipPeer.udp({ host: "127.0.0.1", port: harness.hotline.telephony!.b2bua.port });
+  }, 60_000);
+  afterAll(async () => {
+    peer?.close();
+    await harness?.stop();
+  });
+
+  it("a caller beyond the relay's ports gets 503 with Retry-After (a server limit, not 488: the offer is fine); record failed, no-media", async () => {
+    const answers: number[] = [];
+    let refused: PeerMessage | undefined;
+    for (let i = 0; i < 6 && !refused; i++) {
+      const dialog = peer.invite({ sdp: audioSdp(40_000 + 2 * i) });
+      const final = await peer.finalResponse(dialog, "INVITE", 10_000);
+      answers.push(final.status!);
+      if (final.status === 200) peer.ack({ ...dialog, toTag: tagOf(header(final, "to")) });
+      else refused = final;
+    }
+    expect(answers[0], "the first call fits in the range").toBe(200);
+    expect(refused?.status, `answers: ${answers.join(", ")}`).toBe(503);
+    expect(Number(header(refused!, "retry-after"))).toBeGreaterThan(0);
+    const record = await closedRecord(harness, header(refused!, "call-id")!);
+    expect(record).toMatchObject({ outcome: "failed", endedBy: "system", endReason: "no-media" });
+  }, 60_000);
 });
 
 describe("an external rtpengine (no timeout notifications from it)", () => {
