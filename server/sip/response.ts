@@ -3,11 +3,11 @@
  * @module
  */
 import { Headers } from "./headers.js";
-import { createResponseMessage, type SipRequest, type SipResponse } from "./message.js";
+import { createResponseMessage, isRequest, type SipRequest, type SipResponse } from "./message.js";
 import { getTag, withTag } from "./name-addr.js";
-import { REASON_PHRASES } from "./serializer.js";
+import { REASON_PHRASES, serializeMessage } from "./serializer.js";
 import { generateTag } from "./ids.js";
-import type { ParseFailure } from "./parser.js";
+import { parseMessage, type ParseFailure } from "./parser.js";
 
 export interface ResponseOptions {
   /** Reason phrase; defaults to the RFC 3261 §21 phrase. */
@@ -75,4 +75,16 @@ export function createErrorResponse(failure: Extract<ParseFailure, { kind: "bad-
   if (failure.status === 416 || failure.status === 505) headers.append("Warning", `399 - "${failure.reason.replace(/["\\]/g, "")}"`);
   const reason = failure.status === 400 ? `Bad Request - ${failure.reason}` : (REASON_PHRASES[failure.status] ?? "Bad Request");
   return createResponseMessage({ status: failure.status, reason: reason.replace(/[\r\n]/g, " ").slice(0, 120), headers });
+}
+
+/**
+ * 513 Message Too Large (RFC 3261 §21.5.14) for a request whose header section `head` (no body, no final blank line)
+ * declared more than the stream transport accepts; undefined when the head is not a parseable request (a response,
+ * or garbage: nothing to answer). The caller sends it and closes the connection, which can no longer be framed.
+ */
+export function messageTooLargeResponse(head: Buffer): Buffer | undefined {
+  const section = head.toString("latin1").replace(/^(content-length|l)[ \t]*:.*$/gim, "Content-Length: 0");
+  const parsed = parseMessage(Buffer.from(`${section}\r\n\r\n`, "latin1"), { framing: "stream" });
+  if (!parsed.ok || !isRequest(parsed.message) || parsed.message.method === "ACK") return undefined;
+  return serializeMessage(createResponse(parsed.message, 513));
 }

@@ -8,8 +8,12 @@ export type FrameEvent =
   | { type: "message"; data: Buffer }
   /** A double-CRLF ping; the owner should answer with a single CRLF pong. */
   | { type: "ping" }
-  /** The stream can no longer be framed; the owner must close the connection. */
-  | { type: "error"; reason: string };
+  /**
+   * The stream can no longer be framed; the owner must close the connection. `head`: the header section (no body)
+   * of a message refused for its declared size, so the owner can answer 513 Message Too Large (RFC 3261 §21.5.14)
+   * before closing; absent when no complete header section arrived within the limit.
+   */
+  | { type: "error"; reason: string; head?: Buffer };
 
 const HEADER_END = Buffer.from("\r\n\r\n");
 const CONTENT_LENGTH_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im;
@@ -44,17 +48,17 @@ export class StreamFramer {
       if (lengths.length !== 1) return this.fail(events, lengths.length === 0 ? "missing Content-Length" : "multiple Content-Length");
       const bodyLength = Number(lengths[0]?.[1]);
       const total = headerEnd + 4 + bodyLength;
-      if (total > this.maxMessageSize) return this.fail(events, "message too large");
+      if (total > this.maxMessageSize) return this.fail(events, "message too large", Buffer.from(this.buffer.subarray(0, headerEnd)));
       if (this.buffer.length < total) return events;
       events.push({ type: "message", data: Buffer.from(this.buffer.subarray(0, total)) });
       this.buffer = this.buffer.subarray(total);
     }
   }
 
-  private fail(events: FrameEvent[], reason: string): FrameEvent[] {
+  private fail(events: FrameEvent[], reason: string, head?: Buffer): FrameEvent[] {
     this.failed = true;
     this.buffer = Buffer.alloc(0);
-    events.push({ type: "error", reason });
+    events.push(head ? { type: "error", reason, head } : { type: "error", reason });
     return events;
   }
 }

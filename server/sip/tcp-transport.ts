@@ -12,6 +12,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { silentLogger, type Logger } from "./logger.js";
 import type { SipMessage } from "./message.js";
+import { messageTooLargeResponse } from "./response.js";
 import { serializeMessage } from "./serializer.js";
 import { StreamFramer } from "./stream-framer.js";
 import type { Connection, Destination, Endpoint, MessageHandler, Transport } from "./transport.js";
@@ -236,7 +237,9 @@ export class TcpTransport implements Transport {
         if (event.type === "ping") socket.write("\r\n");
         else if (event.type === "error") {
           this.logger.info("closing unframeable tcp connection", { id: connection.id, reason: event.reason });
-          socket.destroy();
+          const tooLarge = event.head && messageTooLargeResponse(event.head);
+          if (tooLarge) socket.end(tooLarge);
+          else socket.destroy();
         } else {
           if (deadline) {
             if (!framed) {

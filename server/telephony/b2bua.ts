@@ -8,6 +8,7 @@
  *   before any transaction exists (TrunkSourceAdmission), then dropped unanswered.
  * UAS obligations, in the order of RFC 3261 §8.2 (the interop profile is in server/sip/README.md):
  * - §8.2.2.2 merged requests (same Call-ID, From tag and CSeq as a live INVITE, another transaction) -> 482;
+ * - a new call with `Max-Forwards: 0` -> 483 (the B2BUA passes calls on: §16.3's rule; OPTIONS with 0 is answered, §11);
  * - §8.2.2.3 `Require` with an option tag we do not implement -> 420 with `Unsupported` (only `timer` is
  *   implemented; `Proxy-Require` is for proxies and `Supported` is never an error);
  * - §8.2.3 bodies: `application/sdp`, or its part of a `multipart/mixed` (RFC 5621); anything else, or a
@@ -272,6 +273,9 @@ export class B2bua implements TransactionUser, LegSignalling {
           // The demo path: an admin's browser calls a hotline number like a trunk caller would.
           if (identity?.role !== "admin") return respond(403, { reason: "Forbidden: only administrators place test calls" });
         } else if (!trusted) return respond(403, { reason: "Forbidden: not a configured trunk" });
+        // The B2BUA passes the call on (operators, numbers, other B2BUAs): like a proxy (§16.3 step 3) it refuses a
+        // new call with no hops left, so a loop between B2BUAs (each starting its own leg at 70) still ends.
+        if (request.headers.get("Max-Forwards")?.trim() === "0") return respond(483);
         // §8.2.2.2: the same request reaching us twice by different paths (another branch) is a merged request.
         const mergeKey = this.mergeKey(request);
         if (this.initialInvites.has(mergeKey)) return respond(482, { reason: "Loop Detected (merged request)" });

@@ -80,6 +80,8 @@ export interface InviteOptions {
   callId?: string;
   fromTag?: string;
   cseq?: number;
+  /** Max-Forwards (default 70). */
+  maxForwards?: number;
 }
 
 /** A raw SIP user agent on one socket. */
@@ -206,7 +208,7 @@ export class SipPeer {
     const lines = [
       `INVITE ${dialog.requestUri} SIP/2.0`,
       this.via(dialog.branch),
-      "Max-Forwards: 70",
+      `Max-Forwards: ${options.maxForwards ?? 70}`,
       `From: ${dialog.from};tag=${dialog.fromTag}`,
       `To: ${dialog.to}`,
       `Call-ID: ${dialog.callId}`,

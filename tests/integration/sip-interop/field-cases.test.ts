@@ -378,6 +378,12 @@ describe("ACK and in-dialog requests (RFC 3261 §12.2.2, §13.3.1.4, RFC 6026 §
     await hangUp(p, dialog);
   });
 
+  it("a new call with Max-Forwards: 0 gets 483 Too Many Hops (a loop of B2BUAs ends here)", async () => {
+    const p = await peer();
+    const dialog = p.invite({ sdp: audioSdp(40_000), maxForwards: 0 });
+    expect((await p.finalResponse(dialog, "INVITE")).status).toBe(483);
+  });
+
   it("a merged request (same Call-ID, From tag and CSeq, another branch) gets 482", async () => {
     const p = await peer();
     const media = await rtp();

@@ -135,4 +135,20 @@ describe("TCP transport bounds for untrusted sources", () => {
       clearInterval(ping);
     }
   });
+
+  it("answers a request declaring a body beyond the size limit with 513 (RFC 3261 §21.5.14), then closes; garbage is just closed", async () => {
+    const { transport, received } = await listen({ maxMessageSize: 4096 });
+    const port = transport.local.port;
+    const client = await connectFrom("127.0.0.1", port);
+    client.socket.write(requestText("INVITE").replace("Content-Length: 0", "Content-Length: 50000000"));
+    expect(await closesWithin(client, 2000)).toBe(true);
+    const answer = client.data();
+    expect(answer.split("\r\n")[0]).toBe("SIP/2.0 513 Message Too Large");
+    expect(answer).toMatch(/^CSeq: 1 INVITE$/m);
+    expect(received).toEqual([]);
+    const flood = await connectFrom("127.0.0.1", port);
+    flood.socket.write(Buffer.alloc(8192, 0x41));
+    expect(await closesWithin(flood, 2000)).toBe(true);
+    expect(flood.data()).toBe("");
+  });
 });
