@@ -179,6 +179,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       over: () => this.finished || this.mediaFailure !== undefined,
       operator: () => (this.operator && this.operatorId !== undefined ? { id: this.operatorId, leg: this.operator } : undefined),
       ringing: () => this.offers.legs(),
+      externalMoved: (media) => this.externalParty.mediaMoved(media),
       operatorHolds: () => this.fsm.is("held"),
       callerHeldSince: () => this.heldSince,
       fail: (failure) => this.mediaFailed(failure),

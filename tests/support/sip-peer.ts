@@ -270,12 +270,13 @@ export class SipPeer {
     return { cseq, callId: dialog.callId };
   }
 
-  /** Answers a request Hotline sent (e.g. its BYE) with `status`. */
-  reply(request: PeerMessage, status: number, reason = "OK"): void {
+  /** Answers a request Hotline sent (e.g. its BYE) with `status`; `sdp`: an SDP body and our Contact (a 2xx to a re-INVITE). */
+  reply(request: PeerMessage, status: number, reason = "OK", sdp?: string): void {
     const copy = ["via", "from", "to", "call-id", "cseq"].flatMap((name) =>
       (request.headers.get(name) ?? []).map((value) => `${name === "call-id" ? "Call-ID" : name === "cseq" ? "CSeq" : name[0]!.toUpperCase() + name.slice(1)}: ${value}`),
     );
-    this.send(`SIP/2.0 ${status} ${reason}\r\n${copy.join("\r\n")}\r\n\r\n`);
+    if (sdp !== undefined) copy.push(`Contact: ${this.contact}`, "Content-Type: application/sdp");
+    this.send(`SIP/2.0 ${status} ${reason}\r\n${copy.join("\r\n")}\r\n\r\n${sdp ?? ""}`);
   }
 
   close(): void {

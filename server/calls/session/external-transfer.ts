@@ -44,6 +44,8 @@ interface ExternalParty {
   ringTimer?: NodeJS.Timeout;
   /** Not answered: what happens to the caller (default: {@link ExternalTransferPort.notAnswered}). */
   onFailed?: () => void;
+  /** Rang on media that has been lost since: its answer is not applied, it is moved by re-INVITE instead. */
+  stale?: boolean;
 }
 
 export class ExternalTransfer {
@@ -101,23 +103,52 @@ export class ExternalTransfer {
    * unanswered transfer.
    */
   join(number: string, call: ExternalCall): void {
-    const party: ExternalParty = { number, attempt: this.nextAttempt(), call, answered: true };
+    const party: ExternalParty = { number, attempt: "", call, answered: true };
     this.party = party;
     this.log("call.external-answered", { number, consulted: true });
     const media = this.port.media();
-    this.port.enqueueMedia(async () => {
-      try {
-        const offer = await media.offerToExternal!(party.attempt);
-        const reply = await retryAfterGlare(() => call.reoffer(offer), 2100);
-        if (reply.status >= 300 || !reply.sdp) throw new Error(`the target refused the re-INVITE: ${reply.status}`);
-        if (this.party !== party) return;
-        await media.operatorAnswered(party.attempt, reply.sdp);
-      } catch (error) {
-        this.port.warn("completing the consultation failed", { error: String(error) });
-        party.answered = false;
-        this.failed(party, 500);
-      }
-    });
+    this.port.enqueueMedia(() => this.reInvite(party, media, "completing the consultation failed"));
+  }
+
+  /**
+   * The call's media was re-created on another rtpengine (its instance died; {@link MediaRecovery}): an answered
+   * party is re-INVITEd onto `media` (its side's new plain-RTP offer) and resolves true once bridged there; a party
+   * still ringing was offered the lost media, so its answer will be moved the same way (resolves false: the caller
+   * hears music meanwhile); no party: false. If the party refuses the re-INVITE, the caller comes back as from an
+   * unanswered transfer (never dropped) and it resolves false. Runs on the call's media chain.
+   */
+  async mediaMoved(media: CallMedia): Promise<boolean> {
+    const party = this.party;
+    if (!party) return false;
+    if (!party.answered) {
+      party.stale = true;
+      return false;
+    }
+    return this.reInvite(party, media, "moving the external party to the new media failed");
+  }
+
+  /**
+   * Bridges an answered party's call to `media` by re-INVITE (RFC 3261 §14.1; glare retried after 2.1-4 s, we own
+   * that Call-ID) with a fresh plain-RTP offer; on refusal or error the party is let go and the caller comes back as
+   * from an unanswered transfer. Resolves true when bridged.
+   */
+  private async reInvite(party: ExternalParty, media: CallMedia, failure: string): Promise<boolean> {
+    const call = party.call!;
+    try {
+      const attempt = this.nextAttempt();
+      const offer = await media.offerToExternal!(attempt);
+      const reply = await retryAfterGlare(() => call.reoffer(offer), 2100);
+      if (reply.status >= 300 || !reply.sdp) throw new Error(`the party refused the re-INVITE: ${reply.status}`);
+      if (this.party !== party) return false;
+      await media.operatorAnswered(attempt, reply.sdp);
+      party.attempt = attempt;
+      return true;
+    } catch (error) {
+      this.port.warn(failure, { error: String(error) });
+      party.answered = false;
+      this.failed(party, 500);
+      return false;
+    }
   }
 
   /** The joined target of a completed consultation hung up (its call reports it to the consultation's listeners). */
@@ -152,6 +183,8 @@ export class ExternalTransfer {
     this.port.answered();
     party.answered = true;
     this.log("call.external-answered", { number: party.number });
+    // Rang before the media moved: its answer is for the lost media, so it is moved onto the new one by re-INVITE.
+    if (party.stale) return this.port.enqueueMedia(() => this.reInvite(party, this.port.media(), "moving the external party to the new media failed"));
     this.port.enqueueMedia(() => this.port.media().operatorAnswered(party.attempt, sdp));
   }
 

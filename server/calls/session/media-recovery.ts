@@ -1,8 +1,8 @@
 /**
  * Keeping a call when its media fails (rtpengine, server/media): the call is re-created on a live instance when the
  * one holding it died ({@link MediaRecovery.lost}), a caller on hold whose media rtpengine dropped for silence gets it
- * back on resuming ({@link MediaRecovery.timedOut}), and operator legs are moved onto the new media by re-INVITE
- * ({@link MediaRecovery.moveOperator}). What cannot be kept is handed back to the session as a
+ * back on resuming ({@link MediaRecovery.timedOut}), and operator legs and the external party of a transfer are moved
+ * onto the new media by re-INVITE ({@link MediaRecovery.moveOperator}, {@link ExternalTransfer.mediaMoved}). What cannot be kept is handed back to the session as a
  * {@link MediaFailure} (it closes the record as `failed`).
  * @module
  */
@@ -34,6 +34,11 @@ export interface MediaRecoveryPort {
   finished(): boolean;
   /** The operator connected (leg and id), if any. */
   operator(): { id: string; leg: OperatorLegPort } | undefined;
+  /**
+   * The call's media moved: its external party (a blind transfer to a number, a completed consultation) follows by
+   * re-INVITE; resolves true when the caller is bridged to it on `media` (see {@link ExternalTransfer.mediaMoved}).
+   */
+  externalMoved(media: CallMedia): Promise<boolean>;
   /** The operators' legs still ringing. */
   ringing(): Iterable<OperatorLegPort>;
   /** True while the operator holds the caller (the desk's hold). */
@@ -189,7 +194,7 @@ export class MediaRecovery {
     const operator = this.port.operator();
     let bridged = false;
     if (operator) bridged = await this.moveOperator(operator.id, operator.leg);
-    else await media.playToCaller("hold-music", { loop: true });
+    else if (!(bridged = await this.port.externalMoved(media))) await media.playToCaller("hold-music", { loop: true });
     // The operator held the caller before the media moved: the new media holds them too.
     if (bridged && this.port.operatorHolds()) await media.holdCaller();
     this.port.log("call.media-recovered", { bridged, recoveries: this.recoveries }, { queueId: this.port.queueId() });

@@ -102,6 +102,36 @@ it("answered: the caller talks to the external party through rtpengine (trunk to
   }
 }, 40_000);
 
+it("rtpengine killed under a call transferred to a number: the caller and the external party are re-INVITEd onto the new media and hear each other again", async () => {
+  const sipp = await startSippProvider("external-party-answers-is-reinvited-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+  const { peer, media, dialog } = await talkingToAmina();
+  try {
+    expect(await amina.callRequest({ action: "transfer", target: { kind: "number", number: "0612345678" } })).toEqual({ ok: true });
+    await amina.waitFor(() => amina.current === undefined, "amina's leg to end");
+    const before = media.operatorVoice;
+    await waitUntil("the caller's audio echoed by the external party", () => media.operatorVoice, (n) => n - before > 25, 8000);
+    const instance = harness.hotline.telephony!.pool.instances[0]!;
+    const since = peer.received.length;
+    process.kill(instance.status().pid!, "SIGKILL");
+    // Hotline re-INVITEs the caller with the new instance's offer: answered, and the caller's RTP follows it.
+    const reInvite = await peer.waitFor("the caller's re-INVITE", (m) => m.method === "INVITE", { since, timeoutMs: 10_000 });
+    peer.reply(reInvite, 200, "OK", audioSdp(media.port, { version: 2 }));
+    const relay = sdpFacts(reInvite.body);
+    media.stopSending();
+    media.startSending({ address: relay.address, port: relay.port });
+    // The external party (SIPp) got its own re-INVITE and echoes the caller again through the new session.
+    const after = media.operatorVoice;
+    await waitUntil("the caller's audio echoed again after the move", () => media.operatorVoice, (n) => n - after > 25, 10_000);
+    const bye = peer.request(dialog, "BYE");
+    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
+  } finally {
+    media.close();
+    peer.close();
+  }
+}, 40_000);
+
 it("busy: the caller is not dropped, they come back to the transferring operator", async () => {
   const sipp = await startSippProvider("outbound-invite-gets-486.xml", "UDP", { port: proxyPort });
   const { peer, media, dialog, callId } = await talkingToAmina();
