@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { InternalConsultCall, type InternalConsultResult } from "../../../server/calls/internal-consult-call";
 import { silentLogger } from "../../../server/logger";
-import type { NgClient } from "../../../server/media/ng-client";
+import { NgError, type NgClient } from "../../../server/media/ng-client";
 import { OFFER_HEADERS } from "../../../server/realtime/events";
 import { createRequest, type SipResponse } from "../../../server/sip";
 import { FakeOperatorLeg, FakeTrunk, settle } from "./call-fakes";
@@ -36,11 +36,12 @@ class ConsultingDesk extends FakeTrunk {
 function fakeNg() {
   const ng = {
     commands: [] as Array<{ op: string; fromTag?: string; toTag?: string; sdp?: string }>,
-    failAnswer: false,
+    /** Set: the answer fails with this error. */
+    failAnswer: undefined as Error | undefined,
     offer: async (p: { fromTag: string; sdp: string }) => (ng.commands.push({ op: "offer", ...p }), { sdp: "v=0\r\nm=audio 40000 RTP/AVP 0\r\n" }),
     answer: async (p: { fromTag: string; toTag: string; sdp: string }) => {
       ng.commands.push({ op: "answer", ...p });
-      if (ng.failAnswer) throw new Error("rtpengine error");
+      if (ng.failAnswer) throw ng.failAnswer;
       return { sdp: "v=0\r\nm=audio 40002 RTP/AVP 0\r\n" };
     },
     delete: async () => (ng.commands.push({ op: "delete" }), {}),
@@ -138,14 +139,22 @@ describe("internal consultation call", () => {
     expect(results).toEqual([{ answered: false, reason: "ring-timeout" }]);
   });
 
-  it("rtpengine refuses the colleague's answer: 488 to the desk, the colleague's leg ends", async () => {
+  it("rtpengine fails on the colleague's answer (out of ports, any error of its own): 503 to the desk, the colleague's leg ends", async () => {
     const { desk, colleague, ng, results } = await started();
-    ng.failAnswer = true;
+    ng.failAnswer = new NgError("answer", "Ran out of ports", {});
+    colleague.answer();
+    await settle();
+    expect(desk.rejected).toBe(503);
+    expect(colleague.byeSent).toBe(true);
+    expect(results).toEqual([{ answered: false, reason: "media-failed" }]);
+  });
+
+  it("rtpengine cannot use the colleague's SDP: 488 to the desk", async () => {
+    const { desk, colleague, ng } = await started();
+    ng.failAnswer = new NgError("answer", "Failed to parse SDP", {});
     colleague.answer();
     await settle();
     expect(desk.rejected).toBe(488);
-    expect(colleague.byeSent).toBe(true);
-    expect(results).toEqual([{ answered: false, reason: "media-failed" }]);
   });
 });
 
