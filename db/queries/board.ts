@@ -30,7 +30,7 @@ export function listRecordsSince(db: Db, since: Date) {
 }
 
 /**
- * The events that make the segments and holds of today's calls (`types`: server/board/operator-parts.ts), of calls
+ * The events that make the segments and holds of today's calls (`types`: server/calls/operator-parts.ts), of calls
  * that arrived at or after `since` and are not a consultation's leg, in log order.
  */
 export function listCallPartEventsSince(db: Db, since: Date, types: readonly string[]) {

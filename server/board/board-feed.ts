@@ -18,7 +18,7 @@ import type { Logger } from "../logger";
 import { alertChanges, nextAlertDeadline, NO_ALERTS, queueAlerts, type AlertThresholds } from "./board-alerts";
 import { panelDelta, type PushedSeries, type QueuePanelDelta } from "./board-delta";
 import { BoardState } from "./board-state";
-import { PART_EVENT_TYPES } from "./operator-parts";
+import { PART_EVENT_TYPES } from "../calls/operator-parts";
 import type { BoardSnapshot, OperatorFiguresView, QueueAlertView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "./board-view";
 import type { QueueHoursState } from "../hours/number-hours";
 

@@ -6,14 +6,14 @@
  * entries, hold/unhold, operator states). The runtime hands each write to {@link BoardState.applyWrite}; today's
  * figures come from the same rows a report reads, and {@link BoardState.loadRecord} / {@link loadOperatorEvent} /
  * {@link BoardState.loadCallEvent} rebuild them from the database at boot. Operators are credited with their own
- * segments of each call (server/board/operator-parts.ts), from the same events live and at boot.
+ * segments of each call (server/calls/operator-parts.ts), from the same events live and at boot.
  */
 import type { RecordWrite } from "../calls/call-records";
 import type { NewCallEvent } from "../../db/queries/calls";
 import type { CallRecord } from "../../db/schema";
 import type { BoardSnapshot, QueuePanelView } from "./board-view";
 import { LiveQueues } from "./live-queues";
-import { inboundParts, PART_EVENT_TYPES, type PartEvent } from "./operator-parts";
+import { inboundParts, PART_EVENT_TYPES, type PartEvent } from "../calls/operator-parts";
 import { QueueFigures, type FigureCall } from "./queue-figures";
 
 /** What changed with one write: the queues whose panels and whether the operators' figures must be pushed again. */

@@ -7,7 +7,7 @@
  *   as they are. Each call contributes to the totals through one function ({@link contribution}); a changed row takes
  *   its old contribution out and puts its new one in, so live and rebuilt figures are the same function of the rows.
  * - operator state changes (`operator.state` events of `call_events`), for occupancy.
- * - each operator's part of each call ({@link QueueFigures.applyParts}, server/board/operator-parts.ts): who talked
+ * - each operator's part of each call ({@link QueueFigures.applyParts}, server/calls/operator-parts.ts): who talked
  *   to the caller from when to when, as the call's segments say, so a transferred call credits each operator with
  *   their own segment; an outbound call's part comes from its record.
  *
@@ -23,7 +23,7 @@
  */
 import { DateTime } from "luxon";
 import type { OperatorFiguresView, QueueFiguresView, QueueSlotsView } from "./board-view";
-import { outboundPart, type OperatorPart } from "./operator-parts";
+import { outboundPart, type OperatorPart } from "../calls/operator-parts";
 
 /** The columns of a call record the figures read (times epoch ms). */
 export interface FigureCall {

@@ -1,5 +1,5 @@
 /**
- * "Operators today" credits each operator of a transferred call with their own segment (server/board/operator-parts.ts),
+ * "Operators today" credits each operator of a transferred call with their own segment (server/calls/operator-parts.ts),
  * live and as rebuilt from the database at boot: a scripted trunk caller (SIP over UDP, plain RTP) is answered by
  * amina, who blind-transfers them to bob; bob talks, then the caller hangs up. Amina gets one call and the talk time
  * until her transfer; bob one call and the talk time after his answer.

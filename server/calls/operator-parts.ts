@@ -1,5 +1,6 @@
 /**
- * Each operator's part of a call, as the board's "Operators today" credits it (pure, no I/O).
+ * Each operator's part of a call, as the board's "Operators today" (server/board) and the reports by operator
+ * (server/reports) credit it (pure, no I/O).
  *
  * An inbound call may pass through several operators (a blind transfer, a transfer after a consultation, a dropped
  * line answered again): the record's single `operator_id` cannot say who talked when. The call's segments
@@ -13,7 +14,7 @@
  * and credits nobody (as reports and the call log leave it out). Times epoch ms, lengths ms.
  */
 import type { CallEvent } from "../../db/schema";
-import { callSegments } from "../calls/call-segments";
+import { callSegments } from "./call-segments";
 
 /** The event types that make a call's segments and holds; the board keeps these of each of today's calls. */
 export const PART_EVENT_TYPES: ReadonlySet<string> = new Set([
