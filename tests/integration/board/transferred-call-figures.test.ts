@@ -2,15 +2,18 @@
  * "Operators today" credits each operator of a transferred call with their own segment (server/calls/operator-parts.ts),
  * live and as rebuilt from the database at boot: a scripted trunk caller (SIP over UDP, plain RTP) is answered by
  * amina, who blind-transfers them to bob; bob talks, then the caller hangs up. Amina gets one call and the talk time
- * until her transfer; bob one call and the talk time after his answer.
+ * until her transfer; bob one call and the talk time after his answer. The day's report by operator credits them alike.
  */
 import { eq } from "drizzle-orm";
+import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listCallEvents } from "../../../db/queries/calls";
 import { callRecords, users } from "../../../db/schema";
 import { BoardFeed } from "../../../server/board/board-feed";
 import { callSegments } from "../../../server/calls/call-segments";
 import { silentLogger } from "../../../server/logger";
+import { buildCallReport } from "../../../server/reports/call-report";
+import { periodOfDays } from "../../../server/reports/period";
 import { startHarness, type Harness } from "../../support/hotline-harness";
 import { RtpEndpoint, SipPeer, audioSdp, sdpFacts } from "../../support/sip-peer";
 import type { TestOperator } from "../../support/test-operator";
@@ -92,6 +95,17 @@ it("credits amina with her part until the transfer and bob with his, live and af
     rebuilt.stop();
     expect(figuresOf(rebuilt, aminaId)).toEqual(expected.get(aminaId));
     expect(figuresOf(rebuilt, bobId)).toEqual(expected.get(bobId));
+
+    // The report by operator: each one's talk is their own segment's, and so is their handle time (no wrap-up here).
+    const zone = harness.hotline.services.config.TIMEZONE;
+    const today = DateTime.now().setZone(zone).toISODate()!;
+    const report = await buildCallReport(db, periodOfDays(today, today, zone));
+    const row = (id: number) => report.byOperator.find((r) => r.key === String(id));
+    for (const id of [aminaId, bobId]) {
+      expect(row(id)!.talkSeconds).toBeCloseTo(expected.get(id)!.talkMs / 1000, 2);
+      expect(row(id)!.ahtSeconds).toBeCloseTo(expected.get(id)!.talkMs / 1000, 2);
+    }
+    expect(row(aminaId)!.answered).toBe(1);
   } finally {
     media.close();
     peer.close();
