@@ -42,8 +42,8 @@ fi
 # Caller prompts in English, French and Arabic (issue 11): cached, so only new or changed words are synthesised.
 npx tsx scripts/make-prompts.ts >/dev/null
 
-# Rebuild the UI when any source it is built from changed since the last build.
-if [ ! -f .next/BUILD_ID ] || [ -n "$(find app server db public next.config.ts package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
-  echo "hotline: building the web UI" >&2
+# Rebuild the UI when any source it is built from changed since the last build (scripts/ui-stale.sh names it).
+if stale=$(bash scripts/ui-stale.sh); then
+  echo "hotline: building the web UI ($stale changed)" >&2
   npx next build >/dev/null
 fi

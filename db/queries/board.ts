@@ -1,8 +1,8 @@
 /**
  * What the supervisors' board reads at boot to rebuild today's figures (server/board): the day's call records and
- * its operator state changes, in order. Two queries a start, never on a timer.
+ * its operator state changes and the events of its calls' segments, in order. Three queries a start, never on a timer.
  */
-import { and, asc, eq, gte, isNull } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../client";
 import { callEvents, callRecords } from "../schema";
 
@@ -11,6 +11,7 @@ export function listRecordsSince(db: Db, since: Date) {
   return db
     .select({
       id: callRecords.id,
+      direction: callRecords.direction,
       queueId: callRecords.queueId,
       operatorId: callRecords.operatorId,
       arrivedAt: callRecords.arrivedAt,
@@ -26,6 +27,19 @@ export function listRecordsSince(db: Db, since: Date) {
     .from(callRecords)
     // A consultation's leg is not a call of the day (see call_records.consult_of).
     .where(and(gte(callRecords.arrivedAt, since), isNull(callRecords.consultOf)));
+}
+
+/**
+ * The events that make the segments and holds of today's calls (`types`: server/calls/operator-parts.ts), of calls
+ * that arrived at or after `since` and are not a consultation's leg, in log order.
+ */
+export function listCallPartEventsSince(db: Db, since: Date, types: readonly string[]) {
+  return db
+    .select({ id: callEvents.id, at: callEvents.at, type: callEvents.type, callId: callEvents.callId, operatorId: callEvents.operatorId, queueId: callEvents.queueId, data: callEvents.data })
+    .from(callEvents)
+    .innerJoin(callRecords, eq(callRecords.id, callEvents.callId))
+    .where(and(gte(callRecords.arrivedAt, since), isNull(callRecords.consultOf), inArray(callEvents.type, [...types])))
+    .orderBy(asc(callEvents.at), asc(callEvents.id));
 }
 
 /** `operator.state` events at or after `since`, in log order. */

@@ -5,7 +5,7 @@
  * within the service level = wait <= the record's sl_threshold_s; handle = talk + hold + wrap-up =
  * (wrap_up_ended_at or ended_at) - answered_at. Sums are in seconds.
  */
-import { and, count, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { answerUses, callbackRequests, callEvents, callRecords, preparedAnswers, queues } from "../schema";
 import { callLogWhere, type CallLogFilter } from "./call-log";
@@ -289,4 +289,32 @@ export async function countMissedOffersByOperator(db: Db, from: Date, to: Date, 
     )
     .groupBy(callEvents.operatorId);
   return new Map(rows.map((row) => [row.operatorId!, Number(row.missed)]));
+}
+
+/**
+ * The handled calls (answered and ended) among those of `filter` that passed through more than one operator's hands
+ * (a `call.transferred` or `call.operator-leg-failed` event): the record's columns the per-operator sums read, and
+ * their events of `types` (server/calls/operator-parts.ts) in log order. A report credits each operator with their own
+ * segment of these calls rather than the record's first operator with all of it.
+ */
+export async function listSplitCalls(db: Db, filter: CallLogFilter, types: readonly string[]) {
+  const split = sql`exists (select 1 from ${callEvents} e where e.call_id = ${callRecords.id} and e.type in ('call.transferred', 'call.operator-leg-failed'))`;
+  const records = await db
+    .select({
+      id: callRecords.id,
+      operatorId: callRecords.operatorId,
+      answeredAt: callRecords.answeredAt,
+      endedAt: callRecords.endedAt,
+      wrapUpEndedAt: callRecords.wrapUpEndedAt,
+      holdMs: callRecords.holdMs,
+    })
+    .from(callRecords)
+    .where(and(callLogWhere(filter), eq(callRecords.outcome, "answered"), isNotNull(callRecords.endedAt), split));
+  if (records.length === 0) return { records, events: [] };
+  const events = await db
+    .select({ id: callEvents.id, at: callEvents.at, type: callEvents.type, callId: callEvents.callId, operatorId: callEvents.operatorId, queueId: callEvents.queueId, data: callEvents.data })
+    .from(callEvents)
+    .where(and(inArray(callEvents.callId, records.map((r) => r.id)), inArray(callEvents.type, [...types])))
+    .orderBy(asc(callEvents.at), asc(callEvents.id));
+  return { records, events };
 }

@@ -9,7 +9,7 @@
  * the queue list when queues change.
  */
 import type { Db } from "../../db/client";
-import { listOperatorStatesSince, listRecordsSince } from "../../db/queries/board";
+import { listCallPartEventsSince, listOperatorStatesSince, listRecordsSince } from "../../db/queries/board";
 import type { NewCallEvent } from "../../db/queries/calls";
 import type { Queue } from "../../db/schema";
 import type { RecordWrite } from "../calls/call-records";
@@ -18,6 +18,7 @@ import type { Logger } from "../logger";
 import { alertChanges, nextAlertDeadline, NO_ALERTS, queueAlerts, type AlertThresholds } from "./board-alerts";
 import { panelDelta, type PushedSeries, type QueuePanelDelta } from "./board-delta";
 import { BoardState } from "./board-state";
+import { PART_EVENT_TYPES } from "../calls/operator-parts";
 import type { BoardSnapshot, OperatorFiguresView, QueueAlertView, QueuePanelView, WallboardQueueView, WallboardSnapshot } from "./board-view";
 import type { QueueHoursState } from "../hours/number-hours";
 
@@ -77,10 +78,16 @@ export class BoardFeed {
   /** Today's records and operator states from the database (boot, after orphans were closed). */
   async rebuild(): Promise<void> {
     const since = new Date(this.state.figures.dayStart);
-    const [rows, states] = await Promise.all([listRecordsSince(this.deps.db, since), listOperatorStatesSince(this.deps.db, since)]);
+    const [rows, states, parts] = await Promise.all([
+      listRecordsSince(this.deps.db, since),
+      listOperatorStatesSince(this.deps.db, since),
+      listCallPartEventsSince(this.deps.db, since, [...PART_EVENT_TYPES]),
+    ]);
     for (const row of rows) this.state.loadRecord(row);
     for (const event of states) this.state.loadOperatorEvent(event);
-    this.deps.logger.info("board figures rebuilt from today's records", { calls: rows.length, operatorStates: states.length });
+    // After the records: each event credits the operator of its call's segment.
+    for (const event of parts) this.state.loadCallEvent({ ...event, data: event.data ?? {} });
+    this.deps.logger.info("board figures rebuilt from today's records", { calls: rows.length, operatorStates: states.length, segmentEvents: parts.length });
     for (const id of this.state.queueIds) this.dirtyQueues.add(id);
     this.dirtyOperators = true;
     this.scheduleFlush();

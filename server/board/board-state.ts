@@ -4,14 +4,16 @@
  * Every fact the board needs already goes through the call records' write path (server/calls/call-records.ts): the
  * record's insert and patches (queued, answered, ended, hold, wrap-up end) and the event log (the engine's record
  * entries, hold/unhold, operator states). The runtime hands each write to {@link BoardState.applyWrite}; today's
- * figures come from the same rows a report reads, and {@link BoardState.loadRecord} / {@link loadOperatorEvent}
- * rebuild them from the database at boot.
+ * figures come from the same rows a report reads, and {@link BoardState.loadRecord} / {@link loadOperatorEvent} /
+ * {@link BoardState.loadCallEvent} rebuild them from the database at boot. Operators are credited with their own
+ * segments of each call (server/calls/operator-parts.ts), from the same events live and at boot.
  */
 import type { RecordWrite } from "../calls/call-records";
 import type { NewCallEvent } from "../../db/queries/calls";
 import type { CallRecord } from "../../db/schema";
 import type { BoardSnapshot, QueuePanelView } from "./board-view";
 import { LiveQueues } from "./live-queues";
+import { inboundParts, PART_EVENT_TYPES, type PartEvent } from "../calls/operator-parts";
 import { QueueFigures, type FigureCall } from "./queue-figures";
 
 /** What changed with one write: the queues whose panels and whether the operators' figures must be pushed again. */
@@ -29,9 +31,10 @@ export interface QueueInfo {
 const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
 
 /** A record row (or the live copy's fields) as the figures read it. */
-export function figureCall(row: Pick<CallRecord, "id" | "queueId" | "operatorId" | "arrivedAt" | "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "holdMs" | "outcome" | "slThresholdS" | "shortAbandonS">): FigureCall {
+export function figureCall(row: Pick<CallRecord, "id" | "direction" | "queueId" | "operatorId" | "arrivedAt" | "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "holdMs" | "outcome" | "slThresholdS" | "shortAbandonS">): FigureCall {
   return {
     id: row.id,
+    direction: row.direction === "outbound" ? "outbound" : "inbound",
     queueId: row.queueId,
     operatorId: row.operatorId,
     arrivedAt: row.arrivedAt.getTime(),
@@ -50,9 +53,15 @@ export class BoardState {
   readonly figures: QueueFigures;
   readonly live = new LiveQueues();
   private queueInfo = new Map<number, QueueInfo>();
+  /** The segment and hold events of each of today's inbound calls (operator-parts.ts), in log order. */
+  private readonly partEvents = new Map<string, PartEvent[]>();
+  private partEventsDay: number;
+  /** Orders live events of the same millisecond (database ids order those loaded at boot, all below this). */
+  private liveEventId = 2 ** 48;
 
   constructor(zone: string, now: number) {
     this.figures = new QueueFigures(zone, now);
+    this.partEventsDay = this.figures.dayStart;
   }
 
   /** The queues to show and their names (from the database, on every queue change). */
@@ -78,6 +87,25 @@ export class BoardState {
     this.figures.applyOperatorState(event.operatorId, from, to, event.at.getTime());
   }
 
+  /**
+   * A segment or hold event of a call loaded from the database (rebuild at boot, after the records); other types
+   * and calls not of today are ignored. Returns whether an operator's figures changed.
+   */
+  loadCallEvent(event: PartEvent & { callId: string | null }): boolean {
+    if (event.callId === null || !PART_EVENT_TYPES.has(event.type)) return false;
+    this.figures.rollOver(event.at.getTime());
+    if (this.partEventsDay !== this.figures.dayStart) {
+      this.partEvents.clear();
+      this.partEventsDay = this.figures.dayStart;
+    }
+    const call = this.figures.call(event.callId);
+    if (call?.direction !== "inbound") return false;
+    const list = this.partEvents.get(event.callId) ?? [];
+    list.push(event);
+    this.partEvents.set(event.callId, list);
+    return this.figures.applyParts(event.callId, inboundParts(list));
+  }
+
   /** One record write as it is queued for the database; `now` is when (epoch ms). */
   applyWrite(write: RecordWrite, now: number): BoardChange {
     const change: BoardChange = { queues: new Set(), operators: false };
@@ -86,10 +114,13 @@ export class BoardState {
       case "insert-call": {
         const c = write.call;
         this.live.arrived(c.id, c.callerNumber, c.callerName ?? undefined);
+        // A consultation's leg is part of its inbound call, not a call of the day (as the rebuild's query and reports).
+        if (c.consultOf) break;
         const row: FigureCall = {
           id: c.id,
+          direction: c.direction ?? "inbound",
           queueId: c.queueId ?? null,
-          operatorId: null,
+          operatorId: c.operatorId ?? null,
           arrivedAt: c.arrivedAt.getTime(),
           queuedAt: null,
           answeredAt: null,
@@ -121,7 +152,8 @@ export class BoardState {
         if (p.endReason === "menu-callback") touch(this.live.callbackRequested(write.id));
         const touched = this.figures.applyCall(next, now);
         for (const id of touched) touch(id);
-        if (touched.length > 0 && (p.answeredAt !== undefined || p.endedAt !== undefined || p.operatorId !== undefined || p.holdMs !== undefined)) change.operators = true;
+        // An outbound call's operator is credited from its record.
+        if (next.direction === "outbound" && (p.answeredAt !== undefined || p.endedAt !== undefined || p.operatorId !== undefined || p.holdMs !== undefined)) change.operators = true;
         break;
       }
       case "append-events":
@@ -141,6 +173,7 @@ export class BoardState {
     const data = event.data ?? {};
     const touch = (id: number | null | undefined) => id != null && change.queues.add(id);
     const callId = event.callId ?? "";
+    if (this.loadCallEvent({ ...event, id: this.liveEventId++, callId: event.callId ?? null, operatorId: event.operatorId ?? null, queueId: event.queueId ?? null, data: data })) change.operators = true;
     switch (event.type) {
       case "call.caller-entered":
         this.live.entered(callId, Number(data.queueId ?? event.queueId), Number(data.priority ?? 0), at);

@@ -109,10 +109,12 @@ export interface QueuePanelView {
 /** One operator's figures today. */
 export interface OperatorFiguresView {
   operatorId: number;
-  /** Calls answered today. */
+  /** Calls answered today: each segment of a call this operator talked in (a transferred call counts for each). */
   handled: number;
-  /** Talk time of today's ended calls, hold excluded, ms. */
+  /** Talk time of today's ended segments, hold excluded, ms. */
   talkMs: number;
+  /** Hold time within those segments, ms. */
+  holdMs: number;
   /** Time on calls (ringing, talking) and in wrap-up today, closed spans, ms. */
   busyMs: number;
   /** Time available and idle today, closed spans, ms. */

@@ -7,22 +7,29 @@
  *   as they are. Each call contributes to the totals through one function ({@link contribution}); a changed row takes
  *   its old contribution out and puts its new one in, so live and rebuilt figures are the same function of the rows.
  * - operator state changes (`operator.state` events of `call_events`), for occupancy.
+ * - each operator's part of each call ({@link QueueFigures.applyParts}, server/calls/operator-parts.ts): who talked
+ *   to the caller from when to when, as the call's segments say, so a transferred call credits each operator with
+ *   their own segment; an outbound call's part comes from its record.
  *
  * Definitions (db/schema.ts): a call counts on the day it arrived (local midnight in the zone), in the queue of its
  * record. Offered: it entered the queue (`queued_at`). Wait: `answered_at` (or `ended_at` when never answered) −
  * `queued_at`. Answered: `answered_at` set (it reached an operator). Abandoned: outcome `abandoned`; short when the
  * wait is below `short_abandon_s`, counted apart. Service level: answered with wait ≤ `sl_threshold_s` / (answered
  * + non-short abandons). ASA: mean wait of answered calls. AHT: talk + hold + wrap-up = `wrap_up_ended_at` −
- * `answered_at`, over calls whose wrap-up ended. Talk: `ended_at` − `answered_at` − `hold_ms`. Occupancy: time
+ * `answered_at`, over calls whose wrap-up ended. Operators: handled = segments answered, talk = each segment's length
+ * less its holds. Occupancy: time
  * ringing, talking or in wrap-up / (that + time available and idle). Longest wait today is a maximum: it only grows
  * (a row's wait only ever grows as its answer or end is written).
  */
 import { DateTime } from "luxon";
 import type { OperatorFiguresView, QueueFiguresView, QueueSlotsView } from "./board-view";
+import { outboundPart, type OperatorPart } from "../calls/operator-parts";
 
 /** The columns of a call record the figures read (times epoch ms). */
 export interface FigureCall {
   id: string;
+  /** `call_records.direction`: an outbound call's record credits its operator (an inbound one's segments do). */
+  direction: "inbound" | "outbound";
   queueId: number | null;
   operatorId: number | null;
   arrivedAt: number;
@@ -63,6 +70,7 @@ interface Totals {
 interface OperatorTotals {
   handled: number;
   talkMs: number;
+  holdMs: number;
   busyMs: number;
   idleMs: number;
   current: Occupancy;
@@ -81,8 +89,6 @@ interface Contribution {
   shortAbandon: boolean;
   waitMs: number | undefined;
   handleMs: number | undefined;
-  operatorId: number | null;
-  talkMs: number | undefined;
   offeredSlot: number | undefined;
   answeredSlot: number | undefined;
   abandonedSlot: number | undefined;
@@ -110,8 +116,6 @@ export function contribution(call: FigureCall, dayStart: number, slots: number):
     shortAbandon,
     waitMs,
     handleMs: answered && call.wrapUpEndedAt !== null ? Math.max(0, call.wrapUpEndedAt - call.answeredAt!) : undefined,
-    operatorId: answered ? call.operatorId : null,
-    talkMs: answered && call.endedAt !== null ? Math.max(0, call.endedAt - call.answeredAt! - call.holdMs) : undefined,
     offeredSlot: slot(call.queuedAt),
     answeredSlot: answered ? slot(call.answeredAt) : undefined,
     abandonedSlot: abandoned ? slot(call.endedAt) : undefined,
@@ -141,6 +145,8 @@ export class QueueFigures {
   private day: { start: number; end: number; slots: number };
   private readonly calls = new Map<string, FigureCall>();
   private readonly applied = new Map<string, Contribution>();
+  /** Each call's operator parts as last applied. */
+  private readonly parts = new Map<string, OperatorPart[]>();
   private readonly queues = new Map<number, Totals>();
   private readonly operators = new Map<number, OperatorTotals>();
 
@@ -170,10 +176,12 @@ export class QueueFigures {
     const next = dayOf(now, this.zone);
     this.calls.clear();
     this.applied.clear();
+    this.parts.clear();
     this.queues.clear();
     for (const op of this.operators.values()) {
       op.handled = 0;
       op.talkMs = 0;
+      op.holdMs = 0;
       op.busyMs = 0;
       op.idleMs = 0;
       op.since = next.start;
@@ -197,7 +205,28 @@ export class QueueFigures {
       this.add(after, 1);
       this.applied.set(call.id, after);
     } else this.applied.delete(call.id);
+    if (call.direction === "outbound") this.applyParts(call.id, outboundPart(call));
     return [...new Set([before?.queueId, after?.queueId].filter((id): id is number => id !== undefined))];
+  }
+
+  /**
+   * One of today's calls' operator parts as they now stand (replacing its previous parts). Returns false, changing
+   * nothing, for a call that did not arrive today.
+   */
+  applyParts(callId: string, parts: readonly OperatorPart[]): boolean {
+    if (!this.calls.has(callId)) return false;
+    for (const part of this.parts.get(callId) ?? []) this.addPart(part, -1);
+    for (const part of parts) this.addPart(part, 1);
+    if (parts.length > 0) this.parts.set(callId, [...parts]);
+    else this.parts.delete(callId);
+    return true;
+  }
+
+  private addPart(part: OperatorPart, sign: 1 | -1): void {
+    const op = this.operator(part.operatorId);
+    op.handled += sign;
+    op.talkMs += sign * part.talkMs;
+    op.holdMs += sign * part.holdMs;
   }
 
   /** Today's row of a call, if it arrived today (the live copy patched by record writes). */
@@ -251,13 +280,13 @@ export class QueueFigures {
 
   /** Every operator seen today (a state change or a call). */
   operatorFigures(): OperatorFiguresView[] {
-    return [...this.operators].map(([operatorId, op]) => ({ operatorId, handled: op.handled, talkMs: op.talkMs, busyMs: op.busyMs, idleMs: op.idleMs, current: op.current, since: op.since }));
+    return [...this.operators].map(([operatorId, op]) => ({ operatorId, handled: op.handled, talkMs: op.talkMs, holdMs: op.holdMs, busyMs: op.busyMs, idleMs: op.idleMs, current: op.current, since: op.since }));
   }
 
   private operator(operatorId: number): OperatorTotals {
     let op = this.operators.get(operatorId);
     if (!op) {
-      op = { handled: 0, talkMs: 0, busyMs: 0, idleMs: 0, current: "away", since: this.day.start, stateKnown: false };
+      op = { handled: 0, talkMs: 0, holdMs: 0, busyMs: 0, idleMs: 0, current: "away", since: this.day.start, stateKnown: false };
       this.operators.set(operatorId, op);
     }
     return op;
@@ -284,10 +313,5 @@ export class QueueFigures {
     if (c.answeredSlot !== undefined) t.slots.answered[c.answeredSlot]! += sign;
     if (c.abandonedSlot !== undefined) t.slots.abandoned[c.abandonedSlot]! += sign;
     if (c.withinSl && c.answeredSlot !== undefined) t.slots.withinSl[c.answeredSlot]! += sign;
-    if (c.operatorId !== null) {
-      const op = this.operator(c.operatorId);
-      op.handled += sign;
-      op.talkMs += sign * (c.talkMs ?? 0);
-    }
   }
 }

@@ -5,6 +5,7 @@
  * ({@link OperatorViews}) and records, and feeds the engine what sessions report. One timer: the engine's next
  * deadline. No polling.
  */
+import { FAILED_END_REASONS } from "../telephony/leg-signalling";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
@@ -503,7 +504,9 @@ export class CallController implements InboundCallHandler {
     if (call.recording) {
       await call.playRecordingNotice();
       if (trunk.ended || call.finished) {
-        if (!call.mediaFailure) this.records.writeCall(call.id, { outcome: "abandoned", endedAt: new Date(this.deps.clock.now()) });
+        // Gone during the notice: abandoned, unless the call failed (never ACKed: FAILED_END_REASONS).
+        const outcome = FAILED_END_REASONS.has(call.trunkEndReason ?? "") ? "failed" : "abandoned";
+        if (!call.mediaFailure) this.records.writeCall(call.id, { outcome, endedAt: new Date(this.deps.clock.now()) });
         return;
       }
     }

@@ -18,7 +18,7 @@
 import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { EndedBy } from "../../db/schema";
 import type { AnnouncementKind, TransferTarget } from "../queue";
-import { SYSTEM_END_REASONS } from "../telephony/leg-signalling";
+import { FAILED_END_REASONS, SYSTEM_END_REASONS } from "../telephony/leg-signalling";
 import { StateMachine, TypedEmitter } from "../telephony/leg-state";
 import type { CallMedia, Sound } from "./call-media";
 import type { MenuChoice } from "../hours/caller-menu";
@@ -67,6 +67,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   finished = false;
   /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
   mediaFailure: MediaFailure | undefined;
+  /** Why the caller's leg ended (its EndReason), once it did. */
+  trunkEndReason: string | undefined;
   /** The record's end reason when it is not the trunk's (the external party hung up). */
   private endReasonOverride: string | undefined;
   /** The call's hold time (the caller's own holds by re-INVITE, and the operator's holds from the desk). */
@@ -516,6 +518,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private trunkEnded(reason: string): void {
+    this.trunkEndReason = reason;
     this.externalParty.end();
     if (this.callerSteps.callerLeft(reason)) return;
     if (this.heldSince !== undefined) this.callerHold(false);
@@ -532,9 +535,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     } else {
       this.offers.cancelAll();
       this.host.dispatch({ type: "caller-hung-up", callId: this.id });
-      // A queued caller cut off by our shutdown did not give up: not an abandon in the figures (written after the
-      // engine's record, in order).
-      if (this.host.closing) this.write({ outcome: "failed" });
+      // A queued caller cut off by our shutdown, or whose call failed (never ACKed, FAILED_END_REASONS), did not give
+      // up: not an abandon in the figures (written after the engine's record, in order).
+      if (this.host.closing || FAILED_END_REASONS.has(reason)) this.write({ outcome: "failed" });
     }
     this.finishMedia();
   }

@@ -3,16 +3,34 @@
  * with espeak-ng and sox, at install time (scripts/make-prompts.ts from scripts/ensure.sh and .ci/run). Cached: a
  * prompt is synthesised again only when its words or voice changed (each folder's `.manifest.json`) or its file is
  * gone. English prompts already in `<dir>` (the recorded set of scripts/make-sounds.sh) are not duplicated.
+ *
+ * Writes nothing when nothing changed: a manifest is rewritten only when its content differs (keys sorted, so the
+ * same prompts give the same bytes), and a kept prompt's file is not touched. Their mtimes thus stay put, which
+ * keeps scripts/ensure.sh from taking an unchanged install for a changed source.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROMPT_LANGUAGES } from "../../db/enums";
 import { promptTexts } from "./prompt-texts";
-import { synthesize, VOICES } from "./prompt-synth";
+import { synthesize as espeakSynthesize, VOICES } from "./prompt-synth";
 
-/** Makes what is missing or changed; resolves with the counts. Throws when espeak-ng or sox fails. */
-export async function makePrompts(dir: string): Promise<{ made: number; kept: number }> {
+/** Writes `content` to `file` only when the file is missing or holds something else; says whether it wrote. */
+export function writeFileIfChanged(file: string, content: string): boolean {
+  if (existsSync(file) && readFileSync(file, "utf8") === content) return false;
+  writeFileSync(file, content);
+  return true;
+}
+
+/**
+ * Makes what is missing or changed; resolves with the counts. Throws when espeak-ng or sox fails.
+ * `options.synthesize` replaces espeak-ng and sox (tests).
+ */
+export async function makePrompts(
+  dir: string,
+  options: { synthesize?: typeof espeakSynthesize } = {},
+): Promise<{ made: number; kept: number }> {
+  const synthesize = options.synthesize ?? espeakSynthesize;
   let made = 0;
   let kept = 0;
   for (const language of PROMPT_LANGUAGES) {
@@ -36,7 +54,9 @@ export async function makePrompts(dir: string): Promise<{ made: number; kept: nu
       }
     };
     await Promise.all([worker(), worker()]);
-    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    if (Object.keys(manifest).length === 0 && !existsSync(folder)) continue;
+    const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    writeFileIfChanged(manifestFile, `${JSON.stringify(sorted, null, 2)}\n`);
   }
   return { made, kept };
 }

@@ -13,6 +13,7 @@ import {
   countMissedOffersByOperator,
   NO_CALLS,
   listOperatorStates,
+  listSplitCalls,
   topAnswersUsed,
   WAIT_BANDS_S,
   type CallAggregate,
@@ -21,6 +22,7 @@ import {
 import { getOrganisation } from "../../db/queries/organisation";
 import { listHotlineNumbers, listQueues } from "../../db/queries/queues";
 import { listUsers } from "../../db/queries/users";
+import { inboundParts, PART_EVENT_TYPES } from "../calls/operator-parts";
 import { agentsNeeded } from "./erlang-c";
 import { loggedInByHour } from "./logged-in-hours";
 import { operatorTime, type OperatorTime } from "./operator-time";
@@ -136,6 +138,56 @@ export interface CallReport {
   targetLevel: number;
 }
 
+type SplitCalls = Awaited<ReturnType<typeof listSplitCalls>>;
+
+/**
+ * Credits each operator of a call that passed through several operators' hands (a transfer, a dropped line answered
+ * again) with their own segment (server/calls/operator-parts.ts), as the board does: the record's operator gives
+ * back the call's handled count and its talk, hold, wrap-up and handle sums; each operator segment adds one handled
+ * call, its talk and hold (handle = talk + hold), and the last operator's segment the record's wrap-up. Answered
+ * counts and waits stay with the record's first operator (who answered it from the queue). Returns new rows (keys
+ * sorted); seconds as the aggregates keep them.
+ */
+export function creditSegments(rows: ReadonlyArray<{ key: string } & CallAggregate>, split: SplitCalls): Array<{ key: string } & CallAggregate> {
+  const byKey = new Map(rows.map((row) => [row.key, { ...row }]));
+  const row = (operatorId: number | null) => {
+    const key = operatorId === null ? "" : String(operatorId);
+    let found = byKey.get(key);
+    if (!found) byKey.set(key, (found = { ...NO_CALLS, key }));
+    return found;
+  };
+  const eventsOf = new Map<string, SplitCalls["events"]>();
+  for (const event of split.events) {
+    if (event.callId === null) continue;
+    const list = eventsOf.get(event.callId) ?? [];
+    list.push(event);
+    eventsOf.set(event.callId, list);
+  }
+  for (const call of split.records) {
+    const parts = inboundParts((eventsOf.get(call.id) ?? []).map((e) => ({ ...e, data: e.data ?? {} })));
+    if (parts.length === 0 || call.answeredAt === null || call.endedAt === null) continue;
+    const answered = call.answeredAt.getTime();
+    const ended = call.endedAt.getTime();
+    const wrapS = call.wrapUpEndedAt === null ? 0 : (call.wrapUpEndedAt.getTime() - ended) / 1000;
+    const first = row(call.operatorId);
+    first.handled -= 1;
+    first.talkS -= (ended - answered - call.holdMs) / 1000;
+    first.holdS -= call.holdMs / 1000;
+    first.wrapUpS -= wrapS;
+    first.handleS -= ((call.wrapUpEndedAt?.getTime() ?? ended) - answered) / 1000;
+    parts.forEach((part, i) => {
+      const r = row(part.operatorId);
+      const last = i === parts.length - 1;
+      r.handled += 1;
+      r.talkS += part.talkMs / 1000;
+      r.holdS += part.holdMs / 1000;
+      r.wrapUpS += last ? wrapS : 0;
+      r.handleS += (part.talkMs + part.holdMs) / 1000 + (last ? wrapS : 0);
+    });
+  }
+  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 /** Operators who answered calls, or were logged in, or missed offers: their call figures, time and missed offers. */
 function operatorRows(
   answered: Array<{ key: string } & CallFigures>,
@@ -155,8 +207,9 @@ function operatorRows(
 export async function buildCallReport(db: Db, period: Period, queue?: string): Promise<CallReport> {
   const filter: CallLogFilter = { from: period.from, to: period.to, queue };
   const zone = period.zone;
-  const [grouped, callbacks, missed, states, answersUsed, queueRows, userRows, numberRows, org] = await Promise.all([
+  const [grouped, split, callbacks, missed, states, answersUsed, queueRows, userRows, numberRows, org] = await Promise.all([
     aggregateCallsGrouped(db, filter, zone),
+    listSplitCalls(db, filter, [...PART_EVENT_TYPES]),
     countCallbackRequests(db, period.from, period.to),
     countMissedOffersByOperator(db, period.from, period.to, queue),
     listOperatorStates(db, period.from, period.to),
@@ -171,7 +224,8 @@ export async function buildCallReport(db: Db, period: Period, queue?: string): P
   const summary = figuresOf(grouped.total);
   const [byQueue, byOperator, byTopic, byNumber, byDay, byHourOfDay, byWeekdayHour, bySlot] = [
     by("queue"),
-    by("operator"),
+    // Each operator's own segment of a transferred call, as the board credits it.
+    creditSegments(grouped.operator, split).map((row) => ({ key: row.key, ...figuresOf(row) })),
     by("topic"),
     by("number"),
     by("day"),

@@ -23,8 +23,19 @@ export interface ReofferResult {
   sdp: string | undefined;
 }
 
-/** End reasons that are Hotline's doing, not the peer's (a call record's `ended_by` is then `system`). */
-export const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error"]);
+/**
+ * End reasons that are Hotline's doing, not the peer's (a call record's `ended_by` is then `system`). `no-ack`: our
+ * 2xx was never ACKed, so we sent BYE (RFC 3261 §13.3.1.4).
+ */
+export const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "session-expired", "server-error", "no-ack"]);
+
+/**
+ * End reasons of a caller's leg that mean the call failed, not that the caller gave up: our 2xx was never ACKed
+ * within 64*T1 (RFC 3261 §13.3.1.4: the dialog was never confirmed, the UAS sends BYE), or our own layer answered a
+ * request with a 500. A caller not yet answered by an operator is then recorded `failed` (end reason kept), never
+ * `abandoned`, so it stays out of abandon figures (board, reports, callbacks of abandoned calls).
+ */
+export const FAILED_END_REASONS: ReadonlySet<string> = new Set(["no-ack", "server-error"]);
 
 /**
  * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a

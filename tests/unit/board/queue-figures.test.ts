@@ -62,7 +62,7 @@ const timeOf = (w: RecordWrite) => (w.op === "insert-call" ? w.call.arrivedAt.ge
 /** The database's side: the rows and events the same writes leave (inserts, patches as `set`, events appended). */
 function tableOf(writes: readonly RecordWrite[]) {
   const rows = new Map<string, CallRecord>();
-  const events: Array<{ at: Date; type: string; operatorId: number | null; data: Record<string, unknown> }> = [];
+  const events: Array<{ id: number; at: Date; type: string; callId: string | null; queueId: number | null; operatorId: number | null; data: Record<string, unknown> }> = [];
   for (const w of writes) {
     if (w.op === "insert-call") {
       rows.set(w.call.id, { operatorId: null, queuedAt: null, answeredAt: null, endedAt: null, wrapUpEndedAt: null, holdMs: 0, outcome: "in_progress", queueId: null, ...w.call } as unknown as CallRecord);
@@ -70,18 +70,21 @@ function tableOf(writes: readonly RecordWrite[]) {
       const row = rows.get(w.id);
       if (row) Object.assign(row, w.patch);
     } else if (w.op === "append-events") {
-      for (const e of w.events) events.push({ at: e.at, type: e.type, operatorId: e.operatorId ?? null, data: e.data ?? {} });
+      for (const e of w.events) events.push({ id: events.length + 1, at: e.at, type: e.type, callId: e.callId ?? null, queueId: e.queueId ?? null, operatorId: e.operatorId ?? null, data: e.data ?? {} });
     }
   }
-  return { rows: [...rows.values()], events: events.filter((e) => e.type === "operator.state") };
+  // As db/queries/board.ts reads them: in log order (time, then id); a consultation's leg is no call of the day.
+  const inOrder = [...events].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
+  return { rows: [...rows.values()].filter((r) => !r.consultOf), events: inOrder.filter((e) => e.type === "operator.state"), callEvents: inOrder };
 }
 
 function rebuild(writes: readonly RecordWrite[]): BoardState {
   const board = new BoardState(ZONE, T0);
   board.setQueues([{ id: 1, name: "Support", slThresholdS: 20 }], new Map([[7, [1]]]));
-  const { rows, events } = tableOf(writes);
+  const { rows, events, callEvents } = tableOf(writes);
   for (const row of rows) board.loadRecord(row);
   for (const e of events) board.loadOperatorEvent(e);
+  for (const e of callEvents) board.loadCallEvent(e);
   return board;
 }
 
@@ -114,6 +117,48 @@ describe("today's queue figures", () => {
     expect(slots.offered[nineAm]).toBe(4);
     expect(slots.abandoned[nineAm]).toBe(1);
     expect(slots.withinSl[nineAm]).toBe(1);
+  });
+
+  it("credits each operator of a transferred call with their own segment, live and rebuilt (hold excluded)", () => {
+    const id = "t";
+    const writes = [
+      insert(id, 0),
+      patch(id, { queuedAt: at(0) }),
+      patch(id, { answeredAt: at(5), operatorId: 7 }),
+      event("call.answered", 5, { callId: id, queueId: 1, operatorId: 7 }),
+      // Operator 7 talks 20 s, then blind-transfers to operator 8, who talks 11 s with a 3 s desk hold.
+      event("call.transferred", 25, { callId: id, queueId: 1, operatorId: 7, data: { toOperatorId: "8" } }),
+      event("call.answered", 30, { callId: id, queueId: 1, operatorId: 8 }),
+      event("call.held", 32, { callId: id, operatorId: 8 }),
+      event("call.resumed", 35, { callId: id, operatorId: 8, data: { heldMs: 3000 } }),
+      patch(id, { holdMs: 3000 }),
+      patch(id, { outcome: "answered", endedAt: at(44) }),
+      event("call.finished", 44, { callId: id, queueId: 1 }),
+    ];
+    const expected = [
+      { operatorId: 7, handled: 1, talkMs: 20_000, holdMs: 0 },
+      { operatorId: 8, handled: 1, talkMs: 11_000, holdMs: 3000 },
+    ];
+    const parts = (b: BoardState) => b.figures.operatorFigures().map(({ operatorId, handled, talkMs, holdMs }) => ({ operatorId, handled, talkMs, holdMs })).sort((a, b2) => a.operatorId - b2.operatorId);
+    const live = run(writes);
+    expect(parts(live)).toEqual(expected);
+    expect(parts(rebuild(writes))).toEqual(expected);
+    // Operator 8's answer is pushed when it happens, before the call ends.
+    const board = run(writes.slice(0, 5));
+    expect(board.applyWrite(writes[5]!, T0 + 30_000).operators).toBe(true);
+    expect(parts(board)).toEqual([{ ...expected[0], operatorId: 7 }, { operatorId: 8, handled: 1, talkMs: 0, holdMs: 0 }]);
+  });
+
+  it("credits an outbound call to its operator as reports do, and a consultation's leg to nobody", () => {
+    const outbound = (id: string, consultOf?: string): RecordWrite[] => [
+      { op: "insert-call", call: { id, direction: "outbound", sipCallId: id, callerNumber: "100", dialedNumber: "+33612", operatorId: 7, queueId: 1, arrivedAt: at(0), slThresholdS: 0, shortAbandonS: 0, ...(consultOf && { consultOf }) } },
+      patch(id, { outcome: "answered", answeredAt: at(4), endedAt: at(64) }),
+    ];
+    const writes = [...outbound("o"), ...outbound("k", "00000000-0000-0000-0000-000000000001")];
+    for (const board of [run(writes), rebuild(writes)]) {
+      expect(board.figures.operatorFigures()).toEqual([expect.objectContaining({ operatorId: 7, handled: 1, talkMs: 60_000 })]);
+      expect(board.figures.queueFigures(1).offered).toBe(0);
+    }
   });
 
   it("shows waiting callers in queue order, then the call in progress with its hold", () => {
@@ -180,7 +225,7 @@ describe("today's queue figures", () => {
           expect(live.figures.queueSlots(q)).toEqual(rebuilt.figures.queueSlots(q));
         }
         const byId = (b: BoardState) => b.figures.operatorFigures().sort((a, b2) => a.operatorId - b2.operatorId);
-        expect(byId(live).map(({ handled, talkMs }) => ({ handled, talkMs }))).toEqual(byId(rebuilt).map(({ handled, talkMs }) => ({ handled, talkMs })));
+        expect(byId(live).map(({ handled, talkMs, holdMs }) => ({ handled, talkMs, holdMs }))).toEqual(byId(rebuilt).map(({ handled, talkMs, holdMs }) => ({ handled, talkMs, holdMs })));
       }),
       { numRuns: 200 },
     );
