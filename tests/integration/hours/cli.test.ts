@@ -85,7 +85,7 @@ describe.each(DATABASE_KINDS)("command line for operating hours on %s", (kind) =
     expect((await listNumberHours(database.db))[0]).toEqual(before);
 
     expect((await cli("outbound", "allow", "+33*")).code).toBe(0);
-    const allowed = await cli("number", "set", "+33100000001", "--closed-action", "forward:+33 9 99");
+    const allowed = await cli("number", "set", "+33 1 00 00 00 01", "--closed-action", "forward:+33 9 99");
     expect(allowed.out).toEqual(["number +33100000001: schedule Office, when closed forward:+33999, language fr"]);
     expect((await listNumberHours(database.db))[0]).toMatchObject({ closedAction: "forward", closedTarget: "+33999" });
     // The form reports every faulty field at once, and writes nothing while one is wrong.
