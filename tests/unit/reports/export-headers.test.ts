@@ -1,5 +1,7 @@
 import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
+import { CALL_DIRECTIONS, CALL_OUTCOMES } from "../../../db/schema";
+import type { CallLogRow } from "../../../db/queries/call-log";
 import { LOCALES } from "../../../server/i18n/locales";
 import { MESSAGES } from "../../../server/i18n/messages";
 import { callLogColumns } from "../../../server/reports/call-log-export";
@@ -22,6 +24,18 @@ describe.each(LOCALES)("export headers in %s", (locale) => {
     expect(headers.filter((h) => !finished(h))).toEqual([]);
     expect(problems).toEqual([]);
     expect(headers).toContain(t("callLog.campaignColumn" as never));
+  });
+
+  it("call log export: the translated cells (every direction and outcome)", () => {
+    problems.length = 0;
+    const columns = callLogColumns((key) => t(`callLog.${key}` as never));
+    const rows = CALL_DIRECTIONS.flatMap((direction) => CALL_OUTCOMES.map((outcome) => ({ direction, outcome }) as unknown as CallLogRow));
+    const texts = ["direction", "outcome"].flatMap((key) => {
+      const column = columns.find((c) => c.header === t(`callLog.${key}` as never))!;
+      return rows.map((row) => String(column.value(row)));
+    });
+    expect(texts.filter((text) => !finished(text))).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it("report sheets: sheet names and column headers", () => {
