@@ -25,7 +25,7 @@ import { createDirectoryEntry } from "../directory/directory-service";
 import { updateOrganisation } from "../organisation/organisation-service";
 import { saveScript } from "../scripts/script-service";
 import { addQueueNumber } from "../queues/queue-admin";
-import { queueSettingFields } from "../queues/queue-input";
+import { queueNameSchema, queueSettingFields } from "../queues/queue-input";
 import { allowOutboundPattern, listOutboundPatterns, removeOutboundPattern } from "../outbound/outbound-policy";
 // hours (issue 11)
 import { HOURS_OPTIONS, HOURS_USAGE, HoursCommandError, runHoursCommand } from "../hours/hours-commands";
@@ -157,11 +157,11 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
     }
     case "queue add": {
       const [name] = need(1);
-      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(name!)) {
-        throw new CommandError("queue name: 1 to 64 letters, digits, spaces, dots, dashes or underscores");
-      }
+      // The admin page's rule and message (server/queues/queue-input.ts).
+      const parsed = queueNameSchema.safeParse(name);
+      if (!parsed.success) return failIf({ name: "validation.queueName" });
       try {
-        const queue = await createQueue(ctx.db, name!.trim());
+        const queue = await createQueue(ctx.db, parsed.data);
         out.push(`created queue "${queue.name}" (id ${queue.id})`);
       } catch (error) {
         if (error instanceof ConflictError) throw new CommandError(`queue "${name}" already exists`);

@@ -54,6 +54,7 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
       [["user", "add", "nopass", "--role", "operator"], 2, /--password is required/],
       [["user", "disable", "ghost"], 1, /no user "ghost"/],
       [["queue", "add", "Support"], 1, /already exists/],
+      [["queue", "add", "Sup/port"], 1, /^error: name: Use 1 to 64 letters, digits, spaces, dots, dashes or underscores\.$/],
       [["queue", "member", "Nowhere", "sara"], 1, /no queue "Nowhere"/],
       [["number", "add", "12ab", "--queue", "Support"], 1, /digits/],
       [["queue", "set", "Support", "--max-wait-action", "overflow"], 1, /--max-wait-action: hang-up or callback/],
