@@ -8,7 +8,12 @@ const config: NextConfig = {
   poweredByHeader: false,
   // `npm run typecheck` checks the whole project (server included) once; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Above Next's default 1 MB so a directory CSV import (up to 4 MB) reaches its action; every upload's own limit
+    // stays below this bound (server/forms/upload-limits.ts SERVER_ACTION_BODY_LIMIT, checked by a unit test).
+    serverActions: { bodySizeLimit: "5mb" },
+  },
   // Server-only packages stay plain Node requires, never bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "exceljs"],
   async headers() {

@@ -1,7 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useActionState, useRef } from "react";
+import { useActionState, useRef, useState, type FormEvent } from "react";
+import { fileTooLarge } from "../../server/forms/upload-limits";
 import { fieldIds, FieldFrame } from "./form-field";
 import { FormNotice } from "./form-notice";
 
@@ -32,6 +33,13 @@ export interface SimpleField {
   required?: boolean;
   dir?: "auto" | "ltr";
   rows?: number;
+  /**
+   * A file field's largest size, bytes: a larger file is refused in the browser before the form is sent (Next.js
+   * would refuse a body over its server-action limit and fail the whole page), with `tooLarge` (an i18n key) as
+   * the field's error. The action checks it again.
+   */
+  maxBytes?: number;
+  tooLarge?: string;
 }
 
 const CONTROL = "rounded border border-slate-300 bg-white px-3 py-2 aria-[invalid=true]:border-red-600";
@@ -63,8 +71,21 @@ export function SimpleForm({
     return { ...next, round: (previous.round ?? 0) + 1 };
   }, {});
   const names = fields.map((f) => f.name);
+  // Files over their field's limit, found before sending: the action does not run, the field shows why.
+  const [tooLarge, setTooLarge] = useState<Record<string, string>>({});
+  const checkFiles = (event: FormEvent<HTMLFormElement>) => {
+    const data = new FormData(event.currentTarget);
+    const found = Object.fromEntries(
+      fields.flatMap((f) => (f.type === "file" && f.maxBytes !== undefined && fileTooLarge(data.get(f.name), f.maxBytes) ? [[f.name, f.tooLarge ?? "formChecks.fileTooLarge"]] : [])),
+    );
+    setTooLarge(found);
+    if (Object.keys(found).length > 0) event.preventDefault();
+  };
+  // After a refusal in the browser, the last submission's outcome (a notice, a report) is no longer shown.
+  const shown: FormState = Object.keys(tooLarge).length > 0 ? { errors: tooLarge } : state;
+  const errors = shown.errors;
   return (
-    <form ref={formRef} action={run} noValidate data-testid={testId} className="mt-4 flex max-w-3xl flex-col gap-4">
+    <form ref={formRef} action={run} onSubmit={checkFiles} noValidate data-testid={testId} className="mt-4 flex max-w-3xl flex-col gap-4">
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -72,22 +93,22 @@ export function SimpleForm({
           the values to show (what was typed, after an error) when they mount. */}
       <div key={state.round ?? 0} className="grid gap-4 sm:grid-cols-2">
         {fields.map((field) => (
-          <Field key={field.name} field={field} error={state.errors?.[field.name]} value={state.values?.[field.name]} formId={testId} />
+          <Field key={field.name} field={field} error={errors?.[field.name]} value={state.values?.[field.name]} formId={testId} />
         ))}
       </div>
       <div className="flex flex-col gap-2">
         <button type="submit" disabled={pending} data-testid={`${testId}-submit`} className="w-fit rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
           {submitLabel}
         </button>
-        <FormNotice state={state} fields={names} />
-        {state.message && (
+        <FormNotice state={shown} fields={names} />
+        {shown.message && (
           <p role="status" data-testid="notice" className="text-sm text-green-800">
-            {state.message}
+            {shown.message}
           </p>
         )}
-        {state.details && state.details.length > 0 && (
+        {shown.details && shown.details.length > 0 && (
           <ul data-testid={`${testId}-details`} className="list-disc ps-5 text-sm text-red-700">
-            {state.details.map((line) => (
+            {shown.details.map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>

@@ -3,11 +3,11 @@
  * or by the running server on behalf of the CLI (through the control socket), so both paths share
  * one implementation and the live server sees every change at once.
  */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { z } from "zod";
 import type { Db } from "../../db/client";
 import { ConflictError } from "../../db/queries/errors";
 import {
-  addHotlineNumber,
   createQueue,
   findQueueByName,
   listHotlineNumbers,
@@ -24,6 +24,8 @@ import { createAnswer, createTopic } from "../answers/answer-service";
 import { createDirectoryEntry } from "../directory/directory-service";
 import { updateOrganisation } from "../organisation/organisation-service";
 import { saveScript } from "../scripts/script-service";
+import { addQueueNumber } from "../queues/queue-admin";
+import { queueNameSchema, queueSettingFields } from "../queues/queue-input";
 import { allowOutboundPattern, listOutboundPatterns, removeOutboundPattern } from "../outbound/outbound-policy";
 // hours (issue 11)
 import { HOURS_OPTIONS, HOURS_USAGE, HoursCommandError, runHoursCommand } from "../hours/hours-commands";
@@ -155,11 +157,11 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
     }
     case "queue add": {
       const [name] = need(1);
-      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(name!)) {
-        throw new CommandError("queue name: 1 to 64 letters, digits, spaces, dots, dashes or underscores");
-      }
+      // The admin page's rule and message (server/queues/queue-input.ts).
+      const parsed = queueNameSchema.safeParse(name);
+      if (!parsed.success) return failIf({ name: "validation.queueName" });
       try {
-        const queue = await createQueue(ctx.db, name!.trim());
+        const queue = await createQueue(ctx.db, parsed.data);
         out.push(`created queue "${queue.name}" (id ${queue.id})`);
       } catch (error) {
         if (error instanceof ConflictError) throw new CommandError(`queue "${name}" already exists`);
@@ -185,17 +187,28 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
         if (!Number.isInteger(n) || n < min || n > max) throw new CommandError(`--${option}: a whole number of seconds from ${min} to ${max}`);
         return n;
       };
+      // The settings form's own schemas (server/queues/queue-input.ts): the same ranges and messages as the admin
+      // page; "none" is the command line's word for the form's empty field (no limit).
+      const faults: FieldErrors = {};
+      const setting = <K extends keyof typeof queueSettingFields>(option: string, field: K, value: string | undefined) => {
+        if (value === undefined) return undefined;
+        const parsed = queueSettingFields[field].safeParse(value === "none" ? "" : value);
+        if (parsed.success) return parsed.data as z.output<(typeof queueSettingFields)[K]>;
+        faults[`--${option}`] = parsed.error.issues[0]?.message ?? "validation.invalid";
+        return undefined;
+      };
       const patch = {
-        ringTimeoutS: seconds("ring-timeout", values["ring-timeout"], 5, 300),
-        wrapUpS: seconds("wrap-up", values["wrap-up"], 0, 3600),
-        slThresholdS: seconds("sl-threshold", values["sl-threshold"], 1, 3600),
-        shortAbandonS: seconds("short-abandon", values["short-abandon"], 0, 300),
-        maxOnBreak: maxOnBreak(values["max-on-break"]),
-        maxWaitS: values["max-wait"] === "none" ? null : seconds("max-wait", values["max-wait"], 10, 86_400),
+        ringTimeoutS: setting("ring-timeout", "ringTimeoutS", values["ring-timeout"]),
+        wrapUpS: setting("wrap-up", "wrapUpS", values["wrap-up"]),
+        slThresholdS: setting("sl-threshold", "slThresholdS", values["sl-threshold"]),
+        shortAbandonS: setting("short-abandon", "shortAbandonS", values["short-abandon"]),
+        maxOnBreak: setting("max-on-break", "maxOnBreak", values["max-on-break"]),
+        maxWaitS: setting("max-wait", "maxWaitS", values["max-wait"]),
         maxWaitAction: maxWaitAction(values["max-wait-action"]),
         wrapUpExtendS: values["wrap-up-extend"] === "none" ? null : seconds("wrap-up-extend", values["wrap-up-extend"], 10, 3600),
         topicRequired: yesNo("topic-required", values["topic-required"]),
       };
+      if (Object.keys(faults).length > 0) failIf(faults);
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (Object.keys(changes).length === 0) throw new UsageError("queue set needs at least one setting");
       await updateQueue(ctx.db, queue.id, changes);
@@ -212,16 +225,12 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
     }
     case "number add": {
       const [number] = need(1);
-      if (!/^\+?[0-9*#]{1,32}$/.test(number!)) throw new CommandError("number: digits, optionally with a leading +");
       if (!values.queue) throw new UsageError("--queue is required");
       const queue = await queueOrFail(ctx, values.queue);
-      try {
-        await addHotlineNumber(ctx.db, number!, queue.id, values.label);
-      } catch (error) {
-        if (error instanceof ConflictError) throw new CommandError(`number ${number} is already configured`);
-        throw error;
-      }
-      out.push(`number ${number} routes to queue "${queue.name}"`);
+      // The admin page's validation (server/queues/queue-admin.ts): 2-20 digits, separators removed.
+      const result = await addQueueNumber(ctx.db, queue.id, { number, label: values.label });
+      if (!result.ok) return failIf(result.errors);
+      out.push(`number ${result.value.number} routes to queue "${queue.name}"`);
       return;
     }
     case "number list": {
@@ -319,49 +328,70 @@ async function dispatch(argv: string[], ctx: CommandContext, out: string[]): Pro
   }
 }
 
+const OPTIONS = {
+  role: { type: "string" },
+  password: { type: "string" },
+  name: { type: "string" },
+  queue: { type: "string" },
+  label: { type: "string" },
+  level: { type: "string" },
+  "ring-timeout": { type: "string" },
+  "wrap-up": { type: "string" },
+  "sl-threshold": { type: "string" },
+  "short-abandon": { type: "string" },
+  "max-on-break": { type: "string" },
+  "max-wait": { type: "string" },
+  "max-wait-action": { type: "string" },
+  "wrap-up-extend": { type: "string" },
+  "topic-required": { type: "string" },
+  "name-fr": { type: "string" },
+  "name-ar": { type: "string" },
+  purpose: { type: "string" },
+  country: { type: "string" },
+  "history-days": { type: "string" },
+  "sl-target": { type: "string" },
+  lang: { type: "string" },
+  step: { type: "string", multiple: true },
+  topic: { type: "string" },
+  question: { type: "string" },
+  answer: { type: "string", multiple: true },
+  tags: { type: "string" },
+  sensitive: { type: "boolean" },
+  phone: { type: "string" },
+  competence: { type: "string" },
+  department: { type: "string" },
+  email: { type: "string" },
+  ...HOURS_OPTIONS,
+} as const satisfies ParseArgsConfig["options"];
+
+/**
+ * parseArgs takes "-5" after "--ring-timeout" for an option and refuses it as ambiguous: a value that looks like a
+ * negative number is joined to its string option ("--ring-timeout=-5"), so the setting's own range check answers.
+ */
+export function joinNegativeValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const option = /^--([a-z][a-z-]*)$/.exec(arg)?.[1];
+    const next = argv[i + 1];
+    if (option && OPTIONS[option as keyof typeof OPTIONS]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 function parseOrUsage(argv: string[]) {
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        role: { type: "string" },
-        password: { type: "string" },
-        name: { type: "string" },
-        queue: { type: "string" },
-        label: { type: "string" },
-        level: { type: "string" },
-        "ring-timeout": { type: "string" },
-        "wrap-up": { type: "string" },
-        "sl-threshold": { type: "string" },
-        "short-abandon": { type: "string" },
-        "max-on-break": { type: "string" },
-        "max-wait": { type: "string" },
-        "max-wait-action": { type: "string" },
-        "wrap-up-extend": { type: "string" },
-        "topic-required": { type: "string" },
-        "name-fr": { type: "string" },
-        "name-ar": { type: "string" },
-        purpose: { type: "string" },
-        country: { type: "string" },
-        "history-days": { type: "string" },
-        "sl-target": { type: "string" },
-        lang: { type: "string" },
-        step: { type: "string", multiple: true },
-        topic: { type: "string" },
-        question: { type: "string" },
-        answer: { type: "string", multiple: true },
-        tags: { type: "string" },
-        sensitive: { type: "boolean" },
-        phone: { type: "string" },
-        competence: { type: "string" },
-        department: { type: "string" },
-        email: { type: "string" },
-        ...HOURS_OPTIONS,
-      },
-    });
+    return parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'(--?[\w-]+)/.exec((error as Error).message)?.[1];
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+      throw new UsageError(`${option} needs a value (write ${option}=VALUE for a value that starts with "-")`);
+    }
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) throw new UsageError(`Unknown option ${option}`);
     throw new UsageError((error as Error).message);
   }
 }
@@ -371,15 +401,6 @@ function yesNo(option: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === "yes" || value === "no") return value === "yes";
   throw new CommandError(`--${option}: yes or no`);
-}
-
-/** Members allowed on break at once; "none" lifts the limit (stored as null). */
-function maxOnBreak(value: string | undefined): number | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === "none") return null;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 1000) throw new CommandError("--max-on-break: a whole number from 0 to 1000, or none");
-  return n;
 }
 
 /** Overflow needs a target queue: set it on the queue's admin page. */

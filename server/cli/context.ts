@@ -8,6 +8,9 @@ import type { CommandContext } from "./commands";
  */
 const CLI_MESSAGES: Record<string, string> = {
   "validation.role": `Choose one of: ${ROLES.join(", ")}.`,
+  // The form's empty field (no limit) is "none" on the command line.
+  "validation.maxOnBreak": "A whole number from 0 to 1000, or none (no limit).",
+  "validation.maxWait": "A whole number of seconds from 10 to 86400, or none (no limit).",
 };
 
 /** The command line speaks English: validation keys become the English messages of the UI (or the CLI's own). */

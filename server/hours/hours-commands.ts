@@ -12,6 +12,7 @@ import type { Db } from "../../db/client";
 import { listNumberHours, listScheduleExceptions, listSchedules } from "../../db/queries/schedules";
 import type { FieldErrors } from "../accounts/user-input";
 import { translatorFor } from "../i18n/messages";
+import { phoneNumberSchema } from "../queues/queue-input";
 import { addException, saveSchedule, setNumberHours, setNumberMenu } from "./hours-service";
 import { formatDayHours, formatWeekly } from "./schedule-text";
 import type { Weekday } from "./schedule";
@@ -43,6 +44,12 @@ export const HOURS_OPTIONS = {
 } as const;
 
 export type HoursValues = { [K in keyof typeof HOURS_OPTIONS]?: (typeof HOURS_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+
+/** A hotline number as stored: typed separators removed as by `number add` ({@link phoneNumberSchema}). */
+function numberArg(text: string): string {
+  const parsed = phoneNumberSchema.safeParse(text);
+  return parsed.success ? parsed.data : text;
+}
 
 /** A command's failure: its message is printed after `error: `. */
 export class HoursCommandError extends Error {}
@@ -95,7 +102,7 @@ export async function runHoursCommand(db: Db, key: string, args: readonly string
       return true;
     }
     case "number set": {
-      const number = one();
+      const number = numberArg(one());
       const input = {
         schedule: values.schedule,
         closedAction: values["closed-action"],
@@ -117,7 +124,7 @@ export async function runHoursCommand(db: Db, key: string, args: readonly string
       return true;
     }
     case "number menu": {
-      const number = one();
+      const number = numberArg(one());
       const result = await setNumberMenu(db, number, values.option ?? []);
       if (!result.ok) return explain(result.errors);
       out.push(result.value.length === 0 ? `number ${number}: no menu` : `number ${number} menu: ${result.value.map((o) => `${o.digit}=${o.action}`).join(", ")}`);

@@ -16,6 +16,9 @@ import {
 } from "../../db/queries/schedules";
 import type { Schedule, ScheduleException } from "../../db/schema";
 import type { FieldErrors, Result } from "../accounts/user-input";
+import { allowingPattern } from "../outbound/number-pattern";
+import { OutboundPolicy } from "../outbound/outbound-policy";
+import { phoneNumberSchema } from "../queues/queue-input";
 import { parseDate, parseDayHours, parseWeekly, ScheduleTextError } from "./schedule-text";
 
 /** Message key of each field's error. */
@@ -116,18 +119,67 @@ export interface NumberHoursForm {
   campaignTo?: unknown;
 }
 
-/** Parses `hang-up | voicemail | forward:<number> | queue:<queue>` (the target of `queue:` must exist). */
-async function closedAction(db: Db, text: string): Promise<Pick<NumberHoursPatch, "closedAction" | "closedTarget"> | undefined> {
+/** Message keys of a closed action's errors (the first names the syntax; the others say what is wrong with a target). */
+export const CLOSED_ACTION_ERRORS = {
+  syntax: HOURS_ERRORS.closedAction,
+  queue: "formChecks.closedQueue",
+  forwardNumber: "formChecks.forwardNumber",
+  forwardNotAllowed: "formChecks.forwardNotAllowed",
+} as const;
+
+export type ClosedActionParse = ({ ok: true } & Required<Pick<NumberHoursPatch, "closedAction" | "closedTarget">>) | { ok: false; error: string };
+
+/**
+ * Parses `hang-up | voicemail | forward:<number> | queue:<queue>`, for the admin page and the command line alike.
+ * The target of `queue:` must exist; the number of `forward:` must be a phone number ({@link phoneNumberSchema}:
+ * 2-20 digits, separators dropped, stored normalised) that the outbound allow-list allows (the same check as an
+ * operator's outbound call, server/outbound/outbound-policy.ts), since the forward goes out through the trunk.
+ */
+export async function parseClosedAction(db: Db, text: string): Promise<ClosedActionParse> {
   const [kind, ...rest] = text.trim().split(":");
   const target = rest.join(":").trim();
-  if (kind === "hang-up" || kind === "voicemail") return target ? undefined : { closedAction: kind, closedTarget: null };
-  if (kind === "forward") return /^\+?[0-9]{2,32}$/.test(target) ? { closedAction: kind, closedTarget: target } : undefined;
-  if (kind === "queue") return target && (await findQueueByName(db, target)) ? { closedAction: kind, closedTarget: target } : undefined;
-  return undefined;
+  const syntax = { ok: false, error: CLOSED_ACTION_ERRORS.syntax } as const;
+  if (kind === "hang-up" || kind === "voicemail") return target ? syntax : { ok: true, closedAction: kind, closedTarget: null };
+  if (kind === "forward") {
+    const number = phoneNumberSchema.safeParse(target);
+    if (!number.success) return { ok: false, error: CLOSED_ACTION_ERRORS.forwardNumber };
+    const patterns = await new OutboundPolicy(db, undefined).patterns();
+    if (!allowingPattern(patterns, number.data)) return { ok: false, error: CLOSED_ACTION_ERRORS.forwardNotAllowed };
+    return { ok: true, closedAction: kind, closedTarget: number.data };
+  }
+  if (kind === "queue") {
+    if (!target) return syntax;
+    return (await findQueueByName(db, target)) ? { ok: true, closedAction: kind, closedTarget: target } : { ok: false, error: CLOSED_ACTION_ERRORS.queue };
+  }
+  return syntax;
 }
 
 /** Sets the hours settings given (absent fields keep their values) of a configured number. */
 export async function setNumberHours(db: Db, number: string, input: NumberHoursForm): Promise<Result<NumberHoursPatch>> {
+  const patch = await numberHoursPatch(db, input);
+  if (!patch.ok) return patch;
+  if (!(await updateNumberHours(db, number, patch.value))) return fail({ number: HOURS_ERRORS.number });
+  return patch;
+}
+
+/**
+ * The admin page's number form: the hours settings and the caller menu (one field, see {@link menuOptionsOfText}),
+ * all validated before anything is written, so an error in one field leaves the whole number as it was and every
+ * faulty field gets its own error.
+ */
+export async function saveNumberSettings(db: Db, number: string, input: NumberHoursForm & { menu: string }): Promise<Result<NumberHoursPatch>> {
+  const { menu: menuText, ...hours } = input;
+  const patch = await numberHoursPatch(db, hours);
+  const menu = await parseMenu(db, menuOptionsOfText(menuText));
+  const errors: FieldErrors = { ...(patch.ok ? {} : patch.errors), ...(menu ? {} : { menu: HOURS_ERRORS.menu }) };
+  if (!patch.ok || !menu) return fail(errors);
+  const value = { ...patch.value, menu };
+  if (!(await updateNumberHours(db, number, value))) return fail({ number: HOURS_ERRORS.number });
+  return { ok: true, value };
+}
+
+/** Validates the hours settings given into the patch to store; nothing is written. */
+async function numberHoursPatch(db: Db, input: NumberHoursForm): Promise<Result<NumberHoursPatch>> {
   const errors: FieldErrors = {};
   const patch: NumberHoursPatch = {};
   if (typeof input.schedule === "string") {
@@ -140,9 +192,9 @@ export async function setNumberHours(db: Db, number: string, input: NumberHoursF
     }
   }
   if (typeof input.closedAction === "string") {
-    const action = await closedAction(db, input.closedAction);
-    if (action) Object.assign(patch, action);
-    else errors.closedAction = HOURS_ERRORS.closedAction;
+    const action = await parseClosedAction(db, input.closedAction);
+    if (action.ok) Object.assign(patch, { closedAction: action.closedAction, closedTarget: action.closedTarget });
+    else errors.closedAction = action.error;
   }
   if (typeof input.voicemailMax === "string") {
     const text = input.voicemailMax.trim();
@@ -169,7 +221,6 @@ export async function setNumberHours(db: Db, number: string, input: NumberHoursF
   }
   if (patch.campaignFrom && patch.campaignTo && patch.campaignTo < patch.campaignFrom) errors.campaign = HOURS_ERRORS.campaign;
   if (Object.keys(errors).length > 0) return fail(errors);
-  if (!(await updateNumberHours(db, number, patch))) return fail({ number: HOURS_ERRORS.number });
   return { ok: true, value: patch };
 }
 

@@ -13,13 +13,14 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { PROMPT_LANGUAGES, type PromptLanguage } from "../../db/enums";
 import type { Result } from "../accounts/user-input";
+import { MAX_PROMPT_BYTES } from "../forms/upload-limits";
 import { TELEPHONE_FORMAT } from "./prompt-synth";
 import { promptTexts } from "./prompt-texts";
 
 const run = promisify(execFile);
 
-/** Largest upload, bytes (a minute of 8 kHz WAV, or several minutes of MP3/OGG). */
-export const MAX_UPLOAD_BYTES = 1_000_000;
+/** Largest upload, bytes (a minute of 8 kHz WAV, or several minutes of MP3/OGG); see server/forms/upload-limits.ts. */
+export const MAX_UPLOAD_BYTES = MAX_PROMPT_BYTES;
 /** Accepted length of a prompt, ms. */
 export const MIN_PROMPT_MS = 300;
 export const MAX_PROMPT_MS = 120_000;

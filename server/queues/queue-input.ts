@@ -72,6 +72,12 @@ const settingsObject = z.object({
   ...actionFields,
 });
 
+/**
+ * One field's schema of the settings form, for the command line's `queue set`, which sets a few fields at a time
+ * with the same ranges and messages (server/cli/commands.ts).
+ */
+export const queueSettingFields = settingsObject.shape;
+
 /** What the settings form submits: every field, as strings or numbers. */
 export type QueueSettingsInput = { [K in keyof z.input<typeof settingsObject>]?: unknown };
 
@@ -110,9 +116,13 @@ export const memberSchema = z.object({
   level: wholeNumber(1, 9, "validation.level"),
 });
 
-/** As the trunk sends it: digits with an optional leading +; spaces typed by the admin are removed. */
+/**
+ * As the trunk sends it: 2-20 digits with an optional leading +. The visual separators an admin types (spaces, dots,
+ * dashes, parentheses: "+33 1 23 45 67 89", "(01) 23.45") are removed, as for a dialled number
+ * (server/outbound/number-pattern.ts normaliseDialled). The admin pages and the command line both parse with it.
+ */
 export const phoneNumberSchema = z.preprocess(
-  (value) => (typeof value === "string" ? value.replace(/[\s.-]/g, "") : value),
+  (value) => (typeof value === "string" ? value.replace(/[\s.()-]/g, "") : value),
   z.string({ error: "validation.phoneNumber" }).regex(/^\+?\d{2,20}$/, "validation.phoneNumber"),
 );
 

@@ -40,6 +40,14 @@ test("an admin sets the organisation, writes a script (an unknown placeholder is
 
   await page.getByTestId("nav-directory").click();
   const upload = page.getByTestId("directory-import");
+  // Over the import's 4 MB: refused in the browser with the field's error, the page stays.
+  let sent = false;
+  page.on("request", (request) => void (request.method() === "POST" && (sent = true)));
+  await upload.locator('input[type="file"]').setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.alloc(4_000_001, "a") });
+  await page.getByTestId("directory-import-submit").click();
+  await expect(upload.getByTestId("error-file")).toHaveText("The file is larger than 4 MB: split it into smaller files (at most 2000 rows each).");
+  expect(sent).toBe(false);
+  page.removeAllListeners("request");
   await upload.locator('input[type="file"]').setInputFiles({
     name: "people.csv",
     mimeType: "text/csv",

@@ -65,7 +65,17 @@ test("an admin builds a schedule with a closure in the browser and sees the next
   await number.getByLabel("Language").selectOption("fr");
   await number.getByLabel("When closed").fill("queue:Nowhere");
   await number.getByTestId("save-number").click();
-  await expect(number.getByTestId("error-closedAction")).toContainText("queue:Support (an existing queue)");
+  await expect(number.getByTestId("error-closedAction")).toHaveText("No queue with that name: queue: must name an existing queue, e.g. queue:Support.");
+  await expect(number.getByLabel("When closed")).toHaveValue("queue:Nowhere");
+  await number.getByLabel("When closed").fill("bogus");
+  await number.getByTestId("save-number").click();
+  await expect(number.getByTestId("error-closedAction")).toContainText("hang-up, voicemail, forward:");
+  await expect(number.getByLabel("When closed")).toHaveValue("bogus");
+  // The forward goes out through the trunk: the (empty) outbound allow-list must allow it.
+  await number.getByLabel("When closed").fill("forward:+33999");
+  await number.getByTestId("save-number").click();
+  await expect(number.getByTestId("error-closedAction")).toContainText("outbound allow");
+  await expect(number.getByLabel("When closed")).toHaveValue("forward:+33999");
   await number.getByLabel("When closed").fill("hang-up");
   await number.getByTestId("save-number").click();
   await expect(number.getByTestId("notice")).toHaveText("Number saved.");

@@ -2,14 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
+import { fileTooLarge, MAX_CSV_BYTES } from "../../../server/forms/upload-limits";
 import { createDirectoryEntry, importDirectoryCsv, removeDirectoryEntry } from "../../../server/directory/directory-service";
 import type { FormState } from "../../components/simple-form";
 import { requireRole } from "../../lib/auth";
 import { adminDb, adminWrite, formText, formValues } from "../admin-write";
 
 const PATH = "/admin/directory";
-/** A CSV upload larger than this is refused before it is read. */
-const MAX_CSV_BYTES = 1024 * 1024;
 const FIELDS = ["name", "department", "title", "phones", "email", "competences", "hours", "notes"] as const;
 
 export async function createEntryAction(_previous: FormState, form: FormData): Promise<FormState> {
@@ -28,7 +27,8 @@ export async function importCsvAction(_previous: FormState, form: FormData): Pro
   await requireRole("admin", PATH);
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return { errors: { file: "validation.csvColumns" } };
-  if (file.size > MAX_CSV_BYTES) return { errors: { file: "validation.csvTooLarge" } };
+  // The form refuses it before sending; checked again for any other client.
+  if (fileTooLarge(file, MAX_CSV_BYTES)) return { errors: { file: "formChecks.csvTooLarge" } };
   const t = await getTranslations();
   const report = await importDirectoryCsv(adminDb(), await file.text());
   if (report.file) return { errors: { file: report.file } };

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { listDirectory } from "../../../db/queries/directory";
+import { MAX_CSV_BYTES } from "../../../server/forms/upload-limits";
 import { getServices } from "../../../server/runtime-registry";
 import { AppShell } from "../../components/app-shell";
 import { RemoveButton, SimpleForm } from "../../components/simple-form";
@@ -81,7 +82,7 @@ export default async function DirectoryPage() {
         />
       </Section>
       <Section id="import" title={t("importTitle")} intro={t("importHint")}>
-        <SimpleForm action={importCsvAction} testId="directory-import" submitLabel={t("import")} fields={[{ name: "file", label: t("file"), type: "file", required: true }]} />
+        <SimpleForm action={importCsvAction} testId="directory-import" submitLabel={t("import")} fields={[{ name: "file", label: t("file"), type: "file", required: true, maxBytes: MAX_CSV_BYTES, tooLarge: "formChecks.csvTooLarge" }]} />
       </Section>
     </AppShell>
   );

@@ -4,7 +4,7 @@ import path from "node:path";
 import { adminDb, adminWrite, formText, formValues } from "../admin-write";
 import { importPrompt } from "../../../server/hours/prompt-upload";
 import { getServices } from "../../../server/runtime-registry";
-import { addException, menuOptionsOfText, saveSchedule, setNumberHours, setNumberMenu } from "../../../server/hours/hours-service";
+import { addException, saveNumberSettings, saveSchedule } from "../../../server/hours/hours-service";
 import { removeException } from "../../../server/hours/hours-overview";
 import type { StaffingFormState } from "../staffing-form-bits";
 
@@ -40,11 +40,8 @@ export async function saveNumberAction(_previous: StaffingFormState, form: FormD
   };
   const number = formText(form, "number");
   const menu = formText(form, "menu");
-  const result = await adminWrite(PATH, PATH, async () => {
-    // The menu first: a wrong menu leaves the number as it was.
-    const menuResult = await setNumberMenu(adminDb(), number, menuOptionsOfText(menu));
-    return menuResult.ok ? setNumberHours(adminDb(), number, input) : menuResult;
-  });
+  // Every field validated before anything is written: an error leaves the number as it was.
+  const result = await adminWrite(PATH, PATH, () => saveNumberSettings(adminDb(), number, { ...input, menu }));
   return result.ok ? { notice: "hours.numberSaved", values: { ...input, menu } } : { errors: result.errors, values: formValues(form) };
 }
 

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { startTransition, useState, type FormEvent } from "react";
+import { fileTooLarge, MAX_PROMPT_BYTES } from "../../../server/forms/upload-limits";
 import { FieldFrame } from "../../components/form-field";
 import { useStaffingForm } from "../staffing-form-bits";
 import { SelectField } from "../queues/form-bits";
@@ -9,8 +10,6 @@ import { uploadPromptAction } from "./actions";
 import { FORM_CARD, SubmitRow } from "./hours-forms";
 
 const FIELDS = ["language", "prompt", "file"];
-/** Must match MAX_UPLOAD_BYTES (server/hours/prompt-upload.ts): larger files are refused before they are sent. */
-const MAX_BYTES = 1_000_000;
 
 /** Listen to any prompt of any language, and replace it with an uploaded recording. */
 export function PromptForm({ prompts }: { prompts: readonly string[] }) {
@@ -29,7 +28,8 @@ export function PromptForm({ prompts }: { prompts: readonly string[] }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const file = data.get("file");
-    const large = file instanceof File && file.size > MAX_BYTES;
+    // Refused before it is sent, as the server would (server/hours/prompt-upload.ts).
+    const large = fileTooLarge(file, MAX_PROMPT_BYTES);
     setTooLarge(large);
     if (!large) startTransition(() => action(data));
   };

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { TestCaller, type TestCallState } from "./test-caller";
@@ -25,7 +26,16 @@ export function TestCallPanel({ numbers }: { numbers: Array<{ number: string; qu
   };
   const busy = state === "connecting" || state === "connected";
 
-  if (numbers.length === 0) return <p className="mt-4 text-slate-600">{t("noNumbers")}</p>;
+  if (numbers.length === 0) {
+    return (
+      <p className="mt-4 text-slate-600" data-testid="no-numbers">
+        {t("noNumbers")}{" "}
+        <Link href="/admin/queues" className="text-brand-700 underline">
+          {t("queuesLink")}
+        </Link>
+      </p>
+    );
+  }
   return (
     <section className="mt-6 max-w-xl rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-end gap-3">

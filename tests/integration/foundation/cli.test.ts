@@ -43,6 +43,8 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
     expect((await cli("queue", "set", "Support", "--max-on-break", "none", "--max-wait", "120", "--max-wait-action", "callback")).code).toBe(0);
     expect(await findQueueById(database.db, routed!.queue.id)).toMatchObject({ maxWaitS: 120, maxWaitAction: "callback" });
     expect((await findQueueById(database.db, routed!.queue.id))?.maxOnBreak).toBeNull();
+    // Separators typed as on the admin page are removed, as there.
+    expect((await cli("number", "add", "+33 1 98 76-54.32", "--queue", "Support")).out).toEqual(['number +33198765432 routes to queue "Support"']);
   });
 
   it("exits non-zero with a clear message on bad input", async () => {
@@ -52,11 +54,21 @@ describe.each(DATABASE_KINDS)("command line on %s", (kind) => {
       [["user", "add", "nopass", "--role", "operator"], 2, /--password is required/],
       [["user", "disable", "ghost"], 1, /no user "ghost"/],
       [["queue", "add", "Support"], 1, /already exists/],
+      [["queue", "add", "Sup/port"], 1, /^error: name: Use 1 to 64 letters, digits, spaces, dots, dashes or underscores\.$/],
       [["queue", "member", "Nowhere", "sara"], 1, /no queue "Nowhere"/],
       [["number", "add", "12ab", "--queue", "Support"], 1, /digits/],
       [["queue", "set", "Support", "--max-wait-action", "overflow"], 1, /--max-wait-action: hang-up or callback/],
-      [["queue", "set", "Support", "--max-on-break", "lots"], 1, /--max-on-break: a whole number from 0 to 1000, or none/],
-      [["number", "add", "+33123456789", "--queue", "Support"], 1, /already configured/],
+      [["queue", "set", "Support", "--max-on-break", "lots"], 1, /--max-on-break: A whole number from 0 to 1000, or none/],
+      [["number", "add", "+33123456789", "--queue", "Support"], 1, /number: This number is already in use/],
+      // The admin page's rules (2-20 digits), not the command line's own.
+      [["number", "add", "+3312345678901234567890123", "--queue", "Support"], 1, /number: Use 2 to 20 digits, with an optional leading \+/],
+      [["number", "add", "1", "--queue", "Support"], 1, /number: Use 2 to 20 digits/],
+      [["number", "add", "+33 1 23 45 67 89", "--queue", "Support"], 1, /number: This number is already in use/],
+      // A negative value is the setting's range error, not parseArgs' "argument is ambiguous".
+      [["queue", "set", "Support", "--ring-timeout", "-5"], 1, /^error: --ring-timeout: Enter a whole number of seconds from 5 to 300\.$/],
+      [["queue", "set", "Support", "--ring-timeout=-5"], 1, /--ring-timeout: Enter a whole number of seconds from 5 to 300/],
+      [["queue", "set", "Support", "--wrap-up", "-1", "--sl-threshold", "0"], 1, /--wrap-up: .* 0 to 3600.*; --sl-threshold: .* 1 to 3600/],
+      [["queue", "set", "Support", "--ring-timeout"], 2, /--ring-timeout needs a value/],
       [["user", "add", "z", "--bogus"], 2, /Unknown option/],
       [["launch", "rockets"], 2, /unknown command "launch rockets"/],
     ];

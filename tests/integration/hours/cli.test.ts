@@ -4,6 +4,7 @@ import { listNumberHours, listScheduleExceptions, listSchedules } from "../../..
 import { UserService } from "../../../server/accounts/user-service";
 import { runCommand } from "../../../server/cli/commands";
 import { commandContext } from "../../../server/cli/context";
+import { saveNumberSettings } from "../../../server/hours/hours-service";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
 describe.each(DATABASE_KINDS)("command line for operating hours on %s", (kind) => {
@@ -62,5 +63,38 @@ describe.each(DATABASE_KINDS)("command line for operating hours on %s", (kind) =
       { digit: "9", action: "callback" },
     ]);
     expect((await cli("number", "menu", "+33100000001", "--option", "1=queue:Support", "--option", "1=callback")).code).toBe(1);
+  });
+
+  it("a closed action is checked alike for the command line and the admin form: syntax, queue, forward number, allow-list", async () => {
+    const before = (await listNumberHours(database.db))[0]!;
+    for (const [action, message] of [
+      ["bogus", /closedAction: hang-up, voicemail, forward:/],
+      ["forward:<script>", /closedAction: forward: takes a phone number of 2 to 20 digits/],
+      ["forward:1", /closedAction: forward: takes a phone number/],
+      ["queue:Nope", /closedAction: No queue with that name/],
+      // The forward goes out through the trunk: the outbound allow-list (empty here) must allow it.
+      ["forward:+33999", /closedAction: The outbound allow-list does not allow this number.*outbound allow PATTERN/],
+    ] as const) {
+      const result = await cli("number", "set", "+33100000001", "--closed-action", action);
+      expect(result.code, action).toBe(1);
+      expect(result.err.join("\n"), action).toMatch(message);
+      const form = await saveNumberSettings(database.db, "+33100000001", { closedAction: action, menu: "1=callback" });
+      expect(form, action).toEqual({ ok: false, errors: { closedAction: expect.stringMatching(/^(hours\.validation|formChecks)\./) } });
+    }
+    // Nothing was written, the form's menu included.
+    expect((await listNumberHours(database.db))[0]).toEqual(before);
+
+    expect((await cli("outbound", "allow", "+33*")).code).toBe(0);
+    const allowed = await cli("number", "set", "+33 1 00 00 00 01", "--closed-action", "forward:+33 9 99");
+    expect(allowed.out).toEqual(["number +33100000001: schedule Office, when closed forward:+33999, language fr"]);
+    expect((await listNumberHours(database.db))[0]).toMatchObject({ closedAction: "forward", closedTarget: "+33999" });
+    // The form reports every faulty field at once, and writes nothing while one is wrong.
+    expect(await saveNumberSettings(database.db, "+33100000001", { closedAction: "hang-up", language: "de", menu: "1=nowhere" })).toEqual({
+      ok: false,
+      errors: { language: "hours.validation.language", menu: "hours.validation.menu" },
+    });
+    expect((await listNumberHours(database.db))[0]).toMatchObject({ closedAction: "forward", language: "fr" });
+    expect(await saveNumberSettings(database.db, "+33100000001", { closedAction: "hang-up", menu: "" })).toMatchObject({ ok: true });
+    expect((await listNumberHours(database.db))[0]).toMatchObject({ closedAction: "hang-up", closedTarget: null, menu: [] });
   });
 });
