@@ -143,7 +143,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               {t("muted")}
             </p>
           )}
-          {view.callControls && <CallControls onConsult={controls.consult} consultFailure={state.consultFailure} />}
+          {view.callControls && <CallControls onConsult={controls.consult} onTransferring={controls.transferring} consultFailure={state.consultFailure} />}
         </div>
       )}
 
@@ -151,7 +151,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
         <div role="status" className="text-sm text-slate-600">
           {state.lastOutcome && (
             <p data-testid="last-call-outcome" data-outcome={state.lastOutcome} className="font-medium text-slate-800">
-              {t(`outcome.${state.lastOutcome}`)}
+              {state.lastOutcome === "transferred" && state.transferredTo ? t("outcome.transferredTo", { target: state.transferredTo }) : t(`outcome.${state.lastOutcome}`)}
             </p>
           )}
           <p>{t("waiting")}</p>
