@@ -135,8 +135,8 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
       <ListTable testId="missed-callers-table" headers={[t("caller"), t("queue"), tc("hungUpAt"), t("actions")]} rowCount={missed.length} empty={tc("missedNone")}>
         {missed.map((caller) => (
           <tr key={caller.callId} className="border-b border-slate-100" data-testid="missed-caller-row">
-            <td className="p-3 font-medium" dir="ltr">
-              {caller.callerNumber}
+            <td className="p-3 font-medium">
+              <bdi dir="ltr">{caller.callerNumber}</bdi>
             </td>
             <td className="p-3">{caller.queue ?? "—"}</td>
             <td className="p-3">{when(caller.arrivedAt)}</td>
