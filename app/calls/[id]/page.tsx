@@ -68,7 +68,7 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
     ["operator", t("operator"), call.operatorName ?? "—"],
     ["outcome", t("outcome"), t(`outcomes.${call.outcome}`)],
     ["outcome-detail", t("outcomeDetail"), call.outcomeDetail ?? "—"],
-    ["ended-by", t("endedBy"), call.endedBy ? `${call.endedBy}${call.endReason ? ` (${call.endReason})` : ""}` : "—"],
+    ["ended-by", t("endedBy"), call.endedBy ? `${t(`endedByValues.${call.endedBy}`)}${call.endReason ? ` (${call.endReason})` : ""}` : "—"],
     ["topic", t("topic"), call.topic || "—"],
     ["offers", t("offers"), String(call.offers)],
     ["arrived", t("arrivedAt"), when(call.arrivedAt)],

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CALL_TRANSITIONS } from "../../../app/desk/call-state-machine";
-import { CALL_OUTCOMES } from "../../../db/schema";
+import { CALL_DIRECTIONS, CALL_OUTCOMES, ENDED_BY } from "../../../db/schema";
 import { CALL_EVENT_TYPES, describeCallEvent } from "../../../server/calls/call-event-text";
 import { LOCALES } from "../../../server/i18n/locales";
 import { MESSAGES, translatorFor } from "../../../server/i18n/messages";
@@ -37,9 +37,11 @@ function sources(dir: string): string[] {
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 
 describe("enum labels in every language", () => {
-  it("call outcomes, inbound and outbound", () => {
+  it("call outcomes (inbound and outbound), directions and who ended a call", () => {
     expect(CALL_OUTCOMES).toContain("busy");
     expect(missing(CALL_OUTCOMES.map((o) => `callLog.outcomes.${o}`))).toEqual([]);
+    expect(missing(CALL_DIRECTIONS.map((d) => `callLog.directions.${d}`))).toEqual([]);
+    expect(missing(ENDED_BY.map((e) => `callLog.endedByValues.${e}`))).toEqual([]);
   });
 
   it("call event types: each written type is listed, and each listed one has a sentence", () => {
