@@ -5,6 +5,7 @@
 import type { Database } from "../db/client";
 import { UserService } from "./accounts/user-service";
 import { AuthService } from "./auth/auth-service";
+import type { Role } from "./auth/roles";
 import { LiveConnections } from "./auth/live-connections";
 import type { Clock } from "./clock";
 import type { Config } from "./config/config";
@@ -32,8 +33,11 @@ export interface Services {
   operatorStatus?: (userId: number) => OperatorStatus | undefined;
   /** Set once telephony runs; the desk's Extend moves the end of the operator's wrap-up `byMs` later. */
   onWrapUpExtended?: (userId: number, byMs: number) => void;
-  /** Set once telephony runs (outbound calls): claims a callback item for the user and asks their desk to dial it. */
-  onCallBack?: (userId: number, target: { requestId: number } | { missedCallId: string }) => Promise<StartCallbackResult>;
+  /**
+   * Set once telephony runs (outbound calls): claims a callback item for the user and asks their desk to dial it;
+   * nothing is claimed when no desk is open or the outbound policy refuses the number for `role`.
+   */
+  onCallBack?: (userId: number, target: { requestId: number } | { missedCallId: string }, role: Role) => Promise<StartCallbackResult>;
 }
 
 export function createServices(args: {

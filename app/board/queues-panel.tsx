@@ -76,10 +76,10 @@ export function QueuesPanel({ names, zone }: { names: Record<number, string>; zo
           <table className="mt-2 w-full text-sm" data-testid="operator-figures">
             <thead>
               <tr className="border-b border-slate-200 text-slate-600">
-                <th className="py-1 text-start font-medium">{t("operator")}</th>
-                <th className="py-1 text-start font-medium">{t("handled")}</th>
-                <th className="py-1 text-start font-medium">{t("talkTime")}</th>
-                <th className="py-1 text-start font-medium">{t("occupancy")}</th>
+                <th className="py-1 pe-3 text-start font-medium">{t("operator")}</th>
+                <th className="py-1 pe-3 text-start font-medium">{t("handled")}</th>
+                <th className="py-1 pe-3 text-start font-medium">{t("talkTime")}</th>
+                <th className="py-1 pe-3 text-start font-medium">{t("occupancy")}</th>
               </tr>
             </thead>
             <tbody>
@@ -87,14 +87,16 @@ export function QueuesPanel({ names, zone }: { names: Record<number, string>; zo
                 .sort((a, b) => name(a.operatorId).localeCompare(name(b.operatorId)))
                 .map((op) => (
                   <tr key={op.operatorId} className="border-b border-slate-100" data-testid="operator-figures-row" data-operator={op.operatorId}>
-                    <td className="py-1">{name(op.operatorId)}</td>
-                    <td className="py-1" data-testid="operator-handled">
+                    <td className="py-1 pe-3">{name(op.operatorId)}</td>
+                    <td className="py-1 pe-3" data-testid="operator-handled">
                       {op.handled}
                     </td>
-                    <td className="py-1" dir="ltr">
-                      {formatDuration(op.talkMs)}
+                    <td className="py-1 pe-3">
+                      <bdi dir="ltr">{formatDuration(op.talkMs)}</bdi>
                     </td>
-                    <td className="py-1">{now === 0 ? NONE : formatPercent(occupancy(op, now))}</td>
+                    <td className="py-1 pe-3 tabular-nums">
+                      <bdi dir="ltr">{now === 0 ? NONE : formatPercent(occupancy(op, now))}</bdi>
+                    </td>
                   </tr>
                 ))}
             </tbody>
@@ -173,8 +175,8 @@ function QueueSection({ queue: q, now, name, zone }: { queue: QueuePanelView; no
                   {w.vip && <span className="ms-2 rounded bg-purple-100 px-1 text-xs text-purple-900" data-testid="waiting-vip">{t("vip")}</span>}
                   {w.callbackRequested && <span className="ms-2 rounded bg-sky-100 px-1 text-xs text-sky-900">{t("callback")}</span>}
                 </td>
-                <td className="py-1 font-mono tabular-nums" dir="ltr" role="timer" data-testid="waiting-time">
-                  {now === 0 ? "0:00" : formatDuration(now - w.since)}
+                <td className="py-1 font-mono tabular-nums" role="timer" data-testid="waiting-time">
+                  <bdi dir="ltr">{now === 0 ? "0:00" : formatDuration(now - w.since)}</bdi>
                 </td>
               </tr>
             ))}
@@ -201,8 +203,8 @@ function QueueSection({ queue: q, now, name, zone }: { queue: QueuePanelView; no
               const holding = c.heldSince === undefined ? 0 : Math.max(0, now - c.heldSince);
               return (
                 <tr key={c.callId} className="border-b border-slate-100" data-testid="live-call" data-call={c.callId}>
-                  <td className="py-1" dir="ltr">
-                    {c.callerNumber}
+                  <td className="py-1">
+                    <bdi dir="ltr">{c.callerNumber}</bdi>
                   </td>
                   <td className="py-1">{name(c.operatorId)}</td>
                   <td className="py-1">

@@ -24,7 +24,7 @@ const callBackSchema = z.union([
 
 /**
  * "Call back": claims the item for the operator (a colleague's claim wins) and asks their open desk to dial it; the
- * page then says what happened (`?result=`).
+ * page then says what happened (`?result=`, and `&reason=` when the outbound policy refused the number).
  */
 export async function callBackAction(form: FormData): Promise<void> {
   const user = await requireRole("operator", "/callbacks");
@@ -32,9 +32,10 @@ export async function callBackAction(form: FormData): Promise<void> {
   if (!parsed.success) redirect("/callbacks?result=not-found");
   const start = getServices().onCallBack;
   const target = "id" in parsed.data ? { requestId: parsed.data.id } : { missedCallId: parsed.data.missedCallId };
-  const result = start ? await start(user.id, target) : ({ ok: false, error: "no-desk" } as const);
+  const result = start ? await start(user.id, target, user.role) : ({ ok: false, error: "no-desk" } as const);
   revalidatePath("/callbacks");
-  redirect(`/callbacks?result=${result.ok ? "dialling" : result.error}&item=${result.ok ? result.requestId : ""}`);
+  const refused = !result.ok && result.error === "refused" ? `&reason=${result.reason}` : "";
+  redirect(`/callbacks?result=${result.ok ? "dialling" : result.error}${refused}&item=${result.ok ? result.requestId : ""}`);
 }
 
 const noteSchema = z.object({ id: z.coerce.number().int().positive(), note: z.string().trim().min(1).max(1000) });

@@ -16,6 +16,7 @@ const RESULT_KEYS: Record<string, string> = {
   taken: "taken",
   "no-desk": "noDesk",
   "not-found": "notFound",
+  refused: "refused",
   "note-saved": "noteSaved",
   "note-no-attempt": "noteNoAttempt",
 };
@@ -24,14 +25,16 @@ const RESULT_KEYS: Record<string, string> = {
  * The team's list of people to call back: callback requests (oldest first, with each attempt and who is calling; a
  * voicemail with its length and a player) and callers who hung up while waiting. "Call back" has the operator's desk place the call.
  */
-export default async function CallbacksPage({ searchParams }: { searchParams: Promise<{ result?: string }> }) {
+export default async function CallbacksPage({ searchParams }: { searchParams: Promise<{ result?: string; reason?: string }> }) {
   const user = await requireRole("operator", "/callbacks");
   const t = await getTranslations("callbacks");
   const tc = await getTranslations("callbackCalls");
   const tv = await getTranslations("voicemail");
   const format = await getFormatter();
   const { requests, missed } = await new CallbackService(getServices().database.db, Date.now).workList();
-  const result = (await searchParams).result;
+  const { result, reason } = await searchParams;
+  // Why the outbound policy refused the number (`refused`): one of its reasons, else the generic sentence.
+  const refusal = result === "refused" && reason && ["not-allowed", "not-a-number", "forbidden-role"].includes(reason) ? reason : "other";
   const resultKey = result ? RESULT_KEYS[result] : undefined;
   const when = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeStyle: "short" });
   return (
@@ -42,7 +45,7 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
       <p className="mt-1 max-w-3xl text-slate-600">{t("intro")}</p>
       {resultKey && (
         <p role="status" data-testid="callback-result" data-result={result} className="mt-3 rounded border border-slate-300 bg-slate-50 p-2 text-sm">
-          {tc(resultKey)}
+          {resultKey === "refused" ? tc(`refusedBecause.${refusal}`) : tc(resultKey)}
         </p>
       )}
       <ListTable testId="callbacks-table" headers={[t("caller"), t("queue"), t("reason"), t("requestedAt"), tc("attempts"), t("actions")]} rowCount={requests.length} empty={t("none")}>
@@ -132,8 +135,8 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
       <ListTable testId="missed-callers-table" headers={[t("caller"), t("queue"), tc("hungUpAt"), t("actions")]} rowCount={missed.length} empty={tc("missedNone")}>
         {missed.map((caller) => (
           <tr key={caller.callId} className="border-b border-slate-100" data-testid="missed-caller-row">
-            <td className="p-3 font-medium" dir="ltr">
-              {caller.callerNumber}
+            <td className="p-3 font-medium">
+              <bdi dir="ltr">{caller.callerNumber}</bdi>
             </td>
             <td className="p-3">{caller.queue ?? "—"}</td>
             <td className="p-3">{when(caller.arrivedAt)}</td>

@@ -150,8 +150,8 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
                 {format.dateTime(call.arrivedAt, { dateStyle: "medium", timeStyle: "medium" })}
               </Link>
             </td>
-            <td className="p-3" dir="ltr" data-testid="call-caller">
-              {call.callerNumber}
+            <td className="p-3" data-testid="call-caller">
+              <bdi dir="ltr">{call.callerNumber}</bdi>
               {call.callerName && <span className="block text-xs text-slate-500" dir="auto">{call.callerName}</span>}
             </td>
             <td className="p-3">
@@ -161,8 +161,8 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
             <td className="p-3">{call.queueName ?? "—"}</td>
             <td className="p-3">{call.operatorName ?? "—"}</td>
             <td className="p-3">{t(`outcomes.${call.outcome}`)}</td>
-            <td className="p-3 tabular-nums" dir="ltr" data-testid="call-wait">{call.waitMs === null ? "—" : formatElapsed(call.waitMs)}</td>
-            <td className="p-3 tabular-nums" dir="ltr">{call.talkMs === null ? "—" : formatElapsed(call.talkMs)}</td>
+            <td className="p-3 tabular-nums" data-testid="call-wait"><bdi dir="ltr">{call.waitMs === null ? "—" : formatElapsed(call.waitMs)}</bdi></td>
+            <td className="p-3 tabular-nums"><bdi dir="ltr">{call.talkMs === null ? "—" : formatElapsed(call.talkMs)}</bdi></td>
             <td className="p-3" data-testid="call-topic">{call.topic || "—"}</td>
             <td className="p-3">{call.recordingUrl ? t("recordingYes") : "—"}</td>
           </tr>

@@ -21,7 +21,16 @@ const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover
  * softphone places a second session to the target, then complete or cancel). The raw `hold`/`resume` token is what tests read; the label
  * next to it is translated.
  */
-export function CallControls({ onConsult, consultFailure }: { onConsult: (callId: string) => void; consultFailure?: number }) {
+export function CallControls({
+  onConsult,
+  onTransferring,
+  consultFailure,
+}: {
+  onConsult: (callId: string) => void;
+  /** Tells the softphone a transfer is asked for (the BYE that follows means "transferred"), then `false` if refused. */
+  onTransferring: (target: string | undefined, accepted?: false) => void;
+  consultFailure?: number;
+}) {
   const t = useTranslations("callControls");
   const tg = useTranslations("callGaps.consultFailure");
   // Whom the last consultation was for: a refusal of a colleague's and of a number's INVITE mean different things.
@@ -36,6 +45,13 @@ export function CallControls({ onConsult, consultFailure }: { onConsult: (callId
     const result = await callRequest(request);
     setError(result.ok ? undefined : result.error);
     return result.ok;
+  };
+  // A transfer ends the call with the server's BYE, possibly before the request's answer: the softphone knows first.
+  const transfer = async (request: DeskCallRequest, label: string | undefined) => {
+    onTransferring(label);
+    const ok = await send(request);
+    if (!ok) onTransferring(undefined, false);
+    return ok;
   };
   const toggle = (panel: "keypad" | "transfer") => setOpen((current) => (current === panel ? undefined : panel));
 
@@ -79,10 +95,10 @@ export function CallControls({ onConsult, consultFailure }: { onConsult: (callId
         </p>
       )}
       {open === "keypad" && <Keypad disabled={held} onDigit={(digit) => void send({ action: "dtmf", digit })} />}
-      {consulting && <ConsultBar onComplete={() => void send({ action: "consult-complete" })} onCancel={() => void send({ action: "consult-cancel" })} />}
+      {consulting && <ConsultBar onComplete={() => void transfer({ action: "consult-complete" }, undefined)} onCancel={() => void send({ action: "consult-cancel" })} />}
       {open === "transfer" && !consulting && (
         <TransferPanel
-          onTransfer={(target) => send({ action: "transfer", target })}
+          onTransfer={(target, label) => transfer({ action: "transfer", target }, label || undefined)}
           onConsult={async (target) => {
             const callId = operator?.call?.id;
             setConsultTarget(target.kind === "operator" ? "colleague" : "number");

@@ -1,7 +1,8 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
-import { CallControls } from "./call-controls";
+import { useEffect } from "react";
 import { activeCallView } from "./call-view";
 import { useDeskSocket } from "./desk-socket";
 import { BUTTON, RAW_BADGE } from "./desk-styles";
@@ -9,6 +10,11 @@ import { ElapsedTime } from "./elapsed-time";
 import type { IncomingOffer, RegistrationState, SoftphoneSnapshot } from "./softphone";
 import { useNow } from "./use-now";
 import type { SoftphoneControls } from "./use-softphone";
+
+// Hold, keypad, transfer: only during a call, so loaded then (the desk's first load stays within the bench budget);
+// fetched as soon as a call rings or is dialled, so it is there when the call connects.
+const loadCallControls = () => import("./call-controls");
+const CallControls = dynamic(() => loadCallControls().then((m) => m.CallControls), { ssr: false });
 
 const REGISTRATION_COLOR: Record<RegistrationState, string> = {
   registered: "bg-green-600",
@@ -35,6 +41,9 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
   // Call controls only for the call the server says this operator is on; a colleague's consultation: hang-up only.
   const view = activeCallView(state.offer, serverView);
   const tg = useTranslations("callGaps.consulted");
+  useEffect(() => {
+    if (state.call !== "idle") void loadCallControls();
+  }, [state.call]);
 
   return (
     <section aria-labelledby="phone-title" className="flex flex-col gap-4">
@@ -143,7 +152,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               {t("muted")}
             </p>
           )}
-          {view.callControls && <CallControls onConsult={controls.consult} consultFailure={state.consultFailure} />}
+          {view.callControls && <CallControls onConsult={controls.consult} onTransferring={controls.transferring} consultFailure={state.consultFailure} />}
         </div>
       )}
 
@@ -151,7 +160,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
         <div role="status" className="text-sm text-slate-600">
           {state.lastOutcome && (
             <p data-testid="last-call-outcome" data-outcome={state.lastOutcome} className="font-medium text-slate-800">
-              {t(`outcome.${state.lastOutcome}`)}
+              {state.lastOutcome === "transferred" && state.transferredTo ? t("outcome.transferredTo", { target: state.transferredTo }) : t(`outcome.${state.lastOutcome}`)}
             </p>
           )}
           <p>{t("waiting")}</p>

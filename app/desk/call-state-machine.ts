@@ -18,19 +18,21 @@ export type CallState = (typeof CALL_STATES)[number];
  * - `cancelled`: the server CANCELed the INVITE (ring timeout, another operator took it).
  * - `hungup`: the operator ended the established call (BYE sent).
  * - `ended`: the server ended the established call (caller hung up, BYE received).
+ * - `transferred`: the server ended the established call after this desk's blind transfer (or completed
+ *   consultation) was accepted: the BYE that follows the transfer request, not the caller leaving.
  * - `failed`: the call could not go on (answer failed, e.g. no microphone; transport lost; an outbound call refused,
  *   busy or not answered).
  * - `dial`: the operator placed an outbound call (INVITE sent); `answered` when the called party picks up, `hungup`
  *   when the operator gives up while it rings (CANCEL).
  */
-export type CallEvent = "offer" | "dial" | "answered" | "declined" | "cancelled" | "hungup" | "ended" | "failed";
+export type CallEvent = "offer" | "dial" | "answered" | "declined" | "cancelled" | "hungup" | "ended" | "transferred" | "failed";
 
 /** The whole machine: anything not listed here is illegal. */
 export const CALL_TRANSITIONS: Readonly<Record<CallState, Partial<Record<CallEvent, CallState>>>> = {
   idle: { offer: "ringing", dial: "dialling" },
   dialling: { answered: "talking", hungup: "idle", failed: "idle", ended: "idle" },
   ringing: { answered: "talking", declined: "idle", cancelled: "idle", failed: "idle" },
-  talking: { hungup: "idle", ended: "idle", failed: "idle" },
+  talking: { hungup: "idle", ended: "idle", transferred: "idle", failed: "idle" },
 };
 
 export class IllegalCallTransitionError extends Error {

@@ -3,8 +3,12 @@
  * same everywhere on the page.
  */
 
-/** Small monospace badge for a machine-readable value (what tests and tools read); the translated label sits next to it. */
-export const RAW_BADGE = "rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-600 empty:hidden";
+/**
+ * A machine-readable value (what tests and tools read: `idle`, `registered`, `paused`…) kept in the page but not
+ * shown: the translated label sits next to it, and users must not see raw codes (aria-hidden keeps it from screen
+ * readers too).
+ */
+export const RAW_BADGE = "sr-only";
 
 /** Base of every action button; callers add the colours. */
 export const BUTTON = "rounded px-4 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50";

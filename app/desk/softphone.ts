@@ -83,6 +83,8 @@ export interface SoftphoneSnapshot {
   muted: boolean;
   microphoneProblem?: MicrophoneProblem;
   lastOutcome?: CallOutcome;
+  /** With `lastOutcome` "transferred": to whom, as the desk named the target (a queue, a colleague, a number). */
+  transferredTo?: string;
   /** The last outbound call did not connect: why (refused by the allow-list, busy, no answer…). */
   dialFailure?: DialFailure;
   /** The last consultation's INVITE was refused: its final SIP status (see call-view.ts `consultFailureOf`). */
@@ -112,6 +114,8 @@ export class Softphone {
   private consultation?: Inviter;
   /** Set by our own actions so the Terminated handler knows which machine event happened. */
   private endReason?: CallOutcome;
+  /** The target of the transfer asked for the call in progress (see {@link transferring}). */
+  private transferTarget?: string;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private failedAttempts = 0;
   private audioElement: HTMLAudioElement | null = null;
@@ -339,6 +343,24 @@ export class Softphone {
     session.bye().catch(() => undefined);
   }
 
+  /**
+   * The desk asked the server to transfer the call in progress (blind transfer, or completing a consultation): the
+   * BYE the server sends once it accepted ends the call as `transferred` (to `target`, the name the desk showed),
+   * not as "the caller hung up". Called before the request is sent, since the BYE may arrive before its answer.
+   */
+  transferring(target: string | undefined): void {
+    if (this.snapshot.call !== "talking") return;
+    this.endReason = "transferred";
+    this.transferTarget = target;
+  }
+
+  /** The transfer asked for was refused: the call goes on, and a later BYE is the caller's again. */
+  transferRefused(): void {
+    if (this.endReason !== "transferred") return;
+    this.endReason = undefined;
+    this.transferTarget = undefined;
+  }
+
   setMuted(muted: boolean): void {
     const live = this.invitation ?? this.inviter;
     const handler = live && this.sessionDescriptionHandler(live);
@@ -462,6 +484,7 @@ export class Softphone {
     const reason: CallOutcome = this.endReason ?? this.unexpectedEnd();
     // An outbound call that did not connect says why on the dial pad (dialFailure), not as a call outcome.
     const dialFailed = this.snapshot.call === "dialling" && reason === "failed";
+    const transferredTo = reason === "transferred" ? this.transferTarget : undefined;
     this.clearCall();
     this.move(reason, {
       offer: undefined,
@@ -470,6 +493,7 @@ export class Softphone {
       muted: false,
       consultFailure: undefined,
       lastOutcome: dialFailed ? undefined : reason,
+      transferredTo,
       ...(dialFailed && { dialFailure: this.snapshot.dialFailure ?? "failed" }),
     });
   }
@@ -503,6 +527,7 @@ export class Softphone {
     this.invitation = undefined;
     this.inviter = undefined;
     this.endReason = undefined;
+    this.transferTarget = undefined;
     if (this.audioElement) this.audioElement.srcObject = null;
     if (typeof window !== "undefined") delete window.__hotlinePeerConnection;
   }

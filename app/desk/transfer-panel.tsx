@@ -26,7 +26,8 @@ export default function TransferPanel({
   onTransfer,
   onConsult,
 }: {
-  onTransfer: (target: TransferTargetRef) => Promise<boolean>;
+  /** `label`: the target as the operator chose it (queue or colleague name, number), for the desk's "transferred to". */
+  onTransfer: (target: TransferTargetRef, label: string) => Promise<boolean>;
   onConsult: (target: TransferTargetRef) => Promise<boolean>;
 }) {
   const t = useTranslations("callControls");
@@ -122,7 +123,8 @@ export default function TransferPanel({
           onClick={() => {
             if (!target) return;
             setBusy(true);
-            void onTransfer(target).finally(() => setBusy(false));
+            const label = number || (targets?.find((option) => key(option.target) === chosen)?.label ?? "");
+            void onTransfer(target, label).finally(() => setBusy(false));
           }}
           className={`${BUTTON} bg-brand-700 text-white hover:bg-brand-800`}
         >

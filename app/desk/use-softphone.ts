@@ -15,6 +15,8 @@ export interface SoftphoneControls {
   dial(number: string, callbackId?: number): void;
   /** Attended transfer: places the consultation of call `callId` as a second session (see Softphone.consult). */
   consult(callId: string): void;
+  /** A transfer of the call in progress is being asked for (see Softphone.transferring); `false` when refused. */
+  transferring(target: string | undefined, accepted?: false): void;
   setMuted(muted: boolean): void;
   retryNow(): void;
   /** Ref callback for the `<audio>` element that plays the remote party. */
@@ -79,6 +81,7 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
       hangup: () => phone?.hangup(),
       dial: (number: string, callbackId?: number) => phone?.dial(number, callbackId),
       consult: (callId: string) => phone?.consult(callId),
+      transferring: (target: string | undefined, accepted?: false) => (accepted === false ? phone?.transferRefused() : phone?.transferring(target)),
       setMuted: (muted: boolean) => phone?.setMuted(muted),
       retryNow: () => phone?.retryNow(),
       attachAudio: (element: HTMLAudioElement | null) => phone?.setAudioElement(element),

@@ -48,7 +48,8 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const seconds = (value: number | null) => (value === null ? "—" : durationText(value, tAll, locale));
   const maxHeat = Math.max(1, ...report.byWeekdayHour.map((cell) => cell.calls));
   const heat = new Map(report.byWeekdayHour.map((cell) => [cell.key, cell.calls]));
-  const short = (hour: { needed: number | null; loggedIn: number }) => hour.needed !== null && hour.needed > hour.loggedIn;
+  // The hour not over yet is not judged (its figures are partial): see server/reports/week-review.ts.
+  const short = (hour: { needed: number | null; loggedIn: number; ongoing?: boolean }) => !hour.ongoing && hour.needed !== null && hour.needed > hour.loggedIn;
   const bandLabels = [0, ...WAIT_BANDS_S].map((low, i, all) => (i === all.length - 1 ? `> ${low} s` : `${low}–${all[i + 1]} s`));
 
   const kpis: Array<[string, string, string, string?]> = [
@@ -243,7 +244,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
               <ListTable testId="wait-bands" headers={[t("band"), t("answered"), t("abandoned")]} rowCount={bandLabels.length} narrow>
                 {bandLabels.map((label, i) => (
                   <tr key={label} className="border-b border-slate-100">
-                    <td className="p-3" dir="ltr">{label}</td>
+                    <td className="p-3"><bdi dir="ltr">{label}</bdi></td>
                     <td className="p-3 tabular-nums">{format.number(s.answeredWaitBands[i] ?? 0)}</td>
                     <td className="p-3 tabular-nums">{format.number(s.abandonedWaitBands[i] ?? 0)}</td>
                   </tr>
@@ -259,7 +260,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
               <ListTable testId="staffing" headers={[t("hour"), t("offered"), t("needed"), t("loggedIn")]} rowCount={report.staffing.length} narrow>
                 {report.staffing.map((hour) => (
                   <tr key={hour.slot} className={`border-b border-slate-100 ${short(hour) ? "bg-red-50" : ""}`} data-testid="staffing-row" data-understaffed={short(hour)}>
-                    <td className="p-3 tabular-nums" dir="ltr">{hour.slot.replace("T", " ")}:00</td>
+                    <td className="p-3 tabular-nums"><bdi dir="ltr">{hour.slot.replace("T", " ")}:00</bdi></td>
                     <td className="p-3 tabular-nums">{format.number(hour.offered)}</td>
                     <td className="p-3 tabular-nums">{hour.needed === null ? "—" : format.number(hour.needed)}</td>
                     <td className="p-3 tabular-nums">
@@ -326,7 +327,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
             <ListTable testId="by-number" headers={[t("number"), t("label"), ...figureHeaders]} rowCount={report.byNumber.length}>
               {report.byNumber.map((row) => (
                 <tr key={row.key} className="border-b border-slate-100">
-                  <td className="p-3" dir="ltr">{row.key}</td>
+                  <td className="p-3"><bdi dir="ltr">{row.key}</bdi></td>
                   <td className="p-3">{row.label ?? "—"}</td>
                   {figureCells(row)}
                 </tr>

@@ -71,6 +71,19 @@ export async function claimCallbackRequest(db: Db, id: number, userId: number, a
   return rows.length > 0;
 }
 
+/**
+ * Gives back `userId`'s claim on an open request (the call could not be placed): the item is free again for anyone.
+ * False when they did not hold it.
+ */
+export async function releaseCallbackRequest(db: Db, id: number, userId: number): Promise<boolean> {
+  const rows = await db
+    .update(callbackRequests)
+    .set({ assignedTo: null, assignedAt: null })
+    .where(and(eq(callbackRequests.id, id), isNull(callbackRequests.doneAt), eq(callbackRequests.assignedTo, userId)))
+    .returning({ id: callbackRequests.id });
+  return rows.length > 0;
+}
+
 /** The open request if `userId` holds it. */
 export async function claimedCallbackRequest(db: Db, id: number, userId: number) {
   const [row] = await db

@@ -5,7 +5,9 @@
  * - **Call back** ({@link CallbackService.startCallback}): the request is claimed by the operator (assigned to them;
  *   someone else's claim wins and is refused), then the operator's open desk is asked to dial the number with the
  *   request's id (`desk:dial`); the desk's softphone places the outbound call with `X-Hotline-Callback: <id>`.
- *   No desk open: nothing is dialled and the claim is kept (the operator opens the desk and clicks again).
+ *   Nothing is claimed when the call cannot be placed: no desk open (`no-desk`), or a number the outbound allow-list
+ *   refuses (`refused`, with the policy's reason, server/outbound/outbound-policy.ts); a claim taken before the desk
+ *   turned out to be closed is given back.
  * - A missed caller becomes a request (reason `abandoned`) the first time someone calls them back, so attempts and
  *   the assignment live in one place.
  * - Each outbound call on a request is an attempt (answered, busy, no_answer, failed) with an optional note; an
@@ -22,15 +24,29 @@ import {
   listMissedCallers,
   listOpenCallbackRequests,
   noteLatestCallbackAttempt,
+  releaseCallbackRequest,
 } from "../../db/queries/callback-requests";
 import { callRecords } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import type { CallbackPort } from "../outbound/outbound-calls";
+import type { OutboundRefusal } from "../outbound/outbound-policy";
 
 /** How far back missed callers are listed. */
 export const MISSED_CALLERS_DAYS = 7;
 
-export type StartCallbackResult = { ok: true; requestId: number } | { ok: false; error: "taken" | "no-desk" | "not-found" };
+export type StartCallbackResult =
+  | { ok: true; requestId: number }
+  | { ok: false; error: "taken" | "no-desk" | "not-found" }
+  /** The outbound allow-list (or the operator's role) does not allow calling the number: nothing was claimed. */
+  | { ok: false; error: "refused"; reason: OutboundRefusal };
+
+/** What the callback needs to know before claiming: whether the desk can place the call at all. */
+export interface CallbackChecks {
+  /** The operator has a desk open (the call is placed from its softphone). */
+  deskOpen(): Promise<boolean>;
+  /** Whether the operator may call `number` out (the outbound policy's check). */
+  mayCall(number: string): Promise<{ ok: true } | { ok: false; reason: OutboundRefusal }>;
+}
 
 export class CallbackService implements CallbackPort {
   constructor(
@@ -48,25 +64,43 @@ export class CallbackService implements CallbackPort {
 
   /**
    * Claims the request (or, with `missedCallId`, first turns that missed call into a request) and asks the operator's
-   * desk to dial it through `dial` (false when no desk is open).
+   * desk to dial it through `dial` (false when no desk is open). With `checks`, nothing is claimed (nor a missed call
+   * turned into a request) when no desk is open or the number may not be called; a claim whose dial found no desk is
+   * given back, so the item never stays "being called back" by nobody.
    */
   async startCallback(
     operatorId: number,
     target: { requestId: number } | { missedCallId: string },
     dial: (request: { number: string; callbackId: number }) => Promise<boolean>,
+    checks?: CallbackChecks,
   ): Promise<StartCallbackResult> {
     const at = new Date(this.now());
+    if (checks && !(await checks.deskOpen())) return { ok: false, error: "no-desk" };
+    const refusal = async (number: string): Promise<StartCallbackResult | undefined> => {
+      const allowed = checks ? await checks.mayCall(number) : { ok: true as const };
+      return allowed.ok ? undefined : { ok: false, error: "refused", reason: allowed.reason };
+    };
     let requestId: number;
     if ("missedCallId" in target) {
       const [call] = await this.db.select().from(callRecords).where(eq(callRecords.id, target.missedCallId));
       if (!call || call.direction !== "inbound" || call.outcome !== "abandoned") return { ok: false, error: "not-found" };
+      const refused = await refusal(call.callerNumber);
+      if (refused) return refused;
       const request = await insertCallbackRequest(this.db, { callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason: "abandoned", requestedAt: at });
       requestId = request.id;
     } else requestId = target.requestId;
     if (!(await claimCallbackRequest(this.db, requestId, operatorId, at))) return { ok: false, error: "taken" };
     const request = await claimedCallbackRequest(this.db, requestId, operatorId);
     if (!request) return { ok: false, error: "not-found" };
-    if (!(await dial({ number: request.callerNumber, callbackId: requestId }))) return { ok: false, error: "no-desk" };
+    const refused = "requestId" in target ? await refusal(request.callerNumber) : undefined;
+    if (refused) {
+      await releaseCallbackRequest(this.db, requestId, operatorId);
+      return refused;
+    }
+    if (!(await dial({ number: request.callerNumber, callbackId: requestId }))) {
+      await releaseCallbackRequest(this.db, requestId, operatorId);
+      return { ok: false, error: "no-desk" };
+    }
     return { ok: true, requestId };
   }
 

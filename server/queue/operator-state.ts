@@ -29,6 +29,35 @@ export enum OperatorStatus {
 export type PauseReason = "break" | "lunch" | "training" | "missed-calls" | "leg-failed" | (string & {});
 
 /**
+ * Every reason the server itself gives an operator's state change (`operator-state-changed.reason`, shown on the
+ * desk and in the board's Reason column through `operatorStatus.reasons.*`): the built-in pause reasons, the pauses
+ * the server starts, and what ended a call or a pause. Site-defined pause reasons carry their own label. A unit test
+ * checks that the engine gives no other and that each has a message in every language.
+ */
+export const OPERATOR_STATE_REASONS = [
+  // Built-in pause reasons (db/migrations/0002_staffing.sql) and pauses the server starts.
+  "break",
+  "lunch",
+  "training",
+  "missed-calls",
+  "leg-failed",
+  "not-ready",
+  "shift-ended",
+  "outbound",
+  // What moved the operator.
+  "presence",
+  "restored",
+  "resumed",
+  "missed-offer",
+  "caller-hung-up",
+  "answered-elsewhere",
+  "call-ended",
+  "call-transferred",
+  "outbound-call-ended",
+  "wrap-up-finished",
+] as const;
+
+/**
  * The three independent conditions for availability. They are kept separately (not folded into the status) so a
  * supervisor screen can show the mismatch, e.g. logged in and connected but the SIP registration is gone.
  */

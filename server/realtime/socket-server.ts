@@ -90,6 +90,8 @@ export interface RealtimeServer {
   publishAlert(alert: BoardAlert): void;
   /** Outbound calls (hook): asks the user's open desk(s) to dial; false when no desk is open. */
   publishDial(userId: number, request: DeskDialRequest): Promise<boolean>;
+  /** Whether the user has a desk open (a `/desk` socket), e.g. before claiming a callback it would dial. */
+  hasDesk(userId: number): Promise<boolean>;
   /** Monitoring (server/monitoring): tells the operator's desk(s) who monitors their call; kept for desks opened later. */
   publishMonitorState(userId: number, view: MonitorView | null): void;
   /** Whisper: offers the supervisor's voice to the operator's most recent desk; rejects when none answers in time. */
@@ -281,6 +283,9 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
     },
     publishAlert(alert) {
       board.emit("alert", alert);
+    },
+    async hasDesk(userId) {
+      return (await desk.in(userRoom(userId)).fetchSockets()).length > 0;
     },
     async publishDial(userId, request) {
       const desks = await desk.in(userRoom(userId)).fetchSockets();

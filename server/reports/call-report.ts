@@ -24,7 +24,7 @@ import { listHotlineNumbers, listQueues } from "../../db/queries/queues";
 import { listUsers } from "../../db/queries/users";
 import { inboundParts, PART_EVENT_TYPES } from "../calls/operator-parts";
 import { agentsNeeded } from "./erlang-c";
-import { loggedInByHour } from "./logged-in-hours";
+import { hourIsOver, loggedInByHour } from "./logged-in-hours";
 import { operatorTime, type OperatorTime } from "./operator-time";
 import type { Period } from "./period";
 
@@ -116,6 +116,11 @@ export interface StaffedHour {
   /** Null while no call of the period was handled (no AHT to size with). */
   needed: number | null;
   loggedIn: number;
+  /**
+   * True while the hour is not over (the current hour of a period ending today): its figures are so far only,
+   * `loggedIn` is averaged over the elapsed part, and the review does not judge it.
+   */
+  ongoing?: boolean;
 }
 
 export interface CallReport {
@@ -203,8 +208,11 @@ function operatorRows(
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Every report of the period, in SQL aggregates plus Erlang C per hour. */
-export async function buildCallReport(db: Db, period: Period, queue?: string): Promise<CallReport> {
+/**
+ * Every report of the period, in SQL aggregates plus Erlang C per hour. `nowMs` (epoch ms) cuts a period that
+ * ends in the future: operators still logged in count until now, not until the period's end.
+ */
+export async function buildCallReport(db: Db, period: Period, queue?: string, nowMs: number = Date.now()): Promise<CallReport> {
   const filter: CallLogFilter = { from: period.from, to: period.to, queue };
   const zone = period.zone;
   const [grouped, split, callbacks, missed, states, answersUsed, queueRows, userRows, numberRows, org] = await Promise.all([
@@ -236,7 +244,8 @@ export async function buildCallReport(db: Db, period: Period, queue?: string): P
   const queueNames = new Map(queueRows.map((row) => [String(row.id), row.name]));
   const userNames = new Map(userRows.map((row) => [String(row.id), row.displayName]));
   const labels = new Map(numberRows.map((row) => [row.number, row.label]));
-  const loggedIn = loggedInByHour(states, period.from, period.to, zone);
+  const until = new Date(Math.max(period.from.getTime(), Math.min(period.to.getTime(), nowMs)));
+  const loggedIn = loggedInByHour(states, period.from, until, zone);
   const aht = summary.ahtSeconds;
   const staffing = bySlot
     .filter((slot) => slot.offered > 0)
@@ -245,6 +254,7 @@ export async function buildCallReport(db: Db, period: Period, queue?: string): P
       offered: slot.offered,
       needed: aht === null ? null : agentsNeeded(slot.offered, aht, targetLevel, slot.slThresholdSeconds),
       loggedIn: Math.round((loggedIn.get(slot.key) ?? 0) * 10) / 10,
+      ...(hourIsOver(slot.key, zone, nowMs) ? {} : { ongoing: true }),
     }));
   return {
     period,

@@ -7,7 +7,8 @@
  * - service level at or above the target: strength, else weakness;
  * - abandon rate up to 5 %: strength, above: weakness;
  * - each hour where Erlang C needs more operators than were logged in (average): weakness, worst first (at most
- *   {@link MAX_HOURS}); none: strength;
+ *   {@link MAX_HOURS}); none: strength; an hour that is not over yet (`ongoing`) is not judged: its calls and
+ *   logged-in time are partial;
  * - calls that came outside opening hours (outcome `closed`): weakness, with the hour most tried;
  * - a topic whose AHT is 25 % above the overall AHT (at least 10 calls): weakness; a topic where 20 % or more of
  *   calls ended "could not help": weakness;
@@ -67,7 +68,8 @@ export function reviewOf(report: CallReport): Review {
   }
 
   // Sized only once calls were handled: without an AHT, Erlang C has nothing to size with.
-  const sized = report.staffing.filter((hour): hour is typeof hour & { needed: number } => hour.needed !== null);
+  // An hour not over yet is not judged: a few minutes of it would read as an under-staffed hour.
+  const sized = report.staffing.filter((hour): hour is typeof hour & { needed: number } => hour.needed !== null && !hour.ongoing);
   const short = sized.filter((hour) => hour.needed > hour.loggedIn).sort((a, b) => b.needed - b.loggedIn - (a.needed - a.loggedIn) || a.slot.localeCompare(b.slot));
   for (const hour of short.slice(0, MAX_HOURS)) {
     weaknesses.push({

@@ -20,9 +20,26 @@ export function placeholderProblems(text: string): PlaceholderProblem[] {
   return problems;
 }
 
-/** Replaces each known placeholder by its value; the text is trusted to be valid (checked when it was saved). */
+/** Stands for an empty value while the text around it is tidied. */
+const EMPTY = "\u0000";
+
+/**
+ * Replaces each known placeholder by its value; the text is trusted to be valid (checked when it was saved). An empty
+ * value (no organisation name set) leaves no dangling separator: "{time_of_day_greeting}, {organisation}, {operator}
+ * speaking." reads "Good morning, Amina speaking.", a placeholder that opens the text takes its following comma
+ * with it, one that ends a sentence takes the space before it ("Welcome to {organisation}." → "Welcome to.").
+ * Separators: , ; : and the Arabic comma and semicolon (U+060C, U+061B).
+ */
 export function fillPlaceholders(text: string, values: PlaceholderValues): string {
-  return text.replace(/\{([a-z_]+)\}/g, (match, name: string) => ((PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : match));
+  const filled = text.replace(/\{([a-z_]+)\}/g, (match, name: string) =>
+    (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder].trim() || EMPTY : match,
+  );
+  return filled.replace(/[ \t]*([,;:\u060c\u061b])?[ \t]*\u0000[ \t]*([,;:\u060c\u061b])?[ \t]*/g, (match, before: string | undefined, after: string | undefined, at: number, whole: string) => {
+    const rest = whole.slice(at + match.length);
+    if (at === 0 || rest === "" || /^[.!?)\n]/.test(rest)) return "";
+    const separator = before ?? after;
+    return separator ? `${separator} ` : " ";
+  });
 }
 
 /** Which part of the day an hour (0-23) belongs to, for `{time_of_day_greeting}`. */

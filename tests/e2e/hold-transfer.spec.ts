@@ -56,6 +56,9 @@ test("an operator puts a trunk caller on hold (music), resumes, and transfers th
   await target.selectOption({ label: "Disputes" });
   await page.getByTestId("transfer-blind").click();
   await expect(desk.callState()).toHaveText("idle", { timeout: 10_000 });
+  // The server's BYE after the transfer is not the caller hanging up: the desk says where the call went.
+  await expect(page.getByTestId("last-call-outcome")).toHaveAttribute("data-outcome", "transferred");
+  await expect(page.getByTestId("last-call-outcome")).toHaveText("You transferred the call to Disputes.");
 
   await expect(colleague.incomingCall()).toBeVisible({ timeout: 20_000 });
   await colleague.answer();

@@ -45,12 +45,8 @@ export default async function DirectoryPage() {
             <td className="p-3" dir="auto">
               {person.title}
             </td>
-            <td className="p-3" dir="ltr">
-              {person.phones.join(", ")}
-            </td>
-            <td className="p-3" dir="ltr">
-              {person.email}
-            </td>
+            <td className="p-3"><bdi dir="ltr">{person.phones.join(", ")}</bdi></td>
+            <td className="p-3"><bdi dir="ltr">{person.email}</bdi></td>
             <td className="p-3" dir="auto">
               {person.competences.join(", ")}
             </td>

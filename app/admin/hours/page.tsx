@@ -47,9 +47,7 @@ export default async function HoursPage() {
                 {s.weekly}
               </span>
             </td>
-            <td className="p-3" dir="ltr">
-              {s.zone ?? defaultZone}
-            </td>
+            <td className="p-3"><bdi dir="ltr">{s.zone ?? defaultZone}</bdi></td>
             <td className="p-3" data-testid="schedule-state" data-open={s.state.open}>
               {stateText(s)}
             </td>

@@ -40,9 +40,7 @@ export default async function OutboundPatternsPage({ searchParams }: { searchPar
       <ListTable testId="outbound-patterns-table" headers={[t("pattern"), t("actions")]} rowCount={patterns.length} empty={t("none")}>
         {patterns.map((p) => (
           <tr key={p} className="border-b border-slate-100" data-testid="outbound-pattern-row">
-            <td className="p-3 font-mono" dir="ltr">
-              {p}
-            </td>
+            <td className="p-3 font-mono"><bdi dir="ltr">{p}</bdi></td>
             <td className="p-3">
               <form action={removePatternAction}>
                 <input type="hidden" name="pattern" value={p} />

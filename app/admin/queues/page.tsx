@@ -36,9 +36,7 @@ export default async function QueuesPage() {
             <td className="p-3" data-testid="queue-members">
               {queue.members}
             </td>
-            <td className="p-3" dir="ltr" data-testid="queue-numbers">
-              {queue.numbers.length > 0 ? queue.numbers.join(", ") : t("none")}
-            </td>
+            <td className="p-3" data-testid="queue-numbers">{queue.numbers.length > 0 ? <bdi dir="ltr">{queue.numbers.join(", ")}</bdi> : t("none")}</td>
           </tr>
         ))}
       </ListTable>

@@ -1,4 +1,6 @@
 import { getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { getOrganisation } from "../../../db/queries/organisation";
 import { listQueues } from "../../../db/queries/queues";
 import { listScripts } from "../../../db/queries/scripts";
 import { LOCALES, isLocale } from "../../../server/i18n/locales";
@@ -20,7 +22,7 @@ export default async function ScriptsPage() {
   const t = await getTranslations("scripts");
   const languages = await getTranslations("languages");
   const db = getServices().database.db;
-  const [scripts, queues] = await Promise.all([listScripts(db), listQueues(db)]);
+  const [scripts, queues, organisation] = await Promise.all([listScripts(db), listQueues(db), getOrganisation(db)]);
   const locale = isLocale(me.locale) ? me.locale : "en";
   return (
     <AppShell user={me} active="scripts">
@@ -28,6 +30,15 @@ export default async function ScriptsPage() {
         {t("title")}
       </h1>
       <p className="mt-1 max-w-3xl text-slate-600">{t("intro")}</p>
+      {organisation.name.trim() === "" && (
+        // Setup does not ask for the name: scripts then leave {organisation} out, which the admin should know.
+        <p role="note" data-testid="organisation-unset" className="mt-3 max-w-3xl rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+          {t("organisationUnset")}{" "}
+          <Link href="/admin/organisation" className="font-medium underline">
+            {t("organisationLink")}
+          </Link>
+        </p>
+      )}
       <Section id="stored" title={t("stored")}>
         <ListTable testId="scripts-table" headers={[t("queue"), t("language"), t("steps"), ""]} rowCount={scripts.length} empty={t("none")}>
           {scripts.map((script) => (

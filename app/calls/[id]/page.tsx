@@ -2,6 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { findCallLogRow, listAnswersUsedOnCall, listCallTimeline, listConsultations } from "../../../db/queries/call-log";
+import { listQueues } from "../../../db/queries/queues";
+import { listUsers } from "../../../db/queries/users";
+import { describeCallEvent } from "../../../server/calls/call-event-text";
 import { findCallRecording, listRecordingAccesses } from "../../../db/queries/recordings";
 import { hasRole } from "../../../server/auth/roles";
 import { getServices } from "../../../server/runtime-registry";
@@ -28,20 +31,34 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
   const call = await findCallLogRow(db, id);
   if (!call || (!hasRole(user.role, "supervisor") && call.operatorId !== user.id)) notFound();
   const supervisor = hasRole(user.role, "supervisor");
-  const [timeline, answers, recording, accesses, consultations] = await Promise.all([
+  const [timeline, answers, recording, accesses, consultations, queues, people] = await Promise.all([
     listCallTimeline(db, id),
     listAnswersUsedOnCall(db, id),
     findCallRecording(db, id),
     // Who played or downloaded the recording: supervisors and admins see the audit.
     supervisor ? listRecordingAccesses(db, id) : Promise.resolve([]),
     listConsultations(db, id),
+    listQueues(db),
+    listUsers(db),
   ]);
+  // The timeline's sentences name the queues and people its events carry by id.
+  const queueNames = new Map(queues.map((q) => [q.id, q.name]));
+  const personNames = new Map(people.map((u) => [u.id, u.displayName]));
+  const eventNames = { queue: (qid: number) => queueNames.get(qid), operator: (uid: number) => personNames.get(uid) };
+  const te = await getTranslations("callEvents");
   const tg = await getTranslations("callGaps.consultations");
   const tr = await getTranslations("recordings");
   const t = await getTranslations("callLog");
   const format = await getFormatter();
   const when = (date: Date | null) => (date ? format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" }) + `.${String(date.getMilliseconds()).padStart(3, "0")}` : "—");
   const duration = (ms: number | null) => (ms === null ? "—" : formatElapsed(ms));
+  // Inside a sentence a clock reads left to right in Arabic too: isolated (U+2066 LRI … U+2069 PDI).
+  const isolatedDuration = (ms: number) => `\u2066${formatElapsed(ms)}\u2069`;
+
+  const eventSentence = (event: (typeof timeline)[number]) => {
+    const sentence = describeCallEvent({ type: event.type, data: (event.data ?? {}) as Record<string, unknown>, operatorName: event.operatorName }, eventNames, isolatedDuration);
+    return (te as unknown as (key: string, values: Record<string, string>) => string)(sentence.key, sentence.values);
+  };
 
   const facts: Array<[string, string, string]> = [
     ["caller", t("caller"), call.callerName ? `${call.callerNumber} (${call.callerName})` : call.callerNumber],
@@ -51,7 +68,7 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
     ["operator", t("operator"), call.operatorName ?? "—"],
     ["outcome", t("outcome"), t(`outcomes.${call.outcome}`)],
     ["outcome-detail", t("outcomeDetail"), call.outcomeDetail ?? "—"],
-    ["ended-by", t("endedBy"), call.endedBy ? `${call.endedBy}${call.endReason ? ` (${call.endReason})` : ""}` : "—"],
+    ["ended-by", t("endedBy"), call.endedBy ? `${t(`endedByValues.${call.endedBy}`)}${call.endReason ? ` (${call.endReason})` : ""}` : "—"],
     ["topic", t("topic"), call.topic || "—"],
     ["offers", t("offers"), String(call.offers)],
     ["arrived", t("arrivedAt"), when(call.arrivedAt)],
@@ -192,13 +209,7 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
           {timeline.map((event) => (
             <li key={event.id} className="mb-2" data-testid="timeline-event" data-type={event.type}>
               <span className="tabular-nums text-slate-500">{when(event.at)}</span>{" "}
-              <span className="font-medium">{t.has(`events.${event.type}`) ? t(`events.${event.type}`) : event.type}</span>
-              {event.operatorName && <span className="text-slate-600"> · {event.operatorName}</span>}
-              {Object.keys(event.data).length > 0 && (
-                <code className="ms-2 text-xs text-slate-500" dir="ltr">
-                  {JSON.stringify(event.data)}
-                </code>
-              )}
+              <span dir="auto">{eventSentence(event)}</span>
             </li>
           ))}
         </ol>

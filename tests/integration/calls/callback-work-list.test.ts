@@ -68,10 +68,27 @@ describe.each(DATABASE_KINDS)("callback work list on %s", (kind) => {
     expect(after.requests.find((r) => r.callerNumber === "+33600000001")).toMatchObject({ reason: "abandoned", assignedTo: ids.ana, assignee: "ana" });
   });
 
-  it("claims keep a colleague off; attempts stay until one is answered; notes go on the caller's last attempt", async () => {
+  it("claims keep a colleague off; a call that cannot be placed claims nothing; attempts stay until one is answered; notes go on the caller's last attempt", async () => {
     const request = await insertCallbackRequest(database.db, { callId: null as unknown as string, queueId: null, callerNumber: "0155550000", reason: "queue-full", requestedAt: minutesAgo(5) });
+    // No desk open: nothing claimed (checked first), and a claim whose dial found no desk is given back.
+    const noDesk = { deskOpen: async () => false, mayCall: async () => ({ ok: true as const }) };
+    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => true, noDesk)).toEqual({ ok: false, error: "no-desk" });
     expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => false)).toEqual({ ok: false, error: "no-desk" });
-    // ben keeps the claim though no desk was open.
+    expect(await callbacks.claimed(request.id, ids.ben)).toBeUndefined();
+    // A number the allow-list refuses: the page says so, the claim is given back, nothing is dialled.
+    const dialled: unknown[] = [];
+    const refuse = { deskOpen: async () => true, mayCall: async () => ({ ok: false as const, reason: "not-allowed" as const }) };
+    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async (r) => (dialled.push(r), true), refuse)).toEqual({ ok: false, error: "refused", reason: "not-allowed" });
+    expect(dialled).toEqual([]);
+    expect(await callbacks.claimed(request.id, ids.ben)).toBeUndefined();
+    expect((await callbacks.workList()).requests.find((r) => r.id === request.id)).toMatchObject({ assignedTo: null });
+    // A refused missed caller does not become a request.
+    const missedRefused = await inbound("+33600000099", 3, "abandoned");
+    expect(await callbacks.startCallback(ids.ben, { missedCallId: missedRefused.id }, async () => true, refuse)).toMatchObject({ ok: false, error: "refused" });
+    expect((await callbacks.workList()).requests.some((r) => r.callerNumber === "+33600000099")).toBe(false);
+
+    const allowed = { deskOpen: async () => true, mayCall: async () => ({ ok: true as const }) };
+    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => true, allowed)).toEqual({ ok: true, requestId: request.id });
     expect(await callbacks.startCallback(ids.ana, { requestId: request.id }, async () => true)).toEqual({ ok: false, error: "taken" });
     expect(await callbacks.claimed(request.id, ids.ana)).toBeUndefined();
     expect(await callbacks.claimed(request.id, ids.ben)).toEqual({ callerNumber: "0155550000", queueId: null });

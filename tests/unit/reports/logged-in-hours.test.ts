@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loggedInByHour } from "../../../server/reports/logged-in-hours";
+import { hourIsOver, loggedInByHour } from "../../../server/reports/logged-in-hours";
 import { operatorTime } from "../../../server/reports/operator-time";
 import { periodOfDays, presetDays } from "../../../server/reports/period";
 
@@ -24,6 +24,17 @@ describe("operators logged in per hour", () => {
     );
     // Paris is UTC+1: 08:00Z is 09:00 local.
     expect(Object.fromEntries(hours)).toEqual({ "2026-11-03T09": 1, "2026-11-03T10": 1.5, "2026-11-03T11": 1.5, "2026-11-03T12": 1 });
+  });
+
+  it("averages the hour cut by the range's end (now) over its elapsed part, and knows which hours are over", () => {
+    // Logged in since 09:30 UTC, asked at 10:06: the current hour had one operator all along, not 0.1.
+    const hours = loggedInByHour([{ operatorId: 1, at: at("2026-11-03T09:30:00Z"), status: "available" }], at("2026-11-03T00:00:00Z"), at("2026-11-03T10:06:00Z"), "UTC");
+    expect(Object.fromEntries(hours)).toEqual({ "2026-11-03T09": 0.5, "2026-11-03T10": 1 });
+    const now = at("2026-11-03T10:57:00Z").getTime();
+    expect(hourIsOver("2026-11-03T10", "UTC", now)).toBe(false);
+    expect(hourIsOver("2026-11-03T09", "UTC", now)).toBe(true);
+    // Paris is UTC+1: 10:57Z is 11:57 local, so local 10 is over and local 11 is not.
+    expect([hourIsOver("2026-11-03T10", "Europe/Paris", now), hourIsOver("2026-11-03T11", "Europe/Paris", now)]).toEqual([true, false]);
   });
 
   it("splits each operator's time into available, busy and paused by reason, and gives the occupancy", () => {

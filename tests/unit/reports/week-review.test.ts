@@ -51,4 +51,21 @@ describe("the review's statements", () => {
     expect(hours).toEqual(["15", "14", "13", "12", "11"].map((h) => ({ kind: "slot", value: `2026-11-03T${h}` })));
     expect(review.weaknesses.find((w) => w.key === "understaffedMore")?.values.more).toEqual({ kind: "count", value: 2 });
   });
+
+  it("does not judge the hour that is not over: a current hour with 100 % service level is not 'under-staffed'", () => {
+    const review = reviewOf(
+      report({
+        summary: answered(1, 120),
+        staffing: [
+          { slot: "2026-11-03T09", offered: 1, needed: 1, loggedIn: 1 },
+          { slot: "2026-11-03T10", offered: 1, needed: 1, loggedIn: 0.1, ongoing: true },
+        ],
+      }),
+    );
+    expect(review.weaknesses.map((w) => w.key)).toEqual([]);
+    expect(review.strengths.find((s) => s.key === "staffedEveryHour")?.values.hours).toEqual({ kind: "count", value: 1 });
+    // The same hour, once over, is judged.
+    const later = reviewOf(report({ summary: answered(1, 120), staffing: [{ slot: "2026-11-03T10", offered: 1, needed: 1, loggedIn: 0.1 }] }));
+    expect(later.weaknesses.map((w) => w.key)).toEqual(["understaffedHour"]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fillPlaceholders, partOfDay, placeholderProblems } from "../../../server/scripts/placeholders";
-import { parseScript } from "../../../server/scripts/script-service";
+import { builtInScript, parseScript } from "../../../server/scripts/script-service";
 
 describe("script placeholders", () => {
   it("accepts every known placeholder", () => {
@@ -42,5 +42,19 @@ describe("script placeholders", () => {
       "evening",
       "evening",
     ]);
+  });
+
+  it("an empty value leaves no dangling comma: the built-in greeting without an organisation name, in every language", () => {
+    const values = { organisation: "", operator: "Amina", queue: "Support", caller: "+33612345678", time_of_day_greeting: "Good morning" };
+    expect(fillPlaceholders(builtInScript("en")[0]!, values)).toBe("Good morning, Amina speaking.");
+    expect(fillPlaceholders("{organisation}, {operator} speaking.", values)).toBe("Amina speaking.");
+    expect(fillPlaceholders("Welcome to {organisation}.", values)).toBe("Welcome to.");
+    expect(fillPlaceholders("Hello {organisation} team; {operator} here", values)).toBe("Hello team; Amina here");
+    expect(fillPlaceholders("{operator}: {organisation}", { ...values, organisation: "   " })).toBe("Amina");
+    for (const locale of ["fr", "ar"] as const) {
+      const greeting = fillPlaceholders(builtInScript(locale)[0]!, { ...values, time_of_day_greeting: "X" });
+      expect(greeting, locale).not.toMatch(/[,،]\s*[,،]|^\s*[,،]|\s[,،]/);
+      expect(greeting).toMatch(/^X[,،] (Amina|معك Amina)/);
+    }
   });
 });
