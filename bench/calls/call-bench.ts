@@ -84,6 +84,8 @@ export interface CallBench {
   harness: Harness;
   /** Setup milestones by trunk Call-ID, from CallController.onTiming. */
   timings: Map<string, CallSetup>;
+  /** Also told every milestone (setup-phases.ts). */
+  onTiming?: (timing: CallTiming) => void;
   fleetStats(): Promise<FleetStats>;
   /**
    * Runs SIPp's trunk-call.xml (or `scenario`, a file beside this one, with `[[key]]` replaced by `values`): `calls`
@@ -167,7 +169,9 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
     );
 
     const timings = new Map<string, CallSetup>();
+    const extra: { onTiming?: (timing: CallTiming) => void } = {};
     harness.hotline.telephony!.controller.onTiming = (t: CallTiming) => {
+      extra.onTiming?.(t);
       const entry = timings.get(t.sipCallId) ?? {};
       if (t.phase === "invite-received") entry.invite ??= t.at;
       else if (t.phase === "trunk-answered") entry.answered ??= t.at;
@@ -181,6 +185,9 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
     return {
       harness,
       timings,
+      set onTiming(listener: ((timing: CallTiming) => void) | undefined) {
+        extra.onTiming = listener;
+      },
       fleetStats: async () => mergeStats(await Promise.all(fleets.map((child) => ask<FleetStats>(child, { type: "stats" }, "stats", 30_000)))),
       trunkCalls: (o) => trunkCalls(harness.sipTarget, o),
       async outcomes() {

@@ -24,6 +24,7 @@ import { pathToFileURL } from "node:url";
 import { eq } from "drizzle-orm";
 import { queues } from "../../db/schema";
 import { round } from "../queue/bench-stats";
+import { tracePhases } from "./setup-phases";
 import { BENCH_DB, forceGc, latency, procUsage, setupIntervals, startCallBench, waitUntil } from "./call-bench";
 
 const CALLS = Number(process.env.SURGE_CALLS ?? 1000);
@@ -59,10 +60,14 @@ export async function main(): Promise<void> {
       return result;
     };
 
+    const phases = tracePhases(client, hotline.telephony!.controller.records);
+    bench.onTiming = (t) => phases.timing(t);
+
     // Warm-up: a few calls through the whole path, then the baseline.
     await bench.trunkCalls({ calls: Math.min(5, OPERATORS), rate: 5, limit: OPERATORS, holdMs: 0, timeoutS: 60, scenario: "surge-caller.xml", values: { waitMs: "30000" } });
     await waitUntil("warm-up calls to close", async () => (await bench.openCalls()) === 0, 30_000);
     plays.clear();
+    phases.clear();
     bench.timings.clear();
     const outcomes0 = await bench.outcomes();
     await new Promise((r) => setTimeout(r, 2_000));
@@ -159,6 +164,7 @@ export async function main(): Promise<void> {
         operatorHangups: fleet.hangups,
         records: outcomes,
         setupInviteInToTrunk200: setup,
+        setupPhases: phases.report(),
         trunkSideInviteTo200: latency(sipp.responseTimesMs),
         servedInOrder: outOfOrder === 0,
         outOfOrder,
