@@ -33,6 +33,11 @@ export async function insertCallOnce(db: Db, call: NewCall & { id: string }): Pr
   await db.insert(callRecords).values(call).onConflictDoNothing({ target: callRecords.id });
 }
 
+/** {@link insertCallOnce} for several calls in one statement (each ignored when its id exists). */
+export async function insertCallsOnce(db: Db, calls: ReadonlyArray<NewCall & { id: string }>): Promise<void> {
+  if (calls.length > 0) await db.insert(callRecords).values([...calls]).onConflictDoNothing({ target: callRecords.id });
+}
+
 export type CallPatch = Partial<
   Pick<CallRecord, "queueId" | "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "operatorId" | "outcome" | "endedBy" | "endReason" | "holdMs" | "topic" | "notes">
 >;
@@ -43,6 +48,13 @@ export async function updateCall(db: Db, id: string, patch: CallPatch): Promise<
 
 export async function incrementOffers(db: Db, id: string): Promise<void> {
   await db.update(callRecords).set({ offers: sql`${callRecords.offers} + 1` }).where(eq(callRecords.id, id));
+}
+
+/** {@link updateCall} and `offersAdded` x {@link incrementOffers} in one statement (nothing when both are empty). */
+export async function updateCallAndOffers(db: Db, id: string, patch: CallPatch, offersAdded: number): Promise<void> {
+  const set = { ...patch, ...(offersAdded !== 0 && { offers: sql`${callRecords.offers} + ${offersAdded}` }) };
+  if (Object.values(set).every((value) => value === undefined)) return;
+  await db.update(callRecords).set(set).where(eq(callRecords.id, id));
 }
 
 export interface NewCallEvent {
