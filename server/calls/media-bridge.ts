@@ -66,6 +66,13 @@
  * - known limit: after {@link MediaBridge.operatorLegLost} rtpengine plays the music again under the media player's
  *   first SSRC; Chrome's receiver (no a=ssrc in our answer) plays the newest SSRC it has seen, the operator's, so
  *   the caller's getStats shows no music packets until the next operator (a new SSRC again) is bridged.
+ *
+ * ## DTMF injection on demand
+ *
+ * A trunk call starts without `inject-DTMF` (rtpengine then forwards G.711 untouched instead of decoding and
+ * re-encoding every packet: most of its CPU per call). The operator's first keypad digit turns it on for the rest of
+ * the call ({@link MediaBridge.sendDtmf}): a re-offer and re-answer of the operator's branch with the flag, measured to
+ * work on 10.5 (ports kept, media uninterrupted, tests/integration/media/rtpengine.test.ts).
  */
 import type { Sound } from "./call-media.js";
 import { join } from "node:path";
@@ -75,7 +82,7 @@ import { MIRRORED_DIRECTION, receivesMedia, sdpDirection, type SdpDirection } fr
 import { type Logger, silentLogger } from "../media/logger.js";
 import { type BencodeDict, isDict } from "../media/bencode.js";
 import { type NgClient, NgError } from "../media/ng-client.js";
-import { CALLER_PROFILES, type CallerKind, type CallerProfile } from "./caller-profile.js";
+import { CALLER_PROFILES, TRUNK_PROFILE_WITH_DTMF_INJECTION, type CallerKind, type CallerProfile } from "./caller-profile.js";
 import {
   audioEndpoint,
   chooseTrunkCodecs,
@@ -147,7 +154,8 @@ export class MediaBridge {
   private readonly soundsDir: string;
   private readonly loopRepeats: number;
   private readonly logger: Logger;
-  private readonly caller: CallerProfile;
+  /** The caller's row of {@link CALLER_PROFILES}; a trunk caller's becomes the injecting one at the first keypad digit. */
+  private caller: CallerProfile;
   private stateValue: MediaBridgeState = "new";
   private queue: Promise<unknown> = Promise.resolve();
   /** The trunk's offer reduced to the agreed codecs: what every re-offer from the trunk tag sends. */
@@ -550,8 +558,42 @@ export class MediaBridge {
    */
   sendDtmf(digit: string, durationMs = 200): Promise<void> {
     return this.serial("sendDtmf", ["bridged"], async () => {
+      await this.enableDtmfInjection();
       await this.ng.playDTMF({ callId: this.callId, fromTag: this.currentAttempt!, code: digit, durationMs });
     });
+  }
+
+  /** True once the call's rtpengine commands carry `inject-DTMF` (an operator used the keypad). */
+  get dtmfInjection(): boolean {
+    return this.caller === TRUNK_PROFILE_WITH_DTMF_INJECTION;
+  }
+
+  /**
+   * Calls are set up without `inject-DTMF` (rtpengine then forwards without decoding, see {@link CALLER_PROFILES});
+   * the first keypad digit turns it on: the caller's offer and the operator's last answer again on the operator's
+   * branch, with the flag (as for a caller's re-INVITE: no SIP toward either side, the ports stay). Every later
+   * command of the call keeps the flag. Not during a take-over: that re-negotiation would pair the caller with the
+   * operator again (see {@link endTakeOver}).
+   */
+  private async enableDtmfInjection(): Promise<void> {
+    if (this.dtmfInjection || this.caller.kind !== "trunk") return;
+    if (this.takenOverBy) throw new MediaBridgeStateError(`keypad during a take-over (call ${this.callId})`);
+    this.caller = TRUNK_PROFILE_WITH_DTMF_INJECTION;
+    const attempt = this.currentAttempt!;
+    await this.ng.offer({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      sdp: this.requireTrunkSdp(),
+      options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
+    });
+    const answer = await this.ng.answer({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      toTag: attempt,
+      sdp: this.operatorSdp ?? "",
+      options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
+    });
+    this.checkTrunkSdp(this.caller.finish(answer.sdp));
   }
 
   /** True when the caller takes DTMF as RFC 4733 events (a trunk whose SDP offered telephone-event). */
