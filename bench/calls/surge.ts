@@ -13,7 +13,8 @@
  *   process); lateness of hold music after the greeting's end and of each periodic announcement after its period;
  * - servedInOrder: callers reaching an operator (the operator INVITE) in arrival order; outOfOrder counts callers
  *   offered before someone who called earlier and was still waiting;
- * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, GC).
+ * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, GC): 2 s
+ *   after, and SURGE_SETTLE_S s after (default 35: SIP keeps finished transactions 32 s on UDP).
  *
  * Run: npm run bench calls/surge   (SURGE_CALLS=60 SURGE_RATE=20 SURGE_OPERATORS=5 for a quick check)
  */
@@ -33,6 +34,8 @@ const OPERATORS = Number(process.env.SURGE_OPERATORS ?? 20);
 const TALK_MS = Number(process.env.SURGE_TALK_MS ?? 1000);
 const PERIODIC_S = Number(process.env.SURGE_PERIODIC_S ?? 10);
 const WAIT_S = Number(process.env.SURGE_WAIT_S ?? 180);
+/** How long after the last call the memory is measured again (SURGE_SETTLE_S, default 35: past SIP's 32 s timers). */
+const SETTLE_S = Number(process.env.SURGE_SETTLE_S ?? 35);
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
@@ -103,6 +106,11 @@ export async function main(): Promise<void> {
     const outcomes1 = await bench.outcomes();
     const outcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
     await new Promise((r) => setTimeout(r, 2_000));
+    forceGc();
+    const soon = process.memoryUsage();
+    // SIP keeps each finished transaction 64*T1 = 32 s on UDP (RFC 3261 §17.2.1 Timer L, §17.2.2 Timer J) to absorb
+    // retransmissions: what the surge left is only gone after that.
+    await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
     forceGc();
     const after = process.memoryUsage();
     const fleet = await bench.fleetStats();
@@ -182,6 +190,8 @@ export async function main(): Promise<void> {
         rtpengineCpuPct: round((rtpengineCpuMs / (surgeS * 1000)) * 100, 1),
         memory: {
           heapUsedBaselineMb: mb(baseline.heapUsed),
+          heapUsed2sAfterMb: mb(soon.heapUsed),
+          settleS: SETTLE_S,
           heapUsedAfterMb: mb(after.heapUsed),
           rssBaselineMb: mb(baseline.rss),
           rssPeakMb: mb(rssPeak),
