@@ -33,9 +33,19 @@ export async function insertCallOnce(db: Db, call: NewCall & { id: string }): Pr
   await db.insert(callRecords).values(call).onConflictDoNothing({ target: callRecords.id });
 }
 
-/** {@link insertCallOnce} for several calls in one statement (each ignored when its id exists). */
-export async function insertCallsOnce(db: Db, calls: ReadonlyArray<NewCall & { id: string }>): Promise<void> {
-  if (calls.length > 0) await db.insert(callRecords).values([...calls]).onConflictDoNothing({ target: callRecords.id });
+/**
+ * {@link insertCallOnce} for several calls in one statement, each with its first fields already set (`patch`, and
+ * `offers`): a call whose id exists is left alone. Returns the ids it inserted.
+ */
+export async function insertCallsOnce(db: Db, calls: ReadonlyArray<{ call: NewCall & { id: string }; patch: CallPatch; offers: number }>): Promise<Set<string>> {
+  if (calls.length === 0) return new Set();
+  const defined = (patch: CallPatch) => Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as CallPatch;
+  const rows = await db
+    .insert(callRecords)
+    .values(calls.map(({ call, patch, offers }) => ({ ...call, ...defined(patch), offers })))
+    .onConflictDoNothing({ target: callRecords.id })
+    .returning({ id: callRecords.id });
+  return new Set(rows.map((row) => row.id));
 }
 
 export type CallPatch = Partial<

@@ -85,11 +85,12 @@ export async function applyWrite(db: Db, write: RecordWrite): Promise<void> {
 }
 
 /**
- * One statement of a coalesced batch (see {@link coalesceWrites}): several calls inserted at once, one call's patches
- * and offer counts as one update, a callback request, or several events appended at once.
+ * One statement of a coalesced batch (see {@link coalesceWrites}): several calls inserted at once (each with the
+ * patches and offers the batch holds for it), one call's patches and offer counts as one update, a callback request,
+ * or several events appended at once.
  */
 export type RecordStatement =
-  | { op: "insert-calls"; calls: Array<NewCall & { id: string }> }
+  | { op: "insert-calls"; calls: Array<{ call: NewCall & { id: string }; patch: CallPatch; offers: number }> }
   | { op: "update-call"; id: string; patch: CallPatch; offersAdded: number }
   | { op: "insert-callback-request"; request: Extract<RecordWrite, { op: "insert-callback-request" }>["request"] }
   | { op: "append-events"; events: NewCallEvent[] };
@@ -98,42 +99,49 @@ export type RecordStatement =
 export const COALESCE_MAX_ROWS = 100;
 
 /**
- * The writes of one batch as few statements, leaving the database as applying them one by one, in order, would:
- * - every `insert-call` first, in multi-row inserts of at most {@link COALESCE_MAX_ROWS} (each still ignored when its
- *   id exists), so every later statement finds the calls it refers to;
- * - then one update per call, where it was first patched: its patches merged in order (a later value wins; a field
- *   left undefined keeps the earlier value, as Drizzle skips undefined fields) with its `increment-offers` added up;
+ * The writes of one batch as few statements, leaving the database as applying them one by one, in order, would
+ * (given the buffer's order: a call's writes come after its insert, or it was inserted by an earlier batch):
+ * - every `insert-call` first, in multi-row inserts of at most {@link COALESCE_MAX_ROWS}, each row carrying the
+ *   patches and offer count the batch holds for that call (a call's first patches come microseconds after its insert:
+ *   one row written instead of a row and an update, which with call_records' dozen indexes is most of the cost). A
+ *   call whose id exists already (a replay) is left alone by the insert and gets them as an update;
+ * - then one update per call inserted earlier, where it was first patched: its patches merged in order (a later
+ *   value wins; a field left undefined keeps the earlier value, as Drizzle skips undefined fields) with its
+ *   `increment-offers` added up;
  * - then callback requests, in order;
  * - last, every event in order, in multi-row inserts of at most {@link COALESCE_MAX_ROWS} (`call_events` ids keep the
  *   order the events were logged in).
- * Measured on the surge (bench/calls/surge): about 15 writes a call became about 3 statements, and the embedded
- * database's time (on the event loop) dropped accordingly. Pure: no I/O.
+ * Pure: no I/O.
  */
 export function coalesceWrites(writes: readonly RecordWrite[]): RecordStatement[] {
-  const inserts: Array<NewCall & { id: string }> = [];
+  const inserts = new Map<string, { call: NewCall & { id: string }; patch: CallPatch; offers: number }>();
   const updates = new Map<string, { op: "update-call"; id: string; patch: CallPatch; offersAdded: number }>();
   const callbacks: RecordStatement[] = [];
   const events: NewCallEvent[] = [];
-  const updateOf = (id: string) => {
+  const target = (id: string): { patch: CallPatch; add(n: number): void } => {
+    const inserted = inserts.get(id);
+    if (inserted) return { patch: inserted.patch, add: (n) => (inserted.offers += n) };
     let update = updates.get(id);
     if (!update) {
       update = { op: "update-call", id, patch: {}, offersAdded: 0 };
       updates.set(id, update);
     }
-    return update;
+    const found = update;
+    return { patch: found.patch, add: (n) => (found.offersAdded += n) };
   };
   for (const write of writes) {
     switch (write.op) {
       case "insert-call":
-        inserts.push(write.call);
+        // Twice the same insert (a retry's replay): the second is ignored, as the database would.
+        if (!inserts.has(write.call.id) && !updates.has(write.call.id)) inserts.set(write.call.id, { call: write.call, patch: {}, offers: 0 });
         break;
       case "update-call": {
-        const patch = updateOf(write.id).patch as Record<string, unknown>;
+        const patch = target(write.id).patch as Record<string, unknown>;
         for (const [key, value] of Object.entries(write.patch)) if (value !== undefined) patch[key] = value;
         break;
       }
       case "increment-offers":
-        updateOf(write.id).offersAdded += 1;
+        target(write.id).add(1);
         break;
       case "append-events":
         events.push(...write.events);
@@ -145,7 +153,7 @@ export function coalesceWrites(writes: readonly RecordWrite[]): RecordStatement[
   }
   const chunks = <T>(rows: readonly T[]) => Array.from({ length: Math.ceil(rows.length / COALESCE_MAX_ROWS) }, (_, i) => rows.slice(i * COALESCE_MAX_ROWS, (i + 1) * COALESCE_MAX_ROWS));
   return [
-    ...chunks(inserts).map((calls): RecordStatement => ({ op: "insert-calls", calls })),
+    ...chunks([...inserts.values()]).map((calls): RecordStatement => ({ op: "insert-calls", calls })),
     ...updates.values(),
     ...callbacks,
     ...chunks(events).map((rows): RecordStatement => ({ op: "append-events", events: rows })),
@@ -155,8 +163,12 @@ export function coalesceWrites(writes: readonly RecordWrite[]): RecordStatement[
 /** Runs one statement of a coalesced batch with the given connection or transaction. */
 async function applyStatement(db: Db, statement: RecordStatement): Promise<void> {
   switch (statement.op) {
-    case "insert-calls":
-      return insertCallsOnce(db, statement.calls);
+    case "insert-calls": {
+      const inserted = await insertCallsOnce(db, statement.calls);
+      // Ids that existed already (a replay): their patches apply as they would have after an ignored insert.
+      for (const { call, patch, offers } of statement.calls) if (!inserted.has(call.id)) await updateCallAndOffers(db, call.id, patch, offers);
+      return;
+    }
     case "update-call":
       return updateCallAndOffers(db, statement.id, statement.patch, statement.offersAdded);
     case "insert-callback-request":

@@ -28,7 +28,14 @@ function applyTo(tables: Tables, write: RecordWrite | RecordStatement): void {
       if (!tables.calls.has(write.call.id)) tables.calls.set(write.call.id, { ...write.call, offers: 0 });
       return;
     case "insert-calls":
-      for (const call of write.calls) if (!tables.calls.has(call.id)) tables.calls.set(call.id, { ...call, offers: 0 });
+      // INSERT ... ON CONFLICT DO NOTHING RETURNING id, then the patches of the ids that existed as updates.
+      for (const { call, patch: values, offers } of write.calls) {
+        if (!tables.calls.has(call.id)) {
+          const row: Record<string, unknown> = { ...call, offers };
+          for (const [key, value] of Object.entries(values)) if (value !== undefined) row[key] = value;
+          tables.calls.set(call.id, row);
+        } else patch(call.id, values, offers);
+      }
       return;
     case "update-call":
       return patch(write.id, write.patch, "offersAdded" in write ? write.offersAdded : 0);
@@ -82,7 +89,10 @@ const writeArb: fc.Arbitrary<RecordWrite> = fc.oneof(
   }),
 );
 
-/** Puts each new call's insert before its first use (or anywhere, when the batch only inserts it), as the controller does. */
+/**
+ * Puts each new call's insert before its first use (or anywhere, when the batch only inserts it), as the controller
+ * does, and a replayed insert of an existing call anywhere.
+ */
 function controllerShaped(writes: RecordWrite[], insertSlots: number[]): RecordWrite[] {
   const out = [...writes];
   ["new0", "new1", "new2", "new3", "new4"].forEach((id, k) => {
@@ -90,6 +100,8 @@ function controllerShaped(writes: RecordWrite[], insertSlots: number[]): RecordW
     const limit = firstUse < 0 ? out.length : firstUse;
     out.splice(insertSlots[k]! % (limit + 1), 0, insert(id));
   });
+  // A replayed insert of a call that exists already (a spill file after a crash): ignored, its patches still apply.
+  out.splice(insertSlots[5]! % (out.length + 1), 0, insert("old1"));
   return out;
 }
 
@@ -102,7 +114,7 @@ function run(steps: ReadonlyArray<RecordWrite | RecordStatement>): Tables {
 describe("coalesced record batches", () => {
   it("leave the records and the event log as the writes applied one by one would (random controller-shaped batches)", () => {
     fc.assert(
-      fc.property(fc.array(writeArb, { maxLength: 60 }), fc.array(fc.nat(), { minLength: 5, maxLength: 5 }), (writes, slots) => {
+      fc.property(fc.array(writeArb, { maxLength: 60 }), fc.array(fc.nat(), { minLength: 6, maxLength: 6 }), (writes, slots) => {
         const batch = controllerShaped(writes, slots);
         expect(run(coalesceWrites(batch))).toEqual(run(batch));
       }),
@@ -110,7 +122,7 @@ describe("coalesced record batches", () => {
     );
   });
 
-  it("make one call's writes a single update after the insert, and every event one insert at the end", () => {
+  it("make a new call's writes one row of the insert, an earlier call's one update, and every event one insert at the end", () => {
     const batch: RecordWrite[] = [
       insert("a"),
       { op: "append-events", events: [{ at, type: "call.arrived", callId: "a" }] },
@@ -120,10 +132,16 @@ describe("coalesced record batches", () => {
       { op: "increment-offers", id: "a" },
       { op: "update-call", id: "a", patch: { outcome: "answered", endReason: undefined } },
       { op: "update-call", id: "a", patch: { endReason: "caller-hung-up" } },
+      { op: "update-call", id: "old", patch: { holdMs: 1200 } },
+      { op: "increment-offers", id: "old" },
+      { op: "update-call", id: "old", patch: { outcome: "abandoned" } },
     ];
     expect(coalesceWrites(batch)).toEqual([
-      { op: "insert-calls", calls: [(batch[0] as Extract<RecordWrite, { op: "insert-call" }>).call] },
-      { op: "update-call", id: "a", patch: { queuedAt: at, outcome: "answered", endReason: "caller-hung-up" }, offersAdded: 2 },
+      {
+        op: "insert-calls",
+        calls: [{ call: (batch[0] as Extract<RecordWrite, { op: "insert-call" }>).call, patch: { queuedAt: at, outcome: "answered", endReason: "caller-hung-up" }, offers: 2 }],
+      },
+      { op: "update-call", id: "old", patch: { holdMs: 1200, outcome: "abandoned" }, offersAdded: 1 },
       { op: "append-events", events: [{ at, type: "call.arrived", callId: "a" }, { at, type: "call.offered", callId: "a" }] },
     ]);
   });
