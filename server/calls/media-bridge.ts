@@ -108,6 +108,11 @@ export interface MediaBridgeOptions {
   callerKind?: CallerKind;
   /** Directory of the sound files AS SEEN BY rtpengine (it opens them itself). */
   soundsDir: string;
+  /**
+   * The file rtpengine plays for a sound, when not `<soundsDir>/<sound>.wav` (the mu-law copies of
+   * server/media/playback-sounds.ts).
+   */
+  soundFile?: (sound: CallerSound) => string;
   /** rtpengine tag (and via-branch) of the queue placeholder. Default `<trunkTag>-queue`. */
   queueTag?: string;
   /**
@@ -151,7 +156,7 @@ const UNKNOWN_CALL = /unknown call-id/i;
 export class MediaBridge {
   readonly trunkTag: string;
   readonly queueTag: string;
-  private readonly soundsDir: string;
+  private readonly soundFile: (sound: CallerSound) => string;
   private readonly loopRepeats: number;
   private readonly logger: Logger;
   /** The caller's row of {@link CALLER_PROFILES}; a trunk caller's becomes the injecting one at the first keypad digit. */
@@ -192,7 +197,7 @@ export class MediaBridge {
     this.trunkTag = opts.trunkTag;
     this.queueTag = opts.queueTag ?? `${opts.trunkTag}-queue`;
     if (this.queueTag === this.trunkTag) throw new Error("queueTag must differ from trunkTag");
-    this.soundsDir = opts.soundsDir;
+    this.soundFile = opts.soundFile ?? ((sound) => join(opts.soundsDir, `${sound}.wav`));
     this.loopRepeats = opts.loopRepeats ?? 100_000;
     this.logger = opts.logger ?? silentLogger;
     this.caller = CALLER_PROFILES[opts.callerKind ?? "trunk"];
@@ -748,7 +753,7 @@ export class MediaBridge {
     const { durationMs } = await this.ng.playMedia({
       callId: this.callId,
       fromTag: this.trunkTag,
-      source: { file: join(this.soundsDir, `${sound}.wav`) },
+      source: { file: this.soundFile(sound) },
       repeatTimes: loop ? this.loopRepeats : undefined,
     });
     this.playing = sound;
