@@ -95,8 +95,8 @@ export type RecordStatement =
   | { op: "insert-callback-request"; request: Extract<RecordWrite, { op: "insert-callback-request" }>["request"] }
   | { op: "append-events"; events: NewCallEvent[] };
 
-/** Rows a multi-row statement of a coalesced batch holds at most (a few ms of the embedded database's time each). */
-export const COALESCE_MAX_ROWS = 100;
+/** Rows a multi-row statement of a coalesced batch holds at most: with the embedded database each statement holds the event loop (25 calls with call_records' dozen indexes: a few ms). */
+export const COALESCE_MAX_ROWS = 25;
 
 /**
  * The writes of one batch as few statements, leaving the database as applying them one by one, in order, would
