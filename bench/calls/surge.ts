@@ -18,7 +18,7 @@
  *
  * Run: npm run bench calls/surge   (SURGE_CALLS=60 SURGE_RATE=20 SURGE_OPERATORS=5 for a quick check)
  */
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -39,6 +39,18 @@ const SETTLE_S = Number(process.env.SURGE_SETTLE_S ?? 35);
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
+/** Length of a canonical WAV file (44-byte header), ms. */
+function wavMs(file: string): number {
+  const header = Buffer.alloc(44);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, header, 0, 44, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return ((statSync(file).size - 44) / header.readUInt32LE(28)) * 1000;
+}
+
 export async function main(): Promise<void> {
   const started = Date.now();
   const bench = await startCallBench({ operators: OPERATORS, talkMs: TALK_MS });
@@ -57,8 +69,8 @@ export async function main(): Promise<void> {
       const file = "file" in params.source ? params.source.file : undefined;
       const sound = file ? basename(file, ".wav") : "other";
       const list = plays.get(params.callId) ?? [];
-      // rtpengine 10.5 reports no duration for files: 8 kHz 16-bit mono WAV is 16 bytes a ms after its 44-byte header.
-      list.push({ sound, at, durationMs: result.durationMs ?? (file && existsSync(file) ? (statSync(file).size - 44) / 16 : undefined) });
+      // rtpengine 10.5 reports the duration of a file; else its data bytes over the WAV header's byte rate (offset 28).
+      list.push({ sound, at, durationMs: result.durationMs ?? (file && existsSync(file) ? wavMs(file) : undefined) });
       plays.set(params.callId, list);
       return result;
     };
