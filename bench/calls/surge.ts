@@ -93,6 +93,8 @@ export async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const rtpenginePid = bench.rtpengine().pid!;
     const rtp0 = procUsage(rtpenginePid).cpuMs;
+    const fleetCpu = () => bench.fleetPids.reduce((sum, pid) => sum + procUsage(pid).cpuMs, 0);
+    const fleet0 = fleetCpu();
     const t0 = performance.now();
     loop.enable();
     let rssPeak = 0;
@@ -111,6 +113,7 @@ export async function main(): Promise<void> {
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpu0);
     const rtpengineCpuMs = procUsage(rtpenginePid).cpuMs - rtp0;
+    const generatorCpuMs = fleetCpu() - fleet0;
 
     await waitUntil("every call record to close", async () => (await bench.openCalls()) === 0, 60_000).catch(() => {});
     let sessions = await bench.rtpengine().sessions();
@@ -200,6 +203,8 @@ export async function main(): Promise<void> {
         },
         nodeCpuPct: round(((cpu.user + cpu.system) / 1000 / (surgeS * 1000)) * 100, 1),
         rtpengineCpuPct: round((rtpengineCpuMs / (surgeS * 1000)) * 100, 1),
+        // The operators' softphones (werift: ICE, DTLS, SRTP in JavaScript) share the machine's cores with the server.
+        generatorCpuPct: round((generatorCpuMs / (surgeS * 1000)) * 100, 1),
         memory: {
           heapUsedBaselineMb: mb(baseline.heapUsed),
           heapUsed2sAfterMb: mb(soon.heapUsed),
