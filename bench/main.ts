@@ -4,6 +4,7 @@
  */
 import * as boardPush from "./board/board-push";
 import * as pageWeight from "./bundle/page-weight";
+import * as playMedia from "./media/play-media";
 import * as callSetup from "./calls/call-setup";
 import * as concurrentCalls from "./calls/concurrent-calls";
 import * as memory from "./calls/memory";
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   "calls/surge": surge.main,
   "calls/soak": soak.main,
   "calls/memory": memory.main,
+  "media/play-media": playMedia.main,
   bundle: pageWeight.main,
   "board/push": boardPush.main,
   "reports/summary-month": reportsMonth.main,

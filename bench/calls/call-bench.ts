@@ -5,10 +5,13 @@
  * BENCH_FLEETS child processes, default 1), SIPp as the trunk (trunk-call.xml, -rtp_echo), and the controller's
  * onTiming probe collecting each call's setup milestones. Everything on 127.0.0.1.
  *
- * BENCH_NO_INJECT_DTMF=1 removes the `inject-DTMF` flag from every offer and answer Hotline sends rtpengine (wrapped
- * in this process, the server code is unchanged): it shows what rtpengine's decode/re-encode for DTMF injection costs.
- * Caveat, measured: without it rtpengine forwards SIPp's echo unchanged, i.e. with the operator's OWN SSRC, and the
- * werift operators count none of it (their SRTP receiver drops it), so loss reads 100 %: only the CPU figures hold.
+ * BENCH_INJECT_DTMF=1 adds the `inject-DTMF` flag to every offer and answer Hotline sends rtpengine (wrapped in this
+ * process, the server code is unchanged), as every call had it before it became on-demand (the first keypad digit,
+ * see MediaBridge.sendDtmf): it shows what rtpengine's decode/re-encode for DTMF injection costs.
+ * Caveat, measured: without the flag (the default now) rtpengine forwards SIPp's echo unchanged, i.e. with the
+ * operator's OWN SSRC, and the werift operators count none of it (their SRTP receiver drops it), so the round-trip
+ * loss of calls/concurrent reads 100 %: its CPU figures hold, its loss figures need BENCH_INJECT_DTMF=1. A real trunk
+ * sends its own SSRC.
  * BENCH_FLEET_PROF=<dir> writes a V8 CPU profile of each operator fleet there (where the generator's CPU goes).
  *
  * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
@@ -57,8 +60,8 @@ export const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "pgli
 /** The operators' legs: BENCH_LEGS=rtp for plain RTP, else what Chromium negotiates. */
 export const BENCH_LEGS: LegKind = process.env.BENCH_LEGS === "rtp" ? "rtp" : "dtls-srtp";
 
-/** False with BENCH_NO_INJECT_DTMF=1: offers and answers reach rtpengine without `inject-DTMF`. */
-export const BENCH_INJECT_DTMF = process.env.BENCH_NO_INJECT_DTMF !== "1";
+/** True with BENCH_INJECT_DTMF=1: every offer and answer reaches rtpengine with `inject-DTMF`. */
+export const BENCH_INJECT_DTMF = process.env.BENCH_INJECT_DTMF === "1";
 
 /** Child processes the operators are spread over (the load generator may need more than one core's worth). */
 const BENCH_FLEETS = Math.max(1, Number(process.env.BENCH_FLEETS ?? 1));
@@ -84,6 +87,8 @@ export interface CallBench {
   harness: Harness;
   /** Setup milestones by trunk Call-ID, from CallController.onTiming. */
   timings: Map<string, CallSetup>;
+  /** Also told every milestone (setup-phases.ts). */
+  onTiming?: (timing: CallTiming) => void;
   fleetStats(): Promise<FleetStats>;
   /**
    * Runs SIPp's trunk-call.xml (or `scenario`, a file beside this one, with `[[key]]` replaced by `values`): `calls`
@@ -167,7 +172,9 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
     );
 
     const timings = new Map<string, CallSetup>();
+    const extra: { onTiming?: (timing: CallTiming) => void } = {};
     harness.hotline.telephony!.controller.onTiming = (t: CallTiming) => {
+      extra.onTiming?.(t);
       const entry = timings.get(t.sipCallId) ?? {};
       if (t.phase === "invite-received") entry.invite ??= t.at;
       else if (t.phase === "trunk-answered") entry.answered ??= t.at;
@@ -176,11 +183,14 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
     };
     const db = harness.hotline.services.database.db;
     const instance = harness.hotline.telephony!.pool.instances[0]!;
-    if (!BENCH_INJECT_DTMF) withoutInjectDtmf(instance.client);
+    if (BENCH_INJECT_DTMF) withInjectDtmf(instance.client);
 
     return {
       harness,
       timings,
+      set onTiming(listener: ((timing: CallTiming) => void) | undefined) {
+        extra.onTiming = listener;
+      },
       fleetStats: async () => mergeStats(await Promise.all(fleets.map((child) => ask<FleetStats>(child, { type: "stats" }, "stats", 30_000)))),
       trunkCalls: (o) => trunkCalls(harness.sipTarget, o),
       async outcomes() {
@@ -209,17 +219,16 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
   }
 }
 
-/** Drops `inject-DTMF` from the flags of every offer and answer sent through `client` (see BENCH_NO_INJECT_DTMF). */
-function withoutInjectDtmf(client: NgClient): void {
-  const strip = <T extends { options?: BencodeDict }>(params: T): T => {
-    const flags = params.options?.["flags"];
-    if (!Array.isArray(flags)) return params;
-    return { ...params, options: { ...params.options, flags: flags.filter((f) => f !== "inject-DTMF") } };
+/** Adds `inject-DTMF` to the flags of every offer and answer sent through `client` (see BENCH_INJECT_DTMF). */
+function withInjectDtmf(client: NgClient): void {
+  const add = <T extends { options?: BencodeDict }>(params: T): T => {
+    const flags = Array.isArray(params.options?.["flags"]) ? params.options["flags"] : [];
+    return flags.includes("inject-DTMF") ? params : { ...params, options: { ...params.options, flags: [...flags, "inject-DTMF"] } };
   };
   const offer = client.offer.bind(client);
   const answer = client.answer.bind(client);
-  client.offer = (params) => offer(strip(params));
-  client.answer = (params) => answer(strip(params));
+  client.offer = (params) => offer(add(params));
+  client.answer = (params) => answer(add(params));
 }
 
 async function stopFleet(child: ChildProcess): Promise<void> {

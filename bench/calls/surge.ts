@@ -13,17 +13,19 @@
  *   process); lateness of hold music after the greeting's end and of each periodic announcement after its period;
  * - servedInOrder: callers reaching an operator (the operator INVITE) in arrival order; outOfOrder counts callers
  *   offered before someone who called earlier and was still waiting;
- * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, GC).
+ * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, GC): 2 s
+ *   after, and SURGE_SETTLE_S s after (default 35: SIP keeps finished transactions 32 s on UDP).
  *
  * Run: npm run bench calls/surge   (SURGE_CALLS=60 SURGE_RATE=20 SURGE_OPERATORS=5 for a quick check)
  */
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { eq } from "drizzle-orm";
 import { queues } from "../../db/schema";
 import { round } from "../queue/bench-stats";
+import { tracePhases } from "./setup-phases";
 import { BENCH_DB, forceGc, latency, procUsage, setupIntervals, startCallBench, waitUntil } from "./call-bench";
 
 const CALLS = Number(process.env.SURGE_CALLS ?? 1000);
@@ -32,8 +34,22 @@ const OPERATORS = Number(process.env.SURGE_OPERATORS ?? 20);
 const TALK_MS = Number(process.env.SURGE_TALK_MS ?? 1000);
 const PERIODIC_S = Number(process.env.SURGE_PERIODIC_S ?? 10);
 const WAIT_S = Number(process.env.SURGE_WAIT_S ?? 180);
+/** How long after the last call the memory is measured again (SURGE_SETTLE_S, default 35: past SIP's 32 s timers). */
+const SETTLE_S = Number(process.env.SURGE_SETTLE_S ?? 35);
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+
+/** Length of a canonical WAV file (44-byte header), ms. */
+function wavMs(file: string): number {
+  const header = Buffer.alloc(44);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, header, 0, 44, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return ((statSync(file).size - 44) / header.readUInt32LE(28)) * 1000;
+}
 
 export async function main(): Promise<void> {
   const started = Date.now();
@@ -53,16 +69,20 @@ export async function main(): Promise<void> {
       const file = "file" in params.source ? params.source.file : undefined;
       const sound = file ? basename(file, ".wav") : "other";
       const list = plays.get(params.callId) ?? [];
-      // rtpengine 10.5 reports no duration for files: 8 kHz 16-bit mono WAV is 16 bytes a ms after its 44-byte header.
-      list.push({ sound, at, durationMs: result.durationMs ?? (file && existsSync(file) ? (statSync(file).size - 44) / 16 : undefined) });
+      // rtpengine 10.5 reports the duration of a file; else its data bytes over the WAV header's byte rate (offset 28).
+      list.push({ sound, at, durationMs: result.durationMs ?? (file && existsSync(file) ? wavMs(file) : undefined) });
       plays.set(params.callId, list);
       return result;
     };
+
+    const phases = tracePhases(client, hotline.telephony!.controller.records);
+    bench.onTiming = (t) => phases.timing(t);
 
     // Warm-up: a few calls through the whole path, then the baseline.
     await bench.trunkCalls({ calls: Math.min(5, OPERATORS), rate: 5, limit: OPERATORS, holdMs: 0, timeoutS: 60, scenario: "surge-caller.xml", values: { waitMs: "30000" } });
     await waitUntil("warm-up calls to close", async () => (await bench.openCalls()) === 0, 30_000);
     plays.clear();
+    phases.clear();
     bench.timings.clear();
     const outcomes0 = await bench.outcomes();
     await new Promise((r) => setTimeout(r, 2_000));
@@ -73,6 +93,8 @@ export async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const rtpenginePid = bench.rtpengine().pid!;
     const rtp0 = procUsage(rtpenginePid).cpuMs;
+    const fleetCpu = () => bench.fleetPids.reduce((sum, pid) => sum + procUsage(pid).cpuMs, 0);
+    const fleet0 = fleetCpu();
     const t0 = performance.now();
     loop.enable();
     let rssPeak = 0;
@@ -91,6 +113,7 @@ export async function main(): Promise<void> {
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpu0);
     const rtpengineCpuMs = procUsage(rtpenginePid).cpuMs - rtp0;
+    const generatorCpuMs = fleetCpu() - fleet0;
 
     await waitUntil("every call record to close", async () => (await bench.openCalls()) === 0, 60_000).catch(() => {});
     let sessions = await bench.rtpengine().sessions();
@@ -98,6 +121,11 @@ export async function main(): Promise<void> {
     const outcomes1 = await bench.outcomes();
     const outcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
     await new Promise((r) => setTimeout(r, 2_000));
+    forceGc();
+    const soon = process.memoryUsage();
+    // SIP keeps each finished transaction 64*T1 = 32 s on UDP (RFC 3261 §17.2.1 Timer L, §17.2.2 Timer J) to absorb
+    // retransmissions: what the surge left is only gone after that.
+    await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
     forceGc();
     const after = process.memoryUsage();
     const fleet = await bench.fleetStats();
@@ -159,6 +187,7 @@ export async function main(): Promise<void> {
         operatorHangups: fleet.hangups,
         records: outcomes,
         setupInviteInToTrunk200: setup,
+        setupPhases: phases.report(),
         trunkSideInviteTo200: latency(sipp.responseTimesMs),
         servedInOrder: outOfOrder === 0,
         outOfOrder,
@@ -174,8 +203,12 @@ export async function main(): Promise<void> {
         },
         nodeCpuPct: round(((cpu.user + cpu.system) / 1000 / (surgeS * 1000)) * 100, 1),
         rtpengineCpuPct: round((rtpengineCpuMs / (surgeS * 1000)) * 100, 1),
+        // The operators' softphones (werift: ICE, DTLS, SRTP in JavaScript) share the machine's cores with the server.
+        generatorCpuPct: round((generatorCpuMs / (surgeS * 1000)) * 100, 1),
         memory: {
           heapUsedBaselineMb: mb(baseline.heapUsed),
+          heapUsed2sAfterMb: mb(soon.heapUsed),
+          settleS: SETTLE_S,
           heapUsedAfterMb: mb(after.heapUsed),
           rssBaselineMb: mb(baseline.rss),
           rssPeakMb: mb(rssPeak),

@@ -35,6 +35,21 @@ export async function insertCallOnce(db: Db, call: NewCall & { id: string }): Pr
   await db.insert(callRecords).values(call).onConflictDoNothing({ target: callRecords.id });
 }
 
+/**
+ * {@link insertCallOnce} for several calls in one statement, each with its first fields already set (`patch`, and
+ * `offers`): a call whose id exists is left alone. Returns the ids it inserted.
+ */
+export async function insertCallsOnce(db: Db, calls: ReadonlyArray<{ call: NewCall & { id: string }; patch: CallPatch; offers: number }>): Promise<Set<string>> {
+  if (calls.length === 0) return new Set();
+  const defined = (patch: CallPatch) => Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as CallPatch;
+  const rows = await db
+    .insert(callRecords)
+    .values(calls.map(({ call, patch, offers }) => ({ ...call, ...defined(patch), offers })))
+    .onConflictDoNothing({ target: callRecords.id })
+    .returning({ id: callRecords.id });
+  return new Set(rows.map((row) => row.id));
+}
+
 export type CallPatch = Partial<
   Pick<CallRecord, "queueId" | "queuedAt" | "answeredAt" | "endedAt" | "wrapUpEndedAt" | "operatorId" | "outcome" | "endedBy" | "endReason" | "holdMs" | "topic" | "notes">
 >;
@@ -45,6 +60,13 @@ export async function updateCall(db: Db, id: string, patch: CallPatch): Promise<
 
 export async function incrementOffers(db: Db, id: string): Promise<void> {
   await db.update(callRecords).set({ offers: sql`${callRecords.offers} + 1` }).where(eq(callRecords.id, id));
+}
+
+/** {@link updateCall} and `offersAdded` x {@link incrementOffers} in one statement (nothing when both are empty). */
+export async function updateCallAndOffers(db: Db, id: string, patch: CallPatch, offersAdded: number): Promise<void> {
+  const set = { ...patch, ...(offersAdded !== 0 && { offers: sql`${callRecords.offers} + ${offersAdded}` }) };
+  if (Object.values(set).every((value) => value === undefined)) return;
+  await db.update(callRecords).set(set).where(eq(callRecords.id, id));
 }
 
 export interface NewCallEvent {

@@ -146,6 +146,8 @@ export interface CallTiming {
   phase: "invite-received" | "trunk-answered" | "operator-invite-sent";
   /** The trunk INVITE's Call-ID. */
   sipCallId: string;
+  /** The call record's id (also the call's rtpengine call id), once the call has one. */
+  callId?: string;
   at: number;
 }
 
@@ -493,7 +495,7 @@ export class CallController implements InboundCallHandler {
       return endNow("abandoned", "caller", "cancelled");
     }
     trunk.answer(answer);
-    this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, at: performance.now() });
+    this.onTiming?.({ phase: "trunk-answered", sipCallId: trunk.sipCallId, callId: call.id, at: performance.now() });
     // A number outside its hours plays its closed message and hangs up (server/hours; outcome closed).
     if (route.hours?.closed) {
       // `forward:<number>`: through the trunk like a transfer to a number; the closed message if that fails.

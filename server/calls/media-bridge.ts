@@ -66,6 +66,13 @@
  * - known limit: after {@link MediaBridge.operatorLegLost} rtpengine plays the music again under the media player's
  *   first SSRC; Chrome's receiver (no a=ssrc in our answer) plays the newest SSRC it has seen, the operator's, so
  *   the caller's getStats shows no music packets until the next operator (a new SSRC again) is bridged.
+ *
+ * ## DTMF injection on demand
+ *
+ * A trunk call starts without `inject-DTMF` (rtpengine then forwards G.711 untouched instead of decoding and
+ * re-encoding every packet: most of its CPU per call). The operator's first keypad digit turns it on for the rest of
+ * the call ({@link MediaBridge.sendDtmf}): a re-offer and re-answer of the operator's branch with the flag, measured to
+ * work on 10.5 (ports kept, media uninterrupted, tests/integration/media/rtpengine.test.ts).
  */
 import type { Sound } from "./call-media.js";
 import { join } from "node:path";
@@ -75,7 +82,7 @@ import { MIRRORED_DIRECTION, receivesMedia, sdpDirection, type SdpDirection } fr
 import { type Logger, silentLogger } from "../media/logger.js";
 import { type BencodeDict, isDict } from "../media/bencode.js";
 import { type NgClient, NgError } from "../media/ng-client.js";
-import { CALLER_PROFILES, type CallerKind, type CallerProfile } from "./caller-profile.js";
+import { CALLER_PROFILES, TRUNK_PROFILE_WITH_DTMF_INJECTION, type CallerKind, type CallerProfile } from "./caller-profile.js";
 import {
   audioEndpoint,
   chooseTrunkCodecs,
@@ -101,6 +108,11 @@ export interface MediaBridgeOptions {
   callerKind?: CallerKind;
   /** Directory of the sound files AS SEEN BY rtpengine (it opens them itself). */
   soundsDir: string;
+  /**
+   * The file rtpengine plays for a sound, when not `<soundsDir>/<sound>.wav` (the mu-law copies of
+   * server/media/playback-sounds.ts).
+   */
+  soundFile?: (sound: CallerSound) => string;
   /** rtpengine tag (and via-branch) of the queue placeholder. Default `<trunkTag>-queue`. */
   queueTag?: string;
   /**
@@ -144,10 +156,11 @@ const UNKNOWN_CALL = /unknown call-id/i;
 export class MediaBridge {
   readonly trunkTag: string;
   readonly queueTag: string;
-  private readonly soundsDir: string;
+  private readonly soundFile: (sound: CallerSound) => string;
   private readonly loopRepeats: number;
   private readonly logger: Logger;
-  private readonly caller: CallerProfile;
+  /** The caller's row of {@link CALLER_PROFILES}; a trunk caller's becomes the injecting one at the first keypad digit. */
+  private caller: CallerProfile;
   private stateValue: MediaBridgeState = "new";
   private queue: Promise<unknown> = Promise.resolve();
   /** The trunk's offer reduced to the agreed codecs: what every re-offer from the trunk tag sends. */
@@ -184,7 +197,7 @@ export class MediaBridge {
     this.trunkTag = opts.trunkTag;
     this.queueTag = opts.queueTag ?? `${opts.trunkTag}-queue`;
     if (this.queueTag === this.trunkTag) throw new Error("queueTag must differ from trunkTag");
-    this.soundsDir = opts.soundsDir;
+    this.soundFile = opts.soundFile ?? ((sound) => join(opts.soundsDir, `${sound}.wav`));
     this.loopRepeats = opts.loopRepeats ?? 100_000;
     this.logger = opts.logger ?? silentLogger;
     this.caller = CALLER_PROFILES[opts.callerKind ?? "trunk"];
@@ -550,8 +563,42 @@ export class MediaBridge {
    */
   sendDtmf(digit: string, durationMs = 200): Promise<void> {
     return this.serial("sendDtmf", ["bridged"], async () => {
+      await this.enableDtmfInjection();
       await this.ng.playDTMF({ callId: this.callId, fromTag: this.currentAttempt!, code: digit, durationMs });
     });
+  }
+
+  /** True once the call's rtpengine commands carry `inject-DTMF` (an operator used the keypad). */
+  get dtmfInjection(): boolean {
+    return this.caller === TRUNK_PROFILE_WITH_DTMF_INJECTION;
+  }
+
+  /**
+   * Calls are set up without `inject-DTMF` (rtpengine then forwards without decoding, see {@link CALLER_PROFILES});
+   * the first keypad digit turns it on: the caller's offer and the operator's last answer again on the operator's
+   * branch, with the flag (as for a caller's re-INVITE: no SIP toward either side, the ports stay). Every later
+   * command of the call keeps the flag. Not during a take-over: that re-negotiation would pair the caller with the
+   * operator again (see {@link endTakeOver}).
+   */
+  private async enableDtmfInjection(): Promise<void> {
+    if (this.dtmfInjection || this.caller.kind !== "trunk") return;
+    if (this.takenOverBy) throw new MediaBridgeStateError(`keypad during a take-over (call ${this.callId})`);
+    this.caller = TRUNK_PROFILE_WITH_DTMF_INJECTION;
+    const attempt = this.currentAttempt!;
+    await this.ng.offer({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      sdp: this.requireTrunkSdp(),
+      options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
+    });
+    const answer = await this.ng.answer({
+      callId: this.callId,
+      fromTag: this.trunkTag,
+      toTag: attempt,
+      sdp: this.operatorSdp ?? "",
+      options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
+    });
+    this.checkTrunkSdp(this.caller.finish(answer.sdp));
   }
 
   /** True when the caller takes DTMF as RFC 4733 events (a trunk whose SDP offered telephone-event). */
@@ -706,7 +753,7 @@ export class MediaBridge {
     const { durationMs } = await this.ng.playMedia({
       callId: this.callId,
       fromTag: this.trunkTag,
-      source: { file: join(this.soundsDir, `${sound}.wav`) },
+      source: { file: this.soundFile(sound) },
       repeatTimes: loop ? this.loopRepeats : undefined,
     });
     this.playing = sound;

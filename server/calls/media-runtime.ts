@@ -10,6 +10,7 @@ import type { Config } from "../config/config";
 import type { HealthRegistry } from "../health";
 import type { Logger } from "../logger";
 import { DtmfListener, ExternalRtpengine, MediaPool, RtpengineSupervisor, type MediaInstance } from "../media";
+import { PlaybackSounds } from "../media/playback-sounds";
 import { MediaTimeoutListener } from "../media/timeout-listener";
 import { ALL_SOUNDS, type CallMediaFactory, type Sound } from "./call-media";
 import { MediaBridge } from "./media-bridge";
@@ -110,6 +111,11 @@ export async function startMedia(
     for (const callId of loss.callIds) events.lost(callId);
   });
 
+  // rtpengine plays mu-law copies of the prompts (10 times cheaper per `play media`, see playback-sounds.ts); only a
+  // local instance can open them.
+  const playback = config.RTPENGINE_URLS ? undefined : new PlaybackSounds(soundsDir, path.join(path.resolve(config.DATA_DIR), "playback-sounds"), { logger });
+  playback?.warm(ALL_SOUNDS);
+
   const durations = new Map<Sound, number>();
   for (const sound of ALL_SOUNDS) {
     // 8 kHz, 16-bit mono: 16,000 bytes a second after the 44-byte header.
@@ -122,7 +128,7 @@ export async function startMedia(
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
     factory: (callId, trunkTag, callerKind) => {
       const instance = started.acquire(callId);
-      const bridge = new MediaBridge(instance.client, callId, { trunkTag, callerKind, soundsDir, logger });
+      const bridge = new MediaBridge(instance.client, callId, { trunkTag, callerKind, soundsDir, soundFile: playback && ((sound) => playback.file(sound)), logger });
       const close = bridge.close.bind(bridge);
       bridge.close = async () => {
         try {

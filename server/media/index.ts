@@ -10,6 +10,7 @@ export * from "./dtmf-listener.js";
 export * from "./leg-profiles.js";
 export * from "./logger.js";
 export * from "./ng-client.js";
+export * from "./playback-sounds.js";
 export * from "./rtpengine-supervisor.js";
 export * from "./sdp.js";
 export * from "./session-loss.js";

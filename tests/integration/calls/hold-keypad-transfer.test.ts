@@ -103,6 +103,13 @@ it("keypad: a digit reaches the trunk as RFC 4733 telephone-events", async () =>
     const before = media.payloadTypes.get(101) ?? 0;
     expect(await amina.callRequest({ action: "dtmf", digit: "5" })).toEqual({ ok: true });
     await waitUntil("telephone-event packets at the trunk", () => media.payloadTypes.get(101) ?? 0, (n) => n - before >= 3, 5000);
+    // The first digit turned rtpengine's DTMF injection on for this call (calls start without it): a second digit
+    // goes the same way, and both still hear each other.
+    const [second, voice, heardByAmina] = [media.payloadTypes.get(101) ?? 0, media.operatorVoice, amina.rtpReceived];
+    expect(await amina.callRequest({ action: "dtmf", digit: "#" })).toEqual({ ok: true });
+    await waitUntil("the second digit at the trunk", () => media.payloadTypes.get(101) ?? 0, (n) => n - second >= 3, 5000);
+    await waitUntil("amina's voice at the caller", () => media.operatorVoice, (n) => n - voice > 10, 5000);
+    await waitUntil("the caller's voice at amina", () => amina.rtpReceived, (n) => n - heardByAmina > 10, 5000);
     expect(await amina.callRequest({ action: "dtmf", digit: "x" })).toEqual({ ok: false, error: "invalid request" });
     await hangUp(peer, dialog);
   } finally {

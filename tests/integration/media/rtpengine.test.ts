@@ -243,6 +243,62 @@ describe("media layer against a real rtpengine", () => {
     }
   });
 
+  it("a call set up without inject-DTMF gets it by a re-offer and re-answer of the same tags: play DTMF works, media keeps flowing", async () => {
+    const other = await bindUdp();
+    const towardOther: Buffer[] = [];
+    other.on("message", (msg) => towardOther.push(msg));
+    try {
+      const plain = (port: number): string =>
+        fixture("trunk-offer.sdp").replace("m=audio 47000 RTP/AVP 0 8 101", `m=audio ${port} RTP/AVP 0 101`)
+          .replace("a=rtpmap:8 PCMA/8000\r\n", "");
+      const negotiate = async (injectDtmf: boolean) => {
+        const offer = await supervisor.client.offer({ callId: "dtmf-2", fromTag: "trunk-tag", sdp: plain(trunk.address().port), options: trunkLegOptions("answer", { injectDtmf }) });
+        const answer = await supervisor.client.answer({ callId: "dtmf-2", fromTag: "trunk-tag", toTag: "other-tag", sdp: plain(other.address().port), options: trunkLegOptions("answer", { injectDtmf }) });
+        return { towardTrunk: mediaPort(offer.sdp), towardOther: mediaPort(answer.sdp) };
+      };
+      const first = await negotiate(false);
+      const frame = (seq: number, ssrc: number): Buffer => {
+        const header = Buffer.alloc(12);
+        header[0] = 0x80;
+        header.writeUInt16BE(seq & 0xffff, 2);
+        header.writeUInt32BE(seq * 160, 4);
+        header.writeUInt32BE(ssrc, 8);
+        return Buffer.concat([header, Buffer.alloc(160, 0xff)]);
+      };
+      let seq = 1;
+      received.length = 0;
+      // Both parties talk, 20 ms PCMU frames.
+      const talker = setInterval(() => {
+        other.send(frame(seq, 0x1234abcd), first.towardTrunk, "127.0.0.1");
+        trunk.send(frame(seq, 0x5678cdef), first.towardOther, "127.0.0.1");
+        seq += 1;
+      }, 20);
+      try {
+        await waitFor(() => received.length >= 5 && towardOther.length >= 5, 3000);
+        // Without the flag, measured: play DTMF answers ok and sends nothing.
+        await supervisor.client.playDTMF({ callId: "dtmf-2", fromTag: "other-tag", code: "5", durationMs: 100 });
+        await sleep(300);
+        expect(received.filter((p) => (p[1]! & 0x7f) === 101)).toHaveLength(0);
+        // The same tags negotiated again with the flag: the ports stay, the digit goes through.
+        const again = await negotiate(true);
+        expect(again).toEqual(first);
+        const [atTrunk, atOther] = [received.length, towardOther.length];
+        await supervisor.client.playDTMF({ callId: "dtmf-2", fromTag: "other-tag", code: "7", durationMs: 100 });
+        await waitFor(() => received.some((p) => (p[1]! & 0x7f) === 101 && p[12] === 7), 3000);
+        await sleep(200);
+        // Voice still flows both ways after the re-negotiation.
+        expect(received.filter((p) => (p[1]! & 0x7f) === 0).length).toBeGreaterThan(5);
+        expect(received.length - atTrunk).toBeGreaterThan(5);
+        expect(towardOther.length - atOther).toBeGreaterThan(5);
+      } finally {
+        clearInterval(talker);
+      }
+    } finally {
+      other.close();
+      await supervisor.client.delete({ callId: "dtmf-2" });
+    }
+  });
+
   it("query, block/unblock and silence work on a live call; unknown calls give NgError", async () => {
     const q = await supervisor.client.query({ callId: "in-1" });
     expect(q["tags"]).toBeDefined();

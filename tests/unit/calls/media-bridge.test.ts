@@ -74,7 +74,8 @@ describe("MediaBridge ng sequence", () => {
     for (const dict of [offer, answer]) {
       expect(dict?.["transport-protocol"]).toBe("RTP/AVP");
       expect(dict?.["ICE"]).toBe("remove");
-      expect(flagsOf(dict)).toEqual(["trust-address", "inject-DTMF", "strip-extmap", "port-latching"]);
+      // No inject-DTMF: rtpengine forwards without decoding until an operator uses the keypad.
+      expect(flagsOf(dict)).toEqual(["trust-address", "strip-extmap", "port-latching"]);
     }
     expect(sdp).toBe(rtpengineSdp(40000)); // finishTrunkSdp leaves clean trunk SDP unchanged
     expect(bridge.state).toBe("parked");
@@ -131,7 +132,7 @@ describe("MediaBridge ng sequence", () => {
     const offers = byCommand(transport.sent, "offer");
     // Browser-facing flags for the attempts, and the narrowed trunk SDP (agreed codec only) as the re-offer.
     expect(offers[0]).toMatchObject({ ICE: "force", "transport-protocol": "UDP/TLS/RTP/SAVPF" });
-    expect(flagsOf(offers[0])).toEqual(["trust-address", "inject-DTMF", "generate-mid", "port-latching"]);
+    expect(flagsOf(offers[0])).toEqual(["trust-address", "generate-mid", "port-latching"]);
     expect(offers[0]?.["sdp"]).toContain("m=audio 30000 RTP/AVP 8 101\r\n");
     expect(offers[0]?.["sdp"]).not.toContain("PCMU");
     // The browser's answer goes in with trunk-facing flags (rtpengine's output is for the trunk).
@@ -365,5 +366,29 @@ describe("MediaBridge offers from the caller's side (late offer, re-offers, dire
     await bridge.callerReoffered(TRUNK_OFFER.replace("30000", "30100"));
     expect(summary(transport.sent)).toEqual(["offer ft via=op-1", "answer ft->op-1 via=op-1"]);
     expect(byCommand(transport.sent, "answer")[0]?.["sdp"]).toBe("v=0\r\nm=audio 5000 RTP/SAVPF 8\r\n");
+  });
+
+  it("the first keypad digit re-negotiates the operator's branch with inject-DTMF, then plays it; later digits and steps keep the flag", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    await bridge.offerToOperator("op-1");
+    await bridge.operatorAnswered("op-1", "v=0\r\nm=audio 5000 RTP/SAVPF 8\r\n");
+    expect(bridge.dtmfInjection).toBe(false);
+    transport.sent.length = 0;
+    await bridge.sendDtmf("5");
+    await bridge.sendDtmf("#");
+    expect(summary(transport.sent)).toEqual(["offer ft via=op-1", "answer ft->op-1 via=op-1", "play DTMF op-1", "play DTMF op-1"]);
+    const [offer, answer] = [byCommand(transport.sent, "offer")[0], byCommand(transport.sent, "answer")[0]];
+    expect(flagsOf(offer)).toEqual(["trust-address", "inject-DTMF", "generate-mid", "port-latching"]);
+    expect(flagsOf(answer)).toEqual(["trust-address", "inject-DTMF", "strip-extmap", "port-latching"]);
+    // The operator's last answer is repeated: nothing is asked of the browser.
+    expect(answer?.["sdp"]).toBe("v=0\r\nm=audio 5000 RTP/SAVPF 8\r\n");
+    expect(byCommand(transport.sent, "play DTMF").map((d) => [d["from-tag"], d["code"]])).toEqual([["op-1", "5"], ["op-1", "#"]]);
+    expect(bridge.dtmfInjection).toBe(true);
+
+    // Back to the queue and to the next operator: the call keeps the flag.
+    await bridge.operatorLegLost();
+    transport.sent.length = 0;
+    await bridge.offerToOperator("op-2");
+    expect(flagsOf(byCommand(transport.sent, "offer")[0])).toEqual(["trust-address", "inject-DTMF", "generate-mid", "port-latching"]);
   });
 });
