@@ -516,21 +516,7 @@ export class MediaBridge {
       if (!tag) return;
       this.takenOverBy = undefined;
       await this.ng.blockMedia({ callId: this.callId, fromTag: tag });
-      const attempt = this.currentAttempt!;
-      await this.ng.offer({
-        callId: this.callId,
-        fromTag: this.trunkTag,
-        sdp: this.requireTrunkSdp(),
-        options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
-      });
-      const answer = await this.ng.answer({
-        callId: this.callId,
-        fromTag: this.trunkTag,
-        toTag: attempt,
-        sdp: this.operatorSdp ?? "",
-        options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
-      });
-      this.checkTrunkSdp(this.caller.finish(answer.sdp));
+      const attempt = await this.pairOperatorBranchAgain();
       // A caller on hold stays held: the operator's media is unblocked by the resume.
       if (!this.held) await this.ng.unblockMedia({ callId: this.callId, fromTag: attempt });
     });
@@ -584,6 +570,14 @@ export class MediaBridge {
     if (this.dtmfInjection || this.caller.kind !== "trunk") return;
     if (this.takenOverBy) throw new MediaBridgeStateError(`keypad during a take-over (call ${this.callId})`);
     this.caller = TRUNK_PROFILE_WITH_DTMF_INJECTION;
+    await this.pairOperatorBranchAgain();
+  }
+
+  /**
+   * Negotiates the operator's branch again from the caller's offer and the operator browser's last answer, with the
+   * caller profile's current options (no SIP toward either side: the ports stay). Resolves with the branch's tag.
+   */
+  private async pairOperatorBranchAgain(): Promise<string> {
     const attempt = this.currentAttempt!;
     await this.ng.offer({
       callId: this.callId,
@@ -599,6 +593,7 @@ export class MediaBridge {
       options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
     });
     this.checkTrunkSdp(this.caller.finish(answer.sdp));
+    return attempt;
   }
 
   /** True when the caller takes DTMF as RFC 4733 events (a trunk whose SDP offered telephone-event). */
