@@ -4,6 +4,9 @@
  * have ended; abandoned excludes short abandons (wait < the record's short_abandon_s), counted apart; answered
  * within the service level = wait <= the record's sl_threshold_s; handle = talk + hold + wrap-up =
  * (wrap_up_ended_at or ended_at) - answered_at. Sums are in seconds.
+ * The callers' figures (answered, service level, ASA, wait bands, missed offers) count inbound calls only: an
+ * outbound call (dial pad, callback) has no wait, and counting it answered would raise the service level and lower
+ * the ASA. Handled calls (handle, talk, hold, wrap-up: the operators' work) count both directions.
  */
 import { and, asc, count, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
@@ -27,6 +30,7 @@ function derivedCalls(db: Db, filter: CallLogFilter, zone: string) {
   return db
     .select({
       outcome: sql<string>`${callRecords.outcome}::text`.as("outcome"),
+      inbound: sql<boolean>`(${callRecords.direction} = 'inbound')`.as("inbound"),
       detail: sql<string | null>`${callRecords.outcomeDetail}`.as("detail"),
       queued: sql<boolean>`(${callRecords.queuedAt} is not null and ${callRecords.outcome} <> 'in_progress')`.as("queued"),
       handled: sql<boolean>`(${callRecords.outcome} = 'answered' and ${callRecords.endedAt} is not null)`.as("handled"),
@@ -55,7 +59,8 @@ type Derived = ReturnType<typeof derivedCalls>;
 function metricsOf(c: Derived) {
   const n = (condition: SQL) => sql<number>`(count(*) filter (where ${condition}))::int`;
   const sum = (value: SQL, condition: SQL) => sql<number>`coalesce(sum(${value}) filter (where ${condition}), 0)::float8`;
-  const answered = sql`${c.outcome} = 'answered'`;
+  // Callers answered: inbound only (see the module doc).
+  const answered = sql`${c.inbound} and ${c.outcome} = 'answered'`;
   const abandoned = sql`${c.outcome} = 'abandoned' and ${c.waitS} >= ${c.shortS}`;
   const bands = (condition: SQL) => {
     const bounds = [0, ...WAIT_BANDS_S];

@@ -22,6 +22,7 @@ import { countWeeklyReviews } from "../../../db/queries/weekly-reviews";
 import { saveOrganisation } from "../../../db/queries/organisation";
 import { createLogger } from "../../../server/logger";
 import { DateTime } from "luxon";
+import { callRecords, queues } from "../../../db/schema";
 import { seedCallWeek, WEEK_EXPECTED, WEEK_FROM, WEEK_TO, WEEK_ZONE, type SeededWeek } from "../../support/call-week";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
@@ -255,5 +256,28 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     } finally {
       await saveOrganisation(database.db, { serviceLevelTargetPct: 80 });
     }
+  });
+
+  it("counts outbound calls as the operators' work, never as callers answered: service level and ASA stay the callers'", async () => {
+    // A day of its own, after everything above: 2 inbound calls answered after 30 s (outside the 20 s service
+    // level), 3 answered outbound calls (dial pad, callbacks: no wait) and one unanswered.
+    const day = "2026-10-20";
+    const at = (hour: number, minutes = 0) => DateTime.fromISO(`${day}T${String(hour).padStart(2, "0")}:${String(minutes).padStart(2, "0")}:00`, { zone: WEEK_ZONE }).toJSDate();
+    const plus = (date: Date, s: number) => new Date(date.getTime() + s * 1000);
+    const queueId = (await database.db.select({ id: queues.id }).from(queues))[0]!.id;
+    const operatorId = week.operators[0]!.id;
+    const common = { callerNumber: "+33611112222", dialedNumber: "2000", queueId, slThresholdS: 20, shortAbandonS: 5, endedBy: "caller" as const };
+    await database.db.insert(callRecords).values([
+      ...[9, 10].map((hour) => ({ ...common, arrivedAt: at(hour), queuedAt: at(hour), answeredAt: plus(at(hour), 30), endedAt: plus(at(hour), 90), operatorId, offers: 1, outcome: "answered" as const })),
+      ...[11, 12, 13].map((hour) => ({ ...common, direction: "outbound" as const, arrivedAt: at(hour), answeredAt: plus(at(hour), 5), endedAt: plus(at(hour), 65), operatorId, outcome: "answered" as const })),
+      { ...common, direction: "outbound" as const, arrivedAt: at(14), endedAt: plus(at(14), 30), operatorId, outcome: "no_answer" as const },
+    ]);
+    const summary = await reportSummary(database.db, periodOfDays(day, day, WEEK_ZONE));
+    expect(summary).toMatchObject({ calls: 6, offered: 2, answered: 2 });
+    expect(summary.serviceLevel).toBe(0);
+    expect(summary.asaSeconds).toBeCloseTo(30, 6);
+    expect(summary.answeredWaitBands).toEqual([0, 0, 0, 2, 0, 0, 0]);
+    // The operator's work: the 2 inbound and the 3 outbound calls handled.
+    expect(summary.ahtSeconds).toBeCloseTo((2 * 60 + 3 * 60) / 5, 6);
   });
 });
