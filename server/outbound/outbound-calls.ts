@@ -183,7 +183,8 @@ export class OutboundCalls implements OutboundCallHandler {
         callerNumber: callerId,
         dialedNumber: check.number,
         operatorId,
-        queueId: consult?.queueId ?? callback?.queueId ?? null,
+        // A dial-pad call belongs to the queue whose number it shows (its wrap-up lists that queue's topics).
+        queueId: consult?.queueId ?? callback?.queueId ?? callerIdQueue ?? null,
         // A consultation's leg belongs to its inbound call: no outbound call in the log, reports or callbacks.
         ...(consult && { consultOf: consultHeader!.trim() }),
         arrivedAt: startedAt,

@@ -7,7 +7,7 @@ import dgram from "node:dgram";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertCallbackRequest } from "../../../db/queries/callback-requests";
-import { callbackAttempts, callbackRequests, callRecords, users, type CallRecord } from "../../../db/schema";
+import { callbackAttempts, callbackRequests, callRecords, queues, users, type CallRecord } from "../../../db/schema";
 import { CallbackService } from "../../../server/callbacks/callback-service";
 import { finishWrapUp } from "../../../server/desk/wrap-up-service";
 import { startHarness, type Harness } from "../../support/hotline-harness";
@@ -71,6 +71,9 @@ describe("outbound calls from the desk", () => {
     const record = await recordOf(call.callId, (r) => r.outcome !== "in_progress");
     expect(record).toMatchObject({ direction: "outbound", outcome: "answered", dialedNumber: "0142000000", callerNumber: "+15550009999", endedBy: "caller" });
     expect(record.operatorId).not.toBeNull();
+    // The queue whose number the provider showed: its topics are the wrap-up's.
+    const [sales] = await db().select().from(queues).where(eq(queues.name, "Sales"));
+    expect(record.queueId).toBe(sales!.id);
     const talkMs = record.endedAt!.getTime() - record.answeredAt!.getTime();
     expect(talkMs).toBeGreaterThan(1500);
     expect(talkMs).toBeLessThan(6000);
