@@ -19,6 +19,16 @@ export function promptCandidates<S extends string>(language: PromptLanguage, nam
 /** 8 kHz 16-bit mono: 16 bytes a millisecond after the 44-byte header. */
 const wavMs = (file: string) => Math.max(0, (statSync(file).size - 44) / 16);
 
+/** {@link wavMs}, or undefined when the file is not there (ENOENT), instead of throwing. */
+function wavMsIfThere(file: string): number | undefined {
+  try {
+    return wavMs(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 export class PromptCatalog {
   private readonly durations = new Map<string, number>();
 
@@ -33,9 +43,12 @@ export class PromptCatalog {
       const dir = path.join(this.soundsDir, folder);
       if (!existsSync(dir)) continue;
       for (const entry of readdirSync(dir)) {
-        if (!entry.endsWith(".wav")) continue;
+        // A synthesis in progress (prompt-synth.ts writes `<name>.<unique>.partial.wav`, then renames) is no prompt.
+        if (!entry.endsWith(".wav") || entry.endsWith(".partial.wav")) continue;
         const name = folder ? `${folder}/${entry.slice(0, -4)}` : entry.slice(0, -4);
-        this.durations.set(name, wavMs(path.join(dir, entry)));
+        // Gone between the listing and the stat (renamed or removed by another process): not listed.
+        const ms = wavMsIfThere(path.join(dir, entry));
+        if (ms !== undefined) this.durations.set(name, ms);
       }
     }
   }

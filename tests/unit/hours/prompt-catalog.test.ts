@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
@@ -29,4 +29,18 @@ it("prefers an upload, then the language's generated prompt, then the English re
   wav(dir, "ar/closed", 4000);
   catalog.rescan();
   expect(catalog.resolve("ar", "closed")).toBe("ar/closed");
+});
+
+it("lists no synthesis in progress, and no file gone between the listing and its stat (another process renamed it)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "hotline-catalog-"));
+  dirs.push(dir);
+  wav(dir, "closed", 3000);
+  // prompt-synth.ts writes `<name>.<unique>.partial.wav`, then renames it.
+  wav(dir, "custom/fr-greeting.1234.partial", 1500);
+  // A name whose file is gone when stat runs (a dangling link stands for the race).
+  symlinkSync(path.join(dir, "custom", "vanished.wav"), path.join(dir, "custom", "fr-closed.wav"));
+  const catalog = new PromptCatalog(dir);
+  expect(catalog.resolve("fr", "greeting")).toBeUndefined();
+  expect(catalog.durationMs("custom/fr-greeting.1234.partial")).toBe(0);
+  expect(catalog.resolve("fr", "closed")).toBe("closed");
 });
