@@ -45,7 +45,9 @@ function derivedCalls(db: Db, filter: CallLogFilter, zone: string) {
       kQueue: sql<string>`coalesce(${callRecords.queueId}::text, '')`.as("k_queue"),
       kOperator: sql<string>`coalesce(${callRecords.operatorId}::text, '')`.as("k_operator"),
       kTopic: sql<string>`coalesce(${callRecords.topic}, '')`.as("k_topic"),
-      kNumber: sql<string>`${callRecords.dialedNumber}`.as("k_number"),
+      // The hotline number a call is about: the one dialled, or for an outbound call the one it showed as caller ID
+      // (its dialled number is the callee's, not a number of this hotline).
+      kNumber: sql<string>`case when ${callRecords.direction} = 'outbound' then ${callRecords.callerNumber} else ${callRecords.dialedNumber} end`.as("k_number"),
       kSlot: sql<string>`to_char(${local}, 'YYYY-MM-DD"T"HH24')`.as("k_slot"),
       kWeekdayHour: sql<string>`to_char(${local}, 'ID-HH24')`.as("k_weekday_hour"),
     })

@@ -269,8 +269,8 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     const common = { callerNumber: "+33611112222", dialedNumber: "2000", queueId, slThresholdS: 20, shortAbandonS: 5, endedBy: "caller" as const };
     await database.db.insert(callRecords).values([
       ...[9, 10].map((hour) => ({ ...common, arrivedAt: at(hour), queuedAt: at(hour), answeredAt: plus(at(hour), 30), endedAt: plus(at(hour), 90), operatorId, offers: 1, outcome: "answered" as const })),
-      ...[11, 12, 13].map((hour) => ({ ...common, direction: "outbound" as const, arrivedAt: at(hour), answeredAt: plus(at(hour), 5), endedAt: plus(at(hour), 65), operatorId, outcome: "answered" as const })),
-      { ...common, direction: "outbound" as const, arrivedAt: at(14), endedAt: plus(at(14), 30), operatorId, outcome: "no_answer" as const },
+      ...[11, 12, 13].map((hour) => ({ ...common, direction: "outbound" as const, callerNumber: "2000", dialedNumber: "0142000000", arrivedAt: at(hour), answeredAt: plus(at(hour), 5), endedAt: plus(at(hour), 65), operatorId, outcome: "answered" as const })),
+      { ...common, direction: "outbound" as const, callerNumber: "2000", dialedNumber: "0142000000", arrivedAt: at(14), endedAt: plus(at(14), 30), operatorId, outcome: "no_answer" as const },
     ]);
     const summary = await reportSummary(database.db, periodOfDays(day, day, WEEK_ZONE));
     expect(summary).toMatchObject({ calls: 6, offered: 2, answered: 2 });
@@ -279,5 +279,8 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     expect(summary.answeredWaitBands).toEqual([0, 0, 0, 2, 0, 0, 0]);
     // The operator's work: the 2 inbound and the 3 outbound calls handled.
     expect(summary.ahtSeconds).toBeCloseTo((2 * 60 + 3 * 60) / 5, 6);
+    // By number, an outbound call counts under the hotline number it showed, not under the callee's number.
+    const byNumber = (await buildCallReport(database.db, periodOfDays(day, day, WEEK_ZONE))).byNumber;
+    expect(byNumber.map((row) => [row.key, row.calls])).toEqual([["2000", 6]]);
   });
 });
