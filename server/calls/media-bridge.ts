@@ -322,23 +322,7 @@ export class MediaBridge {
       }
       let sdp: string;
       if (this.stateValue === "parked") sdp = await this.park(this.trunkSdp);
-      else {
-        const attempt = this.currentAttempt!;
-        await this.ng.offer({
-          callId: this.callId,
-          fromTag: this.trunkTag,
-          sdp: this.trunkSdp,
-          options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
-        });
-        const answer = await this.ng.answer({
-          callId: this.callId,
-          fromTag: this.trunkTag,
-          toTag: attempt,
-          sdp: this.operatorSdp ?? "",
-          options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
-        });
-        sdp = this.caller.finish(answer.sdp);
-      }
+      else sdp = await this.pairOperatorBranch(this.trunkSdp);
       this.checkTrunkSdp(sdp);
       if (!wasReceiving && receiving && this.stateValue === "parked" && this.deferredLoop !== undefined) {
         await this.play(this.deferredLoop, true);
@@ -516,7 +500,8 @@ export class MediaBridge {
       if (!tag) return;
       this.takenOverBy = undefined;
       await this.ng.blockMedia({ callId: this.callId, fromTag: tag });
-      const attempt = await this.pairOperatorBranchAgain();
+      const attempt = this.currentAttempt!;
+      this.checkTrunkSdp(await this.pairOperatorBranch(this.requireTrunkSdp()));
       // A caller on hold stays held: the operator's media is unblocked by the resume.
       if (!this.held) await this.ng.unblockMedia({ callId: this.callId, fromTag: attempt });
     });
@@ -570,19 +555,20 @@ export class MediaBridge {
     if (this.dtmfInjection || this.caller.kind !== "trunk") return;
     if (this.takenOverBy) throw new MediaBridgeStateError(`keypad during a take-over (call ${this.callId})`);
     this.caller = TRUNK_PROFILE_WITH_DTMF_INJECTION;
-    await this.pairOperatorBranchAgain();
+    this.checkTrunkSdp(await this.pairOperatorBranch(this.requireTrunkSdp()));
   }
 
   /**
-   * Negotiates the operator's branch again from the caller's offer and the operator browser's last answer, with the
-   * caller profile's current options (no SIP toward either side: the ports stay). Resolves with the branch's tag.
+   * Negotiates the operator's branch again from the caller's offer `trunkSdp` and the operator browser's last answer,
+   * with the caller profile's current options (no SIP toward either side: the ports stay): a caller's re-INVITE, the
+   * end of a take-over, DTMF injection turned on. Resolves with the SDP for the caller (checked by the caller).
    */
-  private async pairOperatorBranchAgain(): Promise<string> {
+  private async pairOperatorBranch(trunkSdp: string): Promise<string> {
     const attempt = this.currentAttempt!;
     await this.ng.offer({
       callId: this.callId,
       fromTag: this.trunkTag,
-      sdp: this.requireTrunkSdp(),
+      sdp: trunkSdp,
       options: { ...latched(this.caller.operatorOfferOptions), "via-branch": attempt },
     });
     const answer = await this.ng.answer({
@@ -592,8 +578,7 @@ export class MediaBridge {
       sdp: this.operatorSdp ?? "",
       options: { ...latched(this.caller.answerOptions), "via-branch": attempt },
     });
-    this.checkTrunkSdp(this.caller.finish(answer.sdp));
-    return attempt;
+    return this.caller.finish(answer.sdp);
   }
 
   /** True when the caller takes DTMF as RFC 4733 events (a trunk whose SDP offered telephone-event). */
