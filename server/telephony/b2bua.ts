@@ -397,9 +397,13 @@ export class B2bua implements TransactionUser, LegSignalling {
     return this.layer.sendRequest(request, destination, user);
   }
 
-  /** ACK for a 2xx we received on `dialog` to the INVITE with CSeq `cseq` (RFC 3261 §13.2.2.4). */
-  sendAck(dialog: SipDialog, cseq = 1): void {
+  /**
+   * ACK for a 2xx we received on `dialog` to the INVITE with CSeq `cseq`, carrying that INVITE's `credentials` (RFC
+   * 3261 §13.2.2.4).
+   */
+  sendAck(dialog: SipDialog, cseq = 1, credentials: ReadonlyArray<[string, string]> = []): void {
     const ack = dialog.request("ACK", { cseq });
+    for (const [name, value] of credentials) ack.headers.set(name, value);
     void this.layer.sendStateless(ack, dialog.destination()).catch((error) =>
       this.options.logger.warn("ACK not sent", { error: String(error) }),
     );
@@ -429,8 +433,8 @@ export class B2bua implements TransactionUser, LegSignalling {
   /**
    * A re-INVITE carrying an SDP offer in an existing dialog (RFC 3261 §14.1), see re-invite.ts: every 2xx
    * (retransmissions included, RFC 6026 §7.2; see onStrayResponse) is acknowledged with an ACK carrying the CSeq of the
-   * re-INVITE it answers (§13.2.2.4); a 401/407 of a trunk's dialog is answered once with the trunk's credentials
-   * ({@link setTrunkCredentials}, §22.2), CSeq + 1. Resolves with the final status (408 on timeout or transport
+   * re-INVITE it answers (§13.2.2.4); a 401/407 of a trunk's dialog is answered with the trunk's credentials
+   * ({@link setTrunkCredentials}, §22.2), each retry with the dialog's next CSeq. Resolves with the final status (408 on timeout or transport
    * failure) and the answer; never rejects.
    */
   sendReInvite(dialog: SipDialog, sdp: string): Promise<ReofferResult> {
@@ -441,7 +445,7 @@ export class B2bua implements TransactionUser, LegSignalling {
       // Never toward an operator's browser: the trunk's password is for the trunk only.
       credentials: toBrowser ? undefined : this.trunkCredentials,
       send: (request, onResponse) => this.sendInDialogRequest(dialog, request, onResponse),
-      ack: (cseq) => this.sendAck(dialog, cseq),
+      ack: (cseq, credentials) => this.sendAck(dialog, cseq, credentials),
     });
   }
 

@@ -28,7 +28,7 @@ import {
   type TimerScheduler,
 } from "../sip";
 import { SipDialog, USER_AGENT, contactHeader, type LocalContact } from "./sip-dialog";
-import { DigestAuthenticator, MAX_AUTH_ROUNDS, cseqOf, isChallenge, nextAttempt, sendWithDigest, type TrunkLayer } from "./trunk-auth";
+import { credentialHeaders, DigestAuthenticator, MAX_AUTH_ROUNDS, cseqOf, isChallenge, nextAttempt, sendWithDigest, type TrunkLayer } from "./trunk-auth";
 
 const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS";
 /** §9.1: without a final response 64*T1 after the CANCEL, the INVITE is given up. */
@@ -205,11 +205,7 @@ export class OutboundCall {
     }
     const dialog = this.dialogFor(response, toTag);
     const ack = dialog.request("ACK", { cseq: cseqOf(this.invite) });
-    // §13.2.2.4: "The ACK MUST contain the same credentials as the INVITE."
-    for (const name of ["Authorization", "Proxy-Authorization"]) {
-      const value = this.invite.headers.get(name);
-      if (value !== undefined) ack.headers.set(name, value);
-    }
+    for (const [name, value] of credentialHeaders(this.invite)) ack.headers.set(name, value);
     this.sendAck(ack, dialog);
     if (this.confirmed || (this.currentState !== "calling" && this.currentState !== "proceeding") || this.cancelRequested) {
       // A second dialog from a forking proxy, or an answer that crossed our CANCEL: it is

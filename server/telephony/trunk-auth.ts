@@ -174,6 +174,17 @@ export function sendWithDigest(args: {
   attempt(args.request, 1);
 }
 
+/**
+ * The credential headers (Authorization, Proxy-Authorization) `request` carries, for the ACK of a 2xx to it: RFC
+ * 3261 §13.2.2.4, "The ACK MUST contain the same credentials as the INVITE".
+ */
+export function credentialHeaders(request: SipRequest): Array<[string, string]> {
+  return (["Authorization", "Proxy-Authorization"] as const).flatMap((name) => {
+    const value = request.headers.get(name);
+    return value === undefined ? [] : [[name, value] as [string, string]];
+  });
+}
+
 /** The CSeq number of a request we built (always present on our own requests). */
 export function cseqOf(request: SipRequest): number {
   return getCSeq(request)?.seq ?? 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SipResponse } from "../../../server/sip";
 import { sendReInvite } from "../../../server/telephony/re-invite";
+import { MAX_AUTH_ROUNDS } from "../../../server/telephony/trunk-auth";
 import { SipDialog } from "../../../server/telephony/sip-dialog";
 import { PROVIDER, challenge, digestValid, fakeProvider, seqOf } from "./fake-provider";
 
@@ -23,14 +24,14 @@ function setup(credentials: typeof CREDENTIALS | null = CREDENTIALS) {
     local: { hostport: "192.0.2.1:5060", transport: "UDP" },
     fallback: { transport: "UDP", ...PROVIDER },
   });
-  const acks: number[] = [];
+  const acks: Array<{ cseq: number; credentials: Array<[string, string]> }> = [];
   const result = sendReInvite({
     dialog,
     sdp: OFFER,
     credentials: credentials ?? undefined,
     send: (request, onResponse: (response: SipResponse) => void) =>
       provider.layer.sendRequest(request, dialog.destination(), { onResponse, onTimeout: () => undefined, onTransportError: () => undefined }),
-    ack: (cseq) => acks.push(cseq),
+    ack: (cseq, credentials) => acks.push({ cseq, credentials }),
     cnonce: () => "0a1b2c3d",
   });
   let settled: { status: number; sdp: string | undefined } | undefined;
@@ -39,7 +40,7 @@ function setup(credentials: typeof CREDENTIALS | null = CREDENTIALS) {
 }
 
 describe("re-INVITE toward a provider that challenges it (RFC 3261 §22.2, §14.1)", () => {
-  it("answers a 401 once with Authorization, CSeq + 1 and a new branch, and ACKs the 200 with the new CSeq", async () => {
+  it("answers a 401 with Authorization, CSeq + 1 and a new branch, and ACKs the 200 with the new CSeq and the same credentials", async () => {
     const { last, answer, requests, acks, result } = setup();
     const first = last("INVITE");
     expect(seqOf(first)).toBe(5);
@@ -56,7 +57,8 @@ describe("re-INVITE toward a provider that challenges it (RFC 3261 §22.2, §14.
     expect(digestValid(second, "Authorization", CREDENTIALS.password)).toBe(true);
     answer(200, [["Content-Type", "application/sdp"]], { request: second, body: ANSWER });
     await expect(result).resolves.toEqual({ status: 200, sdp: ANSWER });
-    expect(acks).toEqual([6]);
+    // §13.2.2.4: the ACK carries the INVITE's CSeq number and its credentials.
+    expect(acks).toEqual([{ cseq: 6, credentials: [["Authorization", second.headers.get("Authorization")!]] }]);
   });
 
   it("answers a 407 with Proxy-Authorization", async () => {
@@ -68,13 +70,20 @@ describe("re-INVITE toward a provider that challenges it (RFC 3261 §22.2, §14.
     expect((await result).status).toBe(200);
   });
 
-  it("gives up on a second challenge: the re-INVITE failed with its status", async () => {
+  it("refused credentials for the nonce it answered end it: the re-INVITE failed with that status", async () => {
     const { last, answer, requests, result, acks } = setup();
     answer(401, [["WWW-Authenticate", challenge("n1")]], { request: last("INVITE") });
-    answer(401, [["WWW-Authenticate", challenge("n2")]], { request: last("INVITE") });
+    answer(401, [["WWW-Authenticate", challenge("n1")]], { request: last("INVITE") });
     await expect(result).resolves.toEqual({ status: 401, sdp: undefined });
     expect(requests("INVITE")).toHaveLength(2);
     expect(acks).toEqual([]);
+  });
+
+  it("answers new nonces as the provider's other requests do, up to MAX_AUTH_ROUNDS attempts in all", async () => {
+    const { last, answer, requests, result } = setup();
+    for (const nonce of ["n1", "n2", "n3"]) answer(401, [["WWW-Authenticate", challenge(nonce)]], { request: last("INVITE") });
+    await expect(result).resolves.toEqual({ status: 401, sdp: undefined });
+    expect(requests("INVITE")).toHaveLength(MAX_AUTH_ROUNDS);
   });
 
   it("without credentials a challenge is the final status, and nothing is re-sent", async () => {
@@ -89,6 +98,6 @@ describe("re-INVITE toward a provider that challenges it (RFC 3261 §22.2, §14.
     expect(last("INVITE").headers.get("Authorization")).toBeUndefined();
     answer(200, [["Content-Type", "application/sdp"]], { request: last("INVITE"), body: ANSWER });
     expect((await result).status).toBe(200);
-    expect(acks).toEqual([5]);
+    expect(acks).toEqual([{ cseq: 5, credentials: [] }]);
   });
 });
