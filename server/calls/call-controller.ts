@@ -5,14 +5,14 @@
  * ({@link OperatorViews}) and records, and feeds the engine what sessions report. One timer: the engine's next
  * deadline. No polling.
  */
-import { FAILED_END_REASONS } from "../telephony/leg-signalling";
+import { callerGoneOutcome } from "../telephony/leg-signalling";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import type { CallOutcome as RecordOutcome, EndedBy } from "../../db/schema";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import { NoMediaInstanceError } from "../media";
-import { DispatchEngine, resolveQueueSettings, type Effect, type EngineEvent } from "../queue";
+import { DispatchEngine, type Effect, type EngineEvent } from "../queue";
 import { isCallbackNumber } from "../queue/callback-number";
 import type { BoardAlert, BoardOperator, OperatorStateView } from "../realtime/events";
 import type { InboundCallHandler } from "../telephony/b2bua";
@@ -346,30 +346,30 @@ export class CallController implements InboundCallHandler {
     const operatorId = String(userId);
     const session = this.sessionOf(operatorId);
     if (!session) return { ok: false, error: "not-on-this-call" };
-    const available = this.operatorState(colleagueId)?.status === "available" && (!this.legs || this.legs.registrar.binding(colleagueId) !== undefined);
-    if (!available || colleagueId === userId) return { ok: false, error: "operator-unavailable" };
+    if (colleagueId === userId || !this.reachableColleague(colleagueId)) return { ok: false, error: "operator-unavailable" };
     return session.consultOperator(operatorId, String(colleagueId));
   }
 
+  /** Free to be consulted: routing state `available` and a registered softphone (none checked without legs: tests). */
+  private reachableColleague(userId: number): boolean {
+    return this.operatorState(userId)?.status === "available" && (!this.legs || this.legs.registrar.binding(userId) !== undefined);
+  }
+
   /**
-   * Consultation of a queue (issue 9): "the next free operator of Support". The colleague is the one the queue
-   * engine would offer that queue's next caller (its strategy: longest idle by default), skipping the consulting
-   * operator and anyone without a registered softphone; then as {@link consultOperator}. `queue-busy` when nobody
-   * in the queue is free now (the caller stays with the operator, who may transfer blind to queue them instead).
+   * Consultation of a queue (issue 9): "the next free operator of Support": the first of the queue's free members in
+   * its strategy order (longest idle by default; see {@link DispatchEngine.idleOperatorIds}) other than the
+   * consulting operator with a registered softphone; then as {@link consultOperator}. `queue-busy` when nobody in
+   * the queue is free now (the caller stays with the operator, who may transfer blind to queue them instead).
    */
   consultQueue(userId: number, queueId: number): CallRequestResult {
     if (!this.sessionOf(String(userId))) return { ok: false, error: "not-on-this-call" };
     const free = this.engine
       .idleOperatorIds(String(queueId))
       .map(Number)
-      .find((id) => id !== userId && (!this.legs || this.legs.registrar.binding(id) !== undefined));
+      .find((id) => id !== userId && this.reachableColleague(id));
     return free === undefined ? { ok: false, error: "queue-busy" } : this.consultOperator(userId, free);
   }
 
-  /**
-   * The operator's consultation INVITE (server/outbound, `X-Hotline-Consult: <call id>`) tied to the consultation
-   * they asked for on that call; undefined when there is none (the INVITE is refused).
-   */
   /**
    * An answered outbound call of `userId` ended (record `callId`, server/outbound): after-call work as after an inbound
    * call (engine event `outbound-call-ended`), for the wrap-up time of `queueId` (the queue whose caller ID was used),
@@ -378,13 +378,15 @@ export class CallController implements InboundCallHandler {
    */
   outboundCallEnded(userId: number, callId: string, queueId: number | null | undefined): void {
     const operatorId = String(userId);
-    const settings = queueId == null ? undefined : this.engine.state.queues.get(String(queueId))?.settings;
-    const wrapUpMs = (settings ?? resolveQueueSettings({ id: "default" })).wrapUpMs;
     this.lastCallOf.set(operatorId, callId);
-    this.dispatch({ type: "outbound-call-ended", operatorId, wrapUpMs });
+    this.dispatch({ type: "outbound-call-ended", operatorId, ...(queueId != null && { queueId: String(queueId) }) });
     if (this.engine.operatorView(operatorId)?.status !== "wrap-up") this.lastCallOf.delete(operatorId);
   }
 
+  /**
+   * The operator's consultation INVITE (server/outbound, `X-Hotline-Consult: <call id>`) tied to the consultation
+   * they asked for on that call; undefined when there is none (the INVITE is refused).
+   */
   claimConsult(callId: string, userId: number): ConsultClaim | undefined {
     return this.sessions.get(callId)?.claimConsult(String(userId));
   }
@@ -506,9 +508,8 @@ export class CallController implements InboundCallHandler {
     if (call.recording) {
       await call.playRecordingNotice();
       if (trunk.ended || call.finished) {
-        // Gone during the notice: abandoned, unless the call failed (never ACKed: FAILED_END_REASONS).
-        const outcome = FAILED_END_REASONS.has(call.trunkEndReason ?? "") ? "failed" : "abandoned";
-        if (!call.mediaFailure) this.records.writeCall(call.id, { outcome, endedAt: new Date(this.deps.clock.now()) });
+        // Gone during the notice: abandoned, unless the call failed (never ACKed).
+        if (!call.mediaFailure) this.records.writeCall(call.id, { outcome: callerGoneOutcome(call.trunkEndReason), endedAt: new Date(this.deps.clock.now()) });
         return;
       }
     }

@@ -38,11 +38,8 @@ import {
   appendEvents,
   closeOperatorStatesAfterRestart,
   closeOrphanedCalls,
-  incrementOffers,
-  insertCallOnce,
   insertCallsOnce,
   lastOperatorStates,
-  updateCall,
   updateCallAndOffers,
   type CallPatch,
   type NewCall,
@@ -65,23 +62,6 @@ export type RecordWrite =
 /** Where batches go: one call applies all its writes in one transaction (all or nothing). */
 export interface RecordStore {
   apply(writes: readonly RecordWrite[]): Promise<void>;
-}
-
-/** Applies one write with the given connection or transaction. */
-export async function applyWrite(db: Db, write: RecordWrite): Promise<void> {
-  switch (write.op) {
-    case "insert-call":
-      return insertCallOnce(db, write.call);
-    case "update-call":
-      return updateCall(db, write.id, write.patch);
-    case "increment-offers":
-      return incrementOffers(db, write.id);
-    case "append-events":
-      return appendEvents(db, write.events);
-    case "insert-callback-request":
-      await insertCallbackRequest(db, write.request);
-      return;
-  }
 }
 
 /**

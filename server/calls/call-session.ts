@@ -1,7 +1,7 @@
 /**
  * One call, from the caller's admission to the end of its media: the caller's leg (a trunk, or an admin's browser),
  * the operator legs offered or connected, the call's media (one rtpengine call id through {@link CallMedia}), the
- * order of its media steps (one chain: rtpengine commands of a call never overtake each other) and its hold timing.
+ * order of its media steps (one chain: rtpengine commands of a call never overtake each other).
  *
  * The session does what the engine decided for this call ({@link offer}, {@link cancelOffer}, {@link announce},
  * {@link sendAway}) and tells the engine what happened to it (through {@link CallSessionHost.dispatch}). Its legs tell
@@ -18,7 +18,7 @@
 import type { CallPatch, NewCallEvent } from "../../db/queries/calls";
 import type { EndedBy } from "../../db/schema";
 import type { AnnouncementKind, TransferTarget } from "../queue";
-import { FAILED_END_REASONS, SYSTEM_END_REASONS } from "../telephony/leg-signalling";
+import { callerGoneOutcome, SYSTEM_END_REASONS } from "../telephony/leg-signalling";
 import { StateMachine, TypedEmitter } from "../telephony/leg-state";
 import type { CallMedia, Sound } from "./call-media";
 import type { MenuChoice } from "../hours/caller-menu";
@@ -153,7 +153,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       callId: this.id,
       dispatch: (event) => this.host.dispatch(event),
       operatorId: () => this.operatorId,
-      externalPossible: () => this.host.external !== undefined && this.media.offerToExternal !== undefined,
+      externalPossible: () => this.canCallExternal(),
       toExternal: () => this.moveTo("external"),
       external: this.externalParty,
       toColleague: () => this.fsm.move("held"),
@@ -196,6 +196,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.trunk.on("dtmf", (digit) => this.callerDigit(digit, "info"));
     // re-INVITE/UPDATE SDP and ACK answers go to the call's media (RFC 3264 §8.3.1, late offer).
     this.trunk.attachMedia(this.media);
+  }
+
+  /** A trunk route for calls to numbers exists, and this call's media can branch toward one (plain RTP). */
+  private canCallExternal(): boolean {
+    return this.host.external !== undefined && this.media.offerToExternal !== undefined;
   }
 
   /** Since when the caller's side holds the call (its re-INVITE said sendonly/inactive), epoch ms. */
@@ -314,7 +319,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
    * the closed message, then BYE. False when forwarding is impossible (no trunk route): the caller gets it at once.
    */
   forwardClosed(number: string, closed: ClosedAnswer): boolean {
-    if (!this.host.external || !this.media.offerToExternal) return false;
+    if (!this.canCallExternal()) return false;
     this.callerSteps.forwarding();
     this.log("call.forwarded", { number }, { queueId: this.queueId });
     this.moveTo("external");
@@ -393,7 +398,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /**
    * Blind transfer to an external number past the allow-list ({@link CallTransfers.toNumber}). If it does not answer
-   * (busy, no answer within {@link EXTERNAL_RING_TIMEOUT_MS}, failure) the caller is never dropped: back to the
+   * (busy, no answer within EXTERNAL_RING_TIMEOUT_MS (external-party.ts), failure) the caller is never dropped: back to the
    * transferring operator if available, else to the head of the queue, with an apology (`external-transfer-ended`).
    */
   transferExternal(operatorId: string, number: string): CallRequestResult {
@@ -418,7 +423,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /**
    * Consultation of a colleague (another operator, `colleagueId`): as {@link consult}, but the desk's second session
    * rings the colleague's softphone as an internal call (server/outbound). Whether the colleague is available is the
-   * controller's check ({@link CallController.consultOperator}).
+   * controller's check (CallController.consultOperator).
    */
   consultOperator(operatorId: string, colleagueId: string): CallRequestResult {
     if (colleagueId === operatorId) return { ok: false, error: "operator-unavailable" };
@@ -537,7 +542,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       this.host.dispatch({ type: "caller-hung-up", callId: this.id });
       // A queued caller cut off by our shutdown, or whose call failed (never ACKed, FAILED_END_REASONS), did not give
       // up: not an abandon in the figures (written after the engine's record, in order).
-      if (this.host.closing || FAILED_END_REASONS.has(reason)) this.write({ outcome: "failed" });
+      if (this.host.closing || callerGoneOutcome(reason) === "failed") this.write({ outcome: "failed" });
     }
     this.finishMedia();
   }

@@ -31,6 +31,8 @@ export interface MediaRuntime {
   soundDurationMs(sound: Sound): number;
   /** Where media failures are reported (set once the controller exists). */
   events: MediaEvents;
+  /** Prompt files were replaced or added (the prompt catalogue rescanned): their playback copies are checked again. */
+  promptsChanged(): void;
   stop(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startMedia(
     pool: started,
     events,
     soundDurationMs: (sound) => durations.get(sound) ?? 0,
+    promptsChanged: () => playback?.sourcesChanged(),
     factory: (callId, trunkTag, callerKind) => {
       const instance = started.acquire(callId);
       const bridge = new MediaBridge(instance.client, callId, { trunkTag, callerKind, soundsDir, soundFile: playback && ((sound) => playback.file(sound)), logger });

@@ -31,7 +31,7 @@ export async function startTelephony(args: TelephonyArgs): Promise<Telephony> {
   const controller = new CallController(
     controllerDeps({ config, database, clock, logger, media, realtime, engine: () => engine.config, hours: () => hours, ...audio.forCalls }),
   );
-  hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event) });
+  hours = startHours({ config, clock, logger, dispatch: (event) => controller.dispatch(event), promptsChanged: () => media.promptsChanged() });
   reportMedia(media, controller);
   engine = startEngineInputs({ config, database, clock, logger, realtime, controller, hours });
   const restoring = await engine.load(args.takeover);

@@ -25,9 +25,10 @@ export interface HoursWiring {
   durationMs(sound: Sound): number;
 }
 
-export function startHours(args: { config: Config; clock: Clock; logger: Logger; dispatch: (event: EngineEvent) => void }): HoursWiring {
+/** `promptsChanged`: told when prompt files were rescanned or added (the media's playback copies follow). */
+export function startHours(args: { config: Config; clock: Clock; logger: Logger; dispatch: (event: EngineEvent) => void; promptsChanged?: () => void }): HoursWiring {
   const soundsDir = path.resolve(args.config.SOUNDS_DIR);
-  const prompts = new PromptCatalog(soundsDir);
+  const prompts = new PromptCatalog(soundsDir, args.promptsChanged);
   const runtime = new HoursRuntime({
     clock: args.clock,
     zone: args.config.TIMEZONE,

@@ -32,7 +32,11 @@ function wavMsIfThere(file: string): number | undefined {
 export class PromptCatalog {
   private readonly durations = new Map<string, number>();
 
-  constructor(private readonly soundsDir: string) {
+  /** `changed`: told after each rescan and each file added (e.g. playback copies are checked again). */
+  constructor(
+    private readonly soundsDir: string,
+    private readonly changed: () => void = () => {},
+  ) {
     this.rescan();
   }
 
@@ -51,6 +55,7 @@ export class PromptCatalog {
         if (ms !== undefined) this.durations.set(name, ms);
       }
     }
+    this.changed();
   }
 
   /**
@@ -69,5 +74,6 @@ export class PromptCatalog {
   /** Registers a file written after start (a synthesised greeting). */
   add(sound: PromptFile): void {
     this.durations.set(sound, wavMs(path.join(this.soundsDir, `${sound}.wav`)));
+    this.changed();
   }
 }

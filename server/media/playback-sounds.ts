@@ -12,7 +12,9 @@
  * needs) in the background, one at a time: at start for the fixed sounds, on first use for the others (language sets,
  * synthesised greetings, uploads). Until a copy is ready, and whenever its source changed since (size or mtime: a
  * greeting re-synthesised under the same name), the original file is played, so a caller never waits for a
- * conversion. Only for an rtpengine on this host (the supervised child): external instances see SOUNDS_DIR as
+ * conversion. A source is looked at (stat) once, and again only after {@link PlaybackSounds.sourcesChanged}: the
+ * prompt catalogue calls it when it rescans or adds a file (server/hours/prompt-catalog.ts), so playing a prompt
+ * costs no file-system call. Only for an rtpengine on this host (the supervised child): external instances see SOUNDS_DIR as
  * their own host has it.
  */
 import { execFile } from "node:child_process";
@@ -37,6 +39,8 @@ interface Copy {
 
 export class PlaybackSounds {
   private readonly copies = new Map<string, Copy>();
+  /** Sounds whose source was looked at since the last {@link sourcesChanged}: their copy is current. */
+  private readonly checked = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   private failedOnce = false;
 
@@ -53,12 +57,19 @@ export class PlaybackSounds {
    */
   file(sound: string): string {
     const source = path.join(this.sourceDir, `${sound}.wav`);
+    if (this.checked.has(sound)) return this.copies.get(sound)?.ready ? this.target(sound) : source;
+    this.checked.add(sound);
     const stamp = stampOf(source);
     if (stamp === undefined) return source;
     const copy = this.copies.get(sound);
     if (copy?.stamp === stamp) return copy.ready ? this.target(sound) : source;
     this.convert(sound, source, stamp);
     return source;
+  }
+
+  /** Prompt files may have been replaced or added: each source is looked at again when it is next played. */
+  sourcesChanged(): void {
+    this.checked.clear();
   }
 
   /** Makes the copies of `sounds` in the background (at start, for the sounds every call plays). */

@@ -133,10 +133,11 @@ export class OutboundCalls implements OutboundCallHandler {
     if (callbackHeader !== undefined && callbackId === undefined) return leg.reject(400, "Bad X-Hotline-Callback");
     const callback = callbackId !== undefined ? await deps.callbacks?.claimed(callbackId, operatorId) : undefined;
     if (callbackId !== undefined && !callback) return leg.reject(403, "Forbidden: callback not yours or closed");
-    const consultHeader = leg.invite.headers.get("X-Hotline-Consult");
-    const consult = consultHeader !== undefined ? deps.consults?.claim(consultHeader.trim(), operatorId) : undefined;
-    if (consultHeader !== undefined && !consult) return leg.reject(403, "Forbidden: no consultation waiting");
-    if (consult?.colleague !== undefined) return this.admitColleague(leg, operatorId, consultHeader!.trim(), consult, consult.colleague);
+    // The inbound call a consultation belongs to (its record id), when this INVITE is one.
+    const consultOf = leg.invite.headers.get("X-Hotline-Consult")?.trim();
+    const consult = consultOf !== undefined ? deps.consults?.claim(consultOf, operatorId) : undefined;
+    if (consultOf !== undefined && !consult) return leg.reject(403, "Forbidden: no consultation waiting");
+    if (consult?.colleague !== undefined) return this.admitColleague(leg, operatorId, consultOf!, consult, consult.colleague);
     const check = await deps.policy.check(consult?.number ?? callback?.callerNumber ?? leg.dialedNumber, identity.role);
     if (!check.ok) {
       deps.logger.warn("outbound call refused", { operatorId, reason: check.reason });
@@ -172,7 +173,7 @@ export class OutboundCalls implements OutboundCallHandler {
     if (pausedByUs) deps.engine.dispatch({ type: "pause-requested", operatorId: String(operatorId), reason: "outbound" });
     const startedAt = new Date(deps.now());
     this.live.set(operatorId, { session, recordId, pausedByUs, callerIdQueue, consult: consult !== undefined });
-    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId, consultOf: consult && consultHeader!.trim() }));
+    session.once("ended", (result) => void this.ended(operatorId, result, { recordId, callbackId, mediaCallId, consultOf: consult && consultOf }));
     deps.records.enqueueWrite({
       op: "insert-call",
       call: {
@@ -186,7 +187,7 @@ export class OutboundCalls implements OutboundCallHandler {
         // A dial-pad call belongs to the queue whose number it shows (its wrap-up lists that queue's topics).
         queueId: consult?.queueId ?? callback?.queueId ?? callerIdQueue ?? null,
         // A consultation's leg belongs to its inbound call: no outbound call in the log, reports or callbacks.
-        ...(consult && { consultOf: consultHeader!.trim() }),
+        ...(consult && { consultOf }),
         arrivedAt: startedAt,
         slThresholdS: 0,
         shortAbandonS: 0,
@@ -199,10 +200,10 @@ export class OutboundCalls implements OutboundCallHandler {
       type: "call.outbound",
       callId: recordId,
       operatorId,
-      data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }), ...(consultHeader !== undefined && { consultOf: consultHeader.trim() }) },
+      data: { number: check.number, pattern: check.pattern, trunkCallId: session.trunkCallId ?? null, ...(callbackId !== undefined && { callbackId }), ...(consultOf !== undefined && { consultOf }) },
     });
     if (consult) {
-      deps.records.log({ at: startedAt, type: "call.consultation", callId: consultHeader!.trim(), operatorId, data: { step: "placed", consultCallId: recordId, number: check.number } });
+      deps.records.log({ at: startedAt, type: "call.consultation", callId: consultOf!, operatorId, data: { step: "placed", consultCallId: recordId, number: check.number } });
     }
   }
 

@@ -198,8 +198,9 @@ export class DispatchEngine {
   }
 
   /**
-   * The free (available) members of a queue, best first for its strategy: the first is the one the engine would
-   * offer its next caller. Empty for an unknown queue. Used to consult "the next free operator" of a queue.
+   * The free (available) members of a queue in its idle order (its strategy's key: longest idle first by default).
+   * Not exactly whom the next caller would be offered: tier delays and per-call cooldowns are a caller's, and there
+   * is no caller here. Empty for an unknown queue. Used to consult "the next free operator" of a queue.
    */
   idleOperatorIds(queueId: string): string[] {
     return [...(this.state.queues.get(queueId)?.idle.values() ?? [])].map((entry) => entry.operatorId);
@@ -358,7 +359,7 @@ export class DispatchEngine {
       case "outbound-call-ended":
         if (op.status !== OperatorStatus.Paused) return this.ignore(event.type, "operator not paused for an outbound call");
         if (op.pause?.reason === "outbound") this.setPause(op, undefined);
-        return this.afterTalk(op, Math.max(0, event.wrapUpMs), "outbound-call-ended");
+        return this.afterTalk(op, (this.state.queues.get(event.queueId ?? "")?.settings ?? resolveQueueSettings({ id: "default" })).wrapUpMs, "outbound-call-ended");
       case "wrap-up-finished":
         if (op.status !== OperatorStatus.WrapUp) return this.ignore(event.type, "operator not in wrap-up");
         this.state.timers.delete(timerKey({ kind: "wrap-up", operatorId: op.id }));

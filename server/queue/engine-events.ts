@@ -74,11 +74,12 @@ export type EngineEvent =
   /**
    * An answered outbound call of the operator ended (from the desk: a number dialled, a callback). An outbound call
    * keeps its operator paused (reason `outbound`, or the pause they were on); now they get after-call work as after
-   * an inbound call: wrap-up for `wrapUpMs` (the wrap-up time of the queue whose caller ID was used, or the default),
-   * ended early by `wrap-up-finished`. The `outbound` pause ends with it; any other pause starts again after it.
-   * `wrapUpMs` 0: straight to their next state. Ignored unless the operator is paused.
+   * an inbound call: wrap-up for the wrap-up time of `queueId` (the queue whose caller ID was used; unknown or
+   * absent: the default queue setting), ended early by `wrap-up-finished`. The `outbound` pause ends with it; any
+   * other pause starts again after it. A wrap-up time of 0: straight to their next state. Ignored unless the
+   * operator is paused.
    */
-  | { type: "outbound-call-ended"; operatorId: string; wrapUpMs: number }
+  | { type: "outbound-call-ended"; operatorId: string; queueId?: string }
   /** The operator asked for more wrap-up time: the wrap-up's end moves `byMs` later (ignored outside wrap-up). */
   | { type: "wrap-up-extended"; operatorId: string; byMs: number }
   /** Adds an operator or replaces its memberships. */

@@ -37,6 +37,11 @@ export const SYSTEM_END_REASONS: ReadonlySet<string> = new Set(["local", "sessio
  */
 export const FAILED_END_REASONS: ReadonlySet<string> = new Set(["no-ack", "server-error"]);
 
+/** The outcome of a caller who left before talking to anyone, by their leg's end reason (see {@link FAILED_END_REASONS}). */
+export function callerGoneOutcome(reason: string | undefined): "failed" | "abandoned" {
+  return reason !== undefined && FAILED_END_REASONS.has(reason) ? "failed" : "abandoned";
+}
+
 /**
  * Sends a re-INVITE and, if it meets a re-INVITE of the other side (491 Request Pending), sends it once more after a
  * random wait of `minMs` to `minMs + 1900` ms (RFC 3261 §14.1: 2.1-4 s when we own the Call-ID, 0-2 s when not).

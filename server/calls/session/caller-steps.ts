@@ -11,7 +11,7 @@ import type { EndedBy } from "../../../db/schema";
 import type { MenuChoice } from "../../hours/caller-menu";
 import type { MenuPlan } from "../../hours/hours-runtime";
 import type { AnnouncementKind } from "../../queue";
-import { FAILED_END_REASONS, SYSTEM_END_REASONS } from "../../telephony/leg-signalling";
+import { callerGoneOutcome, SYSTEM_END_REASONS } from "../../telephony/leg-signalling";
 import { VoicemailRun, type VoicemailPlan } from "../../voicemail/voicemail-run";
 import type { CallMedia, Sound } from "../call-media";
 import { CallMenuRun } from "../call-menu";
@@ -187,7 +187,7 @@ export class CallerSteps {
       // Gone while choosing in the menu: the engine never saw the call.
       this.menuRun.cancel();
       this.menuRun = undefined;
-      this.port.write({ outcome: FAILED_END_REASONS.has(reason) ? "failed" : "abandoned", endedAt: new Date(this.port.now()), endedBy: SYSTEM_END_REASONS.has(reason) ? "system" : "caller", endReason: reason === "bye" ? "caller-hung-up-in-menu" : reason });
+      this.port.write({ outcome: callerGoneOutcome(reason), endedAt: new Date(this.port.now()), endedBy: SYSTEM_END_REASONS.has(reason) ? "system" : "caller", endReason: reason === "bye" ? "caller-hung-up-in-menu" : reason });
       this.port.finishMedia();
       return true;
     }

@@ -91,11 +91,6 @@ export class CallConsultation {
 
   constructor(private readonly port: ConsultationPort) {}
 
-  /** True while a consultation is in progress. */
-  get active(): boolean {
-    return this.current !== undefined;
-  }
-
   /**
    * `operatorId`, talking to the caller or holding them, consults `target`: the caller is held, logged as
    * `call.consulted`. The desk's INVITE should follow at once: a desk that never sends it within

@@ -11,9 +11,10 @@ import type { TransitionTable } from "../../telephony/leg-state";
  * hold: music) ; talking/held -> queued (the operator's leg dropped, or a transfer sent the caller on) ;
  * queued -> external (a blind transfer to a number: the external party rings, then talks to the caller) -> queued
  * (it did not answer: the caller comes back) ; talking/held -> consulting (the caller holds with music, the operator
- * talks to a number: attended transfer) -> talking (cancelled), held (the target hung up or never answered),
- * external (completed: caller and target bridged, the operator leaves) or queued (the operator's leg dropped) ;
- * any -> ended.
+ * talks to a number, a directory contact, a colleague or a queue's next free operator: attended transfer) -> talking
+ * (cancelled), held (the target hung up or never answered, or completing to a colleague: the caller holds until the
+ * colleague's transfer offer is answered), external (completed to a number: caller and target bridged, the operator
+ * leaves) or queued (the operator's leg dropped) ; any -> ended.
  */
 export type CallSessionState = "queued" | "talking" | "held" | "consulting" | "external" | "ended";
 export const CALL_SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {

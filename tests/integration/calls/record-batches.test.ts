@@ -7,8 +7,28 @@ import { asc, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
 import { callEvents, callRecords } from "../../../db/schema";
-import { applyWrite, databaseRecordStore, type RecordWrite } from "../../../server/calls/call-records";
+import type { Db } from "../../../db/client";
+import { insertCallbackRequest } from "../../../db/queries/callback-requests";
+import { appendEvents, incrementOffers, insertCallOnce, updateCall } from "../../../db/queries/calls";
+import { databaseRecordStore, type RecordWrite } from "../../../server/calls/call-records";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
+
+/** The reference: one write applied alone, as the store did before batches were coalesced. */
+async function applyWrite(db: Db, write: RecordWrite): Promise<void> {
+  switch (write.op) {
+    case "insert-call":
+      return insertCallOnce(db, write.call);
+    case "update-call":
+      return updateCall(db, write.id, write.patch);
+    case "increment-offers":
+      return incrementOffers(db, write.id);
+    case "append-events":
+      return appendEvents(db, write.events);
+    case "insert-callback-request":
+      await insertCallbackRequest(db, write.request);
+      return;
+  }
+}
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 10, 0, s));
 

@@ -44,3 +44,18 @@ it("lists no synthesis in progress, and no file gone between the listing and its
   expect(catalog.durationMs("custom/fr-greeting.1234.partial")).toBe(0);
   expect(catalog.resolve("fr", "closed")).toBe("closed");
 });
+
+it("tells its listener after each rescan and each file added (the playback copies are checked again then)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "hotline-catalog-"));
+  dirs.push(dir);
+  wav(dir, "closed", 3000);
+  let told = 0;
+  const catalog = new PromptCatalog(dir, () => (told += 1));
+  expect(told).toBe(1);
+  catalog.rescan();
+  expect(told).toBe(2);
+  wav(dir, "custom/fr-greeting", 1500);
+  catalog.add("custom/fr-greeting");
+  expect(told).toBe(3);
+  expect(catalog.durationMs("custom/fr-greeting")).toBe(1500);
+});

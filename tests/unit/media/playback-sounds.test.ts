@@ -51,13 +51,17 @@ describe("playback copies of the prompts", () => {
     expect(converter.maxRunning()).toBe(1);
   });
 
-  it("a source changed since its copy (a greeting synthesised again) plays as it is until the new copy is ready", async () => {
+  it("a source changed since its copy (a greeting synthesised again) is looked at once the catalogue says so, and plays as it is until the new copy is ready", async () => {
     const converter = fakeConverter();
     const sounds = new PlaybackSounds(sources, cache, { convert: converter.convert });
     sounds.file("greeting");
     await sounds.settled();
     writeFileSync(path.join(sources, "greeting.wav"), "pcm greeting, new words");
     utimesSync(path.join(sources, "greeting.wav"), new Date(), new Date(Date.now() + 5_000));
+    // No file-system call per play: the change is not seen until the prompt catalogue reports it.
+    expect(sounds.file("greeting")).toBe(path.join(cache, "greeting.wav"));
+    expect(converter.calls).toHaveLength(1);
+    sounds.sourcesChanged();
     expect(sounds.file("greeting")).toBe(path.join(sources, "greeting.wav"));
     await sounds.settled();
     expect(sounds.file("greeting")).toBe(path.join(cache, "greeting.wav"));
