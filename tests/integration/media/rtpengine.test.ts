@@ -287,8 +287,7 @@ describe("media layer against a real rtpengine", () => {
         await waitFor(() => received.some((p) => (p[1]! & 0x7f) === 101 && p[12] === 7), 3000);
         await sleep(200);
         // Voice still flows both ways after the re-negotiation.
-        expect(received.filter((p) => (p[1]! & 0x7f) === 0).length).toBeGreaterThan(5);
-        expect(received.length - atTrunk).toBeGreaterThan(5);
+        expect(received.slice(atTrunk).filter((p) => (p[1]! & 0x7f) === 0).length).toBeGreaterThan(5);
         expect(towardOther.length - atOther).toBeGreaterThan(5);
       } finally {
         clearInterval(talker);

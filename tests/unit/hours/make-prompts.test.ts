@@ -50,7 +50,7 @@ it("a second run of make-prompts writes nothing: manifests and prompts keep thei
   expect(mtimes(dir)).toEqual(before);
 });
 
-it("a prompt whose file is gone is made again, and only its folder's manifest stays as it was", async () => {
+it("a prompt whose file is gone is made again; the other prompts and the manifest (same content) are not rewritten", async () => {
   await makePrompts(dir, { synthesize: fakeSynthesize });
   const [gone] = readdirSync(path.join(dir, "fr")).filter((f) => f.endsWith(".wav"));
   rmSync(path.join(dir, "fr", gone!));
@@ -61,6 +61,9 @@ it("a prompt whose file is gone is made again, and only its folder's manifest st
   const after = mtimes(dir);
   expect(after[path.join("fr", gone!)]).toBeGreaterThan(before[path.join("fr", ".manifest.json")]!);
   expect(after[path.join("fr", ".manifest.json")]).toBe(before[path.join("fr", ".manifest.json")]);
+  const untouched = Object.keys(before).filter((file) => file !== path.join("fr", gone!));
+  expect(untouched.length).toBeGreaterThan(1);
+  for (const file of untouched) expect(after[file], file).toBe(before[file]);
 });
 
 it("the UI build is stale for a changed page, not for regenerated sounds", () => {

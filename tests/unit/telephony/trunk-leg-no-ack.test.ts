@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { parseMessage, type InviteServerTransaction, type MessageSource, type SipRequest, type SipResponse } from "../../../server/sip";
 import { silentLogger } from "../../../server/logger";
-import { FAILED_END_REASONS, SYSTEM_END_REASONS, type LegSignalling } from "../../../server/telephony/leg-signalling";
+import { callerGoneOutcome, SYSTEM_END_REASONS, type LegSignalling } from "../../../server/telephony/leg-signalling";
 import { TrunkLeg } from "../../../server/telephony/trunk-leg";
 
 const SDP = "v=0\r\no=trunk 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n";
@@ -66,8 +66,10 @@ it("retransmits the 200 until 64*T1, then sends BYE and ends with no-ack, a fail
   expect(byes[0]! - start).toBeGreaterThanOrEqual(32_000);
   expect(ended).toEqual(["no-ack"]);
   expect(trunk.ended).toBe(true);
+  // The record's side: ended by the system, and a failed call, not an abandon.
   expect(SYSTEM_END_REASONS.has("no-ack")).toBe(true);
-  expect(FAILED_END_REASONS.has("no-ack")).toBe(true);
+  expect(callerGoneOutcome("no-ack")).toBe("failed");
+  expect(callerGoneOutcome("bye")).toBe("abandoned");
 });
 
 it("an ACK stops the retransmissions, and the call goes on", async () => {
