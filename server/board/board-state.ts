@@ -13,7 +13,7 @@ import type { NewCallEvent } from "../../db/queries/calls";
 import type { CallRecord } from "../../db/schema";
 import type { BoardSnapshot, QueuePanelView } from "./board-view";
 import { LiveQueues } from "./live-queues";
-import { inboundParts, PART_EVENT_TYPES, type PartEvent } from "../calls/operator-parts";
+import { PART_EVENT_TYPES, type PartEvent } from "../calls/operator-parts";
 import { QueueFigures, type FigureCall } from "./queue-figures";
 
 /** What changed with one write: the queues whose panels and whether the operators' figures must be pushed again. */
@@ -53,15 +53,11 @@ export class BoardState {
   readonly figures: QueueFigures;
   readonly live = new LiveQueues();
   private queueInfo = new Map<number, QueueInfo>();
-  /** The segment and hold events of each of today's inbound calls (operator-parts.ts), in log order. */
-  private readonly partEvents = new Map<string, PartEvent[]>();
-  private partEventsDay: number;
   /** Orders live events of the same millisecond (database ids order those loaded at boot, all below this). */
   private liveEventId = 2 ** 48;
 
   constructor(zone: string, now: number) {
     this.figures = new QueueFigures(zone, now);
-    this.partEventsDay = this.figures.dayStart;
   }
 
   /** The queues to show and their names (from the database, on every queue change). */
@@ -93,17 +89,7 @@ export class BoardState {
    */
   loadCallEvent(event: PartEvent & { callId: string | null }): boolean {
     if (event.callId === null || !PART_EVENT_TYPES.has(event.type)) return false;
-    this.figures.rollOver(event.at.getTime());
-    if (this.partEventsDay !== this.figures.dayStart) {
-      this.partEvents.clear();
-      this.partEventsDay = this.figures.dayStart;
-    }
-    const call = this.figures.call(event.callId);
-    if (call?.direction !== "inbound") return false;
-    const list = this.partEvents.get(event.callId) ?? [];
-    list.push(event);
-    this.partEvents.set(event.callId, list);
-    return this.figures.applyParts(event.callId, inboundParts(list));
+    return this.figures.applyPartEvents(event.callId, [event]);
   }
 
   /** One record write as it is queued for the database; `now` is when (epoch ms). */
@@ -173,7 +159,10 @@ export class BoardState {
     const data = event.data ?? {};
     const touch = (id: number | null | undefined) => id != null && change.queues.add(id);
     const callId = event.callId ?? "";
-    if (this.loadCallEvent({ ...event, id: this.liveEventId++, callId: event.callId ?? null, operatorId: event.operatorId ?? null, queueId: event.queueId ?? null, data: data })) change.operators = true;
+    if (event.callId && PART_EVENT_TYPES.has(event.type)) {
+      const part: PartEvent = { id: this.liveEventId++, at: event.at, type: event.type, operatorId: event.operatorId ?? null, queueId: event.queueId ?? null, data };
+      if (this.figures.applyPartEvents(event.callId, [part])) change.operators = true;
+    }
     switch (event.type) {
       case "call.caller-entered":
         this.live.entered(callId, Number(data.queueId ?? event.queueId), Number(data.priority ?? 0), at);
