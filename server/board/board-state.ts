@@ -5,7 +5,7 @@
  * record's insert and patches (queued, answered, ended, hold, wrap-up end) and the event log (the engine's record
  * entries, hold/unhold, operator states). The runtime hands each write to {@link BoardState.applyWrite}; today's
  * figures come from the same rows a report reads, and {@link BoardState.loadRecord} / {@link loadOperatorEvent} /
- * {@link BoardState.loadCallEvent} rebuild them from the database at boot. Operators are credited with their own
+ * {@link BoardState.loadCallEvents} rebuild them from the database at boot. Operators are credited with their own
  * segments of each call (server/calls/operator-parts.ts), from the same events live and at boot.
  */
 import type { RecordWrite } from "../calls/call-records";
@@ -84,12 +84,19 @@ export class BoardState {
   }
 
   /**
-   * A segment or hold event of a call loaded from the database (rebuild at boot, after the records); other types
-   * and calls not of today are ignored. Returns whether an operator's figures changed.
+   * The segment and hold events of today's calls loaded from the database, in log order (rebuild at boot, after the
+   * records): grouped by call, each call's parts computed once from all its events. Other types and calls not of
+   * today are ignored.
    */
-  loadCallEvent(event: PartEvent & { callId: string | null }): boolean {
-    if (event.callId === null || !PART_EVENT_TYPES.has(event.type)) return false;
-    return this.figures.applyPartEvents(event.callId, [event]);
+  loadCallEvents(events: Iterable<PartEvent & { callId: string | null }>): void {
+    const byCall = new Map<string, PartEvent[]>();
+    for (const event of events) {
+      if (event.callId === null || !PART_EVENT_TYPES.has(event.type)) continue;
+      let list = byCall.get(event.callId);
+      if (!list) byCall.set(event.callId, (list = []));
+      list.push(event);
+    }
+    for (const [callId, list] of byCall) this.figures.applyPartEvents(callId, list);
   }
 
   /** One record write as it is queued for the database; `now` is when (epoch ms). */

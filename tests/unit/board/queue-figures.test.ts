@@ -84,7 +84,7 @@ function rebuild(writes: readonly RecordWrite[]): BoardState {
   const { rows, events, callEvents } = tableOf(writes);
   for (const row of rows) board.loadRecord(row);
   for (const e of events) board.loadOperatorEvent(e);
-  for (const e of callEvents) board.loadCallEvent(e);
+  board.loadCallEvents(callEvents);
   return board;
 }
 
