@@ -30,13 +30,24 @@ export function listRecordsSince(db: Db, since: Date) {
     .where(and(gte(callRecords.arrivedAt, since), notConsultationLeg()));
 }
 
+/** The columns of `call_events` a call's operator parts read (server/calls/operator-parts.ts), with the call's id. */
+export const partEventColumns = {
+  id: callEvents.id,
+  at: callEvents.at,
+  type: callEvents.type,
+  callId: callEvents.callId,
+  operatorId: callEvents.operatorId,
+  queueId: callEvents.queueId,
+  data: callEvents.data,
+};
+
 /**
  * The events that make the segments and holds of today's calls (`types`: server/calls/operator-parts.ts), of calls
  * that arrived at or after `since` and are not a consultation's leg, in log order.
  */
 export function listCallPartEventsSince(db: Db, since: Date, types: readonly string[]) {
   return db
-    .select({ id: callEvents.id, at: callEvents.at, type: callEvents.type, callId: callEvents.callId, operatorId: callEvents.operatorId, queueId: callEvents.queueId, data: callEvents.data })
+    .select(partEventColumns)
     .from(callEvents)
     .innerJoin(callRecords, eq(callRecords.id, callEvents.callId))
     .where(and(gte(callRecords.arrivedAt, since), notConsultationLeg(), inArray(callEvents.type, [...types])))

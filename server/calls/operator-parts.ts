@@ -16,12 +16,18 @@
 import type { CallEvent } from "../../db/schema";
 import { inLogOrder, segmentsInLogOrder } from "./call-segments";
 
+/**
+ * The event types that end an operator's segment while the call goes on (a transfer, the operator's line dropped):
+ * a call with one may pass through several operators' hands, so it is split between their parts (reports credit
+ * such calls segment by segment, server/reports/call-report.ts).
+ */
+export const SPLIT_EVENT_TYPES: ReadonlySet<string> = new Set(["call.transferred", "call.operator-leg-failed"]);
+
 /** The event types that make a call's segments and holds; the board keeps these of each of today's calls. */
 export const PART_EVENT_TYPES: ReadonlySet<string> = new Set([
   "call.answered",
-  "call.transferred",
+  ...SPLIT_EVENT_TYPES,
   "call.external-answered",
-  "call.operator-leg-failed",
   "call.finished",
   "call.held",
   "call.resumed",
