@@ -3,7 +3,7 @@
  * cursor is found through an index on (sort key, id), so page 10,000 costs what page 1 costs on a million rows;
  * indexes in migration 0006). Times derived per the definitions in db/schema.ts, in milliseconds.
  */
-import { and, asc, desc, eq, gte, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNotNull, isNull, lt, or, sql, type Column, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { callEvents, callRecords, hotlineNumbers, queues, users, answerUses, preparedAnswers, type CallDirection, type CallOutcome } from "../schema";
 
@@ -48,10 +48,18 @@ export interface CallLogPageRequest {
 /** The wait as an interval; the expression of index call_records_wait_id (keep them identical). */
 const WAIT = sql`coalesce(coalesce(${callRecords.answeredAt}, ${callRecords.endedAt}) - ${callRecords.queuedAt}, interval '0')`;
 
+/**
+ * The record is not a consultation's leg (`call_records.consult_of` null): a consultation placed during a call is
+ * part of that call (shown there, {@link listConsultations}), not a call of its own, for the call log and reports,
+ * the board's rebuild and the callback work list alike. `records`: `call_records` (default) or an alias of it.
+ */
+export function notConsultationLeg(records: { consultOf: Column } = callRecords): SQL {
+  return isNull(records.consultOf);
+}
+
 /** The WHERE clause of a filter (shared by the log, its export and the reports). */
 export function callLogWhere(filter: CallLogFilter): SQL | undefined {
-  // A consultation's leg is part of its inbound call (shown there, listConsultations), not a call of its own.
-  const conditions: Array<SQL | undefined> = [isNull(callRecords.consultOf)];
+  const conditions: Array<SQL | undefined> = [notConsultationLeg()];
   if (filter.from) conditions.push(gte(callRecords.arrivedAt, filter.from));
   if (filter.to) conditions.push(lt(callRecords.arrivedAt, filter.to));
   if (filter.queue) conditions.push(sql`${callRecords.queueId} in (select ${queues.id} from ${queues} where lower(${queues.name}) = lower(${filter.queue}))`);

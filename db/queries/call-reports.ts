@@ -8,9 +8,10 @@
  * outbound call (dial pad, callback) has no wait, and counting it answered would raise the service level and lower
  * the ASA. Handled calls (handle, talk, hold, wrap-up: the operators' work) count both directions.
  */
-import { and, asc, count, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, exists, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { answerUses, callbackRequests, callEvents, callRecords, preparedAnswers, queues } from "../schema";
+import { partEventColumns } from "./board";
 import { callLogWhere, type CallLogFilter } from "./call-log";
 
 /** Upper bounds (seconds, exclusive) of the wait bands; the last band is open: 0-10, 10-20, 20-30, 30-60, 60-120, 120-300, > 300. */
@@ -300,12 +301,18 @@ export async function countMissedOffersByOperator(db: Db, from: Date, to: Date, 
 
 /**
  * The handled calls (answered and ended) among those of `filter` that passed through more than one operator's hands
- * (a `call.transferred` or `call.operator-leg-failed` event): the record's columns the per-operator sums read, and
- * their events of `types` (server/calls/operator-parts.ts) in log order. A report credits each operator with their own
- * segment of these calls rather than the record's first operator with all of it.
+ * (an event of `splitTypes`: a transfer, an operator's dropped line): the record's columns the per-operator sums read,
+ * and their events of `types` in log order (both from server/calls/operator-parts.ts: SPLIT_EVENT_TYPES and
+ * PART_EVENT_TYPES). A report credits each operator with their own segment of these calls rather than the record's
+ * first operator with all of it.
  */
-export async function listSplitCalls(db: Db, filter: CallLogFilter, types: readonly string[]) {
-  const split = sql`exists (select 1 from ${callEvents} e where e.call_id = ${callRecords.id} and e.type in ('call.transferred', 'call.operator-leg-failed'))`;
+export async function listSplitCalls(db: Db, filter: CallLogFilter, types: readonly string[], splitTypes: readonly string[]) {
+  const split = exists(
+    db
+      .select({ one: sql`1` })
+      .from(callEvents)
+      .where(and(eq(callEvents.callId, callRecords.id), inArray(callEvents.type, [...splitTypes]))),
+  );
   const records = await db
     .select({
       id: callRecords.id,
@@ -319,7 +326,7 @@ export async function listSplitCalls(db: Db, filter: CallLogFilter, types: reado
     .where(and(callLogWhere(filter), eq(callRecords.outcome, "answered"), isNotNull(callRecords.endedAt), split));
   if (records.length === 0) return { records, events: [] };
   const events = await db
-    .select({ id: callEvents.id, at: callEvents.at, type: callEvents.type, callId: callEvents.callId, operatorId: callEvents.operatorId, queueId: callEvents.queueId, data: callEvents.data })
+    .select(partEventColumns)
     .from(callEvents)
     .where(and(inArray(callEvents.callId, records.map((r) => r.id)), inArray(callEvents.type, [...types])))
     .orderBy(asc(callEvents.at), asc(callEvents.id));

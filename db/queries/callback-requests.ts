@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, notExists, or, sql } from "dr
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { callbackAttempts, callbackRequests, callRecords, queues, users, type CallbackRequest } from "../schema";
+import { notConsultationLeg } from "./call-log";
 
 export async function insertCallbackRequest(
   db: Db,
@@ -175,8 +176,8 @@ export async function listMissedCallers(db: Db, since: Date, limit = 200) {
                 sql`${later.id} <> ${callRecords.id}`,
                 or(
                   and(eq(later.direction, "inbound"), eq(later.callerNumber, callRecords.callerNumber), eq(later.outcome, "answered")),
-                  // A consultation's leg to that number is no call back (see call_records.consult_of).
-                  and(eq(later.direction, "outbound"), eq(later.dialedNumber, callRecords.callerNumber), isNull(later.consultOf)),
+                  // A consultation's leg to that number is no call back.
+                  and(eq(later.direction, "outbound"), eq(later.dialedNumber, callRecords.callerNumber), notConsultationLeg(later)),
                 ),
               ),
             ),

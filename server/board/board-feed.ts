@@ -85,8 +85,8 @@ export class BoardFeed {
     ]);
     for (const row of rows) this.state.loadRecord(row);
     for (const event of states) this.state.loadOperatorEvent(event);
-    // After the records: each event credits the operator of its call's segment.
-    for (const event of parts) this.state.loadCallEvent({ ...event, data: event.data ?? {} });
+    // After the records: each call's events credit the operators of its segments.
+    this.state.loadCallEvents(parts);
     this.deps.logger.info("board figures rebuilt from today's records", { calls: rows.length, operatorStates: states.length, segmentEvents: parts.length });
     for (const id of this.state.queueIds) this.dirtyQueues.add(id);
     this.dirtyOperators = true;

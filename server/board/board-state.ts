@@ -5,7 +5,7 @@
  * record's insert and patches (queued, answered, ended, hold, wrap-up end) and the event log (the engine's record
  * entries, hold/unhold, operator states). The runtime hands each write to {@link BoardState.applyWrite}; today's
  * figures come from the same rows a report reads, and {@link BoardState.loadRecord} / {@link loadOperatorEvent} /
- * {@link BoardState.loadCallEvent} rebuild them from the database at boot. Operators are credited with their own
+ * {@link BoardState.loadCallEvents} rebuild them from the database at boot. Operators are credited with their own
  * segments of each call (server/calls/operator-parts.ts), from the same events live and at boot.
  */
 import type { RecordWrite } from "../calls/call-records";
@@ -13,7 +13,7 @@ import type { NewCallEvent } from "../../db/queries/calls";
 import type { CallRecord } from "../../db/schema";
 import type { BoardSnapshot, QueuePanelView } from "./board-view";
 import { LiveQueues } from "./live-queues";
-import { inboundParts, PART_EVENT_TYPES, type PartEvent } from "../calls/operator-parts";
+import { PART_EVENT_TYPES, type PartEvent } from "../calls/operator-parts";
 import { QueueFigures, type FigureCall } from "./queue-figures";
 
 /** What changed with one write: the queues whose panels and whether the operators' figures must be pushed again. */
@@ -53,15 +53,11 @@ export class BoardState {
   readonly figures: QueueFigures;
   readonly live = new LiveQueues();
   private queueInfo = new Map<number, QueueInfo>();
-  /** The segment and hold events of each of today's inbound calls (operator-parts.ts), in log order. */
-  private readonly partEvents = new Map<string, PartEvent[]>();
-  private partEventsDay: number;
   /** Orders live events of the same millisecond (database ids order those loaded at boot, all below this). */
   private liveEventId = 2 ** 48;
 
   constructor(zone: string, now: number) {
     this.figures = new QueueFigures(zone, now);
-    this.partEventsDay = this.figures.dayStart;
   }
 
   /** The queues to show and their names (from the database, on every queue change). */
@@ -88,22 +84,19 @@ export class BoardState {
   }
 
   /**
-   * A segment or hold event of a call loaded from the database (rebuild at boot, after the records); other types
-   * and calls not of today are ignored. Returns whether an operator's figures changed.
+   * The segment and hold events of today's calls loaded from the database, in log order (rebuild at boot, after the
+   * records): grouped by call, each call's parts computed once from all its events. Other types and calls not of
+   * today are ignored.
    */
-  loadCallEvent(event: PartEvent & { callId: string | null }): boolean {
-    if (event.callId === null || !PART_EVENT_TYPES.has(event.type)) return false;
-    this.figures.rollOver(event.at.getTime());
-    if (this.partEventsDay !== this.figures.dayStart) {
-      this.partEvents.clear();
-      this.partEventsDay = this.figures.dayStart;
+  loadCallEvents(events: Iterable<PartEvent & { callId: string | null }>): void {
+    const byCall = new Map<string, PartEvent[]>();
+    for (const event of events) {
+      if (event.callId === null || !PART_EVENT_TYPES.has(event.type)) continue;
+      let list = byCall.get(event.callId);
+      if (!list) byCall.set(event.callId, (list = []));
+      list.push(event);
     }
-    const call = this.figures.call(event.callId);
-    if (call?.direction !== "inbound") return false;
-    const list = this.partEvents.get(event.callId) ?? [];
-    list.push(event);
-    this.partEvents.set(event.callId, list);
-    return this.figures.applyParts(event.callId, inboundParts(list));
+    for (const [callId, list] of byCall) this.figures.applyPartEvents(callId, list);
   }
 
   /** One record write as it is queued for the database; `now` is when (epoch ms). */
@@ -173,7 +166,10 @@ export class BoardState {
     const data = event.data ?? {};
     const touch = (id: number | null | undefined) => id != null && change.queues.add(id);
     const callId = event.callId ?? "";
-    if (this.loadCallEvent({ ...event, id: this.liveEventId++, callId: event.callId ?? null, operatorId: event.operatorId ?? null, queueId: event.queueId ?? null, data: data })) change.operators = true;
+    if (event.callId && PART_EVENT_TYPES.has(event.type)) {
+      const part: PartEvent = { id: this.liveEventId++, at: event.at, type: event.type, operatorId: event.operatorId ?? null, queueId: event.queueId ?? null, data };
+      if (this.figures.applyPartEvents(event.callId, [part])) change.operators = true;
+    }
     switch (event.type) {
       case "call.caller-entered":
         this.live.entered(callId, Number(data.queueId ?? event.queueId), Number(data.priority ?? 0), at);

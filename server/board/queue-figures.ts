@@ -8,8 +8,9 @@
  *   its old contribution out and puts its new one in, so live and rebuilt figures are the same function of the rows.
  * - operator state changes (`operator.state` events of `call_events`), for occupancy.
  * - each operator's part of each call ({@link QueueFigures.applyParts}, server/calls/operator-parts.ts): who talked
- *   to the caller from when to when, as the call's segments say, so a transferred call credits each operator with
- *   their own segment; an outbound call's part comes from its record.
+ *   to the caller from when to when, as the call's segments say ({@link QueueFigures.applyPartEvents}: the segment
+ *   and hold events of an inbound call), so a transferred call credits each operator with their own segment; an
+ *   outbound call's part comes from its record.
  *
  * Definitions (db/schema.ts): a call counts on the day it arrived (local midnight in the zone), in the queue of its
  * record. Offered: it entered the queue (`queued_at`). Wait: `answered_at` (or `ended_at` when never answered) −
@@ -23,7 +24,7 @@
  */
 import { DateTime } from "luxon";
 import type { OperatorFiguresView, QueueFiguresView, QueueSlotsView } from "./board-view";
-import { outboundPart, type OperatorPart } from "../calls/operator-parts";
+import { inboundParts, outboundPart, type OperatorPart, type PartEvent } from "../calls/operator-parts";
 
 /** The columns of a call record the figures read (times epoch ms). */
 export interface FigureCall {
@@ -130,6 +131,9 @@ export function dayOf(at: number, zone: string): { start: number; end: number; s
   return { start, end, slots: Math.ceil((end - start) / SLOT_MS) };
 }
 
+const sameParts = (a: readonly OperatorPart[], b: readonly OperatorPart[]) =>
+  a.length === b.length && a.every((p, i) => p.operatorId === b[i]!.operatorId && p.talkMs === b[i]!.talkMs && p.holdMs === b[i]!.holdMs);
+
 const emptySlots = (n: number): Omit<QueueSlotsView, "dayStart"> => ({
   offered: new Array<number>(n).fill(0),
   answered: new Array<number>(n).fill(0),
@@ -138,8 +142,8 @@ const emptySlots = (n: number): Omit<QueueSlotsView, "dayStart"> => ({
 });
 
 /**
- * Today's figures of every queue and operator. Memory: one row per call of the day (the copy of today's records)
- * and fixed-size totals; the rows are dropped at midnight.
+ * Today's figures of every queue and operator. Memory: one row per call of the day (the copy of today's records),
+ * the segment and hold events of the inbound calls not yet finished, and fixed-size totals; all dropped at midnight.
  */
 export class QueueFigures {
   private day: { start: number; end: number; slots: number };
@@ -147,6 +151,10 @@ export class QueueFigures {
   private readonly applied = new Map<string, Contribution>();
   /** Each call's operator parts as last applied. */
   private readonly parts = new Map<string, OperatorPart[]>();
+  /** The segment and hold events of each of today's inbound calls whose parts may still change, in log order. */
+  private readonly partEvents = new Map<string, PartEvent[]>();
+  /** Today's inbound calls whose `call.finished` was applied: their parts are final, their events dropped. */
+  private readonly settled = new Set<string>();
   private readonly queues = new Map<number, Totals>();
   private readonly operators = new Map<number, OperatorTotals>();
 
@@ -177,6 +185,8 @@ export class QueueFigures {
     this.calls.clear();
     this.applied.clear();
     this.parts.clear();
+    this.partEvents.clear();
+    this.settled.clear();
     this.queues.clear();
     for (const op of this.operators.values()) {
       op.handled = 0;
@@ -210,12 +220,40 @@ export class QueueFigures {
   }
 
   /**
-   * One of today's calls' operator parts as they now stand (replacing its previous parts). Returns false, changing
-   * nothing, for a call that did not arrive today.
+   * Segment and hold events (`PART_EVENT_TYPES`, server/calls/operator-parts.ts) of one of today's inbound calls, in
+   * log order: live one at a time, at boot all of the call's events at once. The call's parts are recomputed from
+   * all its events so far ({@link inboundParts}). Events of a call that is not one of today's inbound calls are
+   * ignored. Once the call's `call.finished` is in, its parts can no longer change (every segment is closed there
+   * and a hold counts only within a segment; wrap-up and later record patches do not touch the parts), so its events
+   * are dropped and later ones ignored: this relies on a call's events never being older than its `call.finished`
+   * (the log is written in time order; the boot rebuild hands a call's events all at once). Returns whether an
+   * operator's figures changed.
+   */
+  applyPartEvents(callId: string, events: readonly PartEvent[]): boolean {
+    const last = events.at(-1);
+    if (!last) return false;
+    this.rollOver(last.at.getTime());
+    if (this.calls.get(callId)?.direction !== "inbound" || this.settled.has(callId)) return false;
+    let kept = this.partEvents.get(callId);
+    if (!kept) this.partEvents.set(callId, (kept = []));
+    kept.push(...events);
+    const changed = this.applyParts(callId, inboundParts(kept));
+    if (events.some((e) => e.type === "call.finished")) {
+      this.partEvents.delete(callId);
+      this.settled.add(callId);
+    }
+    return changed;
+  }
+
+  /**
+   * One of today's calls' operator parts as they now stand (replacing its previous parts). Returns whether they
+   * differ from the previous ones (false, changing nothing, when they do not or for a call that did not arrive today).
    */
   applyParts(callId: string, parts: readonly OperatorPart[]): boolean {
     if (!this.calls.has(callId)) return false;
-    for (const part of this.parts.get(callId) ?? []) this.addPart(part, -1);
+    const before = this.parts.get(callId) ?? [];
+    if (sameParts(before, parts)) return false;
+    for (const part of before) this.addPart(part, -1);
     for (const part of parts) this.addPart(part, 1);
     if (parts.length > 0) this.parts.set(callId, [...parts]);
     else this.parts.delete(callId);

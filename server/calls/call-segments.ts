@@ -22,8 +22,20 @@ export interface CallSegment {
   transferredTo?: { queueId: number } | { operatorId: number } | { number: string };
 }
 
+type SegmentEvent = Pick<CallEvent, "id" | "at" | "type" | "operatorId" | "queueId" | "data">;
+
+/** Log order: by time, then id (as the database reads a call's events). Returns a sorted copy. */
+export function inLogOrder<E extends Pick<CallEvent, "id" | "at">>(events: readonly E[]): E[] {
+  return [...events].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
+}
+
 /** The segments of one call, in order, from its events (any order; sorted by time, then id). */
-export function callSegments(events: ReadonlyArray<Pick<CallEvent, "id" | "at" | "type" | "operatorId" | "queueId" | "data">>): CallSegment[] {
+export function callSegments(events: readonly SegmentEvent[]): CallSegment[] {
+  return segmentsInLogOrder(inLogOrder(events));
+}
+
+/** {@link callSegments} of events already in log order ({@link inLogOrder}): no copy, no sort. */
+export function segmentsInLogOrder(sorted: readonly SegmentEvent[]): CallSegment[] {
   const segments: CallSegment[] = [];
   let open: CallSegment | undefined;
   const close = (at: Date, endedBy: CallSegment["endedBy"]) => {
@@ -33,7 +45,6 @@ export function callSegments(events: ReadonlyArray<Pick<CallEvent, "id" | "at" |
     open.endedBy = endedBy;
     open = undefined;
   };
-  const sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
   for (const event of sorted) {
     switch (event.type) {
       case "call.answered":

@@ -14,14 +14,20 @@
  * and credits nobody (as reports and the call log leave it out). Times epoch ms, lengths ms.
  */
 import type { CallEvent } from "../../db/schema";
-import { callSegments } from "./call-segments";
+import { inLogOrder, segmentsInLogOrder } from "./call-segments";
+
+/**
+ * The event types that end an operator's segment while the call goes on (a transfer, the operator's line dropped):
+ * a call with one may pass through several operators' hands, so it is split between their parts (reports credit
+ * such calls segment by segment, server/reports/call-report.ts).
+ */
+export const SPLIT_EVENT_TYPES: ReadonlySet<string> = new Set(["call.transferred", "call.operator-leg-failed"]);
 
 /** The event types that make a call's segments and holds; the board keeps these of each of today's calls. */
 export const PART_EVENT_TYPES: ReadonlySet<string> = new Set([
   "call.answered",
-  "call.transferred",
+  ...SPLIT_EVENT_TYPES,
   "call.external-answered",
-  "call.operator-leg-failed",
   "call.finished",
   "call.held",
   "call.resumed",
@@ -60,15 +66,16 @@ function holdSpans(sorted: readonly PartEvent[]): Span[] {
 
 /** Each operator segment of an inbound call, from its events (any order), as the operator's part. */
 export function inboundParts(events: readonly PartEvent[]): OperatorPart[] {
-  const sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
+  const sorted = inLogOrder(events);
   const holds = holdSpans(sorted);
-  return callSegments(sorted).flatMap((segment) => {
+  return segmentsInLogOrder(sorted).flatMap((segment) => {
     if (segment.operatorId === null) return [];
-    if (segment.to === undefined) return [{ operatorId: segment.operatorId, talkMs: 0, holdMs: 0 }];
+    // A closed segment's `talkMs` is its whole length (to − from, holds included); an open one has none yet.
+    if (segment.to === undefined || segment.talkMs === undefined) return [{ operatorId: segment.operatorId, talkMs: 0, holdMs: 0 }];
     const from = segment.from.getTime();
     const to = segment.to.getTime();
     const holdMs = holds.reduce((sum, h) => sum + Math.max(0, Math.min(to, h.to ?? to) - Math.max(from, h.from)), 0);
-    return [{ operatorId: segment.operatorId, talkMs: Math.max(0, to - from - holdMs), holdMs }];
+    return [{ operatorId: segment.operatorId, talkMs: Math.max(0, segment.talkMs - holdMs), holdMs }];
   });
 }
 

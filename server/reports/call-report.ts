@@ -22,7 +22,7 @@ import {
 import { getOrganisation } from "../../db/queries/organisation";
 import { listHotlineNumbers, listQueues } from "../../db/queries/queues";
 import { listUsers } from "../../db/queries/users";
-import { inboundParts, PART_EVENT_TYPES } from "../calls/operator-parts";
+import { inboundParts, PART_EVENT_TYPES, SPLIT_EVENT_TYPES } from "../calls/operator-parts";
 import { agentsNeeded } from "./erlang-c";
 import { hourIsOver, loggedInByHour } from "./logged-in-hours";
 import { operatorTime, type OperatorTime } from "./operator-time";
@@ -169,7 +169,7 @@ export function creditSegments(rows: ReadonlyArray<{ key: string } & CallAggrega
     eventsOf.set(event.callId, list);
   }
   for (const call of split.records) {
-    const parts = inboundParts((eventsOf.get(call.id) ?? []).map((e) => ({ ...e, data: e.data ?? {} })));
+    const parts = inboundParts(eventsOf.get(call.id) ?? []);
     if (parts.length === 0 || call.answeredAt === null || call.endedAt === null) continue;
     const answered = call.answeredAt.getTime();
     const ended = call.endedAt.getTime();
@@ -217,7 +217,7 @@ export async function buildCallReport(db: Db, period: Period, queue?: string, no
   const zone = period.zone;
   const [grouped, split, callbacks, missed, states, answersUsed, queueRows, userRows, numberRows, org] = await Promise.all([
     aggregateCallsGrouped(db, filter, zone),
-    listSplitCalls(db, filter, [...PART_EVENT_TYPES]),
+    listSplitCalls(db, filter, [...PART_EVENT_TYPES], [...SPLIT_EVENT_TYPES]),
     countCallbackRequests(db, period.from, period.to),
     countMissedOffersByOperator(db, period.from, period.to, queue),
     listOperatorStates(db, period.from, period.to),

@@ -84,7 +84,7 @@ function rebuild(writes: readonly RecordWrite[]): BoardState {
   const { rows, events, callEvents } = tableOf(writes);
   for (const row of rows) board.loadRecord(row);
   for (const e of events) board.loadOperatorEvent(e);
-  for (const e of callEvents) board.loadCallEvent(e);
+  board.loadCallEvents(callEvents);
   return board;
 }
 
@@ -147,6 +147,25 @@ describe("today's queue figures", () => {
     const board = run(writes.slice(0, 5));
     expect(board.applyWrite(writes[5]!, T0 + 30_000).operators).toBe(true);
     expect(parts(board)).toEqual([{ ...expected[0], operatorId: 7 }, { operatorId: 8, handled: 1, talkMs: 0, holdMs: 0 }]);
+  });
+
+  it("pushes the operators' figures when a call's parts change, not at a hold while its segment goes on", () => {
+    const writes = answeredCall("h", 0, 5, 60, 20);
+    const board = run(writes.slice(0, 4));
+    const operatorsChanged = (w: RecordWrite) => board.applyWrite(w, timeOf(w)).operators;
+    expect(writes.slice(4).map((w) => (w.op === "append-events" ? [w.events[0]!.type, operatorsChanged(w)] : (operatorsChanged(w), w.op)))).toEqual([
+      ["call.answered", true],
+      ["call.hold", false],
+      ["call.unhold", false],
+      "update-call",
+      "update-call",
+      ["call.finished", true],
+      "update-call",
+    ]);
+    expect(board.figures.operatorFigures()).toEqual([expect.objectContaining({ operatorId: 7, handled: 1, talkMs: 40_000, holdMs: 20_000 })]);
+    // After its end the call's parts are final: a stray hold changes nothing.
+    expect(operatorsChanged(event("call.hold", 70, { callId: "h" }))).toBe(false);
+    expect(board.figures.operatorFigures()).toEqual([expect.objectContaining({ operatorId: 7, handled: 1, talkMs: 40_000, holdMs: 20_000 })]);
   });
 
   it("credits an outbound call to its operator as reports do, and a consultation's leg to nobody", () => {
