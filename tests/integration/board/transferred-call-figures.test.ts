@@ -70,14 +70,22 @@ it("credits amina with her part until the transfer and bob with his, live and af
     const db = harness.hotline.services.database.db;
     const [record] = await waitUntil("the record to end", () => db.select().from(callRecords).where(eq(callRecords.sipCallId, dialog.callId)), (rows) => rows[0]?.endedAt != null, 5000);
     await harness.hotline.telephony!.controller.records.flushWithin(5_000);
-    const segments = callSegments(await listCallEvents(db, record!.id));
+    const events = await listCallEvents(db, record!.id);
+    const segments = callSegments(events);
     expect(segments.map((s) => [s.operatorId, s.endedBy])).toEqual([
       [aminaId, "transfer"],
       [bobId, "call-ended"],
     ]);
     const expected = new Map(segments.map((s) => [s.operatorId!, { handled: 1, talkMs: s.talkMs!, holdMs: 0 }]));
+    // Independently of the segments: amina talked from the record's answer to the transfer (~1.5 s), bob after it
+    // (~2.5 s), and together no longer than the call was answered (crediting amina with the whole call fails here).
+    const transferredAt = events.find((e) => e.type === "call.transferred")!.at.getTime();
+    const answeredFor = record!.endedAt!.getTime() - record!.answeredAt!.getTime();
+    expect(Math.abs(expected.get(aminaId)!.talkMs - (transferredAt - record!.answeredAt!.getTime()))).toBeLessThan(50);
     expect(expected.get(aminaId)!.talkMs).toBeGreaterThanOrEqual(1400);
+    expect(expected.get(aminaId)!.talkMs).toBeLessThan(2500);
     expect(expected.get(bobId)!.talkMs).toBeGreaterThanOrEqual(2400);
+    expect(expected.get(aminaId)!.talkMs + expected.get(bobId)!.talkMs).toBeLessThanOrEqual(answeredFor);
     await waitUntil("bob's talk on the board", async () => figuresOf(live, bobId), (f) => (f?.talkMs ?? 0) > 0, 5000);
     expect(figuresOf(live, aminaId)).toEqual(expected.get(aminaId));
     expect(figuresOf(live, bobId)).toEqual(expected.get(bobId));
