@@ -28,8 +28,8 @@ export function VipRow({ vip }: { vip: { number: string; priority: number; label
   const t = useTranslations("queues");
   return (
     <tr className="border-b border-slate-100" data-testid={`vip-row-${vip.number}`}>
-      <td className="p-3 font-medium" dir="ltr">
-        {vip.number}
+      <td className="p-3 font-medium">
+        <bdi dir="ltr">{vip.number}</bdi>
       </td>
       <td className="p-3">{vip.priority}</td>
       <td className="p-3">{vip.label}</td>

@@ -76,8 +76,8 @@ export function NumberRow({ queueId, number }: { queueId: number; number: { id: 
   const t = useTranslations("queues");
   return (
     <tr className="border-b border-slate-100" data-testid={`number-row-${number.number}`}>
-      <td className="p-3 font-medium" dir="ltr">
-        {number.number}
+      <td className="p-3 font-medium">
+        <bdi dir="ltr">{number.number}</bdi>
       </td>
       <td className="p-3">{number.label}</td>
       <td className="p-3">
