@@ -16,7 +16,6 @@ import {
 } from "../../db/queries/schedules";
 import type { Schedule, ScheduleException } from "../../db/schema";
 import type { FieldErrors, Result } from "../accounts/user-input";
-import { allowingPattern } from "../outbound/number-pattern";
 import { OutboundPolicy } from "../outbound/outbound-policy";
 import { phoneNumberSchema } from "../queues/queue-input";
 import { parseDate, parseDayHours, parseWeekly, ScheduleTextError } from "./schedule-text";
@@ -143,8 +142,7 @@ export async function parseClosedAction(db: Db, text: string): Promise<ClosedAct
   if (kind === "forward") {
     const number = phoneNumberSchema.safeParse(target);
     if (!number.success) return { ok: false, error: CLOSED_ACTION_ERRORS.forwardNumber };
-    const patterns = await new OutboundPolicy(db, undefined).patterns();
-    if (!allowingPattern(patterns, number.data)) return { ok: false, error: CLOSED_ACTION_ERRORS.forwardNotAllowed };
+    if (!(await new OutboundPolicy(db, undefined).allows(number.data))) return { ok: false, error: CLOSED_ACTION_ERRORS.forwardNotAllowed };
     return { ok: true, closedAction: kind, closedTarget: number.data };
   }
   if (kind === "queue") {

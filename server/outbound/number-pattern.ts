@@ -74,8 +74,13 @@ function digitSet(body: string): Set<string> | undefined {
 }
 
 /** The number as matched: visual separators removed; undefined when it is not a dialable number. */
+/** `number` without the separators people type (spaces, dots, dashes, parentheses). */
+export function stripSeparators(number: string): string {
+  return number.trim().replace(/[\s.()-]/g, "");
+}
+
 export function normaliseDialled(number: string): string | undefined {
-  const compact = number.trim().replace(/[\s.()-]/g, "");
+  const compact = stripSeparators(number);
   if (!/^\+?\d+$/.test(compact)) return undefined;
   if (compact.replace("+", "").length > MAX_DIALLED_DIGITS) return undefined;
   return compact;

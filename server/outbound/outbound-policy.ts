@@ -40,6 +40,11 @@ export class OutboundPolicy {
     return allowed ? { ok: true, number: normalised, pattern: allowed.source } : { ok: false, reason: "not-allowed" };
   }
 
+  /** True when a pattern of the allow-list covers `number` (any role: e.g. a closed number's forward, server/hours). */
+  async allows(number: string): Promise<boolean> {
+    return allowingPattern(await this.patterns(), number) !== undefined;
+  }
+
   /** The caller ID for a call by `operatorId`, for `queueId` when the call is made for a queue (a callback). */
   async callerId(operatorId: number, queueId?: number | null): Promise<string> {
     return (await this.callerIdOf(operatorId, queueId)).number;

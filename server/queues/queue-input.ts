@@ -12,6 +12,7 @@ import type { QueueSettingsPatch } from "../../db/queries/queues";
 import { fieldErrors, type Result } from "../accounts/user-input";
 import { isEmpty, optionalWholeNumber, toNumber, wholeNumber } from "../forms/form-numbers";
 import { ACTION_SLOTS, JOIN_WHEN, LEAVE_WHEN, QUEUE_ACTIONS, STRATEGIES } from "./queue-options";
+import { stripSeparators } from "../outbound/number-pattern";
 
 /** An empty select (no queue chosen) is null. */
 const optionalId = z.preprocess((value) => (isEmpty(value) ? null : toNumber(value)), z.number({ error: "validation.overflowTarget" }).int().positive().nullable());
@@ -122,7 +123,7 @@ export const memberSchema = z.object({
  * (server/outbound/number-pattern.ts normaliseDialled). The admin pages and the command line both parse with it.
  */
 export const phoneNumberSchema = z.preprocess(
-  (value) => (typeof value === "string" ? value.replace(/[\s.()-]/g, "") : value),
+  (value) => (typeof value === "string" ? stripSeparators(value) : value),
   z.string({ error: "validation.phoneNumber" }).regex(/^\+?\d{2,20}$/, "validation.phoneNumber"),
 );
 
