@@ -85,6 +85,15 @@ export async function releaseCallbackRequest(db: Db, id: number, userId: number)
   return rows.length > 0;
 }
 
+/** The number of an open request (whoever holds it), or undefined. */
+export async function openCallbackRequestNumber(db: Db, id: number): Promise<string | undefined> {
+  const [row] = await db
+    .select({ callerNumber: callbackRequests.callerNumber })
+    .from(callbackRequests)
+    .where(and(eq(callbackRequests.id, id), isNull(callbackRequests.doneAt)));
+  return row?.callerNumber;
+}
+
 /** The open request if `userId` holds it. */
 export async function claimedCallbackRequest(db: Db, id: number, userId: number) {
   const [row] = await db

@@ -23,6 +23,7 @@ import {
   listCallbackAttempts,
   listMissedCallers,
   listOpenCallbackRequests,
+  openCallbackRequestNumber,
   noteLatestCallbackAttempt,
   releaseCallbackRequest,
 } from "../../db/queries/callback-requests";
@@ -48,6 +49,12 @@ export interface CallbackChecks {
   mayCall(number: string): Promise<{ ok: true } | { ok: false; reason: OutboundRefusal }>;
 }
 
+/** The outbound policy's refusal of `number`, as the result of a callback that cannot start. */
+async function refusal(checks: CallbackChecks, number: string): Promise<StartCallbackResult | undefined> {
+  const allowed = await checks.mayCall(number);
+  return allowed.ok ? undefined : { ok: false, error: "refused", reason: allowed.reason };
+}
+
 export class CallbackService implements CallbackPort {
   constructor(
     private readonly db: Db,
@@ -64,39 +71,35 @@ export class CallbackService implements CallbackPort {
 
   /**
    * Claims the request (or, with `missedCallId`, first turns that missed call into a request) and asks the operator's
-   * desk to dial it through `dial` (false when no desk is open). With `checks`, nothing is claimed (nor a missed call
-   * turned into a request) when no desk is open or the number may not be called; a claim whose dial found no desk is
-   * given back, so the item never stays "being called back" by nobody.
+   * desk to dial it through `dial` (false when no desk is open). Nothing is claimed (nor a missed call turned into a
+   * request) when `checks` say no desk is open or the number may not be called; a claim whose dial found no desk
+   * after all is given back, so the item never stays "being called back" by nobody.
    */
   async startCallback(
     operatorId: number,
     target: { requestId: number } | { missedCallId: string },
     dial: (request: { number: string; callbackId: number }) => Promise<boolean>,
-    checks?: CallbackChecks,
+    checks: CallbackChecks,
   ): Promise<StartCallbackResult> {
     const at = new Date(this.now());
-    if (checks && !(await checks.deskOpen())) return { ok: false, error: "no-desk" };
-    const refusal = async (number: string): Promise<StartCallbackResult | undefined> => {
-      const allowed = checks ? await checks.mayCall(number) : { ok: true as const };
-      return allowed.ok ? undefined : { ok: false, error: "refused", reason: allowed.reason };
-    };
+    if (!(await checks.deskOpen())) return { ok: false, error: "no-desk" };
     let requestId: number;
     if ("missedCallId" in target) {
       const [call] = await this.db.select().from(callRecords).where(eq(callRecords.id, target.missedCallId));
       if (!call || call.direction !== "inbound" || call.outcome !== "abandoned") return { ok: false, error: "not-found" };
-      const refused = await refusal(call.callerNumber);
+      const refused = await refusal(checks, call.callerNumber);
       if (refused) return refused;
-      const request = await insertCallbackRequest(this.db, { callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason: "abandoned", requestedAt: at });
-      requestId = request.id;
-    } else requestId = target.requestId;
+      requestId = (await insertCallbackRequest(this.db, { callId: call.id, queueId: call.queueId, callerNumber: call.callerNumber, reason: "abandoned", requestedAt: at })).id;
+    } else {
+      const number = await openCallbackRequestNumber(this.db, target.requestId);
+      if (number === undefined) return { ok: false, error: "not-found" };
+      const refused = await refusal(checks, number);
+      if (refused) return refused;
+      requestId = target.requestId;
+    }
     if (!(await claimCallbackRequest(this.db, requestId, operatorId, at))) return { ok: false, error: "taken" };
     const request = await claimedCallbackRequest(this.db, requestId, operatorId);
     if (!request) return { ok: false, error: "not-found" };
-    const refused = "requestId" in target ? await refusal(request.callerNumber) : undefined;
-    if (refused) {
-      await releaseCallbackRequest(this.db, requestId, operatorId);
-      return refused;
-    }
     if (!(await dial({ number: request.callerNumber, callbackId: requestId }))) {
       await releaseCallbackRequest(this.db, requestId, operatorId);
       return { ok: false, error: "no-desk" };

@@ -14,6 +14,9 @@ import { commandContext } from "../../../server/cli/context";
 import { OutboundPolicy } from "../../../server/outbound/outbound-policy";
 import { DATABASE_KINDS, openTestDatabase } from "../../support/databases";
 
+/** A desk is open and the number may be called. */
+const ALLOWED = { deskOpen: async () => true, mayCall: async () => ({ ok: true as const }) };
+
 const NOW = Date.parse("2026-11-30T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
 
@@ -60,7 +63,7 @@ describe.each(DATABASE_KINDS)("callback work list on %s", (kind) => {
 
     // Calling a missed caller back turns them into a request claimed by the caller, and off the missed list.
     const dialled: unknown[] = [];
-    const started = await callbacks.startCallback(ids.ana, { missedCallId: missed.id }, async (request) => (dialled.push(request), true));
+    const started = await callbacks.startCallback(ids.ana, { missedCallId: missed.id }, async (request) => (dialled.push(request), true), ALLOWED);
     expect(started.ok).toBe(true);
     expect(dialled).toEqual([{ number: "+33600000001", callbackId: started.ok ? started.requestId : -1 }]);
     const after = await callbacks.workList();
@@ -73,9 +76,9 @@ describe.each(DATABASE_KINDS)("callback work list on %s", (kind) => {
     // No desk open: nothing claimed (checked first), and a claim whose dial found no desk is given back.
     const noDesk = { deskOpen: async () => false, mayCall: async () => ({ ok: true as const }) };
     expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => true, noDesk)).toEqual({ ok: false, error: "no-desk" });
-    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => false)).toEqual({ ok: false, error: "no-desk" });
+    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => false, ALLOWED)).toEqual({ ok: false, error: "no-desk" });
     expect(await callbacks.claimed(request.id, ids.ben)).toBeUndefined();
-    // A number the allow-list refuses: the page says so, the claim is given back, nothing is dialled.
+    // A number the allow-list refuses: the page says so, nothing is claimed nor dialled.
     const dialled: unknown[] = [];
     const refuse = { deskOpen: async () => true, mayCall: async () => ({ ok: false as const, reason: "not-allowed" as const }) };
     expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async (r) => (dialled.push(r), true), refuse)).toEqual({ ok: false, error: "refused", reason: "not-allowed" });
@@ -87,9 +90,8 @@ describe.each(DATABASE_KINDS)("callback work list on %s", (kind) => {
     expect(await callbacks.startCallback(ids.ben, { missedCallId: missedRefused.id }, async () => true, refuse)).toMatchObject({ ok: false, error: "refused" });
     expect((await callbacks.workList()).requests.some((r) => r.callerNumber === "+33600000099")).toBe(false);
 
-    const allowed = { deskOpen: async () => true, mayCall: async () => ({ ok: true as const }) };
-    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => true, allowed)).toEqual({ ok: true, requestId: request.id });
-    expect(await callbacks.startCallback(ids.ana, { requestId: request.id }, async () => true)).toEqual({ ok: false, error: "taken" });
+    expect(await callbacks.startCallback(ids.ben, { requestId: request.id }, async () => true, ALLOWED)).toEqual({ ok: true, requestId: request.id });
+    expect(await callbacks.startCallback(ids.ana, { requestId: request.id }, async () => true, ALLOWED)).toEqual({ ok: false, error: "taken" });
     expect(await callbacks.claimed(request.id, ids.ana)).toBeUndefined();
     expect(await callbacks.claimed(request.id, ids.ben)).toEqual({ callerNumber: "0155550000", queueId: null });
 

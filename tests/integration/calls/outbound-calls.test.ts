@@ -170,8 +170,9 @@ describe("outbound calls from the desk", () => {
     // Two operators never call the same person: bruno's claim on another request keeps olga off it.
     const taken = await insertCallbackRequest(db(), { callId: null as unknown as string, queueId: null, callerNumber: "0155550001", reason: "max-wait", requestedAt: new Date() });
     const noDial = async () => true;
-    expect(await callbacks.startCallback(bruno!.id, { requestId: taken.id }, noDial)).toEqual({ ok: true, requestId: taken.id });
-    expect(await callbacks.startCallback(olga!.id, { requestId: taken.id }, noDial)).toEqual({ ok: false, error: "taken" });
+    const allowed = { deskOpen: async () => true, mayCall: async () => ({ ok: true as const }) };
+    expect(await callbacks.startCallback(bruno!.id, { requestId: taken.id }, noDial, allowed)).toEqual({ ok: true, requestId: taken.id });
+    expect(await callbacks.startCallback(olga!.id, { requestId: taken.id }, noDial, allowed)).toEqual({ ok: false, error: "taken" });
     // Nor may olga dial bruno's callback from her softphone.
     const stolen = operator.dial("0155550001", { callbackId: taken.id });
     await operator.waitFor(() => stolen.final !== undefined, "the refusal");
@@ -181,7 +182,7 @@ describe("outbound calls from the desk", () => {
     const started = await callbacks.startCallback(olga!.id, { requestId: request.id }, async (r) => {
       dialRequest = r;
       return true;
-    });
+    }, allowed);
     expect(started).toEqual({ ok: true, requestId: request.id });
     expect(dialRequest).toEqual({ number: "0155550000", callbackId: request.id });
 
