@@ -24,11 +24,14 @@ const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover
 export function CallControls({
   onConsult,
   onTransferring,
+  onTransferRefused,
   consultFailure,
 }: {
   onConsult: (callId: string) => void;
-  /** Tells the softphone a transfer is asked for (the BYE that follows means "transferred"), then `false` if refused. */
-  onTransferring: (target: string | undefined, accepted?: false) => void;
+  /** Tells the softphone a transfer is asked for (the BYE that follows means "transferred"). */
+  onTransferring: (target: string | undefined) => void;
+  /** Tells the softphone the transfer asked for was refused (a later BYE is the caller's again). */
+  onTransferRefused: () => void;
   consultFailure?: number;
 }) {
   const t = useTranslations("callControls");
@@ -50,7 +53,7 @@ export function CallControls({
   const transfer = async (request: DeskCallRequest, label: string | undefined) => {
     onTransferring(label);
     const ok = await send(request);
-    if (!ok) onTransferring(undefined, false);
+    if (!ok) onTransferRefused();
     return ok;
   };
   const toggle = (panel: "keypad" | "transfer") => setOpen((current) => (current === panel ? undefined : panel));
