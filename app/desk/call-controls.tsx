@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { DeskCallRequest } from "../../server/realtime/events";
-import { BUTTON, RAW_BADGE } from "./desk-styles";
+import { BUTTON } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
 import { consultFailureOf } from "./call-view";
 
@@ -88,8 +88,8 @@ export function CallControls({
         </p>
       )}
       {error && (
-        <p role="alert" data-testid="call-control-error" className="text-sm text-red-800">
-          {t.has(`error.${error}`) ? t(`error.${error}`) : t("error.other")} <span className={RAW_BADGE}>{error}</span>
+        <p role="alert" data-testid="call-control-error" data-error={error} className="text-sm text-red-800">
+          {t.has(`error.${error}`) ? t(`error.${error}`) : t("error.other")}
         </p>
       )}
       {failure && (
