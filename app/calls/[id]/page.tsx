@@ -116,7 +116,8 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
             {consultations.map((c) => (
               <li key={c.id} data-testid="consultation">
                 <span className="tabular-nums text-slate-500">{when(c.arrivedAt)}</span>{" "}
-                <span dir="ltr">{tg("item", { number: c.number, outcome: t(`outcomes.${c.outcome}`) })}</span>
+                {/* Only the number reads left to right: the outcome is a sentence of the page's language. */}
+                <span>{tg.rich("item", { number: c.number, outcome: t(`outcomes.${c.outcome}`), num: (chunks) => <bdi dir="ltr">{chunks}</bdi> })}</span>
                 {c.operatorName && <span className="text-slate-600"> · {c.operatorName}</span>}{" "}
                 <Link href={`/calls/${c.id}`} className="text-sky-700 underline">
                   {tg("open")}
