@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { SERVER_ACTION_BODY_LIMIT } from "./server/forms/upload-limits";
 
 const withNextIntl = createNextIntlPlugin("./app/i18n/request.ts");
 
@@ -11,8 +12,8 @@ const config: NextConfig = {
   experimental: {
     authInterrupts: true,
     // Above Next's default 1 MB so a directory CSV import (up to 4 MB) reaches its action; every upload's own limit
-    // stays below this bound (server/forms/upload-limits.ts SERVER_ACTION_BODY_LIMIT, checked by a unit test).
-    serverActions: { bodySizeLimit: "5mb" },
+    // stays below this bound (checked by tests/unit/foundation/upload-limits.test.ts).
+    serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT },
   },
   // Server-only packages stay plain Node requires, never bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "exceljs"],

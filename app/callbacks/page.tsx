@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { CallbackService } from "../../server/callbacks/callback-service";
+import { OUTBOUND_REFUSALS } from "../../server/outbound/outbound-policy";
 import { getServices } from "../../server/runtime-registry";
 import { ListTable } from "../admin/queues/page-parts";
 import { AppShell } from "../components/app-shell";
@@ -34,7 +35,7 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
   const { requests, missed } = await new CallbackService(getServices().database.db, Date.now).workList();
   const { result, reason } = await searchParams;
   // Why the outbound policy refused the number (`refused`): one of its reasons, else the generic sentence.
-  const refusal = result === "refused" && reason && ["not-allowed", "not-a-number", "forbidden-role"].includes(reason) ? reason : "other";
+  const refusal = result === "refused" && reason && (OUTBOUND_REFUSALS as readonly string[]).includes(reason) ? reason : "other";
   const resultKey = result ? RESULT_KEYS[result] : undefined;
   const when = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeStyle: "short" });
   return (

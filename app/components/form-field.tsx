@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { limitMessageValues } from "../../server/forms/upload-limits";
 
 /** The ids that tie a control to its hint and validation message for screen readers. */
 export function fieldIds(name: string, id: string | undefined, hint?: string, error?: string) {
@@ -40,7 +41,7 @@ export function FieldFrame({
       )}
       {error && (
         <p id={`${id}-error`} className="text-sm text-red-700" data-testid={`error-${name}`}>
-          {t(error)}
+          {t(error, limitMessageValues(error))}
         </p>
       )}
     </div>

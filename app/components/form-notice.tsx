@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { limitMessageValues } from "../../server/forms/upload-limits";
 
 /**
  * The outcome of a form: its success notice, or an error that belongs to no field the form shows next to an
@@ -27,7 +28,7 @@ export function FormNotice({
   const other = state.errors && Object.entries(state.errors).find(([field]) => !fields.includes(field));
   return other ? (
     <p role="alert" data-testid={`error-${other[0]}`} className="text-sm text-red-700">
-      {t(other[1])}
+      {t(other[1], limitMessageValues(other[1]))}
     </p>
   ) : null;
 }

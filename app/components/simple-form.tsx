@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useRef, useState, type FormEvent } from "react";
-import { fileTooLarge } from "../../server/forms/upload-limits";
+import { oversizedFiles } from "../../server/forms/upload-limits";
 import { fieldIds, FieldFrame } from "./form-field";
 import { FormNotice } from "./form-notice";
 
@@ -74,10 +74,7 @@ export function SimpleForm({
   // Files over their field's limit, found before sending: the action does not run, the field shows why.
   const [tooLarge, setTooLarge] = useState<Record<string, string>>({});
   const checkFiles = (event: FormEvent<HTMLFormElement>) => {
-    const data = new FormData(event.currentTarget);
-    const found = Object.fromEntries(
-      fields.flatMap((f) => (f.type === "file" && f.maxBytes !== undefined && fileTooLarge(data.get(f.name), f.maxBytes) ? [[f.name, f.tooLarge ?? "formChecks.fileTooLarge"]] : [])),
-    );
+    const found = oversizedFiles(new FormData(event.currentTarget), fields.filter((f) => f.type === "file"));
     setTooLarge(found);
     if (Object.keys(found).length > 0) event.preventDefault();
   };

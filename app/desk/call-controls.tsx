@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { DeskCallRequest } from "../../server/realtime/events";
-import { BUTTON, RAW_BADGE } from "./desk-styles";
+import { BUTTON } from "./desk-styles";
 import { useDeskSocket } from "./desk-socket";
 import { consultFailureOf } from "./call-view";
 
@@ -24,11 +24,14 @@ const OUTLINE = `${BUTTON} border border-slate-300 bg-white text-slate-800 hover
 export function CallControls({
   onConsult,
   onTransferring,
+  onTransferRefused,
   consultFailure,
 }: {
   onConsult: (callId: string) => void;
-  /** Tells the softphone a transfer is asked for (the BYE that follows means "transferred"), then `false` if refused. */
-  onTransferring: (target: string | undefined, accepted?: false) => void;
+  /** Tells the softphone a transfer is asked for (the BYE that follows means "transferred"). */
+  onTransferring: (target: string | undefined) => void;
+  /** Tells the softphone the transfer asked for was refused (a later BYE is the caller's again). */
+  onTransferRefused: () => void;
   consultFailure?: number;
 }) {
   const t = useTranslations("callControls");
@@ -50,7 +53,7 @@ export function CallControls({
   const transfer = async (request: DeskCallRequest, label: string | undefined) => {
     onTransferring(label);
     const ok = await send(request);
-    if (!ok) onTransferring(undefined, false);
+    if (!ok) onTransferRefused();
     return ok;
   };
   const toggle = (panel: "keypad" | "transfer") => setOpen((current) => (current === panel ? undefined : panel));
@@ -85,8 +88,8 @@ export function CallControls({
         </p>
       )}
       {error && (
-        <p role="alert" data-testid="call-control-error" className="text-sm text-red-800">
-          {t.has(`error.${error}`) ? t(`error.${error}`) : t("error.other")} <span className={RAW_BADGE}>{error}</span>
+        <p role="alert" data-testid="call-control-error" data-error={error} className="text-sm text-red-800">
+          {t.has(`error.${error}`) ? t(`error.${error}`) : t("error.other")}
         </p>
       )}
       {failure && (

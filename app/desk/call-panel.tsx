@@ -152,7 +152,7 @@ export function CallPanel({ controls }: { controls: SoftphoneControls }) {
               {t("muted")}
             </p>
           )}
-          {view.callControls && <CallControls onConsult={controls.consult} onTransferring={controls.transferring} consultFailure={state.consultFailure} />}
+          {view.callControls && <CallControls onConsult={controls.consult} onTransferring={controls.transferring} onTransferRefused={controls.transferRefused} consultFailure={state.consultFailure} />}
         </div>
       )}
 

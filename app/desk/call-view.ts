@@ -8,7 +8,7 @@
  * - {@link consultFailureOf}: why the consultation's INVITE was refused, for a specific message instead of silently
  *   going back to the held caller.
  */
-import type { DialFailure } from "./outbound-dial-rules";
+import { dialFailureOf, type DialFailure } from "./outbound-dial-rules";
 
 export interface ActiveCallView {
   /** A colleague's consultation rings this desk: "Consultation from …", hang-up only. */
@@ -40,10 +40,9 @@ export type ConsultFailure = DialFailure | "unavailable";
  * 503 no trunk (a number) or colleagues unavailable; anything else failed.
  */
 export function consultFailureOf(status: number, target: "number" | "colleague"): ConsultFailure {
-  if (status === 403) return target === "number" ? "refused" : "failed";
-  if (status === 486 || status === 600) return "busy";
-  if (status === 408 || status === 487) return "no-answer";
-  if (status === 480) return target === "number" ? "no-answer" : "unavailable";
-  if (status === 503) return target === "number" ? "no-trunk" : "unavailable";
-  return "failed";
+  if (target === "number") return dialFailureOf(status);
+  // A colleague is never on the allow-list, has no trunk and is "not connected" rather than "not answering".
+  if (status === 403) return "failed";
+  if (status === 480 || status === 503) return "unavailable";
+  return dialFailureOf(status);
 }

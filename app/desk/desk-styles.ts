@@ -5,8 +5,9 @@
 
 /**
  * A machine-readable value (what tests and tools read: `idle`, `registered`, `paused`…) kept in the page but not
- * shown: the translated label sits next to it, and users must not see raw codes (aria-hidden keeps it from screen
- * readers too).
+ * shown: the translated label sits next to it, and users must not see raw codes. `sr-only` alone still reaches
+ * screen readers: every element with this class must also carry `aria-hidden`. Where no test reads the value as
+ * text, prefer a `data-*` attribute on the labelled element (as `call-control-error`'s `data-error`).
  */
 export const RAW_BADGE = "sr-only";
 

@@ -48,7 +48,8 @@ export default function TransferPanel({
   }, [transferTargets]);
 
   const number = typed.trim();
-  const target: TransferTargetRef | undefined = number ? { kind: "number", number } : targets?.find((option) => key(option.target) === chosen)?.target;
+  const chosenOption = targets?.find((option) => key(option.target) === chosen);
+  const target: TransferTargetRef | undefined = number ? { kind: "number", number } : chosenOption?.target;
   const contacts = targets?.filter((option) => option.target.kind === "contact") ?? [];
   // Consultation reaches outside numbers, directory contacts, available colleagues and a queue's next free operator
   // (a colleague's softphone rings as an internal call; completed, the caller is transferred to them and their desk
@@ -123,7 +124,7 @@ export default function TransferPanel({
           onClick={() => {
             if (!target) return;
             setBusy(true);
-            const label = number || (targets?.find((option) => key(option.target) === chosen)?.label ?? "");
+            const label = number || (chosenOption?.label ?? "");
             void onTransfer(target, label).finally(() => setBusy(false));
           }}
           className={`${BUTTON} bg-brand-700 text-white hover:bg-brand-800`}

@@ -15,8 +15,10 @@ export interface SoftphoneControls {
   dial(number: string, callbackId?: number): void;
   /** Attended transfer: places the consultation of call `callId` as a second session (see Softphone.consult). */
   consult(callId: string): void;
-  /** A transfer of the call in progress is being asked for (see Softphone.transferring); `false` when refused. */
-  transferring(target: string | undefined, accepted?: false): void;
+  /** A transfer of the call in progress is being asked for (see Softphone.transferring). */
+  transferring(target: string | undefined): void;
+  /** The transfer asked for was refused: the call goes on (see Softphone.transferRefused). */
+  transferRefused(): void;
   setMuted(muted: boolean): void;
   retryNow(): void;
   /** Ref callback for the `<audio>` element that plays the remote party. */
@@ -81,7 +83,8 @@ export function useSoftphone(config: SipClientConfig): SoftphoneControls {
       hangup: () => phone?.hangup(),
       dial: (number: string, callbackId?: number) => phone?.dial(number, callbackId),
       consult: (callId: string) => phone?.consult(callId),
-      transferring: (target: string | undefined, accepted?: false) => (accepted === false ? phone?.transferRefused() : phone?.transferring(target)),
+      transferring: (target: string | undefined) => phone?.transferring(target),
+      transferRefused: () => phone?.transferRefused(),
       setMuted: (muted: boolean) => phone?.setMuted(muted),
       retryNow: () => phone?.retryNow(),
       attachAudio: (element: HTMLAudioElement | null) => phone?.setAudioElement(element),

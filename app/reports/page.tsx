@@ -7,6 +7,7 @@ import { buildCallReport, WAIT_BANDS_S, type CallFigures } from "../../server/re
 import { PERIOD_PRESETS } from "../../server/reports/period";
 import { reportScopeOf } from "../../server/reports/report-request";
 import { durationText, type ReviewTranslator } from "../../server/reports/review-text";
+import { isUnderstaffed } from "../../server/reports/week-review";
 import { getServices } from "../../server/runtime-registry";
 import { ListTable } from "../admin/queues/page-parts";
 import { AppShell } from "../components/app-shell";
@@ -48,8 +49,6 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const seconds = (value: number | null) => (value === null ? "—" : durationText(value, tAll, locale));
   const maxHeat = Math.max(1, ...report.byWeekdayHour.map((cell) => cell.calls));
   const heat = new Map(report.byWeekdayHour.map((cell) => [cell.key, cell.calls]));
-  // The hour not over yet is not judged (its figures are partial): see server/reports/week-review.ts.
-  const short = (hour: { needed: number | null; loggedIn: number; ongoing?: boolean }) => !hour.ongoing && hour.needed !== null && hour.needed > hour.loggedIn;
   const bandLabels = [0, ...WAIT_BANDS_S].map((low, i, all) => (i === all.length - 1 ? `> ${low} s` : `${low}–${all[i + 1]} s`));
 
   const kpis: Array<[string, string, string, string?]> = [
@@ -259,13 +258,13 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
               <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("staffingIntro", { target: percent(report.targetLevel), seconds: s.slThresholdSeconds })}</p>
               <ListTable testId="staffing" headers={[t("hour"), t("offered"), t("needed"), t("loggedIn")]} rowCount={report.staffing.length} narrow>
                 {report.staffing.map((hour) => (
-                  <tr key={hour.slot} className={`border-b border-slate-100 ${short(hour) ? "bg-red-50" : ""}`} data-testid="staffing-row" data-understaffed={short(hour)}>
+                  <tr key={hour.slot} className={`border-b border-slate-100 ${isUnderstaffed(hour) ? "bg-red-50" : ""}`} data-testid="staffing-row" data-understaffed={isUnderstaffed(hour)}>
                     <td className="p-3 tabular-nums"><bdi dir="ltr">{hour.slot.replace("T", " ")}:00</bdi></td>
                     <td className="p-3 tabular-nums">{format.number(hour.offered)}</td>
                     <td className="p-3 tabular-nums">{hour.needed === null ? "—" : format.number(hour.needed)}</td>
                     <td className="p-3 tabular-nums">
                       {format.number(hour.loggedIn)}
-                      {short(hour) && <span className="ms-2 text-xs font-medium text-red-700">{t("understaffed")}</span>}
+                      {isUnderstaffed(hour) && <span className="ms-2 text-xs font-medium text-red-700">{t("understaffed")}</span>}
                     </td>
                   </tr>
                 ))}

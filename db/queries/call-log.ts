@@ -225,10 +225,7 @@ export function listConsultations(db: Db, callId: string) {
       number: callRecords.dialedNumber,
       operatorName: users.displayName,
       arrivedAt: callRecords.arrivedAt,
-      answeredAt: callRecords.answeredAt,
-      endedAt: callRecords.endedAt,
       outcome: callRecords.outcome,
-      endReason: callRecords.endReason,
     })
     .from(callRecords)
     .leftJoin(users, eq(users.id, callRecords.operatorId))

@@ -198,3 +198,23 @@ export function describeCallEvent(event: TimelineEvent, names: EventNames, durat
   if (KNOWN.has(event.type)) return { key: event.type, values: DESCRIBE[event.type as CallEventType](data, ctx) };
   return { key: "generic", values: { name: humanizeEventType(event.type), details: details(data, ctx) } };
 }
+
+/** The largest id a PostgreSQL `integer` column holds: larger numbers in event data cannot name a row. */
+const MAX_ROW_ID = 2_147_483_647;
+
+/**
+ * The queue and operator ids the sentences of `events` name (exactly what {@link describeCallEvent} will ask its
+ * {@link EventNames} for), each once, keeping only positive integers a row id can be; so a page loads the names of
+ * these few rows instead of whole tables.
+ */
+export function idsNamedBy(events: readonly TimelineEvent[]): { queueIds: number[]; operatorIds: number[] } {
+  const queueIds = new Set<number>();
+  const operatorIds = new Set<number>();
+  const rowId = (id: number) => Number.isInteger(id) && id > 0 && id <= MAX_ROW_ID;
+  const recorder: EventNames = {
+    queue: (id) => void (rowId(id) && queueIds.add(id)),
+    operator: (id) => void (rowId(id) && operatorIds.add(id)),
+  };
+  for (const event of events) describeCallEvent(event, recorder, () => NONE);
+  return { queueIds: [...queueIds], operatorIds: [...operatorIds] };
+}

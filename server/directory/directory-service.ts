@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import { deleteDirectoryEntry, insertDirectoryEntries, listDirectory, searchDirectory, type DirectoryInput, type DirectoryRow } from "../../db/queries/directory";
 import { searchActiveUsers } from "../../db/queries/users";
 import { fieldErrors, type FieldErrors, type Result } from "../accounts/user-input";
+import { MAX_IMPORT_ROWS } from "../forms/upload-limits";
 import { neutraliseFormula, restoreNeutralised } from "../reports/spreadsheet";
 import type { OperatorStatus } from "../realtime/events";
 
@@ -88,8 +89,6 @@ export async function findColleagues(db: Db, text: string, stateOf: (userId: num
 
 /** The CSV columns, in order; lists (phones, competences) are separated by `;` inside their cell. */
 export const CSV_COLUMNS = ["name", "department", "title", "phones", "email", "competences", "hours", "notes"] as const;
-/** An import larger than this is refused whole (the page's upload limit is about this). */
-export const MAX_IMPORT_ROWS = 2000;
 
 export interface ImportReport {
   imported: number;
@@ -108,6 +107,7 @@ export async function importDirectoryCsv(db: Db, csv: string): Promise<ImportRep
   const fields = parsed.meta.fields ?? [];
   if (!fields.includes("name")) return { imported: 0, rows: [], file: "validation.csvColumns" };
   if (fields.some((field) => !(CSV_COLUMNS as readonly string[]).includes(field))) return { imported: 0, rows: [], file: "validation.csvColumns" };
+  // An import larger than this is refused whole (the page's upload limit is about this).
   if (parsed.data.length > MAX_IMPORT_ROWS) return { imported: 0, rows: [], file: "validation.csvTooLarge" };
   const malformed = new Set(parsed.errors.map((error) => error.row).filter((row): row is number => row !== undefined));
   const entries: DirectoryInput[] = [];

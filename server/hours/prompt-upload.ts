@@ -19,8 +19,6 @@ import { promptTexts } from "./prompt-texts";
 
 const run = promisify(execFile);
 
-/** Largest upload, bytes (a minute of 8 kHz WAV, or several minutes of MP3/OGG); see server/forms/upload-limits.ts. */
-export const MAX_UPLOAD_BYTES = MAX_PROMPT_BYTES;
 /** Accepted length of a prompt, ms. */
 export const MIN_PROMPT_MS = 300;
 export const MAX_PROMPT_MS = 120_000;
@@ -44,7 +42,7 @@ export async function importPrompt(args: { data: Uint8Array; language: unknown; 
   if (!language) return { ok: false, errors: { language: "hours.validation.language" } };
   if (typeof args.name !== "string" || !Object.hasOwn(promptTexts(language), args.name)) return { ok: false, errors: { prompt: "hours.validation.prompt" } };
   if (args.data.byteLength === 0) return { ok: false, errors: { file: "hours.validation.fileMissing" } };
-  if (args.data.byteLength > MAX_UPLOAD_BYTES) return { ok: false, errors: { file: "hours.validation.fileSize" } };
+  if (args.data.byteLength > MAX_PROMPT_BYTES) return { ok: false, errors: { file: "hours.validation.fileSize" } };
   const work = path.join(tmpdir(), `hotline-prompt-${randomUUID()}`);
   await mkdir(work, { recursive: true });
   try {

@@ -17,8 +17,11 @@ import { addOutboundPattern, firstNumberOfQueue, listOutboundPatterns, queuesOfO
 import { ROLES, type Role } from "../auth/roles";
 import { allowingPattern, normaliseDialled, parseNumberPattern, type NumberPattern } from "./number-pattern";
 
+/** Every reason a number may not be called (pages that read one back from a URL check it against this list). */
+export const OUTBOUND_REFUSALS = ["not-a-number", "not-allowed", "forbidden-role"] as const;
+
 /** Why a number may not be called; the desk shows `outbound.refused.<reason>`. */
-export type OutboundRefusal = "not-a-number" | "not-allowed" | "forbidden-role";
+export type OutboundRefusal = (typeof OUTBOUND_REFUSALS)[number];
 
 export type OutboundCheck = { ok: true; number: string; pattern: string } | { ok: false; reason: OutboundRefusal };
 

@@ -44,6 +44,15 @@ export interface Review {
   weaknesses: Statement[];
 }
 
+/**
+ * An hour where Erlang C needs more operators than were logged in (`needed` null: not sized, no AHT). An hour not
+ * over yet (`ongoing`) is never understaffed: a few minutes of it would read as an under-staffed hour. The review's
+ * weaknesses and the report page's staffing table both mark hours by this.
+ */
+export function isUnderstaffed(hour: { needed: number | null; loggedIn: number; ongoing?: boolean }): boolean {
+  return !hour.ongoing && hour.needed !== null && hour.needed > hour.loggedIn;
+}
+
 const percent = (value: number): StatementValue => ({ kind: "percent", value });
 const seconds = (value: number): StatementValue => ({ kind: "seconds", value });
 const count = (value: number): StatementValue => ({ kind: "count", value });
@@ -70,7 +79,7 @@ export function reviewOf(report: CallReport): Review {
   // Sized only once calls were handled: without an AHT, Erlang C has nothing to size with.
   // An hour not over yet is not judged: a few minutes of it would read as an under-staffed hour.
   const sized = report.staffing.filter((hour): hour is typeof hour & { needed: number } => hour.needed !== null && !hour.ongoing);
-  const short = sized.filter((hour) => hour.needed > hour.loggedIn).sort((a, b) => b.needed - b.loggedIn - (a.needed - a.loggedIn) || a.slot.localeCompare(b.slot));
+  const short = sized.filter(isUnderstaffed).sort((a, b) => b.needed - b.loggedIn - (a.needed - a.loggedIn) || a.slot.localeCompare(b.slot));
   for (const hour of short.slice(0, MAX_HOURS)) {
     weaknesses.push({
       key: "understaffedHour",

@@ -7,6 +7,7 @@ import { ListTable } from "../queues/page-parts";
 import { ExceptionForm, NumberForm, RemoveExceptionForm, ScheduleForm } from "./hours-forms";
 import { PromptForm } from "./prompt-form";
 import { promptTexts } from "../../../server/hours/prompt-texts";
+import { limitMessageValues } from "../../../server/forms/upload-limits";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("hours"))("title") };
@@ -88,7 +89,7 @@ export default async function HoursPage() {
       </ul>
 
       <h2 className="mt-8 text-lg font-medium">{t("prompts")}</h2>
-      <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("promptsIntro")}</p>
+      <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("promptsIntro", limitMessageValues("hours.promptsIntro"))}</p>
       <PromptForm prompts={Object.keys(promptTexts("en"))} />
     </AppShell>
   );

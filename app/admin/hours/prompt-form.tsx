@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { startTransition, useState, type FormEvent } from "react";
-import { fileTooLarge, MAX_PROMPT_BYTES } from "../../../server/forms/upload-limits";
+import { limitMessageValues, MAX_PROMPT_BYTES, oversizedFiles } from "../../../server/forms/upload-limits";
 import { FieldFrame } from "../../components/form-field";
 import { useStaffingForm } from "../staffing-form-bits";
 import { SelectField } from "../queues/form-bits";
@@ -27,9 +27,8 @@ export function PromptForm({ prompts }: { prompts: readonly string[] }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const file = data.get("file");
     // Refused before it is sent, as the server would (server/hours/prompt-upload.ts).
-    const large = fileTooLarge(file, MAX_PROMPT_BYTES);
+    const large = oversizedFiles(data, [{ name: "file", maxBytes: MAX_PROMPT_BYTES }]).file !== undefined;
     setTooLarge(large);
     if (!large) startTransition(() => action(data));
   };
@@ -51,7 +50,7 @@ export function PromptForm({ prompts }: { prompts: readonly string[] }) {
         <p className="text-sm font-medium">{t("listen")}</p>
         <audio controls preload="none" src={src} data-testid="prompt-player" className="mt-1" />
       </div>
-      <FieldFrame id="prompt-file" name="file" label={t("file")} hint={t("fileHint")} error={fileError}>
+      <FieldFrame id="prompt-file" name="file" label={t("file")} hint={t("fileHint", limitMessageValues("hours.fileHint"))} error={fileError}>
         <input id="prompt-file" name="file" type="file" accept=".wav,.mp3,.ogg,audio/wav,audio/mpeg,audio/ogg" aria-invalid={fileError ? true : undefined} aria-describedby={fileError ? "prompt-file-error" : "prompt-file-hint"} />
       </FieldFrame>
       <SubmitRow pending={pending} testId="upload-prompt" label={t("upload")} state={state} fields={FIELDS} />

@@ -2,9 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { findCallLogRow, listAnswersUsedOnCall, listCallTimeline, listConsultations } from "../../../db/queries/call-log";
-import { listQueues } from "../../../db/queries/queues";
-import { listUsers } from "../../../db/queries/users";
-import { describeCallEvent } from "../../../server/calls/call-event-text";
+import { loadEventNames } from "../../../server/calls/call-event-names";
+import { describeCallEvent, type TimelineEvent } from "../../../server/calls/call-event-text";
 import { findCallRecording, listRecordingAccesses } from "../../../db/queries/recordings";
 import { hasRole } from "../../../server/auth/roles";
 import { getServices } from "../../../server/runtime-registry";
@@ -31,20 +30,17 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
   const call = await findCallLogRow(db, id);
   if (!call || (!hasRole(user.role, "supervisor") && call.operatorId !== user.id)) notFound();
   const supervisor = hasRole(user.role, "supervisor");
-  const [timeline, answers, recording, accesses, consultations, queues, people] = await Promise.all([
+  const [timeline, answers, recording, accesses, consultations] = await Promise.all([
     listCallTimeline(db, id),
     listAnswersUsedOnCall(db, id),
     findCallRecording(db, id),
     // Who played or downloaded the recording: supervisors and admins see the audit.
     supervisor ? listRecordingAccesses(db, id) : Promise.resolve([]),
     listConsultations(db, id),
-    listQueues(db),
-    listUsers(db),
   ]);
-  // The timeline's sentences name the queues and people its events carry by id.
-  const queueNames = new Map(queues.map((q) => [q.id, q.name]));
-  const personNames = new Map(people.map((u) => [u.id, u.displayName]));
-  const eventNames = { queue: (qid: number) => queueNames.get(qid), operator: (uid: number) => personNames.get(uid) };
+  // The timeline's sentences name the queues and people its events carry by id: only those are read.
+  const asEvent = (event: (typeof timeline)[number]): TimelineEvent => ({ type: event.type, data: (event.data ?? {}) as Record<string, unknown>, operatorName: event.operatorName });
+  const eventNames = await loadEventNames(db, timeline.map(asEvent));
   const te = await getTranslations("callEvents");
   const tg = await getTranslations("callGaps.consultations");
   const tr = await getTranslations("recordings");
@@ -56,7 +52,7 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
   const isolatedDuration = (ms: number) => `\u2066${formatElapsed(ms)}\u2069`;
 
   const eventSentence = (event: (typeof timeline)[number]) => {
-    const sentence = describeCallEvent({ type: event.type, data: (event.data ?? {}) as Record<string, unknown>, operatorName: event.operatorName }, eventNames, isolatedDuration);
+    const sentence = describeCallEvent(asEvent(event), eventNames, isolatedDuration);
     return (te as unknown as (key: string, values: Record<string, string>) => string)(sentence.key, sentence.values);
   };
 
@@ -120,7 +116,8 @@ export default async function CallDetailPage({ params }: { params: Promise<{ id:
             {consultations.map((c) => (
               <li key={c.id} data-testid="consultation">
                 <span className="tabular-nums text-slate-500">{when(c.arrivedAt)}</span>{" "}
-                <span dir="ltr">{tg("item", { number: c.number, outcome: t(`outcomes.${c.outcome}`) })}</span>
+                {/* Only the number reads left to right: the outcome is a sentence of the page's language. */}
+                <span>{tg.rich("item", { number: c.number, outcome: t(`outcomes.${c.outcome}`), num: (chunks) => <bdi dir="ltr">{chunks}</bdi> })}</span>
                 {c.operatorName && <span className="text-slate-600"> · {c.operatorName}</span>}{" "}
                 <Link href={`/calls/${c.id}`} className="text-sky-700 underline">
                   {tg("open")}

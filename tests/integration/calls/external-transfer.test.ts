@@ -262,7 +262,8 @@ it("consultation cancelled: the target gets BYE and amina talks to the caller ag
     const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
     expect(events.find((e) => e.type === "call.consult-ended")?.data).toMatchObject({ reason: "cancelled" });
     // The consultation's leg is recorded apart, tied to the call: no outbound call in the log, reports or board.
-    const consultations = await waitUntil("the consultation's record closed", () => listConsultations(db(), callId), (rows) => rows.length === 1 && rows[0]!.endedAt !== null, 5000);
+    await waitUntil("the consultation's record closed", () => db().select().from(callRecords).where(eq(callRecords.consultOf, callId)), (rows) => rows.length === 1 && rows[0]!.endedAt !== null, 5000);
+    const consultations = await listConsultations(db(), callId);
     expect(consultations[0]).toMatchObject({ number: "0612345678", outcome: "answered" });
     const [leg] = await db().select().from(callRecords).where(eq(callRecords.id, consultations[0]!.id));
     expect(leg).toMatchObject({ direction: "outbound", consultOf: callId });
@@ -292,7 +293,8 @@ it("the target is busy: the consultation's INVITE gets 486 (the desk says busy),
     expect(second.final).toBe(486);
     expect((await sipp.done).code).toBe(0);
     await waitUntil("amina's desk to show the held caller", () => amina.state?.call?.state, (s) => s === "held", 5000);
-    const leg = await waitUntil("the consultation's record", () => listConsultations(db(), callId), (rows) => rows[0]?.endedAt != null, 5000);
+    await waitUntil("the consultation's record", () => db().select().from(callRecords).where(eq(callRecords.consultOf, callId)), (rows) => rows[0]?.endedAt != null, 5000);
+    const leg = await listConsultations(db(), callId);
     expect(leg[0]).toMatchObject({ outcome: "busy" });
     const bye = peer.request(dialog, "BYE");
     expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatElapsed } from "../../../app/desk/format-elapsed";
-import { describeCallEvent, humanizeEventType, type TimelineEvent } from "../../../server/calls/call-event-text";
+import { describeCallEvent, humanizeEventType, idsNamedBy, type TimelineEvent } from "../../../server/calls/call-event-text";
 import { translatorFor } from "../../../server/i18n/messages";
 
 const names = { queue: (id: number) => ({ 3: "Support" })[id], operator: (id: number) => ({ 7: "Bilal", 9: "Chloé" })[id] };
@@ -37,5 +37,22 @@ describe("the call timeline in words", () => {
   it("never throws on odd data, and writes — for what is missing", () => {
     expect(say(event("call.resumed", { heldMs: "oops" }))).toBe("Resumed by Amina after — on hold");
     expect(() => describeCallEvent({ type: "call.arrived", data: null as unknown as Record<string, unknown>, operatorName: null }, names, formatElapsed)).not.toThrow();
+  });
+
+  it("lists the ids its sentences name, each once, so a page reads only those names", () => {
+    const events = [
+      event("call.transferred", { toQueueId: "3", operatorId: "5", talkMs: 1_000 }),
+      event("call.offered", { operatorIds: ["7", 9, "7"] }, null),
+      event("call.overflowed", { fromQueueId: 3, toQueueId: 4 }),
+      event("call.consulted", { operatorTarget: "12" }),
+      event("call.sms-sent", { queueId: "8", supervisorId: 13 }),
+      event("call.requeued", { queueId: "1.5" }),
+      event("call.caller-entered", { queueId: 99_999_999_999 }),
+      event("call.arrived", { caller: "+331", dialed: "100" }, null),
+    ];
+    const ids = idsNamedBy(events);
+    expect(ids.queueIds.sort((a, b) => a - b)).toEqual([3, 4, 8]);
+    // 5 is the transfer's operator, already named by its operator column: not asked for.
+    expect(ids.operatorIds.sort((a, b) => a - b)).toEqual([7, 9, 12, 13]);
   });
 });
