@@ -196,32 +196,11 @@ async function consultationUp(media: RtpEndpoint, callId: string): Promise<void>
   expect(fromCaller() - callerAtAmina).toBe(0);
 }
 
-it("consultation then complete: the caller talks to the target, amina leaves, both rtpengine calls go away at the end", async () => {
-  const sipp = await startSippProvider("external-party-answers-is-reinvited-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
-  const { peer, media, dialog, callId } = await talkingToAmina();
-  try {
-    await consultationUp(media, callId);
-    expect(await amina.callRequest({ action: "consult-complete" })).toEqual({ ok: true });
-    await amina.waitFor(() => amina.current === undefined && amina.parked === undefined, "amina's two sessions to end");
-    // The target now echoes the caller's own audio (PCMA 0xd5) back to the caller through rtpengine.
-    const echoed = media.operatorVoice;
-    await waitUntil("the caller's audio echoed by the target", () => media.operatorVoice, (n) => n - echoed > 25, 8000);
-    const bye = peer.request(dialog, "BYE");
-    expect((await peer.finalResponse(bye, "BYE")).status).toBe(200);
-    const result = await sipp.done;
-    expect(result.code, result.stdout.slice(-1500) + result.stderr).toBe(0);
-    const events = await waitUntil("the call's end in the log", () => listCallEvents(db(), callId), (list) => list.some((e) => e.type === "call.finished"), 5000);
-    const types = events.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(["call.consulted", "call.consult-answered", "call.transferred", "call.external-answered"]));
-    await waitFor("rtpengine calls deleted", async () => (await harness.hotline.telephony!.pool.instances[0]!.client.list()).length === 0);
-  } finally {
-    media.close();
-    peer.close();
-  }
-}, 40_000);
-
-it("consultation then complete while the provider challenges the re-INVITE (401): answered with the trunk account, the caller talks to the target", async () => {
-  const sipp = await startSippProvider("external-party-challenges-the-reinvite-until-bye.xml", "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
+it.each([
+  ["", "external-party-answers-is-reinvited-until-bye.xml"],
+  [" while the provider challenges the re-INVITE (401): answered with the trunk account", "external-party-challenges-the-reinvite-until-bye.xml"],
+])("consultation then complete%s: the caller talks to the target, amina leaves, both rtpengine calls go away at the end", async (_when, scenario) => {
+  const sipp = await startSippProvider(scenario, "UDP", { port: proxyPort, extra: ["-rtp_echo"] });
   const { peer, media, dialog, callId } = await talkingToAmina();
   try {
     await consultationUp(media, callId);
