@@ -1,10 +1,23 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { callEvents, callRecords, wrapUpDrafts, type WrapUpDraft } from "../schema";
 
 export async function findWrapUpDraft(db: Db, userId: number): Promise<WrapUpDraft | undefined> {
   const [row] = await db.select().from(wrapUpDrafts).where(eq(wrapUpDrafts.userId, userId));
   return row;
+}
+
+/**
+ * True when `userId` answered call `callId` at some point (a `call.answered` event: the first operator, or one the
+ * caller was transferred to), so the call is theirs to wrap up.
+ */
+export async function answeredBy(db: Db, callId: string, userId: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: callEvents.id })
+    .from(callEvents)
+    .where(and(eq(callEvents.callId, callId), eq(callEvents.type, "call.answered"), eq(callEvents.operatorId, userId)))
+    .limit(1);
+  return rows.length > 0;
 }
 
 export type DraftValues = Pick<WrapUpDraft, "callId" | "topic" | "outcomeDetail" | "notes" | "answerIds"> & { extended?: boolean };
@@ -39,7 +52,8 @@ export async function saveWrapUp(
       callId: wrapUp.callId,
       operatorId: wrapUp.userId,
       queueId: wrapUp.queueId,
-      data: { topic: wrapUp.topic, outcomeDetail: wrapUp.outcomeDetail, answerIds: wrapUp.answerIds, timedOut: wrapUp.timedOut },
+      // The notes too: after a transfer each operator files a wrap-up, and the record keeps the last one's.
+      data: { topic: wrapUp.topic, outcomeDetail: wrapUp.outcomeDetail, notes: wrapUp.notes, answerIds: wrapUp.answerIds, timedOut: wrapUp.timedOut },
     });
     await tx.delete(wrapUpDrafts).where(eq(wrapUpDrafts.userId, wrapUp.userId));
   });

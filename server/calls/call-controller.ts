@@ -724,6 +724,9 @@ export class CallController implements InboundCallHandler {
       }
       case "record":
         if (effect.entry.kind === "call-transferred") {
+          // The record's wrap-up end is its last operator's: one who passed the caller on files their wrap-up (notes,
+          // topic) but does not end the record's (their Done could come before the call ends: a negative wrap-up).
+          if (this.lastCallOf.get(effect.entry.operatorId) === effect.entry.callId) this.lastCallOf.delete(effect.entry.operatorId);
           const queueId = effect.entry.toQueueId === undefined ? undefined : Number(effect.entry.toQueueId);
           const name = queueId === undefined ? undefined : this.deps.queueName?.(queueId);
           this.sessions.get(effect.entry.callId)?.transferredOut(queueId === undefined ? undefined : { id: queueId, name: name ?? String(queueId) });

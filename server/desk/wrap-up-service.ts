@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
 import { findCall } from "../../db/queries/calls";
 import { findQueueById } from "../../db/queries/queues";
 import { listTopics } from "../../db/queries/topics";
-import { findWrapUpDraft, saveWrapUp, saveWrapUpDraft } from "../../db/queries/wrap-up";
+import { answeredBy, findWrapUpDraft, saveWrapUp, saveWrapUpDraft } from "../../db/queries/wrap-up";
 import { WRAP_UP_OUTCOMES, type WrapUpDraft } from "../../db/schema";
 import { fieldErrors, type Result } from "../accounts/user-input";
 
@@ -43,9 +43,11 @@ const view = (draft: WrapUpDraft): WrapUpView => ({
 });
 
 /** The operator may wrap up only a call they answered. */
+/** The call if `userId` talked on it: its record's operator, or one the caller was transferred to. */
 async function ownCall(db: Db, userId: number, callId: string) {
   const call = await findCall(db, callId);
-  return call && call.operatorId === userId ? call : undefined;
+  if (!call) return undefined;
+  return call.operatorId === userId || (await answeredBy(db, callId, userId)) ? call : undefined;
 }
 
 /**
