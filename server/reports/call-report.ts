@@ -262,7 +262,7 @@ export async function buildCallReport(db: Db, period: Period, queue?: string, no
     summary,
     callbacks,
     byQueue: byQueue.map((row) => ({ ...row, name: queueNames.get(row.key) ?? "" })),
-    byOperator: operatorRows(byOperator, operatorTime(states, period.from, period.to), missed, userNames),
+    byOperator: operatorRows(byOperator, operatorTime(states, period.from, until), missed, userNames),
     byTopic,
     byNumber: byNumber.map((row) => ({ ...row, label: labels.get(row.key) ?? null })),
     byDay,

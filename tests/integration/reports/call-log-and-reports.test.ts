@@ -283,4 +283,15 @@ describe.each(DATABASE_KINDS)("call log and reports on %s", (kind) => {
     const byNumber = (await buildCallReport(database.db, periodOfDays(day, day, WEEK_ZONE))).byNumber;
     expect(byNumber.map((row) => [row.key, row.calls])).toEqual([["2000", 6]]);
   });
+
+  it("counts an operator still logged in until now, not until the end of the period (today's report)", async () => {
+    // Op5 logs in on 2026-11-20 at 10:00 local and is still there at 10:15, when the day's report is read.
+    const day = "2026-11-20";
+    const at = (hour: number, minutes: number) => DateTime.fromISO(`${day}T${String(hour).padStart(2, "0")}:${String(minutes).padStart(2, "0")}:00`, { zone: WEEK_ZONE }).toJSDate();
+    const op = week.operators[4]!;
+    await appendEvents(database.db, [{ at: at(10, 0), type: "operator.state", operatorId: op.id, data: { from: "offline", to: "available" } }]);
+    const report = await buildCallReport(database.db, periodOfDays(day, day, WEEK_ZONE), undefined, at(10, 15).getTime());
+    const row = report.byOperator.find((r) => r.key === String(op.id));
+    expect(row?.time?.loggedInS).toBe(15 * 60);
+  });
 });
