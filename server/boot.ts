@@ -28,6 +28,8 @@ import { LoopbackChecks } from "./media/loopback-check";
 import { LeaderLease } from "./ha/leader-lease";
 import { WeeklyReviewRuntime } from "./reports/weekly-review-runtime";
 import { OutboundPolicy } from "./outbound/outbound-policy";
+import { trunkRoute } from "./outbound/trunk-route";
+import { callbackChecks } from "./callbacks/callback-service";
 import { publicHealth } from "./health";
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -174,13 +176,17 @@ export async function startHotline(options: HotlineOptions): Promise<Hotline> {
       services.operatorStatus = (userId) => telephony!.controller.operatorState(userId)?.status;
       services.onWrapUpExtended = (userId, byMs) => telephony!.controller.dispatch({ type: "wrap-up-extended", operatorId: String(userId), byMs });
       // Outbound calls (hook): "Call back" on /callbacks claims the item and has the operator's desk dial it.
-      // Nothing is claimed when no desk is open or the allow-list refuses the number (the page says which).
+      // Nothing is claimed when no desk is open, no trunk is set up, or the allow-list refuses the number (the page
+      // says which).
       const callbackPolicy = new OutboundPolicy(database.db, undefined);
+      const trunk = trunkRoute(config) !== undefined;
       services.onCallBack = (userId, target, role) =>
-        telephony!.callbacks.startCallback(userId, target, (request) => realtime.publishDial(userId, request), {
-          deskOpen: () => realtime.hasDesk(userId),
-          mayCall: (number) => callbackPolicy.check(number, role),
-        });
+        telephony!.callbacks.startCallback(
+          userId,
+          target,
+          (request) => realtime.publishDial(userId, request),
+          callbackChecks({ hasDesk: () => realtime.hasDesk(userId), trunk, policy: callbackPolicy, role }),
+        );
       // Stopped before the web server closes: calls end with BYE and their records are written.
       sipClaimed = true;
       stack.push(() => {

@@ -30,7 +30,8 @@ import {
 import { callRecords } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import type { CallbackPort } from "../outbound/outbound-calls";
-import type { OutboundRefusal } from "../outbound/outbound-policy";
+import type { OutboundPolicy, OutboundRefusal } from "../outbound/outbound-policy";
+import type { Role } from "../auth/roles";
 
 /** How far back missed callers are listed. */
 export const MISSED_CALLERS_DAYS = 7;
@@ -47,6 +48,27 @@ export interface CallbackChecks {
   deskOpen(): Promise<boolean>;
   /** Whether the operator may call `number` out (the outbound policy's check). */
   mayCall(number: string): Promise<{ ok: true } | { ok: false; reason: OutboundRefusal }>;
+}
+
+/**
+ * The checks of a callback from /callbacks: the operator's desk is open (`hasDesk`), a trunk route for outbound calls
+ * exists (`trunk`: TRUNK_REGISTRAR or TRUNK_OUTBOUND_PROXY; none: `no-trunk`, as the desk would answer), and the
+ * outbound policy lets `role` call the number.
+ */
+export function callbackChecks(args: {
+  hasDesk: () => Promise<boolean>;
+  trunk: boolean;
+  policy: Pick<OutboundPolicy, "check">;
+  role: Role | undefined;
+}): CallbackChecks {
+  return {
+    deskOpen: args.hasDesk,
+    mayCall: async (number) => {
+      if (!args.trunk) return { ok: false, reason: "no-trunk" };
+      const check = await args.policy.check(number, args.role);
+      return check.ok ? { ok: true } : check;
+    },
+  };
 }
 
 /** The outbound policy's refusal of `number`, as the result of a callback that cannot start. */

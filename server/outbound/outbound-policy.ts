@@ -18,7 +18,7 @@ import { ROLES, type Role } from "../auth/roles";
 import { allowingPattern, normaliseDialled, parseNumberPattern, type NumberPattern } from "./number-pattern";
 
 /** Every reason a number may not be called (pages that read one back from a URL check it against this list). */
-export const OUTBOUND_REFUSALS = ["not-a-number", "not-allowed", "forbidden-role"] as const;
+export const OUTBOUND_REFUSALS = ["not-a-number", "not-allowed", "forbidden-role", "no-trunk"] as const;
 
 /** Why a number may not be called; the desk shows `outbound.refused.<reason>`. */
 export type OutboundRefusal = (typeof OUTBOUND_REFUSALS)[number];
