@@ -22,9 +22,11 @@ export function deskHooks(
 ): DeskHooks {
   return {
     callRequests,
-    connected: (userId) => {
+    connected: (userId, returning) => {
       const operatorId = String(userId);
       controller.dispatch({ type: "operator-logged-in", operatorId });
+      // Back within the logout grace (a reload, a blip): the state they had stays (OPERATOR_LOGOUT_GRACE_S).
+      if (returning) return void controller.dispatch({ type: "socket-connected", operatorId });
       // Opening the desk is not being ready: the operator says so with "available". Requested
       // before the socket counts as connected, because the softphone may have registered
       // already and the operator would otherwise be offered a call at once. After a takeover,

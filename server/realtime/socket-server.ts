@@ -36,8 +36,11 @@ export interface SocketAuth {
 
 /** What the desk namespace asks of the call side (set once telephony runs). */
 export interface DeskHooks {
-  /** First tab of this operator connected / last one closed. */
-  connected(userId: number): void;
+  /**
+   * First tab of this operator connected / last one closed. `returning`: the desk came back within the logout grace
+   * period (a reload, a network blip): the operator keeps the state they had.
+   */
+  connected(userId: number, returning: boolean): void;
   disconnected(userId: number): void;
   /**
    * The operator left: their last desk connection closed because their session ended (logout,
@@ -152,9 +155,12 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   const logoutGraceMs = options.logoutGraceMs ?? DEFAULT_LOGOUT_GRACE_MS;
   /** Operators whose desk closed, each with the timer that logs them out of the queues. */
   const leaving = new Map<number, NodeJS.Timeout>();
+  /** The session whose last desk connection started each `leaving` grace. */
+  const leftSession = new Map<number, string>();
   const logOut = (userId: number) => {
     clearTimeout(leaving.get(userId));
     leaving.delete(userId);
+    leftSession.delete(userId);
     hooks?.loggedOut?.(userId);
   };
   options.sessionEnds?.on("session-ended", ({ userId }) => {
@@ -186,15 +192,18 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
   desk.on("connection", (socket) => {
     const { user } = socket.data;
     track(socket as unknown as Socket, "desk");
+    // The same login's desk back within the grace (a reload, a blip); a new login starts afresh.
+    const returning = leaving.has(user.id) && leftSession.get(user.id) === (socket.data as SocketData & SessionData).sessionId;
     clearTimeout(leaving.get(user.id));
     leaving.delete(user.id);
+    leftSession.delete(user.id);
     socket.join(userRoom(user.id));
     const entry = online.get(user.id) ?? { ...user, connections: 0 };
     entry.connections += 1;
     online.set(user.id, entry);
     publishPresence();
     socket.emit("welcome", user);
-    if (entry.connections === 1) hooks?.connected(user.id);
+    if (entry.connections === 1) hooks?.connected(user.id, returning);
     const state = hooks?.state(user.id);
     if (state) socket.emit("operator:state", state);
     const monitored = monitorViews.get(user.id);
@@ -246,6 +255,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
           const timer = setTimeout(() => logOut(user.id), logoutGraceMs);
           timer.unref();
           leaving.set(user.id, timer);
+          leftSession.set(user.id, (socket.data as SocketData & SessionData).sessionId);
         }
       }
       publishPresence();
@@ -319,6 +329,7 @@ export function createRealtimeServer(http: HttpServer, auth: SocketAuth, options
         closing = true;
         for (const timer of leaving.values()) clearTimeout(timer);
         leaving.clear();
+        leftSession.clear();
         io.close(() => resolve());
       }),
   };

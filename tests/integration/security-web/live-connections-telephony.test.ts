@@ -66,6 +66,7 @@ async function desk(token: string): Promise<Socket & { gone: Promise<string> }> 
   return Object.assign(socket, { gone });
 }
 
+const view = (id: number) => harness.hotline.telephony!.controller.engine.operatorView(String(id));
 const presence = (id: number) => harness.hotline.telephony!.controller.engine.state.operators.get(String(id))?.presence;
 
 describe("SIP WebSockets end with their session", () => {
@@ -108,12 +109,22 @@ describe("the queue engine hears that an operator logged out", () => {
     const token = await login("karim");
     const first = await desk(token);
     await waitUntil("karim logged in to the engine", () => presence(id)?.loggedIn, (v) => v === true);
+    expect(await first.emitWithAck("operator:set-status", { status: "paused", reason: "lunch" })).toEqual({ ok: true });
     first.close();
     await waitUntil("karim's socket gone", () => presence(id)?.socketConnected, (v) => v === false);
     expect(presence(id)?.loggedIn).toBe(true); // a reload or a network blip is not a logout
     const second = await desk(token); // back within the 1 s grace
     await waitUntil("karim's socket back", () => presence(id)?.socketConnected, (v) => v === true);
+    // ... and keeps the state he had (a fresh desk opening would be "not ready yet").
+    // (No softphone here, so the engine holds his state as a pause request until one registers.)
+    expect(view(id)?.pauseRequest).toBe("lunch");
+    // A new login (another session) within the grace starts afresh: not ready yet.
     second.close();
+    await waitUntil("karim's socket gone again", () => presence(id)?.socketConnected, (v) => v === false);
+    const other = await desk(await login("karim"));
+    await waitUntil("karim's new desk", () => presence(id)?.socketConnected, (v) => v === true);
+    expect(view(id)?.pauseRequest).toBe("not-ready");
+    other.close();
     const closedAt = Date.now();
     await waitUntil("karim logged out after the grace", () => presence(id)?.loggedIn, (v) => v === false, 5000);
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(900);
