@@ -44,11 +44,11 @@ export interface CommandOutput {
 }
 
 export const USAGE = `Usage: npm run cli -- <command>
-  user add <username> --role operator|supervisor|admin --password <password> [--name "Display Name"]
+  user add <username> --role operator|supervisor|admin|wallboard --password <password> [--name "Display Name"]
   user disable <username>
   user enable <username>
   user password <username> --password <password>
-  user role <username> --role operator|supervisor|admin
+  user role <username> --role operator|supervisor|admin|wallboard
   user list
   queue add <name>
   queue member <queue> <username> [--level N]
