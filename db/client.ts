@@ -101,8 +101,11 @@ async function openPostgres(url: string, timeouts: Partial<PostgresPoolTimeouts>
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = new Pool({ connectionString: url, max: 10, keepAlive: true, ...POSTGRES_POOL_TIMEOUTS, ...timeouts });
-  // An idle client's network error must not crash the process; the next query reconnects.
+  // A lost connection must not crash the process. The pool reports an idle client's error on itself; a checked-out
+  // client (a transaction between statements) emits it on the client, where an unheard 'error' event is an uncaught
+  // exception. The statement in flight, or the next one, fails with the error instead; the pool then replaces the client.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   await db.execute(sql`select 1`);
   return {

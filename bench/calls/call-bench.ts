@@ -8,10 +8,9 @@
  * BENCH_INJECT_DTMF=1 adds the `inject-DTMF` flag to every offer and answer Hotline sends rtpengine (wrapped in this
  * process, the server code is unchanged), as every call had it before it became on-demand (the first keypad digit,
  * see MediaBridge.sendDtmf): it shows what rtpengine's decode/re-encode for DTMF injection costs.
- * Caveat, measured: without the flag (the default now) rtpengine forwards SIPp's echo unchanged, i.e. with the
- * operator's OWN SSRC, and the werift operators count none of it (their SRTP receiver drops it), so the round-trip
- * loss of calls/concurrent reads 100 %: its CPU figures hold, its loss figures need BENCH_INJECT_DTMF=1. A real trunk
- * sends its own SSRC.
+ * Without the flag (the default now) rtpengine forwards SIPp's echo unchanged, i.e. with the operator's OWN SSRC:
+ * the operators count packets at their socket from the clear RTP header (webrtc-operator.ts), so the echo is
+ * recognised by its SSRC, and what their SRTP receiver decrypted is reported apart (`rtpDecrypted`).
  * BENCH_FLEET_PROF=<dir> writes a V8 CPU profile of each operator fleet there (where the generator's CPU goes).
  *
  * rtpengine's port range: BENCH_RTP_PORTS="min-max"; by default 30000-39999, or, when HOTLINE_TEST_RTP_SHIFT is set
@@ -40,6 +39,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export interface CallSetup {
   invite?: number;
   answered?: number;
+  /** The queue engine's first offer of the call to an operator. */
+  operatorOffered?: number;
   /** The first INVITE to an operator. */
   operatorInvite?: number;
 }
@@ -178,6 +179,7 @@ export async function startCallBench(options: { operators: number; talkMs?: numb
       const entry = timings.get(t.sipCallId) ?? {};
       if (t.phase === "invite-received") entry.invite ??= t.at;
       else if (t.phase === "trunk-answered") entry.answered ??= t.at;
+      else if (t.phase === "operator-offered") entry.operatorOffered ??= t.at;
       else entry.operatorInvite ??= t.at;
       timings.set(t.sipCallId, entry);
     };
@@ -256,6 +258,7 @@ function mergeStats(all: FleetStats[]): FleetStats {
     rtpSent: sum((s) => s.rtpSent),
     rtpReceived: sum((s) => s.rtpReceived),
     echoedBack: sum((s) => s.echoedBack),
+    rtpDecrypted: sum((s) => s.rtpDecrypted),
     rtpExpected: sum((s) => s.rtpExpected),
     connected: sum((s) => s.connected),
     pcFailed: sum((s) => s.pcFailed),

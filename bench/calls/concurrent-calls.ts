@@ -10,7 +10,9 @@
  *   (ICE + DTLS) when the window started or ended;
  * - lossPct.operatorEnd: packets missing at the operators, from the RTP sequence numbers of what rtpengine sent them
  *   (RFC 3550 §A.3), i.e. the trunk -> operator direction; lossPct.roundTrip: 1 - echoed back / sent, the operator's
- *   voice to the trunk and back, an upper bound of the loss at the trunk end (the operator -> trunk direction);
+ *   voice to the trunk and back, an upper bound of the loss at the trunk end (the operator -> trunk direction); both
+ *   counted at the operators' sockets from the clear RTP headers, and sample.decryptedPct the share of what arrived
+ *   that SRTP decrypted;
  * - CPU % of one core for this Node process (the server: Hotline runs in-process, operators and SIPp elsewhere), for
  *   rtpengine, and for the load generator (operator fleets) apart, each also per 100 calls; RSS of each;
  * - the codec the operator legs ended up with, and the DTLS role they took.
@@ -116,6 +118,7 @@ async function step(bench: CallBench, calls: number) {
   const expected = media1.rtpExpected - media0.rtpExpected;
   const sent = media1.rtpSent - media0.rtpSent;
   const echoed = media1.echoedBack - media0.echoedBack;
+  const decrypted = media1.rtpDecrypted - media0.rtpDecrypted;
   const operatorEnd = expected > 0 ? round(Math.max(0, (1 - received / expected) * 100), 3) : Number.NaN;
   const roundTrip = sent > 0 ? round(Math.max(0, (1 - echoed / sent) * 100), 3) : Number.NaN;
   const neverBridged = calls - media0.inCall;
@@ -168,6 +171,8 @@ async function step(bench: CallBench, calls: number) {
       operatorRtpOutPerS: Math.round((sent / elapsedMs) * 1000),
       operatorRtpInPerS: Math.round((received / elapsedMs) * 1000),
       operatorEchoedBackPerS: Math.round((echoed / elapsedMs) * 1000),
+      // Of the packets that reached the operators, the share their SRTP receiver decrypted and authenticated.
+      decryptedPct: received > 0 ? round((decrypted / received) * 100, 2) : Number.NaN,
     },
     rtpengineSessionsAtEnd: sessions,
   };

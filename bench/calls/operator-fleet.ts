@@ -38,6 +38,8 @@ export interface FleetStats {
   /** RTP packets received by the operators, and those of them that were their own voice echoed by the trunk. */
   rtpReceived: number;
   echoedBack: number;
+  /** Of the received packets, those the operators' SRTP receivers decrypted (plain RTP legs: all). */
+  rtpDecrypted: number;
   /** Packets the received streams' sequence numbers say were sent (RFC 3550 §A.3); NaN for plain RTP legs. */
   rtpExpected: number;
   /** Peer connections that reached "connected", and those that failed (DTLS-SRTP legs only). */
@@ -82,6 +84,7 @@ function stats(): FleetStats {
     rtpSent: rtpSentPlain + sum((o) => o.media.rtpSent),
     rtpReceived: rtpFleet.reduce((s, o) => s + o.rtpReceived, 0) + sum((o) => o.media.rtpReceived),
     echoedBack: rtpFleet.reduce((s, o) => s + o.echoedBack, 0) + sum((o) => o.media.echoedBack),
+    rtpDecrypted: rtpFleet.reduce((s, o) => s + o.rtpReceived, 0) + sum((o) => o.media.rtpDecrypted),
     rtpExpected: rtpFleet.length > 0 ? Number.NaN : sum((o) => o.media.rtpExpected + o.currentExpected()),
     connected: sum((o) => o.media.connected),
     pcFailed: sum((o) => o.media.failed),

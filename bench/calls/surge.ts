@@ -11,22 +11,26 @@
  * - eventLoopP99Ms / max over the whole surge (this process is the server; operators and SIPp run elsewhere);
  * - announcements: every `play media` Hotline sent rtpengine is recorded (the ng client's playMedia, wrapped in this
  *   process); lateness of hold music after the greeting's end and of each periodic announcement after its period;
- * - servedInOrder: callers reaching an operator (the operator INVITE) in arrival order; outOfOrder counts callers
- *   offered before someone who called earlier and was still waiting;
- * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, GC): 2 s
- *   after, and SURGE_SETTLE_S s after (default 35: SIP keeps finished transactions 32 s on UDP).
+ * - servedInOrder: callers offered to an operator (the queue engine's offer) in the order their INVITEs arrived;
+ *   outOfOrder counts callers offered before someone who called earlier and was already waiting; invitesOutOfOrder
+ *   the same for the operator INVITEs' departures (after each offer's rtpengine round trip);
+ * - memory: heap used and RSS after a full GC before the surge, peak RSS, and after it (all calls ended, this bench's
+ *   own figures dropped, GC): 2 s after, and SURGE_SETTLE_S s after (default 35: SIP keeps finished transactions 32 s
+ *   on UDP); the growth of V8's code space (compiled code, inside heap used) apart.
  *
- * Run: npm run bench calls/surge   (SURGE_CALLS=60 SURGE_RATE=20 SURGE_OPERATORS=5 for a quick check)
+ * Run: npm run bench calls/surge   (SURGE_CALLS=60 SURGE_RATE=20 SURGE_OPERATORS=5 for a quick check;
+ * SURGE_HEAP_SNAPSHOTS=<dir> writes heap snapshots at the baseline and after the settle)
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { eq } from "drizzle-orm";
 import { queues } from "../../db/schema";
 import { round } from "../queue/bench-stats";
 import { tracePhases } from "./setup-phases";
-import { BENCH_DB, forceGc, latency, procUsage, setupIntervals, startCallBench, waitUntil } from "./call-bench";
+import { BENCH_DB, type CallSetup, forceGc, latency, procUsage, setupIntervals, startCallBench, waitUntil } from "./call-bench";
 
 const CALLS = Number(process.env.SURGE_CALLS ?? 1000);
 const RATE = Number(process.env.SURGE_RATE ?? 50);
@@ -36,6 +40,8 @@ const PERIODIC_S = Number(process.env.SURGE_PERIODIC_S ?? 10);
 const WAIT_S = Number(process.env.SURGE_WAIT_S ?? 180);
 /** How long after the last call the memory is measured again (SURGE_SETTLE_S, default 35: past SIP's 32 s timers). */
 const SETTLE_S = Number(process.env.SURGE_SETTLE_S ?? 35);
+/** SURGE_HEAP_SNAPSHOTS=<dir>: V8 heap snapshots there at the baseline and after the settle (to see what stayed). */
+const HEAP_SNAPSHOTS = process.env.SURGE_HEAP_SNAPSHOTS;
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
@@ -49,6 +55,36 @@ function wavMs(file: string): number {
     closeSync(fd);
   }
   return ((statSync(file).size - 44) / header.readUInt32LE(28)) * 1000;
+}
+
+/** V8's code space in use (bytes): compiled code, counted in heapUsed. */
+function codeSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === "code_space")?.space_used_size ?? 0;
+}
+
+/**
+ * Callers passed over: in `arrivals` (the callers in the order their INVITEs arrived), how many callers `at` reached
+ * before someone who called earlier and was already waiting in the queue then (answered by Hotline), and by how much
+ * at most (ms). A caller whose own media set-up was not done yet could not be offered: not counted.
+ */
+function inversions(arrivals: readonly CallSetup[], at: (t: CallSetup) => number | undefined): { count: number; maxMs: number } {
+  let count = 0;
+  let maxMs = 0;
+  arrivals.forEach((later, i) => {
+    const reached = at(later);
+    if (reached === undefined) return;
+    let passedOver = 0;
+    for (const earlier of arrivals.slice(0, i)) {
+      const earlierReached = at(earlier);
+      if (earlier.answered === undefined || earlier.answered > reached || earlierReached === undefined || earlierReached <= reached) continue;
+      passedOver = Math.max(passedOver, earlierReached - reached);
+    }
+    if (passedOver > 0) {
+      count += 1;
+      maxMs = Math.max(maxMs, passedOver);
+    }
+  });
+  return { count, maxMs };
 }
 
 export async function main(): Promise<void> {
@@ -88,6 +124,8 @@ export async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2_000));
     forceGc();
     const baseline = process.memoryUsage();
+    const codeBaseline = codeSpaceBytes();
+    if (HEAP_SNAPSHOTS) writeHeapSnapshot(join(HEAP_SNAPSHOTS, "surge-baseline.heapsnapshot"));
 
     const loop = monitorEventLoopDelay({ resolution: 1 });
     const cpu0 = process.cpuUsage();
@@ -120,30 +158,12 @@ export async function main(): Promise<void> {
     await waitUntil("rtpengine to drop every session", async () => (sessions = await bench.rtpengine().sessions()) === 0, 30_000).catch(() => {});
     const outcomes1 = await bench.outcomes();
     const outcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
-    await new Promise((r) => setTimeout(r, 2_000));
-    forceGc();
-    const soon = process.memoryUsage();
-    // SIP keeps each finished transaction 64*T1 = 32 s on UDP (RFC 3261 §17.2.1 Timer L, §17.2.2 Timer J) to absorb
-    // retransmissions: what the surge left is only gone after that.
-    await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
-    forceGc();
-    const after = process.memoryUsage();
-    const fleet = await bench.fleetStats();
 
     // Setup and order, from the controller's milestones.
     const { toAnswer } = setupIntervals(bench.timings);
     const arrivals = [...bench.timings.values()].filter((t) => t.invite !== undefined).sort((a, b) => a.invite! - b.invite!);
-    let outOfOrder = 0;
-    let maxInversionMs = 0;
-    let latestOffer = -Infinity;
-    for (const t of arrivals) {
-      if (t.operatorInvite === undefined) continue;
-      if (t.operatorInvite < latestOffer) {
-        outOfOrder += 1;
-        maxInversionMs = Math.max(maxInversionMs, latestOffer - t.operatorInvite);
-      }
-      latestOffer = Math.max(latestOffer, t.operatorInvite);
-    }
+    const offers = inversions(arrivals, (t) => t.operatorOffered);
+    const invites = inversions(arrivals, (t) => t.operatorInvite);
     const served = arrivals.filter((t) => t.operatorInvite !== undefined).length;
     const answered = arrivals.filter((t) => t.answered !== undefined).length;
 
@@ -165,16 +185,36 @@ export async function main(): Promise<void> {
       }
     }
 
-    const sippFailed = Number.isNaN(sipp.failed) ? CALLS : sipp.failed;
+    // What this bench kept of the surge goes before memory is read: only the server's own memory is measured.
     const setup = latency(toAnswer);
+    const setupPhases = phases.report();
+    const eventLoop = { p99: loop.percentile(99), max: loop.max };
+    plays.clear();
+    phases.clear();
+    bench.timings.clear();
+    arrivals.length = 0;
+    loop.reset();
+    await new Promise((r) => setTimeout(r, 2_000));
+    forceGc();
+    const soon = process.memoryUsage();
+    // SIP keeps each finished transaction 64*T1 = 32 s on UDP (RFC 3261 §17.2.1 Timer L, §17.2.2 Timer J) to absorb
+    // retransmissions: what the surge left is only gone after that.
+    await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
+    forceGc();
+    const after = process.memoryUsage();
+    const codeAfter = codeSpaceBytes();
+    if (HEAP_SNAPSHOTS) writeHeapSnapshot(join(HEAP_SNAPSHOTS, "surge-after.heapsnapshot"));
+    const fleet = await bench.fleetStats();
+
+    const sippFailed = Number.isNaN(sipp.failed) ? CALLS : sipp.failed;
     console.log(
       JSON.stringify({
         name: "calls/surge",
         calls: CALLS,
         failed: sippFailed + (CALLS - answered),
         setupP99Ms: setup.p99Ms,
-        eventLoopP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 1), 1),
-        eventLoopMaxMs: round(Math.max(0, loop.max / 1e6 - 1), 1),
+        eventLoopP99Ms: round(Math.max(0, eventLoop.p99 / 1e6 - 1), 1),
+        eventLoopMaxMs: round(Math.max(0, eventLoop.max / 1e6 - 1), 1),
         legs: bench.legs,
         database: BENCH_DB,
         ratePerS: RATE,
@@ -187,13 +227,16 @@ export async function main(): Promise<void> {
         operatorHangups: fleet.hangups,
         records: outcomes,
         setupInviteInToTrunk200: setup,
-        setupPhases: phases.report(),
+        setupPhases,
         trunkSideInviteTo200: latency(sipp.responseTimesMs),
-        servedInOrder: outOfOrder === 0,
-        outOfOrder,
-        // How much earlier than an earlier caller's INVITE the out-of-order INVITE left (a few ms: two offers in flight
-        // to rtpengine at once, the queue's order kept; more: the queue itself skipped a caller).
-        maxInversionMs: round(maxInversionMs, 1),
+        // The queue's order: callers offered to an operator in the order their INVITEs arrived.
+        servedInOrder: offers.count === 0,
+        outOfOrder: offers.count,
+        maxInversionMs: round(offers.maxMs, 1),
+        // The operator INVITEs' departures in the same terms: a few ms apart when two offers were in flight to
+        // rtpengine at once and its replies crossed (the queue's order kept); more would mean a step held one back.
+        invitesOutOfOrder: invites.count,
+        invitesMaxInversionMs: round(invites.maxMs, 1),
         announcements: {
           greetings,
           musicAfterGreetingLateMs: latency(musicLate),
@@ -213,8 +256,13 @@ export async function main(): Promise<void> {
           rssBaselineMb: mb(baseline.rss),
           rssPeakMb: mb(rssPeak),
           rssAfterMb: mb(after.rss),
-          // Heap back within 5 % (or 5 MB) of its baseline: nothing of the surge stays referenced.
-          heapBackToBaseline: after.heapUsed <= baseline.heapUsed * 1.05 || after.heapUsed - baseline.heapUsed < 5 * 2 ** 20,
+          // Machine code V8 compiled for the paths the surge made hot (part of heapUsed; not data of the surge).
+          codeSpaceGrowthMb: mb(codeAfter - codeBaseline),
+          // The heap's data (heapUsed less code) back within 5 % (or 5 MB) of its baseline: nothing of the surge stays
+          // referenced.
+          heapBackToBaseline:
+            after.heapUsed - codeAfter <= (baseline.heapUsed - codeBaseline) * 1.05 ||
+            after.heapUsed - codeAfter - (baseline.heapUsed - codeBaseline) < 5 * 2 ** 20,
         },
         rtpengineSessionsAtEnd: sessions,
         totalS: round((Date.now() - started) / 1000, 1),

@@ -6,16 +6,21 @@
  * does the SRTP encryption and decryption it does in production.
  *
  * Audio: while a call is up the operator sends a 20 ms frame every 20 ms (160 bytes of {@link VOICE_MARKER} for
- * G.711; a constant Opus frame if Opus was negotiated) and counts what comes back: packets received, the RTP
- * sequence numbers' gaps (RFC 3550 §A.3: expected = highest - first + 1 per SSRC), and the packets carrying its own
- * marker (its voice echoed by SIPp's `-rtp_echo` at the trunk end).
+ * G.711; a constant Opus frame if Opus was negotiated) and counts what comes back, at its socket: SRTP leaves the RTP
+ * header in the clear (RFC 3711 §3.1), so each packet's SSRC and sequence number are read there, before decryption.
+ * Counted: packets arrived, the sequence numbers' gaps (RFC 3550 §A.3: expected = highest - first + 1 per SSRC),
+ * the packets carrying its own SSRC (its voice echoed by SIPp's `-rtp_echo` at the trunk end: rtpengine forwards
+ * without touching the SSRC), and apart, the packets that decrypted (werift's SRTP receiver).
  *
  * werift quirks met with rtpengine 10.5 (measured): `a=rtcp:<port>` without an address throws in
  * setRemoteDescription ({@link withRtcpAddress}); streams without a=ssrc and without the mid header extension are
- * dropped by its RTP router (counted at the SRTP transport instead); loopback is not gathered unless added; and in
- * 1-3 calls out of 10 under load the DTLS client keeps retransmitting its flight 5 although rtpengine logged "Peer
- * certificate accepted" and "DTLS-SRTP successfully negotiated": werift missed rtpengine's last flight, the leg
- * stays ICE connected / DTLS connecting with no audio. The benchmarks count such a leg as a failed call.
+ * dropped by its RTP router (counted at the transports instead); loopback is not gathered unless added; as the DTLS
+ * client (`a=setup:active`, Chromium's choice) werift keeps retransmitting its flight 5 in 2 to 6 legs of 10, even on
+ * an idle machine, although rtpengine logged "Peer certificate accepted" and "DTLS-SRTP successfully negotiated":
+ * werift missed rtpengine's last flight and the leg stays ICE connected / DTLS connecting with no audio. As the DTLS
+ * server ({@link DTLS_ROLE}, the default) every leg connects (20 of 20, twice). And packets echoed with its own SSRC
+ * (SIPp's echo forwarded by rtpengine untouched) arrive but do not decrypt in werift (rtpengine re-encoding them under
+ * another SSRC, BENCH_INJECT_DTMF=1, they all do): the loss figures are counted at the socket, decryption apart.
  */
 import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
@@ -23,6 +28,14 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
 import { createResponse, generateBranch, generateTag, parseMessage, serializeMessage, type SipRequest } from "../../server/sip";
 import type { OperatorStateView } from "../../server/realtime/events";
 import { SESSION_COOKIE } from "../../server/auth/session-cookie";
+
+/**
+ * The DTLS role the operators answer: `passive` by default (rtpengine, offering `actpass`, becomes the DTLS client);
+ * BENCH_DTLS_ROLE=active answers `a=setup:active` as Chromium does, where werift loses its handshake on some legs
+ * (see the module comment). rtpengine's SRTP work per packet is the same either way.
+ */
+export const DTLS_ROLE: "active" | "passive" = process.env.BENCH_DTLS_ROLE === "active" ? "active" : "passive";
+const DTLS_PASSIVE = DTLS_ROLE === "passive";
 
 /** A G.711 byte the operator's "microphone" sends, recognisable when it comes back. */
 export const VOICE_MARKER = 0xd5;
@@ -47,8 +60,11 @@ function browserCodecs(): RTCRtpCodecParameters[] {
 /** Media counters of one operator, cumulative over its calls. */
 export interface MediaCounters {
   rtpSent: number;
+  /** RTP packets that reached the operator's socket (SRTP, counted from their clear headers). */
   rtpReceived: number;
-  /** Packets that came back carrying the operator's own marker (SIPp echoed them). */
+  /** Of those, the packets werift's SRTP receiver decrypted and authenticated. */
+  rtpDecrypted: number;
+  /** Packets that came back carrying the operator's own SSRC (SIPp echoed them). */
   echoedBack: number;
   /** Packets expected from the RTP sequence numbers of each stream received (RFC 3550 §A.3). */
   rtpExpected: number;
@@ -82,7 +98,7 @@ export class WebRtcOperator {
   dtlsRole: string | undefined;
   /** SRTP protection profile DTLS agreed in the last call (RFC 5764 §4.1.2). */
   srtpProfile: string | undefined;
-  readonly media: MediaCounters = { rtpSent: 0, rtpReceived: 0, echoedBack: 0, rtpExpected: 0, connected: 0, failed: 0 };
+  readonly media: MediaCounters = { rtpSent: 0, rtpReceived: 0, rtpDecrypted: 0, echoedBack: 0, rtpExpected: 0, connected: 0, failed: 0 };
   private cseq = 1;
   private readonly callId = `${generateTag()}@bench-operator`;
   private readonly tag = generateTag();
@@ -241,10 +257,12 @@ export class WebRtcOperator {
     transceiver.setDirection("sendrecv");
     await transceiver.sender.replaceTrack(track);
     // rtpengine's offer has no a=ssrc and its packets no mid header extension: werift's router drops such
-    // "unsignaled" streams (Chromium plays them on the only audio m-line), so count at the SRTP transport.
-    transceiver.dtlsTransport.onRtp.subscribe((rtp) => this.received(call, rtp));
+    // "unsignaled" streams (Chromium plays them on the only audio m-line), so count at the transports: what arrives
+    // at the socket, and what decrypts.
+    transceiver.dtlsTransport.iceTransport.connection.onData.subscribe((data) => this.arrived(call, transceiver.sender.ssrc, data));
+    transceiver.dtlsTransport.onRtp.subscribe((rtp) => this.decrypted(transceiver.sender.ssrc, rtp));
     const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
+    await pc.setLocalDescription(DTLS_PASSIVE ? { type: "answer", sdp: answer.sdp.replace(/^a=setup:active/gm, "a=setup:passive") } : answer);
     if (pc.iceGatheringState !== "complete") {
       await new Promise<void>((resolve) => {
         const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
@@ -260,13 +278,27 @@ export class WebRtcOperator {
     return sdp;
   }
 
-  private received(call: CurrentCall, rtp: RtpPacket): void {
-    this.media.rtpReceived += 1;
+  /**
+   * A packet werift decrypted. Its own voice under another SSRC (rtpengine re-encodes, e.g. with `inject-DTMF`) is
+   * recognised by the marker bytes; under its own SSRC it was counted at the socket.
+   */
+  private decrypted(ownSsrc: number, rtp: RtpPacket): void {
+    this.media.rtpDecrypted += 1;
     const payload = rtp.payload;
-    if (payload.length > 8 && payload[payload.length - 1] === VOICE_MARKER && payload[payload.length - 4] === VOICE_MARKER) this.media.echoedBack += 1;
-    const seq = rtp.header.sequenceNumber;
-    const stream = call.streams.get(rtp.header.ssrc);
-    if (!stream) return void call.streams.set(rtp.header.ssrc, { first: seq, highest: seq, cycles: 0, last: seq });
+    const marked = payload.length > 8 && payload[payload.length - 1] === VOICE_MARKER && payload[payload.length - 4] === VOICE_MARKER;
+    if (marked && rtp.header.ssrc !== ownSsrc) this.media.echoedBack += 1;
+  }
+
+  /** A datagram at the operator's socket: an (S)RTP packet is counted from its clear header (RFC 3550 §5.1). */
+  private arrived(call: CurrentCall, ownSsrc: number, data: Buffer): void {
+    // RTP version 2, and not RTCP (multiplexed: payload types 64-95 with the marker bit, RFC 5761 §4).
+    if (data.length < 12 || data[0]! >> 6 !== 2 || (data[1]! >= 192 && data[1]! <= 223)) return;
+    this.media.rtpReceived += 1;
+    const ssrc = data.readUInt32BE(8);
+    if (ssrc === ownSsrc) this.media.echoedBack += 1;
+    const seq = data.readUInt16BE(2);
+    const stream = call.streams.get(ssrc);
+    if (!stream) return void call.streams.set(ssrc, { first: seq, highest: seq, cycles: 0, last: seq });
     // Extended sequence number: a wrap from ~65535 to ~0 adds a cycle (RFC 3550 §A.1).
     if (seq < stream.last && stream.last - seq > 0x8000) stream.cycles += 0x10000;
     stream.last = seq;

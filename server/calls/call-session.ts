@@ -1,7 +1,8 @@
 /**
  * One call, from the caller's admission to the end of its media: the caller's leg (a trunk, or an admin's browser),
  * the operator legs offered or connected, the call's media (one rtpengine call id through {@link CallMedia}), the
- * order of its media steps (one chain: rtpengine commands of a call never overtake each other).
+ * order of its media steps (its {@link MediaLanes}: rtpengine commands of a call never overtake each other, except
+ * that an operator's offer does not wait for the waiting caller's prompts).
  *
  * The session does what the engine decided for this call ({@link offer}, {@link cancelOffer}, {@link announce},
  * {@link sendAway}) and tells the engine what happened to it (through {@link CallSessionHost.dispatch}). Its legs tell
@@ -21,6 +22,7 @@ import type { AnnouncementKind, TransferTarget } from "../queue";
 import { callerGoneOutcome, SYSTEM_END_REASONS } from "../telephony/leg-signalling";
 import { StateMachine, TypedEmitter } from "../telephony/leg-state";
 import type { CallMedia, Sound } from "./call-media";
+import { ALL_LANES, type MediaLane, MediaLanes } from "./media-lanes";
 import type { MenuChoice } from "../hours/caller-menu";
 import type { MenuPlan } from "../hours/hours-runtime";
 import { CallConsultation, type ConsultClaim } from "./session/consultation";
@@ -61,8 +63,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private localizer: ((sound: Sound) => Sound) | undefined;
   /** Set when the call is recorded (server/recordings): the retention of its queue. */
   readonly recording: { retentionDays: number | null } | undefined;
-  /** Media steps run one after the other (rtpengine commands must not overtake each other). */
-  chain: Promise<unknown> = Promise.resolve();
+  /** The order of the call's media steps (rtpengine commands must not overtake each other; ../media-lanes.ts). */
+  private readonly lanes = new MediaLanes();
   endedBy: EndedBy | undefined;
   finished = false;
   /** Set when the call ends because its media failed: the record is closed as `failed` with this reason. */
@@ -103,12 +105,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       media: () => this.media,
       queueId: () => this.queueId,
       finished: () => this.finished,
-      enqueueMedia: (step: () => Promise<unknown>) => this.enqueueMedia(step),
+      enqueueMedia: (step: () => Promise<unknown>, lanes?: readonly MediaLane[]) => this.enqueueMedia(step, lanes),
       localize: (sound: Sound) => this.localize(sound),
       durationMs: (sound: Sound) => this.host.soundDurationMs(sound),
       log: this.log.bind(this),
       warn: (message: string, data: Record<string, unknown>) => this.host.logger.warn(message, { callId: this.id, ...data }),
-      afterQueuedSteps: (run: () => unknown) => void (this.chain = this.chain.then(run)),
+      afterQueuedSteps: (run: () => unknown) => void this.lanes.run(ALL_LANES, run).catch((error) => this.host.logger.warn("media step failed", { callId: this.id, error: String(error) })),
     };
     this.deskHold = new DeskHold(this.holdTime, { ...common, fsm: this.fsm, operatorLeg: () => this.operator! });
     this.waiting = new WaitingAudio({ ...common, quiet: () => this.bridged || this.finished });
@@ -234,11 +236,19 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.host.writeCall(this.id, patch);
   }
 
-  /** Runs `step` on the call's media chain; skipped once the session finished. Errors are logged, not thrown. */
-  enqueueMedia(step: () => Promise<unknown>): void {
-    this.chain = this.chain
-      .then(() => (this.finished ? undefined : step()))
+  /**
+   * Runs `step` on the call's media chain, after the earlier steps on its `lanes` (default: after every earlier step);
+   * skipped once the session finished. Errors are logged, not thrown.
+   */
+  enqueueMedia(step: () => Promise<unknown>, lanes: readonly MediaLane[] = ALL_LANES): void {
+    this.lanes
+      .run(lanes, () => (this.finished ? undefined : step()))
       .catch((error) => this.host.logger.warn("media step failed", { callId: this.id, error: String(error) }));
+  }
+
+  /** Resolves once every media step queued so far has ended (run, failed or skipped). */
+  mediaIdle(): Promise<void> {
+    return this.lanes.idle();
   }
 
   /** Moves the session, when the table allows it (a no-op otherwise: legs race, and the later news is stale). */

@@ -82,6 +82,7 @@ import { MIRRORED_DIRECTION, receivesMedia, sdpDirection, type SdpDirection } fr
 import { type Logger, silentLogger } from "../media/logger.js";
 import { type BencodeDict, isDict } from "../media/bencode.js";
 import { type NgClient, NgError } from "../media/ng-client.js";
+import { ALL_LANES, type MediaLane, MediaLanes } from "./media-lanes.js";
 import { CALLER_PROFILES, TRUNK_PROFILE_WITH_DTMF_INJECTION, type CallerKind, type CallerProfile } from "./caller-profile.js";
 import {
   audioEndpoint,
@@ -152,6 +153,8 @@ const UNKNOWN_CALL = /unknown call-id/i;
 /**
  * Media sequence of one inbound call on one rtpengine call id. Methods are serialised: each waits for the previous
  * one, so racing signalling events (a CANCEL crossing a 200 OK, a BYE during an offer) never interleave ng commands.
+ * One exception ({@link MediaLanes}): an operator offer does not wait for a play or stop of the caller's playback
+ * asked for before it, nor they for it; every other method waits for both.
  */
 export class MediaBridge {
   readonly trunkTag: string;
@@ -162,7 +165,8 @@ export class MediaBridge {
   /** The caller's row of {@link CALLER_PROFILES}; a trunk caller's becomes the injecting one at the first keypad digit. */
   private caller: CallerProfile;
   private stateValue: MediaBridgeState = "new";
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The order of this call's ng commands: playback steps and operator offers may overlap, nothing else does. */
+  private readonly lanes = new MediaLanes();
   /** The trunk's offer reduced to the agreed codecs: what every re-offer from the trunk tag sends. */
   private trunkSdp: string | undefined;
   private codecs: TrunkCodecChoice | undefined;
@@ -336,12 +340,12 @@ export class MediaBridge {
    * reports one (for one-shot announcements the B2BUA can time the next step on it).
    */
   playToCaller(sound: CallerSound, opts: { loop?: boolean } = {}): Promise<number | undefined> {
-    return this.serial("playToCaller", ["parked", "offering", "bridged"], () => this.play(sound, opts.loop ?? false));
+    return this.serial("playToCaller", ["parked", "offering", "bridged"], () => this.play(sound, opts.loop ?? false), ["playback"]);
   }
 
   /** Stops playback; the caller hears the operator again (or silence while queued). No error when nothing plays. */
   stopCallerPlayback(): Promise<void> {
-    return this.serial("stopCallerPlayback", ["parked", "offering", "bridged"], () => this.stopPlayback());
+    return this.serial("stopCallerPlayback", ["parked", "offering", "bridged"], () => this.stopPlayback(), ["playback"]);
   }
 
   /**
@@ -365,6 +369,7 @@ export class MediaBridge {
   }
 
   private offerBranch(name: string, attemptTag: string, options: BencodeDict, finish: (sdp: string) => string): Promise<string> {
+    // On the branch lane only: the offer does not wait for a prompt asked for just before it (./media-lanes.ts).
     return this.serial(name, ["parked"], async () => {
       if (this.usedAttempts.has(attemptTag) || attemptTag === this.trunkTag || attemptTag === this.queueTag) {
         throw new MediaBridgeStateError(`attempt tag ${attemptTag} already used on call ${this.callId}`);
@@ -379,7 +384,7 @@ export class MediaBridge {
       this.currentAttempt = attemptTag;
       this.stateValue = "offering";
       return finish(sdp);
-    });
+    }, ["branch"]);
   }
 
   /**
@@ -668,19 +673,21 @@ export class MediaBridge {
   // ---- internals --------------------------------------------------------------------------------------------------
 
   /**
-   * Runs `step` after every earlier call finished, if the state allows it. One failed step does not block later
-   * ones: the queue continues with the next call.
+   * Runs `step` after every earlier call on its `lanes` finished (default: all, i.e. after every earlier call), if the
+   * state allows it. One failed step does not block later ones: the lanes continue with the next call.
    */
-  private serial<T>(name: string, allowed: readonly MediaBridgeState[], step: () => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
+  private serial<T>(
+    name: string,
+    allowed: readonly MediaBridgeState[],
+    step: () => Promise<T>,
+    lanes: readonly MediaLane[] = ALL_LANES,
+  ): Promise<T> {
+    return this.lanes.run(lanes, async (): Promise<T> => {
       if (!allowed.includes(this.stateValue)) {
         throw new MediaBridgeStateError(`${name} not allowed in state ${this.stateValue} (call ${this.callId})`);
       }
       return step();
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    });
   }
 
   /**

@@ -9,6 +9,7 @@
 import type { EngineEvent } from "../../queue";
 import { OFFER_HEADERS } from "../../realtime/events";
 import type { CallMedia } from "../call-media";
+import type { MediaLane } from "../media-lanes";
 import type { OperatorLegPort } from "./session-ports";
 
 /** What the offers need of their call session. */
@@ -22,8 +23,9 @@ export interface OperatorOffersPort {
   counted(): void;
   /** The call's media now. */
   media(): CallMedia;
-  /** Runs a step on the call's media chain (skipped once the session finished; errors logged). */
-  enqueueMedia(step: () => Promise<unknown>): void;
+  /** Runs a step on the call's media chain after the earlier steps on `lanes` (default all; skipped once the session
+   * finished; errors logged). */
+  enqueueMedia(step: () => Promise<unknown>, lanes?: readonly MediaLane[]): void;
   /** The caller's number and the queue's name, for the INVITE's headers and display name. */
   callerNumber(): string;
   queueName(): string;
@@ -68,6 +70,8 @@ export class OperatorOffers {
       this.port.dispatch({ type, callId: this.port.callId, operatorId });
     });
     leg.on("ended", (reason) => this.port.ended(operatorId, leg, reason));
+    // On the branch lane: the INVITE does not wait for a prompt asked for the caller just before (../media-lanes.ts),
+    // so operators are reached in the order the engine offered them the callers.
     this.port.enqueueMedia(async () => {
       if (leg.ended) return;
       const sdp = await this.port.media().offerToOperator(leg.localTag);
@@ -85,7 +89,7 @@ export class OperatorOffers {
         caller,
       );
       if (!leg.ended) this.port.inviteSent();
-    });
+    }, ["branch"]);
   }
 
   /** The engine withdraws an offer (someone else answered, ring timeout, the caller left): CANCEL (RFC 3261 §9.1). */

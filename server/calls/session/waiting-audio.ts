@@ -6,13 +6,18 @@
  * @module
  */
 import type { CallMedia, Sound } from "../call-media";
+import type { MediaLane } from "../media-lanes";
+
+/** Waiting audio orders against the call's other playback only: an operator's offer may overtake it. */
+const PLAYBACK: readonly MediaLane[] = ["playback"];
 
 /** What the waiting audio needs of its call session. */
 export interface WaitingAudioPort {
   /** The call's media now. */
   media(): CallMedia;
-  /** Runs a step on the call's media chain (skipped once the session finished; errors logged). */
-  enqueueMedia(step: () => Promise<unknown>): void;
+  /** Runs a step on the call's media chain after the earlier steps on `lanes` (default all; skipped once the session
+   * finished; errors logged). */
+  enqueueMedia(step: () => Promise<unknown>, lanes?: readonly MediaLane[]): void;
   /** The prompt file of `sound` in the call's language. */
   localize(sound: Sound): Sound;
   /** True while nothing may play: the caller is bridged to someone, or the session ended. */
@@ -31,7 +36,7 @@ export class WaitingAudio {
     if (sound === undefined) {
       this.port.enqueueMedia(async () => {
         if (!this.port.quiet()) await this.port.media().playToCaller("hold-music", { loop: true });
-      });
+      }, PLAYBACK);
       return;
     }
     this.port.enqueueMedia(async () => {
@@ -39,7 +44,7 @@ export class WaitingAudio {
       this.stop();
       const ms = await this.port.media().playToCaller(this.port.localize(sound));
       this.musicAfter(ms ?? 0, rest);
-    });
+    }, PLAYBACK);
   }
 
   /** After `ms` (what plays now, e.g. an apology), `then` (default: none) and the music, unless quiet by then. */

@@ -154,6 +154,36 @@ describe("the PostgreSQL pool's bounds", () => {
       await database.close();
     }
   });
+
+  it("a connection lost while a transaction holds it fails that transaction, not the process", async () => {
+    const database = await openDatabase({ kind: "postgres", url: await postgres.createDatabase("lost_connection") });
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    const admin = new pg.Client({ connectionString: postgres.url() });
+    await admin.connect();
+    try {
+      const outcome = await database.db
+        .transaction(async (tx) => {
+          const { rows } = (await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as { rows: { pid: number }[] };
+          // The server ends this session while the client sits checked out between two statements.
+          await admin.query("select pg_terminate_backend($1)", [rows[0]!.pid]);
+          await sleep(300);
+          await tx.execute(sql`select 1`);
+        })
+        .then(
+          () => "committed",
+          (error: unknown) => String(error),
+        );
+      expect(outcome).not.toBe("committed");
+      expect(uncaught).toEqual([]);
+      await database.ping(); // the pool replaced the lost connection
+    } finally {
+      process.off("uncaughtException", record);
+      await admin.end();
+      await database.close();
+    }
+  });
 });
 
 describe("call records through a PostgreSQL outage", () => {

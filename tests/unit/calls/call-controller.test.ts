@@ -3,7 +3,7 @@
  * engine decides, the controller maps its effects to sessions, sessions drive legs and media, records go to memory.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeMedia, settle } from "./call-fakes";
+import { FakeMedia, FakeTrunk, settle } from "./call-fakes";
 import { rig } from "./call-rig";
 
 describe("call controller with fake legs and media", () => {
@@ -31,6 +31,59 @@ describe("call controller with fake legs and media", () => {
     expect(r.controller.activeCalls).toBe(0);
     expect(FakeMedia.open.size).toBe(0);
     expect(r.views.get(1)?.call).toBeUndefined();
+  });
+
+  it("an operator's INVITE leaves while the caller's prompt is still being asked of the media; the answer waits for it", async () => {
+    let release = () => {};
+    FakeMedia.playsWait = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const r = rig();
+      const { callId } = await r.call();
+      const media = r.media.get(callId)!;
+      expect(media.calls).toEqual(["answerCaller", "play:greeting"]);
+      // An operator becomes free while rtpengine has not answered the greeting's `play media` yet.
+      r.ready(1);
+      await settle();
+      const leg = r.legs.of("1")!;
+      // The offer did not wait for the greeting's reply: the INVITE is out.
+      expect(media.calls).toEqual(["answerCaller", "play:greeting", `offer:${leg.localTag}`]);
+      expect(leg.sent).toBe("v=0 webrtc offer");
+      // Connecting the operator stops the caller's playback: it waits until the prompt asked before it is done.
+      leg.answer();
+      await settle();
+      expect(media.state).toBe("offering");
+      release();
+      await settle();
+      expect(media.calls.slice(3)).toEqual(["played:greeting", "operatorAnswered"]);
+      expect(media.state).toBe("bridged");
+    } finally {
+      FakeMedia.playsWait = undefined;
+    }
+  });
+
+  it("callers wait in the order they called, whatever their media set-up took", async () => {
+    const r = rig();
+    const slow: Array<() => void> = [];
+    FakeMedia.answerWait = () => (FakeMedia.open.size === 1 ? new Promise<void>((resolve) => slow.push(() => resolve())) : undefined);
+    try {
+      // The first caller's answer from the media is slow; the second caller, 20 ms later, is answered at once.
+      r.controller.onInboundCall(new FakeTrunk("+33100000001", "100").asTrunkLeg());
+      await settle();
+      const first = [...r.media.keys()][0]!;
+      r.clock.t += 20;
+      const { callId: second } = await r.call();
+      r.clock.t += 30;
+      slow[0]!();
+      await settle();
+      expect(r.controller.session(first)?.state).toBe("queued");
+      // One operator becomes free: the first caller gets them.
+      r.ready(1);
+      await settle();
+      expect(r.legs.of("1")!.headers).toContainEqual(["X-Hotline-Call-Id", first]);
+      expect(r.controller.session(second)?.state).toBe("queued");
+    } finally {
+      FakeMedia.answerWait = undefined;
+    }
   });
 
   it("a recorded call hears the consent notice before it is queued, is recorded from its first operator on (once), and is handed over for storage at its end", async () => {

@@ -179,13 +179,22 @@ export class FakeMedia implements CallMedia {
     this.calls.push(name);
     if (!allowed.includes(this.state)) throw new Error(`${name} not allowed in ${this.state}`);
   }
+  /** When set, each new call's media answer waits for what it returns (rtpengine's round trip, per call). */
+  static answerWait: ((media: FakeMedia) => Promise<void> | undefined) | undefined;
   async answerCaller(): Promise<string> {
     this.step("answerCaller", ["new"]);
+    await FakeMedia.answerWait?.(this);
     this.state = "parked";
     return "v=0 answer";
   }
+  /** While set, every play waits for it (rtpengine slow to answer `play media`). */
+  static playsWait: Promise<void> | undefined;
   async playToCaller(sound: Sound): Promise<number | undefined> {
     this.step(`play:${sound}`, ["parked", "offering", "bridged"]);
+    if (FakeMedia.playsWait) {
+      await FakeMedia.playsWait;
+      this.calls.push(`played:${sound}`);
+    }
     this.playing = sound;
     return 0;
   }

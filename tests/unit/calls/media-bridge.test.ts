@@ -215,6 +215,30 @@ describe("MediaBridge ng sequence", () => {
     ]);
   });
 
+  it("an operator offer does not wait for a play rtpengine has not answered yet; the operator's answer does", async () => {
+    await bridge.answerCaller(TRUNK_OFFER);
+    transport.sent.length = 0;
+    const answerNow = transport.responder!;
+    const heldPlays: string[] = [];
+    transport.responder = (req, attempt) => {
+      if (req.dict["command"] !== "play media") return answerNow(req, attempt);
+      heldPlays.push(req.cookie);
+      return undefined; // rtpengine busy: the reply comes later
+    };
+    const played = bridge.playToCaller("periodic");
+    const offered = bridge.offerToOperator("op-1");
+    const sdp = await offered; // resolved although the play has no reply yet
+    expect(sdp).toContain("m=audio");
+    expect(summary(transport.sent)).toEqual(["play media ft", "offer ft via=op-1"]);
+    const answered = bridge.operatorAnswered("op-1", rtpengineSdp(50000));
+    await new Promise((r) => setImmediate(r));
+    expect(summary(transport.sent)).toHaveLength(2); // the answer (which stops playback) waits for the play
+    transport.deliver(heldPlays[0]!, { result: "ok", duration: 4000 });
+    expect(await played).toBe(4000);
+    await answered;
+    expect(summary(transport.sent).slice(2)).toEqual(["answer ft->op-1 via=op-1", "stop media ft"]);
+  });
+
   it("close deletes once, is idempotent, and accepts a call rtpengine already forgot", async () => {
     await bridge.answerCaller(TRUNK_OFFER);
     transport.responder = () => ({ result: "error", "error-reason": "Unknown call-ID" });
