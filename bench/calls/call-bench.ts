@@ -17,7 +17,7 @@
  * (parallel test runs on one machine), the 1,500 ports tests/support/net.ts gives this checkout (about 200 calls).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { tmpdir } from "node:os";
@@ -82,6 +82,13 @@ export interface TrunkCallsOptions {
   timeoutS: number;
   scenario?: string;
   values?: Record<string, string>;
+  /**
+   * SIPp processes sharing the calls (default 1; BENCH_TRUNKS overrides): SIPp echoes every call's RTP through one
+   * socket and one thread, whose 208 kB receive buffer (net.core.rmem_default) overflows when a busy 2-core machine
+   * leaves the thread unscheduled for ~25 ms at 200 calls (measured: `udpDrops.trunk`). Several trunks each get
+   * their own socket, buffer and thread, as several carrier links would.
+   */
+  trunks?: number;
 }
 
 export interface CallBench {
@@ -271,7 +278,25 @@ function mergeStats(all: FleetStats[]): FleetStats {
   };
 }
 
+/** Trunk calls over `o.trunks` SIPp processes (BENCH_TRUNKS overrides), each with its share of calls, rate and limit. */
 async function trunkCalls(target: string, o: TrunkCallsOptions): Promise<SippRun> {
+  const trunks = Math.max(1, Math.min(o.limit, Number(process.env.BENCH_TRUNKS ?? o.trunks ?? 1)));
+  if (trunks === 1) return oneTrunk(target, o);
+  const share = (total: number, i: number) => Math.floor(total / trunks) + (i < total % trunks ? 1 : 0);
+  const runs = await Promise.all(
+    Array.from({ length: trunks }, (_, i) => oneTrunk(target, { ...o, calls: share(o.calls, i), limit: share(o.limit, i), rate: o.rate / trunks })),
+  );
+  return {
+    code: runs.find((r) => r.code !== 0)?.code ?? 0,
+    created: runs.reduce((s, r) => s + r.created, 0),
+    successful: runs.reduce((s, r) => s + r.successful, 0),
+    failed: runs.reduce((s, r) => s + r.failed, 0),
+    responseTimesMs: runs.flatMap((r) => r.responseTimesMs),
+    tail: runs.map((r) => r.tail).filter((t) => t.trim() !== "").join("\n").slice(-1500),
+  };
+}
+
+async function oneTrunk(target: string, o: TrunkCallsOptions): Promise<SippRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "hotline-bench-sipp-"));
   // -trace_rtt writes <scenario name>_<pid>_rtt.csv into the working directory: a unique name finds (and removes) it.
   const name = path.basename(dir);
@@ -364,6 +389,58 @@ export function procUsage(pid: number): { cpuMs: number; rssBytes: number } {
 }
 
 const CLOCK_TICKS = 100;
+
+/** This process's children whose command name is `comm` (e.g. "sipp"), from /proc. */
+export function childPids(comm: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (name === comm && ppid === process.pid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Datagrams the kernel dropped because a UDP socket's receive buffer was full (the `drops` column of
+ * /proc/net/udp, cumulative per socket), summed per owner: each named process's sockets, and `other` for the rest
+ * (SIPp's, in the call benchmarks). Sockets closed since an earlier reading take their counts with them, so compare
+ * readings taken while the calls are up.
+ */
+export function udpDrops(owners: Record<string, number[]>): Record<string, number> {
+  const ownerOfInode = new Map<string, string>();
+  for (const [name, pids] of Object.entries(owners)) {
+    for (const pid of pids) {
+      let fds: string[] = [];
+      try {
+        fds = readdirSync(`/proc/${pid}/fd`);
+      } catch {
+        continue; // the process is gone
+      }
+      for (const fd of fds) {
+        try {
+          const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+          if (link.startsWith("socket:[")) ownerOfInode.set(link.slice(8, -1), name);
+        } catch {
+          // closed meanwhile
+        }
+      }
+    }
+  }
+  const drops: Record<string, number> = Object.fromEntries([...Object.keys(owners), "other"].map((k) => [k, 0]));
+  for (const line of readFileSync("/proc/net/udp", "utf8").trim().split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const owner = ownerOfInode.get(fields[9] ?? "") ?? "other";
+    drops[owner] = (drops[owner] ?? 0) + Number(fields.at(-1));
+  }
+  return drops;
+}
 
 let collect: (() => void) | undefined;
 

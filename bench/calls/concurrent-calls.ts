@@ -25,7 +25,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { round } from "../queue/bench-stats";
-import { BENCH_DB, BENCH_INJECT_DTMF, latency, procUsage, setupIntervals, startCallBench, waitUntil, type CallBench } from "./call-bench";
+import { BENCH_DB, BENCH_INJECT_DTMF, childPids, latency, procUsage, setupIntervals, startCallBench, udpDrops, waitUntil, type CallBench } from "./call-bench";
 
 const STEPS = (process.env.CONCURRENT_STEPS ?? "50,100,200,300").split(",").map(Number).filter((n) => n > 0);
 const HOLD_S = Number(process.env.HOLD_S ?? 60);
@@ -68,7 +68,8 @@ async function step(bench: CallBench, calls: number) {
   const rampS = calls / RATE;
   const holdMs = (rampS + HOLD_S + 8) * 1000;
   const before = await bench.fleetStats();
-  const sippRun = bench.trunkCalls({ calls, rate: RATE, limit: calls, holdMs, timeoutS: Math.ceil(holdMs / 1000 + rampS + 60) });
+  // One SIPp per 100 calls: each echoes through its own socket and thread (see TrunkCallsOptions.trunks).
+  const sippRun = bench.trunkCalls({ calls, rate: RATE, limit: calls, holdMs, timeoutS: Math.ceil(holdMs / 1000 + rampS + 60), trunks: Math.ceil(calls / 100) });
   const t0 = Date.now();
   let bridged = true;
   await waitUntil("every call to be bridged", async () => (await bench.fleetStats()).inCall === calls, (rampS + 20) * 1000).catch(() => (bridged = false));
@@ -83,6 +84,8 @@ async function step(bench: CallBench, calls: number) {
   const rtp0 = procUsage(rtpenginePid).cpuMs;
   const fleet0 = fleetCpu();
   const media0 = await bench.fleetStats();
+  const dropOwners = { hotline: [process.pid], rtpengine: [rtpenginePid], generator: bench.fleetPids, trunk: childPids("sipp") };
+  const drops0 = udpDrops(dropOwners);
   const w0 = performance.now();
   let nodeRssMax = 0;
   let rtpengineRssMax = 0;
@@ -103,6 +106,7 @@ async function step(bench: CallBench, calls: number) {
   const rtpengineCpuMs = procUsage(rtpenginePid).cpuMs - rtp0;
   const fleetCpuMs = fleetCpu() - fleet0;
   const media1 = await bench.fleetStats();
+  const drops1 = udpDrops(dropOwners);
 
   const sipp = await sippRun;
   await waitUntil("every call record to close", async () => (await bench.openCalls()) === 0, 30_000).catch(() => {});
@@ -137,9 +141,9 @@ async function step(bench: CallBench, calls: number) {
     held,
     lossPct: { operatorEnd, roundTrip },
     legs: bench.legs,
-    codec: media1.codecs,
-    dtlsRole: media1.dtlsRoles,
-    srtpProfile: media1.srtpProfiles,
+    codec: countsSince(before.codecs, media1.codecs),
+    dtlsRole: countsSince(before.dtlsRoles, media1.dtlsRoles),
+    srtpProfile: countsSince(before.srtpProfiles, media1.srtpProfiles),
     injectDtmf: BENCH_INJECT_DTMF,
     database: BENCH_DB,
     holdS: HOLD_S,
@@ -173,9 +177,16 @@ async function step(bench: CallBench, calls: number) {
       operatorEchoedBackPerS: Math.round((echoed / elapsedMs) * 1000),
       // Of the packets that reached the operators, the share their SRTP receiver decrypted and authenticated.
       decryptedPct: received > 0 ? round((decrypted / received) * 100, 2) : Number.NaN,
+      // Datagrams dropped at full socket receive buffers during the sample, by the process owning the socket.
+      udpDrops: Object.fromEntries(Object.entries(drops1).map(([k, v]) => [k, v - (drops0[k] ?? 0)])),
     },
     rtpengineSessionsAtEnd: sessions,
   };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+
+/** Per-key counts added between two cumulative readings (the fleets count codecs, roles and profiles over all calls). */
+function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
+}

@@ -81,7 +81,7 @@ export async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = usage();
     const rampS = CALLS / 20;
-    const sippRun = bench.trunkCalls({ calls: CALLS, rate: 20, limit: CALLS, holdMs: (rampS + HOLD_S) * 1000, timeoutS: Math.ceil(rampS * 2 + HOLD_S + 60) });
+    const sippRun = bench.trunkCalls({ calls: CALLS, rate: 20, limit: CALLS, holdMs: (rampS + HOLD_S) * 1000, timeoutS: Math.ceil(rampS * 2 + HOLD_S + 60), trunks: Math.ceil(CALLS / 100) });
     let bridged = true;
     await waitUntil("every call to be bridged", async () => (await bench.fleetStats()).inCall === CALLS, (rampS + 20) * 1000).catch(() => (bridged = false));
     await new Promise((r) => setTimeout(r, 3_000));

@@ -69,7 +69,7 @@ export async function main(): Promise<void> {
     const runS = MINUTES * 60;
     const total = Math.ceil(rate * runS);
     const t0 = performance.now();
-    const sippRun = bench.trunkCalls({ calls: total, rate, limit: CALLS, holdMs: HOLD_S * 1000, timeoutS: Math.ceil(runS + HOLD_S + 120) });
+    const sippRun = bench.trunkCalls({ calls: total, rate, limit: CALLS, holdMs: HOLD_S * 1000, timeoutS: Math.ceil(runS + HOLD_S + 120), trunks: Math.ceil(CALLS / 100) });
     const rtpenginePid = bench.rtpengine().pid!;
 
     const samples: Array<{ s: number; rss: number }> = [];
@@ -121,6 +121,8 @@ export async function main(): Promise<void> {
         leakedDialogs: after.dialogs - before.dialogs,
         leakedTimers: after.timers - before.timers,
         leakedMediaSessions: Math.max(after.mediaSessions - before.mediaSessions, after.rtpengineSessions - before.rtpengineSessions),
+        // Calls whose record is not "answered": with operators to spare, every caller should reach one.
+        unanswered: Object.entries(outcomes).reduce((n, [outcome, count]) => (outcome === "answered" ? n : n + count), 0),
         legs: bench.legs,
         database: BENCH_DB,
         calls: CALLS,
