@@ -97,10 +97,35 @@ export const POSTGRES_POOL_TIMEOUTS: Readonly<PostgresPoolTimeouts> = {
   idleTimeoutMillis: 30_000,
 };
 
+/** How long closing waits for pooled connections still checked out before it lets them go (ms). */
+const POOL_END_WAIT_MS = 3_000;
+
 async function openPostgres(url: string, timeouts: Partial<PostgresPoolTimeouts> = {}): Promise<Database> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = new Pool({ connectionString: url, max: 10, keepAlive: true, ...POSTGRES_POOL_TIMEOUTS, ...timeouts });
+  // Checked-out clients go back to the pool when their connection fails. Drizzle's `transaction` does not release its
+  // client when `begin` itself fails (drizzle-orm's node-postgres session runs `begin` before its try/finally): a
+  // connection lost at that moment kept the client checked out for ever, so `pool.end()` never resolved (shutdown hung
+  // past its deadline with the database down) and each such loss shrank the pool by one. `release` becomes
+  // idempotent, so drizzle's own release after ours does nothing. The callback form (`pool.query`) releases itself.
+  const connect = pool.connect.bind(pool);
+  pool.connect = ((callback?: Parameters<typeof connect>[0]) => {
+    if (callback) return connect(callback);
+    return connect().then((client) => {
+      const release = client.release.bind(client);
+      let released = false;
+      const onError = (error: Error) => client.release(error);
+      client.release = (destroy?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.off("error", onError);
+        release(destroy);
+      };
+      client.on("error", onError);
+      return client;
+    });
+  }) as typeof pool.connect;
   // A lost connection must not crash the process. The pool reports an idle client's error on itself; a checked-out
   // client (a transaction between statements) emits it on the client, where an unheard 'error' event is an uncaught
   // exception. The statement in flight, or the next one, fails with the error instead; the pool then replaces the client.
@@ -114,7 +139,12 @@ async function openPostgres(url: string, timeouts: Partial<PostgresPoolTimeouts>
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => pool.end(),
+    // Bounded: a client some library still holds must not keep a shutdown waiting; its connection dies with the process.
+    close: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pool.end(), new Promise<void>((resolve) => (timer = setTimeout(resolve, POOL_END_WAIT_MS)))]);
+      clearTimeout(timer);
+    },
   };
 }
 
