@@ -272,6 +272,7 @@ function mergeStats(all: FleetStats[]): FleetStats {
     codecs: merge((s) => s.codecs),
     dtlsRoles: merge((s) => s.dtlsRoles),
     srtpProfiles: merge((s) => s.srtpProfiles),
+    connectMs: merge((s) => s.connectMs),
     inCallConnected: sum((s) => s.inCallConnected),
     notConnected: merge((s) => s.notConnected),
     hangups: sum((s) => s.hangups),

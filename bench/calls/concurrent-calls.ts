@@ -1,13 +1,15 @@
 /**
- * Concurrent bridged calls, searched by steps: for each N of CONCURRENT_STEPS (default "50,100,200,300"), SIPp dials
+ * Concurrent bridged calls, searched by steps: for each N of CONCURRENT_STEPS (default "100,200,300,400,500"), SIPp dials
  * trunk-call.xml at CONCURRENT_RATE calls/s (default 20) up to N at once; N operators in child processes (DTLS-SRTP
  * legs as Chromium negotiates them, see operator-fleet.ts) answer one call each and send 20 ms G.711 frames; SIPp
  * echoes the media it receives (-rtp_echo), so audio flows operator -> rtpengine -> trunk -> rtpengine -> operator.
  * Once every call is bridged, the step is measured for HOLD_S seconds (default 60) with every call up.
  *
  * Per step (one JSON line, name "calls/concurrent/step"):
- * - failed: SIPp's failed calls + calls never bridged + operator peer connections that failed or were not connected
- *   (ICE + DTLS) when the window started or ended;
+ * - failed: SIPp's failed calls + calls never bridged + operator peer connections that failed, were not connected
+ *   (ICE + DTLS) when the window started or ended, or took longer than MEDIA_CONNECT_LIMIT_MS (5 s) to connect; the
+ *   window starts when every leg connected, or that limit after the last call was bridged;
+ * - mediaConnectMs: the legs' media set-up times (200 OK to connected) by bucket, and the p99's bucket bound;
  * - lossPct.operatorEnd: packets missing at the operators, from the RTP sequence numbers of what rtpengine sent them
  *   (RFC 3550 §A.3), i.e. the trunk -> operator direction; lossPct.roundTrip: 1 - echoed back / sent, the operator's
  *   voice to the trunk and back, an upper bound of the loss at the trunk end (the operator -> trunk direction); both
@@ -16,7 +18,8 @@
  * - CPU % of one core for this Node process (the server: Hotline runs in-process, operators and SIPp elsewhere), for
  *   rtpengine, and for the load generator (operator fleets) apart, each also per 100 calls; RSS of each;
  * - the codec the operator legs ended up with, and the DTLS role they took.
- * The step "held" when failed is 0 and both losses are under 0.5 %; the search stops at the first step that did not
+ * The step "held" when failed is 0, both losses are under 0.5 % and the generator sent at least 98 % of the frames
+ * due (sample.offeredPct: beyond that the generator, not Hotline, set the load); the search stops at the first step that did not
  * hold (CONCURRENT_KEEP_GOING=1 runs every step). The last line, name "calls/concurrent", repeats the largest step
  * that held (calls 0 when none did), with the list of steps.
  *
@@ -27,10 +30,20 @@ import { pathToFileURL } from "node:url";
 import { round } from "../queue/bench-stats";
 import { BENCH_DB, BENCH_INJECT_DTMF, childPids, latency, procUsage, setupIntervals, startCallBench, udpDrops, waitUntil, type CallBench } from "./call-bench";
 
-const STEPS = (process.env.CONCURRENT_STEPS ?? "50,100,200,300").split(",").map(Number).filter((n) => n > 0);
+const STEPS = (process.env.CONCURRENT_STEPS ?? "100,200,300,400,500").split(",").map(Number).filter((n) => n > 0);
 const HOLD_S = Number(process.env.HOLD_S ?? 60);
 const RATE = Number(process.env.CONCURRENT_RATE ?? 20);
 const KEEP_GOING = process.env.CONCURRENT_KEEP_GOING === "1";
+/**
+ * Media set-up time (200 OK to ICE + DTLS connected, ms) beyond which an operator leg counts as failed: a caller who
+ * hears nothing for that long hangs up. It is also how long the step waits for the last legs before its window.
+ */
+const MEDIA_CONNECT_LIMIT_MS = 5_000;
+/**
+ * Share of the frames the calls' microphones should have sent (50 a second per call up) that the generator did send,
+ * below which a step did not hold (percent): a saturated generator falls behind and offers less than the step's load.
+ */
+const MIN_OFFERED_PCT = 98;
 /** Loss above which a step did not hold (percent). */
 const MAX_LOSS_PCT = 0.5;
 
@@ -39,7 +52,7 @@ const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 export async function main(): Promise<void> {
   const started = Date.now();
   const bench = await startCallBench({ operators: Math.max(...STEPS) });
-  const results: Array<Record<string, unknown> & { calls: number; failed: number; held: boolean }> = [];
+  const results: Array<Awaited<ReturnType<typeof step>>> = [];
   try {
     for (const calls of STEPS) {
       const result = await step(bench, calls);
@@ -52,7 +65,7 @@ export async function main(): Promise<void> {
       JSON.stringify({
         ...(best ?? { calls: 0, failed: Number.NaN, legs: bench.legs }),
         name: "calls/concurrent",
-        steps: results.map((r) => ({ calls: r.calls, failed: r.failed, lossPct: r.lossPct, held: r.held })),
+        steps: results.map((r) => ({ calls: r.calls, failed: r.failed, lossPct: r.lossPct, offeredPct: r.sample.offeredPct, held: r.held })),
         totalS: round((Date.now() - started) / 1000, 1),
       }),
     );
@@ -74,8 +87,13 @@ async function step(bench: CallBench, calls: number) {
   let bridged = true;
   await waitUntil("every call to be bridged", async () => (await bench.fleetStats()).inCall === calls, (rampS + 20) * 1000).catch(() => (bridged = false));
   const bridgedAfterS = (Date.now() - t0) / 1000;
-  // ICE + DTLS finish shortly after the 200 OK: let the last legs connect before counting.
-  await new Promise((r) => setTimeout(r, 2_000));
+  // ICE + DTLS finish after the 200 OK: wait for the last legs (bounded) before the window starts.
+  const c0 = Date.now();
+  await waitUntil("every operator leg to connect", async () => {
+    const s = await bench.fleetStats();
+    return s.inCallConnected === s.inCall;
+  }, MEDIA_CONNECT_LIMIT_MS).catch(() => {});
+  const connectWaitS = (Date.now() - c0) / 1000;
 
   const rtpenginePid = bench.rtpengine().pid!;
   const loop = monitorEventLoopDelay({ resolution: 1 });
@@ -130,10 +148,14 @@ async function step(bench: CallBench, calls: number) {
   const notConnected = Math.max(media0.inCall - media0.inCallConnected, media1.inCall - media1.inCallConnected);
   const pcFailed = after.pcFailed - before.pcFailed;
   const sippFailed = Number.isNaN(sipp.failed) ? calls : sipp.failed;
-  const failed = sippFailed + neverBridged + pcFailed + notConnected;
+  const connectMs = countsSince(before.connectMs, media1.connectMs);
+  const slowConnect = Object.entries(connectMs).filter(([bucket]) => !(Number(bucket) <= MEDIA_CONNECT_LIMIT_MS)).reduce((n, [, v]) => n + v, 0);
+  const failed = sippFailed + neverBridged + pcFailed + notConnected + slowConnect;
   const newOutcomes = Object.fromEntries(Object.entries(outcomes1).map(([k, v]) => [k, v - (outcomes0[k] ?? 0)]).filter(([, v]) => v !== 0));
   // Plain RTP legs (BENCH_LEGS=rtp) do not track sequence numbers: the round trip alone decides for them.
-  const held = failed === 0 && roundTrip < MAX_LOSS_PCT && !(operatorEnd >= MAX_LOSS_PCT);
+  // 20 ms frames: 50 a second per call, over the calls up during the window (at least callsUpMin, at most calls).
+  const offeredPct = round((sent / ((callsUpMin * elapsedMs) / 20)) * 100, 1);
+  const held = failed === 0 && roundTrip < MAX_LOSS_PCT && !(operatorEnd >= MAX_LOSS_PCT) && offeredPct >= MIN_OFFERED_PCT;
   return {
     name: "calls/concurrent/step",
     calls,
@@ -156,6 +178,9 @@ async function step(bench: CallBench, calls: number) {
     pcFailed,
     notConnected,
     notConnectedStates: media1.notConnected,
+    mediaConnectMs: { ...connectMs, p99UpToMs: bucketQuantile(connectMs, 0.99) },
+    slowConnect,
+    connectWaitS: round(connectWaitS, 1),
     records: newOutcomes,
     setupInviteInToOperatorInvite: latency(toOperator),
     sample: {
@@ -173,6 +198,8 @@ async function step(bench: CallBench, calls: number) {
       eventLoopDelayP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 1), 1),
       eventLoopDelayMaxMs: round(Math.max(0, loop.max / 1e6 - 1), 1),
       operatorRtpOutPerS: Math.round((sent / elapsedMs) * 1000),
+      // Of the frames the operators' microphones were due to send (50/s per call up), the share sent.
+      offeredPct,
       operatorRtpInPerS: Math.round((received / elapsedMs) * 1000),
       operatorEchoedBackPerS: Math.round((echoed / elapsedMs) * 1000),
       // Of the packets that reached the operators, the share their SRTP receiver decrypted and authenticated.
@@ -185,6 +212,18 @@ async function step(bench: CallBench, calls: number) {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+
+/** The upper bound of the bucket holding quantile q of a bucketed count (see MediaCounters.connectMs): ms, "inf" above the last bound, NaN if empty. */
+function bucketQuantile(buckets: Record<string, number>, q: number): number | "inf" {
+  const entries = Object.entries(buckets).sort(([a], [b]) => (a === "inf" ? Infinity : Number(a)) - (b === "inf" ? Infinity : Number(b)));
+  const total = entries.reduce((n, [, v]) => n + v, 0);
+  let seen = 0;
+  for (const [bucket, n] of entries) {
+    seen += n;
+    if (seen >= q * total) return bucket === "inf" ? "inf" : Number(bucket);
+  }
+  return Number.NaN;
+}
 
 /** Per-key counts added between two cumulative readings (the fleets count codecs, roles and profiles over all calls). */
 function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {

@@ -45,7 +45,7 @@ export interface FleetStats {
   /** Peer connections that reached "connected", and those that failed (DTLS-SRTP legs only). */
   connected: number;
   pcFailed: number;
-  /** Codec of the answered calls, by name (DTLS-SRTP legs only). */
+  /** Codec of the answered calls, by name, counted per call (DTLS-SRTP legs only). */
   codecs: Record<string, number>;
   /** DTLS role the operators took in their answers (DTLS-SRTP legs only). */
   dtlsRoles: Record<string, number>;
@@ -55,6 +55,8 @@ export interface FleetStats {
   inCallConnected: number;
   /** Calls in progress whose peer connection is not connected, by "<ICE connection state>/<DTLS transport state>". */
   notConnected: Record<string, number>;
+  /** Media set-up times of the connected calls by bucket (see MediaCounters.connectMs; DTLS-SRTP legs only). */
+  connectMs: Record<string, number>;
   /** Hang-ups the operators sent (talkMs > 0). */
   hangups: number;
 }
@@ -72,6 +74,13 @@ const tally = (values: Array<string | undefined>) => {
   return counts;
 };
 
+/** Per-key sums of one of the operators' per-call counts. */
+function sumCounts(f: (o: WebRtcOperator) => Record<string, number>): Record<string, number> {
+  const all: Record<string, number> = {};
+  for (const o of rtcFleet) for (const [key, n] of Object.entries(f(o))) all[key] = (all[key] ?? 0) + n;
+  return all;
+}
+
 function stats(): FleetStats {
   const offers = [...rtcFleet.map((o) => o.offers), ...rtpFleet.map((o) => o.offers.length)];
   const sum = (f: (o: WebRtcOperator) => number) => rtcFleet.reduce((s, o) => s + f(o), 0);
@@ -88,9 +97,10 @@ function stats(): FleetStats {
     rtpExpected: rtpFleet.length > 0 ? Number.NaN : sum((o) => o.media.rtpExpected + o.currentExpected()),
     connected: sum((o) => o.media.connected),
     pcFailed: sum((o) => o.media.failed),
-    codecs: tally(rtcFleet.map((o) => o.codec)),
-    dtlsRoles: tally(rtcFleet.map((o) => o.dtlsRole)),
-    srtpProfiles: tally(rtcFleet.map((o) => o.srtpProfile)),
+    codecs: sumCounts((o) => o.media.codecs),
+    dtlsRoles: sumCounts((o) => o.media.dtlsRoles),
+    srtpProfiles: sumCounts((o) => o.media.srtpProfiles),
+    connectMs: sumCounts((o) => o.media.connectMs),
     inCallConnected:
       rtcFleet.filter((o) => o.current?.pc.connectionState === "connected").length + rtpFleet.filter((o) => o.current !== undefined).length,
     notConnected: tally(

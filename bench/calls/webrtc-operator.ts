@@ -29,6 +29,7 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
 import { createResponse, generateBranch, generateTag, parseMessage, serializeMessage, type SipRequest } from "../../server/sip";
 import type { OperatorStateView } from "../../server/realtime/events";
 import { SESSION_COOKIE } from "../../server/auth/session-cookie";
+import { RtpSequence } from "./rtp-sequence";
 
 /**
  * The DTLS role the operators answer: `passive` by default (rtpengine, offering `actpass`, becomes the DTLS client);
@@ -73,6 +74,29 @@ export interface MediaCounters {
   connected: number;
   /** Calls whose peer connection failed. */
   failed: number;
+  /**
+   * Media set-up time of the connected calls, from the 200 OK sent to the peer connection "connected" (ICE + DTLS),
+   * counted by upper bound in ms ({@link MEDIA_CONNECT_BUCKETS_MS}; "inf" above the last).
+   */
+  connectMs: Record<string, number>;
+  /** Per answered call: the codec, the DTLS role taken, and (once connected) the SRTP profile DTLS agreed. */
+  codecs: Record<string, number>;
+  dtlsRoles: Record<string, number>;
+  srtpProfiles: Record<string, number>;
+}
+
+/** Adds one to `counts[key]` (an undefined key counts as "none"). */
+function bump(counts: Record<string, number>, key: string | undefined): void {
+  const k = key ?? "none";
+  counts[k] = (counts[k] ?? 0) + 1;
+}
+
+/** Upper bounds (ms) of the media set-up time buckets of {@link MediaCounters.connectMs}. */
+export const MEDIA_CONNECT_BUCKETS_MS = [50, 100, 250, 500, 1000, 1500, 2000, 3000, 5000, 10000] as const;
+
+/** The bucket of {@link MediaCounters.connectMs} a media set-up time (ms) falls in. */
+export function connectBucket(ms: number): string {
+  return String(MEDIA_CONNECT_BUCKETS_MS.find((bound) => ms <= bound) ?? "inf");
 }
 
 interface CurrentCall {
@@ -80,10 +104,12 @@ interface CurrentCall {
   toTag: string;
   pc: RTCPeerConnection;
   track: MediaStreamTrack;
-  /** Per incoming SSRC: first and highest extended sequence number seen. */
-  streams: Map<number, { first: number; highest: number; cycles: number; last: number }>;
+  /** Per incoming SSRC: the packets its sequence numbers say were sent. */
+  streams: Map<number, RtpSequence>;
   sender?: Microphone;
   hangupTimer?: NodeJS.Timeout;
+  /** performance.now() when the 200 OK left. */
+  answeredAt?: number;
 }
 
 export class WebRtcOperator {
@@ -99,7 +125,7 @@ export class WebRtcOperator {
   dtlsRole: string | undefined;
   /** SRTP protection profile DTLS agreed in the last call (RFC 5764 §4.1.2). */
   srtpProfile: string | undefined;
-  readonly media: MediaCounters = { rtpSent: 0, rtpReceived: 0, rtpDecrypted: 0, echoedBack: 0, rtpExpected: 0, connected: 0, failed: 0 };
+  readonly media: MediaCounters = { rtpSent: 0, rtpReceived: 0, rtpDecrypted: 0, echoedBack: 0, rtpExpected: 0, connected: 0, failed: 0, connectMs: {}, codecs: {}, dtlsRoles: {}, srtpProfiles: {} };
   private cseq = 1;
   private readonly callId = `${generateTag()}@bench-operator`;
   private readonly tag = generateTag();
@@ -214,7 +240,9 @@ export class WebRtcOperator {
         reply(180, { toTag });
         void this.answer(request, toTag).then(
           (sdp) => {
-            if (this.current?.invite === request) reply(200, { toTag, headers: this.contact(), body: sdp });
+            if (this.current?.invite !== request) return;
+            this.current.answeredAt = performance.now();
+            reply(200, { toTag, headers: this.contact(), body: sdp });
           },
           (error: unknown) => {
             if (process.env.BENCH_DEBUG) console.error(`${this.username}: answer failed`, error, request.body.toString());
@@ -267,8 +295,10 @@ export class WebRtcOperator {
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected") {
         this.media.connected += 1;
+        bump(this.media.connectMs, connectBucket(performance.now() - (call.answeredAt ?? performance.now())));
         const profile = pc.getTransceivers()[0]?.dtlsTransport.dtls?.srtp.srtpProfile;
         this.srtpProfile = profile === 1 ? "AES_CM_128_HMAC_SHA1_80" : profile === 7 ? "AEAD_AES_128_GCM" : String(profile);
+        bump(this.media.srtpProfiles, this.srtpProfile);
       }
       if (state === "failed") this.media.failed += 1;
     });
@@ -299,6 +329,8 @@ export class WebRtcOperator {
     const sdp = pc.localDescription?.sdp ?? "";
     this.codec = /^a=rtpmap:\d+ ([^/]+)/m.exec(sdp)?.[1];
     this.dtlsRole = /^a=setup:(\S+)/m.exec(sdp)?.[1];
+    bump(this.media.codecs, this.codec);
+    bump(this.media.dtlsRoles, this.dtlsRole);
     return sdp;
   }
 
@@ -322,11 +354,8 @@ export class WebRtcOperator {
     if (ssrc === ownSsrc) this.media.echoedBack += 1;
     const seq = data.readUInt16BE(2);
     const stream = call.streams.get(ssrc);
-    if (!stream) return void call.streams.set(ssrc, { first: seq, highest: seq, cycles: 0, last: seq });
-    // Extended sequence number: a wrap from ~65535 to ~0 adds a cycle (RFC 3550 §A.1).
-    if (seq < stream.last && stream.last - seq > 0x8000) stream.cycles += 0x10000;
-    stream.last = seq;
-    stream.highest = Math.max(stream.highest, stream.cycles + seq);
+    if (stream) stream.add(seq);
+    else call.streams.set(ssrc, new RtpSequence(seq));
   }
 
   private startSending(call: CurrentCall): void {
@@ -390,7 +419,7 @@ export class WebRtcOperator {
       microphoneTicker = undefined;
     }
     clearTimeout(call.hangupTimer);
-    for (const s of call.streams.values()) this.media.rtpExpected += s.highest - s.first + 1;
+    for (const s of call.streams.values()) this.media.rtpExpected += s.expected;
     void call.pc.close().catch(() => {});
     this.notify();
   }
@@ -398,7 +427,7 @@ export class WebRtcOperator {
   /** Expected packets of the call in progress (to compute loss while it is up). */
   currentExpected(): number {
     let n = 0;
-    for (const s of this.current?.streams.values() ?? []) n += s.highest - s.first + 1;
+    for (const s of this.current?.streams.values() ?? []) n += s.expected;
     return n;
   }
 

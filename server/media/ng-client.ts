@@ -114,8 +114,16 @@ export interface NgClientOptions {
   timeoutMs?: number;
   /** Re-sends after the first attempt. Default 2. */
   retries?: number;
-  /** Bound on requests awaiting a reply; more are refused with {@link NgUnavailableError}. Default 1024. */
+  /** Bound on requests not yet settled (in flight and queued); more are refused with {@link NgUnavailableError}. Default 1024. */
   maxPending?: number;
+  /**
+   * Requests sent and not yet answered at once; the others wait in order. Default 32. Replies come back to one UDP
+   * socket whose receive buffer (net.core.rmem_default, 208 KiB on Debian) holds about 50 `query` replies of a
+   * bridged call (3.2 KB each, about 4 KiB of kernel memory): a burst of hundreds of requests (one `query` per
+   * bridged call, the media watch) made the kernel drop a third of the replies at 100 calls (RcvbufErrors), each
+   * then waited a whole retry timeout. The window keeps the replies that can arrive together within the buffer.
+   */
+  maxInFlight?: number;
   transportFactory?: NgTransportFactory;
   logger?: Logger;
 }
@@ -124,6 +132,12 @@ export interface NgClientOptions {
 export interface NgRequestOptions {
   timeoutMs?: number;
   retries?: number;
+  /**
+   * Sent at once, outside the in-flight window (see {@link NgClientOptions.maxInFlight}): for health checks (`ping`,
+   * `statistics`), one at a time per instance, whose answer must not wait behind a backlog when the instance stopped
+   * answering.
+   */
+  urgent?: boolean;
 }
 
 /** Reply of an offer/answer: the rewritten SDP plus the full reply. */
@@ -149,6 +163,10 @@ interface Pending {
   maxAttempts: number;
   timeoutMs: number;
   timer: NodeJS.Timeout | undefined;
+  /** Holds a place in the window (every request but the urgent ones). */
+  windowed: boolean;
+  /** performance.now() after which a request still queued is refused instead of sent: its whole retry budget. */
+  sendBy: number;
   resolve: (reply: BencodeDict) => void;
   reject: (error: Error) => void;
 }
@@ -174,6 +192,10 @@ export class NgClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly maxPending: number;
+  private readonly maxInFlight: number;
+  /** Requests waiting for a place in the window (in {@link pending} too), oldest first. */
+  private readonly queued: string[] = [];
+  private inFlight = 0;
   private readonly logger: Logger;
   // A random prefix keeps cookies unique across restarts of Hotline, so rtpengine's per-cookie reply cache can
   // never hand a new request the cached reply of an old one.
@@ -186,15 +208,21 @@ export class NgClient {
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.retries = options.retries ?? 2;
     this.maxPending = options.maxPending ?? 1024;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 32);
     this.logger = options.logger ?? silentLogger;
     this.transport = (options.transportFactory ?? udpTransportFactory)(address);
     this.transport.onMessage((data) => this.handleMessage(data));
     this.transport.onError((error) => this.logger.warn("ng socket error", { error: error.message, ...address }));
   }
 
-  /** Number of requests awaiting a reply (for metrics and tests). */
+  /** Number of requests not yet settled, in flight or queued (for metrics and tests). */
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /** Number of requests sent and awaiting a reply (at most `maxInFlight`). */
+  get inFlightCount(): number {
+    return this.inFlight;
   }
 
   /**
@@ -209,19 +237,51 @@ export class NgClient {
     const cookie = `${this.cookiePrefix}${(this.seq++).toString(36)}`;
     const frame = Buffer.concat([Buffer.from(`${cookie} `, "ascii"), encode({ ...args, command })]);
     return new Promise<BencodeDict>((resolve, reject) => {
+      const maxAttempts = 1 + Math.max(0, options.retries ?? this.retries);
+      const timeoutMs = options.timeoutMs ?? this.timeoutMs;
       const entry: Pending = {
         command,
         frame,
         attempt: 0,
-        maxAttempts: 1 + Math.max(0, options.retries ?? this.retries),
-        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+        maxAttempts,
+        timeoutMs,
         timer: undefined,
+        windowed: options.urgent !== true,
+        sendBy: performance.now() + maxAttempts * timeoutMs,
         resolve,
         reject,
       };
       this.pending.set(cookie, entry);
-      this.sendAttempt(cookie, entry);
+      if (!entry.windowed) {
+        this.sendAttempt(cookie, entry);
+      } else if (this.inFlight < this.maxInFlight) {
+        this.inFlight++;
+        this.sendAttempt(cookie, entry);
+      } else {
+        this.queued.push(cookie);
+      }
     });
+  }
+
+  /**
+   * A request settled: if it held a place in the window, the place goes to the oldest queued request; queued
+   * requests that waited their whole retry budget (the instance stopped answering) are refused without being sent.
+   */
+  private settled(entry: Pending): void {
+    if (!entry.windowed) return;
+    this.inFlight--;
+    for (let next = this.queued.shift(); next !== undefined; next = this.queued.shift()) {
+      const waiting = this.pending.get(next);
+      if (!waiting) continue;
+      if (performance.now() > waiting.sendBy) {
+        this.pending.delete(next);
+        waiting.reject(new NgUnavailableError(`rtpengine ${waiting.command}: not sent, the requests before it went unanswered`, waiting.command));
+        continue;
+      }
+      this.inFlight++;
+      this.sendAttempt(next, waiting);
+      return;
+    }
   }
 
   private sendAttempt(cookie: string, entry: Pending): void {
@@ -239,6 +299,7 @@ export class NgClient {
         this.sendAttempt(cookie, entry);
       } else {
         this.pending.delete(cookie);
+        this.settled(entry);
         entry.reject(new NgTimeoutError(entry.command, entry.attempt));
       }
     }, entry.timeoutMs);
@@ -252,7 +313,8 @@ export class NgClient {
     }
     const cookie = data.toString("ascii", 0, space);
     const entry = this.pending.get(cookie);
-    if (!entry) {
+    // attempt 0: still queued, never sent, so this cannot be its reply.
+    if (!entry || entry.attempt === 0) {
       // Normal after a retry: the first reply settled the request, the duplicate arrives later.
       this.logger.debug("ng reply for unknown cookie", { cookie });
       return;
@@ -267,6 +329,7 @@ export class NgClient {
     }
     this.pending.delete(cookie);
     clearTimeout(entry.timer);
+    this.settled(entry);
     if (!isDict(reply)) {
       entry.reject(new NgError(entry.command, "reply is not a dictionary", {}));
       return;
@@ -289,6 +352,8 @@ export class NgClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.queued.length = 0;
+    this.inFlight = 0;
     for (const [cookie, entry] of this.pending) {
       clearTimeout(entry.timer);
       this.pending.delete(cookie);

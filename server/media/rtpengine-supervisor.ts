@@ -134,7 +134,7 @@ abstract class InstanceBase implements MediaInstance {
   /** One short ping: used by readiness polling and health checks. Resolves with the failure, or undefined. */
   protected async probe(timeoutMs: number): Promise<string | undefined> {
     try {
-      this.lastPingMs = await this.client.ping({ timeoutMs, retries: 0 });
+      this.lastPingMs = await this.client.ping({ timeoutMs, retries: 0, urgent: true });
       return undefined;
     } catch (error) {
       return `ping failed: ${(error as Error).message}`;
@@ -518,7 +518,7 @@ export class ExternalRtpengine extends InstanceBase {
   protected override async probe(timeoutMs: number): Promise<string | undefined> {
     const started = performance.now();
     try {
-      const stats = await this.client.statistics({ timeoutMs, retries: 0 });
+      const stats = await this.client.statistics({ timeoutMs, retries: 0, urgent: true });
       this.lastPingMs = performance.now() - started;
       const total = stats["totalstatistics"];
       const uptimeS = isDict(total) ? Number(total["uptime"]) : NaN;

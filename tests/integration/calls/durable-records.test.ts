@@ -11,6 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import dgram from "node:dgram";
+import net from "node:net";
 import { EventEmitter } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -184,6 +185,50 @@ describe("the PostgreSQL pool's bounds", () => {
       await database.close();
     }
   });
+  // Drizzle's `transaction` sends `begin` before its try/finally: a connection lost at that moment left the client
+  // checked out for ever (each loss shrank the pool by one, and closing waited for it until its 3 s bound). A proxy
+  // between the pool and the server cuts the connection as `begin` goes out: by a FIN (the server went away cleanly)
+  // and by a RST (a crashed host).
+  for (const cut of ["end", "reset"] as const) {
+    it(`a connection lost (${cut}) as a transaction begins goes back to the pool, and closing does not wait for it`, async () => {
+      const target = new URL(await postgres.createDatabase(`lost_at_begin_${cut}`));
+      let cutNext = false;
+      const proxy = net.createServer((client) => {
+        const server = net.connect(Number(target.port), target.hostname);
+        client.on("data", (chunk) => {
+          if (!cutNext) return void server.write(chunk);
+          cutNext = false;
+          server.destroy();
+          if (cut === "reset") client.resetAndDestroy();
+          else client.end();
+        });
+        server.on("data", (chunk) => client.write(chunk));
+        for (const socket of [client, server]) socket.on("error", () => {});
+        server.on("close", () => client.destroy());
+        client.on("close", () => server.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      const url = new URL(target);
+      url.port = String((proxy.address() as net.AddressInfo).port);
+      const database = await openDatabase({ kind: "postgres", url: url.toString() });
+      try {
+        await database.ping(); // one idle pooled connection: the transaction takes it, and `begin` is its next bytes
+        cutNext = true;
+        const outcome = await database.db.transaction(async () => {}).then(
+          () => "committed",
+          (error: unknown) => String(error),
+        );
+        expect(outcome).toMatch(/begin|terminated|ECONNRESET/i);
+        await database.ping();
+      } finally {
+        const started = Date.now();
+        await database.close();
+        // Nothing is still checked out: the pool ends at once instead of after close()'s 3 s bound.
+        expect(Date.now() - started).toBeLessThan(1_000);
+        proxy.close();
+      }
+    });
+  }
 });
 
 describe("call records through a PostgreSQL outage", () => {

@@ -11,7 +11,8 @@ import {
   finishTrunkSdp,
   trunkLegOptions,
 } from "../../../server/media/leg-profiles.js";
-import { NgError } from "../../../server/media/ng-client.js";
+import { type BencodeDict, encode } from "../../../server/media/bencode.js";
+import { NgClient, NgError } from "../../../server/media/ng-client.js";
 import { ExternalRtpengine, type MediaInstanceStatus, RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
 import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
@@ -311,6 +312,18 @@ describe("media layer against a real rtpengine", () => {
     const err = await supervisor.client.query({ callId: "no-such-call" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NgError);
     expect((err as NgError).reason).toMatch(/Unknown call-id/);
+  });
+
+  it("a burst of queries far beyond the socket's receive buffer is answered on the first attempt", async () => {
+    // The media watch queries every bridged call at once. Before the client's in-flight window, the replies (2 to 3 KB
+    // each) overflowed its socket's 208 KiB receive buffer and the kernel dropped a third of them at 100 calls (each
+    // then waited a whole retry timeout); with a window of 1000 this test fails the same way. No retries here, so a
+    // dropped reply fails its request.
+    const client = new NgClient(supervisor.client.address, { retries: 0, timeoutMs: 3000 });
+    const replies = await Promise.allSettled(Array.from({ length: 400 }, () => client.query({ callId: "in-1" }))).finally(() => client.close());
+    expect(replies.filter((r) => r.status === "rejected").map((r) => String(r.reason)).slice(0, 3)).toEqual([]);
+    const size = encode((replies[0] as PromiseFulfilledResult<BencodeDict>).value).length;
+    expect(size * replies.length).toBeGreaterThan(3 * 208 * 1024);
   });
 
   it("delete leaves no session behind", async () => {

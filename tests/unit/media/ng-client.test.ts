@@ -183,6 +183,93 @@ describe("NgClient errors and bounds", () => {
     await Promise.all([a, b]);
   });
 
+  it("keeps at most maxInFlight requests unanswered; the others are sent in order as places free up", async () => {
+    const { fake, client } = setup({ maxInFlight: 2, timeoutMs: 1000 });
+    const replies = ["A", "B", "C", "D", "E"].map((callId) => client.query({ callId }));
+    expect(fake.sent.map((r) => r.dict["call-id"])).toEqual(["A", "B"]);
+    expect(client.inFlightCount).toBe(2);
+    expect(client.pendingCount).toBe(5);
+    // B answers first: C takes its place, D and E still wait.
+    fake.deliver(fake.sent[1]!.cookie, { result: "ok" });
+    expect(fake.sent.map((r) => r.dict["call-id"])).toEqual(["A", "B", "C"]);
+    fake.responder = () => ({ result: "ok" });
+    fake.deliver(fake.sent[0]!.cookie, { result: "ok" });
+    fake.deliver(fake.sent[2]!.cookie, { result: "ok" });
+    await Promise.all(replies);
+    expect(fake.sent.map((r) => r.dict["call-id"])).toEqual(["A", "B", "C", "D", "E"]);
+    expect(client.inFlightCount).toBe(0);
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it("a request that timed out frees its place in the window for the next one", async () => {
+    const { fake, client } = setup({ maxInFlight: 1, timeoutMs: 20, retries: 0 });
+    fake.responder = (request) => (request.dict["call-id"] === "lost" ? undefined : { result: "ok" });
+    const lost = client.query({ callId: "lost" });
+    const next = client.request("query", { "call-id": "next" }, { timeoutMs: 1000 });
+    await expect(lost).rejects.toBeInstanceOf(NgTimeoutError);
+    await expect(next).resolves.toMatchObject({ result: "ok" });
+    expect(fake.sent.map((r) => r.dict["call-id"])).toEqual(["lost", "next"]);
+    expect(client.inFlightCount).toBe(0);
+  });
+
+  it("sends urgent requests (health pings) at once, outside the window", async () => {
+    const { fake, client } = setup({ maxInFlight: 1, timeoutMs: 1000 });
+    const a = client.query({ callId: "A" });
+    const b = client.query({ callId: "B" });
+    const ping = client.ping({ urgent: true });
+    expect(fake.sent.map((r) => r.dict["command"])).toEqual(["query", "ping"]);
+    fake.deliver(fake.sent[1]!.cookie, { result: "pong" });
+    await ping;
+    // The ping's reply did not free A's place: B still waits for A.
+    expect(fake.sent).toHaveLength(2);
+    fake.responder = () => ({ result: "ok" });
+    fake.deliver(fake.sent[0]!.cookie, { result: "ok" });
+    await Promise.all([a, b]);
+    expect(fake.sent.map((r) => r.dict["call-id"] ?? r.dict["command"])).toEqual(["A", "ping", "B"]);
+  });
+
+  it("refuses, unsent, a queued request that waited its whole retry budget behind unanswered ones", async () => {
+    const { fake, client } = setup({ maxInFlight: 1, timeoutMs: 20, retries: 1 });
+    const stuck = client.query({ callId: "stuck" });
+    // Its own budget (5 ms) runs out long before the stuck request's two 20 ms attempts do.
+    const behind = client.request("query", { "call-id": "behind" }, { timeoutMs: 5, retries: 0 });
+    await expect(stuck).rejects.toBeInstanceOf(NgTimeoutError);
+    await expect(behind).rejects.toBeInstanceOf(NgUnavailableError);
+    expect(fake.sent.map((r) => r.dict["call-id"])).toEqual(["stuck", "stuck"]);
+    // The window is free again: the next request goes out.
+    fake.responder = () => ({ result: "ok" });
+    await client.query({ callId: "after" });
+    expect(client.inFlightCount).toBe(0);
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it("ignores a reply for a request still queued (never sent): it cannot be its answer", async () => {
+    const { fake, client } = setup({ maxInFlight: 1, timeoutMs: 1000 });
+    const first = client.ping();
+    const second = client.ping();
+    const firstCookie = fake.sent[0]!.cookie;
+    // The queued request's cookie is the next in sequence after the first one's.
+    const queuedCookie = firstCookie.slice(0, 8) + (parseInt(firstCookie.slice(8), 36) + 1).toString(36);
+    fake.deliver(queuedCookie, { result: "pong" });
+    expect(client.inFlightCount).toBe(1);
+    expect(fake.sent).toHaveLength(1);
+    fake.responder = () => ({ result: "pong" });
+    fake.deliver(firstCookie, { result: "pong" });
+    await Promise.all([first, second]);
+    expect(fake.sent.map((r) => r.cookie)).toEqual([firstCookie, queuedCookie]);
+  });
+
+  it("close() rejects queued requests too, without sending them", async () => {
+    const { fake, client } = setup({ maxInFlight: 1, timeoutMs: 1000 });
+    const a = client.ping();
+    const b = client.ping();
+    client.close();
+    await expect(a).rejects.toBeInstanceOf(NgUnavailableError);
+    await expect(b).rejects.toBeInstanceOf(NgUnavailableError);
+    expect(fake.sent).toHaveLength(1);
+    expect(client.pendingCount).toBe(0);
+  });
+
   it("close() rejects everything in flight, closes the transport and refuses new requests", async () => {
     const { fake, client } = setup({ timeoutMs: 1000 });
     const p = client.ping();
