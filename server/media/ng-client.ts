@@ -227,7 +227,9 @@ export class NgClient {
 
   /**
    * Sends a raw ng command. Resolves with the reply dictionary when `result` is "ok" or "pong"; rejects with
-   * {@link NgError} on another result, {@link NgTimeoutError} when every attempt went unanswered.
+   * {@link NgError} on another result, {@link NgTimeoutError} when every attempt went unanswered, and
+   * {@link NgUnavailableError} when it was never sent: the client is closed, `maxPending` requests are unsettled, or it
+   * waited in the window's queue longer than its own retry budget (attempts × timeout).
    */
   request(command: string, args: BencodeDict = {}, options: NgRequestOptions = {}): Promise<BencodeDict> {
     if (this.closed) return Promise.reject(new NgUnavailableError("ng client is closed", command));
