@@ -1,13 +1,18 @@
 /** `npm start`: the one Hotline process. Exits non-zero with a readable message on bad configuration. */
 import { type Hotline, startHotline, stopOnSignals } from "./boot";
-import { ConfigError, loadConfig } from "./config/config";
+import { type Config, loadConfig } from "./config/config";
+import { startupErrorLine } from "./config/startup-error";
 import { createLogger } from "./logger";
 
 /** How long a node that lost the leader lease may take to stop before it exits anyway, ms. */
 const LEADERSHIP_LOST_STOP_MS = 3000;
 
+/** What main() got to, for the start-up error's message. */
+const started: { config?: Config } = {};
+
 async function main() {
   const config = loadConfig();
+  started.config = config;
   const logger = createLogger(config.LOG_LEVEL);
   const dev = process.argv.includes("--dev");
   // Set once started; the lease may in theory be lost before startHotline returns.
@@ -33,6 +38,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startupErrorLine(error, started.config) ?? error);
   process.exit(1);
 });

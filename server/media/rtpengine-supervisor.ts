@@ -11,7 +11,7 @@
  * (decided by {@link SessionLossDetector} from the instances' state changes), so the call path can move or end them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -332,19 +332,45 @@ export class RtpengineSupervisor extends InstanceBase {
     }
   }
 
+  /** Where the Hotline process that spawned the rtpengine named in the pid file writes its own pid. */
+  private get ownerFile(): string {
+    return `${this.opts.pidFile}.owner`;
+  }
+
   /**
    * A previous Hotline that died hard may have left its rtpengine running with our ng port: kill it if the pid file
-   * names an rtpengine process with our exact --listen-ng argument (never anything else).
+   * names an rtpengine process with our exact --listen-ng argument (never anything else), unless that rtpengine's
+   * parent is still the other Hotline that started it (the owner file's pid): another instance is running on this
+   * ng port, and killing its rtpengine would drop its calls.
+   *
+   * @throws Error naming RTPENGINE_NG_PORT when another running Hotline owns the rtpengine on our ng port.
    */
   private killOrphan(): void {
     let pid: number;
+    let parent: number;
     try {
       pid = Number.parseInt(readFileSync(this.opts.pidFile, "utf8").trim(), 10);
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       const listen = `--listen-ng=${this.address.host}:${this.address.port}`;
       if (!cmdline[0]?.endsWith("rtpengine") || !cmdline.includes(listen)) return;
+      // proc(5): "pid (comm) state ppid ...", where comm may hold spaces and parentheses.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
     } catch {
       return; // No pid file or no such process: nothing to clean up.
+    }
+    const owner = (() => {
+      try {
+        return Number.parseInt(readFileSync(this.ownerFile, "utf8").trim(), 10);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (owner !== undefined && parent === owner && owner !== process.pid) {
+      throw new Error(
+        `rtpengine ng port ${this.address.port} is in use by the rtpengine of another running Hotline (pid ${owner}): ` +
+          "give each instance its own RTPENGINE_NG_PORT and RTP_PORT_MIN/RTP_PORT_MAX",
+      );
     }
     this.logger.warn("killing orphaned rtpengine from a previous run", { pid, id: this.id });
     try {
@@ -359,6 +385,8 @@ export class RtpengineSupervisor extends InstanceBase {
     this.setState("starting");
     const child = spawn(this.opts.binary, this.commandLine(), { stdio: ["ignore", "ignore", "pipe"] });
     this.child = child;
+    // Tells a second Hotline on the same ng port that this rtpengine is not an orphan (see killOrphan).
+    writeFileSync(this.ownerFile, `${process.pid}\n`);
     this.childStartedAt = Date.now();
     this.stderrTail.length = 0;
     process.once("exit", this.exitHook);
@@ -468,6 +496,7 @@ export class RtpengineSupervisor extends InstanceBase {
     process.removeListener("exit", this.exitHook);
     // rtpengine removes its pid file on a clean exit; after SIGKILL it stays and would mislead killOrphan.
     rmSync(this.opts.pidFile, { force: true });
+    rmSync(this.ownerFile, { force: true });
     this.client.close();
     this.setState("stopped");
   }
