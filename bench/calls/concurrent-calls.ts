@@ -28,6 +28,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { round } from "../queue/bench-stats";
+import { MEDIA_CONNECT_BUCKETS_MS, bucketQuantile } from "./media-connect";
 import { BENCH_DB, BENCH_INJECT_DTMF, childPids, latency, procUsage, setupIntervals, startCallBench, udpDrops, waitUntil, type CallBench } from "./call-bench";
 
 const STEPS = (process.env.CONCURRENT_STEPS ?? "100,200,300,400,500").split(",").map(Number).filter((n) => n > 0);
@@ -39,6 +40,8 @@ const KEEP_GOING = process.env.CONCURRENT_KEEP_GOING === "1";
  * hears nothing for that long hangs up. It is also how long the step waits for the last legs before its window.
  */
 const MEDIA_CONNECT_LIMIT_MS = 5_000;
+// Slow legs are counted from the set-up time buckets: the limit must be one of their bounds.
+if (!(MEDIA_CONNECT_BUCKETS_MS as readonly number[]).includes(MEDIA_CONNECT_LIMIT_MS)) throw new Error("MEDIA_CONNECT_LIMIT_MS is not a bucket bound");
 /**
  * Share of the frames the calls' microphones should have sent (50 a second per call up) that the generator did send,
  * below which a step did not hold (percent): a saturated generator falls behind and offers less than the step's load.
@@ -212,18 +215,6 @@ async function step(bench: CallBench, calls: number) {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
-
-/** The upper bound of the bucket holding quantile q of a bucketed count (see MediaCounters.connectMs): ms, "inf" above the last bound, NaN if empty. */
-function bucketQuantile(buckets: Record<string, number>, q: number): number | "inf" {
-  const entries = Object.entries(buckets).sort(([a], [b]) => (a === "inf" ? Infinity : Number(a)) - (b === "inf" ? Infinity : Number(b)));
-  const total = entries.reduce((n, [, v]) => n + v, 0);
-  let seen = 0;
-  for (const [bucket, n] of entries) {
-    seen += n;
-    if (seen >= q * total) return bucket === "inf" ? "inf" : Number(bucket);
-  }
-  return Number.NaN;
-}
 
 /** Per-key counts added between two cumulative readings (the fleets count codecs, roles and profiles over all calls). */
 function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {

@@ -29,6 +29,7 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
 import { createResponse, generateBranch, generateTag, parseMessage, serializeMessage, type SipRequest } from "../../server/sip";
 import type { OperatorStateView } from "../../server/realtime/events";
 import { SESSION_COOKIE } from "../../server/auth/session-cookie";
+import { connectBucket } from "./media-connect";
 import { RtpSequence } from "./rtp-sequence";
 
 /**
@@ -76,7 +77,7 @@ export interface MediaCounters {
   failed: number;
   /**
    * Media set-up time of the connected calls, from the 200 OK sent to the peer connection "connected" (ICE + DTLS),
-   * counted by upper bound in ms ({@link MEDIA_CONNECT_BUCKETS_MS}; "inf" above the last).
+   * counted by upper bound in ms (see media-connect.ts).
    */
   connectMs: Record<string, number>;
   /** Per answered call: the codec, the DTLS role taken, and (once connected) the SRTP profile DTLS agreed. */
@@ -91,13 +92,6 @@ function bump(counts: Record<string, number>, key: string | undefined): void {
   counts[k] = (counts[k] ?? 0) + 1;
 }
 
-/** Upper bounds (ms) of the media set-up time buckets of {@link MediaCounters.connectMs}. */
-export const MEDIA_CONNECT_BUCKETS_MS = [50, 100, 250, 500, 1000, 1500, 2000, 3000, 5000, 10000] as const;
-
-/** The bucket of {@link MediaCounters.connectMs} a media set-up time (ms) falls in. */
-export function connectBucket(ms: number): string {
-  return String(MEDIA_CONNECT_BUCKETS_MS.find((bound) => ms <= bound) ?? "inf");
-}
 
 interface CurrentCall {
   invite: SipRequest;
@@ -121,10 +115,6 @@ export class WebRtcOperator {
   offers = 0;
   /** Codec name of the last answered call (e.g. "PCMU"). */
   codec: string | undefined;
-  /** DTLS role werift took in the last answer (`active` or `passive`). */
-  dtlsRole: string | undefined;
-  /** SRTP protection profile DTLS agreed in the last call (RFC 5764 §4.1.2). */
-  srtpProfile: string | undefined;
   readonly media: MediaCounters = { rtpSent: 0, rtpReceived: 0, rtpDecrypted: 0, echoedBack: 0, rtpExpected: 0, connected: 0, failed: 0, connectMs: {}, codecs: {}, dtlsRoles: {}, srtpProfiles: {} };
   private cseq = 1;
   private readonly callId = `${generateTag()}@bench-operator`;
@@ -296,9 +286,9 @@ export class WebRtcOperator {
       if (state === "connected") {
         this.media.connected += 1;
         bump(this.media.connectMs, connectBucket(performance.now() - (call.answeredAt ?? performance.now())));
+        // The SRTP protection profile DTLS agreed (RFC 5764 §4.1.2).
         const profile = pc.getTransceivers()[0]?.dtlsTransport.dtls?.srtp.srtpProfile;
-        this.srtpProfile = profile === 1 ? "AES_CM_128_HMAC_SHA1_80" : profile === 7 ? "AEAD_AES_128_GCM" : String(profile);
-        bump(this.media.srtpProfiles, this.srtpProfile);
+        bump(this.media.srtpProfiles, profile === 1 ? "AES_CM_128_HMAC_SHA1_80" : profile === 7 ? "AEAD_AES_128_GCM" : String(profile));
       }
       if (state === "failed") this.media.failed += 1;
     });
@@ -328,9 +318,9 @@ export class WebRtcOperator {
     }
     const sdp = pc.localDescription?.sdp ?? "";
     this.codec = /^a=rtpmap:\d+ ([^/]+)/m.exec(sdp)?.[1];
-    this.dtlsRole = /^a=setup:(\S+)/m.exec(sdp)?.[1];
     bump(this.media.codecs, this.codec);
-    bump(this.media.dtlsRoles, this.dtlsRole);
+    // The DTLS role taken in the answer (`active` or `passive`).
+    bump(this.media.dtlsRoles, /^a=setup:(\S+)/m.exec(sdp)?.[1]);
     return sdp;
   }
 
