@@ -1,4 +1,4 @@
-/** `npm start`: the one Hotline process. Exits non-zero with a readable message on bad configuration. */
+/** `npm start`: the one Hotline process. Exits non-zero with one readable line on bad configuration or a port it cannot take (server/config/startup-error.ts). */
 import { type Hotline, startHotline, stopOnSignals } from "./boot";
 import { type Config, loadConfig } from "./config/config";
 import { startupErrorLine } from "./config/startup-error";
