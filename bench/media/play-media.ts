@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import { trunkLegOptions } from "../../server/media/leg-profiles";
 import { PlaybackSounds } from "../../server/media/playback-sounds";
 import { RtpengineSupervisor } from "../../server/media/rtpengine-supervisor";
-import { bindUdp, freeUdpPortOutside } from "../../tests/support/net";
+import { bindUdp, freePort } from "../../tests/support/net";
 import { round } from "../queue/bench-stats";
 
 const CALLS = Number(process.env.PLAY_CALLS ?? 200);
@@ -33,7 +33,7 @@ function cpuMs(pid: number): number {
 export async function main(): Promise<void> {
   const [min, max] = (process.env.BENCH_RTP_PORTS ?? "30000-39999").split("-").map(Number) as [number, number];
   const cache = mkdtempSync(path.join(tmpdir(), "hotline-bench-playback-"));
-  const rtpengine = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freeUdpPortOutside(min, max), portMin: min, portMax: max });
+  const rtpengine = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freePort(), portMin: min, portMax: max });
   const caller = await bindUdp();
   try {
     const playback = new PlaybackSounds(SOUNDS, cache);

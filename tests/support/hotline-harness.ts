@@ -22,8 +22,8 @@ export interface Harness {
 }
 
 /**
- * RTP ranges of test rtpengines sit below Linux's ephemeral ports (32768 and up), where `freePort()` finds the
- * ports of SIPp and the servers: an rtpengine allocating inside that range could take a port just handed out.
+ * RTP ranges of test rtpengines sit apart from the block where `freePort()` finds the ports of SIPp and the servers
+ * (24000-29999): an rtpengine allocating inside that block could take a port just handed out.
  */
 let rtpSlot = 0;
 

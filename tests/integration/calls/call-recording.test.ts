@@ -95,7 +95,7 @@ it("records a call of a recorded queue across a transfer: notice first, stereo O
   expect(codec).toBe("opus");
   expect(channels).toBe(2);
   expect(Math.abs(durationS - talkS), `recording ${durationS} s, talk ${talkS} s`).toBeLessThanOrEqual(1);
-  // Both sides are heard, each on its own channel: SIPp's quiet sample on the left, the operator's loud tone right.
+  // Both sides are heard, each on its own channel: the caller's quiet tone on the left, the operator's loud tone right.
   const [left, right] = channelLevels(file);
   console.log(`recording: ${durationS.toFixed(2)} s for ${talkS.toFixed(2)} s of talk; mean level left ${left.toFixed(0)}, right ${right.toFixed(0)}`);
   expect(left).toBeGreaterThan(20);
@@ -104,6 +104,9 @@ it("records a call of a recorded queue across a transfer: notice first, stereo O
   // The operator side is there in both segments: rania's tone at the start, samir's at the end.
   expect(channelLevels(file, 0.2, 1.2)[1]).toBeGreaterThan(1000);
   expect(channelLevels(file, durationS - 1.2, durationS - 0.2)[1]).toBeGreaterThan(1000);
+  // The caller too, to the end: a caller heard only at the start (a sample shorter than notice + talk) fails here.
+  expect(channelLevels(file, 0.2, 1.2)[0]).toBeGreaterThan(20);
+  expect(channelLevels(file, durationS - 0.7, durationS - 0.2)[0]).toBeGreaterThan(20);
   const answers = (await listCallEvents(db, recorded.id)).filter((e) => e.type === "call.answered").map((e) => e.operatorId);
   expect(answers).toEqual([await userId("rania"), samirId]);
   expect(recorded.recordingExpiresAt!.getTime() - recorded.endedAt!.getTime()).toBeGreaterThan(29 * 86_400_000);

@@ -15,31 +15,12 @@ import { MediaBridge } from "../../../server/calls/media-bridge.js";
 import { audioEndpoint } from "../../../server/calls/trunk-sdp.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { testRtpPort } from "../../support/net";
+import { bindUdp, freePort, testRtpPort } from "../../support/net";
 
 const RTP_MIN = testRtpPort(21500);
 const RTP_MAX = RTP_MIN + 499;
 const CALL_ID = "bridge-it-1";
 const SOUNDS_DIR = fileURLToPath(new URL("../../../public/sounds", import.meta.url));
-
-async function bindUdp(): Promise<dgram.Socket> {
-  for (;;) {
-    const socket = dgram.createSocket("udp4");
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-    // Ephemeral ports overlap rtpengine's range: never take one of its ports.
-    const { port } = socket.address();
-    if (port < RTP_MIN || port > RTP_MAX) return socket;
-    socket.close();
-  }
-}
-
-async function freeUdpPort(): Promise<number> {
-  const socket = await bindUdp();
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 
 /** G.711 mu-law encoder (ITU-T G.711), enough for a test tone. */
 function linearToUlaw(sample: number): number {
@@ -165,7 +146,7 @@ describe("MediaBridge with real rtpengine and Chromium", () => {
     expect(existsSync("/usr/bin/rtpengine"), "apt-get install -y rtpengine-daemon").toBe(true);
     supervisor = new RtpengineSupervisor({
       interfaceAddress: "127.0.0.1",
-      ngPort: await freeUdpPort(),
+      ngPort: await freePort(),
       portMin: RTP_MIN,
       portMax: RTP_MAX,
       healthIntervalMs: 0,

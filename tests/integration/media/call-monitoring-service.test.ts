@@ -12,7 +12,7 @@ import type { NewCallEvent } from "../../../db/queries/calls";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
 import { CallMonitoring, MAX_MONITORS_PER_CALL, MonitorError, type OperatorMonitorView, type TakeOverMedia } from "../../../server/monitoring/call-monitoring-service.js";
-import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
+import { bindUdp, freePort, testRtpPort } from "../../support/net";
 
 const RTP_MIN = testRtpPort(22800);
 const RTP_MAX = RTP_MIN + 99;
@@ -37,7 +37,7 @@ const heard = (packets: Buffer[], voice: number) => packets.filter((p) => voiceO
 
 let rtpengine: RtpengineSupervisor;
 beforeAll(async () => {
-  rtpengine = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freeUdpPortOutside(RTP_MIN, RTP_MAX), portMin: RTP_MIN, portMax: RTP_MAX, healthIntervalMs: 500, backoff: { initialMs: 100 } });
+  rtpengine = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freePort(), portMin: RTP_MIN, portMax: RTP_MAX, healthIntervalMs: 500, backoff: { initialMs: 100 } });
   await rtpengine.start();
 });
 afterAll(() => rtpengine?.stop());

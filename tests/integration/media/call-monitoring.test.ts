@@ -10,14 +10,13 @@ import { browserLegOptions } from "../../../server/media/leg-profiles.js";
 import { NgError } from "../../../server/media/ng-client.js";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
+import { bindUdp, freePort, testRtpPort } from "../../support/net";
 
 const RTP_MIN = testRtpPort(22700);
 const RTP_MAX = RTP_MIN + 99;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A free UDP port outside our RTP range (ephemeral ports overlap it). */
-const freeUdpPort = () => freeUdpPortOutside(RTP_MIN, RTP_MAX);
 const plainSdp = (port: number, direction = "sendrecv") =>
   `v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=${direction}\r\n`;
 /** A 20 ms PCMU frame whose payload bytes are all `voice`: who spoke survives rtpengine's SSRC rewriting. */
@@ -36,7 +35,7 @@ const voiceOf = (packet: Buffer) => (packet.length > 12 ? packet[12] : undefined
 
 let supervisor: RtpengineSupervisor;
 beforeAll(async () => {
-  supervisor = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freeUdpPort(), portMin: RTP_MIN, portMax: RTP_MAX, healthIntervalMs: 500, backoff: { initialMs: 100 } });
+  supervisor = new RtpengineSupervisor({ interfaceAddress: "127.0.0.1", ngPort: await freePort(), portMin: RTP_MIN, portMax: RTP_MAX, healthIntervalMs: 500, backoff: { initialMs: 100 } });
   await supervisor.start();
 });
 afterAll(() => supervisor?.stop());

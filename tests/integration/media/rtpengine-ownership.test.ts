@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor";
-import { freeUdpPortOutside, testRtpPort } from "../../support/net";
+import { freePort, testRtpPort } from "../../support/net";
 import { waitUntil } from "../../support/wait";
 
 const RTP_MIN = testRtpPort(23500);
@@ -43,7 +43,7 @@ afterEach(async () => {
 });
 
 it("a second Hotline on the same ng port refuses to start and leaves the running one's rtpengine alone", async () => {
-  const ngPort = await freeUdpPortOutside(RTP_MIN, RTP_MAX);
+  const ngPort = await freePort();
   const other = await otherHotline(ngPort);
   cleanup.push(async () => {
     other.child.kill("SIGTERM");
@@ -57,7 +57,7 @@ it("a second Hotline on the same ng port refuses to start and leaves the running
 });
 
 it("the rtpengine of a Hotline that died (SIGKILL) is an orphan: the next start kills it and takes the port", async () => {
-  const ngPort = await freeUdpPortOutside(RTP_MIN, RTP_MAX);
+  const ngPort = await freePort();
   const other = await otherHotline(ngPort);
   other.child.kill("SIGKILL");
   await once(other.child, "exit");

@@ -15,7 +15,7 @@ import { type BencodeDict, encode } from "../../../server/media/bencode.js";
 import { NgClient, NgError } from "../../../server/media/ng-client.js";
 import { ExternalRtpengine, type MediaInstanceStatus, RtpengineSupervisor } from "../../../server/media/rtpengine-supervisor.js";
 import { summarizeSdp } from "../../../server/media/sdp.js";
-import { bindUdp, freeUdpPortOutside, testRtpPort } from "../../support/net";
+import { bindUdp, freePort, testRtpPort } from "../../support/net";
 
 const BINARY = "/usr/bin/rtpengine";
 const RTP_MIN = testRtpPort(22500);
@@ -26,7 +26,6 @@ const HOLD_MUSIC = fileURLToPath(new URL("../../../public/sounds/hold-music.wav"
 
 
 /** A free UDP port outside our RTP range (ephemeral ports overlap it). */
-const freeUdpPort = () => freeUdpPortOutside(RTP_MIN, RTP_MAX);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -80,7 +79,7 @@ describe("media layer against a real rtpengine", () => {
     expect(existsSync(BINARY), `${BINARY} missing: apt-get install -y rtpengine-daemon`).toBe(true);
     supervisor = new RtpengineSupervisor({
       interfaceAddress: "127.0.0.1",
-      ngPort: await freeUdpPort(),
+      ngPort: await freePort(),
       portMin: RTP_MIN,
       portMax: RTP_MAX,
       healthIntervalMs: 500,
@@ -337,7 +336,7 @@ describe("media layer against a real rtpengine", () => {
 
   it("an external instance is healthy by ping only; an unreachable one is down", async () => {
     const external = new ExternalRtpengine({ address: supervisor.address, healthIntervalMs: 0 });
-    const nobody = new ExternalRtpengine({ address: { host: "127.0.0.1", port: await freeUdpPort() } });
+    const nobody = new ExternalRtpengine({ address: { host: "127.0.0.1", port: await freePort() } });
     await Promise.all([external.start(), nobody.start()]);
     expect(external.status()).toMatchObject({ kind: "external", up: true, pid: undefined });
     expect(nobody.status()).toMatchObject({ up: false, state: "down" });
