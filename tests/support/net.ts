@@ -18,12 +18,12 @@ let nextOffset = Math.floor(Math.random() * SIGNALLING_BLOCK.size);
  * @throws Error when every port of the worker's block is taken.
  */
 export async function freePort(): Promise<number> {
-  const { base } = freePortBlock();
-  for (let tried = 0; tried < SIGNALLING_BLOCK.size; tried++) {
-    const port = base + (nextOffset++ % SIGNALLING_BLOCK.size);
+  const { base, size } = freePortBlock();
+  for (let tried = 0; tried < size; tried++) {
+    const port = base + (nextOffset++ % size);
     if ((await tcpFree(port)) && (await udpFree(port))) return port;
   }
-  throw new Error(`no free port in ${base}-${base + SIGNALLING_BLOCK.size - 1}`);
+  throw new Error(`no free port in ${base}-${base + size - 1}`);
 }
 
 /** This worker's block of `freePort()`: ports `base` to `base + size - 1`. */
